@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh Debian machine (Python 3.11, root), then run it.
+# Debian packages are installed only when missing; Python packages into the current interpreter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_needed=()
+command -v jekyll >/dev/null 2>&1 || apt_needed+=(jekyll jekyll-theme-minima ruby-jekyll-feed ruby-jekyll-seo-tag)
+command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
+command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
+command -v git >/dev/null 2>&1 || apt_needed+=(git)
+if [ ${#apt_needed[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${apt_needed[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_needed[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
+exec "$PYTHON" -m pytest "$@"

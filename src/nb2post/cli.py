@@ -1,0 +1,42 @@
+"""The ``nb2post`` command. Thin: each subcommand lives in ``nb2post.commands.<name>`` and is imported
+only when it runs, so ``nb2post check`` never pays for what ``nb2post convert`` needs.
+
+Exit codes shared by every command: 0 done (or nothing to do), 1 some input failed, 2 wrong usage.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from . import __version__
+
+COMMANDS = {
+    "convert": ("nb2post.commands.convert", "Convert notebooks into posts for a Jekyll or fastpages site."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[name][0])
+        return module.command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nb2post")
+def main():
+    """Turn Jupyter notebooks into blog posts, publish them with git, and brief you on sharing them."""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,79 @@
+"""``nb2post convert``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, relative, site_option, to_option, warn
+
+
+def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
+    """Convert and report; returns (outcomes, exit code). Shared with ``publish``."""
+    from ..config import ConfigError, load
+    from ..convert import convert
+
+    site = Path(site) if site else find_site(Path.cwd())
+    if not paths:
+        paths = [site / "_notebooks"] if (site / "_notebooks").is_dir() else []
+        if not paths:
+            fail("no notebooks named and the site has no _notebooks/ folder; name notebooks or folders", EXIT_USAGE)
+    try:
+        settings = load(site, target)
+    except (ConfigError, ValueError) as exc:
+        fail(str(exc), EXIT_USAGE)
+
+    def progress(outcome, done, total):
+        if outcome.status == "failed":
+            return
+        if outcome.status == "unchanged" and not verbose:
+            return
+        if not quiet:
+            where = relative(outcome.post_path, site) if outcome.post_path else "-"
+            echo_err(f"[{done}/{total}] {outcome.status}: {where}  (from {relative(outcome.notebook, Path.cwd())})")
+
+    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress)
+    for problem in problems:
+        echo_err(f"error: {problem}")
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        for message in outcome.warnings:
+            warn(message, quiet)
+        if outcome.error:
+            echo_err(f"error: {outcome.error}")
+        if dry_run and outcome.status == "would write" and not quiet:
+            for path in outcome.written:
+                click.echo(f"would write {relative(path, site)}")
+            for path in outcome.removed:
+                click.echo(f"would remove {relative(path, site)}")
+    if not outcomes and not problems:
+        warn("no notebooks found", quiet)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
+    if not quiet:
+        echo_err(summary)
+    failed = counts.get("failed", 0) or problems
+    return outcomes, (EXIT_FAILED if failed else EXIT_OK)
+
+
+@click.command(
+    "convert",
+    epilog="Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "
+    "post was kept, 2 wrong usage or a broken site configuration.",
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@site_option
+@to_option
+@click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
+@click.option("--dry-run", "-n", is_flag=True, help="List what would be written; write nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list notebooks that were already up to date.")
+def command(paths, site, target, force, dry_run, jobs, quiet, verbose):
+    """Convert notebooks (files or folders, searched recursively) into posts in SITE/_posts.
+
+    Unchanged notebooks are skipped by content hash. A post edited by hand after nb2post wrote it is
+    never overwritten without --force.
+    """
+    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose)
+    raise SystemExit(code)

@@ -1,0 +1,115 @@
+"""Site settings: the ``nb2post:`` section of the site's ``_config.yml`` over the target's defaults.
+
+``_config.yml`` example::
+
+    nb2post:
+      target: jekyll            # or fastpages
+      posts_dir: _posts
+      images_dir: assets/images # images land in <images_dir>/<slug>/
+      liquid_in_prose: false    # true keeps {% ... %} / {{ ... }} written in markdown cells
+      front_matter:             # defaults for every post (a post's own values win)
+        layout: post
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+
+CONFIG_NAME = "_config.yml"
+_SECTION = re.compile(r"^nb2post:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*", re.M)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    site: Path
+    target: str = "jekyll"
+    posts_dir: str = "_posts"
+    images_dir: str = "assets/images"
+    liquid_in_prose: bool = False
+    front_matter: dict = field(default_factory=dict)
+    site_config: dict = field(default_factory=dict)  # the whole _config.yml, for URL rules and the like
+    raw: dict = field(default_factory=dict)  # the nb2post section as written
+
+    def fingerprint(self) -> str:
+        return settings_fingerprint(self.site, self.target)
+
+    def option(self, key: str, default=None):
+        return self.raw.get(key, default)
+
+
+def raw_section(site: Path) -> str:
+    """The ``nb2post:`` block of ``_config.yml`` as text, found without a YAML parser (fast path)."""
+    try:
+        text = (site / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        return ""
+    match = _SECTION.search(text)
+    return match.group(0) if match else ""
+
+
+def settings_fingerprint(site: Path, target: str) -> str:
+    """Changes whenever something that shapes a post changes: nb2post itself, the target, the section."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\0{target}\0".encode())
+    digest.update(raw_section(site).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load_site_config(site: Path) -> dict:
+    path = site / CONFIG_NAME
+    if not path.is_file():
+        return {}
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8-sig"))
+    except YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())[:200]}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected 'key: value' settings at the top level")
+    return data
+
+
+def load(site: Path, target: str | None = None) -> Settings:
+    from .targets import get_target
+
+    site = Path(site)
+    config = load_site_config(site)
+    section = config.get("nb2post") or {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{site / CONFIG_NAME}: 'nb2post:' must hold 'key: value' settings")
+    chosen = target or section.get("target") or "jekyll"
+    module = get_target(chosen)
+    defaults = module.DEFAULTS
+    front = section.get("front_matter") or {}
+    if not isinstance(front, dict):
+        raise ConfigError(f"{site / CONFIG_NAME}: 'nb2post: front_matter:' must hold 'key: value' settings")
+    return Settings(
+        site=site,
+        target=chosen,
+        posts_dir=_relative(section.get("posts_dir", defaults["posts_dir"]), "posts_dir", site),
+        images_dir=_relative(section.get("images_dir", defaults["images_dir"]), "images_dir", site),
+        liquid_in_prose=bool(section.get("liquid_in_prose", False)),
+        front_matter=dict(front),
+        site_config=config,
+        raw=dict(section),
+    )
+
+
+def _relative(value, key: str, site: Path) -> str:
+    text = str(value).strip().strip("/")
+    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise ConfigError(f"{site / CONFIG_NAME}: nb2post: {key}: must be a folder inside the site, got {value!r}")
+    return "/".join(parts)

@@ -1,0 +1,231 @@
+"""Front matter: gather it from every place a notebook can carry it, merge, validate, serialise.
+
+Sources, later wins: site defaults < file name < notebook metadata (``jekyll`` then ``nb2post`` key)
+< fastpages title cell < Quarto raw YAML cell. The two cells are taken out of the body.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .reader import cell_source
+
+_DATE_PREFIX = re.compile(r"^(\d{4})[-_](\d{1,2})[-_](\d{1,2})(?:[-_ ]+|$)")
+_RAW_YAML = re.compile(r"\A\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+_TITLE_LINE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
+_KEY_LINE = re.compile(r"^-[ \t]+([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_SUMMARY_LINE = re.compile(r"^>[ \t]?(.*?)[ \t]*$")
+
+
+class FrontMatterError(ValueError):
+    pass
+
+
+@dataclass
+class Extracted:
+    """Front matter found in the notebook, and which cells carried it (to drop from the body)."""
+
+    values: dict = field(default_factory=dict)
+    consumed_cells: set[int] = field(default_factory=set)
+    first_heading: str | None = None
+    drop_first_heading: tuple[int, int] | None = None  # (cell index, line index) of a heading used as title
+
+
+def parse_file_name(path: Path) -> tuple[dt.date | None, str]:
+    """``2024-01-05-my-post.ipynb`` -> (date, 'my-post'). Folder-per-post ``2024-01-05-x/index.ipynb`` too."""
+    stem = path.stem
+    if stem.lower() == "index" and path.parent.name:
+        stem = path.parent.name
+    match = _DATE_PREFIX.match(stem)
+    date = None
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            raise FrontMatterError(
+                f"the file name starts with an impossible date {match.group(0).strip('-_ ')}; use YYYY-MM-DD"
+            ) from None
+        stem = stem[match.end() :] or stem
+    return date, slugify(stem)
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"\s+", "-", text.strip())
+    slug = re.sub(r"[^\w.-]+", "-", slug)
+    slug = re.sub(r"-{2,}", "-", slug).strip("-.")
+    return slug or "post"
+
+
+def parse_date(value, where: str) -> tuple[dt.date, object]:
+    """Validate a front matter date; returns (the day, the value to write back)."""
+    if isinstance(value, dt.datetime):
+        return value.date(), value
+    if isinstance(value, dt.date):
+        return value, value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
+        try:
+            day = dt.datetime.strptime(text, pattern).date()
+            return day, day
+        except ValueError:
+            pass
+    match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})([ T].*)?$", text)
+    if match:
+        try:
+            day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            raise FrontMatterError(f"{where}: date {text!r} is not a real day") from None
+        return day, text
+    raise FrontMatterError(f"{where}: date {text!r} is not a date; write it as YYYY-MM-DD")
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    return yaml
+
+
+def load_yaml(text: str, where: str):
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _yaml().load(text)
+    except YAMLError as exc:
+        first = " ".join(str(exc).split())
+        raise FrontMatterError(f"{where} is not valid YAML: {first[:200]}") from None
+
+
+def _scalar(text: str):
+    """Value of a fastpages ``- key: value`` line. Only obvious YAML is parsed, so ``C# tips`` stays intact."""
+    text = text.strip()
+    if not text:
+        return ""
+    if text[0] in "[{":
+        try:
+            return load_yaml(text, "a '- key: value' line")
+        except FrontMatterError:
+            return text
+    lowered = text.lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def title_cell(source: str) -> dict | None:
+    """Parse a fastpages title cell; None when the cell holds anything besides title, summary and keys."""
+    lines = [line for line in source.strip().split("\n")]
+    if not lines:
+        return None
+    title = _TITLE_LINE.match(lines[0].strip())
+    if not title:
+        return None
+    values: dict = {"title": title.group(1).strip()}
+    summary_seen = False
+    for line in lines[1:]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        key = _KEY_LINE.match(stripped)
+        if key:
+            values[key.group(1)] = _scalar(key.group(2))
+            continue
+        summary = _SUMMARY_LINE.match(stripped)
+        if summary and not summary_seen:
+            values["description"] = summary.group(1)
+            summary_seen = True
+            continue
+        return None
+    return values
+
+
+def extract(cells: list[dict], notebook_metadata: dict, where: str) -> Extracted:
+    found = Extracted()
+    from_metadata: dict = {}
+    for key in ("jekyll", "nb2post"):
+        meta = notebook_metadata.get(key)
+        if isinstance(meta, dict):
+            from_metadata.update(meta)
+    from_title_cell: dict = {}
+    from_yaml_cell: dict = {}
+    # Quarto: a raw (or markdown) first cell that is only a YAML block between --- lines.
+    for index, cell in enumerate(cells):
+        source = cell_source(cell)
+        if not source.strip():
+            continue
+        match = _RAW_YAML.match(source) if cell.get("cell_type") in ("raw", "markdown") else None
+        if match and source[match.end() :].strip() == "":
+            data = load_yaml(match.group(1) or "", f"{where}: the YAML front matter in cell {index + 1}")
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                raise FrontMatterError(
+                    f"{where}: the front matter in cell {index + 1} is YAML but not a set of 'key: value' lines"
+                )
+            from_yaml_cell = data
+            found.consumed_cells.add(index)
+        break
+    # fastpages: the first markdown cell, when it is a title cell.
+    for index, cell in enumerate(cells):
+        if index in found.consumed_cells or cell.get("cell_type") != "markdown":
+            continue
+        source = cell_source(cell)
+        if not source.strip():
+            continue
+        values = title_cell(source)
+        if values is not None:
+            from_title_cell = values
+            found.consumed_cells.add(index)
+        else:
+            heading = _TITLE_LINE.match(source.lstrip("\n").split("\n", 1)[0].strip())
+            if heading:
+                found.first_heading = heading.group(1).strip()
+                found.drop_first_heading = (index, 0)
+        break
+    if found.first_heading is None:
+        found.first_heading = _first_heading(cells, found.consumed_cells)
+    found.values = {**from_metadata, **from_title_cell, **from_yaml_cell}
+    return found
+
+
+def _first_heading(cells: list[dict], skip: set[int]) -> str | None:
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown" or index in skip:
+            continue
+        for line in cell_source(cell).split("\n"):
+            match = re.match(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", line.strip())
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def dump(values: dict) -> str:
+    """Serialise with a real YAML emitter; any title survives (':', '#', quotes, CJK, emoji)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.sort_base_mapping_type_on_output = False
+    stream = io.StringIO()
+    yaml.dump(_plain(values), stream)
+    return stream.getvalue()
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

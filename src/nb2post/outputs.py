@@ -1,0 +1,282 @@
+"""Code cell outputs to kramdown pieces.
+
+For each rich output one representation is chosen (``PRIORITY``). HTML, and the interactive kinds that
+become HTML (widgets with saved state, Vega-Lite, Plotly), go in ``{::nomarkdown}`` blocks: kramdown
+copies those verbatim, where an ordinary HTML block with an unclosed tag can swallow the rest of the
+post. Nothing is dropped silently: an output that has no representation a web page can show becomes a
+note in the post and a warning.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from . import liquid
+from .assets import EXTENSIONS, AssetSet, liquid_link
+from .reader import text_of
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+
+PRIORITY = (
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.vegalite.v5+json",
+    "application/vnd.vegalite.v4+json",
+    "application/vnd.vegalite.v3+json",
+    "application/vnd.vegalite.v2+json",
+    "application/vnd.vegalite.v1+json",
+    "application/vnd.vega.v5+json",
+    "application/vnd.vega.v4+json",
+    "application/vnd.vega.v3+json",
+    "application/vnd.plotly.v1+json",
+    "text/html",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/markdown",
+    "text/latex",
+    "application/javascript",
+    "text/plain",
+)
+
+VEGA_SCRIPTS = (
+    "https://cdn.jsdelivr.net/npm/vega@5",
+    "https://cdn.jsdelivr.net/npm/vega-lite@5",
+    "https://cdn.jsdelivr.net/npm/vega-embed@6",
+)
+PLOTLY_SCRIPT = "https://cdn.plot.ly/plotly-2.35.2.min.js"
+WIDGETS_SCRIPT = "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@^1.0.1/dist/embed.js"
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def apply_control_characters(text: str) -> str:
+    """What a terminal would show: ``\\r`` returns to the line start, ``\\b`` deletes a character."""
+    if "\r" not in text and "\b" not in text:
+        return text
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if "\r" in line:
+            parts = line.split("\r")
+            shown = ""
+            for part in parts:
+                shown = part + shown[len(part) :]
+            line = shown
+        while "\b" in line:
+            line = re.sub(r"[^\b]\b", "", line, count=1) if re.search(r"[^\b]\b", line) else line.replace("\b", "")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def fence(text: str, language: str = "") -> str:
+    """A fenced block that no backtick run inside ``text`` can close early."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
+    marker = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") else text + "\n"
+    return f"{marker}{language}\n{body}{marker}"
+
+
+def nomarkdown(html: str) -> str:
+    """Raw HTML that kramdown passes through untouched."""
+    html = html.replace("{:/nomarkdown}", "{:&#47;nomarkdown}").replace("{:/}", "{:&#47;}")
+    return "{::nomarkdown}\n" + html.strip("\n") + "\n{:/nomarkdown}"
+
+
+@dataclass
+class OutputContext:
+    assets: AssetSet
+    image_prefix: str  # e.g. "cell12"
+    widget_state: dict | None = None
+    counter: int = 0
+    has_math: bool = False
+    widgets_loaded: bool = False
+    warnings: list[str] = field(default_factory=list)
+    uses: set[str] = field(default_factory=set)  # "vega", "plotly", "widgets": scripts the post needs
+
+
+def render(outputs: list[dict], ctx: OutputContext) -> list[str]:
+    pieces: list[str] = []
+    for output in _merge_streams(outputs):
+        kind = output.get("output_type")
+        if kind == "stream":
+            text = apply_control_characters(strip_ansi(text_of(output.get("text"))))
+            if text.strip():
+                pieces.append(liquid.escape(fence(text.rstrip("\n"))))
+        elif kind == "error":
+            trace = "\n".join(text_of(line) for line in output.get("traceback") or [])
+            if not trace:
+                trace = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+            pieces.append(liquid.escape(fence(strip_ansi(trace).rstrip("\n"))))
+        elif kind in ("execute_result", "display_data"):
+            piece = _rich(output.get("data") or {}, ctx)
+            if piece:
+                pieces.append(piece)
+        else:
+            ctx.warnings.append(f"{ctx.image_prefix}: output of unknown type {kind!r} left out")
+    return pieces
+
+
+def _merge_streams(outputs: list[dict]) -> list[dict]:
+    merged: list[dict] = []
+    for output in outputs or []:
+        if (
+            output.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == output.get("name")
+        ):
+            merged[-1] = {**merged[-1], "text": text_of(merged[-1].get("text")) + text_of(output.get("text"))}
+        else:
+            merged.append(output)
+    return merged
+
+
+def _rich(data: dict, ctx: OutputContext) -> str | None:
+    ctx.counter += 1
+    for mime in PRIORITY:
+        if mime not in data:
+            continue
+        piece = _RENDERERS[_family(mime)](mime, data[mime], ctx)
+        if piece is not None:
+            return piece
+    others = sorted(data)
+    if others:
+        ctx.warnings.append(
+            f"{ctx.image_prefix}: output of type {', '.join(others)} has no form a web page can show; a note stands in"
+        )
+        return f"<!-- nb2post: output of type {liquid.escape(', '.join(others)).replace('--', '- -')} not shown -->"
+    return None
+
+
+def _family(mime: str) -> str:
+    if mime.startswith("application/vnd.vegalite") or mime.startswith("application/vnd.vega."):
+        return "vega"
+    if mime.startswith("image/"):
+        return "image"
+    return mime
+
+
+def _widget(mime, value, ctx: OutputContext) -> str | None:
+    model_id = value.get("model_id") if isinstance(value, dict) else None
+    state = (ctx.widget_state or {}).get("state", {}) if ctx.widget_state else {}
+    if not model_id or model_id not in state:
+        return None  # fall back to the next representation (text)
+    ctx.uses.add("widgets")
+    parts = []
+    if not ctx.widgets_loaded:
+        ctx.widgets_loaded = True
+        parts.append(f'<script src="{WIDGETS_SCRIPT}" crossorigin="anonymous"></script>')
+        parts.append(
+            '<script type="application/vnd.jupyter.widget-state+json">\n'
+            + _script_json(ctx.widget_state)
+            + "\n</script>"
+        )
+    parts.append('<script type="application/vnd.jupyter.widget-view+json">\n' + _script_json(value) + "\n</script>")
+    return liquid.escape(nomarkdown("\n".join(parts)))
+
+
+def _script_json(value) -> str:
+    # "</" would end the <script> element early.
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _vega(mime, value, ctx: OutputContext) -> str | None:
+    spec = value if isinstance(value, dict) else _json_or_none(value)
+    if spec is None:
+        return None
+    ctx.uses.add("vega")
+    element = f"nb2post-vega-{ctx.image_prefix}-{ctx.counter}"
+    mode = "vega" if mime.startswith("application/vnd.vega.") else "vega-lite"
+    scripts = "\n".join(f'<script src="{src}"></script>' for src in VEGA_SCRIPTS)
+    html = (
+        f'<div id="{element}" class="nb2post-vega"></div>\n{scripts}\n<script>\n'
+        f'vegaEmbed("#{element}", {_script_json(spec)}, {{"mode": "{mode}"}}).catch(console.error);\n</script>'
+    )
+    return liquid.escape(nomarkdown(html))
+
+
+def _plotly(mime, value, ctx: OutputContext) -> str | None:
+    figure = value if isinstance(value, dict) else _json_or_none(value)
+    if figure is None:
+        return None
+    ctx.uses.add("plotly")
+    element = f"nb2post-plotly-{ctx.image_prefix}-{ctx.counter}"
+    html = (
+        f'<div id="{element}" class="nb2post-plotly"></div>\n<script src="{PLOTLY_SCRIPT}"></script>\n<script>\n'
+        f'Plotly.newPlot("{element}", {_script_json(figure.get("data", []))}, '
+        f'{_script_json(figure.get("layout", {}))}, {_script_json(figure.get("config", {}))});\n</script>'
+    )
+    return liquid.escape(nomarkdown(html))
+
+
+def _json_or_none(value):
+    try:
+        return json.loads(text_of(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _html(mime, value, ctx: OutputContext) -> str | None:
+    html = text_of(value)
+    if not html.strip():
+        return None
+    return liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{html}\n</div>'))
+
+
+def _image(mime, value, ctx: OutputContext) -> str | None:
+    name = f"{ctx.image_prefix}-output{ctx.counter}{EXTENSIONS.get(mime, '.img')}"
+    if mime == "image/svg+xml":
+        site_path = ctx.assets.add(name, text_of(value).encode("utf-8"))
+    else:
+        site_path = ctx.assets.add_base64(name, value)
+    if site_path is None:
+        return None
+    return f"![output]({liquid_link(site_path)})"
+
+
+def _markdown(mime, value, ctx: OutputContext) -> str | None:
+    return liquid.escape(text_of(value)) or None
+
+
+def _latex(mime, value, ctx: OutputContext) -> str | None:
+    text = text_of(value).strip()
+    if not text:
+        return None
+    ctx.has_math = True
+    if text.startswith("$$") and text.endswith("$$"):
+        text = text[2:-2]
+    elif text.startswith("$") and text.endswith("$"):
+        text = text[1:-1]
+    body = "\n".join(line for line in text.strip().split("\n") if line.strip())
+    return liquid.escape(f"$$\n{body}\n$$")
+
+
+def _javascript(mime, value, ctx: OutputContext) -> str | None:
+    script = text_of(value)
+    if not script.strip():
+        return None
+    return liquid.escape(nomarkdown("<script>\n" + script.replace("</script", "<\\/script") + "\n</script>"))
+
+
+def _plain(mime, value, ctx: OutputContext) -> str | None:
+    text = strip_ansi(text_of(value))
+    if not text.strip():
+        return None
+    return liquid.escape(fence(text.rstrip("\n")))
+
+
+_RENDERERS = {
+    "application/vnd.jupyter.widget-view+json": _widget,
+    "vega": _vega,
+    "application/vnd.plotly.v1+json": _plotly,
+    "text/html": _html,
+    "image": _image,
+    "text/markdown": _markdown,
+    "text/latex": _latex,
+    "application/javascript": _javascript,
+    "text/plain": _plain,
+}

@@ -1,0 +1,91 @@
+"""The value every stage hands on: a post ready to be written, and the marker that makes writes safe.
+
+The marker is an HTML comment on the last line of every post nb2post writes. It records which notebook
+the post came from, a hash of that notebook together with the settings (so an unchanged notebook is
+skipped without being read or parsed) and a hash of the post text itself (so a post that a person edited
+afterwards is recognised and never overwritten without ``--force``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+MARKER_PREFIX = "<!-- nb2post:"
+_MARKER = re.compile(
+    r"\n?<!-- nb2post: generated from (?P<source>.*?); edit the notebook, not this post\. "
+    r"source=(?P<source_hash>[0-9a-f]+) content=(?P<content_hash>[0-9a-f]+) -->\n?\Z",
+    re.S,
+)
+
+
+@dataclass
+class Post:
+    source: str  # the notebook's path relative to the site (or repository) root, POSIX style
+    slug: str
+    date: dt.date
+    front_matter: dict
+    body: str
+    target: str
+    source_hash: str
+    assets: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> bytes
+    warnings: list[str] = field(default_factory=list)
+    date_origin: str = "file name"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.date.isoformat()}-{self.slug}.md"
+
+
+@dataclass(frozen=True)
+class Marker:
+    source: str
+    source_hash: str
+    content_hash: str
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def with_marker(text: str, source: str, source_hash: str) -> str:
+    text = text.rstrip("\n") + "\n"
+    safe_source = source.replace("--", "%2D%2D").replace(";", "%3B")
+    return (
+        f"{text}\n{MARKER_PREFIX} generated from {safe_source}; edit the notebook, not this post. "
+        f"source={source_hash} content={content_hash(text)} -->\n"
+    )
+
+
+def read_marker(text: str) -> tuple[Marker | None, str]:
+    """(marker, the text before it) — marker is None for files nb2post did not write."""
+    match = _MARKER.search(text)
+    if not match:
+        return None, text
+    body = text[: match.start()] + "\n"
+    source = match.group("source").replace("%2D%2D", "--").replace("%3B", ";")
+    return Marker(source, match.group("source_hash"), match.group("content_hash")), body
+
+
+def edited_by_hand(text: str) -> bool:
+    """True when the file is not (or no longer) exactly what nb2post wrote."""
+    marker, body = read_marker(text)
+    return marker is None or content_hash(body.rstrip("\n") + "\n") != marker.content_hash
+
+
+def read_marker_from_file(path) -> Marker | None:
+    """Read only the tail of a post: the check path must stay cheap."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - 1024))
+            tail = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    start = tail.rfind(MARKER_PREFIX)
+    if start == -1:
+        return None
+    marker, _ = read_marker("\n" + tail[start:])
+    return marker

@@ -1,0 +1,181 @@
+"""Markdown cells to kramdown: the text differences between Jupyter's Markdown and Jekyll's.
+
+* Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` become ``$$x$$`` (kramdown's inline math),
+  display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
+  so ``_``, ``*`` and ``|`` inside math never turn into markup.
+* Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
+* Liquid: escaped unless the caller allows a tag (see :mod:`nb2post.liquid`).
+* Images: attachments, ``data:`` URIs and local files become files of the post (see :mod:`nb2post.assets`).
+
+Pieces that must not be touched again (code, math, our own links) are held behind placeholders while
+the rest of the text is rewritten, then put back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import liquid
+from .assets import AssetSet, liquid_link
+
+_HOLD = "\ue000{}\ue001"
+_HELD = re.compile("\ue000(\\d+)\ue001")
+
+
+@dataclass
+class Holder:
+    pieces: list[str] = field(default_factory=list)
+
+    def hold(self, text: str) -> str:
+        self.pieces.append(text)
+        return _HOLD.format(len(self.pieces) - 1)
+
+    def restore(self, text: str) -> str:
+        # pieces may themselves hold pieces (an image inside a link inside ...), so repeat.
+        for _ in range(4):
+            if "\ue000" not in text:
+                break
+            text = _HELD.sub(lambda m: self.pieces[int(m.group(1))], text)
+        return text
+
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.S | re.M)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_DISPLAY_MATH = re.compile(
+    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\4\})",
+    re.S,
+)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?![\s$])((?:[^$\n\\]|\\.|\n(?!\s*\n))+?)(?<![\s\\])\$(?![$\d])|\\\((.+?)\\\)", re.S)
+_MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
+_HTML_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+@dataclass
+class ProseContext:
+    """What rewriting one markdown cell needs to know."""
+
+    assets: AssetSet
+    notebook_dir: Path
+    image_prefix: str  # file name prefix for images of this cell, e.g. "cell3"
+    attachments: dict = field(default_factory=dict)
+    allow_liquid: Callable[[str], bool] | None = None
+    keep_all_liquid: bool = False
+    has_math: bool = False
+
+
+def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
+    holder = Holder()
+    text = _FENCE.sub(lambda m: holder.hold(_escape(m.group(0), ctx)), text)
+    text = _CODE_SPAN.sub(lambda m: holder.hold(_escape(m.group(0), ctx)), text)
+    text = _images(text, ctx, holder)
+    text = _math(text, ctx, holder)
+    text = _escape_pipes(text)
+    if hook is not None:
+        text = hook(text, holder)
+    text = _escape(text, ctx)
+    return holder.restore(text)
+
+
+def _escape(text: str, ctx: ProseContext) -> str:
+    if ctx.keep_all_liquid:
+        return text
+    return liquid.escape_except(text, ctx.allow_liquid)
+
+
+def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
+    counter = [0]
+
+    def site_path_for(src: str) -> str | None:
+        counter[0] += 1
+        if src.startswith("attachment:"):
+            name = src[len("attachment:") :]
+            bundle = ctx.attachments.get(name) or ctx.attachments.get(_unquote(name))
+            if not bundle:
+                ctx.assets.warnings.append(f"attachment '{name}' is referenced but not stored in the notebook")
+                return None
+            for mime, payload in bundle.items():
+                if mime.startswith("image/"):
+                    if mime == "image/svg+xml":
+                        data = payload if isinstance(payload, str) else "".join(payload)
+                        return ctx.assets.add(f"{ctx.image_prefix}-{name}", data.encode("utf-8"))
+                    return ctx.assets.add_base64(f"{ctx.image_prefix}-{name}", payload)
+            return None
+        if src.startswith("data:"):
+            return ctx.assets.add_data_uri(f"{ctx.image_prefix}-inline{counter[0]}", src)
+        return ctx.assets.add_local(ctx.notebook_dir, src)
+
+    def markdown_image(match: re.Match) -> str:
+        src = match.group(2)
+        if src.startswith("<") and src.endswith(">"):
+            src = src[1:-1]
+        site_path = site_path_for(src)
+        if site_path is None:
+            return match.group(0)
+        alt = match.group(1)
+        return f"![{alt}]({holder.hold(liquid_link(site_path))}{match.group(3)})"
+
+    def html_image(match: re.Match) -> str:
+        raw = match.group(2)
+        src = raw[1:-1] if raw[:1] in "\"'" else raw
+        site_path = site_path_for(src)
+        if site_path is None:
+            return match.group(0)
+        return f'{match.group(1)}"{holder.hold(liquid_link(site_path))}"'
+
+    text = _MD_IMAGE.sub(markdown_image, text)
+    return _HTML_IMG_SRC.sub(html_image, text)
+
+
+def _unquote(name: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(name)
+
+
+def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
+    def display(match: re.Match) -> str:
+        ctx.has_math = True
+        body = match.group(1) or match.group(2) or match.group(3) or ""
+        body = "\n".join(line for line in body.strip().split("\n") if line.strip())
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end == -1 else end
+        alone = text[start : match.start()].strip() == "" and text[match.end() : end].strip() == ""
+        if alone:
+            return "\n\n" + holder.hold(_escape(f"$$\n{body}\n$$", ctx)) + "\n\n"
+        return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
+
+    def inline(match: re.Match) -> str:
+        ctx.has_math = True
+        body = match.group(1) if match.group(1) is not None else match.group(2)
+        return holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx))
+
+    text = _DISPLAY_MATH.sub(display, text)
+    return _INLINE_MATH.sub(inline, text)
+
+
+def _inline_safe(body: str) -> str:
+    """Inline math sits in a line kramdown may read as a table row: no raw pipes, no line breaks."""
+    body = body.replace("\\|", "\\Vert ").replace("|", "\\vert ")
+    return " ".join(body.split())
+
+
+def _escape_pipes(text: str) -> str:
+    lines = text.split("\n")
+    in_table = [False] * len(lines)
+    for index, line in enumerate(lines):
+        if _TABLE_DELIMITER.match(line) and "-" in line and index > 0 and "|" in lines[index - 1]:
+            start = index - 1
+            stop = index + 1
+            while stop < len(lines) and "|" in lines[stop] and lines[stop].strip():
+                stop += 1
+            for covered in range(start, stop):
+                in_table[covered] = True
+    for index, line in enumerate(lines):
+        if in_table[index] or "|" not in line or line.lstrip().startswith("<"):
+            continue
+        lines[index] = re.sub(r"(?<!\\)\|", r"\\|", line)
+    return "\n".join(lines)

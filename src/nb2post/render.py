@@ -1,0 +1,223 @@
+"""Notebook to :class:`~nb2post.post.Post`: front matter, cell filtering, rendering and assets.
+
+Pure apart from reading the notebook's local images: no file is written here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import front_matter as fm
+from . import liquid, outputs, prose
+from .assets import AssetSet, safe_relative
+from .config import Settings
+from .post import Post
+from .reader import Notebook, cell_source
+from .templates_text import fill
+from .visibility import Show, parse_cell
+
+# %%magics that change what language a cell is written in.
+_CELL_MAGIC_LANGUAGES = {
+    "bash": "bash",
+    "sh": "bash",
+    "script": "bash",
+    "html": "html",
+    "javascript": "javascript",
+    "js": "javascript",
+    "latex": "latex",
+    "markdown": "markdown",
+    "sql": "sql",
+    "writefile": "",
+    "ruby": "ruby",
+    "perl": "perl",
+    "R": "r",
+}
+
+
+@dataclass
+class PostInfo:
+    """Facts about where the post lives that targets need."""
+
+    nb_path: str  # notebook path relative to the repository (or site) root
+    site_config: dict
+
+
+class ConversionError(Exception):
+    pass
+
+
+def kernel_language(notebook: Notebook) -> str:
+    meta = notebook.metadata
+    language = (meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name")
+    return str(language or "python").lower().replace(" ", "-")
+
+
+def to_post(
+    notebook: Notebook,
+    settings: Settings,
+    nb_path: str,
+    source_hash: str,
+    fallback_date: tuple[dt.date, str] | None = None,
+) -> Post:
+    from .targets import get_target
+
+    target = get_target(settings.target)
+    where = str(notebook.path)
+    try:
+        name_date, slug = fm.parse_file_name(notebook.path)
+        found = fm.extract(notebook.cells, notebook.metadata, where)
+    except fm.FrontMatterError as exc:
+        raise ConversionError(f"{where}: {exc}" if not str(exc).startswith(where) else str(exc)) from None
+    values: dict = {}
+    values.update(settings.front_matter)
+    values.update(found.values)
+    if "summary" in values:
+        summary = values.pop("summary")
+        values.setdefault("description", summary)
+    if "slug" in values and str(values["slug"]).strip():
+        slug = fm.slugify(str(values["slug"]))
+    date, date_origin = name_date, "file name"
+    if "date" in values and values["date"] not in (None, ""):
+        try:
+            date, values["date"] = fm.parse_date(values["date"], f"{where}: front matter")
+        except fm.FrontMatterError as exc:
+            raise ConversionError(str(exc)) from None
+        date_origin = "front matter"
+    elif "date" in values:
+        values.pop("date")
+    if date is None:
+        if fallback_date is None:
+            raise ConversionError(f"{where}: no date in the file name or front matter; add 'date: YYYY-MM-DD'")
+        date, date_origin = fallback_date
+    if values.get("title") in (None, ""):
+        values["title"] = found.first_heading or slug.replace("-", " ").replace("_", " ")
+    values["title"] = str(values["title"])
+    if found.drop_first_heading and found.first_heading != values["title"]:
+        found.drop_first_heading = None  # a different heading is content, not a repeated title
+
+    assets = AssetSet(folder=f"{settings.images_dir}/{safe_relative(slug)}")
+    body, has_math, warnings = render_body(notebook, settings, target, found, assets)
+    if has_math:
+        values.setdefault("use_math", True)
+    info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
+    final = target.front_matter(values, info)
+    header = target.header(info)
+    if header:
+        body = header.rstrip("\n") + "\n\n" + body
+    return Post(
+        source=nb_path,
+        slug=slug,
+        date=date,
+        front_matter=final,
+        body=body,
+        target=settings.target,
+        source_hash=source_hash,
+        assets=assets.files,
+        warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings],
+        date_origin=date_origin,
+    )
+
+
+def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet):
+    language = kernel_language(notebook)
+    widget_state = (notebook.metadata.get("widgets") or {}).get("application/vnd.jupyter.widget-state+json")
+    keep_liquid = bool(settings.liquid_in_prose)
+    pieces: list[str] = []
+    warnings: list[str] = []
+    has_math = False
+    out_ctx_shared = {"widgets_loaded": False}
+    for index, cell in enumerate(notebook.cells):
+        if index in found.consumed_cells:
+            continue
+        kind = cell.get("cell_type")
+        source = cell_source(cell)
+        tags = (cell.get("metadata") or {}).get("tags") or []
+        if found.drop_first_heading and found.drop_first_heading[0] == index:
+            source = _drop_first_heading(source)
+        directives = parse_cell(source, tags, code=(kind == "code"))
+        warnings.extend(f"{notebook.path}: cell {index + 1}: {w}" for w in directives.warnings)
+        vis = directives.visibility
+        if vis.cell is Show.HIDDEN:
+            continue
+        prefix = f"cell{index + 1}"
+        if kind == "markdown":
+            ctx = prose.ProseContext(
+                assets=assets,
+                notebook_dir=notebook.path.parent,
+                image_prefix=prefix,
+                attachments=cell.get("attachments") or {},
+                allow_liquid=target.allow_liquid,
+                keep_all_liquid=keep_liquid,
+            )
+            text = prose.convert(directives.source, ctx, hook=target.prose_hook)
+            has_math = has_math or ctx.has_math
+            if text.strip():
+                pieces.append(text.strip("\n"))
+        elif kind == "raw":
+            text = _raw(cell, directives.source)
+            if text:
+                pieces.append(text)
+        elif kind == "code":
+            cell_pieces: list[str] = []
+            code = directives.source
+            if code.strip() and vis.input is not Show.HIDDEN:
+                block = liquid.escape(outputs.fence(code, _language_of(code, language)))
+                cell_pieces.append(_fold(block, vis.input, "input", "Show code"))
+            if vis.output is not Show.HIDDEN:
+                out_ctx = outputs.OutputContext(
+                    assets=assets,
+                    image_prefix=prefix,
+                    widget_state=widget_state,
+                    widgets_loaded=out_ctx_shared["widgets_loaded"],
+                )
+                rendered = outputs.render(cell.get("outputs") or [], out_ctx)
+                out_ctx_shared["widgets_loaded"] = out_ctx.widgets_loaded
+                has_math = has_math or out_ctx.has_math
+                warnings.extend(f"{notebook.path}: {w}" for w in out_ctx.warnings)
+                if rendered:
+                    cell_pieces.append(_fold("\n\n".join(rendered), vis.output, "output", "Show output"))
+            pieces.extend(cell_pieces)
+        else:
+            warnings.append(f"{notebook.path}: cell {index + 1} has unknown type {kind!r}; left out")
+    body = "\n\n".join(pieces).strip("\n") + "\n" if pieces else ""
+    return body, has_math, warnings
+
+
+def _drop_first_heading(source: str) -> str:
+    lines = source.lstrip("\n").split("\n")
+    return "\n".join(lines[1:])
+
+
+def _language_of(code: str, kernel_language: str) -> str:
+    first = code.lstrip().split("\n", 1)[0]
+    if first.startswith("%%"):
+        magic = first[2:].split()[0] if first[2:].split() else ""
+        if magic in _CELL_MAGIC_LANGUAGES:
+            return _CELL_MAGIC_LANGUAGES[magic]
+    return kernel_language
+
+
+def _fold(block: str, show: Show, part: str, summary: str) -> str:
+    if show in (Show.COLLAPSED, Show.EXPANDED):
+        return fill(
+            "details.md",
+            part=part,
+            open=" open" if show is Show.EXPANDED else "",
+            summary=summary,
+            body=block,
+        ).strip("\n")
+    return block
+
+
+def _raw(cell: dict, source: str) -> str:
+    """Raw cells reach the post only when meant for Markdown or HTML (or untyped)."""
+    meta = cell.get("metadata") or {}
+    mime = str(meta.get("raw_mimetype") or meta.get("format") or "").lower()
+    if not source.strip():
+        return ""
+    if mime in ("", "text/markdown", "markdown", "md"):
+        return liquid.escape(source.strip("\n"))
+    if mime in ("text/html", "html"):
+        return liquid.escape(outputs.nomarkdown(source))
+    return ""

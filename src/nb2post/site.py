@@ -1,0 +1,117 @@
+"""The site writes posts: all-or-nothing per post, never over a person's edits.
+
+Every file of a post (the Markdown and its images) is first written to a temporary file beside its
+destination; only when all of them are written are they renamed into place.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import front_matter as fm
+from .config import Settings
+from .post import Marker, Post, edited_by_hand, read_marker, read_marker_from_file, with_marker
+
+
+class HandEditedError(Exception):
+    pass
+
+
+@dataclass
+class WriteResult:
+    post_path: Path
+    status: str  # "written", "unchanged", "would write"
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+def post_text(post: Post) -> str:
+    text = "---\n" + fm.dump(post.front_matter) + "---\n\n" + post.body
+    return with_marker(text, post.source, post.source_hash)
+
+
+class Site:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.root = Path(settings.site)
+        self.posts_dir = self.root / settings.posts_dir
+        self._by_source: dict[str, tuple[Path, Marker]] | None = None
+
+    def posts_by_source(self) -> dict[str, tuple[Path, Marker]]:
+        """Posts nb2post wrote, by the notebook they came from (read from each post's marker line)."""
+        if self._by_source is None:
+            found: dict[str, tuple[Path, Marker]] = {}
+            if self.posts_dir.is_dir():
+                for path in sorted(self.posts_dir.glob("*.md")):
+                    marker = read_marker_from_file(path)
+                    if marker is not None:
+                        found[marker.source] = (path, marker)
+            self._by_source = found
+        return self._by_source
+
+    def write(self, post: Post, force: bool = False, dry_run: bool = False) -> WriteResult:
+        target = self.posts_dir / post.file_name
+        text = post_text(post)
+        previous = self.posts_by_source().get(post.source)
+        stale = previous[0] if previous and previous[0] != target else None
+
+        for path in filter(None, (target if target.exists() else None, stale)):
+            current = path.read_text(encoding="utf-8", errors="replace")
+            if path == target and current == text:
+                continue
+            owner = read_marker(current)[0]
+            if owner is not None and owner.source != post.source and not force:
+                raise HandEditedError(
+                    f"{path}: already holds the post made from {owner.source}; two notebooks give the same "
+                    f"date and name. Rename one of them or set 'slug:' in its front matter"
+                )
+            if edited_by_hand(current) and not force:
+                why = "was edited by hand" if "nb2post:" in current else "was not written by nb2post"
+                raise HandEditedError(
+                    f"{path}: {why}; not overwritten. Move your changes into {post.source} "
+                    f"or run again with --force to replace the post"
+                )
+
+        changes: dict[Path, bytes] = {}
+        if not (target.exists() and target.read_bytes() == text.encode("utf-8")):
+            changes[target] = text.encode("utf-8")
+        for site_path, data in post.assets.items():
+            destination = self.root / site_path
+            if not destination.is_file() or destination.read_bytes() != data:
+                changes[destination] = data
+        removed = [stale] if stale is not None and stale.exists() else []
+        if not changes and not removed:
+            return WriteResult(target, "unchanged")
+        if dry_run:
+            return WriteResult(target, "would write", written=list(changes), removed=removed)
+        write_all(changes, inside=self.root)
+        for path in removed:
+            path.unlink()
+        if self._by_source is not None:
+            self._by_source[post.source] = (target, Marker(post.source, post.source_hash, ""))
+        return WriteResult(target, "written", written=list(changes), removed=removed)
+
+
+def write_all(files: dict[Path, bytes], inside: Path) -> None:
+    """Write every file or none: temporary files first, then renames."""
+    root = inside.resolve()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for destination, data in files.items():
+            resolved = destination.resolve()
+            if root not in resolved.parents:
+                raise ValueError(f"refusing to write {destination}: outside the site {root}")
+            resolved.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=resolved.parent)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o644)
+            staged.append((Path(temporary), resolved))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, destination in staged:
+        os.replace(temporary, destination)

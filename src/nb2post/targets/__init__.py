@@ -1,0 +1,22 @@
+"""Output targets: interchangeable modules with one small interface.
+
+Each target module provides:
+
+``NAME``                       the name users pass to ``--to``
+``DEFAULTS``                   ``posts_dir``, ``images_dir``, ``notebooks_dir``
+``allow_liquid(tag) -> bool``  which Liquid written in prose survives escaping
+``prose_hook(text, holder)``   a last rewrite of a markdown cell (fastpages' callouts)
+``front_matter(values, info)`` the final keys, defaults and order
+``header(info) -> str``        text between the front matter and the body
+"""
+from __future__ import annotations
+
+import importlib
+
+TARGETS = ("jekyll", "fastpages")
+
+
+def get_target(name: str):
+    if name not in TARGETS:
+        raise ValueError(f"unknown target {name!r}; choose one of: {', '.join(TARGETS)}")
+    return importlib.import_module(f"{__name__}.{name}")

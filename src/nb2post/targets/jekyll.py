@@ -1,0 +1,38 @@
+"""Plain Jekyll sites (kramdown Markdown, any theme)."""
+from __future__ import annotations
+
+NAME = "jekyll"
+DEFAULTS = {"posts_dir": "_posts", "images_dir": "assets/images", "notebooks_dir": "_notebooks"}
+FIRST_KEYS = ("layout", "title", "description", "date", "categories", "tags")
+
+
+def allow_liquid(tag: str) -> bool:
+    return False
+
+
+def prose_hook(text: str, holder) -> str:
+    return text
+
+
+def _site_sets_post_layout(site_config: dict) -> bool:
+    for entry in site_config.get("defaults") or []:
+        if not isinstance(entry, dict):
+            continue
+        scope = entry.get("scope") or {}
+        values = entry.get("values") or {}
+        if "layout" in values and (scope.get("type") in ("posts", None) and scope.get("path", "") in ("", "_posts")):
+            return True
+    return False
+
+
+def front_matter(values: dict, info) -> dict:
+    values = dict(values)
+    if "layout" not in values and not _site_sets_post_layout(info.site_config):
+        values["layout"] = "post"
+    ordered = {key: values.pop(key) for key in FIRST_KEYS if key in values}
+    ordered.update(values)
+    return ordered
+
+
+def header(info) -> str:
+    return ""

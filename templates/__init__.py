@@ -1,0 +1,1 @@
+"""Text templates (post pieces, briefs, workflows, hooks). Data only: installed as ``nb2post.templates``."""

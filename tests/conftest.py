@@ -1,0 +1,108 @@
+"""Shared fixtures: notebooks built in code, real Jekyll sites, an isolated git environment."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+BROKEN_IN_CORPUS = {
+    "jupyter__nbconvert/notebook2_broken_json.ipynb",
+    "fastai__nbdev/02_showdoc_broken_json.ipynb",
+    "jupyter__nbformat/test3_no_worksheets.ipynb",
+    "mwouts__jupytext/jupyter_with_raw_cell_with_invalid_yaml.ipynb",
+    "mwouts__jupytext/raw_cell_with_non_dict_yaml_content.ipynb",
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory, monkeypatch):
+    """No test sees the machine's git config; every test has an identity to commit with."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "author@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Author")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "author@example.com")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    return home
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (it lives beside the project as ../shared/corpus)")
+    return CORPUS
+
+
+def cell(kind: str, source: str, **extra) -> dict:
+    base = {"cell_type": kind, "metadata": extra.pop("metadata", {}), "source": source}
+    if kind == "code":
+        base.update({"execution_count": None, "outputs": extra.pop("outputs", [])})
+    base.update(extra)
+    return base
+
+
+def notebook(cells: list[dict], **metadata) -> dict:
+    meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    meta.update(metadata)
+    return {"nbformat": 4, "nbformat_minor": 4, "metadata": meta, "cells": cells}
+
+
+def write_notebook(path: Path, cells: list[dict], **metadata) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook(cells, **metadata), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+BARE_LAYOUT = '<!doctype html><html><head><meta charset="utf-8"><title>{{ page.title }}</title></head><body>{{ content }}</body></html>\n'
+
+
+def make_site(folder: Path, strict: bool = True, extra_config: str = "") -> Path:
+    """A Jekyll site. strict: a bare layout with strict Liquid (undefined variables fail the build)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if strict:
+        (folder / "_layouts").mkdir(exist_ok=True)
+        (folder / "_layouts" / "post.html").write_text(BARE_LAYOUT, encoding="utf-8")
+        config = "title: Test\nliquid:\n  error_mode: strict\n  strict_variables: true\n  strict_filters: true\n"
+    else:
+        config = "title: Test\ntheme: minima\nplugins: [jekyll-feed, jekyll-seo-tag]\n"
+    (folder / "_config.yml").write_text(config + extra_config, encoding="utf-8")
+    return folder
+
+
+def jekyll_build(site: Path, *extra: str) -> Path:
+    if shutil.which("jekyll") is None:
+        pytest.fail("jekyll is not installed: run the README's test command (scripts/test.sh), which installs it")
+    out = site / "_site"
+    done = subprocess.run(
+        ["jekyll", "build", "-q", "-s", str(site), "-d", str(out), "--strict_front_matter", *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, f"jekyll build failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None):
+    """Run the real command in a subprocess (exit codes and output as a user sees them)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "nb2post.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+    if check:
+        assert done.returncode == 0, f"nb2post {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return done

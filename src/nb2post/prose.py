@@ -76,6 +76,7 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
     if hook is not None:
         text = hook(text, holder)
     text = _escape(text, ctx)
+    text = re.sub(r"\n{3,}", "\n\n", text)  # display math adds blank lines around itself
     return holder.restore(text)
 
 

@@ -95,6 +95,8 @@ def load_yaml(text: str, where: str):
 
     try:
         return _yaml().load(text)
+    except ValueError as exc:  # impossible timestamps such as 2024-02-30
+        raise FrontMatterError(f"{where} has a date that is not a real day ({exc}); write dates as YYYY-MM-DD") from None
     except YAMLError as exc:
         first = " ".join(str(exc).split())
         raise FrontMatterError(f"{where} is not valid YAML: {first[:200]}") from None
@@ -194,8 +196,17 @@ def extract(cells: list[dict], notebook_metadata: dict, where: str) -> Extracted
         break
     if found.first_heading is None:
         found.first_heading = _first_heading(cells, found.consumed_cells)
-    found.values = {**from_metadata, **from_title_cell, **from_yaml_cell}
+    found.values = {**normalise(from_metadata), **normalise(from_title_cell), **normalise(from_yaml_cell)}
     return found
+
+
+def normalise(values: dict) -> dict:
+    """One source's values with synonyms folded: ``summary`` is Jekyll's ``description``."""
+    values = dict(values)
+    if "summary" in values:
+        summary = values.pop("summary")
+        values.setdefault("description", summary)
+    return values
 
 
 def _first_heading(cells: list[dict], skip: set[int]) -> str | None:
@@ -209,11 +220,35 @@ def _first_heading(cells: list[dict], skip: set[int]) -> str | None:
     return None
 
 
+# Plain scalars that a YAML 1.1 reader (Jekyll's Psych, PyYAML) would not read back as a string.
+_YAML11_NON_STRING = re.compile(
+    r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |~|null|Null|NULL
+    |[-+]?(?:0b[0-1_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)
+    |[-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|=|<<)$""",
+    re.X,
+)
+
+
 def dump(values: dict) -> str:
-    """Serialise with a real YAML emitter; any title survives (':', '#', quotes, CJK, emoji)."""
+    """Serialise with a real YAML emitter; any title survives (':', '#', quotes, CJK, emoji).
+
+    ruamel writes YAML 1.2, where ``yes`` or ``1:20`` are plain strings; Jekyll reads YAML 1.1, where
+    they are a boolean and a number. Such strings are quoted.
+    """
     from ruamel.yaml import YAML
+    from ruamel.yaml.representer import SafeRepresenter
 
     yaml = YAML(typ="safe", pure=True)
+
+    def represent_str(representer, data):
+        if _YAML11_NON_STRING.match(data):
+            return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return SafeRepresenter.represent_str(representer, data)
+
+    yaml.representer.add_representer(str, represent_str)
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096

@@ -70,11 +70,8 @@ def to_post(
     except fm.FrontMatterError as exc:
         raise ConversionError(f"{where}: {exc}" if not str(exc).startswith(where) else str(exc)) from None
     values: dict = {}
-    values.update(settings.front_matter)
+    values.update(fm.normalise(settings.front_matter))
     values.update(found.values)
-    if "summary" in values:
-        summary = values.pop("summary")
-        values.setdefault("description", summary)
     if "slug" in values and str(values["slug"]).strip():
         slug = fm.slugify(str(values["slug"]))
     date, date_origin = name_date, "file name"

@@ -74,13 +74,14 @@ class Site:
                     f"or run again with --force to replace the post"
                 )
 
+        # Images first, the post last: a post on disk never links to an image that is not there yet.
         changes: dict[Path, bytes] = {}
-        if not (target.exists() and target.read_bytes() == text.encode("utf-8")):
-            changes[target] = text.encode("utf-8")
         for site_path, data in post.assets.items():
             destination = self.root / site_path
             if not destination.is_file() or destination.read_bytes() != data:
                 changes[destination] = data
+        if not (target.exists() and target.read_bytes() == text.encode("utf-8")):
+            changes[target] = text.encode("utf-8")
         removed = [stale] if stale is not None and stale.exists() else []
         if not changes and not removed:
             return WriteResult(target, "unchanged")
@@ -105,13 +106,17 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
                 raise ValueError(f"refusing to write {destination}: outside the site {root}")
             resolved.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=resolved.parent)
+            staged.append((Path(temporary), resolved))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             os.chmod(temporary, 0o644)
-            staged.append((Path(temporary), resolved))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
-    for temporary, destination in staged:
-        os.replace(temporary, destination)
+    try:
+        for temporary, destination in staged:
+            os.replace(temporary, destination)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)

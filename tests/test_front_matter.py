@@ -1,0 +1,126 @@
+import datetime as dt
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from nb2post import front_matter as fm
+from conftest import cell, make_site, run_cli, write_notebook
+
+
+@pytest.mark.parametrize(
+    "name,date,slug",
+    [
+        ("2024-01-05-my-post.ipynb", dt.date(2024, 1, 5), "my-post"),
+        ("2022_09_26_Efforts_to_GP.ipynb", dt.date(2022, 9, 26), "Efforts_to_GP"),
+        ("Day 2_Simple Regression.ipynb", None, "Day-2_Simple-Regression"),
+        ("posts/2024-03-15-embeddings/index.ipynb", dt.date(2024, 3, 15), "embeddings"),
+        ("notes.ipynb", None, "notes"),
+    ],
+)
+def test_file_names(name, date, slug):
+    assert fm.parse_file_name(Path(name)) == (date, slug)
+
+
+def test_impossible_date_in_name_is_an_error():
+    with pytest.raises(fm.FrontMatterError, match="impossible date"):
+        fm.parse_file_name(Path("2024-13-45-x.ipynb"))
+
+
+def test_title_cell():
+    values = fm.title_cell("# C# tips: part 1\n> The summary: with colon\n\n- toc: true\n- categories: [a, b]\n- author: Jane #1\n- badges: false\n- weight: 3")
+    assert values == {
+        "title": "C# tips: part 1",
+        "description": "The summary: with colon",
+        "toc": True,
+        "categories": ["a", "b"],
+        "author": "Jane #1",
+        "badges": False,
+        "weight": 3,
+    }
+
+
+def test_title_cell_with_prose_is_not_a_title_cell():
+    assert fm.title_cell("# Intro\nSome paragraph of text.") is None
+
+
+TRICKY_TITLES = [
+    "Colons: a subtitle: and more",
+    "# not a comment",
+    "It's \"quoted\" 'twice'",
+    "<b>HTML</b> & entities &amp;",
+    "日本語のタイトル",
+    "Emoji 🚀✨ title",
+    "- looks like a list",
+    "yes",
+    "2024",
+    "{curly} [square]",
+    "@at `tick` | pipe % percent",
+]
+
+
+@pytest.mark.parametrize("title", TRICKY_TITLES)
+def test_titles_round_trip_through_a_real_post(title, tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-02-03-x.ipynb", [cell("raw", "---\n" + fm.dump({"title": title, "tags": ["a b", "c"], "custom_key": {"nested": [1, 2]}}) + "---"), cell("markdown", "Body")])
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    post = frontmatter.load(site / "_posts" / "2024-02-03-x.md")
+    assert post["title"] == title
+    assert post["tags"] == ["a b", "c"], "lists stay lists"
+    assert post["custom_key"] == {"nested": [1, 2]}, "unknown keys pass through untouched"
+
+
+def test_merge_order_and_summary(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  front_matter:\n    author: Site Default\n    comments: true\n    layout: post\n")
+    nb = write_notebook(
+        site / "_notebooks" / "2024-02-03-merge.ipynb",
+        [
+            cell("raw", "---\ntitle: From YAML\nsummary: YAML summary\n---"),
+            cell("markdown", "# From title cell\n> cell summary\n- author: Cell Author\n- toc: true"),
+            cell("markdown", "Body text"),
+        ],
+        nb2post={"author": "Metadata Author", "image": "x.png"},
+    )
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    text = (site / "_posts" / "2024-02-03-merge.md").read_text()
+    post = frontmatter.loads(text)
+    assert post["title"] == "From YAML"
+    assert post["description"] == "YAML summary"
+    assert post["author"] == "Cell Author"
+    assert post["image"] == "x.png"
+    assert post["comments"] is True
+    assert post["toc"] is True
+    assert "summary" not in post.metadata
+    assert "From title cell" not in post.content and "From YAML" not in post.content, "front matter cells leave the body"
+    assert "Body text" in post.content
+
+
+def test_invalid_yaml_is_a_clear_error_and_writes_nothing(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "2024-02-03-bad.ipynb", [cell("raw", "---\ntitle: a: b: c\n---"), cell("markdown", "x")])
+    done = run_cli("convert", "--site", str(site), str(nb))
+    assert done.returncode == 1
+    errors = [l for l in done.stderr.splitlines() if l.startswith("error:")]
+    assert len(errors) == 1 and "2024-02-03-bad.ipynb" in errors[0] and "YAML" in errors[0]
+    assert not (site / "_posts").exists() or not list((site / "_posts").iterdir())
+
+
+def test_front_matter_date_is_validated(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "undated.ipynb", [cell("raw", "---\ndate: 2024-02-30\n---")])
+    done = run_cli("convert", "--site", str(site), str(nb))
+    assert done.returncode == 1 and "not a real day" in done.stderr and "undated.ipynb" in done.stderr
+
+
+def test_missing_title_uses_first_heading_then_file_name(tmp_path):
+    site = make_site(tmp_path / "site")
+    a = write_notebook(site / "2024-02-03-a.ipynb", [cell("markdown", "Intro text\n\n## A Heading")])
+    b = write_notebook(site / "2024-02-03-plain-name.ipynb", [cell("code", "x = 1")])
+    c = write_notebook(site / "2024-02-03-c.ipynb", [cell("markdown", "# Top Title\n\nFirst paragraph.")])
+    run_cli("convert", "--site", str(site), str(a), str(b), str(c), check=True)
+    assert frontmatter.load(site / "_posts/2024-02-03-a.md")["title"] == "A Heading"
+    assert frontmatter.load(site / "_posts/2024-02-03-plain-name.md")["title"] == "plain name"
+    post_c = frontmatter.load(site / "_posts/2024-02-03-c.md")
+    assert post_c["title"] == "Top Title"
+    assert "# Top Title" not in post_c.content, "the heading that became the title is not repeated"
+    assert "First paragraph." in post_c.content

@@ -6,18 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import gitrepo
 from .config import Settings
-from .front_matter import FrontMatterError
 from .post import Post
-from .reader import NotebookError
-from .render import ConversionError
-from .site import HandEditedError, Site
+
+# The rendering stages (and the process pool) are imported inside the functions that use them:
+# `nb2post check` imports this module for notebook_key/source_hash and must start fast.
 
 SKIP_DIRS = {".ipynb_checkpoints", ".git", "_site", ".jekyll-cache", "node_modules", "__pycache__"}
 # Below this many notebooks a process pool costs more than it saves.
@@ -57,13 +55,14 @@ def find_notebooks(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
 def notebook_key(notebook: Path, site: Path) -> str:
     """How posts refer to their notebook: the path relative to the repository root (else the site)."""
     notebook = Path(notebook).resolve()
-    for base in (gitrepo.find_root(site), Path(site).resolve(), gitrepo.find_root(notebook)):
+    for base in (gitrepo.find_root(site), Path(site).resolve()):
         if base is not None:
             try:
                 return notebook.relative_to(base).as_posix()
             except ValueError:
                 continue
-    return notebook.name
+    # outside the site and its repository: relative to the site still names it uniquely and stably
+    return Path(os.path.relpath(notebook, Path(site).resolve())).as_posix()
 
 
 def source_hash(data: bytes, fingerprint: str) -> str:
@@ -93,7 +92,7 @@ def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
 def build_post(notebook_path: Path, settings: Settings, nb_path: str, digest: str, existing: Path | None) -> Post:
     """Read and render one notebook (runs in a worker process for batches)."""
     from . import reader, render
-    from .front_matter import parse_file_name
+    from .front_matter import FrontMatterError, parse_file_name
 
     notebook = reader.read(notebook_path)
     fallback = None
@@ -107,6 +106,10 @@ def build_post(notebook_path: Path, settings: Settings, nb_path: str, digest: st
 
 
 def _build_in_worker(args) -> tuple[Post | None, str | None]:
+    from .front_matter import FrontMatterError
+    from .reader import NotebookError
+    from .render import ConversionError
+
     try:
         return build_post(*args), None
     except (NotebookError, ConversionError, FrontMatterError) as exc:
@@ -123,6 +126,8 @@ def convert(
     jobs: int | None = None,
     progress: Callable[[Outcome, int, int], None] | None = None,
 ) -> tuple[list[Outcome], list[str]]:
+    from .site import HandEditedError, Site
+
     notebooks, problems = find_notebooks(paths)
     site = Site(settings)
     fingerprint = settings.fingerprint()
@@ -177,6 +182,8 @@ def convert(
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(work) >= PARALLEL_THRESHOLD and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=min(workers, len(work))) as pool:
             for args, (post, error) in zip(work, pool.map(_build_in_worker, work)):
                 finish(args[0], post, error)

@@ -124,6 +124,13 @@ def _scalar(text: str):
     return text
 
 
+def _unquote(text: str) -> str:
+    """fastpages users quoted titles to dodge its YAML bug: ``# "a: b"`` means the title ``a: b``."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
 def title_cell(source: str) -> dict | None:
     """Parse a fastpages title cell; None when the cell holds anything besides title, summary and keys."""
     lines = [line for line in source.strip().split("\n")]
@@ -132,7 +139,7 @@ def title_cell(source: str) -> dict | None:
     title = _TITLE_LINE.match(lines[0].strip())
     if not title:
         return None
-    values: dict = {"title": title.group(1).strip()}
+    values: dict = {"title": _unquote(title.group(1).strip())}
     summary_seen = False
     for line in lines[1:]:
         stripped = line.strip()
@@ -144,7 +151,7 @@ def title_cell(source: str) -> dict | None:
             continue
         summary = _SUMMARY_LINE.match(stripped)
         if summary and not summary_seen:
-            values["description"] = summary.group(1)
+            values["description"] = _unquote(summary.group(1))
             summary_seen = True
             continue
         return None
@@ -242,6 +249,11 @@ def dump(values: dict) -> str:
     from ruamel.yaml.representer import SafeRepresenter
 
     yaml = YAML(typ="safe", pure=True)
+    # options first: the representer is built with the options set when it is first used
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.sort_base_mapping_type_on_output = False
 
     def represent_str(representer, data):
         if _YAML11_NON_STRING.match(data):
@@ -249,10 +261,6 @@ def dump(values: dict) -> str:
         return SafeRepresenter.represent_str(representer, data)
 
     yaml.representer.add_representer(str, represent_str)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    yaml.sort_base_mapping_type_on_output = False
     stream = io.StringIO()
     yaml.dump(_plain(values), stream)
     return stream.getvalue()

@@ -232,3 +232,15 @@ def test_bad_site_config_is_a_usage_error(tmp_path):
     nb = write_notebook(site / "2024-02-03-x.ipynb", [cell("markdown", "x")])
     done = run_cli("convert", "--site", str(site), str(nb))
     assert done.returncode == 2 and "images_dir" in done.stderr and "_config.yml" in done.stderr
+
+
+def test_blocks_that_interrupt_paragraphs_in_jupyter_do_so_in_kramdown(tmp_path):
+    site = make_site(tmp_path / "site")
+    md = "Steps:\n- one\n- two\n\nSee below\n## Section\nText\n> quoted\n\nIntro\n```python\nx = 1\n```"
+    nb = write_notebook(site / "2024-02-03-blocks.ipynb", [cell("markdown", md)])
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    page = (jekyll_build(site) / "2024/02/03/blocks.html").read_text()
+    assert "<ul>" in page and "<li>one</li>" in page
+    assert '<h2 id="section">Section</h2>' in page
+    assert "<blockquote>" in page
+    assert 'class="language-python' in page

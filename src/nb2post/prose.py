@@ -68,8 +68,9 @@ class ProseContext:
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
     holder = Holder()
-    text = _FENCE.sub(lambda m: holder.hold(_escape(m.group(0), ctx)), text)
-    text = _CODE_SPAN.sub(lambda m: holder.hold(_escape(m.group(0), ctx)), text)
+    text = separate_blocks(text)
+    text = _FENCE.sub(lambda m: holder.hold(_escape_code(m.group(0), ctx)), text)
+    text = _CODE_SPAN.sub(lambda m: holder.hold(_escape_code(m.group(0), ctx)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
     text = _escape_pipes(text)
@@ -78,6 +79,54 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
     text = _escape(text, ctx)
     text = re.sub(r"\n{3,}", "\n\n", text)  # display math adds blank lines around itself
     return holder.restore(text)
+
+
+def _escape_code(text: str, ctx: ProseContext) -> str:
+    """Code shows Liquid literally, even tags a target allows in prose (a fastpages `{% fn 1 %}` example)."""
+    return text if ctx.keep_all_liquid else liquid.escape(text)
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Lines that start a block in CommonMark even right after a paragraph line (headings, quotes, lists
+# starting with "-", "*", "+" or "1.", and the block-level HTML tags). kramdown wants a blank line first.
+_INTERRUPTS = re.compile(
+    r"^(?:#{1,6}(?:[ \t]|$)|>|[-*+][ \t]+\S|1[.)][ \t]+\S|"
+    r"</?(?:div|table|details|p|pre|ul|ol|dl|h[1-6]|blockquote|figure|center|section|iframe|hr)\b)",
+    re.I,
+)
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+
+
+def separate_blocks(text: str) -> str:
+    """Put a blank line before each block that Jupyter's Markdown lets interrupt a paragraph."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opening = _FENCE_LINE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        previous = out[-1] if out else ""
+        starts = opening or _INTERRUPTS.match(line)
+        if starts and previous.strip() and not previous[:1].isspace() and not _continues(previous, line):
+            out.append("")
+        if opening:
+            fence = opening.group(1)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """The line carries on the block of the previous line (the next list item, more quote, ...)."""
+    if _LIST_ITEM.match(line) and _LIST_ITEM.match(previous):
+        return True
+    if line.startswith(">") and previous.startswith(">"):
+        return True
+    if line.startswith("<") and previous.lstrip().startswith("<"):
+        return True
+    return bool(re.match(r"^#{1,6}(?:[ \t]|$)", previous)) and not _FENCE_LINE.match(line)
 
 
 def _escape(text: str, ctx: ProseContext) -> str:

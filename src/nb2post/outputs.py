@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import liquid
 from .assets import EXTENSIONS, AssetSet, liquid_link
 from .reader import text_of
+from .templates_text import fill
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
@@ -41,12 +42,6 @@ PRIORITY = (
     "text/plain",
 )
 
-VEGA_SCRIPTS = (
-    "https://cdn.jsdelivr.net/npm/vega@5",
-    "https://cdn.jsdelivr.net/npm/vega-lite@5",
-    "https://cdn.jsdelivr.net/npm/vega-embed@6",
-)
-PLOTLY_SCRIPT = "https://cdn.plot.ly/plotly-2.35.2.min.js"
 WIDGETS_SCRIPT = "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@^1.0.1/dist/embed.js"
 
 
@@ -95,7 +90,6 @@ class OutputContext:
     has_math: bool = False
     widgets_loaded: bool = False
     warnings: list[str] = field(default_factory=list)
-    uses: set[str] = field(default_factory=set)  # "vega", "plotly", "widgets": scripts the post needs
 
 
 def render(outputs: list[dict], ctx: OutputContext) -> list[str]:
@@ -165,7 +159,6 @@ def _widget(mime, value, ctx: OutputContext) -> str | None:
     state = (ctx.widget_state or {}).get("state", {}) if ctx.widget_state else {}
     if not model_id or model_id not in state:
         return None  # fall back to the next representation (text)
-    ctx.uses.add("widgets")
     parts = []
     if not ctx.widgets_loaded:
         ctx.widgets_loaded = True
@@ -185,32 +178,26 @@ def _script_json(value) -> str:
 
 
 def _vega(mime, value, ctx: OutputContext) -> str | None:
-    spec = value if isinstance(value, dict) else _json_or_none(value)
-    if spec is None:
-        return None
-    ctx.uses.add("vega")
-    element = f"nb2post-vega-{ctx.image_prefix}-{ctx.counter}"
     mode = "vega" if mime.startswith("application/vnd.vega.") else "vega-lite"
-    scripts = "\n".join(f'<script src="{src}"></script>' for src in VEGA_SCRIPTS)
-    html = (
-        f'<div id="{element}" class="nb2post-vega"></div>\n{scripts}\n<script>\n'
-        f'vegaEmbed("#{element}", {_script_json(spec)}, {{"mode": "{mode}"}}).catch(console.error);\n</script>'
-    )
-    return liquid.escape(nomarkdown(html))
+    return _chart("vega", value, ctx, lambda spec: {"spec": _script_json(spec), "mode": mode})
 
 
 def _plotly(mime, value, ctx: OutputContext) -> str | None:
-    figure = value if isinstance(value, dict) else _json_or_none(value)
-    if figure is None:
-        return None
-    ctx.uses.add("plotly")
-    element = f"nb2post-plotly-{ctx.image_prefix}-{ctx.counter}"
-    html = (
-        f'<div id="{element}" class="nb2post-plotly"></div>\n<script src="{PLOTLY_SCRIPT}"></script>\n<script>\n'
-        f'Plotly.newPlot("{element}", {_script_json(figure.get("data", []))}, '
-        f'{_script_json(figure.get("layout", {}))}, {_script_json(figure.get("config", {}))});\n</script>'
+    return _chart(
+        "plotly",
+        value,
+        ctx,
+        lambda figure: {key: _script_json(figure.get(key, default)) for key, default in (("data", []), ("layout", {}), ("config", {}))},
     )
-    return liquid.escape(nomarkdown(html))
+
+
+def _chart(kind: str, value, ctx: OutputContext, fields) -> str | None:
+    """An interactive chart from its JSON, drawn by the library's embed script (templates/embed_<kind>.html)."""
+    spec = value if isinstance(value, dict) else _json_or_none(value)
+    if not isinstance(spec, dict):
+        return None
+    element = f"nb2post-{kind}-{ctx.image_prefix}-{ctx.counter}"
+    return liquid.escape(nomarkdown(fill(f"embed_{kind}.html", element=element, **fields(spec))))
 
 
 def _json_or_none(value):

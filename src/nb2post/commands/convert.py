@@ -23,6 +23,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
 
+    engine = str(settings.site_config.get("markdown", "kramdown"))
+    if engine.lower() != "kramdown":
+        warn(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's default); "
+             "raw HTML outputs and math may not render with another engine", quiet)
+
     def progress(outcome, done, total):
         if outcome.status == "failed":
             return

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 apt_needed=()
 command -v jekyll >/dev/null 2>&1 || apt_needed+=(jekyll jekyll-theme-minima ruby-jekyll-feed ruby-jekyll-seo-tag)
 command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
+# fastpages' post layout draws its TOC with the jekyll-toc plugin (tests/test_fastpages.py, test_toc.py)
+[ "$(gem list -i jekyll-toc 2>/dev/null)" = "true" ] || apt_needed+=(ruby-jekyll-toc)
 command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
 command -v git >/dev/null 2>&1 || apt_needed+=(git)
 if [ ${#apt_needed[@]} -gt 0 ]; then

@@ -186,6 +186,11 @@ def test_liquid_everywhere_is_literal_unless_the_site_opts_in(tmp_path):
     page2 = (jekyll_build(opted) / "2024/02/03/liquid.html").read_text()
     assert "Site: Test" in page2 and "{{ x }}" in page2
 
+    post_opt_in = write_notebook(site / "2024-02-04-opt.ipynb", [cell("raw", "---\nliquid_in_prose: true\n---"), cell("markdown", "Site: {{ site.title }}")])
+    run_cli("convert", "--site", str(site), str(post_opt_in), check=True)
+    assert "liquid_in_prose" not in (site / "_posts/2024-02-04-opt.md").read_text()
+    assert "Site: Test" in (jekyll_build(site) / "2024/02/04/opt.html").read_text()
+
 
 def test_math_survives_kramdown(tmp_path):
     site = make_site(tmp_path / "site")

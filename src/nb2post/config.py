@@ -9,6 +9,8 @@
       liquid_in_prose: false    # true keeps {% ... %} / {{ ... }} written in markdown cells
       front_matter:             # defaults for every post (a post's own values win)
         layout: post
+      toc: kramdown             # or frontmatter, include, off; a post's 'toc:' overrides
+      badges: {colab: false}    # true (default), false, or per badge: github, binder, colab, deepnote
 """
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ from . import __version__
 
 CONFIG_NAME = "_config.yml"
 _SECTION = re.compile(r"^nb2post:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*", re.M)
+
+
+_BADGES_OFF = re.compile(r"^[ \t]+badges:[ \t]*(false|no|off)[ \t]*(#.*)?$", re.M | re.I)
 
 
 class ConfigError(ValueError):
@@ -37,6 +42,8 @@ class Settings:
     front_matter: dict = field(default_factory=dict)
     site_config: dict = field(default_factory=dict)  # the whole _config.yml, for URL rules and the like
     raw: dict = field(default_factory=dict)  # the nb2post section as written
+    toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.toc
+    badges: tuple = ("github", "binder", "colab", "deepnote")  # badges switched on site-wide
 
     def fingerprint(self) -> str:
         return settings_fingerprint(self.site, self.target)
@@ -59,7 +66,13 @@ def settings_fingerprint(site: Path, target: str) -> str:
     """Changes whenever something that shapes a post changes: nb2post itself, the target, the section."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{target}\0".encode())
-    digest.update(raw_section(site).encode("utf-8"))
+    section = raw_section(site)
+    digest.update(section.encode("utf-8"))
+    if not _BADGES_OFF.search(section):
+        # Badge links name the repository and branch: switching either makes posts stale. File reads only.
+        from .badges import fingerprint_input
+
+        digest.update(b"\0" + fingerprint_input(site).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -104,7 +117,31 @@ def load(site: Path, target: str | None = None) -> Settings:
         front_matter=dict(front),
         site_config=config,
         raw=dict(section),
+        toc=_toc_style(section.get("toc"), module, site),
+        badges=_badges(section.get("badges", True), site),
     )
+
+
+def _toc_style(value, target_module, site: Path) -> str:
+    from .toc import TocError, site_style
+
+    try:
+        return site_style(value, getattr(target_module, "TOC_STYLE", "kramdown"), str(site / CONFIG_NAME))
+    except TocError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _badges(value, site: Path) -> tuple:
+    from .badges import NAMES
+
+    if isinstance(value, bool) or value is None:
+        return NAMES if value is not False else ()
+    if not isinstance(value, dict) or any(k not in NAMES for k in value) or any(not isinstance(v, bool) for v in value.values()):
+        raise ConfigError(
+            f"{site / CONFIG_NAME}: nb2post: badges: must be true, false or switches such as "
+            f"{{colab: false}} for {', '.join(NAMES)}; got {value!r}"
+        )
+    return tuple(name for name in NAMES if value.get(name, True))
 
 
 def _relative(value, key: str, site: Path) -> str:

@@ -94,9 +94,24 @@ def to_post(
         found.drop_first_heading = None  # a different heading is content, not a repeated title
 
     assets = AssetSet(folder=f"{settings.images_dir}/{safe_relative(slug)}")
-    body, has_math, warnings = render_body(notebook, settings, target, found, assets)
+    keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
+    body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
     if has_math:
         values.setdefault("use_math", True)
+    from . import badges, toc
+
+    try:
+        toc_style = toc.post_style(settings.toc, values.get("toc"), getattr(target, "TOC_STYLE", "kramdown"), where)
+    except toc.TocError as exc:
+        raise ConversionError(str(exc)) from None
+    body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
+    if getattr(target, "BADGES_IN_FRONT_MATTER", False):  # the layout draws them (fastpages)
+        badge_warnings = badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
+    else:
+        badge_block, badge_warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
+        if badge_block:
+            body = badge_block + "\n\n" + body
+    warnings.extend(f"{where}: {w}" for w in badge_warnings)
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
     final = target.front_matter(values, info)
     header = target.header(info)
@@ -116,10 +131,9 @@ def to_post(
     )
 
 
-def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet):
+def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet, keep_liquid: bool):
     language = kernel_language(notebook)
     widget_state = (notebook.metadata.get("widgets") or {}).get("application/vnd.jupyter.widget-state+json")
-    keep_liquid = bool(settings.liquid_in_prose)
     pieces: list[str] = []
     warnings: list[str] = []
     has_math = False

@@ -3,25 +3,36 @@ from __future__ import annotations
 
 import re
 
+from .. import liquid
 from ..templates_text import fill
 
 NAME = "fastpages"
 DEFAULTS = {"posts_dir": "_posts", "images_dir": "images/copied_from_nb", "notebooks_dir": "_notebooks"}
+# fastpages' layouts draw the TOC (jekyll-toc, from `toc: true`) and the badges (from `badges`, `branch`,
+# `nb_path`, `hide_<name>_badge`) themselves.
+TOC_STYLE = "frontmatter"
+BADGES_IN_FRONT_MATTER = True
 LEADING_KEYS = ("keywords", "description", "title")
+# Keys every fastpages post header carries, in its order, with fastpages' defaults.
 DEFAULT_VALUES = {"toc": False, "comments": False, "hide": False, "badges": True, "search_exclude": False}
 
-# fastpages' own Liquid in prose: footnotes and the callout/embed includes its theme ships.
-_ALLOWED = re.compile(
-    r"^\{%-?\s*(fn\s+\w+|include\s+(note|warning|tip|important|info|alert|youtube|screenshot|image|twitter)"
-    r"\.html\b.*|twitter\s+\S+.*)-?%\}$|^\{\{-?\s*(['\"]).*\3\s*\|\s*fndetail:\s*\w+\s*-?\}\}$",
+# fastpages' own Liquid in prose: footnotes (`{% fn 1 %}`, `{{ 'text' | fndetail: 1 }}`), the callout and
+# embed includes its theme ships, and jekyll-twitter-plugin's tag.
+_ALLOWED_TAG = re.compile(
+    r"^\{%-?\s*(?:fn\s+\w+|include\s+(?:note|warning|tip|important|info|alert|youtube|screenshot|image|twitter)"
+    r"\.html(?:\s.*)?|twitter\s+\S+.*?)\s*-?%\}$",
     re.S,
 )
-_CALLOUT = re.compile(r"^>[ \t]*(Note|Warning|Tip|Important)[ \t]*:[ \t]*(.+)$", re.M)
-_EMBED = re.compile(r"^>[ \t]*(youtube|twitter)[ \t]*:[ \t]*(\S+)[ \t]*$", re.M | re.I)
+_ALLOWED_OUTPUT = re.compile(r"^\{\{-?\s*(['\"])(?:(?!\1).)*\1\s*\|\s*fndetail:\s*\w+\s*-?\}\}$", re.S)
+_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+_CALLOUT = re.compile(r"^>[ \t]*(Note|Warning|Tip|Important)[ \t]*:[ \t]*(.*)$")
+_EMBED = re.compile(r"^>[ \t]*(youtube|twitter)[ \t]*:[ \t]*(\S+)[ \t]*$", re.I)
+_QUOTE_LINE = re.compile(r"^>[ \t]?(.*)$")
 
 
 def allow_liquid(tag: str) -> bool:
-    return bool(_ALLOWED.match(tag.strip()))
+    tag = tag.strip()
+    return bool(_ALLOWED_TAG.match(tag) or _ALLOWED_OUTPUT.match(tag))
 
 
 def _argument(text: str) -> str:
@@ -31,33 +42,76 @@ def _argument(text: str) -> str:
     )
 
 
+def _callout(kind: str, text: str) -> str:
+    """fastpages' include for a callout. The text goes through ``capture`` (no quoting problem whatever it
+    holds) and ``markdownify`` (links, emphasis and code render inside the include's HTML block)."""
+    text = liquid.escape_except(text, allow_liquid)
+    return (
+        "{%% capture nb2post_callout %%}%s{%% endcapture %%}"
+        '{%% assign nb2post_callout = nb2post_callout | markdownify | remove: "<p>" | remove: "</p>" | strip %%}'
+        "{%% include %s.html content=nb2post_callout %%}" % (text, kind)
+    )
+
+
+def _hold_allowed(tag: str, holder) -> str:
+    """Keep fastpages' Liquid whole; a `|` in it was escaped as a table pipe by then, so undo that."""
+    original = tag.replace("\\|", "|")
+    return holder.hold(original) if allow_liquid(original) else tag
+
+
 def prose_hook(text: str, holder) -> str:
-    """fastpages' callout shortcuts. Each is one quote line on its own, so an ordinary quote followed by a
-    later ``key: value`` line is left alone (fastpages' regex rewrote those)."""
+    """fastpages' callout shortcuts, read as whole block quotes.
 
-    def callout(match: re.Match) -> str:
-        kind = match.group(1).lower()
-        return holder.hold("{%% include %s.html content='%s' %%}" % (kind, _argument(match.group(2).strip())))
-
-    def embed(match: re.Match) -> str:
-        kind, url = match.group(1).lower(), match.group(2)
-        if kind == "youtube":
-            link = _argument(f'<a href="{url}">{url}</a>')
-            return holder.hold("{%% include youtube.html content='%s' %%}" % link)
-        return holder.hold("{%% twitter %s %%}" % _argument(url))
-
-    text = _CALLOUT.sub(callout, text)
-    return _EMBED.sub(embed, text)
+    A quote whose first line is ``> Note: ...`` (Warning, Tip, Important) becomes the include, all its
+    lines included; ``> youtube: URL`` and ``> twitter: URL`` alone in a quote become embeds. Any other
+    quote is left alone, also when a ``key: value`` line follows later (fastpages rewrote those).
+    """
+    text = _LIQUID.sub(lambda m: _hold_allowed(m.group(0), holder), text)
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        starts_block = index == 0 or not lines[index - 1].startswith(">")
+        if not (starts_block and line.startswith(">")):
+            out.append(line)
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and lines[end].strip():
+            end += 1  # a quote runs to the next blank line (continuation lines need no '>')
+        block = lines[index:end]
+        callout, embed = _CALLOUT.match(block[0]), _EMBED.match(block[0])
+        embed = embed if len(block) == 1 else None
+        if (callout or embed) and out and out[-1].strip():
+            out.append("")  # an include renders as an HTML block: it must not continue a paragraph
+        if callout:
+            rest = [_QUOTE_LINE.sub(r"\1", item) for item in block[1:]]
+            body = "\n".join([callout.group(2), *rest]).strip()
+            out.append(holder.hold(_callout(callout.group(1).lower(), body)))
+        elif embed:
+            kind, url = embed.group(1).lower(), embed.group(2)
+            if kind == "youtube":
+                link = _argument(f'<a href="{url}">{url}</a>')
+                out.append(holder.hold("{%% include youtube.html content='%s' %%}" % link))
+            else:
+                out.append(holder.hold("{%% twitter %s %%}" % _argument(url)))
+        else:
+            out.extend(block)
+        index = end  # the block ends at a blank line or at the end of the cell
+    return "\n".join(out)
 
 
 def front_matter(values: dict, info) -> dict:
+    """fastpages' header: keywords, description, title, its five switches with their defaults, the
+    notebook's own keys in order, then nb_path and layout (its layouts read both)."""
     values = dict(values)
     values.setdefault("keywords", "fastai")
     values.pop("layout", None)
     values.pop("nb_path", None)
     ordered = {key: values.pop(key) for key in LEADING_KEYS if key in values}
     for key, default in DEFAULT_VALUES.items():
-        values.setdefault(key, default)
+        ordered[key] = values.pop(key, default)
     ordered.update(values)
     ordered["nb_path"] = info.nb_path
     ordered["layout"] = "notebook"

@@ -1,0 +1,176 @@
+"""Open in Colab, Binder, GitHub and Deepnote badges, built from the repository the site lives in.
+
+The repository comes from the real git remote (https, ssh and ``git@host:`` forms, GitHub Enterprise
+hosts), the branch from what is checked out (never a hard-coded ``master``), the notebook path from its
+place in the repository. Everything is read from files under ``.git`` (see :mod:`nb2post.gitrepo`).
+
+Plain Jekyll sites get the badges as HTML at the top of the post (inline SVG: no image is fetched from a
+third party). fastpages' layout draws its own badges from front matter, so there the post gets the real
+``branch:`` and ``hide_<name>_badge`` keys instead.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from . import gitrepo
+from .templates_text import fill
+
+NAMES = ("github", "binder", "colab", "deepnote")  # fastpages' order
+LABELS = {"github": "View on GitHub", "binder": "Launch Binder", "colab": "Open in Colab", "deepnote": "Launch in Deepnote"}
+COLORS = {"github": "#24292f", "binder": "#579aca", "colab": "#e37400", "deepnote": "#3793ef"}
+# Colab and Deepnote open notebooks from github.com only.
+GITHUB_COM_ONLY = ("colab", "deepnote")
+_SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?!//)(?P<path>[^\\]+)$")
+
+
+@dataclass(frozen=True)
+class Repository:
+    host: str  # github.com, or a GitHub Enterprise host (with its port for http(s) remotes)
+    owner: str
+    name: str
+
+    @property
+    def on_github_com(self) -> bool:
+        return self.host.lower() in ("github.com", "www.github.com")
+
+    @property
+    def web_url(self) -> str:
+        return f"https://{self.host}/{self.owner}/{self.name}"
+
+
+def parse_remote(url: str | None) -> Repository | None:
+    """owner/name on a host from any remote URL form; None for local paths and unknown shapes.
+
+    User names and tokens in the URL are dropped here, so they can never reach a post or a message.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if "://" in url:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https", "ssh", "git", "git+ssh", "ssh+git") or not parts.hostname:
+            return None
+        host = parts.hostname
+        if parts.scheme.lower() in ("http", "https") and parts.port:
+            host = f"{host}:{parts.port}"
+        path = parts.path
+    else:
+        match = _SCP_LIKE.match(url)
+        if not match or len(match.group("host")) == 1:  # C:\repo is a Windows path, not a host
+            return None
+        host, path = match.group("host"), match.group("path")
+    segments = [s for s in path.strip("/").split("/") if s]
+    if len(segments) < 2:
+        return None
+    name = segments[-1][:-4] if segments[-1].endswith(".git") else segments[-1]
+    if not name:
+        return None
+    return Repository(host=host, owner=segments[-2], name=name)
+
+
+def _path(text: str) -> str:
+    """URL-encode each segment of a path (spaces, non-ASCII, '#', '?'), keeping the slashes."""
+    return "/".join(quote(segment, safe="") for segment in text.split("/"))
+
+
+def urls(repo: Repository, branch: str, nb_path: str) -> dict[str, str]:
+    """Badge name -> link, for the badges this host supports."""
+    blob = f"{repo.web_url}/blob/{_path(branch)}/{_path(nb_path)}"
+    found = {"github": blob}
+    labpath = quote(nb_path, safe="")
+    if repo.on_github_com:
+        found["binder"] = f"https://mybinder.org/v2/gh/{repo.owner}/{repo.name}/{quote(branch, safe='')}?labpath={labpath}"
+        found["colab"] = f"https://colab.research.google.com/github/{repo.owner}/{repo.name}/blob/{_path(branch)}/{_path(nb_path)}"
+        found["deepnote"] = f"https://deepnote.com/launch?url={quote(blob, safe='')}"
+    else:
+        clone = quote(f"{repo.web_url}.git", safe="")
+        found["binder"] = f"https://mybinder.org/v2/git/{clone}/{quote(branch, safe='')}?labpath={labpath}"
+    return found
+
+
+def fingerprint_input(site: Path) -> str:
+    """What badges depend on besides the notebook: the repository and branch (no credentials)."""
+    url, branch = gitrepo.remote_and_branch(site)
+    repo = parse_remote(url)
+    where = f"{repo.host}/{repo.owner}/{repo.name}" if repo else ""
+    return f"{where}@{branch or ''}"
+
+
+def _wanted(values: dict, enabled: tuple[str, ...]) -> list[str]:
+    if values.get("badges") is False:
+        return []
+    return [name for name in enabled if values.get(f"hide_{name}_badge") is not True]
+
+
+def badge_html(name: str, href: str) -> str:
+    label = LABELS[name]
+    width = 12 + 7 * len(label)
+    return fill(
+        "badge.html",
+        badge=name,
+        href=href.replace("&", "&amp;").replace('"', "%22"),
+        label=label,
+        width=width,
+        middle=width // 2,
+        color=COLORS[name],
+    ).strip("\n")
+
+
+def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -> tuple[str, list[str]]:
+    """Badges as HTML for the top of a plain Jekyll post; consumes the badge keys of ``values``."""
+    wanted = _wanted(values, enabled)
+    values.pop("badges", None)
+    for name in NAMES:
+        values.pop(f"hide_{name}_badge", None)
+    if not wanted:
+        return "", []
+    url, branch = gitrepo.remote_and_branch(site)
+    repo = parse_remote(url)
+    if repo is None:
+        why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
+        return "", [
+            f"the repository of {site} {why}; no Colab/Binder/GitHub badges. "
+            "Add one with 'git remote add origin URL' or set 'nb2post: badges: false'"
+        ]
+    if branch is None:
+        return "", [f"cannot tell which branch {site} is on (detached HEAD); no badges. Check out a branch"]
+    links = urls(repo, branch, nb_path)
+    warnings = []
+    skipped = [name for name in wanted if name not in links]
+    if skipped:
+        warnings.append(f"{', '.join(skipped)} badge(s) left out: they open github.com repositories only, not {repo.host}")
+    pieces = [badge_html(name, links[name]) for name in wanted if name in links]
+    return fill("badges.html", links="\n".join(pieces)).strip("\n"), warnings
+
+
+def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict) -> list[str]:
+    """fastpages: its layout draws the badges; give it the real branch and the site-wide switches."""
+    if values.get("badges") is False:
+        return []
+    if not enabled:
+        values["badges"] = False
+        return []
+    for name in NAMES:
+        if name not in enabled:
+            values.setdefault(f"hide_{name}_badge", True)
+    url, branch = gitrepo.remote_and_branch(site)
+    defaults = site_config.get("default_badges")
+    shown = isinstance(defaults, dict) and any(defaults.get(name) is True for name in NAMES)
+    warnings = []
+    if branch and "branch" not in values:
+        values["branch"] = branch
+    elif branch is None and shown and "branch" not in values:
+        warnings.append(f"cannot tell which branch {site} is on; fastpages' badges will link to 'master'")
+    repo = parse_remote(url)
+    user, name = site_config.get("github_username"), site_config.get("github_repo")
+    if shown and repo and user and name and (str(user), str(name)) != (repo.owner, repo.name):
+        warnings.append(
+            f"_config.yml says github_username/github_repo {user}/{name} but the git remote is "
+            f"{repo.owner}/{repo.name}; fastpages' badges use the _config.yml values"
+        )
+    elif shown and repo is None:
+        warnings.append(f"the repository of {site} has no git remote; fastpages' badges may point nowhere")
+    return warnings

@@ -1,0 +1,112 @@
+"""nbconvert exporters: ``jupyter nbconvert --to jekyll nb.ipynb`` (and ``--to fastpages``).
+
+Registered through the ``nbconvert.exporters`` entry point. They run the same pipeline as
+``nb2post convert`` (:func:`nb2post.convert.build_post`), so the Markdown they return is byte for byte the
+post ``nb2post convert`` writes, marker line included, and the output file gets the post's name
+(``YYYY-MM-DD-slug.md``). The post's images are written into the site, where its links point, as
+``nb2post convert`` does. The site is the nearest folder above the notebook holding ``_config.yml``
+(``--JekyllExporter.site=PATH`` to choose).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from nbconvert.exporters import Exporter
+from traitlets import Unicode
+
+
+class ExportError(ValueError):
+    """A notebook that cannot become a post; the message is one line naming the file."""
+
+
+class JekyllExporter(Exporter):
+    """A notebook as a post for a plain Jekyll site."""
+
+    export_from_notebook = "Jekyll post (nb2post)"
+    output_mimetype = "text/markdown"
+    target = "jekyll"
+
+    site = Unicode(
+        "",
+        help="The Jekyll site folder (holding _config.yml). Default: the nearest one above the notebook.",
+    ).tag(config=True)
+
+    def _file_extension_default(self):
+        return ".md"
+
+    def from_filename(self, filename, resources=None, **kw):
+        resources = {} if resources is None else resources
+        resources["nb2post_source"] = os.path.abspath(filename)
+        return super().from_filename(filename, resources=resources, **kw)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
+        source = self._source_file(resources)
+        post, site, warnings = self._post(source, nb_copy)
+        for message in warnings:
+            self.log.warning("%s", message)
+        from .site import post_text, write_all
+
+        changed = {}
+        for site_path, data in post.assets.items():
+            destination = site.root / site_path
+            if not destination.is_file() or destination.read_bytes() != data:
+                changed[destination] = data
+        if changed:
+            write_all(changed, inside=site.root)
+        resources["unique_key"] = Path(post.file_name).stem
+        resources["output_extension"] = ".md"
+        return post_text(post), resources
+
+    @staticmethod
+    def _source_file(resources) -> Path | None:
+        if resources.get("nb2post_source"):
+            return Path(resources["nb2post_source"])
+        meta = resources.get("metadata") or {}
+        if meta.get("name"):
+            candidate = Path(meta.get("path") or ".") / f"{meta['name']}.ipynb"
+            if candidate.is_file():
+                return candidate.resolve()
+        return None
+
+    def _post(self, source: Path | None, nb):
+        from . import convert, reader, render
+        from .commands.common import find_site
+        from .config import ConfigError, load
+        from .front_matter import FrontMatterError
+        from .site import Site
+
+        if source is None:
+            # Only a notebook in memory (stdin): stand it next to the current folder under its own name.
+            import nbformat
+
+            source = Path.cwd() / "notebook.ipynb"
+            data = nbformat.writes(nb).encode("utf-8")
+        else:
+            data = source.read_bytes()
+        site_root = Path(self.site) if self.site else find_site(source.parent)
+        try:
+            settings = load(site_root, self.target)
+        except (ConfigError, ValueError) as exc:
+            raise ExportError(str(exc)) from None
+        site = Site(settings)
+        key = convert.notebook_key(source, settings.site)
+        digest = convert.source_hash(data, settings.fingerprint())
+        previous = site.posts_by_source().get(key)
+        try:
+            if source.is_file():
+                post = convert.build_post(source, settings, key, digest, previous[0] if previous else None)
+            else:
+                notebook = reader.parse(data, source)
+                post = render.to_post(notebook, settings, key, digest, convert.fallback_date(source, None))
+        except (reader.NotebookError, render.ConversionError, FrontMatterError) as exc:
+            raise ExportError(str(exc)) from None
+        return post, site, list(post.warnings)
+
+
+class FastpagesExporter(JekyllExporter):
+    """A notebook as a post for a fastpages blog."""
+
+    export_from_notebook = "fastpages post (nb2post)"
+    target = "fastpages"

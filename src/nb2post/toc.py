@@ -1,0 +1,184 @@
+"""Table of contents, in the site's own style.
+
+``kramdown``     the post starts with ``* TOC`` + ``{:toc}``: kramdown builds the list from the ids it gives
+                 the headings, so links and ids always agree (duplicates, non-ASCII, code in headings).
+``frontmatter``  ``toc: true`` for layouts that draw the TOC themselves (fastpages, minimal-mistakes).
+``include``      ``{% include toc %}`` (minimal-mistakes' include, or the site's own ``_includes/toc``).
+``off``          nothing.
+
+The site chooses (``nb2post: toc:``); a post overrides with ``toc:`` in its front matter: ``true`` (the
+site's style; the target's when the site says ``off``), ``false``, or a style name. A site that chooses
+nothing gets what its posts say: ``toc: true`` stays a front matter key, as fastpages wrote it.
+
+Links a notebook makes to its own headings the Jupyter way (``#Data-preparation``) are pointed at the ids
+kramdown generates (``#data-preparation``); :func:`kramdown_id` computes those ids.
+"""
+from __future__ import annotations
+
+import re
+
+from .liquid import OPEN_BRACE
+from .templates_text import template_text
+
+STYLES = ("kramdown", "frontmatter", "include", "off")
+_ON = (True, "true", "yes", "on")
+_OFF = (False, None, "false", "no", "off", "")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+
+
+class TocError(ValueError):
+    pass
+
+
+def _normal(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def site_style(value, target_default: str, where: str) -> str | None:
+    """The ``nb2post: toc:`` setting as a style name; None when the site does not choose."""
+    value = _normal(value)
+    if value is None:
+        return None
+    if value in _OFF:
+        return "off"
+    if value in _ON:
+        return target_default
+    if value in STYLES:
+        return value
+    raise TocError(f"{where}: nb2post: toc: {value!r} is not one of {', '.join(STYLES)} (or true/false)")
+
+
+def post_style(site: str | None, value, target_default: str, where: str) -> str:
+    """The style for one post: its own ``toc:`` value over the site's."""
+    value = _normal(value)
+    if value is None or value == "":
+        return site or "off"
+    if value in _OFF:
+        return "off"
+    if value in _ON:
+        if site is None:
+            return "frontmatter"
+        return site if site != "off" else target_default
+    if value in STYLES:
+        return value
+    raise TocError(f"{where}: front matter 'toc: {value}' should be true, false or one of {', '.join(STYLES)}")
+
+
+def _lines(body: str):
+    """Each line with whether it belongs to a fenced code block (the fence lines included)."""
+    fence = None
+    for line in body.split("\n"):
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(marker[0]):
+                fence = None
+            yield line, True
+        else:
+            yield line, fence is not None
+
+
+def has_heading(body: str) -> bool:
+    """A Markdown heading outside code fences (``# comment`` lines in code do not count)."""
+    return any(not code and _ATX_HEADING.match(line) for line, code in _lines(body))
+
+
+def apply(body: str, values: dict, style: str) -> str:
+    """Set the ``toc`` key and put the TOC block at the top of ``body`` as ``style`` asks."""
+    values.pop("toc", None)
+    if style == "frontmatter":
+        values["toc"] = True
+        return body
+    if style in ("kramdown", "include") and has_heading(body):
+        block = template_text(f"toc_{style}.md").strip("\n")
+        return block + "\n\n" + body
+    return body
+
+
+# --- Links to headings written the Jupyter way ---------------------------------------------------------
+# Jupyter gives a heading the id "Data-preparation" (its text, spaces as '-'); kramdown (GFM input, as
+# Jekyll uses it) gives "data-preparation". Links inside a notebook written against Jupyter's ids would
+# all break on the blog, so they are pointed at the ids kramdown will generate.
+
+_HEADING_TEXT = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ANCHOR_LINK = re.compile(r"(\]\(\s*<?#)([^)\s>]+)|(\bhref\s*=\s*[\"']#)([^\"']+)")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def _word_character(char: str) -> bool:
+    """Ruby's \\p{Word}: letters, marks, decimal and letter numbers, connector punctuation."""
+    import unicodedata
+
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
+
+
+def heading_text(markdown: str) -> str:
+    """The text of a heading as kramdown sees it: markup gone, code and link text kept."""
+    import html
+
+    text = markdown.replace(OPEN_BRACE, "{")
+    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)", r"\2", text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>])", r"\1", text)
+    return html.unescape(text)
+
+
+def kramdown_id(text: str, seen: dict[str, int]) -> str:
+    """kramdown-parser-gfm's header id: lowercase, only word characters, '-', spaces (as '-'), then
+    '-1', '-2' for repeats. ``seen`` carries the counts through one post."""
+    result = "".join(c for c in text.lower() if _word_character(c) or c in "- \t")
+    result = result.replace(" ", "-").replace("\t", "-")
+    count = seen.get(result, -1) + 1
+    seen[result] = count
+    return f"{result}-{count}" if count else result
+
+
+def heading_ids(body: str) -> list[tuple[str, str]]:
+    """(heading text, kramdown id) for every heading outside code fences, in order."""
+    found: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for line, code in _lines(body):
+        match = None if code else _HEADING_TEXT.match(line)
+        if match and match.group(1).strip():
+            text = heading_text(match.group(1))
+            found.append((text, kramdown_id(text, seen)))
+    return found
+
+
+def retarget_jupyter_links(body: str) -> str:
+    """Point ``[x](#Jupyter-Style-Id)`` and ``href="#..."`` links at the ids kramdown gives the headings."""
+    if "#" not in body or ("](" not in body and "href" not in body):
+        return body
+    from urllib.parse import quote, unquote
+
+    headings = heading_ids(body)
+    ids = {kramdown_id_ for _, kramdown_id_ in headings}
+    jupyter: dict[str, str] = {}
+    for text, new_id in headings:
+        anchor = text.strip().replace(" ", "-")
+        jupyter.setdefault(anchor, new_id)
+        jupyter.setdefault(anchor.lower(), new_id)
+
+    def replace(match: re.Match) -> str:
+        prefix, anchor = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        wanted = unquote(anchor)
+        if wanted in ids:
+            return match.group(0)
+        new_id = jupyter.get(wanted) or jupyter.get(wanted.lower())
+        return prefix + quote(new_id, safe="-_.~") if new_id else match.group(0)
+
+    out: list[str] = []
+    for line, code in _lines(body):
+        if not code and "#" in line:
+            pieces = re.split(r"(`+[^`]*`+)", line)  # leave code spans alone
+            line = "".join(p if p.startswith("`") else _ANCHOR_LINK.sub(replace, p) for p in pieces)
+        out.append(line)
+    return "\n".join(out)

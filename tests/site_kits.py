@@ -1,0 +1,175 @@
+"""Test sites for the TOC, badge and fastpages tests: a blog with fastpages' post structure (layouts,
+includes and plugins written minimally here, read the same front matter as fastpages' own), and
+helpers that read ids, TOC links and badge links out of built pages."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+FASTPAGES_CONFIG = """title: fastpages-like test blog
+plugins: [jekyll-toc]
+github_username: octo-org
+github_repo: nb-blog
+default_badges:
+  github: true
+  binder: true
+  colab: true
+  deepnote: true
+nb2post:
+  target: fastpages
+"""
+
+FASTPAGES_FILES = {
+    "_layouts/default.html": '<!doctype html><html><head><meta charset="utf-8"><title>{{ page.title }}</title></head>'
+    "<body>{{ content }}</body></html>\n",
+    # The parts of fastpages' post layout that read nb2post's front matter: description, badges, toc.
+    "_layouts/post.html": """---
+layout: default
+---
+<article>
+<header>
+<h1 class="post-title">{{ page.title | escape }}</h1>
+{%- if page.description -%}<p class="page-description">{{ page.description }}</p>{%- endif -%}
+{% if page.layout == 'notebook' %}{% if page.badges or page.badges == nil %}<div class="badges">
+{% unless page.hide_github_badge or site.default_badges.github != true %}{% include notebook_github_link.html %}{% endunless %}
+{% unless page.hide_binder_badge or site.default_badges.binder != true %}{% include notebook_binder_link.html %}{% endunless %}
+{% unless page.hide_colab_badge or site.default_badges.colab != true %}{% include notebook_colab_link.html %}{% endunless %}
+{% unless page.hide_deepnote_badge or site.default_badges.deepnote != true %}{% include notebook_deepnote_link.html %}{% endunless %}
+</div>{% endif %}{% endif %}
+</header>
+<div class="post-content">
+{{ content | toc }}
+</div>
+</article>
+""",
+    "_layouts/notebook.html": "---\nlayout: post\n---\n\n{{ content }}\n",
+    "_includes/notebook_github_link.html": '<a class="badge-github" href="https://github.com/{{ site.github_username }}/{{ site.github_repo }}/tree/{{ page.branch | default: "master" }}/{{ page.nb_path }}">GitHub</a>\n',
+    "_includes/notebook_binder_link.html": '<a class="badge-binder" href="https://mybinder.org/v2/gh/{{ site.github_username }}/{{ site.github_repo }}/{{ page.branch | default: "master" }}?filepath={{ page.nb_path | url_encode }}">Binder</a>\n',
+    "_includes/notebook_colab_link.html": '<a class="badge-colab" href="https://colab.research.google.com/github/{{ site.github_username }}/{{ site.github_repo }}/blob/{{ page.branch | default: "master" }}/{{ page.nb_path }}">Colab</a>\n',
+    "_includes/notebook_deepnote_link.html": '<a class="badge-deepnote" href="https://deepnote.com/launch?url=https%3A%2F%2Fgithub.com%2F{{ site.github_username }}%2F{{ site.github_repo }}%2Fblob%2F{{ page.branch | default: "master" }}%2F{{ page.nb_path | url_encode }}">Deepnote</a>\n',
+    "_includes/youtube.html": '{% assign url = include.content | remove: "</a>" | split: ">" | last %}'
+    '<iframe class="youtube" src="https://www.youtube.com/embed/{{ url | split: "/" | last }}"></iframe>\n',
+    "_plugins/footnotes.rb": """module NbTestFootnotes
+  class ArgumentTag < Liquid::Tag
+    def initialize(tag_name, text, tokens)
+      super
+      @arg = text.strip
+    end
+  end
+
+  class FnTag < ArgumentTag
+    def render(context)
+      "<sup id='fnref-#{@arg}'><a href='#fn-#{@arg}'>#{@arg}</a></sup>"
+    end
+  end
+
+  class TwitterTag < ArgumentTag
+    def render(context)
+      "<blockquote class='twitter-tweet'><a href='#{@arg}'>#{@arg}</a></blockquote>"
+    end
+  end
+
+  module FnDetail
+    def fndetail(input, id)
+      "<div class='footnotes'><p id='fn-#{id}'>#{id}. #{input}<a href='#fnref-#{id}'>back</a></p></div>"
+    end
+  end
+end
+
+Liquid::Template.register_tag('fn', NbTestFootnotes::FnTag)
+Liquid::Template.register_filter(NbTestFootnotes::FnDetail)
+Liquid::Template.register_tag('twitter', NbTestFootnotes::TwitterTag)
+""",
+}
+for _kind in ("note", "warning", "tip", "important"):
+    FASTPAGES_FILES[f"_includes/{_kind}.html"] = (
+        f'<div class="flash flash-{_kind}"><strong>{_kind.title()}: </strong>{{{{ include.content }}}}</div>\n'
+    )
+
+
+def require_jekyll_toc() -> None:
+    done = subprocess.run(["gem", "list", "-i", "jekyll-toc"], capture_output=True, text=True) if shutil.which("gem") else None
+    if done is None or done.stdout.strip() != "true":
+        pytest.fail("the jekyll-toc gem (Debian: ruby-jekyll-toc) is missing: run scripts/test.sh, which installs it")
+
+
+def make_fastpages_site(folder: Path, extra_config: str = "") -> Path:
+    require_jekyll_toc()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "_config.yml").write_text(FASTPAGES_CONFIG + extra_config, encoding="utf-8")
+    for name, text in FASTPAGES_FILES.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"git {' '.join(args)} failed: {done.stderr}"
+    return done.stdout
+
+
+def init_repo(folder: Path, branch: str = "main", remote: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    git(folder, "init", "-q", "-b", branch)
+    if remote:
+        git(folder, "remote", "add", "origin", remote)
+    return folder
+
+
+class PageLinks(HTMLParser):
+    """Ids, links, TOC links (inside #markdown-toc, .section-nav, nav.toc) and badge links of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.links: list[tuple[str, tuple[str, ...]]] = []  # (href, classes of the enclosing elements)
+        self.headings: list[tuple[str, str]] = []  # (tag, id)
+        self._stack: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.headings.append((tag, attrs["id"]))
+        marks = " ".join(filter(None, [attrs.get("class", ""), f"#{attrs['id']}" if attrs.get("id") else ""]))
+        if tag == "a" and attrs.get("href"):
+            self.links.append((attrs["href"], tuple(m for _, m in self._stack) + (marks,)))
+        if tag not in ("img", "br", "hr", "meta", "link", "input", "source"):
+            self._stack.append((tag, marks))
+
+    def handle_endtag(self, tag):
+        for index in range(len(self._stack) - 1, -1, -1):
+            if self._stack[index][0] == tag:
+                del self._stack[index:]
+                break
+
+    def toc_links(self) -> list[str]:
+        wanted = ("#markdown-toc", "section-nav", "toc")
+        return [
+            href for href, marks in self.links
+            if href.startswith("#") and any(any(w in m.split() for w in wanted) for m in marks)
+        ]
+
+    def broken_toc_links(self) -> list[str]:
+        ids = set(self.ids)
+        return [href for href in self.toc_links() if unquote(href[1:]) not in ids]
+
+
+def page_links(html_text: str) -> PageLinks:
+    parser = PageLinks()
+    parser.feed(html_text)
+    return parser
+
+
+def built_page(site_out: Path, slug: str) -> str:
+    pages = list(site_out.rglob(f"{slug}.html")) + list(site_out.rglob(f"{slug}/index.html"))
+    assert len(pages) == 1, f"expected one built page for {slug}, found {pages}"
+    return pages[0].read_text(encoding="utf-8")

@@ -1,0 +1,200 @@
+"""Open in Colab / Binder / GitHub / Deepnote badges from the real remote, branch and notebook path."""
+from __future__ import annotations
+
+import subprocess
+
+import frontmatter
+import pytest
+
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import built_page, git, init_repo, page_links
+
+from nb2post import badges, gitrepo
+from nb2post.config import settings_fingerprint
+
+GH = ("github.com", "octo-org", "nb-blog")
+GHE = ("github.example.com", "team", "notebooks")
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://github.com/octo-org/nb-blog.git", GH),
+        ("https://github.com/octo-org/nb-blog", GH),
+        ("https://x-access-token:ghp_SECRET123@github.com/octo-org/nb-blog.git", GH),
+        ("http://github.com/octo-org/nb-blog/", GH),
+        ("ssh://git@github.com/octo-org/nb-blog.git", GH),
+        ("git@github.com:octo-org/nb-blog.git", GH),
+        ("github.com:octo-org/nb-blog", GH),
+        ("git@github.example.com:team/notebooks.git", GHE),
+        ("ssh://git@github.example.com:2222/team/notebooks.git", GHE),
+        ("https://github.example.com:8443/team/notebooks.git", ("github.example.com:8443", "team", "notebooks")),
+        ("/srv/git/notebooks.git", None),
+        ("file:///srv/git/notebooks.git", None),
+        ("C:\\repos\\notebooks", None),
+        ("", None),
+    ],
+)
+def test_parse_remote(url, expected):
+    repo = badges.parse_remote(url)
+    assert (None if repo is None else (repo.host, repo.owner, repo.name)) == expected
+    if repo is not None:
+        assert "SECRET" not in repr(repo) and "SECRET" not in repo.web_url
+
+
+def test_urls_encode_spaces_non_ascii_and_branch_slashes():
+    repo = badges.Repository(*GH)
+    links = badges.urls(repo, "feature/new plots", "_notebooks/2024-01-02-café notes #1.ipynb")
+    path = "_notebooks/2024-01-02-caf%C3%A9%20notes%20%231.ipynb"
+    assert links["github"] == f"https://github.com/octo-org/nb-blog/blob/feature/new%20plots/{path}"
+    assert links["colab"] == f"https://colab.research.google.com/github/octo-org/nb-blog/blob/feature/new%20plots/{path}"
+    assert links["binder"] == (
+        "https://mybinder.org/v2/gh/octo-org/nb-blog/feature%2Fnew%20plots"
+        "?labpath=_notebooks%2F2024-01-02-caf%C3%A9%20notes%20%231.ipynb"
+    )
+    assert links["deepnote"] == "https://deepnote.com/launch?url=" + (
+        "https%3A%2F%2Fgithub.com%2Focto-org%2Fnb-blog%2Fblob%2Ffeature%2Fnew%2520plots%2F_notebooks%2F"
+        "2024-01-02-caf%25C3%25A9%2520notes%2520%25231.ipynb"
+    )
+
+
+def test_github_enterprise_gets_github_and_binder_only():
+    links = badges.urls(badges.Repository(*GHE), "main", "nb.ipynb")
+    assert links["github"] == "https://github.example.com/team/notebooks/blob/main/nb.ipynb"
+    assert links["binder"] == "https://mybinder.org/v2/git/https%3A%2F%2Fgithub.example.com%2Fteam%2Fnotebooks.git/main?labpath=nb.ipynb"
+    assert set(links) == {"github", "binder"}
+
+
+def test_remote_and_branch_from_real_repositories(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_HEAD_REF", raising=False)
+    monkeypatch.delenv("GITHUB_REF_NAME", raising=False)
+    repo = init_repo(tmp_path / "repo", "trunk", "git@github.com:octo-org/nb-blog.git")
+    git(repo, "remote", "add", "backup", "https://example.org/other/repo.git")
+    (repo / "sub").mkdir()
+    assert gitrepo.remote_and_branch(repo / "sub") == ("git@github.com:octo-org/nb-blog.git", "trunk")
+    # a local branch that tracks a differently named branch of another remote
+    git(repo, "checkout", "-q", "-b", "local-work")
+    git(repo, "config", "branch.local-work.remote", "backup")
+    git(repo, "config", "branch.local-work.merge", "refs/heads/published")
+    assert gitrepo.remote_and_branch(repo) == ("https://example.org/other/repo.git", "published")
+    # a detached HEAD (CI checking out a pull request)
+    (repo / "f.txt").write_text("x")
+    git(repo, "add", "f.txt")
+    git(repo, "commit", "-q", "-m", "one")
+    git(repo, "checkout", "-q", "--detach")
+    git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/default-branch")
+    assert gitrepo.remote_and_branch(repo) == ("git@github.com:octo-org/nb-blog.git", "default-branch")
+    monkeypatch.setenv("GITHUB_HEAD_REF", "pr-branch")
+    assert gitrepo.remote_and_branch(repo)[1] == "pr-branch"
+    # a linked worktree: its own HEAD, the main repository's config
+    git(repo, "worktree", "add", "-q", "-b", "wt-branch", str(tmp_path / "wt"))
+    assert gitrepo.remote_and_branch(tmp_path / "wt") == ("git@github.com:octo-org/nb-blog.git", "wt-branch")
+    assert gitrepo.remote_and_branch(tmp_path) == (None, None)
+
+
+def _site_in_repo(tmp_path, extra="", remote="git@github.com:octo-org/nb-blog.git", branch="trunk"):
+    repo = init_repo(tmp_path / "repo", branch, remote)
+    site = make_site(repo / "blog", extra_config=extra)
+    return repo, site
+
+
+def _badge_links(html_text: str) -> dict[str, str]:
+    found = {}
+    for href, marks in page_links(html_text).links:
+        for name in badges.NAMES:
+            if any(f"nb2post-badge-{name}" in m.split() for m in marks):
+                found[name] = href
+    return found
+
+
+def test_jekyll_post_badges_point_at_repository_branch_and_path(tmp_path):
+    repo, site = _site_in_repo(tmp_path)
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-café notes.ipynb", [cell("markdown", "# Café\n\nText")])
+    done = run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert "warning" not in done.stderr
+    links = _badge_links(built_page(jekyll_build(site), "café-notes"))
+    path = "blog/_notebooks/2024-01-02-caf%C3%A9%20notes.ipynb"
+    assert links == {
+        "github": f"https://github.com/octo-org/nb-blog/blob/trunk/{path}",
+        "binder": "https://mybinder.org/v2/gh/octo-org/nb-blog/trunk?labpath=" + path.replace("/", "%2F"),
+        "colab": f"https://colab.research.google.com/github/octo-org/nb-blog/blob/trunk/{path}",
+        "deepnote": "https://deepnote.com/launch?url="
+        + f"https://github.com/octo-org/nb-blog/blob/trunk/{path}".replace("%", "%25").replace(":", "%3A").replace("/", "%2F"),
+    }
+
+
+def test_site_and_post_switches(tmp_path):
+    repo, site = _site_in_repo(tmp_path, extra="nb2post:\n  badges: {colab: false, deepnote: false}\n")
+    plain = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    hidden = write_notebook(site / "_notebooks" / "2024-01-03-hidden.ipynb", [cell("markdown", "# Hidden\n- hide_binder_badge: true")])
+    none = write_notebook(site / "_notebooks" / "2024-01-04-none.ipynb", [cell("markdown", "# None\n- badges: false")])
+    run_cli("convert", "--site", str(site), str(plain), str(hidden), str(none), check=True)
+    built = jekyll_build(site)
+    assert set(_badge_links(built_page(built, "plain"))) == {"github", "binder"}
+    assert set(_badge_links(built_page(built, "hidden"))) == {"github"}
+    assert _badge_links(built_page(built, "none")) == {}
+    meta = frontmatter.loads((site / "_posts" / "2024-01-03-hidden.md").read_text(encoding="utf-8")).metadata
+    assert "hide_binder_badge" not in meta and "badges" not in meta, "switches are consumed, not left for the theme"
+
+
+def test_badges_off_site_wide(tmp_path):
+    repo, site = _site_in_repo(tmp_path, extra="nb2post:\n  badges: false\n")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert "nb2post-badge" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
+
+
+def test_bad_badges_setting_is_a_clear_error(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: {kaggle: true}\n")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    done = run_cli("convert", "--site", str(site), str(nb))
+    assert done.returncode == 2 and "_config.yml" in done.stderr and "kaggle" in done.stderr
+
+
+def test_no_remote_no_badges_and_a_warning(tmp_path):
+    repo = init_repo(tmp_path / "repo", "main")
+    site = make_site(repo / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain\n\n## Body")])
+    done = run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert "no git remote" in done.stderr and "2024-01-02-plain.ipynb" in done.stderr
+    assert "nb2post-badge" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
+
+
+def test_tokens_in_the_remote_never_reach_post_or_output(tmp_path):
+    repo, site = _site_in_repo(tmp_path, remote="https://x-access-token:ghp_SECRET123@github.com/octo-org/nb-blog.git")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    done = run_cli("convert", "--site", str(site), str(nb), check=True)
+    text = (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
+    assert "https://github.com/octo-org/nb-blog/blob/main/" not in text  # branch is trunk here
+    assert "github.com/octo-org/nb-blog/blob/trunk/blog/_notebooks/2024-01-02-plain.ipynb" in text
+    assert "SECRET" not in text + done.stdout + done.stderr
+
+
+def test_a_branch_switch_makes_posts_stale_without_starting_git(tmp_path, monkeypatch):
+    repo, site = _site_in_repo(tmp_path)
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    post = site / "_posts" / "2024-01-02-plain.md"
+    assert "/blob/trunk/" in post.read_text(encoding="utf-8")
+    assert "unchanged" in run_cli("convert", "-v", "--site", str(site), str(nb), check=True).stderr
+    before = settings_fingerprint(site, "jekyll")
+    git(repo, "symbolic-ref", "HEAD", "refs/heads/gh-pages")
+
+    def no_process(*args, **kwargs):
+        raise AssertionError("the fingerprint must come from file reads, not from running git")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(subprocess, "Popen", no_process)
+        after = settings_fingerprint(site, "jekyll")
+    assert after != before
+    done = run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert "written" in done.stderr
+    text = post.read_text(encoding="utf-8")
+    assert "/blob/gh-pages/" in text and "/blob/trunk/" not in text
+
+
+def test_with_badges_off_a_branch_switch_changes_nothing(tmp_path):
+    repo, site = _site_in_repo(tmp_path, extra="nb2post:\n  badges: false\n")
+    before = settings_fingerprint(site, "jekyll")
+    git(repo, "symbolic-ref", "HEAD", "refs/heads/elsewhere")
+    assert settings_fingerprint(site, "jekyll") == before

@@ -1,0 +1,127 @@
+"""The bundled example site, built with real Jekyll (theme minima) and opened in Debian's headless
+Chromium through Playwright: images load, TOC links land on headings, badges point at the repository,
+branch and notebook path.
+
+Set NB2POST_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png (the README's picture) from this run.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from conftest import ROOT, jekyll_build, run_cli
+from site_kits import init_repo
+
+from nb2post import badges
+
+EXAMPLE = ROOT / "examples" / "site"
+CHROMIUM = "/usr/bin/chromium"
+REMOTE, BRANCH = "git@github.com:octo-org/nb-blog.git", "gh-pages-source"
+SCREENSHOT_POST = "exploring-notebooks"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served_example(tmp_path):
+    """The example site in its own repository (remote and branch known), converted, built, served."""
+    if not list(EXAMPLE.glob("_notebooks/*.ipynb")):
+        pytest.skip(f"no example notebooks in {EXAMPLE / '_notebooks'} yet")
+    repo = init_repo(tmp_path / "repo", BRANCH, REMOTE)
+    site = repo / "site"
+    shutil.copytree(EXAMPLE, site, ignore=shutil.ignore_patterns("_site", "_posts", ".jekyll-cache", "assets"))
+    config = site / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    if "\n  toc:" not in text:
+        config.write_text(text.rstrip("\n") + "\n  toc: kramdown\n", encoding="utf-8")
+    run_cli("convert", "--site", str(site), check=True)
+    jekyll_build(site)
+    baseurl = "blog"  # examples/site/_config.yml: baseurl "/blog"; serve _site under it
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / baseurl).symlink_to(site / "_site", target_is_directory=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        pages = {
+            page.stem: f"http://127.0.0.1:{port}/{baseurl}/" + quote(page.relative_to(site / "_site").as_posix())
+            for page in (site / "_site").rglob("*.html")
+            if any(post.name[11:-3] == page.stem for post in (site / "_posts").glob("*.md"))
+        }
+        yield site, pages
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _browser(playwright):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+
+
+def test_example_posts_in_headless_chromium(served_example, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    site, pages = served_example
+    notebooks = sorted(site.glob("_notebooks/*.ipynb"))
+    assert len(pages) == len(notebooks), f"one page per example notebook: {pages}"
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1500})
+            for slug, url in sorted(pages.items()):
+                response = page.goto(url, wait_until="load")
+                assert response is not None and response.ok, f"{url}: {response and response.status}"
+                images = page.eval_on_selector_all(
+                    "img", "els => els.map(e => [e.getAttribute('src'), e.complete && e.naturalWidth > 0])"
+                )
+                assert all(ok for _, ok in images), f"{slug}: images that did not load: {[s for s, ok in images if not ok]}"
+                toc = page.eval_on_selector_all(
+                    "#markdown-toc a",
+                    "els => els.map(a => [a.getAttribute('href'),"
+                    " !!document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)))])",
+                )
+                headings = page.eval_on_selector_all(".post-content :is(h1,h2,h3,h4,h5,h6)[id]", "els => els.length")
+                if headings:
+                    assert len(toc) == headings, f"{slug}: {len(toc)} TOC links for {headings} headings"
+                assert all(ok for _, ok in toc), f"{slug}: TOC links without a target: {[h for h, ok in toc if not ok]}"
+                nb_path = next(p for p in notebooks if p.stem.endswith(slug)).relative_to(site.parent).as_posix()
+                expected = badges.urls(badges.Repository("github.com", "octo-org", "nb-blog"), BRANCH, nb_path)
+                found = dict(page.eval_on_selector_all(
+                    "a.nb2post-badge", "els => els.map(a => [a.className.split('nb2post-badge-')[1], a.href])"
+                ))
+                assert found == expected, slug
+                assert f"/blob/{BRANCH}/site/_notebooks/" in found["github"]
+                # the badges are visible, not just present
+                assert page.locator("a.nb2post-badge-colab svg").bounding_box()["width"] > 20
+                if slug == SCREENSHOT_POST:
+                    shot = tmp_path / "screenshot.png"
+                    page.screenshot(path=str(shot))
+                    assert shot.stat().st_size > 10_000
+                    if os.environ.get("NB2POST_UPDATE_SCREENSHOT") == "1":
+                        (ROOT / "docs").mkdir(exist_ok=True)
+                        shutil.copy(shot, ROOT / "docs" / "screenshot.png")
+        finally:
+            browser.close()

@@ -1,0 +1,78 @@
+"""`jupyter nbconvert --to jekyll|fastpages` through the nbconvert.exporters entry point: the same post
+as `nb2post convert`, byte for byte."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+from conftest import cell, make_site, run_cli, write_notebook
+from site_kits import init_repo
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2a3a0e90000000049454e44ae426082"
+)
+CELLS = [
+    cell("markdown", "# Exported: the same post\n> Summary\n\n- categories: [x]"),
+    cell("markdown", "## Part\n\n> Note: a callout\n\n![img](dot.png) and {{ liquid }}"),
+    cell("code", "print(1)", outputs=[{"output_type": "display_data", "metadata": {},
+                                       "data": {"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNg+M/A8B8ABQACAeKjoOkAAAAASUVORK5CYII=", "text/plain": "<Figure>"}}]),
+]
+
+
+def nbconvert(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nbconvert", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_entry_points_are_registered():
+    names = {ep.name: ep.value for ep in entry_points(group="nbconvert.exporters")}
+    assert names.get("jekyll") == "nb2post.exporter:JekyllExporter"
+    assert names.get("fastpages") == "nb2post.exporter:FastpagesExporter"
+    from nbconvert.exporters import get_exporter
+
+    from nb2post.exporter import FastpagesExporter, JekyllExporter
+
+    assert get_exporter("jekyll") is JekyllExporter and get_exporter("fastpages") is FastpagesExporter
+
+
+def _site(tmp_path, target: str):
+    repo = init_repo(tmp_path / "repo", "trunk", "https://github.com/octo-org/nb-blog.git")
+    site = make_site(repo / "site", extra_config=f"nb2post:\n  target: {target}\n  toc: kramdown\n")
+    nb = write_notebook(site / "_notebooks" / "2024-04-05-exported post.ipynb", CELLS)
+    (site / "_notebooks" / "dot.png").write_bytes(PNG)
+    return site, nb
+
+
+def _same_post(tmp_path, target: str):
+    site, nb = _site(tmp_path, target)
+    out = tmp_path / "out"
+    done = nbconvert("--to", target, str(nb), "--output-dir", str(out))
+    assert done.returncode == 0, done.stderr
+    exported = list(out.iterdir())
+    assert [p.name for p in exported] == ["2024-04-05-exported-post.md"], "named like the post, not the notebook"
+    images = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.png") if "_notebooks" not in p.parts)
+    assert len(images) == 2, images  # the local image and the output image, written into the site
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    converted = site / "_posts" / "2024-04-05-exported-post.md"
+    assert exported[0].read_bytes() == converted.read_bytes()
+    return converted.read_text(encoding="utf-8")
+
+
+def test_jekyll_exporter_gives_the_same_post_as_convert(tmp_path):
+    text = _same_post(tmp_path, "jekyll")
+    assert "nb2post-badge-colab" in text and "* TOC" in text and "/blob/trunk/site/_notebooks/2024-04-05-exported%20post.ipynb" in text
+
+
+def test_fastpages_exporter_gives_the_same_post_as_convert(tmp_path):
+    text = _same_post(tmp_path, "fastpages")
+    assert "layout: notebook" in text and "branch: trunk" in text and "{% include note.html" in text
+
+
+def test_a_bad_notebook_fails_with_its_name(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-04-05-bad.ipynb", [cell("markdown", "# Bad\n- date: not a date")])
+    done = nbconvert("--to", "jekyll", str(nb), "--output-dir", str(tmp_path / "out"))
+    assert done.returncode != 0
+    assert "2024-04-05-bad.ipynb" in done.stderr and "not a date" in done.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

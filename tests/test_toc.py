@@ -1,0 +1,163 @@
+"""Table of contents: the site's style, a post's override, and links that work in real Jekyll builds."""
+from __future__ import annotations
+
+import frontmatter
+import pytest
+
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import built_page, make_fastpages_site, page_links
+
+from nb2post import toc
+
+# Headings whose ids are easy to get wrong: a duplicate, code and '&', non-ASCII letters, CJK, a number.
+HEADINGS_NOTEBOOK = [
+    cell("markdown", "# Headings: a test\n> Ids that must match kramdown's"),
+    cell("markdown", "## Setup\n\nFirst setup."),
+    cell("code", "# a comment, not a heading\nx = 1"),
+    cell("markdown", "## Setup\n\nThe same heading again.\n\n### `numpy` & friends"),
+    cell("markdown", "## Résumé des données\n\n## 日本語の見出し\n\n## 2. Numbered step"),
+]
+EXPECTED_IDS = {"setup", "setup-1", "numpy--friends", "résumé-des-données", "日本語の見出し", "2-numbered-step"}
+INCLUDE_TOC = (
+    '<nav class="toc" markdown="1">\n<header><h4 class="nav__title">On this page</h4></header>\n'
+    "* Auto generated table of contents\n{:toc .toc__menu}\n</nav>\n"
+)
+
+
+def _convert(site, *args):
+    nb = write_notebook(site / "_notebooks" / "2024-03-04-headings.ipynb", HEADINGS_NOTEBOOK)
+    run_cli("convert", "--site", str(site), *args, str(nb), check=True)
+    return site / "_posts" / "2024-03-04-headings.md"
+
+
+def _assert_toc_works(html_text: str) -> list[str]:
+    links = page_links(html_text)
+    toc_links = links.toc_links()
+    assert toc_links, "no table of contents in the page"
+    assert links.broken_toc_links() == [], f"TOC links without a target: {links.broken_toc_links()}"
+    assert EXPECTED_IDS <= set(links.ids), f"heading ids {links.headings}"
+    return toc_links
+
+
+def test_kramdown_style_builds_a_toc_whose_links_all_resolve(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  toc: kramdown\n  badges: false\n")
+    post = _convert(site)
+    text = post.read_text(encoding="utf-8")
+    assert "* TOC\n{:toc}" in text
+    assert "toc" not in frontmatter.loads(text).metadata
+    toc_links = _assert_toc_works(built_page(jekyll_build(site), "headings"))
+    assert len(toc_links) == 6, toc_links  # every heading of the post, the code comment not among them
+
+
+def test_frontmatter_style_on_a_fastpages_layout(tmp_path):
+    site = make_fastpages_site(tmp_path / "site", extra_config="  toc: frontmatter\n  badges: false\n")
+    post = _convert(site)
+    meta = frontmatter.loads(post.read_text(encoding="utf-8")).metadata
+    assert meta["toc"] is True
+    html_text = built_page(jekyll_build(site), "headings")
+    assert 'class="section-nav"' in html_text  # drawn by the layout (jekyll-toc), not by the post
+    _assert_toc_works(html_text)
+
+
+def test_include_style_uses_the_sites_toc_include(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  toc: include\n  badges: false\n")
+    (site / "_includes").mkdir()
+    (site / "_includes" / "toc").write_text(INCLUDE_TOC, encoding="utf-8")
+    text = _convert(site).read_text(encoding="utf-8")
+    assert "{% include toc %}" in text
+    html_text = built_page(jekyll_build(site), "headings")
+    assert 'class="toc"' in html_text
+    _assert_toc_works(html_text)
+
+
+def test_a_post_overrides_the_site(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  toc: kramdown\n  badges: false\n")
+    nb = write_notebook(site / "_notebooks" / "2024-03-05-no-toc.ipynb", [cell("markdown", "# No TOC\n- toc: false"), cell("markdown", "## A\n\n## B")])
+    nb2 = write_notebook(
+        site / "_notebooks" / "2024-03-06-fm-toc.ipynb", [cell("markdown", "# FM TOC\n- toc: frontmatter"), cell("markdown", "## A")]
+    )
+    run_cli("convert", "--site", str(site), str(nb), str(nb2), check=True)
+    off = frontmatter.loads((site / "_posts" / "2024-03-05-no-toc.md").read_text(encoding="utf-8"))
+    assert "{:toc}" not in off.content and "toc" not in off.metadata
+    fm_post = frontmatter.loads((site / "_posts" / "2024-03-06-fm-toc.md").read_text(encoding="utf-8"))
+    assert fm_post.metadata["toc"] is True and "{:toc}" not in fm_post.content
+
+
+def test_a_site_without_a_choice_keeps_what_the_post_says(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    nb = write_notebook(site / "_notebooks" / "2024-03-05-t.ipynb", [cell("markdown", "# T\n- toc: true"), cell("markdown", "## A")])
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    post = frontmatter.loads((site / "_posts" / "2024-03-05-t.md").read_text(encoding="utf-8"))
+    assert post.metadata["toc"] is True and "{:toc}" not in post.content
+
+
+def test_unknown_styles_are_clear_errors(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  toc: sidebar\n")
+    nb = write_notebook(site / "_notebooks" / "2024-03-05-t.ipynb", [cell("markdown", "## A")])
+    done = run_cli("convert", "--site", str(site), str(nb))
+    assert done.returncode == 2
+    assert "_config.yml" in done.stderr and "sidebar" in done.stderr and "kramdown" in done.stderr
+
+    site2 = make_site(tmp_path / "site2", extra_config="nb2post:\n  toc: kramdown\n")
+    nb2 = write_notebook(site2 / "_notebooks" / "2024-03-05-t.ipynb", [cell("markdown", "# T\n- toc: sidebar"), cell("markdown", "## A")])
+    done = run_cli("convert", "--site", str(site2), str(nb2))
+    assert done.returncode == 1
+    assert "2024-03-05-t.ipynb" in done.stderr and "toc: sidebar" in done.stderr
+    assert not (site2 / "_posts").exists() or not list((site2 / "_posts").iterdir())
+
+
+@pytest.mark.parametrize(
+    "site, value, expected",
+    [
+        ("kramdown", None, "kramdown"),
+        ("kramdown", False, "off"),
+        ("kramdown", True, "kramdown"),
+        ("off", True, "kramdown"),  # the target's style when the site has TOCs off
+        (None, True, "frontmatter"),
+        (None, None, "off"),
+        ("include", "kramdown", "kramdown"),
+        ("frontmatter", "Off", "off"),
+    ],
+)
+def test_post_style(site, value, expected):
+    assert toc.post_style(site, value, "kramdown", "nb") == expected
+
+
+def test_headings_inside_code_fences_do_not_count():
+    assert not toc.has_heading("```python\n# comment\n```\n\n~~~\n## not either\n~~~\ntext\n")
+    assert toc.has_heading("```\ncode\n```\n\n## Real heading\n")
+    body = toc.apply("plain text\n", {}, "kramdown")
+    assert body == "plain text\n", "no TOC block for a post without headings"
+
+
+LINKS_NOTEBOOK = [
+    cell("markdown", "# Links: Jupyter style\n> A manual table of contents, as notebooks have them"),
+    cell(
+        "markdown",
+        "Contents: [setup](#Setup), [setup again](#Setup), [numpy](#numpy-&-friends), "
+        "[résumé](#R%C3%A9sum%C3%A9-des-donn%C3%A9es), [cjk](#日本語の見出し), [numbered](#2.-Numbered-step), "
+        "[emphasis](#Bold-and-a-link), [already right](#setup-1), [elsewhere](#no-such-heading) "
+        '<a href="#Setup">html link</a>\n\n`[in code](#Setup)`',
+    ),
+    cell("markdown", "## Setup\n\n## Setup\n\n### `numpy` & friends\n\n## Résumé des données\n\n## 日本語の見出し"),
+    cell("markdown", "## 2. Numbered step\n\n## **Bold** and a [link](https://example.org/)\n\n## snake_case_name and {{ braces }}"),
+    cell("code", "## a comment\nprint(1)"),
+]
+
+
+def test_heading_ids_match_real_jekyll_and_jupyter_links_are_retargeted(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    nb = write_notebook(site / "_notebooks" / "2024-03-07-links.ipynb", LINKS_NOTEBOOK)
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    post = frontmatter.loads((site / "_posts" / "2024-03-07-links.md").read_text(encoding="utf-8"))
+    page = page_links(built_page(jekyll_build(site), "links"))
+    real_ids = [heading_id for _, heading_id in page.headings]
+    assert [heading_id for _, heading_id in toc.heading_ids(post.content)] == real_ids
+    assert "snake_case_name-and--braces-" in real_ids  # underscores kept, Liquid-looking text literal
+    ids = set(page.ids)
+    anchors = [href for href, _ in page.links if href.startswith("#")]
+    from urllib.parse import unquote
+
+    assert [a for a in anchors if unquote(a[1:]) not in ids] == ["#no-such-heading"]
+    assert len(anchors) == 10
+    assert "`[in code](#Setup)`" in post.content, "code is not rewritten"

@@ -12,7 +12,12 @@ import click
 from . import __version__
 
 COMMANDS = {
+    "brief": ("nb2post.commands.brief", "Write a post's share brief: URL, description, where to share it."),
     "convert": ("nb2post.commands.convert", "Convert notebooks into posts for a Jekyll or fastpages site."),
+    "check": ("nb2post.commands.check", "Report notebooks whose post is missing or stale (fast; for hooks and CI)."),
+    "hook": ("nb2post.commands.hook", "Install, remove or run the git pre-push hook."),
+    "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
+    "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -45,3 +47,451 @@ def first_commit_date(path: Path) -> dt.date | None:
         return dt.date.fromisoformat(out.strip().split("\n")[-1].strip())
     except ValueError:
         return None
+
+
+# --- Pushes and hooks (nb2post check / hook / the GitHub Action) ------------------------------------
+# Plain `git` processes, like the queries above: the pre-push hook runs on every push and must not pay
+# for importing GitPython.
+
+ZERO_SHA = "0" * 40
+
+
+class GitError(RuntimeError):
+    pass
+
+
+def _git_checked(args: list[str], cwd: Path) -> str:
+    """Like ``_git`` but a failure raises with git's own message (for commands that change things)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git {args[0]}: {exc}") from None
+    if done.returncode != 0:
+        message = " ".join((done.stderr or done.stdout).split()) or f"exit status {done.returncode}"
+        raise GitError(f"git {args[0]} failed: {message}")
+    return done.stdout
+
+
+def hooks_dir(root: Path) -> Path:
+    """Where git looks for hooks (honours ``core.hooksPath`` and linked work trees)."""
+    out = _git_checked(["rev-parse", "--git-path", "hooks"], root).strip()
+    return (Path(root) / out).resolve()
+
+
+def commit_exists(root: Path, rev: str) -> bool:
+    return _git(["cat-file", "-e", f"{rev}^{{commit}}"], root) is not None
+
+
+def head_commit(root: Path) -> str | None:
+    out = _git(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root)
+    return out.strip() if out else None
+
+
+def files_in_commits(root: Path, tip: str, exclude: list[str]) -> list[str]:
+    """Paths (relative to ``root``) touched by the commits reachable from ``tip`` but not from ``exclude``
+    (revisions, or options such as ``--remotes=origin``). Merge commits add nothing of their own."""
+    out = _git_checked(["log", "--format=", "--name-only", "--no-renames", "-z", tip, "--not", *exclude, "--"], root)
+    return list(dict.fromkeys(name.strip("\n") for name in out.split("\0") if name.strip("\n")))
+
+
+def uncommitted(root: Path, paths: list[Path]) -> list[str]:
+    """Which of ``paths`` differ from HEAD in the index or the work tree, or are untracked."""
+    if not paths:
+        return []
+    out = _git_checked(["status", "--porcelain", "-z", "--untracked-files=all", "--", *map(str, paths)], root)
+    return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+
+
+def commit_paths(root: Path, paths: list[Path], message: str) -> str:
+    """Commit exactly ``paths`` (written or removed files), leaving anything else staged as it was.
+    Returns the new commit's sha."""
+    names = [str(p) for p in paths]
+    _git_checked(["add", "-A", "--", *names], root)
+    # --no-verify: the posts are generated; the user's commit hooks are for their own edits.
+    _git_checked(["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names], root)
+    return _git_checked(["rev-parse", "HEAD"], root).strip()
+
+
+# --- Remote and branch for badges (issue 3) ---------------------------------------------------------
+# Read straight from the files under .git: `nb2post check` folds them into the settings fingerprint and
+# must not start a process for that.
+
+
+def git_dir(root: Path) -> Path | None:
+    """The repository's git folder: ``.git`` itself, or where a ``.git`` file (worktree, submodule) points."""
+    dot_git = Path(root) / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        text = dot_git.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if not text.startswith("gitdir:"):
+        return None
+    target = Path(text[len("gitdir:") :].strip())
+    return (dot_git.parent / target).resolve() if not target.is_absolute() else target
+
+
+def _common_dir(folder: Path) -> Path:
+    """A worktree keeps HEAD to itself but shares config and refs with the main repository."""
+    try:
+        common = (folder / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return folder
+    return (folder / common).resolve()
+
+
+def read_config(folder: Path) -> dict[str, dict[str, str]]:
+    """``.git/config`` as {'remote "origin"': {'url': ...}, ...}; the last value of a key wins."""
+    sections: dict[str, dict[str, str]] = {}
+    try:
+        text = (_common_dir(folder) / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return sections
+    current: dict[str, str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            header = line[1:line.find("]")] if "]" in line else line[1:]
+            name, _, sub = header.strip().partition(" ")
+            key = name.lower() + (f' "{sub.strip().strip(chr(34))}"' if sub else "")
+            current = sections.setdefault(key, {})
+            continue
+        if current is None or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        current[key.strip().lower()] = value
+    return sections
+
+
+def current_branch(folder: Path) -> str | None:
+    """The checked-out branch from ``HEAD``; None when HEAD is detached."""
+    try:
+        head = (folder / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    prefix = "ref: refs/heads/"
+    return head[len(prefix) :] if head.startswith(prefix) else None
+
+
+def remote_and_branch(path: Path) -> tuple[str | None, str | None]:
+    """(remote URL, branch on that remote) for the repository holding ``path``.
+
+    The remote is the one the current branch tracks, else ``origin``, else the first one. The branch is
+    the remote branch it tracks (``branch.<name>.merge``), else its own name. A detached HEAD (CI checking
+    out a pull request) falls back to ``GITHUB_HEAD_REF`` / ``GITHUB_REF_NAME``, then the remote's default
+    branch (``refs/remotes/<remote>/HEAD``). Either part is None when it cannot be known.
+    """
+    root = find_root(path)
+    folder = git_dir(root) if root else None
+    if folder is None:
+        return None, None
+    config = read_config(folder)
+    branch = current_branch(folder)
+    tracking = config.get(f'branch "{branch}"', {}) if branch else {}
+    remotes = [key[len('remote "') : -1] for key in config if key.startswith('remote "')]
+    remote = tracking.get("remote") if tracking.get("remote") in remotes else None
+    remote = remote or ("origin" if "origin" in remotes else (remotes[0] if remotes else None))
+    url = config.get(f'remote "{remote}"', {}).get("url") if remote else None
+    merge = tracking.get("merge", "")
+    if branch and merge.startswith("refs/heads/"):
+        branch = merge[len("refs/heads/") :]
+    if branch is None:
+        branch = os.environ.get("GITHUB_HEAD_REF") or os.environ.get("GITHUB_REF_NAME") or None
+    if branch is None and remote:
+        try:
+            head = (_common_dir(folder) / "refs" / "remotes" / remote / "HEAD").read_text(encoding="utf-8").strip()
+        except OSError:
+            head = ""
+        prefix = f"ref: refs/remotes/{remote}/"
+        branch = head[len(prefix) :] if head.startswith(prefix) else None
+    return url, branch
+
+
+# --- publishing: commit exactly nb2post's files, push without force ------------------------------------
+# Queries and the push run git through GitPython's command wrapper (``repo.git``); the commit itself is
+# ``commit_paths`` above (``git commit --only``). GitPython's own index writer never touches a user's index.
+
+PUSH_TIMEOUT_SECONDS = 300
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s'\"]+)@")
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``scheme://user:token@host`` -> ``scheme://***@host``; and every known secret string -> ``***``."""
+    text = _URL_USERINFO.sub(lambda m: m.group("scheme") + "***@", str(text))
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The credential parts of a URL (user and password), to scrub from any text git hands back."""
+    match = _URL_USERINFO.search(url or "")
+    if not match:
+        return ()
+    user, _, password = match.group("userinfo").partition(":")
+    return tuple(part for part in (password, user) if part)
+
+
+def open_repo(root: Path):
+    import git
+
+    repo = git.Repo(root)
+    if not os.isatty(0):
+        # Never hang on a credential prompt nobody can answer.
+        repo.git.update_environment(GIT_TERMINAL_PROMPT="0")
+    return repo
+
+
+def _run(repo, *args, **kwargs) -> tuple[int, str, str]:
+    """(status, stdout, stderr) of ``git args``; never raises for a non-zero status."""
+    import git
+
+    try:
+        return repo.git.execute(
+            ["git", *args], with_extended_output=True, with_exceptions=False, strip_newline_in_stdout=False, **kwargs
+        )
+    except git.GitCommandError as exc:  # timeouts and the like
+        return 1, "", str(exc.stderr or exc)
+    except OSError as exc:
+        return 1, "", f"cannot run git: {exc}"
+
+
+def operation_in_progress(repo) -> str | None:
+    """'a merge', 'a rebase', ... when one is half done (committing now would tangle with it)."""
+    git_dir = Path(repo.git_dir)
+    for name, what in (
+        ("rebase-merge", "a rebase"),
+        ("rebase-apply", "a rebase (or git am)"),
+        ("MERGE_HEAD", "a merge"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick"),
+        ("REVERT_HEAD", "a revert"),
+        ("BISECT_LOG", "a bisect"),
+    ):
+        if (git_dir / name).exists():
+            return what
+    return None
+
+
+def identity_problem(repo) -> str | None:
+    """Why git has no author/committer to commit with, or None. Only explicit settings count: a guessed
+    ``root@hostname`` identity is not one a person chose."""
+    def configured(key: str) -> bool:
+        status, out, _ = _run(repo, "config", "--get", key)
+        return status == 0 and bool(out.strip())
+
+    name = any(os.environ.get(v) for v in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME")) or any(
+        configured(k) for k in ("user.name", "author.name", "committer.name")
+    )
+    email = any(os.environ.get(v) for v in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL")) or any(
+        configured(k) for k in ("user.email", "author.email", "committer.email")
+    )
+    if name and email:
+        return None
+    missing = " and ".join(w for w, ok in (("user.name", name), ("user.email", email)) if not ok)
+    return (
+        f"git has no {missing} to commit with; set it once with: "
+        f"git config --global user.name \"Your Name\" && git config --global user.email you@example.com"
+    )
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    remote: str
+    branch: str  # on the remote
+    local_branch: str
+    url: str  # as configured: may hold credentials, never print it; use ``shown_url``
+
+    @property
+    def shown_url(self) -> str:
+        return redact(self.url)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return url_secrets(self.url)
+
+    @property
+    def tracking_ref(self) -> str:
+        return f"refs/remotes/{self.remote}/{self.branch}"
+
+    @property
+    def refspec(self) -> str:
+        return f"refs/heads/{self.local_branch}:refs/heads/{self.branch}"
+
+
+def push_target(repo, local_branch: str, remote: str | None = None, branch: str | None = None) -> PushTarget:
+    """Where ``publish`` pushes: --remote/--branch, else the branch's upstream, else the only remote
+    (or ``origin``) with the same branch name. Raises GitError when there is nowhere to push."""
+    def config(key: str) -> str | None:
+        status, out, _ = _run(repo, "config", "--get", key)
+        return out.strip() if status == 0 and out.strip() else None
+
+    status, out, _ = _run(repo, "remote")
+    remotes = out.split() if status == 0 else []
+    upstream_remote = config(f"branch.{local_branch}.remote")
+    upstream_merge = config(f"branch.{local_branch}.merge")
+    if remote is None:
+        if upstream_remote and upstream_remote != ".":
+            remote = upstream_remote
+        elif len(remotes) == 1:
+            remote = remotes[0]
+        elif "origin" in remotes:
+            remote = "origin"
+        elif not remotes:
+            raise GitError(
+                "this repository has no remote to push to; add one with: git remote add origin URL "
+                "(or publish with --no-push to commit only)"
+            )
+        else:
+            raise GitError(
+                f"branch {local_branch} has no upstream and there are several remotes ({', '.join(remotes)}); "
+                "choose one with --remote NAME"
+            )
+    elif remote not in remotes:
+        known = ", ".join(remotes) if remotes else "none"
+        raise GitError(f"no remote named {remote!r} (remotes here: {known}); see: git remote -v")
+    if branch is None:
+        if remote == upstream_remote and upstream_merge and upstream_merge.startswith("refs/heads/"):
+            branch = upstream_merge[len("refs/heads/"):]
+        else:
+            branch = local_branch
+    url = config(f"remote.{remote}.pushurl") or config(f"remote.{remote}.url") or ""
+    return PushTarget(remote, branch, local_branch, url)
+
+
+def _head_blobs(repo, paths: list[str]) -> dict[str, str]:
+    if head_commit(repo.working_tree_dir) is None:
+        return {}
+    status, out, _ = _run(repo, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", *paths)
+    blobs: dict[str, str] = {}
+    for entry in out.split("\0"):
+        if "\t" in entry:
+            meta, path = entry.split("\t", 1)
+            blobs[path] = meta.split()[2]
+    return blobs
+
+
+def changed_paths(repo, paths: list[str]) -> list[str]:
+    """Of ``paths`` (relative to the work tree root), those whose file differs from HEAD: new, modified
+    or deleted. Read-only: hashes without writing objects and never refreshes the index."""
+    root = Path(repo.working_tree_dir)
+    paths = list(dict.fromkeys(paths))
+    in_head = _head_blobs(repo, paths)
+    on_disk = [p for p in paths if (root / p).is_file()]
+    hashes: dict[str, str] = {}
+    if on_disk:
+        # Without -w nothing is written; git applies each path's clean filters (autocrlf, LFS) as `add` would.
+        status, out, err = _run(repo, "hash-object", "--", *on_disk)
+        if status != 0:
+            raise GitError(f"cannot read files to commit: {err.strip()}")
+        hashes = dict(zip(on_disk, out.split()))
+    changed = []
+    for path in paths:
+        if path in hashes:
+            if in_head.get(path) != hashes[path]:
+                changed.append(path)
+        elif path in in_head:
+            changed.append(path)
+    return changed
+
+
+def commits_not_on(repo, target: PushTarget) -> int | None:
+    """How many commits of the local branch the remote-tracking branch lacks; None when unknown."""
+    status, _, _ = _run(repo, "rev-parse", "--verify", "--quiet", target.tracking_ref)
+    if status != 0 or head_commit(repo.working_tree_dir) is None:
+        return None
+    status, out, _ = _run(repo, "rev-list", "--count", f"{target.tracking_ref}..refs/heads/{target.local_branch}")
+    return int(out.strip()) if status == 0 and out.strip().isdigit() else None
+
+
+def paths_changed_since(repo, old: str | None, new: str) -> set[str]:
+    """Files changed between the remote's old commit and ``new`` (all files of ``new`` when old is None)."""
+    if old:
+        status, out, _ = _run(repo, "diff", "--no-renames", "--name-only", "-z", old, new)
+    else:
+        status, out, _ = _run(repo, "ls-tree", "-r", "-z", "--name-only", "--full-tree", new)
+    return {p for p in out.split("\0") if p.strip()} if status == 0 else set()
+
+
+def rev(repo, ref: str) -> str | None:
+    status, out, _ = _run(repo, "rev-parse", "--verify", "--quiet", ref + "^{commit}")
+    return out.strip() if status == 0 and out.strip() else None
+
+
+@dataclass
+class PushResult:
+    ok: bool
+    kind: str  # pushed | up to date | non-fast-forward | hook rejected | auth | network | pre-push hook | failed
+    explanation: str = ""
+    remote_lines: list[str] = field(default_factory=list)
+
+
+_AUTH_SIGNS = (
+    "authentication failed", "could not read username", "could not read password", "permission denied",
+    "returned error: 401", "returned error: 403", "invalid username or password", "access denied", "http basic: access denied",
+)
+_NETWORK_SIGNS = (
+    "could not resolve host", "failed to connect", "connection refused", "unable to connect",
+    "couldn't connect", "connection timed out", "network is unreachable", "could not read from remote",
+    "does not appear to be a git repository", "unable to access", "repository not found",
+)
+
+
+def push(repo, target: PushTarget) -> PushResult:
+    """``git push --porcelain`` (never forced). Rejections don't raise: the porcelain status line and the
+    server's ``remote:`` lines are parsed, so a pre-receive hook's message and a pre-push hook's output
+    both reach the user (GitPython's ``Remote.push`` loses the latter)."""
+    secrets = target.secrets
+    status, out, err = _run(
+        repo, "push", "--porcelain", target.remote, target.refspec, kill_after_timeout=PUSH_TIMEOUT_SECONDS
+    )
+    out, err = redact(out, secrets), redact(err, secrets)
+    remote_lines = [line[len("remote:"):].strip() for line in err.splitlines() if line.startswith("remote:")]
+    remote_lines = [line for line in remote_lines if line and not line.lower().startswith(("resolving deltas", "processing changes"))]
+    flag, summary = None, ""
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[1].endswith(f":refs/heads/{target.branch}"):
+            flag, summary = parts[0], parts[2]
+    where = f"{target.remote} ({target.shown_url})"
+    if status == 0 and flag in (" ", "*", "="):
+        return PushResult(True, "up to date" if flag == "=" else "pushed", remote_lines=remote_lines)
+    if flag == "!" and "remote rejected" in summary:
+        said = "; ".join(remote_lines[-5:]) or summary
+        return PushResult(False, "hook rejected", f"{where} refused the push: {said}", remote_lines)
+    if flag == "!" and ("non-fast-forward" in summary or "fetch first" in summary or "rejected" in summary):
+        return PushResult(
+            False,
+            "non-fast-forward",
+            f"{where} has commits that {target.local_branch} lacks (push rejected as non-fast-forward); "
+            f"run git pull --rebase {target.remote} {target.branch}, then publish again",
+            remote_lines,
+        )
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    lowered = "\n".join(lines).lower()
+    last = lines[-1] if lines else summary or "git push failed"
+    if any(sign in lowered for sign in _AUTH_SIGNS):
+        return PushResult(
+            False,
+            "auth",
+            f"{where} did not accept the credentials ({last}); check your token or SSH key, then publish again",
+            remote_lines,
+        )
+    if any(sign in lowered for sign in _NETWORK_SIGNS):
+        return PushResult(False, "network", f"cannot reach {where}: {last}", remote_lines)
+    if flag is None and "failed to push some refs" in lowered:
+        # No ref was even offered to the remote: a pre-push hook on this machine said no. Show what it said.
+        said = [line for line in lines if "failed to push some refs" not in line][-5:]
+        return PushResult(
+            False, "pre-push hook", f"a pre-push hook stopped the push: {'; '.join(said) or last}", remote_lines
+        )
+    return PushResult(False, "failed", f"push to {where} failed: {last}", remote_lines)

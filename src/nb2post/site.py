@@ -10,7 +10,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import front_matter as fm
 from .config import Settings
 from .post import Marker, Post, edited_by_hand, read_marker, read_marker_from_file, with_marker
 
@@ -28,6 +27,8 @@ class WriteResult:
 
 
 def post_text(post: Post) -> str:
+    from . import front_matter as fm  # here, not at the top: `nb2post check` reads posts without it
+
     text = "---\n" + fm.dump(post.front_matter) + "---\n\n" + post.body
     return with_marker(text, post.source, post.source_hash)
 

@@ -1,0 +1,188 @@
+"""``nb2post publish``: convert, commit exactly nb2post's files, push (never forced), brief."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, site_option, to_option, warn
+
+EXIT_NOT_PUSHED = 3
+
+EPILOG = (
+    "Exit status: 0 published, or nothing to publish (also after --no-push or --dry-run); "
+    "1 failed before anything was committed (git state, identity, remote, a notebook): the repository is "
+    "as it was; 2 wrong usage; 3 committed but not pushed (rejected, unreachable, credentials): the local "
+    "commit is kept, fix the cause and publish again."
+)
+
+
+@click.command("publish", epilog=EPILOG)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@site_option
+@to_option
+@click.option("--remote", default=None, help="Remote to push to. Default: the branch's upstream, else the only remote or origin.")
+@click.option("--branch", "remote_branch", default=None, help="Branch on the remote. Default: the upstream branch, else the local branch's name.")
+@click.option("--message", "-m", default=None, help="Commit message template ($subject, $titles, $count, $list). Default: 'nb2post: commit_message:' in _config.yml, else 'Publish $subject'.")
+@click.option("--include-notebooks", is_flag=True, help="Also commit the source notebooks of the posts.")
+@click.option("--no-push", is_flag=True, help="Commit only.")
+@click.option("--dry-run", "-n", is_flag=True, help="Print the files it would commit and the push it would make; change nothing.")
+@click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
+def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force):
+    """Convert notebooks, commit exactly the files nb2post wrote or removed, and push them.
+
+    Whatever else is staged or modified in the repository stays exactly as it was. Never force-pushes.
+    After a successful push the share brief of each published post is written (when available).
+    """
+    from ..gitrepo import redact
+    from ..publish import PublishError
+
+    try:
+        code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force)
+    except PublishError as exc:
+        fail(redact(str(exc)), exc.code)
+    raise SystemExit(code)
+
+
+def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force) -> int:
+    from .. import gitrepo, publish
+    from ..config import CONFIG_NAME, ConfigError, load
+    from ..templates_text import template_text
+
+    site = Path(site) if site else find_site(Path.cwd())
+    if not site.is_dir():
+        fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
+    try:
+        settings = load(site, target)
+    except (ConfigError, ValueError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    configured = settings.option("commit_message")
+    if message is not None:
+        template, where = message, "--message"
+    elif configured:
+        template, where = str(configured), f"{site / CONFIG_NAME}: nb2post: commit_message"
+    else:
+        template, where = template_text("commit_message.txt"), "commit_message.txt"
+    publish.check_template(template, where)
+
+    root = publish.repository_root(site, Path.cwd())
+    repo = gitrepo.open_repo(root)
+    try:
+        # Everything that can refuse is checked before any notebook is converted: a refusal changes nothing.
+        branch, push_to = _preflight(repo, root, remote, remote_branch, no_push)
+        secrets = push_to.secrets if push_to else ()
+        try:
+            return _convert_commit_push(
+                repo, root, site, settings, branch, push_to, template,
+                paths, target, include_notebooks, dry_run, force,
+            )
+        except gitrepo.GitError as exc:
+            raise publish.PublishError(gitrepo.redact(str(exc), secrets), EXIT_FAILED) from None
+    finally:
+        repo.close()
+
+
+def _preflight(repo, root: Path, remote, remote_branch, no_push):
+    """(branch, push target or None), or PublishError saying what to fix."""
+    from .. import gitrepo
+    from ..publish import PublishError
+
+    busy = gitrepo.operation_in_progress(repo)
+    if busy:
+        raise PublishError(f"{busy} is in progress in {root}; finish or abort it, then publish again (nothing was changed)", EXIT_FAILED)
+    branch = gitrepo.current_branch(gitrepo.git_dir(root))
+    if branch is None:
+        raise PublishError(
+            f"HEAD is detached in {root} (no branch checked out); switch to the branch you publish from "
+            "(e.g. git switch main), then publish again (nothing was changed)",
+            EXIT_FAILED,
+        )
+    problem = gitrepo.identity_problem(repo)
+    if problem:
+        raise PublishError(f"{problem} (nothing was changed)", EXIT_FAILED)
+    if no_push:
+        return branch, None
+    try:
+        return branch, gitrepo.push_target(repo, branch, remote, remote_branch)
+    except gitrepo.GitError as exc:
+        raise PublishError(f"{exc} (nothing was changed)", EXIT_USAGE if remote else EXIT_FAILED) from None
+
+
+def _convert_commit_push(repo, root, site, settings, branch, push_to, template, paths, target, include_notebooks, dry_run, force) -> int:
+    from .. import gitrepo, publish
+    from .convert import run_convert
+
+    secrets = push_to.secrets if push_to else ()
+
+    def say(text: str) -> None:
+        click.echo(gitrepo.redact(text, secrets))
+
+    outcomes, code = run_convert(paths, site, target, force, dry_run, None, False, False)
+    if code != EXIT_OK:
+        raise publish.PublishError(
+            "nothing committed: fix the notebooks named above, then publish again "
+            "(posts converted now stay in place and are committed then)",
+            EXIT_FAILED,
+        )
+    top = root.resolve()
+    plan = publish.plan(outcomes, site, settings.images_dir, top, include_notebooks)
+    # A dry run wrote nothing, so what it would write counts as changed without looking at the disk.
+    pending = {publish.inside_repo(p, top) for o in outcomes if dry_run and o.status == "would write" for p in (*o.written, *o.removed)}
+    changed = [p for p in plan.paths if p in pending] + gitrepo.changed_paths(repo, [p for p in plan.paths if p not in pending])
+    for path in gitrepo.changed_paths(repo, plan.hand_edited) if plan.hand_edited else []:
+        warn(f"{path} was edited by hand after nb2post wrote it; left out of the commit (commit it yourself)")
+
+    committed = None
+    if changed:
+        chosen = set(changed)
+        posts = [(o, [p for p in files if p in chosen]) for o, files in plan.by_outcome if chosen.intersection(files)]
+        message = publish.commit_message(template, posts)
+        subject = message.splitlines()[0]
+        if dry_run:
+            say(f"would commit {len(changed)} file(s) on {branch}: {subject}")
+            for path in changed:
+                say(f"  {path}")
+        else:
+            try:
+                committed = gitrepo.commit_paths(root, [Path(p) for p in changed], message)
+            except gitrepo.GitError as exc:
+                raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)} (nothing was committed)", EXIT_FAILED) from None
+            say(f"committed {committed[:7]} on {branch} ({len(changed)} file(s)): {subject}")
+    else:
+        ahead = gitrepo.commits_not_on(repo, push_to) if push_to else 0
+        if push_to is None or ahead == 0 or gitrepo.head_commit(root) is None:
+            on_remote = f" and on {push_to.remote}/{push_to.branch}" if push_to else ""
+            say(f"nothing to publish: the posts are committed{on_remote}")
+            return EXIT_OK
+        # An earlier publish committed but could not push (say, the remote had moved on): push it now.
+        if ahead:
+            say(f"nothing new to commit; {ahead} commit(s) of {branch} not yet on {push_to.remote}/{push_to.branch}")
+        else:
+            say(f"nothing new to commit; {push_to.remote}/{push_to.branch} was never fetched here, so pushing {branch}")
+    if push_to is None:
+        say("not pushed (--no-push)")
+        return EXIT_OK
+    where = f"{push_to.remote}/{push_to.branch} ({push_to.shown_url})"
+    if dry_run:
+        say(f"would push {branch} to {where} (never forced)")
+        return EXIT_OK
+
+    before = gitrepo.rev(repo, push_to.tracking_ref)
+    result = gitrepo.push(repo, push_to)
+    if not result.ok:
+        echo_err(gitrepo.redact(f"error: {result.explanation}", secrets))
+        kept = f"the commit {committed[:7]} is kept" if committed else "the local commits are kept"
+        echo_err(f"{kept} on {branch}, not pushed; publish again once that is fixed")
+        return EXIT_NOT_PUSHED
+    for line in result.remote_lines:
+        say(f"remote: {line}")
+    say(f"pushed {branch} to {where}" if result.kind == "pushed" else f"{where} already has {branch}")
+
+    published = gitrepo.paths_changed_since(repo, before, gitrepo.head_commit(root))
+    post_paths = [o.post_path for o, _ in plan.by_outcome if o.post_path and publish.inside_repo(o.post_path, top) in published]
+    briefs, problems = publish.write_briefs(site, post_paths)
+    for problem in problems:
+        warn(gitrepo.redact(problem, secrets))
+    for path in briefs:
+        say(f"brief: {path}")
+    return EXIT_OK

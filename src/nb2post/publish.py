@@ -1,0 +1,156 @@
+"""What ``nb2post publish`` commits and says: pure decisions over the conversion's outcomes.
+
+The git work itself is in ``gitrepo``; the command (``commands/publish.py``) runs the steps and reports.
+Only files nb2post owns are ever committed: what this run wrote or removed, the posts (and their images)
+an earlier conversion wrote that are still exactly as nb2post left them, and the notebooks on request.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .convert import Outcome
+from .post import edited_by_hand
+
+PLACEHOLDERS = ("subject", "titles", "count", "list")
+SUBJECT_LIMIT = 72
+
+
+class PublishError(Exception):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Plan:
+    """The files of each post this run could commit, relative to the repository root."""
+
+    by_outcome: list[tuple[Outcome, list[str]]] = field(default_factory=list)
+    hand_edited: list[str] = field(default_factory=list)  # posts a person changed: never committed by us
+
+    @property
+    def paths(self) -> list[str]:
+        return list(dict.fromkeys(p for _, paths in self.by_outcome for p in paths))
+
+
+def repository_root(site: Path, cwd: Path) -> Path:
+    """The work tree holding the site; a clear error when the site is outside every repository."""
+    from . import gitrepo
+
+    root = gitrepo.find_root(site)
+    if root is not None:
+        return root
+    here = gitrepo.find_root(cwd)
+    if here is not None:
+        raise PublishError(
+            f"the site folder {site} is outside the git repository {here}; pass --site a folder inside it "
+            f"(or run nb2post from the site's own repository)",
+            1,
+        )
+    raise PublishError(f"{site} is not inside a git repository; run 'git init' there (or clone your blog) first", 1)
+
+
+def _referenced_assets(post_path: Path, text: str, site: Path, images_dir: str) -> list[Path]:
+    """Images an existing post links under the images folder (its own ``<images_dir>/<slug>/`` files)."""
+    found = re.findall(re.escape(images_dir.strip("/")) + r"/[^\s\"'()<>{}|]+", text)
+    return [site / link for link in dict.fromkeys(found) if (site / link).is_file()]
+
+
+def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, include_notebooks: bool) -> Plan:
+    """Which files belong to each converted post. Raises PublishError for a file outside the repository."""
+    result = Plan()
+    root = root.resolve()
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            continue
+        files: list[Path] = [*outcome.written, *outcome.removed]
+        post_path = outcome.post_path
+        if post_path is not None and post_path.is_file() and post_path not in files:
+            text = post_path.read_text(encoding="utf-8", errors="replace")
+            if edited_by_hand(text):
+                result.hand_edited.append(inside_repo(post_path, root))
+            else:
+                # Written by an earlier `nb2post convert` and untouched since: still nb2post's to commit.
+                files.append(post_path)
+                files.extend(_referenced_assets(post_path, text, site, images_dir))
+        if include_notebooks:
+            files.append(outcome.notebook)
+        # The post first, then its images: the order the commit message lists them in.
+        files.sort(key=lambda f: f != post_path)
+        result.by_outcome.append((outcome, list(dict.fromkeys(inside_repo(f, root) for f in files))))
+    return result
+
+
+def inside_repo(path: Path, root: Path) -> str:
+    """``path`` relative to the repository root (POSIX); PublishError when it lies outside."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        raise PublishError(
+            f"{path} is outside the git repository {root}; keep the site (and with --include-notebooks the "
+            f"notebooks) inside the repository you publish from",
+            1,
+        ) from None
+
+
+def post_title(outcome: Outcome) -> str:
+    if outcome.post is not None and outcome.post.front_matter.get("title"):
+        return str(outcome.post.front_matter["title"])
+    if outcome.post_path is not None and outcome.post_path.is_file():
+        match = re.search(r"^title:\s*(.+)$", outcome.post_path.read_text(encoding="utf-8", errors="replace"), re.M)
+        if match:
+            return match.group(1).strip().strip("'\"")
+    return (outcome.post_path or outcome.notebook).stem
+
+
+def check_template(template: str, where: str) -> None:
+    """Fail early (before anything is converted) on a message template git would not want."""
+    try:
+        filled = string.Template(template).substitute({name: "x" for name in PLACEHOLDERS})
+    except KeyError as exc:
+        raise PublishError(
+            f"{where}: unknown placeholder ${exc.args[0]}; use {', '.join('$' + p for p in PLACEHOLDERS)} "
+            f"(write $$ for a literal $)",
+            2,
+        ) from None
+    except ValueError:
+        raise PublishError(f"{where}: a lone '$' in the message; write $$ for a literal $", 2) from None
+    if not filled.strip():
+        raise PublishError(f"{where}: the commit message is empty", 2)
+
+
+def commit_message(template: str, posts: list[tuple[Outcome, list[str]]]) -> str:
+    titles = [post_title(outcome) for outcome, _ in posts]
+    if len(titles) == 1:
+        subject = titles[0]
+    else:
+        subject = f"{len(titles)} posts: {', '.join(titles)}"
+    if len(subject) > SUBJECT_LIMIT:
+        subject = subject[: SUBJECT_LIMIT - 3].rstrip(" ,") + "..."
+    lines = []
+    for (outcome, paths), title in zip(posts, titles):
+        lines.append(f"- {title}")
+        lines.extend(f"  {path}" for path in paths)
+    values = {"subject": subject, "titles": ", ".join(titles), "count": str(len(titles)), "list": "\n".join(lines)}
+    return string.Template(template).substitute(values).strip() + "\n"
+
+
+def write_briefs(site: Path, post_paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The share brief of each published post, when ``nb2post.brief`` is installed. (paths, problems)."""
+    if importlib.util.find_spec("nb2post.brief") is None:
+        return [], []
+    from .brief import write_brief
+
+    written: list[Path] = []
+    problems: list[str] = []
+    for post_path in post_paths:
+        try:
+            written.extend(write_brief(site, post_path))
+        except Exception as exc:  # the push already succeeded: a brief problem must not turn it into a failure
+            problems.append(f"{post_path.name}: no share brief ({type(exc).__name__}: {exc})")
+    return written, problems

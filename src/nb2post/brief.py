@@ -1,0 +1,330 @@
+"""The share brief: a post's URL, the words to share it with, and a checklist of where to.
+
+Written as ``_briefs/<slug>.md`` (for a person) and ``_briefs/<slug>.json`` (for tools) in the site.
+Jekyll renders no folder whose name starts with ``_`` unless it is a collection, so neither reaches
+``_site``. What a person recorded in the checklist's "Posted where" / "Posted when" columns is kept
+whenever the brief is written again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import time
+from pathlib import Path
+
+from . import __version__
+
+BRIEFS_DIR = "_briefs"
+RECORDED = ("posted_where", "posted_when")
+_TABLE_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+class BriefError(ValueError):
+    pass
+
+
+# --- facts ----------------------------------------------------------------------------------------
+
+
+def _notebook_for(site: Path, post_path: Path) -> Path | None:
+    """The notebook a post was made from (its marker line), found beside the repository or the site."""
+    from . import gitrepo
+    from .post import read_marker_from_file
+
+    marker = read_marker_from_file(post_path)
+    if marker is None:
+        return None
+    for base in (gitrepo.find_root(site), Path(site)):
+        if base is not None and (Path(base) / marker.source).is_file():
+            return Path(base) / marker.source
+    return None
+
+
+def brief_slug(post_path: Path) -> str:
+    from .front_matter import parse_file_name
+
+    try:
+        _, slug = parse_file_name(post_path)
+    except ValueError:
+        slug = post_path.stem
+    return slug
+
+
+def build(site: Path, post_path: Path) -> dict:
+    """Everything the brief says, as plain data (the JSON twin)."""
+    from .channels import ChannelError, choose, facts_from_post, notebook_facts
+    from .config import ConfigError, load
+    from .convert import notebook_key
+    from .describe import describe
+    from .reader import NotebookError
+    from .urls import UrlError, absolute_url, page_url, post_datetime, read_post_file
+
+    site, post_path = Path(site), Path(post_path)
+    if not post_path.is_file():
+        raise BriefError(f"{post_path}: no such post")
+    try:
+        settings = load(site)
+        post_file = read_post_file(site, post_path)
+        url = absolute_url(settings.site_config, page_url(post_file, settings.site_config))
+    except (ConfigError, UrlError) as exc:
+        raise BriefError(str(exc)) from None
+    front, body = post_file.front_matter, post_file.body
+    warnings: list[str] = []
+    if not url.startswith(("http://", "https://")):
+        warnings.append("_config.yml has no 'url:' (e.g. https://you.github.io), so the URL is only a path; set it")
+    if front.get("published") is False:
+        warnings.append("the post has 'published: false': Jekyll does not publish it")
+    try:
+        when = post_datetime(post_file, front, settings.site_config)
+        if when.date() > dt.date.today() and not settings.site_config.get("future"):
+            warnings.append(f"the post is dated {when.date()}: Jekyll skips it until then (or set 'future: true')")
+    except UrlError as exc:
+        warnings.append(str(exc))
+
+    notebook = _notebook_for(site, post_path)
+    if notebook is not None:
+        try:
+            facts = notebook_facts(notebook)
+        except NotebookError as exc:
+            warnings.append(f"{exc}; channels chosen from the post instead")
+            facts = facts_from_post(body)
+    else:
+        facts = facts_from_post(body)
+    try:
+        channels, channel_warnings = choose(facts, settings.raw, str(site / "_config.yml"))
+    except ChannelError as exc:
+        raise BriefError(str(exc)) from None
+    warnings.extend(channel_warnings)
+
+    description = describe(front, body, url)
+    return {
+        "title": str(front.get("title") or brief_slug(post_path)),
+        "url": url,
+        "post": post_path.resolve().relative_to(site.resolve()).as_posix()
+        if site.resolve() in post_path.resolve().parents
+        else str(post_path),
+        "notebook": notebook_key(notebook, site) if notebook else None,
+        "description": description.to_dict(),
+        "imports": sorted({name.split(".")[0] for name in facts.imports}),
+        "arxiv": facts.arxiv,
+        "channels": [
+            {**dataclasses.asdict(channel), "posted_where": "", "posted_when": ""} for channel in channels
+        ],
+        "warnings": warnings,
+        "generated_by": f"nb2post {__version__}",
+    }
+
+
+# --- keeping what a person recorded -------------------------------------------------------------
+
+
+def _cells(line: str) -> list[str]:
+    parts = _TABLE_SPLIT.split(line.strip())
+    if parts and parts[0] == "":
+        parts = parts[1:]
+    if parts and parts[-1] == "":
+        parts = parts[:-1]
+    return [part.strip().replace("\\|", "|") for part in parts]
+
+
+def recorded_in_markdown(text: str) -> dict[str, dict[str, str]]:
+    """``{channel name (lower case): {"posted_where": ..., "posted_when": ...}}`` from the checklist."""
+    found: dict[str, dict[str, str]] = {}
+    header: list[str] | None = None
+    for line in text.splitlines():
+        if not line.lstrip().startswith("|"):
+            header = None
+            continue
+        cells = _cells(line)
+        lowered = [c.lower() for c in cells]
+        if header is None:
+            if "channel" in lowered and "posted where" in lowered and "posted when" in lowered:
+                header = lowered
+            continue
+        if all(re.fullmatch(r":?-{3,}:?", c) for c in cells if c):
+            continue
+        row = dict(zip(header, cells))
+        name = row.get("channel", "").strip()
+        values = {"posted_where": row.get("posted where", ""), "posted_when": row.get("posted when", "")}
+        if name and any(values.values()):
+            found[name.lower()] = values
+    return found
+
+
+def recorded_in_json(text: str) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for channel in data.get("channels") or [] if isinstance(data, dict) else []:
+        if isinstance(channel, dict) and channel.get("name"):
+            values = {key: str(channel.get(key) or "") for key in RECORDED}
+            if any(values.values()):
+                found[str(channel["name"]).lower()] = values
+    return found
+
+
+def merge_recorded(brief: dict, previous_markdown: str, previous_json: str) -> dict:
+    """Fill the new checklist from the old one. The Markdown is what people edit, so its cells win
+    over the JSON's; a channel no longer suggested keeps its row when something was recorded for it."""
+    recorded = recorded_in_json(previous_json)
+    for name, values in recorded_in_markdown(previous_markdown).items():
+        merged = dict(recorded.get(name, {}))
+        merged.update({key: value for key, value in values.items() if value})
+        recorded[name] = merged
+    previous_rows = {}
+    try:
+        previous_rows = {str(c.get("name")).lower(): c for c in json.loads(previous_json).get("channels") or []}
+    except (ValueError, AttributeError):
+        pass
+    for channel in brief["channels"]:
+        values = recorded.pop(channel["name"].lower(), {})
+        for key in RECORDED:
+            channel[key] = values.get(key, "")
+    for name, values in recorded.items():
+        old = previous_rows.get(name) or {}
+        brief["channels"].append(
+            {
+                "id": old.get("id") or name,
+                "name": old.get("name") or name,
+                "where": old.get("where", ""),
+                "text": old.get("text", "linkedin"),
+                "tip": "",
+                "when": {},
+                "why": "kept: recorded earlier, no longer suggested",
+                **{key: values.get(key, "") for key in RECORDED},
+            }
+        )
+    return brief
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    return " ".join(str(value or "").split()).replace("|", "\\|")
+
+
+def _fenced(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def render_markdown(brief: dict) -> str:
+    from .templates_text import fill
+
+    description = brief["description"]
+    checks = "\n".join(
+        f"| {_cell(v['label'])} | {v['count']} | {v['limit']} | {_cell(v['counted_as'])} | {'yes' if v['fits'] else '**no**'} |"
+        for v in description["checks"]
+    )
+    same, different = [], []
+    for variant in description["variants"]:
+        figure = f"{variant['count']}/{variant['limit']}"
+        if variant["text"] == description["full"]:
+            same.append(f"{variant['label']} ({figure})")
+            continue
+        note = f" — {variant['note']}" if variant["note"] else ""
+        different.append(
+            f"### {variant['label']}: {figure} ({variant['counted_as']}){note}\n\n{_fenced(variant['text'])}"
+        )
+    variants = "\n\n".join(([f"Same text as the description: {', '.join(same)}."] if same else []) + different)
+    labels = {variant["channel"]: variant["label"] for variant in description["variants"]}
+    checklist = "\n".join(
+        "| "
+        + " | ".join(
+            _cell(value)
+            for value in (
+                channel["name"],
+                channel["where"],
+                labels.get(channel["text"], channel["text"]),
+                "; ".join(filter(None, [channel["why"] or "always", channel.get("tip")])),
+                channel["posted_where"],
+                channel["posted_when"],
+            )
+        )
+        + " |"
+        for channel in brief["channels"]
+    )
+    notes = "".join(f"- **Note:** {_cell(w)}\n" for w in brief["warnings"])
+    if brief["arxiv"]:
+        notes += "- **Cites:** " + ", ".join(f"[arXiv:{i}](https://arxiv.org/abs/{i})" for i in brief["arxiv"]) + "\n"
+    return fill(
+        "brief.md",
+        title=brief["title"],
+        url=brief["url"],
+        post=brief["post"],
+        notebook=f"`{brief['notebook']}`" if brief["notebook"] else "not known (the post has no nb2post marker or the notebook is gone)",
+        notes=notes,
+        origin=f"from the {description['origin']}" + (", shortened" if description["shortened"] else ""),
+        description=_fenced(description["full"]),
+        checks=checks,
+        variants=variants,
+        checklist=checklist,
+    )
+
+
+def brief_paths(site: Path, post_path: Path) -> tuple[Path, Path]:
+    """``_briefs/<slug>.md`` and ``.json``; ``<date>-<slug>`` when another post already owns the slug."""
+    folder = Path(site) / BRIEFS_DIR
+    for stem in (brief_slug(post_path), Path(post_path).stem):
+        markdown, twin = folder / f"{stem}.md", folder / f"{stem}.json"
+        try:
+            owner = json.loads(twin.read_text(encoding="utf-8")).get("post")
+        except (OSError, ValueError, AttributeError):
+            owner = None
+        if owner is None or Path(site, owner).resolve() == Path(post_path).resolve():
+            return markdown, twin
+    return markdown, twin
+
+
+def write_brief(site: Path, post_path: Path) -> list[Path]:
+    """Write (or refresh) the share brief of one post; returns the files written."""
+    from .site import write_all
+
+    site, post_path = Path(site), Path(post_path)
+    brief = build(site, post_path)
+    markdown_path, json_path = brief_paths(site, post_path)
+    previous_markdown = markdown_path.read_text(encoding="utf-8") if markdown_path.is_file() else ""
+    previous_json = json_path.read_text(encoding="utf-8") if json_path.is_file() else ""
+    merge_recorded(brief, previous_markdown, previous_json)
+    files = {
+        markdown_path: render_markdown(brief).encode("utf-8"),
+        json_path: (json.dumps(brief, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    }
+    write_all(files, inside=site)
+    return [markdown_path, json_path]
+
+
+# --- is it live? --------------------------------------------------------------------------------
+
+
+def wait_until_live(url: str, timeout: float, interval: float = 1.0) -> tuple[bool, str]:
+    """Poll ``url`` until it answers 200 or ``timeout`` seconds pass: (live, a message saying so)."""
+    import requests
+
+    start = time.monotonic()
+    deadline = start + timeout
+    last = "no answer"
+    headers = {"User-Agent": f"nb2post/{__version__} (live check)"}
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            answer = requests.get(url, timeout=max(0.5, min(10.0, remaining)), headers=headers, allow_redirects=True)
+            answer.close()
+            if answer.status_code == 200:
+                return True, f"{url} is live (HTTP 200 after {time.monotonic() - start:.1f} s)"
+            last = f"HTTP {answer.status_code}"
+        except requests.RequestException as exc:
+            last = "connection refused" if "refused" in str(exc).lower() else type(exc).__name__
+        if time.monotonic() + interval > deadline:
+            return False, (
+                f"{url} is not live after {timeout:g} s (last answer: {last}); the site may still be "
+                f"building: try again later with a longer --timeout"
+            )
+        time.sleep(interval)
+        interval = min(interval * 1.5, 10.0)

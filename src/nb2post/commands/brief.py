@@ -1,0 +1,91 @@
+"""``nb2post brief``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, relative, site_option
+
+
+def resolve_post(target: Path, site: Path, site_object) -> Path:
+    """A post path as given, or the post made from a notebook (found through the posts' marker lines)."""
+    from ..brief import BriefError
+    from ..convert import notebook_key
+
+    if not target.exists():
+        raise BriefError(f"{target}: no such file")
+    if target.suffix.lower() != ".ipynb":
+        return target
+    key = notebook_key(target, site)
+    found = site_object.posts_by_source().get(key)
+    if found is None:
+        raise BriefError(
+            f"{target}: no post in {site_object.posts_dir} was made from this notebook; "
+            f"run 'nb2post convert {target}' first"
+        )
+    return found[0]
+
+
+@click.command(
+    "brief",
+    epilog="Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed or a URL did not "
+    "answer in time, 2 wrong usage or a broken site configuration.",
+)
+@click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
+@site_option
+@click.option("--check-live", is_flag=True, help="Then poll each post's URL until it answers HTTP 200.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds --check-live waits for each URL.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+def command(targets, site, check_live, timeout, quiet):
+    """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
+    description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
+    SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
+    """
+    from ..brief import BriefError, wait_until_live, write_brief
+    from ..channels import NotebookFacts, choose
+    from ..config import ConfigError, load
+    from ..site import Site
+
+    site = Path(site) if site else find_site(Path.cwd())
+    try:
+        settings = load(site)
+        choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
+    except (ConfigError, ValueError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    site_object = Site(settings)
+    code = EXIT_OK
+    urls: list[str] = []
+    for target in targets:
+        try:
+            post_path = resolve_post(target, site, site_object)
+            written = write_brief(site, post_path)
+        except (BriefError, OSError) as exc:
+            echo_err(f"error: {exc}")
+            code = EXIT_FAILED
+            continue
+        url = json.loads(written[1].read_text(encoding="utf-8"))["url"]
+        if not quiet:
+            echo_err(f"wrote {', '.join(relative(p, site) for p in written)} for {url}")
+        click.echo(relative(written[0], site))
+        urls.append(url)
+    if check_live:
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                echo_err(f"error: cannot check {url}: set 'url:' in {site / '_config.yml'} (e.g. https://you.github.io)")
+                code = EXIT_USAGE if code == EXIT_OK else code
+                continue
+            if not quiet:
+                echo_err(f"waiting up to {timeout:g} s for {url} ...")
+            live, message = wait_until_live(url, timeout)
+            echo_err(message if live else f"error: {message}")
+            if not live:
+                code = EXIT_FAILED
+    raise SystemExit(code)

@@ -1,0 +1,191 @@
+"""Which posts are out of date: by content hash (notebook bytes + settings), never by mtime.
+
+A notebook is *current* when a post's marker names it and records the hash nb2post would compute for it
+now; *missing* when no post names it; *stale* when the recorded hash differs. A post whose notebook no
+longer exists is an *orphan*.
+
+This runs on every push, so it stays cheap: the target and folders come from the ``nb2post:`` section's
+text (no YAML parser) when that section is plain ``key: value`` lines, nothing is rendered, and only the
+tail of each post is read.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config, gitrepo
+from .convert import find_notebooks, notebook_key, source_hash
+from .post import edited_by_hand
+
+MISSING, STALE, ORPHAN = "missing", "stale", "orphan"
+_PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the check needs from the settings."""
+
+    site: Path
+    target: str
+    posts_dir: str
+    notebooks_dir: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # missing | stale | orphan
+    notebook: Path  # for an orphan: where its notebook was
+    post: Path | None = None
+    edited: bool = False  # the stale post was changed by hand: converting needs --force
+
+
+@dataclass
+class Report:
+    layout: Layout
+    checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    current_posts: list[Path] = field(default_factory=list)  # posts of the checked notebooks that are current
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def to_convert(self) -> list[Path]:
+        return [f.notebook for f in self.findings if f.kind != ORPHAN]
+
+    @property
+    def orphans(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == ORPHAN]
+
+
+def _simple_section(text: str) -> dict[str, str] | None:
+    """The top-level scalars of an ``nb2post:`` block written as plain ``key: value`` lines.
+
+    None when the block is written any other way (flow style, anchors, quotes with '#'...): the caller
+    then asks the real YAML parser.
+    """
+    if not text:
+        return {}
+    header, _, body = text.partition("\n")
+    if header.split("#", 1)[0].strip() != "nb2post:":
+        return None
+    values: dict[str, str] = {}
+    indent = None
+    for line in body.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        width = len(line) - len(line.lstrip())
+        if indent is None:
+            indent = width
+        if width != indent:
+            continue  # nested under an earlier key (front_matter: ...)
+        match = _PLAIN_SCALAR.match(stripped)
+        if match is None:
+            if stripped.endswith(":") or stripped.split("#", 1)[0].rstrip().endswith(":"):
+                continue  # a key holding a nested block
+            return None
+        value = match.group("value")
+        if value[0] in "'\"":
+            if len(value) < 2 or value[-1] != value[0]:
+                return None
+            value = value[1:-1]
+        elif value[0] in "{[&*!|>%@`":
+            return None
+        values[match.group("key")] = value
+    return values
+
+
+def layout(site: Path, target: str | None = None) -> Layout:
+    """Target and folders for ``site``; raises ``config.ConfigError`` (or ValueError) when they are wrong."""
+    from .targets import get_target
+
+    site = Path(site)
+    section = _simple_section(config.raw_section(site))
+    if section is None:
+        settings = config.load(site, target)
+        chosen, posts_dir = settings.target, settings.posts_dir
+    else:
+        chosen = target or section.get("target") or "jekyll"
+        posts_dir = config._relative(section.get("posts_dir", get_target(chosen).DEFAULTS["posts_dir"]), "posts_dir", site)
+    return Layout(site, chosen, posts_dir, get_target(chosen).DEFAULTS["notebooks_dir"])
+
+
+def posts_by_source(place: Layout) -> dict:
+    from .site import Site
+
+    return Site(config.Settings(site=place.site, target=place.target, posts_dir=place.posts_dir)).posts_by_source()
+
+
+def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] = (), posts: dict | None = None) -> Report:
+    """Check ``notebooks`` (default: every notebook below the site's notebooks folder, and every post's
+    notebook for orphans). ``gone``: notebooks known to be deleted (the hook's view of a push).
+    ``posts``: ``posts_by_source(place)`` when the caller has read it already."""
+    report = Report(place)
+    full_scan = notebooks is None
+    if full_scan:
+        folder = place.site / place.notebooks_dir
+        notebooks = find_notebooks([folder])[0] if folder.is_dir() else []
+    if posts is None:
+        posts = posts_by_source(place)
+    fingerprint = config.settings_fingerprint(place.site, place.target)
+    seen: set[str] = set()
+    for notebook in notebooks:
+        key = notebook_key(notebook, place.site)
+        seen.add(key)
+        report.checked += 1
+        known = posts.get(key)
+        digest = source_hash(Path(notebook).read_bytes(), fingerprint)
+        if known is None or not known[0].is_file():
+            report.findings.append(Finding(MISSING, Path(notebook)))
+        elif known[1].source_hash != digest:
+            edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
+            report.findings.append(Finding(STALE, Path(notebook), known[0], edited))
+        else:
+            report.current_posts.append(known[0])
+
+    bases = [b for b in (gitrepo.find_root(place.site), place.site.resolve()) if b is not None]
+    suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone}
+    for key in sorted(suspects):
+        if key in posts and not any((base / key).exists() for base in bases):
+            report.findings.append(Finding(ORPHAN, bases[0] / key, posts[key][0]))
+    return report
+
+
+def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None) -> list[str]:
+    """The findings and the exact commands that fix them, with paths as the user typed them (from ``cwd``)."""
+    from .commands.common import relative
+
+    def shown(path: Path) -> str:
+        return relative(path, cwd)
+
+    lines = []
+    for finding in report.findings:
+        if finding.kind == MISSING:
+            lines.append(f"missing: {shown(finding.notebook)} has no post yet")
+        elif finding.kind == STALE:
+            edited = " (the post was also edited by hand)" if finding.edited else ""
+            lines.append(f"stale:   {shown(finding.post)} is older than {shown(finding.notebook)}{edited}")
+        else:
+            lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone")
+    if report.to_convert:
+        command = ["nb2post", "convert"]
+        if site_arg is not None:
+            command += ["--site", site_arg]
+        if target_arg is not None:
+            command += ["--to", target_arg]
+        if any(f.edited for f in report.findings):
+            command.append("--force")
+        command += [shown(p) for p in report.to_convert]
+        count = len(report.to_convert)
+        lines.append(f"{count} post{'s' if count != 1 else ''} to (re)write. Fix: {shlex.join(command)}")
+        if any(f.edited for f in report.findings):
+            lines.append("  --force replaces the hand edits: move them into the notebook first")
+    if report.orphans:
+        paths = [shown(f.post) for f in report.orphans]
+        lines.append(f"{len(paths)} post{'s' if len(paths) != 1 else ''} without a notebook. "
+                     f"Fix: {shlex.join(['git', 'rm', '--', *paths])} (or restore the notebook)")
+    return lines

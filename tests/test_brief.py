@@ -4,13 +4,11 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import socket
 import threading
 import time
 from pathlib import Path
 
-import pytest
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook, free_port
 
 from nb2post.brief import write_brief
 from nb2post.config import load
@@ -187,11 +185,6 @@ def test_briefs_stay_out_of_the_jekyll_build(tmp_path):
 # --- --check-live -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
@@ -215,7 +208,7 @@ def _serve_later(directory: Path, port: int, delay: float):
 
 
 def test_check_live_waits_for_a_server_that_starts_late(tmp_path):
-    port = _free_port()
+    port = free_port()
     site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\n")
     notebook = site / "_notebooks" / "2024-02-14-live.ipynb"
     _post_for(site, notebook.name, TF_CELLS)
@@ -233,7 +226,7 @@ def test_check_live_waits_for_a_server_that_starts_late(tmp_path):
 
 
 def test_check_live_times_out_when_nothing_serves(tmp_path):
-    port = _free_port()
+    port = free_port()
     site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\n")
     notebook = site / "_notebooks" / "2024-02-15-dead.ipynb"
     _post_for(site, notebook.name, TF_CELLS)

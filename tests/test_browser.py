@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, jekyll_build, run_cli
+from conftest import ROOT, jekyll_build, run_cli, free_port
 from site_kits import init_repo
 
 from nb2post import badges
@@ -27,11 +27,6 @@ CHROMIUM = "/usr/bin/chromium"
 REMOTE, BRANCH = "git@github.com:octo-org/nb-blog.git", "gh-pages-source"
 SCREENSHOT_POST = "exploring-notebooks"
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -52,7 +47,7 @@ def served_example(tmp_path):
     root = tmp_path / "www"
     root.mkdir()
     (root / baseurl).symlink_to(site / "_site", target_is_directory=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
         cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

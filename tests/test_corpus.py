@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import html
-import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote
 

@@ -1,7 +1,6 @@
 """Descriptions: valid per twitter-text v3, never cut inside a word, never empty; per-channel limits."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from twitter_text import parse_tweet

@@ -124,3 +124,17 @@ def test_missing_title_uses_first_heading_then_file_name(tmp_path):
     assert post_c["title"] == "Top Title"
     assert "# Top Title" not in post_c.content, "the heading that became the title is not repeated"
     assert "First paragraph." in post_c.content
+
+
+def test_tricky_titles_survive_a_real_jekyll_build(tmp_path):
+    from conftest import jekyll_build
+
+    site = make_site(tmp_path / "site")
+    for index, title in enumerate(TRICKY_TITLES):
+        write_notebook(site / "_notebooks" / f"2024-02-{index + 1:02d}-t{index}.ipynb", [cell("markdown", f"# {title}\n> summary {index}")])
+    run_cli("convert", "--site", str(site), check=True)
+    built = jekyll_build(site)
+    for index, title in enumerate(TRICKY_TITLES):
+        page = (built / f"2024/02/{index + 1:02d}/t{index}.html").read_text(encoding="utf-8")
+        # the bare test layout prints {{ page.title }} unescaped: the exact front matter string
+        assert page.split("<title>", 1)[1].split("</title>", 1)[0] == title

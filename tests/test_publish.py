@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, make_site, write_notebook
+from conftest import cell, make_site, write_notebook, free_port
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 TOKEN = "s3cr3tT0ken"
@@ -46,11 +46,6 @@ def hello_notebook(site: Path) -> Path:
         ],
     )
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -24,14 +24,11 @@ def find_root(path: Path) -> Path | None:
 
 
 def _git(args: list[str], cwd: Path) -> str | None:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    """A read-only query: its output, or None when git fails (not a repository, unknown revision ...)."""
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+        return _git_checked(args, cwd)
+    except GitError:
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def first_commit_date(path: Path) -> dt.date | None:
@@ -61,7 +58,7 @@ class GitError(RuntimeError):
 
 
 def _git_checked(args: list[str], cwd: Path) -> str:
-    """Like ``_git`` but a failure raises with git's own message (for commands that change things)."""
+    """Run git; a failure raises with git's own message (for commands that change things)."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         done = subprocess.run(

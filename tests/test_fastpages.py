@@ -69,7 +69,8 @@ def test_header_order_defaults_banner_and_images(blog):
     assert meta["nb_path"] == "_notebooks/2024-02-20-callouts.ipynb" and meta["layout"] == "notebook"
     assert meta["branch"] == "main"
     assert "# file to edit: _notebooks/2024-02-20-callouts.ipynb" in text and "DO NOT EDIT" in text
-    assert (blog / "images" / "copied_from_nb" / "callouts" / "pics" / "dot.png").read_bytes() == PNG
+    # fastpages' own path for local images (posts' `image:` keys point there)
+    assert (blog / "images" / "copied_from_nb" / "pics" / "dot.png").read_bytes() == PNG
 
 
 def test_the_post_renders_on_a_fastpages_layout(blog):
@@ -99,7 +100,7 @@ def test_the_post_renders_on_a_fastpages_layout(blog):
     assert links["colab.research.google.com"].endswith("/octo-org/nb-blog/blob/main/_notebooks/2024-02-20-callouts.ipynb")
     assert "master" not in " ".join(links.values())
     img = re.search(r'<img src="([^"]+)" alt="a dot"', html_text).group(1)
-    assert img == "/images/copied_from_nb/callouts/pics/dot.png"
+    assert img == "/images/copied_from_nb/pics/dot.png"
     assert (blog / "_site" / img.lstrip("/")).read_bytes() == PNG
 
 
@@ -119,7 +120,7 @@ def test_real_fastpages_notebook(blog, corpus):
     assert html_text.count('class="flash flash-') == 5
     assert '<a href="https://www.fast.ai/">an example website: fast.ai</a>' in html_text
     assert '<p id="fn-2">2. This is the other footnote.' in html_text
-    assert (blog / "images" / "copied_from_nb" / "test" / "my_icons" / "fastai_logo.png").is_file()
+    assert (blog / "images" / "copied_from_nb" / "my_icons" / "fastai_logo.png").is_file()
 
 
 def test_site_and_post_badge_switches_become_front_matter(blog):

@@ -41,21 +41,23 @@ class AssetSet:
     """The files of one post. ``folder`` is site-relative (``assets/images/my-post``)."""
 
     folder: str
+    local_folder: str | None = None  # where copies of local image files go (default: folder)
     files: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> content
     warnings: list[str] = field(default_factory=list)
 
-    def add(self, name: str, data: bytes) -> str:
+    def add(self, name: str, data: bytes, folder: str | None = None) -> str:
         """Store ``data`` under a unique safe name; return the site path (``/assets/images/x/a.png``)."""
+        folder = folder or self.folder
         relative = safe_relative(name)
         stem, dot, ext = relative.rpartition(".")
         if not dot:
             stem, ext = relative, ""
         candidate = relative
         counter = 2
-        while f"{self.folder}/{candidate}" in self.files and self.files[f"{self.folder}/{candidate}"] != data:
+        while f"{folder}/{candidate}" in self.files and self.files[f"{folder}/{candidate}"] != data:
             candidate = f"{stem}-{counter}.{ext}" if ext else f"{stem}-{counter}"
             counter += 1
-        site_path = f"{self.folder}/{candidate}"
+        site_path = f"{folder}/{candidate}"
         self.files[site_path] = data
         return "/" + site_path
 
@@ -88,7 +90,7 @@ class AssetSet:
         if not source.is_file():
             self.warnings.append(f"image '{reference}' not found next to the notebook; link left as written")
             return None
-        return self.add(clean, source.read_bytes())
+        return self.add(clean, source.read_bytes(), folder=self.local_folder)
 
 
 def liquid_link(site_path: str) -> str:

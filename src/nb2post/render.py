@@ -92,7 +92,8 @@ def to_post(
     if found.drop_first_heading and found.first_heading != values["title"]:
         found.drop_first_heading = None  # a different heading is content, not a repeated title
 
-    assets = AssetSet(folder=f"{settings.images_dir}/{safe_relative(slug)}")
+    own_folder = f"{settings.images_dir}/{safe_relative(slug)}"
+    assets = AssetSet(folder=own_folder, local_folder=settings.images_dir if target.SHARED_LOCAL_IMAGES else own_folder)
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
     body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
     if has_math:
@@ -100,11 +101,11 @@ def to_post(
     from . import badges, toc
 
     try:
-        toc_style = toc.post_style(settings.toc, values.get("toc"), getattr(target, "TOC_STYLE", "kramdown"), where)
+        toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where)
     except toc.TocError as exc:
         raise ConversionError(str(exc)) from None
     body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
-    if getattr(target, "BADGES_IN_FRONT_MATTER", False):  # the layout draws them (fastpages)
+    if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         badge_warnings = badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     else:
         badge_block, badge_warnings = badges.for_html(values, settings.badges, settings.site, nb_path)

@@ -8,6 +8,9 @@ Each target module provides:
 ``prose_hook(text, holder)``   a last rewrite of a markdown cell (fastpages' callouts)
 ``front_matter(values, info)`` the final keys, defaults and order
 ``header(info) -> str``        text between the front matter and the body
+``TOC_STYLE``                  the table of contents style a post gets when the site chooses none
+``BADGES_IN_FRONT_MATTER``     True: the layout draws badges from front matter keys; False: HTML in the body
+``SHARED_LOCAL_IMAGES``        True: local images keep their path under images_dir (not under the slug)
 """
 from __future__ import annotations
 

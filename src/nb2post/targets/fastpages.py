@@ -12,6 +12,9 @@ DEFAULTS = {"posts_dir": "_posts", "images_dir": "images/copied_from_nb", "noteb
 # `nb_path`, `hide_<name>_badge`) themselves.
 TOC_STYLE = "frontmatter"
 BADGES_IN_FRONT_MATTER = True
+# fastpages copied local images to images/copied_from_nb/<their path next to the notebook>, and posts'
+# `image:` keys (social cards) point there: keep that path.
+SHARED_LOCAL_IMAGES = True
 LEADING_KEYS = ("keywords", "description", "title")
 # Keys every fastpages post header carries, in its order, with fastpages' defaults.
 DEFAULT_VALUES = {"toc": False, "comments": False, "hide": False, "badges": True, "search_exclude": False}

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 NAME = "jekyll"
 DEFAULTS = {"posts_dir": "_posts", "images_dir": "assets/images", "notebooks_dir": "_notebooks"}
+TOC_STYLE = "kramdown"  # used when the site chooses none and a post asks for a TOC
+BADGES_IN_FRONT_MATTER = False  # badges go into the body as HTML
+SHARED_LOCAL_IMAGES = False  # local images referenced by a notebook go under the post's own folder
 FIRST_KEYS = ("layout", "title", "description", "date", "categories", "tags")
 
 

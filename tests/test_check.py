@@ -55,7 +55,7 @@ def test_changed_notebook_is_stale_and_the_printed_fix_works(tmp_path):
     write_notebook(notebook, [cell("markdown", "# Note 1, revised\n> About 1")])
     done = run_cli("check", cwd=site)
     assert done.returncode == 1
-    assert "stale:   _posts/2024-03-02-note-1.md is older than _notebooks/2024-03-02-note-1.ipynb" in done.stdout
+    assert "stale:   _posts/2024-03-02-note-1.md is out of date with _notebooks/2024-03-02-note-1.ipynb" in done.stdout
     assert "Fix: nb2post convert _notebooks/2024-03-02-note-1.ipynb" in done.stdout
     run_fix(done, site)
     assert run_cli("check", cwd=site).returncode == 0

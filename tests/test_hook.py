@@ -92,7 +92,7 @@ def test_stale_post_blocks_the_push_in_check_mode(repo):
     done = git(work, "push", "origin", "main", check=False)
     assert done.returncode != 0
     assert "push stopped" in done.stderr
-    assert "stale:   _posts/2024-05-01-first.md is older than _notebooks/2024-05-01-first.ipynb" in done.stderr
+    assert "stale:   _posts/2024-05-01-first.md is out of date with _notebooks/2024-05-01-first.ipynb" in done.stderr
     assert "Fix: nb2post convert _notebooks/2024-05-01-first.ipynb" in done.stderr
     assert remote_sha(remote) == before
     # doing what it says lets the push through
@@ -249,7 +249,7 @@ def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path):
     done = push("origin", "main")
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
-    assert "stale:   _posts/2024-05-01-first.md is older than _notebooks/2024-05-01-first.ipynb" in output
+    assert "stale:   _posts/2024-05-01-first.md is out of date with _notebooks/2024-05-01-first.ipynb" in output
     assert remote_sha(remote) == before
 
     git(work, "switch", "-q", "-c", "other", "HEAD~1")  # a new branch: pre-commit leaves FROM_REF unset

@@ -168,7 +168,7 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
             lines.append(f"missing: {shown(finding.notebook)} has no post yet")
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
-            lines.append(f"stale:   {shown(finding.post)} is older than {shown(finding.notebook)}{edited}")
+            lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")
         else:
             lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone")
     if report.to_convert:

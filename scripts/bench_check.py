@@ -48,13 +48,18 @@ def build_site(root: Path, count: int) -> Path:
     return site
 
 
+# As installed for real: bytecode cached. (Some machines set PYTHONDONTWRITEBYTECODE, which makes every run
+# compile nb2post's sources again: ~25 ms that no user pays.)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str], cwd: Path, runs: int, expect: int = 0) -> tuple[list[float], list[float]]:
     """Wall and CPU (user + system) seconds of each run. CPU time is the steadier figure on a busy machine."""
     walls, cpus = [], []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, capture_output=True)
+        done = subprocess.run(command, cwd=cwd, capture_output=True, env=ENV)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -86,6 +91,7 @@ def main() -> None:
         print(f"{args.notebooks} notebooks, nothing stale; seconds per run, median (min..max) of N runs")
         print(f"  {'command':48s} {'wall':>22s}  {'cpu (user+sys)':>14s}")
         for label, command, runs in rows:
+            timed(command, site, 1)  # warm-up: writes the bytecode cache, fills the page cache
             walls, cpus = timed(command, site, runs)
             print(f"  {label:48s} {statistics.median(walls):.3f} ({min(walls):.3f}..{max(walls):.3f})"
                   f"  {statistics.median(cpus):14.3f}  N={runs}")

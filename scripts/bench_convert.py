@@ -31,9 +31,13 @@ BROKEN = {"notebook2_broken_json.ipynb", "02_showdoc_broken_json.ipynb", "test3_
 SMALL = "2020-02-21-introducing-fastpages.ipynb"
 
 
+# As installed for real: bytecode cached (some machines set PYTHONDONTWRITEBYTECODE; no user pays that).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
     return time.perf_counter() - start
 
 

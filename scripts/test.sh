@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
 # fastpages' post layout draws its TOC with the jekyll-toc plugin (tests/test_fastpages.py, test_toc.py)
 [ "$(gem list -i jekyll-toc 2>/dev/null)" = "true" ] || apt_needed+=(ruby-jekyll-toc)
 command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
+# MathJax 2.7 served locally, so tests/test_browser.py sees math typeset without a CDN
+[ -f /usr/share/javascript/mathjax/MathJax.js ] || apt_needed+=(libjs-mathjax)
 command -v git >/dev/null 2>&1 || apt_needed+=(git)
 if [ ${#apt_needed[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_needed[*]}" >&2

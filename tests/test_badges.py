@@ -144,6 +144,37 @@ def test_badges_off_site_wide(tmp_path):
     assert "nb2post-badge" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
 
 
+def test_a_post_switches_back_on_what_the_site_switched_off(tmp_path):
+    """Post over site, specific over general: hide_<name>_badge > site per badge > post badges > site badges."""
+    repo, site = _site_in_repo(tmp_path, extra="nb2post:\n  badges: false\n")
+    notes = {
+        "all": "# All\n- badges: true",
+        "colab": "# Colab\n- hide_colab_badge: false",
+        "some": "# Some\n- badges: true\n- hide_deepnote_badge: true",
+        "plain": "# Plain",
+    }
+    paths = [write_notebook(site / "_notebooks" / f"2024-01-0{i}-{slug}.ipynb", [cell("markdown", text)])
+             for i, (slug, text) in enumerate(notes.items(), 1)]
+    run_cli("convert", "--site", str(site), *map(str, paths), check=True)
+    built = jekyll_build(site)
+    assert set(_badge_links(built_page(built, "all"))) == set(badges.NAMES)
+    assert set(_badge_links(built_page(built, "colab"))) == {"colab"}
+    assert set(_badge_links(built_page(built, "some"))) == {"github", "binder", "colab"}
+    assert _badge_links(built_page(built, "plain")) == {}
+    assert _badge_links(built_page(built, "all"))["colab"].endswith("/blob/trunk/blog/_notebooks/2024-01-01-all.ipynb")
+
+
+def test_post_badge_keys_over_per_badge_site_switches(tmp_path):
+    repo, site = _site_in_repo(tmp_path, extra="nb2post:\n  badges: {colab: false, deepnote: false}\n")
+    back = write_notebook(site / "_notebooks" / "2024-01-02-back.ipynb", [cell("markdown", "# Back\n- hide_colab_badge: false")])
+    general = write_notebook(site / "_notebooks" / "2024-01-03-general.ipynb", [cell("markdown", "# General\n- badges: true")])
+    run_cli("convert", "--site", str(site), str(back), str(general), check=True)
+    built = jekyll_build(site)
+    assert set(_badge_links(built_page(built, "back"))) == {"github", "binder", "colab"}
+    # a general 'badges: true' (fastpages' notebook template has it) keeps the site's per-badge choice
+    assert set(_badge_links(built_page(built, "general"))) == {"github", "binder"}
+
+
 def test_bad_badges_setting_is_a_clear_error(tmp_path):
     site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: {kaggle: true}\n")
     nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])

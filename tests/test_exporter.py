@@ -76,3 +76,34 @@ def test_a_bad_notebook_fails_with_its_name(tmp_path):
     assert done.returncode != 0
     assert "2024-04-05-bad.ipynb" in done.stderr and "not a date" in done.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_hand_edited_or_foreign_post_is_not_overwritten_without_force(tmp_path):
+    site, nb = _site(tmp_path, "jekyll")
+    posts = site / "_posts"
+    post = posts / "2024-04-05-exported-post.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    post.write_text("---\ntitle: Mine\n---\nwritten by a person\n", encoding="utf-8")
+    done = nbconvert("--to", "jekyll", str(nb), "--output-dir", str(posts))
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "Traceback" not in done.stderr
+    assert str(post) in errors[0] and "not written by nb2post" in errors[0] and "--JekyllExporter.force=True" in errors[0]
+    assert post.read_text(encoding="utf-8") == "---\ntitle: Mine\n---\nwritten by a person\n"
+    assert not (site / "assets").exists(), "nothing written when refused, images included"
+    # --stdout writes no file, so there is nothing to protect
+    shown = nbconvert("--to", "jekyll", str(nb), "--stdout")
+    assert shown.returncode == 0 and "Exported: the same post" in shown.stdout
+
+    # force replaces it; the post is then nb2post's and a later export overwrites it freely
+    assert nbconvert("--to", "jekyll", str(nb), "--output-dir", str(posts), "--JekyllExporter.force=True").returncode == 0
+    fresh = post.read_text(encoding="utf-8")
+    assert "written by a person" not in fresh and "<!-- nb2post: generated from" in fresh
+    assert nbconvert("--to", "jekyll", str(nb), "--output-dir", str(posts)).returncode == 0
+    assert post.read_text(encoding="utf-8") == fresh
+
+    # an edit to nb2post's post is kept, in the fastpages exporter too
+    post.write_text(fresh.replace("Exported: the same post", "Edited title"), encoding="utf-8")
+    done = nbconvert("--to", "fastpages", str(nb), "--output-dir", str(posts))
+    assert done.returncode == 1 and "edited by hand" in done.stderr and "--FastpagesExporter.force=True" in done.stderr
+    assert "Edited title" in post.read_text(encoding="utf-8")

@@ -128,7 +128,10 @@ def test_site_and_post_badge_switches_become_front_matter(blog):
     config.write_text(config.read_text() + "  badges: {colab: false}\n")
     on = write_notebook(blog / "_notebooks" / "2024-02-21-on.ipynb", [cell("markdown", "# On")])
     off = write_notebook(blog / "_notebooks" / "2024-02-22-off.ipynb", [cell("markdown", "# Off\n- badges: false")])
-    run_cli("convert", "--site", str(blog), str(on), str(off), check=True)
+    back = write_notebook(blog / "_notebooks" / "2024-02-23-back.ipynb", [cell("markdown", "# Back\n- hide_colab_badge: false")])
+    run_cli("convert", "--site", str(blog), str(on), str(off), str(back), check=True)
+    back_meta = frontmatter.loads((blog / "_posts" / "2024-02-23-back.md").read_text()).metadata
+    assert back_meta["hide_colab_badge"] is False, "the post's own switch wins over the site's"
     on_meta = frontmatter.loads((blog / "_posts" / "2024-02-21-on.md").read_text()).metadata
     off_meta = frontmatter.loads((blog / "_posts" / "2024-02-22-off.md").read_text()).metadata
     assert on_meta["hide_colab_badge"] is True and on_meta["branch"] == "main"

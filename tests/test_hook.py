@@ -218,26 +218,41 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path):
+@pytest.fixture(scope="module")
+def hook_project(tmp_path_factory):
+    """This project as a hook repository, and one pre-commit cache for the module (its environment is built once)."""
     if shutil.which("pre-commit") is None:
         pytest.fail("pre-commit is not installed: run scripts/test.sh (it installs the test extras)")
-    work, remote = repo
-    hooks = copy_project(tmp_path / "nb2post-hooks")
-    rev = git(hooks, "rev-parse", "HEAD").stdout.strip()
+    base = tmp_path_factory.mktemp("pre-commit")
+    hooks = copy_project(base / "nb2post-hooks")
+    return hooks, git(hooks, "rev-parse", "HEAD").stdout.strip(), base / "cache"
+
+
+def pre_commit_pusher(work: Path, hook_project, hook_id: str):
+    """Configure the real pre-commit framework in ``work`` with this project's hook ``hook_id`` on pre-push;
+    return a ``push(*args)`` that runs ``git push`` in the environment pre-commit needs here."""
+    hooks, rev, cache = hook_project
     (work / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: nb2post-check\n"
+        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: {hook_id}\n"
     )
     git(work, "add", ".pre-commit-config.yaml")
     git(work, "commit", "-qm", "pre-commit config")
     # Offline environment build: the hook's virtualenv sees this interpreter's packages (nb2post's
     # dependencies), pip may not reach an index, and builds nb2post with the setuptools already here.
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"), "PIP_NO_INDEX": "1",
+    env = {**os.environ, "PRE_COMMIT_HOME": str(cache), "PIP_NO_INDEX": "1",
            "PIP_NO_BUILD_ISOLATION": "0", "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1"}
     subprocess.run(["pre-commit", "install", "--hook-type", "pre-push"], cwd=work, env=env, check=True, capture_output=True)
     assert "pre-commit" in (work / ".git" / "hooks" / "pre-push").read_text()
 
     def push(*args):
         return subprocess.run(["git", "push", *args], cwd=work, env=env, capture_output=True, text=True, timeout=600)
+
+    return push
+
+
+def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path, hook_project):
+    work, remote = repo
+    push = pre_commit_pusher(work, hook_project, "nb2post-check")
 
     done = push("origin", "main")  # no notebook in these commits
     assert done.returncode == 0, done.stdout + done.stderr
@@ -266,6 +281,30 @@ def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path):
     done = push("second", "other")
     assert done.returncode != 0 and "missing: _notebooks/2024-05-09-other.ipynb" in done.stdout + done.stderr
     assert remote_sha(second, "other") is None
+
+
+def test_pre_commit_framework_convert_hook_commits_posts_then_the_second_push_goes_through(repo, hook_project):
+    work, remote = repo
+    push = pre_commit_pusher(work, hook_project, "nb2post-convert")
+    note(work, "2024-05-05-fifth.ipynb", "Fifth")
+    git(work, "add", "_notebooks")
+    git(work, "commit", "-qm", "fifth notebook")
+    notebook_commit = git(work, "rev-parse", "HEAD").stdout.strip()
+    before = remote_sha(remote)
+
+    first = push("origin", "main")
+    output = first.stdout + first.stderr
+    assert first.returncode != 0, output
+    assert "committed the posts as" in output and "push again" in output
+    assert remote_sha(remote) == before  # stopped: nothing reached the remote
+    assert git(work, "rev-parse", "HEAD~1").stdout.strip() == notebook_commit
+    assert git(work, "show", "--name-only", "--format=", "HEAD").stdout.split() == ["_posts/2024-05-05-fifth.md"]
+    assert git(work, "status", "--porcelain").stdout == ""  # the post is committed, nothing left behind
+
+    second = push("origin", "main")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert remote_sha(remote) == git(work, "rev-parse", "HEAD").stdout.strip()
+    assert "title: Fifth" in git(remote, "show", "main:_posts/2024-05-05-fifth.md").stdout
 
 
 def test_site_in_a_subfolder(tmp_path):

@@ -100,9 +100,22 @@ def fingerprint_input(site: Path) -> str:
 
 
 def _wanted(values: dict, enabled: tuple[str, ...]) -> list[str]:
-    if values.get("badges") is False:
+    """The badges a post shows: the post's own keys win over the site's, the more specific over the general.
+
+    Order, most specific first: the post's ``hide_<name>_badge`` (``false`` shows that badge even when the
+    site switched it off), the site's per-badge switches, the post's ``badges`` (``true`` brings back the
+    badges a site switched off altogether; ``false`` hides them all), the site's ``badges``.
+    """
+    switch = values.get("badges")
+    if switch is False:
         return []
-    return [name for name in enabled if values.get(f"hide_{name}_badge") is not True]
+    base = NAMES if switch is True and not enabled else enabled
+    shown = []
+    for name in NAMES:
+        hide = values.get(f"hide_{name}_badge")
+        if hide is False or (hide is not True and name in base):
+            shown.append(name)
+    return shown
 
 
 def badge_html(name: str, href: str) -> str:
@@ -148,14 +161,13 @@ def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -
 
 def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict) -> list[str]:
     """fastpages: its layout draws the badges; give it the real branch and the site-wide switches."""
-    if values.get("badges") is False:
-        return []
-    if not enabled:
+    wanted = _wanted(values, enabled)
+    if not wanted:
         values["badges"] = False
         return []
     for name in NAMES:
-        if name not in enabled:
-            values.setdefault(f"hide_{name}_badge", True)
+        if name not in wanted:
+            values[f"hide_{name}_badge"] = True
     url, branch = gitrepo.remote_and_branch(site)
     defaults = site_config.get("default_badges")
     shown = isinstance(defaults, dict) and any(defaults.get(name) is True for name in NAMES)

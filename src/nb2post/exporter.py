@@ -6,6 +6,12 @@ post ``nb2post convert`` writes, marker line included, and the output file gets 
 (``YYYY-MM-DD-slug.md``). The post's images are written into the site, where its links point, as
 ``nb2post convert`` does. The site is the nearest folder above the notebook holding ``_config.yml``
 (``--JekyllExporter.site=PATH`` to choose).
+
+nbconvert's FilesWriter, not the exporter, writes the output file, and it overwrites whatever is there.
+Under ``jupyter nbconvert`` the exporter therefore looks at the application's writer to learn where the
+post will land and refuses (one error line, exit status 1) when a post there was edited by hand or not
+written by nb2post, unless ``--JekyllExporter.force=True`` (``--FastpagesExporter.force=True``). Used as a
+library (say a download from Jupyter), nothing is written, so nothing is checked.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ import os
 from pathlib import Path
 
 from nbconvert.exporters import Exporter
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 
 class ExportError(ValueError):
@@ -32,6 +38,11 @@ class JekyllExporter(Exporter):
         help="The Jekyll site folder (holding _config.yml). Default: the nearest one above the notebook.",
     ).tag(config=True)
 
+    force = Bool(
+        False,
+        help="Overwrite a post in the output folder even when it was edited by hand or not written by nb2post.",
+    ).tag(config=True)
+
     def _file_extension_default(self):
         return ".md"
 
@@ -43,7 +54,16 @@ class JekyllExporter(Exporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         source = self._source_file(resources)
-        post, site, warnings = self._post(source, nb_copy)
+        try:
+            post, site, warnings = self._post(source, nb_copy)
+            if not self.force:
+                self._refuse_to_overwrite_hand_edits(_written_to(resources, post.file_name))
+        except ExportError as exc:
+            app = _running_app()
+            if app is None:
+                raise
+            app.log.error("%s", exc)  # one line instead of a traceback
+            app.exit(1)
         for message in warnings:
             self.log.warning("%s", message)
         from .site import post_text, write_all
@@ -58,6 +78,17 @@ class JekyllExporter(Exporter):
         resources["unique_key"] = Path(post.file_name).stem
         resources["output_extension"] = ".md"
         return post_text(post), resources
+
+    def _refuse_to_overwrite_hand_edits(self, destination: Path | None) -> None:
+        from .post import edited_by_hand
+
+        if destination is None or not destination.is_file():
+            return
+        if edited_by_hand(destination.read_text(encoding="utf-8", errors="replace")):
+            raise ExportError(
+                f"{destination}: this post was edited by hand or not written by nb2post; not overwritten. "
+                f"Move the edits into the notebook, or pass --{type(self).__name__}.force=True to replace it"
+            )
 
     @staticmethod
     def _source_file(resources) -> Path | None:
@@ -103,6 +134,26 @@ class JekyllExporter(Exporter):
         except (reader.NotebookError, render.ConversionError, FrontMatterError) as exc:
             raise ExportError(str(exc)) from None
         return post, site, list(post.warnings)
+
+
+def _running_app():
+    """The ``jupyter nbconvert`` application this exporter runs under, or None (used as a library)."""
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    return NbConvertApp.instance() if NbConvertApp.initialized() else None
+
+
+def _written_to(resources, file_name: str) -> Path | None:
+    """Where ``jupyter nbconvert`` will write the post: its FilesWriter's folder (``--output-dir``, else the
+    notebook's folder). None when no file will be written (``--stdout``, or no application)."""
+    from nbconvert.writers import FilesWriter
+
+    app = _running_app()
+    writer = getattr(app, "writer", None)
+    if not isinstance(writer, FilesWriter):
+        return None
+    folder = writer.build_directory or (resources.get("metadata") or {}).get("path", "")
+    return Path(folder) / file_name
 
 
 class FastpagesExporter(JekyllExporter):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import liquid
 from .assets import EXTENSIONS, AssetSet, liquid_link
@@ -85,6 +86,7 @@ def nomarkdown(html: str) -> str:
 class OutputContext:
     assets: AssetSet
     image_prefix: str  # e.g. "cell12"
+    notebook_dir: Path = Path(".")  # local images a Markdown output refers to are found from here
     widget_state: dict | None = None
     counter: int = 0
     has_math: bool = False
@@ -102,9 +104,11 @@ def render(outputs: list[dict], ctx: OutputContext) -> list[str]:
                 pieces.append(liquid.escape(fence(text.rstrip("\n"))))
         elif kind == "error":
             trace = "\n".join(text_of(line) for line in output.get("traceback") or [])
-            if not trace:
-                trace = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
-            pieces.append(liquid.escape(fence(strip_ansi(trace).rstrip("\n"))))
+            if not trace and output.get("ename"):
+                trace = f"{output['ename']}: {output.get('evalue', '')}"
+            # An error with no traceback and no name (a bash kernel's non-zero exit) shows nothing in Jupyter.
+            if strip_ansi(trace).strip():
+                pieces.append(liquid.escape(fence(strip_ansi(trace).rstrip("\n"))))
         elif kind in ("execute_result", "display_data"):
             piece = _rich(output.get("data") or {}, ctx)
             if piece:
@@ -226,7 +230,16 @@ def _image(mime, value, ctx: OutputContext) -> str | None:
 
 
 def _markdown(mime, value, ctx: OutputContext) -> str | None:
-    return liquid.escape(text_of(value)) or None
+    """Jupyter renders a Markdown output like a Markdown cell: same math, pipes, fences and Liquid rules."""
+    from . import prose
+
+    text = text_of(value)
+    if not text.strip():
+        return None
+    prose_ctx = prose.ProseContext(assets=ctx.assets, notebook_dir=ctx.notebook_dir, image_prefix=f"{ctx.image_prefix}-output{ctx.counter}")
+    converted = prose.convert(text, prose_ctx).strip("\n")
+    ctx.has_math = ctx.has_math or prose_ctx.has_math
+    return converted or None
 
 
 def _latex(mime, value, ctx: OutputContext) -> str | None:

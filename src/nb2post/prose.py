@@ -69,13 +69,15 @@ class ProseContext:
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
     holder = Holder()
     text = separate_blocks(text)
-    text = _FENCE.sub(lambda m: holder.hold(_escape_code(m.group(0), ctx)), text)
+    text = _FENCE.sub(lambda m: holder.hold(_escape_code(_plain_info_string(m.group(0)), ctx)), text)
     text = _CODE_SPAN.sub(lambda m: holder.hold(_escape_code(m.group(0), ctx)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
     text = _escape_pipes(text)
     if hook is not None:
         text = hook(text, holder)
+    text = _autolink(text, ctx, holder)  # after the hook: fastpages reads `> twitter: URL` bare
+    text = _ordered_list_starts(text)
     text = _escape(text, ctx)
     text = re.sub(r"\n{3,}", "\n\n", text)  # display math adds blank lines around itself
     return holder.restore(text)
@@ -84,6 +86,35 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
 def _escape_code(text: str, ctx: ProseContext) -> str:
     """Code shows Liquid literally, even tags a target allows in prose (a fastpages `{% fn 1 %}` example)."""
     return text if ctx.keep_all_liquid else liquid.escape(text)
+
+
+_FENCE_OPENING = re.compile(r"\A( {0,3}(?:`{3,}|~{3,}))[ \t]*([^\n]*)")
+# MyST directives that hold code: their language is the next word (```{code-cell} ipython3).
+_CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode"}
+
+
+def _plain_info_string(block: str) -> str:
+    """A fence opening kramdown can read: one word after the fence, or none.
+
+    Jupyter (CommonMark) takes the first word of the info string as the language and ignores the rest;
+    kramdown only opens a fence whose info string is a single word, so ```` ```python title="a.py" ````
+    or ```` ```{code-cell} ipython3 ```` would become inline code that swallows the rest of the post.
+    """
+    opening = _FENCE_OPENING.match(block)
+    info = opening.group(2).strip() if opening else ""
+    words = info.split()
+    if not opening or len(words) <= 1 and not info.startswith("{"):
+        return block
+    if info.startswith("{"):  # MyST {directive} argument, or pandoc {.lang attributes}
+        inner, _, rest = info[1:].partition("}")
+        first = (inner.split() or [""])[0]
+        if first.startswith("."):
+            language = first[1:]
+        else:
+            language = rest.split()[0] if first in _CODE_DIRECTIVES and rest.split() else ""
+    else:
+        language = words[0]
+    return opening.group(1) + language + block[opening.end() :]
 
 
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -127,6 +158,71 @@ def _continues(previous: str, line: str) -> bool:
     if line.startswith("<") and previous.lstrip().startswith("<"):
         return True
     return bool(re.match(r"^#{1,6}(?:[ \t]|$)", previous)) and not _FENCE_LINE.match(line)
+
+
+# A bare URL, as GFM (and so Jupyter) links it: not already inside a link, an autolink or an attribute.
+# Inline links come first in the alternation so that URLs in their text or destination are left alone.
+_BARE_URL = re.compile(
+    r"(?P<link>\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\((?:[^()\n]|\([^()\n]*\))*\))"
+    r"|(?<![\w\[<>=\"'/\\])(?:https?://|www\.)[^\s<>\"'`\ue000\ue001]+"
+)
+_URL_TRAILING = ".,:;!?*_~'\""
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:")
+
+
+def _autolink(text: str, ctx: ProseContext, holder: Holder) -> str:
+    """Bare URLs become links, as Jupyter shows them; kramdown leaves them as plain text."""
+    if "http" not in text and "www." not in text:
+        return text
+
+    def link(match: re.Match) -> str:
+        if match.group("link"):
+            return match.group(0)
+        url = match.group(0)
+        while url and (url[-1] in _URL_TRAILING or url[-1] == ")" and url.count(")") > url.count("(")):
+            url = url[:-1]
+        if len(url) <= len("www.") or url.endswith("://"):
+            return match.group(0)
+        target = url if "://" in url else "http://" + url
+        linked = f"<{url}>" if target == url else f"[{url}]({target})"
+        return holder.hold(_escape(linked, ctx)) + match.group(0)[len(url) :]
+
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if ("http" in line or "www." in line) and not line.lstrip().startswith("<") and not _LINK_DEFINITION.match(line):
+            lines[index] = _BARE_URL.sub(link, line)
+    return "\n".join(lines)
+
+
+_ORDERED_ITEM = re.compile(r"^(\d{1,9})[.)][ \t]+\S")
+
+
+def _ordered_list_starts(text: str) -> str:
+    """A list that starts at 5 shows 5 in Jupyter; kramdown numbers every list from 1 unless told.
+
+    Real notebooks do this when a fence at the margin ends a numbered list and the next item carries
+    on the count. A kramdown attribute line before the list sets its start.
+    """
+    if not re.search(r"^\d", text, re.M):
+        return text
+    out: list[str] = []
+    in_list = False
+    previous_blank = True
+    for line in text.split("\n"):
+        if not line.strip():
+            previous_blank = True
+            out.append(line)
+            continue
+        item = _ORDERED_ITEM.match(line)
+        if item:
+            if not in_list and previous_blank and int(item.group(1)) != 1:
+                out.append('{: start="%d"}' % int(item.group(1)))
+            in_list = True
+        elif not line[:1].isspace() and previous_blank:
+            in_list = False  # something at the margin after a blank line ends the list
+        previous_blank = False
+        out.append(line)
+    return "\n".join(out)
 
 
 def _escape(text: str, ctx: ProseContext) -> str:

@@ -179,6 +179,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                 out_ctx = outputs.OutputContext(
                     assets=assets,
                     image_prefix=prefix,
+                    notebook_dir=notebook.path.parent,
                     widget_state=widget_state,
                     widgets_loaded=out_ctx_shared["widgets_loaded"],
                 )

@@ -196,15 +196,29 @@ def extract(cells: list[dict], notebook_metadata: dict, where: str) -> Extracted
             from_title_cell = values
             found.consumed_cells.add(index)
         else:
-            heading = _TITLE_LINE.match(source.lstrip("\n").split("\n", 1)[0].strip())
-            if heading:
-                found.first_heading = heading.group(1).strip()
+            title = heading_title(source)
+            if title:
+                found.first_heading = title
                 found.drop_first_heading = (index, 0)
         break
     if found.first_heading is None:
         found.first_heading = _first_heading(cells, found.consumed_cells)
     found.values = {**normalise(from_metadata), **normalise(from_title_cell), **normalise(from_yaml_cell)}
     return found
+
+
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}=+[ \t]*$")
+
+
+def heading_title(source: str) -> str | None:
+    """The text of a level-1 heading that opens a cell: ``# Title`` or ``Title`` underlined with ``===``."""
+    lines = source.lstrip("\n").split("\n", 2)
+    heading = _TITLE_LINE.match(lines[0].strip())
+    if heading:
+        return heading.group(1).strip()
+    if len(lines) > 1 and SETEXT_UNDERLINE.match(lines[1]) and lines[0].strip() and not lines[0].startswith(("    ", "\t")):
+        return lines[0].strip()
+    return None
 
 
 def normalise(values: dict) -> dict:

@@ -4,6 +4,10 @@
   display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
   so ``_``, ``*`` and ``|`` inside math never turn into markup.
 * Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
+* Blocks: what CommonMark lets interrupt a paragraph (lists, quotes, tables, HTML) gets a blank line;
+  fence info strings are cut to the one word kramdown reads; lists keep their first number and "1)";
+  Markdown between blank lines inside ``<div>``/``<details>`` is marked ``markdown=`` so it renders.
+* Bare URLs become links, as GFM (so Jupyter) shows them.
 * Liquid: escaped unless the caller allows a tag (see :mod:`nb2post.liquid`).
 * Images: attachments, ``data:`` URIs and local files become files of the post (see :mod:`nb2post.assets`).
 
@@ -47,7 +51,11 @@ _DISPLAY_MATH = re.compile(
     r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\4\})",
     re.S,
 )
-_INLINE_MATH = re.compile(r"(?<![\\$])\$(?![\s$])((?:[^$\n\\]|\\.|\n(?!\s*\n))+?)(?<![\s\\])\$(?![$\d])|\\\((.+?)\\\)", re.S)
+# Jupyter takes `$ N(\mu)$` (spaces inside the dollars) as math too; a digit after the opening dollar
+# (`$5 and $10`) or right after the closing one is money, not math.
+_INLINE_MATH = re.compile(
+    r"(?<![\\$])\$(?!\$)(?![ \t]*\d)(?=[ \t]*[^\s$])((?:[^$\n\\]|\\.|\n(?!\s*\n))+?)(?<!\\)\$(?![$\d])|\\\((.+?)\\\)", re.S
+)
 _MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
 _HTML_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -78,6 +86,7 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
         text = hook(text, holder)
     text = _autolink(text, ctx, holder)  # after the hook: fastpages reads `> twitter: URL` bare
     text = _ordered_list_starts(text)
+    text = _markdown_inside_html(text)
     text = _escape(text, ctx)
     text = re.sub(r"\n{3,}", "\n\n", text)  # display math adds blank lines around itself
     return holder.restore(text)
@@ -120,11 +129,9 @@ def _plain_info_string(block: str) -> str:
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Lines that start a block in CommonMark even right after a paragraph line (headings, quotes, lists
 # starting with "-", "*", "+" or "1.", and the block-level HTML tags). kramdown wants a blank line first.
-_INTERRUPTS = re.compile(
-    r"^(?:#{1,6}(?:[ \t]|$)|>|[-*+][ \t]+\S|1[.)][ \t]+\S|"
-    r"</?(?:div|table|details|p|pre|ul|ol|dl|h[1-6]|blockquote|figure|center|section|iframe|hr)\b)",
-    re.I,
-)
+_BLOCK_TAGS = r"</?(?:div|table|details|p|pre|ul|ol|dl|h[1-6]|blockquote|figure|center|section|iframe|hr)\b"
+_INTERRUPTS = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|>|[-*+][ \t]+\S|1[.)][ \t]+\S|" + _BLOCK_TAGS + ")", re.I)
+_HTML_BLOCK_START = re.compile(r"^ {0,3}" + _BLOCK_TAGS, re.I)
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 
 
@@ -132,21 +139,41 @@ def separate_blocks(text: str) -> str:
     """Put a blank line before each block that Jupyter's Markdown lets interrupt a paragraph."""
     out: list[str] = []
     fence: str | None = None
-    for line in text.split("\n"):
+    in_html = False  # a block-level HTML block runs to the next blank line; nothing interrupts it
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
         opening = _FENCE_LINE.match(line)
         if fence is not None:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
                 fence = None
             out.append(line)
             continue
+        if not line.strip():
+            in_html = False
+        elif in_html:
+            out.append(line)
+            continue
         previous = out[-1] if out else ""
-        starts = opening or _INTERRUPTS.match(line)
+        starts = opening or _INTERRUPTS.match(line) or _starts_table(line, lines[index + 1 : index + 2], previous)
         if starts and previous.strip() and not previous[:1].isspace() and not _continues(previous, line):
             out.append("")
         if opening:
             fence = opening.group(1)
+        elif _HTML_BLOCK_START.match(line):
+            in_html = True
         out.append(line)
     return "\n".join(out)
+
+
+def _starts_table(line: str, following: list[str], previous: str) -> bool:
+    """A GFM table's header row interrupts a paragraph in Jupyter; kramdown needs a blank line."""
+    return (
+        "|" in line
+        and "|" not in previous
+        and bool(following)
+        and "-" in following[0]
+        and bool(_TABLE_DELIMITER.match(following[0]))
+    )
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -188,13 +215,18 @@ def _autolink(text: str, ctx: ProseContext, holder: Holder) -> str:
         return holder.hold(_escape(linked, ctx)) + match.group(0)[len(url) :]
 
     lines = text.split("\n")
+    in_html = False  # raw HTML up to the next blank line: Jupyter shows its URLs as plain text
     for index, line in enumerate(lines):
-        if ("http" in line or "www." in line) and not line.lstrip().startswith("<") and not _LINK_DEFINITION.match(line):
+        if not line.strip():
+            in_html = False
+        elif _HTML_BLOCK_START.match(line) or line.lstrip().startswith("<") and (index == 0 or not lines[index - 1].strip()):
+            in_html = True
+        if not in_html and ("http" in line or "www." in line) and not _LINK_DEFINITION.match(line):
             lines[index] = _BARE_URL.sub(link, line)
     return "\n".join(lines)
 
 
-_ORDERED_ITEM = re.compile(r"^(\d{1,9})[.)][ \t]+\S")
+_ORDERED_ITEM = re.compile(r"^(\d{1,9})([.)])[ \t]+\S")
 
 
 def _ordered_list_starts(text: str) -> str:
@@ -214,15 +246,48 @@ def _ordered_list_starts(text: str) -> str:
             out.append(line)
             continue
         item = _ORDERED_ITEM.match(line)
-        if item:
-            if not in_list and previous_blank and int(item.group(1)) != 1:
+        if item and (in_list or previous_blank):
+            if not in_list and int(item.group(1)) != 1:
                 out.append('{: start="%d"}' % int(item.group(1)))
+            if item.group(2) == ")":  # CommonMark's "1)" list marker; kramdown only knows "1."
+                line = f"{item.group(1)}.{line[item.end(2):]}"
             in_list = True
         elif not line[:1].isspace() and previous_blank:
             in_list = False  # something at the margin after a blank line ends the list
         previous_blank = False
         out.append(line)
     return "\n".join(out)
+
+
+# Block-level HTML that Jupyter's CommonMark ends at a blank line, so Markdown after it is rendered.
+_HTML_OPENING = re.compile(
+    r"^( {0,3}<(div|details|center|section|article|aside|figure|blockquote|header|footer|main|nav|p)\b)([^>]*)>",
+    re.I,
+)
+
+
+def _markdown_inside_html(text: str) -> str:
+    """``<div align="center">``, a blank line, Markdown, ``</div>``: Jupyter renders the Markdown,
+    kramdown copies it raw unless the element says ``markdown``. Only elements with a blank line
+    before their closing tag get it; ``<div>**raw**</div>`` stays raw in both."""
+    if "<" not in text:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        opening = _HTML_OPENING.match(line)
+        if not opening or "markdown=" in opening.group(3):
+            continue
+        closing = re.compile(r"</%s\s*>" % opening.group(2), re.I)
+        if closing.search(line):
+            continue
+        for following in lines[index + 1 :]:
+            if closing.search(following):
+                break
+            if not following.strip():
+                mode = "span" if opening.group(2).lower() == "p" else "block"
+                lines[index] = f'{opening.group(1)}{opening.group(3)} markdown="{mode}">' + line[opening.end() :]
+                break
+    return "\n".join(lines)
 
 
 def _escape(text: str, ctx: ProseContext) -> str:
@@ -291,7 +356,13 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
         end = len(text) if end == -1 else end
         alone = text[start : match.start()].strip() == "" and text[match.end() : end].strip() == ""
         if alone:
-            return "\n\n" + holder.hold(_escape(f"$$\n{body}\n$$", ctx)) + "\n\n"
+            # Inside a list item the block keeps the item's indentation, or it would end the list.
+            indent = text[start : match.start()]
+            if not _LIST_ITEM_ANYWHERE.search(text, 0, start):
+                indent = ""
+            lines = ["$$", *(line.strip() for line in body.split("\n")), "$$"]
+            block = "\n".join(lines[:1] + [indent + line for line in lines[1:]])
+            return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
         return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
 
     def inline(match: re.Match) -> str:
@@ -301,6 +372,9 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
 
     text = _DISPLAY_MATH.sub(display, text)
     return _INLINE_MATH.sub(inline, text)
+
+
+_LIST_ITEM_ANYWHERE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.M)
 
 
 def _inline_safe(body: str) -> str:

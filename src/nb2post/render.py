@@ -198,7 +198,8 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
 
 def _drop_first_heading(source: str) -> str:
     lines = source.lstrip("\n").split("\n")
-    return "\n".join(lines[1:])
+    setext = len(lines) > 1 and not lines[0].lstrip().startswith("#") and fm.SETEXT_UNDERLINE.match(lines[1])
+    return "\n".join(lines[2:] if setext else lines[1:])
 
 
 def _language_of(code: str, kernel_language: str) -> str:

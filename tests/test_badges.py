@@ -186,8 +186,10 @@ def test_no_remote_no_badges_and_a_warning(tmp_path):
     repo = init_repo(tmp_path / "repo", "main")
     site = make_site(repo / "site")
     nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain\n\n## Body")])
-    done = run_cli("convert", "--site", str(site), str(nb), check=True)
-    assert "no git remote" in done.stderr and "2024-01-02-plain.ipynb" in done.stderr
+    write_notebook(site / "_notebooks" / "2024-01-03-other.ipynb", [cell("markdown", "# Other")])
+    done = run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
+    assert done.stderr.count("no git remote") == 1, "said once for the batch, not once per notebook"
+    assert str(site) in done.stderr
     assert "nb2post-badge" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
 
 

@@ -111,7 +111,7 @@ def to_post(
         badge_block, badge_warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
         if badge_block:
             body = badge_block + "\n\n" + body
-    warnings.extend(f"{where}: {w}" for w in badge_warnings)
+    warnings.extend(badge_warnings)  # about the site's repository, not this notebook: said once per batch
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
     final = target.front_matter(values, info)
     header = target.header(info)

@@ -41,10 +41,13 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
     for problem in problems:
         echo_err(f"error: {problem}")
     counts: dict[str, int] = {}
+    said: set[str] = set()
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
         for message in outcome.warnings:
-            warn(message, quiet)
+            if message not in said:  # a warning about the whole site comes once, not once per notebook
+                said.add(message)
+                warn(message, quiet)
         if outcome.error:
             echo_err(f"error: {outcome.error}")
         if dry_run and outcome.status == "would write" and not quiet:

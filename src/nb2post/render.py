@@ -52,6 +52,16 @@ def kernel_language(notebook: Notebook) -> str:
     return str(language or "python").lower().replace(" ", "-")
 
 
+@dataclass
+class Heading:
+    """Where a post stands in time and by which name: the front matter values, slug and date."""
+
+    values: dict
+    slug: str
+    date: dt.date
+    date_origin: str
+
+
 def to_post(
     notebook: Notebook,
     settings: Settings,
@@ -59,45 +69,71 @@ def to_post(
     source_hash: str,
     fallback_date: tuple[dt.date, str] | None = None,
 ) -> Post:
+    """The stages in order: front matter, body (cells, outputs, assets), table of contents and badges."""
     from .targets import get_target
 
     target = get_target(settings.target)
     where = str(notebook.path)
     try:
-        name_date, slug = fm.parse_file_name(notebook.path)
         found = fm.extract(notebook.cells, notebook.metadata, where)
+        head = front_matter_of(notebook, settings, found, fallback_date)
     except fm.FrontMatterError as exc:
-        raise ConversionError(f"{where}: {exc}" if not str(exc).startswith(where) else str(exc)) from None
-    values: dict = {}
-    values.update(fm.normalise(settings.front_matter))
-    values.update(found.values)
+        raise ConversionError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
+    values = head.values
+
+    own_folder = f"{settings.images_dir}/{safe_relative(head.slug)}"
+    assets = AssetSet(folder=own_folder, local_folder=settings.images_dir if target.SHARED_LOCAL_IMAGES else own_folder)
+    keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
+    body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
+    if has_math:
+        values.setdefault("use_math", True)
+    body, site_warnings = _navigation(body, values, settings, target, nb_path, where)
+    info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
+    header = target.header(info)
+    if header:
+        body = header.rstrip("\n") + "\n\n" + body
+    return Post(
+        source=nb_path,
+        slug=head.slug,
+        date=head.date,
+        front_matter=target.front_matter(values, info),
+        body=body,
+        target=settings.target,
+        source_hash=source_hash,
+        assets=assets.files,
+        # warnings about the site's repository are not about this notebook: said once per batch
+        warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings] + site_warnings,
+        date_origin=head.date_origin,
+    )
+
+
+def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:
+    """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
+    where = str(notebook.path)
+    name_date, slug = fm.parse_file_name(notebook.path)
+    values: dict = {**fm.normalise(settings.front_matter), **found.values}
     if "slug" in values and str(values["slug"]).strip():
         slug = fm.slugify(str(values["slug"]))
     date, date_origin = name_date, "file name"
-    if "date" in values and values["date"] not in (None, ""):
-        try:
-            date, values["date"] = fm.parse_date(values["date"], f"{where}: front matter")
-        except fm.FrontMatterError as exc:
-            raise ConversionError(str(exc)) from None
+    if values.get("date") not in (None, ""):
+        date, values["date"] = fm.parse_date(values["date"], f"{where}: front matter")
         date_origin = "front matter"
-    elif "date" in values:
-        values.pop("date")
+    else:
+        values.pop("date", None)
     if date is None:
         if fallback_date is None:
-            raise ConversionError(f"{where}: no date in the file name or front matter; add 'date: YYYY-MM-DD'")
+            raise fm.FrontMatterError(f"{where}: no date in the file name or front matter; add 'date: YYYY-MM-DD'")
         date, date_origin = fallback_date
     if values.get("title") in (None, ""):
         values["title"] = found.first_heading or slug.replace("-", " ").replace("_", " ")
     values["title"] = str(values["title"])
     if found.drop_first_heading and found.first_heading != values["title"]:
         found.drop_first_heading = None  # a different heading is content, not a repeated title
+    return Heading(values=values, slug=slug, date=date, date_origin=date_origin)
 
-    own_folder = f"{settings.images_dir}/{safe_relative(slug)}"
-    assets = AssetSet(folder=own_folder, local_folder=settings.images_dir if target.SHARED_LOCAL_IMAGES else own_folder)
-    keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
-    body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
-    if has_math:
-        values.setdefault("use_math", True)
+
+def _navigation(body: str, values: dict, settings: Settings, target, nb_path: str, where: str):
+    """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
     from . import badges, toc
 
     try:
@@ -106,29 +142,11 @@ def to_post(
         raise ConversionError(str(exc)) from None
     body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
-        badge_warnings = badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
-    else:
-        badge_block, badge_warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
-        if badge_block:
-            body = badge_block + "\n\n" + body
-    warnings.extend(badge_warnings)  # about the site's repository, not this notebook: said once per batch
-    info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
-    final = target.front_matter(values, info)
-    header = target.header(info)
-    if header:
-        body = header.rstrip("\n") + "\n\n" + body
-    return Post(
-        source=nb_path,
-        slug=slug,
-        date=date,
-        front_matter=final,
-        body=body,
-        target=settings.target,
-        source_hash=source_hash,
-        assets=assets.files,
-        warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings],
-        date_origin=date_origin,
-    )
+        return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
+    badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
+    if badge_block:
+        body = badge_block + "\n\n" + body
+    return body, warnings
 
 
 def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet, keep_liquid: bool):

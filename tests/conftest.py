@@ -102,6 +102,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_port(port: int, seconds: float = 5.0) -> bool:
+    """True once something listens on 127.0.0.1:port (a server a test started), False after ``seconds``."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 def run_cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None):
     """Run the real command in a subprocess (exit codes and output as a user sees them)."""
     done = subprocess.run(

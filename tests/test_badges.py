@@ -185,7 +185,7 @@ def test_bad_badges_setting_is_a_clear_error(tmp_path):
 def test_no_remote_no_badges_and_a_warning(tmp_path):
     repo = init_repo(tmp_path / "repo", "main")
     site = make_site(repo / "site")
-    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain\n\n## Body")])
+    write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain\n\n## Body")])
     write_notebook(site / "_notebooks" / "2024-01-03-other.ipynb", [cell("markdown", "# Other")])
     done = run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
     assert done.stderr.count("no git remote") == 1, "said once for the batch, not once per notebook"

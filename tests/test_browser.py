@@ -12,16 +12,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
-from conftest import ROOT, jekyll_build, run_cli, free_port
+from conftest import ROOT, free_port, jekyll_build, run_cli, wait_for_port
 from site_kits import init_repo
 
 from nb2post import badges
@@ -68,12 +66,7 @@ def served_example(tmp_path):
         cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_port(port)
         pages = {
             page.stem: f"http://127.0.0.1:{port}/{baseurl}/" + quote(page.relative_to(site / "_site").as_posix())
             for page in (site / "_site").rglob("*.html")

@@ -6,16 +6,14 @@ import http.server
 import importlib.util
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import cell, make_site, write_notebook, free_port
+from conftest import cell, free_port, make_site, wait_for_port, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 TOKEN = "s3cr3tT0ken"
@@ -157,13 +155,7 @@ def git_daemon(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
+        if not wait_for_port(port):
             pytest.fail("git daemon did not start listening")
         yield f"git://127.0.0.1:{port}/blog.git", served / "blog.git"
     finally:

@@ -40,14 +40,3 @@ def escape_except(text: str, allow: Callable[[str], bool] | None) -> str:
             position = match.end()
     out.append(escape(text[position:]))
     return "".join(out)
-
-
-def has_liquid(text: str) -> bool:
-    return bool(_OPENER.search(text))
-
-
-def quote(value: str) -> str:
-    """A Liquid string literal for ``value`` (used for our own links)."""
-    if '"' not in value:
-        return f'"{value}"'
-    return "'" + value.replace("'", "") + "'"

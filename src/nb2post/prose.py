@@ -17,6 +17,7 @@ the rest of the text is rewritten, then put back.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -303,7 +304,7 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
         counter[0] += 1
         if src.startswith("attachment:"):
             name = src[len("attachment:") :]
-            bundle = ctx.attachments.get(name) or ctx.attachments.get(_unquote(name))
+            bundle = ctx.attachments.get(name) or ctx.attachments.get(unquote(name))
             if not bundle:
                 ctx.assets.warnings.append(f"attachment '{name}' is referenced but not stored in the notebook")
                 return None
@@ -339,11 +340,6 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
     text = _MD_IMAGE.sub(markdown_image, text)
     return _HTML_IMG_SRC.sub(html_image, text)
 
-
-def _unquote(name: str) -> str:
-    from urllib.parse import unquote
-
-    return unquote(name)
 
 
 def _math(text: str, ctx: ProseContext, holder: Holder) -> str:

@@ -155,7 +155,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
     pieces: list[str] = []
     warnings: list[str] = []
     has_math = False
-    out_ctx_shared = {"widgets_loaded": False}
+    widgets_loaded = False  # the widget state and its script go into a post once
     for index, cell in enumerate(notebook.cells):
         if index in found.consumed_cells:
             continue
@@ -199,10 +199,10 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                     image_prefix=prefix,
                     notebook_dir=notebook.path.parent,
                     widget_state=widget_state,
-                    widgets_loaded=out_ctx_shared["widgets_loaded"],
+                    widgets_loaded=widgets_loaded,
                 )
                 rendered = outputs.render(cell.get("outputs") or [], out_ctx)
-                out_ctx_shared["widgets_loaded"] = out_ctx.widgets_loaded
+                widgets_loaded = out_ctx.widgets_loaded
                 has_math = has_math or out_ctx.has_math
                 warnings.extend(f"{notebook.path}: {w}" for w in out_ctx.warnings)
                 if rendered:

@@ -27,7 +27,7 @@ def _site_with_post(tmp_path):
 
 def test_unchanged_notebook_writes_nothing(tmp_path):
     site, nb, post = _site_with_post(tmp_path)
-    image = site / "assets/images/post/cell2-output1.png"
+    image = site / "assets/images/2024-02-03-post/cell2-output1.png"
     assert image.read_bytes() == PNG
     stamps = (post.stat().st_mtime_ns, image.stat().st_mtime_ns)
     done = run_cli("convert", "--site", str(site), str(nb), "-v", check=True)
@@ -66,7 +66,7 @@ def test_dry_run_lists_and_writes_nothing(tmp_path):
     nb = write_notebook(site / "_notebooks" / "2024-02-03-post.ipynb", [cell("code", "x", outputs=[image_output()])])
     done = run_cli("convert", "--site", str(site), str(nb), "--dry-run", check=True)
     assert "would write _posts/2024-02-03-post.md" in done.stdout
-    assert "would write assets/images/post/cell1-output1.png" in done.stdout
+    assert "would write assets/images/2024-02-03-post/cell1-output1.png" in done.stdout
     assert not (site / "_posts").exists() and not (site / "assets").exists()
 
 
@@ -74,7 +74,7 @@ def test_failed_write_leaves_no_partial_files(tmp_path):
     site = make_site(tmp_path / "site")
     nb = write_notebook(site / "2024-02-03-post.ipynb", [cell("code", "x", outputs=[image_output(), image_output()])])
     # a folder where the second image must go makes its rename fail
-    (site / "assets/images/post/cell1-output2.png").mkdir(parents=True)
+    (site / "assets/images/2024-02-03-post/cell1-output2.png").mkdir(parents=True)
     done = run_cli("convert", "--site", str(site), str(nb))
     assert done.returncode == 1 and "2024-02-03-post" in done.stderr
     assert not (site / "_posts" / "2024-02-03-post.md").exists(), "no post that links to a missing image"
@@ -151,7 +151,7 @@ def test_images_of_every_kind_are_files_with_baseurl_links(tmp_path):
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
     assert len(sources) == 6, sources
     for src in sources:
-        assert src.startswith("/blog/assets/images/pics/"), src
+        assert src.startswith("/blog/assets/images/2024-02-03-pics/"), src
         assert (built / src[len("/blog/"):]).is_file()
 
 

@@ -17,7 +17,7 @@ from nb2post.targets import fastpages
 REMOTE = "git@github.com:octo-org/nb-blog.git"
 HEADER_ORDER = [
     "keywords", "description", "title", "toc", "comments", "hide", "badges", "search_exclude",
-    "author", "categories", "branch", "nb_path", "layout",
+    "author", "categories", "image", "branch", "nb_path", "layout",
 ]
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -71,6 +71,7 @@ def test_header_order_defaults_banner_and_images(blog):
     assert "# file to edit: _notebooks/2024-02-20-callouts.ipynb" in text and "DO NOT EDIT" in text
     # fastpages' own path for local images (posts' `image:` keys point there)
     assert (blog / "images" / "copied_from_nb" / "pics" / "dot.png").read_bytes() == PNG
+    assert meta["image"] == "/images/copied_from_nb/pics/dot.png", "the first figure is the preview card's image"
 
 
 def test_the_post_renders_on_a_fastpages_layout(blog):

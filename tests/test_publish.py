@@ -103,7 +103,7 @@ def test_commits_exactly_the_generated_files_and_leaves_other_changes_alone(blog
     committed = files_of(site)
     assert POST in committed and len(committed) == 2, committed
     (image,) = committed - {POST}
-    assert image.startswith("assets/images/hello/") and image.endswith(".png")
+    assert image.startswith("assets/images/2024-03-04-hello/") and image.endswith(".png")
     assert "Hello publish" in git(site, "log", "-1", "--format=%B")
     assert head(remote, "main") == head(site)
     # The user's changes are exactly as they were: staged stays staged, unstaged stays unstaged.
@@ -476,6 +476,6 @@ def test_a_site_in_a_subfolder_of_the_repository(tmp_path):
     assert done.returncode == 0, done.stderr
     committed = files_of(repo)
     assert {f"docs/{POST}", "docs/_notebooks/2024-03-04-hello.ipynb"} <= committed
-    assert any(p.startswith("docs/assets/images/hello/") for p in committed)
+    assert any(p.startswith("docs/assets/images/2024-03-04-hello/") for p in committed)
     assert "docs/_config.yml" not in committed
     assert head(remote, "main") == head(repo)

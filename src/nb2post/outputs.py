@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import liquid
-from .assets import EXTENSIONS, AssetSet, liquid_link
+from .assets import EXTENSIONS, AssetSet, cell_label, liquid_link
 from .reader import text_of
 from .templates_text import fill
 
@@ -219,11 +219,9 @@ def _html(mime, value, ctx: OutputContext) -> str | None:
 
 
 def _image(mime, value, ctx: OutputContext) -> str | None:
+    """An image output as a file; data that is not the image it claims to be falls back to the next type."""
     name = f"{ctx.image_prefix}-output{ctx.counter}{EXTENSIONS.get(mime, '.img')}"
-    if mime == "image/svg+xml":
-        site_path = ctx.assets.add(name, text_of(value).encode("utf-8"))
-    else:
-        site_path = ctx.assets.add_base64(name, value)
+    site_path = ctx.assets.add_image(name, mime, value, cell_label(ctx.image_prefix))
     if site_path is None:
         return None
     return f"![output]({liquid_link(site_path)})"

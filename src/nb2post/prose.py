@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import liquid
-from .assets import AssetSet, liquid_link
+from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
 
 _HOLD = "\ue000{}\ue001"
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -58,7 +58,10 @@ _INLINE_MATH = re.compile(
     r"(?<![\\$])\$(?!\$)(?![ \t]*\d)(?=[ \t]*[^\s$])((?:[^$\n\\]|\\.|\n(?!\s*\n))+?)(?<!\\)\$(?![$\d])|\\\((.+?)\\\)", re.S
 )
 _MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
-_HTML_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+# The elements whose files a page loads (<img>, <video>, <audio>, <source>) and their file attributes.
+_HTML_MEDIA = re.compile(r"<(?:img|video|audio|source)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
+# Quoted values come first in the alternation so that "src=" inside an alt text is not taken.
+_HTML_MEDIA_SOURCE = re.compile(r"(\s(?:src|poster)\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>\"']+)|\"[^\"]*\"|'[^']*'", re.I)
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -299,25 +302,15 @@ def _escape(text: str, ctx: ProseContext) -> str:
 
 def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
     counter = [0]
+    where = cell_label(ctx.image_prefix)
 
     def site_path_for(src: str) -> str | None:
         counter[0] += 1
         if src.startswith("attachment:"):
-            name = src[len("attachment:") :]
-            bundle = ctx.attachments.get(name) or ctx.attachments.get(unquote(name))
-            if not bundle:
-                ctx.assets.warnings.append(f"attachment '{name}' is referenced but not stored in the notebook")
-                return None
-            for mime, payload in bundle.items():
-                if mime.startswith("image/"):
-                    if mime == "image/svg+xml":
-                        data = payload if isinstance(payload, str) else "".join(payload)
-                        return ctx.assets.add(f"{ctx.image_prefix}-{name}", data.encode("utf-8"))
-                    return ctx.assets.add_base64(f"{ctx.image_prefix}-{name}", payload)
-            return None
+            return _attachment(src[len("attachment:") :], ctx, where)
         if src.startswith("data:"):
-            return ctx.assets.add_data_uri(f"{ctx.image_prefix}-inline{counter[0]}", src)
-        return ctx.assets.add_local(ctx.notebook_dir, src)
+            return ctx.assets.add_data_uri(f"{ctx.image_prefix}-inline{counter[0]}", src, where)
+        return ctx.assets.add_local(ctx.notebook_dir, src, where)
 
     def markdown_image(match: re.Match) -> str:
         src = match.group(2)
@@ -327,9 +320,15 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
         if site_path is None:
             return match.group(0)
         alt = match.group(1)
+        kind = (ctx.assets.types.get(site_path) or "image/").split("/")[0]
+        if kind in ("video", "audio"):  # ![](clip.mp4): an <img> cannot play it
+            title = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            return f'<{kind} controls src="{holder.hold(liquid_link(site_path))}" title="{title}"></{kind}>'
         return f"![{alt}]({holder.hold(liquid_link(site_path))}{match.group(3)})"
 
-    def html_image(match: re.Match) -> str:
+    def html_attribute(match: re.Match) -> str:
+        if match.group(1) is None:
+            return match.group(0)
         raw = match.group(2)
         src = raw[1:-1] if raw[:1] in "\"'" else raw
         site_path = site_path_for(src)
@@ -337,9 +336,51 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
             return match.group(0)
         return f'{match.group(1)}"{holder.hold(liquid_link(site_path))}"'
 
-    text = _MD_IMAGE.sub(markdown_image, text)
-    return _HTML_IMG_SRC.sub(html_image, text)
+    def html_media(match: re.Match) -> str:
+        return _HTML_MEDIA_SOURCE.sub(html_attribute, match.group(0))
 
+    if "attachment:" in text and ctx.attachments:
+        text = _MD_ATTACHMENT_WITH_SPACES.sub(lambda m: _attachment_with_spaces(m, ctx, holder, where), text)
+    text = _MD_IMAGE.sub(markdown_image, text)
+    return _HTML_MEDIA.sub(html_media, text)
+
+
+def _attachment(name: str, ctx: ProseContext, where: str) -> str | None:
+    """A pasted image: the richest type of its bundle that Jupyter would show, decoded, named by its type."""
+    bundle = ctx.attachments.get(name) or ctx.attachments.get(unquote(name))
+    if not isinstance(bundle, dict) or not bundle:
+        ctx.assets.warnings.append(f"{where}: attachment '{name}' is referenced but not stored in the notebook")
+        return None
+    types = {mime.lower(): mime for mime in bundle}
+    ranked = [m for m in IMAGE_PRIORITY if m in types] + sorted(m for m in types if m.startswith("image/") and m not in IMAGE_PRIORITY)
+    if not ranked:
+        ctx.assets.warnings.append(f"{where}: attachment '{name}' holds no image ({', '.join(sorted(bundle))}); link left as written")
+        return None
+    for mime in ranked:
+        site_path = ctx.assets.add_image(f"{ctx.image_prefix}-{unquote(name)}", mime, bundle[types[mime]], where)
+        if site_path is not None:
+            return site_path
+    return None
+
+
+# ![alt](attachment:name with spaces.png) — Jupyter pastes the file's own name unencoded; CommonMark
+# then takes it as text. The name is matched against the cell's attachments, so it resolves anyway.
+_MD_ATTACHMENT_WITH_SPACES = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*attachment:([^)\n]* [^)\n]*)\)")
+
+
+def _attachment_with_spaces(match: re.Match, ctx: ProseContext, holder: Holder, where: str) -> str:
+    inside = match.group(2).strip()
+    title = ""
+    quoted = re.match(r"(.*?)\s+(\"[^\"]*\"|'[^']*')$", inside)
+    for name, rest in ((inside, ""), (quoted.group(1), " " + quoted.group(2)) if quoted else (None, "")):
+        if name is not None and (name in ctx.attachments or unquote(name) in ctx.attachments):
+            title = rest
+            site_path = _attachment(name, ctx, where)
+            if site_path is None:
+                return match.group(0)
+            return f"![{match.group(1)}]({holder.hold(liquid_link(site_path))}{title})"
+    ctx.assets.warnings.append(f"{where}: attachment '{inside}' is referenced but not stored in the notebook")
+    return match.group(0)
 
 
 def _math(text: str, ctx: ProseContext, holder: Holder) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from . import front_matter as fm
 from . import liquid, outputs, prose
-from .assets import AssetSet, safe_relative
+from .assets import AssetSet, confinement_roots, post_folder
 from .config import Settings
 from .post import Post
 from .reader import Notebook, cell_source
@@ -81,10 +81,10 @@ def to_post(
         raise ConversionError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
     values = head.values
 
-    own_folder = f"{settings.images_dir}/{safe_relative(head.slug)}"
-    assets = AssetSet(folder=own_folder, local_folder=settings.images_dir if target.SHARED_LOCAL_IMAGES else own_folder)
+    assets = post_assets(notebook, settings, target, head)
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
     body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
+    _card_image(values, assets, notebook)
     if has_math:
         values.setdefault("use_math", True)
     body, site_warnings = _navigation(body, values, settings, target, nb_path, where)
@@ -105,6 +105,35 @@ def to_post(
         warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings] + site_warnings,
         date_origin=head.date_origin,
     )
+
+
+def post_assets(notebook: Notebook, settings: Settings, target, head: Heading) -> AssetSet:
+    """The post's files go to its own folder, named by date and slug so that no two posts share one
+    (fastpages keeps its shared ``images/copied_from_nb/<path>`` for local images)."""
+    own_folder = f"{settings.images_dir}/{post_folder(head.date, head.slug)}"
+    return AssetSet(
+        folder=own_folder,
+        local_folder=settings.images_dir if target.SHARED_LOCAL_IMAGES else own_folder,
+        roots=confinement_roots(settings.site, notebook.path),
+        site=settings.site,
+        site_config=settings.site_config,
+    )
+
+
+def _card_image(values: dict, assets: AssetSet, notebook: Notebook) -> None:
+    """``image:`` (social and home-page cards) names the file where it lives now; without one, the
+    post's first figure."""
+    image = values.get("image")
+    if isinstance(image, dict) and "path" in image:  # jekyll-seo-tag's nested form
+        moved = assets.front_matter_image(image.get("path"), notebook.path.parent)
+        if moved and moved.lstrip("/") != str(image["path"]).lstrip("/"):
+            values["image"] = {**image, "path": moved}
+    elif image is not None:
+        moved = assets.front_matter_image(image, notebook.path.parent)
+        if moved and moved.lstrip("/") != str(image).lstrip("/"):
+            values["image"] = moved
+    elif assets.card_image():
+        values["image"] = assets.card_image()
 
 
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:

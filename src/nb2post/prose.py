@@ -339,7 +339,7 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
     def html_media(match: re.Match) -> str:
         return _HTML_MEDIA_SOURCE.sub(html_attribute, match.group(0))
 
-    if "attachment:" in text and ctx.attachments:
+    if "attachment:" in text:
         text = _MD_ATTACHMENT_WITH_SPACES.sub(lambda m: _attachment_with_spaces(m, ctx, holder, where), text)
     text = _MD_IMAGE.sub(markdown_image, text)
     return _HTML_MEDIA.sub(html_media, text)

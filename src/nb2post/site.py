@@ -100,11 +100,14 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
     """Write every file or none: temporary files first, then renames."""
     root = inside.resolve()
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []  # folders this call made, removed again when it fails
     try:
         for destination, data in files.items():
             resolved = destination.resolve()
             if root not in resolved.parents:
                 raise ValueError(f"refusing to write {destination}: outside the site {root}")
+            missing = [folder for folder in (resolved.parent, *resolved.parent.parents) if not folder.exists()]
+            created.extend(reversed(missing))
             resolved.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=resolved.parent)
             staged.append((Path(temporary), resolved))
@@ -114,6 +117,11 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        for folder in reversed(created):
+            try:
+                folder.rmdir()  # only when empty: never anything another write put there
+            except OSError:
+                pass
         raise
     try:
         for temporary, destination in staged:

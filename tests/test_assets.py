@@ -1,0 +1,379 @@
+"""The files a post carries: confined to the repository, images (and media) by content, one folder per
+post, attachment bundles as Jupyter shows them, `image:` for preview cards. Real git, real Jekyll."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import re
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import built_page, init_repo
+
+from nb2post import assets
+
+SECRET = "nb2post-test-secret-7f3a9c"
+
+
+def png(rgb: tuple[int, int, int] = (255, 0, 0), trailer: bytes = b"") -> bytes:
+    """A real 1×1 PNG of one colour (different colours: different files); ``trailer`` after IEND."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"\x00" + bytes(rgb))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+        + trailer
+    )
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def png_output(data: bytes) -> dict:
+    return {"output_type": "display_data", "metadata": {}, "data": {"image/png": b64(data), "text/plain": "<Figure>"}}
+
+
+def convert(site: Path, *paths: Path, extra=(), env=None, timeout=120) -> subprocess.CompletedProcess:
+    """The real command, with a timeout of its own: a FIFO must never make it hang."""
+    return subprocess.run(
+        [sys.executable, "-m", "nb2post.cli", "convert", "--site", str(site), *map(str, paths), *extra],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+
+def everything_under(folder: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in folder.rglob("*") if p.is_file() and not p.is_symlink() and ".git" not in p.parts)
+
+
+# --- 1. Confinement -----------------------------------------------------------------------------------
+
+
+def test_a_notebook_publishes_only_images_from_its_own_repository(tmp_path):
+    repo = init_repo(tmp_path / "repo")
+    site = make_site(repo / "site")
+    notebooks = site / "_notebooks"
+    (notebooks / "pics").mkdir(parents=True)
+    (notebooks / "pics" / "ok.png").write_bytes(png((0, 128, 0)))
+    os.symlink(notebooks / "pics" / "ok.png", notebooks / "inside-link.png")  # a link within the repo is fine
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(png(trailer=SECRET.encode()))  # an image, but not the repository's
+    os.symlink(outside / "secret.png", notebooks / "outside-link.png")
+    os.symlink(outside, notebooks / "outside-folder")
+    (notebooks / "notes.png").write_text(f"TOKEN={SECRET}\n")  # a text file named like an image
+    os.mkfifo(notebooks / "pipe.png")  # opening it would block for ever
+    up = "../" * (len(notebooks.resolve().parts) + 2)
+    nb = write_notebook(
+        notebooks / "2024-01-02-attack.ipynb",
+        [
+            cell("markdown", f"![passwd]({up}etc/passwd) and ![env]({up}proc/self/environ)"),
+            cell("markdown", f'<img src="{up}etc/passwd" width=10> <img src=\'../../../../../../../../../../proc/self/environ\'>'),
+            cell("markdown", "![link](outside-link.png) ![folder](outside-folder/secret.png) ![notes](notes.png) ![fifo](pipe.png)"),
+            cell("markdown", "![fine](pics/ok.png) ![linked](inside-link.png)"),
+        ],
+    )
+    git(repo, "add", "-A")
+    done = convert(site, nb, env={"NB2POST_TEST_TOKEN": SECRET})
+
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "link left as written" in line]
+    assert all(str(nb) in line for line in warnings), warnings
+    expect = {
+        "etc/passwd'": "outside the repository",
+        "proc/self/environ'": "outside the repository",
+        "'outside-link.png'": "outside the repository",
+        "'outside-folder/secret.png'": "outside the repository",
+        "'notes.png'": "not an image",
+        "'pipe.png'": "not a regular file",
+    }
+    for reference, why in expect.items():
+        said = [line for line in warnings if reference in line]
+        assert said and why in said[0], f"{reference}: {warnings}"
+    assert re.search(r"cell 1: '(\.\./)+etc/passwd' resolves outside the repository", done.stderr)
+
+    post = (site / "_posts" / "2024-01-02-attack.md").read_text()
+    assert f"![passwd]({up}etc/passwd)" in post and "![fifo](pipe.png)" in post, "refused links stay as written"
+    copied = sorted(p.name for p in (site / "assets" / "images").rglob("*") if p.is_file())
+    assert copied == ["inside-link.png", "ok.png"], copied
+
+    built = jekyll_build(site)
+    everything = b"".join(everything_under(site / part) for part in ("_posts", "assets", "_site"))  # what gets published
+    assert SECRET.encode() not in everything, "a secret reached the site"
+    assert b"root:x:0:0" not in everything and b"NB2POST_TEST_TOKEN" not in everything
+    page = built_page(built, "attack")
+    sources = re.findall(r'<img[^>]*src="(/assets/images/[^"]+)"', page)
+    assert len(sources) == 2 and all((built / s.lstrip("/")).read_bytes() == png((0, 128, 0)) for s in sources)
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_without_git_the_site_folder_is_the_boundary(tmp_path):
+    site = make_site(tmp_path / "site")
+    (tmp_path / "beside.png").write_bytes(png())  # beside the site, in no repository
+    (site / "_notebooks").mkdir()
+    nb = write_notebook(site / "_notebooks" / "2024-01-03-x.ipynb", [cell("markdown", "![a](../../beside.png)")])
+    done = convert(site, nb)
+    assert done.returncode == 0 and "'../../beside.png' resolves outside the repository" in done.stderr
+    assert not (site / "assets").exists()
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (png(), "image/png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "image/jpeg"),
+        (b"GIF89a\x01\x00\x01\x00", "image/gif"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b'<?xml version="1.0"?>\n<!-- made by hand -->\n<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", "image/avif"),
+        (b"BM\x3a\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00", "image/bmp"),
+        (b"\x00\x00\x01\x00\x01\x00\x10\x10\x00\x00\x01\x00", "image/x-icon"),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", "video/mp4"),
+        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01", "video/webm"),
+        (b"OggS\x00\x02", "audio/ogg"),
+        (b"ID3\x03\x00\x00\x00", "audio/mpeg"),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav"),
+        (b"BMW cars are fast, says this text file", None),
+        (b"<html><body><svg></svg></body></html>", None),
+        (b"TOKEN=abc\n", None),
+        (b"", None),
+    ],
+)
+def test_sniffing_reads_content_not_names(data, expected):
+    assert assets.sniff(data) == expected
+
+
+# --- 2. One folder per post -----------------------------------------------------------------------------
+
+
+def test_posts_never_share_an_image_folder(tmp_path):
+    site = make_site(tmp_path / "site")
+    red, blue, green, black = png((255, 0, 0)), png((0, 0, 255)), png((0, 255, 0)), png((0, 0, 0))
+    books = [
+        write_notebook(site / "_notebooks" / "june" / "2024-06-01-weekly.ipynb", [cell("code", "plot()", outputs=[png_output(red)])]),
+        write_notebook(site / "_notebooks" / "july" / "2024-07-01-weekly.ipynb", [cell("code", "plot()", outputs=[png_output(blue)])]),
+        write_notebook(site / "_notebooks" / "2024-08-01-日本-post.ipynb", [cell("code", "plot()", outputs=[png_output(green)])]),
+        write_notebook(site / "_notebooks" / "2024-08-01-中文-post.ipynb", [cell("code", "plot()", outputs=[png_output(black)])]),
+    ]
+    for nb in books:  # one at a time, as separate runs: the later must not overwrite the earlier
+        assert convert(site, nb).returncode == 0
+    folders = sorted(p.name for p in (site / "assets" / "images").iterdir())
+    assert len(folders) == 4, folders
+    assert "2024-06-01-weekly" in folders and "2024-07-01-weekly" in folders
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", f) for f in folders), folders
+
+    built = jekyll_build(site)
+    shown = {}
+    for post in (site / "_posts").glob("*.md"):
+        (src,) = re.findall(r'"(/assets/images/[^"]+)"', post.read_text())
+        shown[post.stem] = (built / src.lstrip("/")).read_bytes()
+    assert shown == {
+        "2024-06-01-weekly": red, "2024-07-01-weekly": blue, "2024-08-01-日本-post": green, "2024-08-01-中文-post": black,
+    }
+
+    before = sorted(p.relative_to(site).as_posix() for p in (site / "assets").rglob("*") if p.is_file())
+    assert convert(site, site / "_notebooks", extra=["--force"]).returncode == 0
+    after = sorted(p.relative_to(site).as_posix() for p in (site / "assets").rglob("*") if p.is_file())
+    assert after == before, "the same folders on every run"
+
+
+def test_folder_names_are_ascii_unique_and_stable():
+    day = dt.date(2024, 8, 1)
+    first, second = assets.post_folder(day, "日本-post"), assets.post_folder(day, "中文-post")
+    assert first != second and first.startswith("2024-08-01-post-") and second.startswith("2024-08-01-post-")
+    assert assets.post_folder(day, "日本-post") == first
+    assert assets.post_folder(day, "plain-post") == "2024-08-01-plain-post"
+    assert assets.post_folder(day, "a b") != assets.post_folder(day, "a-b")
+
+
+def test_a_failed_write_leaves_no_empty_image_folders(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "2024-02-03-post.ipynb", [cell("code", "x", outputs=[png_output(png())])])
+    (site / "_posts").write_text("a file where the posts folder should be")
+    done = convert(site, nb)
+    assert done.returncode == 1 and "2024-02-03-post" in done.stderr
+    assert not (site / "assets").exists(), sorted(p.as_posix() for p in site.rglob("*"))
+    assert list(site.rglob("*.tmp")) == []
+
+
+# --- 3. Attachments and image data --------------------------------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="red"/></svg>'
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////"
+    "////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA="
+)
+
+
+def test_attachment_bundles_and_odd_names(tmp_path):
+    site = make_site(tmp_path / "site")
+    cells = [
+        # Jupyter shows the SVG of this bundle; the SVG is stored base64-encoded
+        cell("markdown", "![both](attachment:shot.png)", attachments={"shot.png": {"image/png": b64(png()), "image/svg+xml": b64(SVG.encode())}}),
+        # a name with spaces and a name with '?', as Jupyter pastes them (unencoded)
+        cell("markdown", '![spaced](attachment:my shot.png "a title") and <img src="attachment:my shot.png">',
+             attachments={"my shot.png": {"image/png": b64(png((0, 0, 255)))}}),
+        cell("markdown", "![asked](attachment:why?.png)", attachments={"why?.png": {"image/png": b64(png((0, 255, 0)))}}),
+        # declared PNG, holds a JPEG: written as what it is, with a warning
+        cell("markdown", "![jpeg](attachment:photo.png)", attachments={"photo.png": {"image/png": b64(JPEG)}}),
+        # declared PNG, holds text: left out, with a warning
+        cell("markdown", "![junk](attachment:junk.png)", attachments={"junk.png": {"image/png": b64(b"just some text")}}),
+        cell("markdown", "![gone](attachment:missing name.png)"),
+        cell("code", "plot()", outputs=[{"output_type": "display_data", "metadata": {}, "data": {"image/png": b64(b"not a png"), "text/plain": "<Figure 1>"}}]),
+    ]
+    nb = write_notebook(site / "_notebooks" / "2024-03-01-attach.ipynb", cells)
+    done = convert(site, nb)
+    assert done.returncode == 0, done.stderr
+    folder = site / "assets" / "images" / "2024-03-01-attach"
+    assert (folder / "cell1-shot.svg").read_bytes() == SVG.encode(), "the SVG, decoded, named by its type"
+    assert not (folder / "cell1-shot.png").exists()
+    assert (folder / "cell2-my-shot.png").read_bytes() == png((0, 0, 255))
+    assert (folder / "cell4-photo.jpg").read_bytes() == JPEG
+    assert "cell 4: cell4-photo.png is declared image/png but holds image/jpeg" in done.stderr
+    assert "cell 5: cell5-junk.png is declared image/png but is not an image; left out" in done.stderr
+    assert "cell 6: attachment 'missing name.png' is referenced but not stored" in done.stderr
+    assert "cell 7: cell7-output1.png is declared image/png but is not an image" in done.stderr
+    assert all(str(nb) in line for line in done.stderr.splitlines() if "declared" in line)
+    post = (site / "_posts" / "2024-03-01-attach.md").read_text()
+    assert "<Figure 1>" in post, "bad image data falls back to the output's text"
+
+    built = jekyll_build(site)
+    page = built_page(built, "attach")
+    sources = re.findall(r'<img[^>]*src="(/[^"]+)"', page)
+    assert len(sources) == 5, sources  # svg, spaced ×2, asked, jpeg
+    for src in sources:
+        assert (built / src.lstrip("/")).is_file(), src
+    assert 'title="a title"' in page
+
+
+# --- 4 and 5. image: for preview cards; the site's own images ------------------------------------------
+
+
+def test_front_matter_image_follows_the_image_and_site_images_are_linked(tmp_path):
+    site = make_site(tmp_path / "site", strict=False, extra_config="url: https://blog.example.org\n")
+    notebooks = site / "_notebooks"
+    (notebooks / "my_icons").mkdir(parents=True)
+    (notebooks / "my_icons" / "logo.png").write_bytes(png((1, 2, 3)))
+    (site / "images").mkdir()
+    (site / "images" / "diagram.png").write_bytes(png((4, 5, 6)))
+    fastpages_style = write_notebook(
+        notebooks / "2024-04-01-moved.ipynb",
+        [
+            cell("markdown", "# Moved from fastpages\n> A summary\n\n- image: images/copied_from_nb/my_icons/logo.png"),
+            cell("markdown", "The site's own picture: ![diagram](../images/diagram.png)"),
+        ],
+    )
+    relative = write_notebook(
+        notebooks / "2024-04-02-relative.ipynb",
+        [cell("markdown", "# Relative\n\n- image: my_icons/logo.png"), cell("markdown", "text")],
+    )
+    site_image = write_notebook(
+        notebooks / "2024-04-03-site-image.ipynb", [cell("markdown", "# Site image\n\n- image: images/diagram.png"), cell("markdown", "text")]
+    )
+    figure = write_notebook(
+        notebooks / "2024-04-04-figure.ipynb",
+        [
+            cell("markdown", "# First figure"),
+            cell("code", "svg()", outputs=[{"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": SVG}}]),
+            cell("code", "plot()", outputs=[png_output(png((7, 8, 9)))]),
+        ],
+    )
+    escape = write_notebook(
+        notebooks / "2024-04-05-escape.ipynb", [cell("markdown", "# Escape\n\n- image: ../../../../../../etc/passwd"), cell("markdown", "x")]
+    )
+    done = convert(site, notebooks)
+    assert done.returncode == 0, done.stderr
+
+    def image_of(slug):
+        return frontmatter.loads(next((site / "_posts").glob(f"*-{slug}.md")).read_text()).metadata.get("image")
+
+    assert image_of("moved") == "/assets/images/2024-04-01-moved/my_icons/logo.png"
+    assert image_of("relative") == "/assets/images/2024-04-02-relative/my_icons/logo.png"
+    assert image_of("site-image") == "images/diagram.png", "a file the site publishes stays as written"
+    assert image_of("figure") == "/assets/images/2024-04-04-figure/cell3-output1.png", "the first raster figure"
+    assert image_of("escape") == "../../../../../../etc/passwd"
+    assert "front matter image: '../../../../../../etc/passwd' resolves outside the repository" in done.stderr
+    assert str(escape) in done.stderr
+    moved_post = (site / "_posts" / "2024-04-01-moved.md").read_text()
+    assert '{{ "/images/diagram.png" | relative_url }}' in moved_post, "the site's own image is linked, not copied"
+    assert not list((site / "assets").rglob("diagram.png"))
+
+    built = jekyll_build(site)
+    for slug, picture in (("moved", png((1, 2, 3))), ("relative", png((1, 2, 3))), ("figure", png((7, 8, 9)))):
+        page = built_page(built, slug)
+        card = re.search(r'<meta property="og:image" content="https://blog\.example\.org(/[^"]+)"', page)
+        assert card, f"{slug}: no og:image"
+        assert (built / card.group(1).lstrip("/")).read_bytes() == picture
+    assert '<img src="/images/diagram.png" alt="diagram"' in built_page(built, "moved")
+    assert b"root:x:0:0" not in everything_under(site)
+    warned = [line for line in done.stderr.splitlines() if line.startswith("warning:") and ".ipynb" in line]
+    assert len(warned) == 1, warned  # only the escape: the others found their image
+
+
+# --- 6. Videos and audio ---------------------------------------------------------------------------------
+
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def wav(seconds: float = 0.2) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x10" * int(8000 * seconds))
+    return buffer.getvalue()
+
+
+def test_videos_and_audio_are_copied_under_the_same_rules(tmp_path):
+    site = make_site(tmp_path / "site")
+    media = site / "_notebooks" / "media"
+    media.mkdir(parents=True)
+    (media / "wave.mp4").write_bytes(MP4_HEAD)
+    (media / "tone.wav").write_bytes(wav())
+    (media / "fake.mp4").write_text(f"not a video {SECRET}")
+    (media / "poster.png").write_bytes(png())
+    nb = write_notebook(
+        site / "_notebooks" / "2024-05-01-media.ipynb",
+        [
+            cell("markdown", '<video src="media/wave.mp4" poster="media/poster.png" controls></video>'),
+            cell("markdown", '<video controls>\n  <source src="media/wave.mp4" type="video/mp4">\n</video>'),
+            cell("markdown", "<audio controls src='media/tone.wav'></audio>"),
+            cell("markdown", "A clip: ![the clip](media/wave.mp4) and a sound ![](media/tone.wav)"),
+            cell("markdown", '<video src="media/fake.mp4"></video>'),
+        ],
+    )
+    done = convert(site, nb)
+    assert done.returncode == 0, done.stderr
+    assert "'media/fake.mp4' is not an image, video or audio file by its content" in done.stderr
+    folder = site / "assets" / "images" / "2024-05-01-media" / "media"
+    assert sorted(p.name for p in folder.iterdir()) == ["poster.png", "tone.wav", "wave.mp4"]
+    built = jekyll_build(site)
+    page = built_page(built, "media")
+    sources = re.findall(r'<(?:video|audio|source)[^>]*\ssrc="([^"]+)"', page)
+    assert sources.count("/assets/images/2024-05-01-media/media/wave.mp4") == 3, sources
+    assert sources.count("/assets/images/2024-05-01-media/media/tone.wav") == 2, sources
+    assert 'poster="/assets/images/2024-05-01-media/media/poster.png"' in page
+    assert 'src="media/fake.mp4"' in page
+    assert SECRET.encode() not in b"".join(everything_under(site / part) for part in ("_posts", "assets", "_site"))

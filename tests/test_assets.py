@@ -247,10 +247,10 @@ def test_attachment_bundles_and_odd_names(tmp_path):
     assert not (folder / "cell1-shot.png").exists()
     assert (folder / "cell2-my-shot.png").read_bytes() == png((0, 0, 255))
     assert (folder / "cell4-photo.jpg").read_bytes() == JPEG
-    assert "cell 4: cell4-photo.png is declared image/png but holds image/jpeg" in done.stderr
-    assert "cell 5: cell5-junk.png is declared image/png but is not an image; left out" in done.stderr
+    assert "cell 4: attachment 'photo.png' is declared image/png but holds image/jpeg" in done.stderr
+    assert "cell 5: attachment 'junk.png' is declared image/png but is not an image; left out" in done.stderr
     assert "cell 6: attachment 'missing name.png' is referenced but not stored" in done.stderr
-    assert "cell 7: cell7-output1.png is declared image/png but is not an image" in done.stderr
+    assert "cell 7: an image output is declared image/png but is not an image" in done.stderr
     assert all(str(nb) in line for line in done.stderr.splitlines() if "declared" in line)
     post = (site / "_posts" / "2024-03-01-attach.md").read_text()
     assert "<Figure 1>" in post, "bad image data falls back to the output's text"
@@ -377,3 +377,67 @@ def test_videos_and_audio_are_copied_under_the_same_rules(tmp_path):
     assert 'poster="/assets/images/2024-05-01-media/media/poster.png"' in page
     assert 'src="media/fake.mp4"' in page
     assert SECRET.encode() not in b"".join(everything_under(site / part) for part in ("_posts", "assets", "_site"))
+
+
+# Chromium's own MediaRecorder makes the test video: a real WebM of a few frames, no fixture file needed.
+RECORD_WEBM = """async () => {
+  const canvas = document.createElement('canvas'); canvas.width = 32; canvas.height = 32;
+  document.body.appendChild(canvas);
+  const draw = canvas.getContext('2d'), recorder = new MediaRecorder(canvas.captureStream(10), {mimeType: 'video/webm'});
+  const parts = []; recorder.ondataavailable = e => parts.push(e.data);
+  let frame = 0; const timer = setInterval(() => { draw.fillStyle = frame++ % 2 ? 'red' : 'blue'; draw.fillRect(0, 0, 32, 32); }, 50);
+  recorder.start(); await new Promise(r => setTimeout(r, 600));
+  recorder.stop(); await new Promise(r => recorder.onstop = r); clearInterval(timer);
+  const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+  let text = ''; for (const b of bytes) text += String.fromCharCode(b); return btoa(text);
+}"""
+
+
+def test_copied_video_and_audio_play_in_chromium(tmp_path):
+    from conftest import free_port, wait_for_port
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    site = make_site(tmp_path / "site")
+    media = site / "_notebooks" / "media"
+    media.mkdir(parents=True)
+    (media / "tone.wav").write_bytes(wav())
+    nb = write_notebook(
+        site / "_notebooks" / "2024-05-02-playing.ipynb",
+        [
+            cell("markdown", '<video id="tag" src="media/wave.webm" controls></video>'),
+            cell("markdown", '<video id="source" controls>\n  <source src="media/wave.webm" type="video/webm">\n</video>'),
+            cell("markdown", "The clip: ![the clip](media/wave.webm)\n\n<audio id=\"sound\" controls src='media/tone.wav'></audio>"),
+        ],
+    )
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            maker = browser.new_page()
+            maker.set_content("<body></body>")
+            (media / "wave.webm").write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+            assert convert(site, nb).returncode == 0
+            built = jekyll_build(site)
+            port = free_port()
+            server = subprocess.Popen(
+                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=built,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            try:
+                assert wait_for_port(port)
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port}/2024/05/02/playing.html")
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error)", timeout=20000
+                )
+                states = page.eval_on_selector_all(
+                    "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc, m.readyState, m.error && m.error.code])"
+                )
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        finally:
+            browser.close()
+    assert len(states) == 4, states
+    for tag, src, ready, error in states:
+        assert ready > 0 and error is None, states
+        assert "/assets/images/2024-05-02-playing/media/" in src, states

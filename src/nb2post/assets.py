@@ -260,20 +260,18 @@ class AssetSet:
             self.figures.append(site_path)
         return site_path
 
-    def add_image(self, name: str, mime: str, payload, where: str) -> str | None:
-        """Image data stored in the notebook (an output or an attachment), named by the type it really has."""
+    def add_image(self, name: str, mime: str, payload, where: str, what: str = "") -> str | None:
+        """Image data stored in the notebook (an output or an attachment), named by the type it really has.
+        ``where`` names the cell and ``what`` the image (``attachment 'x.png'``) in warnings."""
         data, found = decode_image(mime, payload)
         declared = _normal_mime(mime)
+        what = what or name
         if data is None:
-            self.warnings.append(f"{where}: {name} is declared {declared} but is not an image; left out")
+            self.warnings.append(f"{where}: {what} is declared {declared} but is not an image; left out")
             return None
         if found != declared:
-            self.warnings.append(f"{where}: {name} is declared {declared} but holds {found}; written as {found}")
+            self.warnings.append(f"{where}: {what} is declared {declared} but holds {found}; written as {found}")
         return self.add(name, data, mime=found)
-
-    def add_base64(self, name: str, payload, where: str = "") -> str | None:
-        mime = mimetypes.guess_type(name)[0] or "image/png"
-        return self.add_image(name, mime, payload, where or name)
 
     def add_data_uri(self, name_stem: str, uri: str, where: str = "") -> str | None:
         match = re.match(r"data:([\w/+.-]+)?((?:;[\w=.-]+)*?)(;base64)?,(.*)", uri, re.S)
@@ -282,7 +280,7 @@ class AssetSet:
         mime = _normal_mime(match.group(1) or "application/octet-stream")
         ext = EXTENSIONS.get(mime, mimetypes.guess_extension(mime) or ".bin")
         if match.group(3):
-            return self.add_image(name_stem + ext, mime, match.group(4), where or name_stem)
+            return self.add_image(name_stem + ext, mime, match.group(4), where or name_stem, "a data: URI")
         data = unquote(match.group(4)).encode("utf-8")
         if not is_media(sniff(data)):
             self.warnings.append(f"{where or name_stem}: a data: URI of type {mime} is not an image; link left as written")

@@ -221,7 +221,7 @@ def _html(mime, value, ctx: OutputContext) -> str | None:
 def _image(mime, value, ctx: OutputContext) -> str | None:
     """An image output as a file; data that is not the image it claims to be falls back to the next type."""
     name = f"{ctx.image_prefix}-output{ctx.counter}{EXTENSIONS.get(mime, '.img')}"
-    site_path = ctx.assets.add_image(name, mime, value, cell_label(ctx.image_prefix))
+    site_path = ctx.assets.add_image(name, mime, value, cell_label(ctx.image_prefix), "an image output")
     if site_path is None:
         return None
     return f"![output]({liquid_link(site_path)})"

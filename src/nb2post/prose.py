@@ -357,7 +357,7 @@ def _attachment(name: str, ctx: ProseContext, where: str) -> str | None:
         ctx.assets.warnings.append(f"{where}: attachment '{name}' holds no image ({', '.join(sorted(bundle))}); link left as written")
         return None
     for mime in ranked:
-        site_path = ctx.assets.add_image(f"{ctx.image_prefix}-{unquote(name)}", mime, bundle[types[mime]], where)
+        site_path = ctx.assets.add_image(f"{ctx.image_prefix}-{unquote(name)}", mime, bundle[types[mime]], where, f"attachment '{name}'")
         if site_path is not None:
             return site_path
     return None

@@ -441,3 +441,26 @@ def test_copied_video_and_audio_play_in_chromium(tmp_path):
     for tag, src, ready, error in states:
         assert ready > 0 and error is None, states
         assert "/assets/images/2024-05-02-playing/media/" in src, states
+
+
+def test_fastpages_image_paths_stay_fastpages_paths(tmp_path):
+    """--to fastpages keeps images/copied_from_nb/<path>, now with the file there; the nested form follows too."""
+    site = make_site(tmp_path / "site")
+    (site / "_notebooks" / "my_icons").mkdir(parents=True)
+    (site / "_notebooks" / "my_icons" / "logo.png").write_bytes(png((9, 9, 9)))
+    flat = write_notebook(
+        site / "_notebooks" / "2024-06-01-flat.ipynb",
+        [cell("markdown", "# Flat\n\n- image: images/copied_from_nb/my_icons/logo.png"), cell("markdown", "text")],
+    )
+    nested = write_notebook(
+        site / "_notebooks" / "2024-06-02-nested.ipynb",
+        [cell("raw", "---\ntitle: Nested\nimage:\n  path: my_icons/logo.png\n  alt: The logo\n---"), cell("markdown", "text")],
+    )
+    assert convert(site, flat, extra=["--to", "fastpages"]).returncode == 0
+    assert convert(site, nested).returncode == 0
+    flat_meta = frontmatter.loads((site / "_posts" / "2024-06-01-flat.md").read_text()).metadata
+    assert flat_meta["image"] == "images/copied_from_nb/my_icons/logo.png"
+    assert (site / "images" / "copied_from_nb" / "my_icons" / "logo.png").read_bytes() == png((9, 9, 9))
+    nested_meta = frontmatter.loads((site / "_posts" / "2024-06-02-nested.md").read_text()).metadata
+    assert nested_meta["image"] == {"path": "/assets/images/2024-06-02-nested/my_icons/logo.png", "alt": "The logo"}
+    assert (site / "assets" / "images" / "2024-06-02-nested" / "my_icons" / "logo.png").is_file()

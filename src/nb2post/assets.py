@@ -62,7 +62,7 @@ _CARD_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 # --- What a file is, by its content -------------------------------------------------------------------
 
-_SVG_PROLOGUE = re.compile(rb"\A(?:\s+|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<svg[\s>/]", re.S | re.I)
+_SVG_PROLOGUE = re.compile(rb"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<svg[\s>/]", re.S | re.I)
 
 
 _BMP_HEADERS = {12, 40, 52, 56, 64, 108, 124}  # the sizes of the DIB headers that exist

@@ -323,7 +323,8 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
         kind = (ctx.assets.types.get(site_path) or "image/").split("/")[0]
         if kind in ("video", "audio"):  # ![](clip.mp4): an <img> cannot play it
             title = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            return f'<{kind} controls src="{holder.hold(liquid_link(site_path))}" title="{title}"></{kind}>'
+            title = f' title="{title}"' if title else ""
+            return f'<{kind} controls src="{holder.hold(liquid_link(site_path))}"{title}></{kind}>'
         return f"![{alt}]({holder.hold(liquid_link(site_path))}{match.group(3)})"
 
     def html_attribute(match: re.Match) -> str:
@@ -365,16 +366,19 @@ def _attachment(name: str, ctx: ProseContext, where: str) -> str | None:
 
 # ![alt](attachment:name with spaces.png) — Jupyter pastes the file's own name unencoded; CommonMark
 # then takes it as text. The name is matched against the cell's attachments, so it resolves anyway.
-_MD_ATTACHMENT_WITH_SPACES = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*attachment:([^)\n]* [^)\n]*)\)")
+_MD_ATTACHMENT_WITH_SPACES = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*attachment:([^)\n]*)\)")
 
 
 def _attachment_with_spaces(match: re.Match, ctx: ProseContext, holder: Holder, where: str) -> str:
     inside = match.group(2).strip()
-    title = ""
-    quoted = re.match(r"(.*?)\s+(\"[^\"]*\"|'[^']*')$", inside)
-    for name, rest in ((inside, ""), (quoted.group(1), " " + quoted.group(2)) if quoted else (None, "")):
-        if name is not None and (name in ctx.attachments or unquote(name) in ctx.attachments):
-            title = rest
+    if " " not in inside:
+        return match.group(0)  # an ordinary image: _MD_IMAGE takes it
+    readings = [(inside, "")]
+    opening = inside.rfind(inside[-1], 0, -1) if inside[-1] in "\"'" else -1
+    if opening > 0 and inside[opening - 1].isspace():  # a "title" after the name
+        readings.append((inside[:opening].rstrip(), " " + inside[opening:]))
+    for name, title in readings:
+        if name in ctx.attachments or unquote(name) in ctx.attachments:
             site_path = _attachment(name, ctx, where)
             if site_path is None:
                 return match.group(0)

@@ -124,16 +124,15 @@ def _card_image(values: dict, assets: AssetSet, notebook: Notebook) -> None:
     """``image:`` (social and home-page cards) names the file where it lives now; without one, the
     post's first figure."""
     image = values.get("image")
-    if isinstance(image, dict) and "path" in image:  # jekyll-seo-tag's nested form
-        moved = assets.front_matter_image(image.get("path"), notebook.path.parent)
-        if moved and moved.lstrip("/") != str(image["path"]).lstrip("/"):
-            values["image"] = {**image, "path": moved}
-    elif image is not None:
-        moved = assets.front_matter_image(image, notebook.path.parent)
-        if moved and moved.lstrip("/") != str(image).lstrip("/"):
-            values["image"] = moved
-    elif assets.card_image():
-        values["image"] = assets.card_image()
+    if image is None:
+        if assets.card_image():
+            values["image"] = assets.card_image()
+        return
+    nested = isinstance(image, dict)  # jekyll-seo-tag's {path: ..., alt: ...}
+    written = image.get("path") if nested else image
+    moved = assets.front_matter_image(written, notebook.path.parent)
+    if moved and moved.lstrip("/") != str(written).lstrip("/"):
+        values["image"] = {**image, "path": moved} if nested else moved
 
 
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:

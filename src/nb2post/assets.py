@@ -85,7 +85,7 @@ def sniff(data: bytes) -> str | None:
         return "image/bmp"
     if head[:4] in (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00") and head[4:6] != b"\0\0" and head[9:10] == b"\0":
         return "image/x-icon"
-    if head[4:8] == b"ftyp":
+    if head[4:8] == b"ftyp" and 8 <= int.from_bytes(head[:4], "big") <= 512:
         brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(len(head), int.from_bytes(head[:4], "big") or 32), 4)}
         if brands & {b"avif", b"avis"}:
             return "image/avif"
@@ -96,16 +96,30 @@ def sniff(data: bytes) -> str | None:
         return "video/mp4"
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "video/webm"
-    if head[:4] == b"OggS":
+    if head[:5] == b"OggS\x00":
         return "audio/ogg"
     if head[:4] == b"fLaC":
         return "audio/flac"
-    if head[:3] == b"ID3" or len(head) >= 4 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
+    if _mp3(head):
         return "audio/mpeg"
     text = data[:16384].lstrip(b"\xef\xbb\xbf")
     if _SVG_PROLOGUE.match(text):
         return "image/svg+xml"
     return None
+
+
+def _mp3(head: bytes) -> bool:
+    """An ID3 tag, or an MPEG audio layer III frame header. Strict on purpose: ``FF FE`` also starts
+    every UTF-16 text file."""
+    if head[:3] == b"ID3":
+        return head[3:4] in (b"\x02", b"\x03", b"\x04") and head[4:5] == b"\x00" and all(b < 0x80 for b in head[6:10])
+    return (
+        len(head) >= 4
+        and head[0] == 0xFF
+        and head[1] in (0xFB, 0xFA, 0xF3, 0xF2, 0xE3, 0xE2)
+        and 0 < head[2] >> 4 < 15
+        and (head[2] >> 2) & 3 != 3
+    )
 
 
 def _normal_mime(mime: str) -> str:

@@ -202,3 +202,9 @@ def test_a_setting_of_the_wrong_type_is_an_error_naming_file_and_key(tmp_path):
     assert "nb2post: front_matter: must be 'key: value' settings" in run_cli("convert", str(nb), cwd=site).stderr
     (site / "_config.yml").write_text("title: t\nnb2post:\n  posts_dir: 12\n")
     assert "nb2post: posts_dir: must be text, got 12" in run_cli("convert", str(nb), cwd=site).stderr
+
+
+def test_a_site_with_config_yaml_instead_of_yml(tmp_path):
+    (tmp_path / "_config.yaml").write_text("url: https://example.org\nnb2post:\n  posts_dir: _articles\n")
+    assert config.load(tmp_path).posts_dir == "_articles"
+    assert "_articles" in config.raw_section(tmp_path)

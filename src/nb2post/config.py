@@ -82,7 +82,9 @@ def config_paths(site: Path, config_files=()) -> list[Path]:
     ``jekyll build --config a.yml,b.yml``: later files override earlier ones). A relative name is found
     in the current folder (as Jekyll does) or else in the site."""
     if not config_files:
-        return [Path(site) / CONFIG_NAME]
+        default = Path(site) / CONFIG_NAME
+        alternative = Path(site) / "_config.yaml"  # Jekyll reads it when there is no _config.yml
+        return [alternative if not default.is_file() and alternative.is_file() else default]
     if isinstance(config_files, str):
         config_files = [config_files]
     paths = []

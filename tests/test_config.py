@@ -208,3 +208,9 @@ def test_a_site_with_config_yaml_instead_of_yml(tmp_path):
     (tmp_path / "_config.yaml").write_text("url: https://example.org\nnb2post:\n  posts_dir: _articles\n")
     assert config.load(tmp_path).posts_dir == "_articles"
     assert "_articles" in config.raw_section(tmp_path)
+
+
+def test_an_unknown_target_names_the_file(tmp_path):
+    (tmp_path / "_config.yml").write_text("nb2post:\n  target: fastpage\n")
+    with pytest.raises(config.ConfigError, match=r"_config.yml: nb2post: target: unknown target 'fastpage'; choose one of: jekyll, fastpages"):
+        config.load(tmp_path)

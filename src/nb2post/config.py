@@ -314,7 +314,10 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
         raise ConfigError(f"{where}: 'nb2post:' must hold 'key: value' settings")
     warnings = check_section(section, where)
     chosen = target or section.get("target") or "jekyll"
-    module = get_target(chosen)
+    try:
+        module = get_target(chosen)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: nb2post: target: {exc}") from None
     defaults = module.DEFAULTS
     front = section.get("front_matter") or {}
     return Settings(

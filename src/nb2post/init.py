@@ -68,6 +68,8 @@ def add_settings(site: Path, target: str | None) -> bool:
     raw = path.read_bytes() if path.is_file() else b""
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig") if raw else ""
+    crlf = "\r\n" in text  # edited with \n line ends, written back with the file's own
+    text = text.replace("\r\n", "\n")
     data = read_yaml(text, str(path)) if text.strip() else None
     if data is None:
         data = {}
@@ -97,6 +99,8 @@ def add_settings(site: Path, target: str | None) -> bool:
                           f"set it by hand: 'nb2post: {{{flow}}}'")
     from .site import write_all
 
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
     write_all({path: (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")}, inside=site)
     return True
 

@@ -11,6 +11,11 @@
         layout: post
       toc: kramdown             # or frontmatter, include, off; a post's 'toc:' overrides
       badges: {colab: false}    # true (default), false, or per badge: github, binder, colab, deepnote
+      theme: minimal-mistakes   # only when nb2post cannot tell (see nb2post.themes)
+      mathjax_url: https://...  # the MathJax a post loads itself when the site's layouts load none
+
+The file is read as Jekyll reads it (see ``read_yaml``), also as several files merged in order
+(``--config _config.yml,_config_dev.yml``). Unknown keys are warned about, wrong types are errors.
 """
 from __future__ import annotations
 

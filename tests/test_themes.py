@@ -233,3 +233,23 @@ def test_toc_and_math_on_every_theme_in_chromium(served_sites):
                 assert "\\(" not in page.inner_text("body") and "\\[" not in page.inner_text("body"), name
         finally:
             browser.close()
+
+
+def test_a_theme_switch_makes_posts_stale(tmp_path):
+    """The theme's choices are part of the settings fingerprint: `check` sees a switched theme (or a
+    layout that reads a new switch) without a YAML parser, and `convert` rewrites the posts."""
+    site = minima_site(tmp_path / "site")
+    post, _ = _convert(site)
+    assert "{:toc}" in post.content
+    assert run_cli("check", "--site", str(site)).returncode == 0
+    _write(site, {"_layouts/post.html": "---\nlayout: default\n---\n{% if page.mathjax %}<script src=x></script>{% endif %}{{ content }}\n"})
+    stale = run_cli("check", "--site", str(site))
+    assert stale.returncode == 1 and "stale:" in stale.stdout
+    post, _ = _convert(site)
+    assert post["mathjax"] is True and LOCAL_MATHJAX not in post.content
+    text = (site / "_config.yml").read_text().replace("theme: minima", "remote_theme: mmistakes/minimal-mistakes")
+    (site / "_config.yml").write_text(text)
+    assert run_cli("check", "--site", str(site)).returncode == 1
+    post, _ = _convert(site)
+    assert post["toc"] is True and "{:toc}" not in post.content
+    assert run_cli("check", "--site", str(site)).returncode == 0

@@ -70,16 +70,22 @@ def section_match(text: str) -> "re.Match | None":
 
 def raw_section(site: Path, config_files: tuple = ()) -> str:
     """The ``nb2post:`` block(s) of the site's config file(s) as text, found without a YAML parser (fast path)."""
-    pieces = []
+    return _sections(_config_texts(site, config_files))
+
+
+def _config_texts(site: Path, config_files: tuple = ()) -> list[str]:
+    texts = []
     for path in config_paths(site, config_files):
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            texts.append(path.read_text(encoding="utf-8-sig"))
         except OSError:
             continue
-        match = section_match(text)
-        if match:
-            pieces.append(match.group(0))
-    return "\n".join(pieces)
+    return texts
+
+
+def _sections(texts: list[str]) -> str:
+    matches = [section_match(text) for text in texts]
+    return "\n".join(match.group(0) for match in matches if match)
 
 
 def config_paths(site: Path, config_files=()) -> list[Path]:
@@ -109,8 +115,12 @@ def settings_fingerprint(site: Path, target: str, config_files: tuple = ()) -> s
     """Changes whenever something that shapes a post changes: nb2post itself, the target, the section."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{target}\0".encode())
-    section = raw_section(site, config_files)
+    texts = _config_texts(site, config_files)
+    section = _sections(texts)
     digest.update(section.encode("utf-8"))
+    from .themes import fingerprint_input as theme_input  # file reads only
+
+    digest.update(b"\0" + theme_input(site, texts, section, target).encode("utf-8"))
     if not _BADGES_OFF.search(section):
         # Badge links name the repository and branch: switching either makes posts stale. File reads only.
         from .badges import fingerprint_input

@@ -213,6 +213,22 @@ def detect(site: Path, config: dict, chosen=None, target: str = "jekyll") -> The
     return Theme(name=name, reason=reason, learned=learned, **facts)
 
 
+_TOP_LEVEL = re.compile(r"^(theme|remote_theme|default_badges)[ \t]*:[ \t]*(.*?)[ \t]*(?:#.*)?$", re.M)
+_CHOSEN = re.compile(r"^[ \t]+theme[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.M)
+
+
+def fingerprint_input(site: Path, config_texts: list[str], section: str, target: str) -> str:
+    """What the theme makes nb2post write, from the config files' text (no YAML parser: `nb2post check`
+    runs this on every push). Part of the settings fingerprint, so switching themes, or editing a layout
+    to read another switch, makes the posts stale."""
+    config: dict = {}
+    for text in config_texts:
+        for key, value in _TOP_LEVEL.findall(text):
+            config[key] = {} if key == "default_badges" else value.strip("'\"")
+    chosen = _CHOSEN.search(section)
+    return repr(detect(Path(site), config, chosen.group(1) if chosen else None, target))
+
+
 def switch_on(values: dict, theme: Theme, has_math: bool, has_toc: bool) -> list[str]:
     """Set the theme's keys on a post's front matter (its own values win); returns the keys set."""
     wanted = {}

@@ -182,15 +182,14 @@ def detect(site: Path, config: dict, chosen=None, target: str = "jekyll") -> The
     name, reason = recognise(site, config, chosen, target)
     facts = dict(KNOWN.get(name, {}))
     folders = [site]
-    gem = GEM_NAMES.get(name)
-    gem_folder = _gem_folder(gem) if gem and name != "fastpages" else None
+    gem_folder = _gem_folder(GEM_NAMES[name]) if name in GEM_NAMES else None
     if gem_folder is not None:
         folders.append(gem_folder)
     switches = read_switches(folders)
     math = tuple(k for k in MATH_KEYS if k in switches)
     toc_extra = tuple(k for k in TOC_KEYS if k in switches and k != "toc")
     comments = tuple(k for k in COMMENT_KEYS if k in switches)
-    learned = tuple((k, switches[k]) for k in (*math, *toc_extra, *comments))
+    learned = tuple((k, switches[k]) for k in (*math, *TOC_KEYS, *comments) if k in switches)
     own_layouts = (site / "_layouts").is_dir()
     if not name:
         # Not a theme nb2post knows: its layouts are the only evidence. When the site has layouts of

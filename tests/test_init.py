@@ -118,3 +118,14 @@ def test_outside_git_only_settings_are_possible(tmp_path):
     assert done.returncode == 2 and "not inside a git repository" in done.stderr
     run_cli("init", "--no-workflow", cwd=site, check=True)
     assert (site / "_config.yml").read_text().endswith("nb2post:\n  target: jekyll\n")
+
+
+def test_a_windows_config_keeps_its_line_ends(tmp_path):
+    site = blog(tmp_path, "")
+    (site / "_config.yml").write_bytes(b"title: t\r\nexclude: [a]\r\n")
+    run_cli("init", "--no-workflow", cwd=site, check=True)
+    data = (site / "_config.yml").read_bytes()
+    assert data.startswith(b"title: t\r\nexclude: [a]\r\n") and b"\nnb2post:\r\n  target: jekyll\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+    run_cli("init", "--no-workflow", "--to", "fastpages", cwd=site, check=True)
+    assert (site / "_config.yml").read_bytes() == data.replace(b"target: jekyll", b"target: fastpages")

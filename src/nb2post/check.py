@@ -31,6 +31,7 @@ class Layout:
     target: str
     posts_dir: str
     notebooks_dir: str
+    config_files: tuple = ()  # `--config a.yml,b.yml`; empty: _config.yml
 
 
 @dataclass(frozen=True)
@@ -99,19 +100,21 @@ def _simple_section(text: str) -> dict[str, str] | None:
     return values
 
 
-def layout(site: Path, target: str | None = None) -> Layout:
+def layout(site: Path, target: str | None = None, config_files=None) -> Layout:
     """Target and folders for ``site``; raises ``config.ConfigError`` (or ValueError) when they are wrong."""
     from .targets import get_target
 
     site = Path(site)
-    section = _simple_section(config.raw_section(site))
+    config_files = tuple(str(p) for p in config.config_paths(site, config_files)) if config_files else ()
+    # Several config files merge key by key: only the YAML reader knows the result.
+    section = None if config_files else _simple_section(config.raw_section(site))
     if section is None:
-        settings = config.load(site, target)
+        settings = config.load(site, target, config_files)
         chosen, posts_dir = settings.target, settings.posts_dir
     else:
         chosen = target or section.get("target") or "jekyll"
         posts_dir = config._relative(section.get("posts_dir", get_target(chosen).DEFAULTS["posts_dir"]), "posts_dir", site)
-    return Layout(site, chosen, posts_dir, get_target(chosen).DEFAULTS["notebooks_dir"])
+    return Layout(site, chosen, posts_dir, get_target(chosen).DEFAULTS["notebooks_dir"], config_files)
 
 
 def posts_by_source(place: Layout) -> dict:
@@ -131,7 +134,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
         notebooks = find_notebooks([folder])[0] if folder.is_dir() else []
     if posts is None:
         posts = posts_by_source(place)
-    fingerprint = config.settings_fingerprint(place.site, place.target)
+    fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files)
     seen: set[str] = set()
     for notebook in notebooks:
         key = notebook_key(notebook, place.site)
@@ -155,7 +158,8 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     return report
 
 
-def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None) -> list[str]:
+def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None,
+             config_arg: str | None = None) -> list[str]:
     """The findings and the exact commands that fix them, with paths as the user typed them (from ``cwd``)."""
     from .commands.common import relative
 
@@ -177,6 +181,8 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
             command += ["--site", site_arg]
         if target_arg is not None:
             command += ["--to", target_arg]
+        if config_arg:
+            command += ["--config", config_arg]
         if any(f.edited for f in report.findings):
             command.append("--force")
         command += [shown(p) for p in report.to_convert]

@@ -11,6 +11,11 @@
         layout: post
       toc: kramdown             # or frontmatter, include, off; a post's 'toc:' overrides
       badges: {colab: false}    # true (default), false, or per badge: github, binder, colab, deepnote
+      theme: minimal-mistakes   # only when nb2post cannot tell (see nb2post.themes)
+      mathjax_url: https://...  # the MathJax a post loads itself when the site's layouts load none
+
+The file is read as Jekyll reads it (see ``read_yaml``), also as several files merged in order
+(``--config _config.yml,_config_dev.yml``). Unknown keys are warned about, wrong types are errors.
 """
 from __future__ import annotations
 
@@ -44,30 +49,78 @@ class Settings:
     raw: dict = field(default_factory=dict)  # the nb2post section as written
     toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.toc
     badges: tuple = ("github", "binder", "colab", "deepnote")  # badges switched on site-wide
+    config_files: tuple = ()  # named config files (`--config a.yml,b.yml`); empty: _config.yml
+    theme: object = None  # nb2post.themes.Theme: what the site's layouts draw and the keys they read
+    warnings: tuple = ()  # about the settings themselves (unknown keys), said once
 
     def fingerprint(self) -> str:
-        return settings_fingerprint(self.site, self.target)
+        return settings_fingerprint(self.site, self.target, self.config_files)
 
     def option(self, key: str, default=None):
         return self.raw.get(key, default)
 
 
-def raw_section(site: Path) -> str:
-    """The ``nb2post:`` block of ``_config.yml`` as text, found without a YAML parser (fast path)."""
-    try:
-        text = (site / CONFIG_NAME).read_text(encoding="utf-8-sig")
-    except OSError:
-        return ""
-    match = _SECTION.search(text)
-    return match.group(0) if match else ""
+def section_match(text: str) -> "re.Match | None":
+    """The last top-level ``nb2post:`` block of a config file's text: with duplicate keys Jekyll keeps the last."""
+    found = None
+    for found in _SECTION.finditer(text):
+        pass
+    return found
 
 
-def settings_fingerprint(site: Path, target: str) -> str:
+def raw_section(site: Path, config_files: tuple = ()) -> str:
+    """The ``nb2post:`` block(s) of the site's config file(s) as text, found without a YAML parser (fast path)."""
+    return _sections(_config_texts(site, config_files))
+
+
+def _config_texts(site: Path, config_files: tuple = ()) -> list[str]:
+    texts = []
+    for path in config_paths(site, config_files):
+        try:
+            texts.append(path.read_text(encoding="utf-8-sig"))
+        except OSError:
+            continue
+    return texts
+
+
+def _sections(texts: list[str]) -> str:
+    matches = [section_match(text) for text in texts]
+    return "\n".join(match.group(0) for match in matches if match)
+
+
+def config_paths(site: Path, config_files=()) -> list[Path]:
+    """The config files in the order Jekyll reads them: ``_config.yml``, or the ones named (as with
+    ``jekyll build --config a.yml,b.yml``: later files override earlier ones). A relative name is found
+    in the current folder (as Jekyll does) or else in the site."""
+    if not config_files:
+        default = Path(site) / CONFIG_NAME
+        alternative = Path(site) / "_config.yaml"  # Jekyll reads it when there is no _config.yml
+        return [alternative if not default.is_file() and alternative.is_file() else default]
+    if isinstance(config_files, str):
+        config_files = [config_files]
+    paths = []
+    for item in config_files:
+        for name in str(item).split(","):
+            name = name.strip()
+            if not name:
+                continue
+            path = Path(name)
+            if not path.is_absolute() and not path.exists() and (Path(site) / path).exists():
+                path = Path(site) / path
+            paths.append(path)
+    return paths
+
+
+def settings_fingerprint(site: Path, target: str, config_files: tuple = ()) -> str:
     """Changes whenever something that shapes a post changes: nb2post itself, the target, the section."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{target}\0".encode())
-    section = raw_section(site)
+    texts = _config_texts(site, config_files)
+    section = _sections(texts)
     digest.update(section.encode("utf-8"))
+    from .themes import fingerprint_input as theme_input  # file reads only
+
+    digest.update(b"\0" + theme_input(site, texts, section, target).encode("utf-8"))
     if not _BADGES_OFF.search(section):
         # Badge links name the repository and branch: switching either makes posts stale. File reads only.
         from .badges import fingerprint_input
@@ -76,17 +129,123 @@ def settings_fingerprint(site: Path, target: str) -> str:
     return digest.hexdigest()
 
 
-def load_site_config(site: Path) -> dict:
-    path = site / CONFIG_NAME
-    if not path.is_file():
-        return {}
+# --- Reading YAML the way Jekyll does -----------------------------------------------------------------
+# Jekyll reads _config.yml with Ruby's Psych (YAML 1.1, libyaml's scanner). Real files rely on what it
+# accepts: every fastpages blog has two `exclude:` keys (Psych keeps the last), `yes`/`on`/`off` are
+# booleans (but `y`/`n` are strings), and tabs after `key:` or inside a value are fine. ruamel.yaml's safe
+# loader is taught those rules below; what it reads is then what Jekyll reads.
+
+_PSYCH_BOOL = re.compile(r"^(?:yes|true|on|no|false|off)$", re.I)
+_PSYCH_NULL = re.compile(r"^(?:~|null|)$", re.I)
+_PSYCH_FLOAT = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+def _psych_yaml():
     from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
+    from ruamel.yaml.scanner import Scanner
+
+    class PsychScanner(Scanner):
+        def scan_to_next_token(self):
+            # libyaml skips tabs as well as spaces wherever a tab cannot be indentation: in flow
+            # context and after an indicator on the same line (`key:<TAB>value`).
+            reader = self.reader
+            if reader.index == 0 and reader.peek() == "\uFEFF":
+                reader.forward()
+            while True:
+                blanks = " \t" if self.flow_level or not self.allow_simple_key else " "
+                while reader.peek() in blanks:
+                    reader.forward()
+                if reader.peek() == "#":
+                    while reader.peek() not in "\0\r\n\x85\u2028\u2029":
+                        reader.forward()
+                if self.scan_line_break():
+                    if not self.flow_level:
+                        self.allow_simple_key = True
+                else:
+                    return None
+
+        def scan_plain_spaces(self, indent, start_mark):
+            # ruamel's own, with tabs as blanks (as libyaml): `a: x<TAB>y` is the value "x<TAB>y".
+            reader = self.reader
+            length = 0
+            while reader.peek(length) in " \t":
+                length += 1
+            whitespaces = reader.prefix(length)
+            reader.forward(length)
+            if reader.peek() not in "\r\n\x85\u2028\u2029":
+                return [whitespaces] if whitespaces else []
+            line_break = self.scan_line_break()
+            self.allow_simple_key = True
+            if reader.prefix(3) in ("---", "...") and reader.peek(3) in "\0 \t\r\n\x85\u2028\u2029":
+                return None
+            breaks = []
+            while reader.peek() in " \t\r\n\x85\u2028\u2029":
+                if reader.peek() in " \t":
+                    reader.forward()
+                else:
+                    breaks.append(self.scan_line_break())
+                    if reader.prefix(3) in ("---", "...") and reader.peek(3) in "\0 \t\r\n\x85\u2028\u2029":
+                        return None
+            chunks = []
+            if line_break != "\n":
+                chunks.append(line_break)
+            elif not breaks:
+                chunks.append(" ")
+            chunks.extend(breaks)
+            return chunks
+
+    class PsychResolver(VersionedResolver):
+        @property
+        def versioned_resolver(self):
+            table = self._version_implicit_resolver.get("psych")
+            if table is None:
+                table = {}
+                for versions, tag, regexp, first in implicit_resolvers:
+                    if (1, 1) not in versions:
+                        continue
+                    if tag.endswith(":bool"):
+                        regexp = _PSYCH_BOOL
+                    elif tag.endswith(":float"):
+                        regexp = _PSYCH_FLOAT  # Psych: a float has a '.', so `1e3` stays a string
+                    elif tag.endswith(":null"):
+                        regexp, first = _PSYCH_NULL, ["~", "n", "N", ""]
+                    for char in first:
+                        table.setdefault(char, []).append((tag, regexp))
+                self._version_implicit_resolver["psych"] = table
+            return table
+
+    class PsychConstructor(SafeConstructor):
+        def check_mapping_key(self, node, key_node, mapping, key, value):
+            mapping.pop(key, None)  # a repeated key: the last one wins, as in Psych
+            return True
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner, yaml.Resolver, yaml.Constructor = PsychScanner, PsychResolver, PsychConstructor
+    yaml.version = (1, 1)  # `017` is octal
+    return yaml
+
+
+def read_yaml(text: str, where: str):
+    """``text`` as Jekyll's YAML reader sees it; ConfigError naming ``where`` when it is not YAML."""
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8-sig"))
+        return _psych_yaml().load(text.lstrip("\ufeff"))
     except YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())[:200]}") from None
+        raise ConfigError(f"{where}: not valid YAML: {' '.join(str(exc).split())[:200]}") from None
+
+
+def read_config_file(path: Path) -> dict:
+    """One config file as a dict ({} when it is empty); ConfigError when it cannot be read as settings."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_yaml(text, str(path))
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -94,31 +253,102 @@ def load_site_config(site: Path) -> dict:
     return data
 
 
-def load(site: Path, target: str | None = None) -> Settings:
+def deep_merge(base: dict, override: dict) -> dict:
+    """Jekyll's ``Utils.deep_merge_hashes``: mappings merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_site_config(site: Path, config_files: tuple = ()) -> dict:
+    """The site's configuration as Jekyll assembles it: ``_config.yml`` (absent: empty), or the named
+    files merged in order."""
+    paths = config_paths(site, config_files)
+    if not config_files and not paths[0].is_file():
+        return {}
+    config: dict = {}
+    for path in paths:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such config file (named with --config)")
+        config = deep_merge(config, read_config_file(path))
+    return config
+
+
+# The settings nb2post reads, with the types they take. A key not here is a typo (or a setting of a newer
+# nb2post): a warning names the nearest known key.
+KNOWN_SETTINGS = {
+    "target": (str,),
+    "posts_dir": (str,),
+    "images_dir": (str,),
+    "notebooks_dir": (str,),
+    "liquid_in_prose": (bool,),
+    "front_matter": (dict,),
+    "toc": (str, bool),
+    "badges": (bool, dict),
+    "channels": (dict,),
+    "commit_message": (str,),
+    "theme": (str,),
+    "mathjax_url": (str,),
+}
+_TYPE_NAMES = {str: "text", bool: "true or false", dict: "'key: value' settings"}
+
+
+def check_section(section: dict, where: str) -> list[str]:
+    """Warnings for unknown keys (with the nearest known name); ConfigError for a value of the wrong type."""
+    import difflib
+
+    warnings = []
+    for key, value in section.items():
+        if key not in KNOWN_SETTINGS:
+            near = difflib.get_close_matches(str(key), KNOWN_SETTINGS, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else f"known settings: {', '.join(KNOWN_SETTINGS)}"
+            warnings.append(f"{where}: nb2post: {key}: is not a setting nb2post knows; ignored ({hint})")
+            continue
+        types = KNOWN_SETTINGS[key]
+        if value is None or isinstance(value, types) and not (bool not in types and isinstance(value, bool)):
+            continue
+        wanted = " or ".join(_TYPE_NAMES[t] for t in types)
+        raise ConfigError(f"{where}: nb2post: {key}: must be {wanted}, got {value!r}")
+    return warnings
+
+
+def load(site: Path, target: str | None = None, config_files=()) -> Settings:
     from .targets import get_target
+    from .themes import detect
 
     site = Path(site)
-    config = load_site_config(site)
+    config_files = tuple(str(p) for p in config_paths(site, config_files)) if config_files else ()
+    config = load_site_config(site, config_files)
+    where = ", ".join(config_files) if config_files else str(site / CONFIG_NAME)
     section = config.get("nb2post") or {}
     if not isinstance(section, dict):
-        raise ConfigError(f"{site / CONFIG_NAME}: 'nb2post:' must hold 'key: value' settings")
+        raise ConfigError(f"{where}: 'nb2post:' must hold 'key: value' settings")
+    warnings = check_section(section, where)
     chosen = target or section.get("target") or "jekyll"
-    module = get_target(chosen)
+    try:
+        module = get_target(chosen)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: nb2post: target: {exc}") from None
     defaults = module.DEFAULTS
     front = section.get("front_matter") or {}
-    if not isinstance(front, dict):
-        raise ConfigError(f"{site / CONFIG_NAME}: 'nb2post: front_matter:' must hold 'key: value' settings")
     return Settings(
         site=site,
         target=chosen,
-        posts_dir=_relative(section.get("posts_dir", defaults["posts_dir"]), "posts_dir", site),
-        images_dir=_relative(section.get("images_dir", defaults["images_dir"]), "images_dir", site),
+        posts_dir=_relative(section.get("posts_dir") or defaults["posts_dir"], "posts_dir", site),
+        images_dir=_relative(section.get("images_dir") or defaults["images_dir"], "images_dir", site),
         liquid_in_prose=bool(section.get("liquid_in_prose", False)),
         front_matter=dict(front),
         site_config=config,
         raw=dict(section),
         toc=_toc_style(section.get("toc"), module, site),
         badges=_badges(section.get("badges", True), site),
+        config_files=config_files,
+        theme=detect(site, config, section.get("theme"), chosen),
+        warnings=tuple(warnings),
     )
 
 

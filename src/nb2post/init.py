@@ -1,8 +1,8 @@
 """``nb2post init``: the settings section, the GitHub workflow and (optionally) the hook, for a new site.
 
 Every step leaves what is already there alone, so running it again changes nothing. The settings are
-added to ``_config.yml`` by a round-trip edit (ruamel.yaml): the user's comments, key order, quoting and
-indentation stay as they were.
+added to ``_config.yml`` as a text edit checked by reading the file as Jekyll does: the user's comments,
+key order, quoting, indentation and duplicate keys stay as they were.
 """
 from __future__ import annotations
 
@@ -57,53 +57,68 @@ def _dump(yaml, data) -> str:
 def add_settings(site: Path, target: str | None) -> bool:
     """Add an ``nb2post:`` section (or set its target when one is asked for). True when the file changed.
 
-    A new section is dumped by ruamel.yaml and appended, so the rest of the file stays byte for byte as
-    the user wrote it (a full dump would re-indent it); the result is parsed again to prove nothing else
-    moved. Changing an existing target is a full round-trip dump: comments and key order are kept.
+    The file is edited as text — a new section is appended, a target line is set inside the section —
+    so everything else stays byte for byte as the user wrote it, duplicate keys included (every fastpages
+    blog has two ``exclude:``, which a YAML round trip would not keep). The result is read again the way
+    Jekyll reads it to prove that only the ``nb2post:`` settings changed.
     """
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.error import YAMLError
+    from .config import read_yaml, section_match
 
     path = site / CONFIG_NAME
-    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
-    yaml = _round_trip()
-    try:
-        data = yaml.load(text) if text.strip() else None
-    except YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())[:200]}") from None
+    raw = path.read_bytes() if path.is_file() else b""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig") if raw else ""
+    crlf = "\r\n" in text  # edited with \n line ends, written back with the file's own
+    text = text.replace("\r\n", "\n")
+    data = read_yaml(text, str(path)) if text.strip() else None
     if data is None:
-        data = CommentedMap()
-    if not isinstance(data, CommentedMap):
+        data = {}
+    if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected 'key: value' settings at the top level")
     section = data.get("nb2post")
     if section is None:
-        addition = CommentedMap(nb2post=CommentedMap(target=target or "jekyll"))
-        addition.yaml_set_start_comment("nb2post: notebooks to posts (added by `nb2post init`)")
+        wanted = {"target": target or "jekyll"}
         separator = "" if not text.strip() else ("\n" if text.endswith("\n") else "\n\n")
-        new_text = text + separator + _dump(yaml, addition)
-        if _round_trip().load(new_text) != {**data, **addition}:
-            new_text = _dump(yaml, {**data, **addition})  # the file's end was unusual: dump it all
+        if "nb2post" in data:  # an empty `nb2post:` key: fill it in place
+            match = section_match(text)
+            new_text = None if match is None else (
+                text[: match.start()] + _section_text(wanted).split("\n", 1)[1] + text[match.end():])
+        else:
+            new_text = text + separator + _section_text(wanted)
     elif not isinstance(section, dict):
         raise ConfigError(f"{path}: 'nb2post:' must hold 'key: value' settings")
     elif target is not None and section.get("target") != target:
+        wanted = {**section, "target": target}
         new_text = _set_target_line(text, target)
-        section["target"] = target
-        if new_text is None or _round_trip().load(new_text) != data:
-            yaml.indent(mapping=2, sequence=4, offset=2)  # Jekyll's usual style
-            new_text = _dump(yaml, data)
     else:
         return False
+    expected = {**data, "nb2post": wanted}
+    if new_text is None or read_yaml(new_text, str(path)) != expected:
+        flow = ", ".join(f"{key}: {value}" for key, value in wanted.items())
+        raise ConfigError(f"{path}: could not edit the nb2post: section without touching other settings; "
+                          f"set it by hand: 'nb2post: {{{flow}}}'")
     from .site import write_all
 
-    write_all({path: new_text.encode("utf-8")}, inside=site)
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
+    write_all({path: (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")}, inside=site)
     return True
+
+
+def _section_text(values: dict) -> str:
+    """A new ``nb2post:`` section, written by a YAML emitter (quoting done right), with its comment."""
+    from ruamel.yaml.comments import CommentedMap
+
+    addition = CommentedMap(nb2post=CommentedMap(values))
+    addition.yaml_set_start_comment("nb2post: notebooks to posts (added by `nb2post init`)")
+    return _dump(_round_trip(), addition)
 
 
 def _set_target_line(text: str, target: str) -> str | None:
     """The file with the section's ``target:`` line set (or added first in the section), edited as text."""
-    from .config import _SECTION
+    from .config import section_match
 
-    match = _SECTION.search(text)
+    match = section_match(text)
     if match is None:
         return None
     lines = match.group(0).split("\n")

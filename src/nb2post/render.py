@@ -85,9 +85,9 @@ def to_post(
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
     body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
     _card_image(values, assets, notebook)
-    if has_math:
-        values.setdefault("use_math", True)
     body, site_warnings = _navigation(body, values, settings, target, nb_path, where)
+    body, theme_notes = _theme_switches(body, values, settings, has_math)
+    site_warnings += theme_notes
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
     header = target.header(info)
     if header:
@@ -164,8 +164,9 @@ def _navigation(body: str, values: dict, settings: Settings, target, nb_path: st
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
     from . import badges, toc
 
+    theme_toc = settings.theme.toc_style if settings.theme is not None else None
     try:
-        toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where)
+        toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where, theme_toc)
     except toc.TocError as exc:
         raise ConversionError(str(exc)) from None
     body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
@@ -175,6 +176,30 @@ def _navigation(body: str, values: dict, settings: Settings, target, nb_path: st
     if badge_block:
         body = badge_block + "\n\n" + body
     return body, warnings
+
+
+MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
+
+
+def _theme_switches(body: str, values: dict, settings: Settings, has_math: bool):
+    """The front matter keys the site's layouts read to switch math, TOC extras and comments on (see
+    nb2post.themes), or a MathJax loader at the end of the post when its layouts load no math at all.
+    Returns (body, [the one note per batch that says what was chosen and why])."""
+    from . import themes
+
+    theme = settings.theme
+    if theme is None:  # settings made without a site (library use)
+        if has_math:
+            values.setdefault("use_math", True)
+        return body, []
+    chosen = themes.switch_on(values, theme, has_math, values.get("toc") is True or "{:toc}" in body)
+    if has_math and theme.math_script:  # the loader skips itself when the page has MathJax already
+        url = str(settings.raw.get("mathjax_url") or MATHJAX_URL).replace('"', "%22").replace("<", "%3C")
+        body = body.rstrip("\n") + "\n\n" + outputs.nomarkdown(fill("mathjax.html", url=url)) + "\n"
+    if not (has_math or chosen or values.get("toc") is True or "{:toc}" in body):
+        return body, []
+    where = ", ".join(settings.config_files) or str(settings.site / "_config.yml")
+    return body, [f"{where}: theme {theme.describe()}"]
 
 
 def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet, keep_liquid: bool):

@@ -8,7 +8,8 @@
 
 The site chooses (``nb2post: toc:``); a post overrides with ``toc:`` in its front matter: ``true`` (the
 site's style; the target's when the site says ``off``), ``false``, or a style name. A site that chooses
-nothing gets what its posts say: ``toc: true`` stays a front matter key, as fastpages wrote it.
+nothing gets what its theme draws (nb2post.themes): kramdown's list on minima and unknown themes,
+``toc: true`` on fastpages, minimal-mistakes, Chirpy and layouts that read ``page.toc``.
 
 Links a notebook makes to its own headings the Jupyter way (``#Data-preparation``) are pointed at the ids
 kramdown generates (``#data-preparation``); :func:`kramdown_id` computes those ids.
@@ -49,8 +50,9 @@ def site_style(value, target_default: str, where: str) -> str | None:
     raise TocError(f"{where}: nb2post: toc: {value!r} is not one of {', '.join(STYLES)} (or true/false)")
 
 
-def post_style(site: str | None, value, target_default: str, where: str) -> str:
-    """The style for one post: its own ``toc:`` value over the site's."""
+def post_style(site: str | None, value, target_default: str, where: str, theme_default: str | None = None) -> str:
+    """The style for one post: its own ``toc:`` value over the site's; when the site chooses no style,
+    what its theme draws (``theme_default``, see nb2post.themes)."""
     value = _normal(value)
     if value is None or value == "":
         return site or "off"
@@ -58,7 +60,7 @@ def post_style(site: str | None, value, target_default: str, where: str) -> str:
         return "off"
     if value in _ON:
         if site is None:
-            return "frontmatter"
+            return theme_default or "frontmatter"
         return site if site != "off" else target_default
     if value in STYLES:
         return value

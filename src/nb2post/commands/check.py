@@ -5,16 +5,16 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, site_option, to_option
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, fail, find_site, site_option, to_option
 
 
-def load_layout(site: Path | None, target: str | None):
+def load_layout(site: Path | None, target: str | None, config_files: str | None = None):
     """The site's layout for checking, or exit 2 naming what is wrong with its configuration."""
     from ..check import layout
     from ..config import ConfigError
 
     try:
-        return layout(site if site is not None else find_site(Path.cwd()), target)
+        return layout(site if site is not None else find_site(Path.cwd()), target, config_files)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
 
@@ -27,8 +27,9 @@ def load_layout(site: Path | None, target: str | None):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
+@config_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when every post is current.")
-def command(paths, site, target, quiet):
+def command(paths, site, target, config_files, quiet):
     """Check that every notebook's post is current, without converting anything.
 
     Compares a hash of each notebook and the site's settings with the one recorded in its post, so a
@@ -38,7 +39,7 @@ def command(paths, site, target, quiet):
     from ..check import check, describe
     from ..convert import find_notebooks
 
-    place = load_layout(site, target)
+    place = load_layout(site, target, config_files)
     notebooks = None
     if paths:
         notebooks, problems = find_notebooks(paths)
@@ -46,7 +47,7 @@ def command(paths, site, target, quiet):
             fail("; ".join(problems), EXIT_USAGE)
     report = check(place, notebooks)
     site_arg = str(site) if site is not None else None
-    for line in describe(report, Path.cwd(), site_arg, target):
+    for line in describe(report, Path.cwd(), site_arg, target, config_files):
         click.echo(line)
     if report.ok:
         if not quiet:

@@ -27,6 +27,17 @@ def site_option(function):
     )(function)
 
 
+def config_option(function):
+    return click.option(
+        "--config",
+        "config_files",
+        default=None,
+        metavar="FILES",
+        help="Jekyll config files, comma-separated, later ones overriding earlier ones, as with "
+        "'jekyll build --config _config.yml,_config_dev.yml'. Default: _config.yml.",
+    )(function)
+
+
 def to_option(function):
     return click.option(
         "--to",

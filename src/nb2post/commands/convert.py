@@ -5,10 +5,11 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, relative, site_option, to_option, warn
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, fail, find_site, relative, site_option,
+                     to_option, warn)
 
 
-def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
+def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish``."""
     from ..config import ConfigError, load
     from ..convert import convert
@@ -19,9 +20,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
         if not paths:
             fail("no notebooks named and the site has no _notebooks/ folder; name notebooks or folders", EXIT_USAGE)
     try:
-        settings = load(site, target)
+        settings = load(site, target, config_files)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
+    for message in settings.warnings:
+        warn(message, quiet)
 
     engine = str(settings.site_config.get("markdown", "kramdown"))
     if engine.lower() != "kramdown":
@@ -72,16 +75,17 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
+@config_option
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
 @click.option("--dry-run", "-n", is_flag=True, help="List what would be written; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list notebooks that were already up to date.")
-def command(paths, site, target, force, dry_run, jobs, quiet, verbose):
+def command(paths, site, target, config_files, force, dry_run, jobs, quiet, verbose):
     """Convert notebooks (files or folders, searched recursively) into posts in SITE/_posts.
 
     Unchanged notebooks are skipped by content hash. A post edited by hand after nb2post wrote it is
     never overwritten without --force.
     """
-    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose)
+    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files)
     raise SystemExit(code)

@@ -52,11 +52,10 @@ _DISPLAY_MATH = re.compile(
     r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\4\})",
     re.S,
 )
-# Jupyter takes `$ N(\mu)$` (spaces inside the dollars) as math too; a digit after the opening dollar
-# (`$5 and $10`) or right after the closing one is money, not math.
-_INLINE_MATH = re.compile(
-    r"(?<![\\$])\$(?!\$)(?![ \t]*\d)(?=[ \t]*[^\s$])((?:[^$\n\\]|\\.|\n(?!\s*\n))+?)(?<!\\)\$(?![$\d])|\\\((.+?)\\\)", re.S
-)
+# What can open or close inline math, as Jupyter's ``removeMath`` splits a cell: dollars (an escaped
+# ``\\$`` is not one), ``\\(``/``\\)``, braces (math must balance them) and runs of line breaks (math
+# never spans a blank line). ``$$`` is its own token: display math was taken out before.
+_MATH_TOKEN = re.compile(r"\\[{}$]|\$\$?|\\\(|\\\)|[{}]|\n(?:[ \t]*\n)+")
 _MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
 _HTML_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -361,13 +360,69 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
             return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
         return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
 
-    def inline(match: re.Match) -> str:
-        ctx.has_math = True
-        body = match.group(1) if match.group(1) is not None else match.group(2)
-        return holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx))
-
     text = _DISPLAY_MATH.sub(display, text)
-    return _INLINE_MATH.sub(inline, text)
+    return _inline_math(text, ctx, holder)
+
+
+def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
+    """Inline math found as Jupyter finds it: each ``$`` (or ``\\(``) pairs with the next closing one in
+    the same paragraph whose braces balance, so ``$0.1 = 0.2$`` and ``$5$`` are math.
+
+    One difference, so prices stay text as most readers mean them: a pair is not math when its closing
+    ``$`` is followed by a digit (``$5 and $10``) or when it opens on a digit and closes after a space
+    (``$5 and $ 10``, ``costs $5. Pay $x$``); its opening ``$`` is then plain text.
+    """
+    if "$" not in text and "\\(" not in text:
+        return text
+    tokens = list(_MATH_TOKEN.finditer(text))
+    out: list[str] = []
+    done = 0  # text before this offset is in `out`
+    index = 0
+    while index < len(tokens):
+        opening = tokens[index]
+        closer = {"$": "$", "\\(": "\\)"}.get(opening.group())
+        end = _closing_token(tokens, index, closer) if closer else None
+        if end is None or not _is_math(text, opening, tokens[end]):
+            index += 1
+            continue
+        body = text[opening.end() : tokens[end].start()]
+        ctx.has_math = True
+        out.append(text[done : opening.start()])
+        out.append(holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx)))
+        done = tokens[end].end()
+        index = end + 1
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _closing_token(tokens: list[re.Match], start: int, closer: str) -> int | None:
+    braces = 0
+    last = None  # a closer seen while braces were open: Jupyter falls back to it at the paragraph's end
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index].group()
+        if token == closer:
+            if not braces:
+                return index
+            last = index
+        elif token.startswith("\n"):
+            return last
+        elif token == "{":
+            braces += 1
+        elif token == "}" and braces:
+            braces -= 1
+    return last
+
+
+def _is_math(text: str, opening: re.Match, closing: re.Match) -> bool:
+    body = text[opening.end() : closing.start()]
+    if not body.strip():
+        return False
+    if opening.group() != "$":
+        return True
+    after = text[closing.end() : closing.end() + 1]
+    if after.isdigit():
+        return False
+    return not (body[0].isdigit() and body[-1].isspace())
 
 
 _LIST_ITEM_ANYWHERE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.M)

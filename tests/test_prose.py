@@ -1,0 +1,64 @@
+"""Markdown cells as Jupyter shows them, checked on what real Jekyll builds: which `$` are math, prose HTML
+that cannot swallow the post, fastpages' footnotes and anchors on a plain Jekyll site, and the small
+fastpages habits (embeds, raw wrappers, folded code, tabs).
+
+Two sites are built once for the module: a strict plain-Jekyll site (`--to jekyll`) and a site with
+fastpages' post structure (`--to fastpages`).
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import built_page, make_fastpages_site
+
+MATH_CELL = (
+    "Half of it: $0.1/(0.4+0.1) = 0.2$). To sample from it pick $i$ at random.\n\n"
+    "Small numbers: $1$, $5$, $1/\\pi$, $5.2\\times10^{21}$ and $2.11 C$.\n\n"
+    "It costs $5 and $10. Or $5, or $x$ for short. Escaped \\$3 and $y$."
+)
+MATH_SPANS = ["0.1/(0.4+0.1) = 0.2", "i", "1", "5", "1/\\pi", "5.2\\times10^{21}", "2.11 C", "x", "y"]
+
+JEKYLL_NOTEBOOKS = {
+    "math": [cell("markdown", MATH_CELL)],
+}
+FASTPAGES_NOTEBOOKS = {
+    "fpmath": [cell("markdown", MATH_CELL)],
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Every notebook of this module converted and built: {name: page html} for both targets."""
+    root = tmp_path_factory.mktemp("prose")
+    env = {"HOME": str(tmp_path_factory.mktemp("home")), "GIT_CONFIG_NOSYSTEM": "1"}
+    pages = {}
+    site = make_site(root / "jekyll", strict=True)
+    for name, cells in JEKYLL_NOTEBOOKS.items():
+        write_notebook(root / "nbs" / f"2024-03-01-{name}.ipynb", cells)
+    run_cli("convert", str(root / "nbs"), "--site", str(site), "--to", "jekyll", check=True, env=env)
+    out = jekyll_build(site)
+    pages.update({name: built_page(out, name) for name in JEKYLL_NOTEBOOKS})
+    blog = make_fastpages_site(root / "fastpages")
+    for name, cells in FASTPAGES_NOTEBOOKS.items():
+        write_notebook(blog / "_notebooks" / f"2024-03-01-{name}.ipynb", cells)
+    run_cli("convert", "--site", str(blog), check=True, env=env)
+    out = jekyll_build(blog)
+    pages.update({name: built_page(out, name) for name in FASTPAGES_NOTEBOOKS})
+    return pages
+
+
+def _inline_math(html: str) -> list[str]:
+    return re.findall(r"\\\((.*?)\\\)", html, re.S)
+
+
+@pytest.mark.parametrize("name", ["math", "fpmath"])
+def test_inline_math_is_what_jupyter_takes_for_math_and_prices_stay_text(built, name):
+    html = built[name]
+    assert _inline_math(html) == MATH_SPANS
+    assert "It costs $5 and $10. Or $5, or" in html
+    assert "Escaped $3 and" in html
+    assert "</p>" in html.split("pick")[1].split("Small numbers")[0], "the sentence after the math is text"

@@ -22,8 +22,24 @@ MATH_CELL = (
 )
 MATH_SPANS = ["0.1/(0.4+0.1) = 0.2", "i", "1", "5", "1/\\pi", "5.2\\times10^{21}", "2.11 C", "x", "y"]
 
+HTML_CELLS = [
+    cell("markdown", "<table><tr><td>x"),
+    cell("markdown", "## After the table"),
+    cell("code", "s = '<script>alert(1)</script>'", outputs=[
+        {"output_type": "stream", "name": "stdout", "text": "<script>alert(2)</script>\n"},
+    ]),
+    cell("markdown", "```python\nprint('<script>alert(3)</script>')\n```"),
+    cell("markdown", "<div>\nUse `<script>alert(4)</script>` inline\n</div>"),
+    cell("markdown", "<details><summary>More</summary>\n\n```python\nx = '<script>alert(5)</script>'\n```\n"),
+    cell("markdown", "</div></div></article> closers of nothing\n\n## Still here"),
+    cell("markdown", "<!-- a comment left open"),
+    cell("markdown", "## Visible\n\n<div class=\"unfinished"),
+    cell("code", "print('<b>last</b>')"),
+]
+
 JEKYLL_NOTEBOOKS = {
     "math": [cell("markdown", MATH_CELL)],
+    "html": HTML_CELLS,
 }
 FASTPAGES_NOTEBOOKS = {
     "fpmath": [cell("markdown", MATH_CELL)],
@@ -62,3 +78,37 @@ def test_inline_math_is_what_jupyter_takes_for_math_and_prices_stay_text(built, 
     assert "It costs $5 and $10. Or $5, or" in html
     assert "Escaped $3 and" in html
     assert "</p>" in html.split("pick")[1].split("Small numbers")[0], "the sentence after the math is text"
+
+
+class _Elements(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.code_text = ""
+        self._in_code = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_code += tag == "code"
+
+    def handle_endtag(self, tag):
+        self._in_code -= tag == "code" and self._in_code > 0
+
+    def handle_data(self, data):
+        if self._in_code:
+            self.code_text += data
+
+
+def test_html_in_a_markdown_cell_stays_in_its_cell_and_code_is_never_html(built):
+    html = built["html"]
+    page = _Elements(html)
+    assert "script" not in page.tags, "no <script> element made out of code"
+    for number in range(1, 6):
+        assert f"<script>alert({number})</script>" in page.code_text, number
+    assert page.tags.count("pre") == 5 and "```" not in html
+    assert "<b>last</b>" in page.code_text and "b" not in page.tags
+    for heading in ("After the table", "Still here", "Visible"):
+        assert re.search(rf"<h2 id=\"[^\"]+\">{heading}</h2>", html), heading
+    assert "closers of nothing" in html and "</article>" not in html.split("closers of nothing")[0][-40:]
+    assert page.tags.count("table") == 1 and page.tags.count("details") == 1

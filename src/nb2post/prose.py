@@ -16,7 +16,9 @@ the rest of the text is rewritten, then put back.
 """
 from __future__ import annotations
 
+import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +78,19 @@ class ProseContext:
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
     holder = Holder()
+    code: dict[str, str] = {}  # placeholder -> the code it holds, as the author wrote it
+
+    def hold_code(original: str, markdown: str) -> str:
+        placeholder = holder.hold(_escape_code(markdown, ctx))
+        code[placeholder] = original
+        return placeholder
+
     text = separate_blocks(text)
-    text = _FENCE.sub(lambda m: holder.hold(_escape_code(_plain_info_string(m.group(0)), ctx)), text)
-    text = _CODE_SPAN.sub(lambda m: holder.hold(_escape_code(m.group(0), ctx)), text)
+    text = _FENCE.sub(lambda m: hold_code(m.group(0), _plain_info_string(m.group(0))), text)
+    text = _CODE_SPAN.sub(lambda m: hold_code(m.group(0), m.group(0)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
+    text = _contain_html(text, code, ctx, holder)
     text = _escape_pipes(text)
     if hook is not None:
         text = hook(text, holder)
@@ -90,6 +100,102 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
     text = _escape(text, ctx)
     text = re.sub(r"\n{3,}", "\n\n", text)  # display math adds blank lines around itself
     return holder.restore(text)
+
+
+# Elements whose tags are balanced per cell (unknown names such as `<y and z>` or `<https://...>` are text).
+_ELEMENTS = frozenset(
+    "a abbr address article aside audio b bdi bdo blockquote big button canvas caption center cite code col colgroup "
+    "dd del details dfn dialog div dl dt em fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header "
+    "i iframe ins kbd label legend li main map mark nav noscript object ol optgroup option p picture pre q s samp "
+    "script section select small span strike strong style sub summary sup table tbody td textarea tfoot th thead "
+    "tr tt u ul var video".split()
+)
+
+
+class _TagBalance(HTMLParser):
+    """Where a cell's HTML opens and closes elements: what is left open, which end tags close nothing."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.open: list[tuple[str, int]] = []  # (tag, offset just after its start tag)
+        self.stray: list[tuple[int, int]] = []  # (start, end) of end tags with nothing to close
+        self.inside: list[tuple[int, int]] = []  # spans of text inside some element
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _ELEMENTS:
+            start = self._offset()
+            self.open.append((tag, start + len(self.get_starttag_text() or "")))
+
+    def handle_endtag(self, tag):
+        if tag not in _ELEMENTS:
+            return
+        start = self._offset()
+        end = self.text.find(">", start) + 1 or len(self.text)
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                if index == 0:
+                    self.inside.append((self.open[0][1], start))
+                del self.open[index:]  # what opened inside and stayed open closes here, as browsers do
+                return
+        self.stray.append((start, end))
+
+
+def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Holder) -> str:
+    """HTML in a cell stays in its cell, as in Jupyter, which renders every cell on its own.
+
+    Elements left open are closed at the cell's end (an unclosed ``<table>`` would otherwise make kramdown
+    copy the rest of the post raw: code fences as text, ``<script>`` from code live), end tags that close
+    nothing are dropped, and an unfinished tag or comment is made text. Code inside an element is written
+    as escaped HTML, because kramdown copies the inside of an HTML block as it is.
+    """
+    if "<" not in text:
+        return text
+    parser = _TagBalance(text)
+    parser.feed(text)
+    leftover = parser.rawdata if parser.rawdata.startswith("<") and text.endswith(parser.rawdata) else ""
+    inside = parser.inside + [(start, len(text)) for _, start in parser.open[:1]]
+    edits = [(start, end, "") for start, end in parser.stray]
+    if code:
+        for held in _HELD.finditer(text):
+            if any(start <= held.start() < end for start, end in inside):
+                edits.append((held.start(), held.end(), _code_as_html(held.group(0), code, ctx, holder)))
+    if leftover.startswith("<!--"):
+        edits.append((len(text), len(text), " -->"))
+    elif leftover:
+        edits.append((len(text) - len(leftover), len(text) - len(leftover) + 1, "&lt;"))
+    if parser.open:
+        edits.append((len(text), len(text), "\n" + "".join(f"</{tag}>" for tag, _ in reversed(parser.open))))
+    out: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(edits):
+        out.append(text[position:start] + replacement)
+        position = max(position, end)
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _code_as_html(placeholder: str, code: dict[str, str], ctx: ProseContext, holder: Holder) -> str:
+    original = code.get(placeholder)
+    if original is None:
+        return placeholder
+    fence = _FENCE_OPENING.match(original)
+    if fence and original.lstrip().startswith(("```", "~~~")):
+        lines = original.split("\n")[1:]
+        if lines and _FENCE_LINE.match(lines[-1]):
+            lines = lines[:-1]
+        language = (fence.group(2).split() or [""])[0].strip("{}.")
+        attribute = f' class="language-{html.escape(language)}"' if re.fullmatch(r"[\w+-]+", language) else ""
+        rendered = f"<pre><code{attribute}>{html.escape(chr(10).join(lines) + chr(10), quote=False)}</code></pre>"
+    else:
+        ticks = len(original) - len(original.lstrip("`"))
+        rendered = f"<code>{html.escape(original[ticks:-ticks].strip(), quote=False)}</code>"
+    return holder.hold(_escape_code(rendered, ctx))
 
 
 def _escape_code(text: str, ctx: ProseContext) -> str:

@@ -40,6 +40,11 @@ HTML_CELLS = [
 JEKYLL_NOTEBOOKS = {
     "math": [cell("markdown", MATH_CELL)],
     "html": HTML_CELLS,
+    "footnotes": [
+        cell("markdown", "A claim{% fn 1 %} and another{% fn 2 %}.\n\n`{% fn 3 %}` in code stays code."),
+        cell("markdown", "Some text.\n{{ 'The first note, with a | pipe and [a link](https://example.org/)' | fndetail: 1 }}\n"
+             "{{ \"The second note\" | fndetail: 2 }}"),
+    ],
 }
 FASTPAGES_NOTEBOOKS = {
     "fpmath": [cell("markdown", MATH_CELL)],
@@ -112,3 +117,15 @@ def test_html_in_a_markdown_cell_stays_in_its_cell_and_code_is_never_html(built)
         assert re.search(rf"<h2 id=\"[^\"]+\">{heading}</h2>", html), heading
     assert "closers of nothing" in html and "</article>" not in html.split("closers of nothing")[0][-40:]
     assert page.tags.count("table") == 1 and page.tags.count("details") == 1
+
+
+def test_fastpages_footnotes_become_kramdown_footnotes_on_a_plain_site(built):
+    html = built["footnotes"]
+    refs = re.findall(r'<sup id="fnref:(\d+)"[^>]*><a href="#fn:(\d+)"', html)
+    assert refs == [("1", "1"), ("2", "2")]
+    notes = re.search(r'<div class="footnotes"[^>]*>(.*?)</div>', html, re.S).group(1)
+    first = re.search(r'<li id="fn:1"[^>]*>(.*?)</li>', notes, re.S).group(1)
+    assert "The first note, with a | pipe and" in first and '<a href="https://example.org/">a link</a>' in first
+    assert 'href="#fnref:1"' in first
+    assert re.search(r'<li id="fn:2"[^>]*>\s*<p>The second note', notes)
+    assert "{% fn 3 %}" in html and "fndetail" not in html and "{% fn 1" not in html

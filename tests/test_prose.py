@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
-from site_kits import built_page, make_fastpages_site
+from site_kits import built_page, make_fastpages_site, page_links
 
 MATH_CELL = (
     "Half of it: $0.1/(0.4+0.1) = 0.2$). To sample from it pick $i$ at random.\n\n"
@@ -37,7 +37,15 @@ HTML_CELLS = [
     cell("code", "print('<b>last</b>')"),
 ]
 
+ANCHOR_CELLS = [
+    cell("markdown", "# Anchors\n- toc: true"),
+    cell("markdown", "## Problem Statement\n\nSee [below](#Can-we-do-better?).\n\n## Can we do better?\n\n## setup\n\n"
+         "### Code `x` & *more*\n\n```python\n## not a heading\n```"),
+]
+ANCHORS = {"problem-statement": "Problem-Statement", "can-we-do-better": "Can-we-do-better?", "code-x--more": "Code-x-&-more"}
+
 JEKYLL_NOTEBOOKS = {
+    "anchors": [cell("markdown", "# Anchors\n- toc: kramdown"), ANCHOR_CELLS[1]],
     "math": [cell("markdown", MATH_CELL)],
     "html": HTML_CELLS,
     "footnotes": [
@@ -47,6 +55,7 @@ JEKYLL_NOTEBOOKS = {
     ],
 }
 FASTPAGES_NOTEBOOKS = {
+    "fpanchors": ANCHOR_CELLS,
     "fpmath": [cell("markdown", MATH_CELL)],
 }
 
@@ -129,3 +138,20 @@ def test_fastpages_footnotes_become_kramdown_footnotes_on_a_plain_site(built):
     assert 'href="#fnref:1"' in first
     assert re.search(r'<li id="fn:2"[^>]*>\s*<p>The second note', notes)
     assert "{% fn 3 %}" in html and "fndetail" not in html and "{% fn 1" not in html
+
+
+@pytest.mark.parametrize("name", ["anchors", "fpanchors"])
+def test_headings_keep_their_jupyter_ids_next_to_kramdowns(built, name):
+    html = built[name]
+    links = page_links(html)
+    for kramdown_id, jupyter_id in ANCHORS.items():
+        assert links.ids.count(kramdown_id) == 1 and links.ids.count(jupyter_id) == 1, (kramdown_id, jupyter_id)
+    assert links.ids.count("setup") == 1, "no second element with an id the heading already has"
+    assert len(links.ids) == len(set(links.ids))
+    toc = links.toc_links()
+    assert toc == ["#problem-statement", "#can-we-do-better", "#setup", "#code-x--more"], toc
+    assert links.broken_toc_links() == []
+    assert 'href="#can-we-do-better"' in html.split("See")[1][:60], "the Jupyter link still goes to kramdown's id"
+    toc_html = re.search(r'<ul[^>]*(?:id="markdown-toc"|class="section-nav")[^>]*>.*?</ul>\s*</li>\s*</ul>|'
+                         r'<ul[^>]*(?:id="markdown-toc"|class="section-nav")[^>]*>.*?</ul>', html, re.S).group(0)
+    assert "Problem-Statement" not in toc_html and "<div" not in toc_html

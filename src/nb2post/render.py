@@ -140,7 +140,7 @@ def _navigation(body: str, values: dict, settings: Settings, target, nb_path: st
         toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where)
     except toc.TocError as exc:
         raise ConversionError(str(exc)) from None
-    body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
+    body = toc.apply(toc.keep_jupyter_anchors(toc.retarget_jupyter_links(body)), values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)

@@ -153,6 +153,43 @@ def heading_ids(body: str) -> list[tuple[str, str]]:
     return found
 
 
+def jupyter_id(text: str) -> str:
+    """The id Jupyter (and fastpages, through nbconvert) gave a heading: its text, spaces as '-'."""
+    return text.strip().replace(" ", "-")
+
+
+def keep_jupyter_anchors(body: str) -> str:
+    """Old deep links (``#Problem-Statement``) keep working next to kramdown's ids (``#problem-statement``).
+
+    An empty element with the Jupyter id goes right before each heading: outside the heading, so no TOC
+    copies it, and only where that id is new to the page (``## setup`` has the same id either way).
+    """
+    headings = heading_ids(body)
+    if not headings:
+        return body
+    import html
+
+    from .liquid import escape
+
+    taken = {kramdown_id_ for _, kramdown_id_ in headings}
+    anchors: list[str | None] = []
+    for text, _ in headings:
+        anchor = jupyter_id(text)
+        anchors.append(None if not anchor or anchor in taken else anchor)
+        taken.add(anchor)
+    out: list[str] = []
+    position = 0
+    for line, code in _lines(body):
+        match = None if code else _HEADING_TEXT.match(line)
+        if match and match.group(1).strip():
+            anchor = anchors[position]
+            position += 1
+            if anchor and line.startswith("#"):
+                out.extend([f'<div id="{escape(html.escape(anchor))}"></div>', ""])
+        out.append(line)
+    return "\n".join(out)
+
+
 def retarget_jupyter_links(body: str) -> str:
     """Point ``[x](#Jupyter-Style-Id)`` and ``href="#..."`` links at the ids kramdown gives the headings."""
     if "#" not in body or ("](" not in body and "href" not in body):

@@ -44,10 +44,19 @@ ANCHOR_CELLS = [
 ]
 ANCHORS = {"problem-statement": "Problem-Statement", "can-we-do-better": "Can-we-do-better?", "code-x--more": "Code-x-&-more"}
 
+SMALL_CELLS = [
+    cell("markdown", "Intro.\n\n > youtube: https://youtu.be/XfoYk_Z5AkI\n\n  > Note: an indented note"),
+    cell("markdown", "Write {% raw %}{{ page.title }} and {% include x.html %}{% endraw %} as text. See [https://example.com/page]."),
+    cell("markdown", "```python\nif x:\n\ty = 1\n```"),
+    cell("code", "#collapse-show\nshown = 1"),
+    cell("code", "#collapse-hide\nhidden = 2"),
+]
+
 JEKYLL_NOTEBOOKS = {
     "anchors": [cell("markdown", "# Anchors\n- toc: kramdown"), ANCHOR_CELLS[1]],
     "math": [cell("markdown", MATH_CELL)],
     "html": HTML_CELLS,
+    "small": SMALL_CELLS[1:],
     "footnotes": [
         cell("markdown", "A claim{% fn 1 %} and another{% fn 2 %}.\n\n`{% fn 3 %}` in code stays code."),
         cell("markdown", "Some text.\n{{ 'The first note, with a | pipe and [a link](https://example.org/)' | fndetail: 1 }}\n"
@@ -55,6 +64,7 @@ JEKYLL_NOTEBOOKS = {
     ],
 }
 FASTPAGES_NOTEBOOKS = {
+    "fpsmall": SMALL_CELLS,
     "fpanchors": ANCHOR_CELLS,
     "fpmath": [cell("markdown", MATH_CELL)],
 }
@@ -155,3 +165,39 @@ def test_headings_keep_their_jupyter_ids_next_to_kramdowns(built, name):
     toc_html = re.search(r'<ul[^>]*(?:id="markdown-toc"|class="section-nav")[^>]*>.*?</ul>\s*</li>\s*</ul>|'
                          r'<ul[^>]*(?:id="markdown-toc"|class="section-nav")[^>]*>.*?</ul>', html, re.S).group(0)
     assert "Problem-Statement" not in toc_html and "<div" not in toc_html
+
+
+def test_fastpages_habits_embeds_raw_wrappers_and_tabs(built):
+    html = built["fpsmall"]
+    assert 'src="https://www.youtube.com/embed/XfoYk_Z5AkI"' in html, "a quote one space in is still an embed"
+    assert '<div class="flash flash-note">' in html and "an indented note" in html
+    assert "Write {{ page.title }} and {% include x.html %} as text." in html
+    assert "raw %}" not in html
+    code = _Elements(html).code_text
+    assert "if x:\n    y = 1" in code and "\t" not in code
+    assert "Write {% raw %}{{ page.title }}" in built["small"], "a plain Jekyll post shows the wrapper as Jupyter does"
+
+
+@pytest.mark.parametrize("name", ["small", "fpsmall"])
+def test_a_bracketed_bare_url_is_a_link(built, name):
+    assert '[<a href="https://example.com/page">https://example.com/page</a>].' in built[name]
+
+
+@pytest.mark.parametrize("name", ["small", "fpsmall"])
+def test_folded_code_says_show_when_closed_and_hide_when_open(built, name, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "page.html"
+    page_file.write_text(built[name], encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        summaries = page.locator("details.nb2post-input > summary")
+        assert summaries.all_inner_texts() == ["Hide code", "Show code"]
+        summaries.nth(0).click()
+        summaries.nth(1).click()
+        page.wait_for_function("document.querySelectorAll('details.nb2post-input')[1].open")
+        assert summaries.all_inner_texts() == ["Show code", "Hide code"]
+        assert page.locator("details.nb2post-input").nth(1).inner_text().count("hidden = 2") == 1
+        browser.close()

@@ -86,7 +86,8 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
         return placeholder
 
     text = separate_blocks(text)
-    text = _FENCE.sub(lambda m: hold_code(m.group(0), _plain_info_string(m.group(0))), text)
+    # fastpages (mistune) turned each tab into four spaces; browsers would show a tab eight columns wide.
+    text = _FENCE.sub(lambda m: hold_code(m.group(0), _plain_info_string(m.group(0)).replace("\t", "    ")), text)
     text = _CODE_SPAN.sub(lambda m: hold_code(m.group(0), m.group(0)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
@@ -313,7 +314,7 @@ def _continues(previous: str, line: str) -> bool:
 # Inline links come first in the alternation so that URLs in their text or destination are left alone.
 _BARE_URL = re.compile(
     r"(?P<link>\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\((?:[^()\n]|\([^()\n]*\))*\))"
-    r"|(?<![\w\[<>=\"'/\\])(?:https?://|www\.)[^\s<>\"'`\ue000\ue001]+"
+    r"|(?<![\w<>=\"'/\\])(?:https?://|www\.)[^\s<>\"'`\[\]\ue000\ue001]+"
 )
 _URL_TRAILING = ".,:;!?*_~'\""
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:")
@@ -328,6 +329,8 @@ def _autolink(text: str, ctx: ProseContext, holder: Holder) -> str:
         if match.group("link"):
             return match.group(0)
         url = match.group(0)
+        if match.string.startswith(("](", "]["), match.end()):
+            return url  # the text of a link: [https://a.b](https://a.b/c), [https://a.b][ref]
         while url and (url[-1] in _URL_TRAILING or url[-1] == ")" and url.count(")") > url.count("(")):
             url = url[:-1]
         if len(url) <= len("www.") or url.endswith("://"):

@@ -235,7 +235,9 @@ def _fold(block: str, show: Show, part: str, summary: str) -> str:
             "details.md",
             part=part,
             open=" open" if show is Show.EXPANDED else "",
-            summary=summary,
+            summary=summary if show is Show.COLLAPSED else summary.replace("Show", "Hide", 1),
+            show=summary,
+            hide=summary.replace("Show", "Hide", 1),
             body=block,
         ).strip("\n")
     return block

@@ -201,3 +201,19 @@ def test_folded_code_says_show_when_closed_and_hide_when_open(built, name, tmp_p
         assert summaries.all_inner_texts() == ["Show code", "Hide code"]
         assert page.locator("details.nb2post-input").nth(1).inner_text().count("hidden = 2") == 1
         browser.close()
+
+
+@pytest.mark.parametrize("text", ["\\( a " * 20000, "\\begin{x} " * 20000, "\\[ " * 20000, "<div>\n" * 20000, "$5 {" + "$ " * 20000 + "}$1"])
+def test_unclosed_math_and_html_take_linear_time(text, tmp_path):
+    """A notebook is untrusted: a cell of unclosed openings converted in seconds (each took 30-70 s)."""
+    import time
+    from pathlib import Path
+
+    from nb2post import prose
+    from nb2post.assets import AssetSet
+
+    ctx = prose.ProseContext(assets=AssetSet(str(tmp_path)), notebook_dir=Path(tmp_path), image_prefix="cell1")
+    started = time.monotonic()
+    converted = prose.convert(text, ctx)
+    assert time.monotonic() - started < 5
+    assert converted.count("$$") <= 2

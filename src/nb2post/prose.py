@@ -16,6 +16,7 @@ the rest of the text is rewritten, then put back.
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from html.parser import HTMLParser
@@ -50,10 +51,7 @@ class Holder:
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.S | re.M)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-_DISPLAY_MATH = re.compile(
-    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\4\})",
-    re.S,
-)
+_DISPLAY_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}")
 # What can open or close inline math, as Jupyter's ``removeMath`` splits a cell: dollars (an escaped
 # ``\\$`` is not one), ``\\(``/``\\)``, braces (math must balance them) and runs of line breaks (math
 # never spans a blank line). ``$$`` is its own token: display math was taken out before.
@@ -398,20 +396,25 @@ def _markdown_inside_html(text: str) -> str:
     if "<" not in text:
         return text
     lines = text.split("\n")
+    next_blank = [len(lines)] * (len(lines) + 1)  # the first blank line at or after each line
+    for index in range(len(lines) - 1, -1, -1):
+        next_blank[index] = index if not lines[index].strip() else next_blank[index + 1]
+    closings: dict[str, list[int]] = {}  # tag -> the lines holding its end tag, in order
     for index, line in enumerate(lines):
         opening = _HTML_OPENING.match(line)
         if not opening or "markdown=" in opening.group(3):
             continue
-        closing = re.compile(r"</%s\s*>" % opening.group(2), re.I)
-        if closing.search(line):
-            continue
-        for following in lines[index + 1 :]:
-            if closing.search(following):
-                break
-            if not following.strip():
-                mode = "span" if opening.group(2).lower() == "p" else "block"
-                lines[index] = f'{opening.group(1)}{opening.group(3)} markdown="{mode}">' + line[opening.end() :]
-                break
+        tag = opening.group(2).lower()
+        if tag not in closings:
+            closing = re.compile(r"</%s\s*>" % tag, re.I)
+            closings[tag] = [number for number, following in enumerate(lines) if closing.search(following)]
+        following = closings[tag][bisect.bisect_left(closings[tag], index) :]
+        if following and following[0] == index:
+            continue  # closed on its own line
+        blank = next_blank[index + 1]
+        if blank < len(lines) and (not following or blank < following[0]):
+            mode = "span" if tag == "p" else "block"
+            lines[index] = f'{opening.group(1)}{opening.group(3)} markdown="{mode}">' + line[opening.end() :]
     return "\n".join(lines)
 
 
@@ -467,26 +470,61 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
 
 
 def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
-    def display(match: re.Match) -> str:
+    first_item = _LIST_ITEM_ANYWHERE.search(text)
+
+    def display(match_start: int, match_end: int, body: str) -> str:
         ctx.has_math = True
-        body = match.group(1) or match.group(2) or match.group(3) or ""
         body = "\n".join(line for line in body.strip().split("\n") if line.strip())
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
+        start = text.rfind("\n", 0, match_start) + 1
+        end = text.find("\n", match_end)
         end = len(text) if end == -1 else end
-        alone = text[start : match.start()].strip() == "" and text[match.end() : end].strip() == ""
+        alone = text[start:match_start].strip() == "" and text[match_end:end].strip() == ""
         if alone:
             # Inside a list item the block keeps the item's indentation, or it would end the list.
-            indent = text[start : match.start()]
-            if not _LIST_ITEM_ANYWHERE.search(text, 0, start):
+            indent = text[start:match_start]
+            if first_item is None or first_item.end() > start:
                 indent = ""
             lines = ["$$", *(line.strip() for line in body.split("\n")), "$$"]
             block = "\n".join(lines[:1] + [indent + line for line in lines[1:]])
             return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
         return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
 
-    text = _DISPLAY_MATH.sub(display, text)
+    out: list[str] = []
+    done = 0
+    for start, end, body in _display_math_spans(text):
+        out.append(text[done:start] + display(start, end, body))
+        done = end
+    text = "".join(out) + text[done:]
     return _inline_math(text, ctx, holder)
+
+
+def _display_math_spans(text: str):
+    """(start, end, body) of each ``$$...$$``, ``\\[...\\]`` and ``\\begin{env}...\\end{env}``, leftmost
+    first. An opening without its closing is text; once one kind found none, later ones of it are not
+    searched again (no quadratic scans on unclosed input)."""
+    unclosed: set[str] = set()
+    position = 0
+    while True:
+        opening = _DISPLAY_OPENING.search(text, position)
+        if opening is None:
+            return
+        token = opening.group()
+        if token == "$$" or token == "\\[":
+            closer = "$$" if token == "$$" else "\\]"
+            # at least one character of math in between
+            end = -1 if closer in unclosed else text.find(closer, opening.end() + 1)
+        else:
+            closer = f"\\end{{{opening.group(1)}}}"
+            end = -1 if closer in unclosed else text.find(closer, opening.end())
+        if end == -1:
+            unclosed.add(closer)
+            position = opening.start() + 1
+            continue
+        if token.startswith("\\begin"):
+            yield opening.start(), end + len(closer), text[opening.start() : end + len(closer)]
+        else:
+            yield opening.start(), end + len(closer), text[opening.end() : end]
+        position = end + len(closer)
 
 
 def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
@@ -500,14 +538,22 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
     if "$" not in text and "\\(" not in text:
         return text
     tokens = list(_MATH_TOKEN.finditer(text))
+    budget = 20 * len(tokens) + 1000  # pathological `$`-and-brace soup cannot make this quadratic
     out: list[str] = []
     done = 0  # text before this offset is in `out`
     index = 0
-    while index < len(tokens):
+    while index < len(tokens) and budget > 0:
         opening = tokens[index]
         closer = {"$": "$", "\\(": "\\)"}.get(opening.group())
-        end = _closing_token(tokens, index, closer) if closer else None
-        if end is None or not _is_math(text, opening, tokens[end]):
+        if closer is None:
+            index += 1
+            continue
+        end, stop = _closing_token(tokens, index, closer)
+        budget -= stop - index
+        if end is None:
+            index = stop  # as in Jupyter, an opening with no closing one leaves its paragraph text
+            continue
+        if not _is_math(text, opening, tokens[end]):
             index += 1
             continue
         body = text[opening.end() : tokens[end].start()]
@@ -520,22 +566,23 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
     return "".join(out)
 
 
-def _closing_token(tokens: list[re.Match], start: int, closer: str) -> int | None:
+def _closing_token(tokens: list[re.Match], start: int, closer: str) -> tuple[int | None, int]:
+    """The index of the token closing the math opened at ``start`` (or None), and where the search stopped."""
     braces = 0
     last = None  # a closer seen while braces were open: Jupyter falls back to it at the paragraph's end
     for index in range(start + 1, len(tokens)):
         token = tokens[index].group()
         if token == closer:
             if not braces:
-                return index
+                return index, index
             last = index
         elif token.startswith("\n"):
-            return last
+            return last, index
         elif token == "{":
             braces += 1
         elif token == "}" and braces:
             braces -= 1
-    return last
+    return last, len(tokens)
 
 
 def _is_math(text: str, opening: re.Match, closing: re.Match) -> bool:

@@ -34,15 +34,18 @@ HTML_CELLS = [
     cell("markdown", "</div></div></article> closers of nothing\n\n## Still here"),
     cell("markdown", "<!-- a comment left open"),
     cell("markdown", "## Visible\n\n<div class=\"unfinished"),
+    cell("markdown", "- item <b>bold\n- `<script>alert(6)</script>`"),
+    cell("markdown", "> quote <div>\n\n```\n<script>alert(7)</script>\n```"),
     cell("code", "print('<b>last</b>')"),
 ]
 
 ANCHOR_CELLS = [
     cell("markdown", "# Anchors\n- toc: true"),
     cell("markdown", "## Problem Statement\n\nSee [below](#Can-we-do-better?).\n\n## Can we do better?\n\n## setup\n\n"
-         "### Code `x` & *more*\n\n```python\n## not a heading\n```"),
+         "### Code `x` & *more*\n\n## Tags `<b>x</b>` in code\n\n```python\n## not a heading\n```"),
 ]
-ANCHORS = {"problem-statement": "Problem-Statement", "can-we-do-better": "Can-we-do-better?", "code-x--more": "Code-x-&-more"}
+ANCHORS = {"problem-statement": "Problem-Statement", "can-we-do-better": "Can-we-do-better?", "code-x--more": "Code-x-&-more",
+           "tags-bxb-in-code": "Tags-<b>x</b>-in-code"}
 
 SMALL_CELLS = [
     cell("markdown", "Intro.\n\n > youtube: https://youtu.be/XfoYk_Z5AkI\n\n  > Note: an indented note"),
@@ -128,10 +131,12 @@ def test_html_in_a_markdown_cell_stays_in_its_cell_and_code_is_never_html(built)
     html = built["html"]
     page = _Elements(html)
     assert "script" not in page.tags, "no <script> element made out of code"
-    for number in range(1, 6):
+    for number in range(1, 8):
         assert f"<script>alert({number})</script>" in page.code_text, number
-    assert page.tags.count("pre") == 5 and "```" not in html
-    assert "<b>last</b>" in page.code_text and "b" not in page.tags
+    assert page.tags.count("pre") == 6 and "```" not in html
+    prose_html = re.sub(r"<pre.*?</pre>|<code.*?</code>", "", html, flags=re.S)
+    assert "&lt;/b&gt;" not in prose_html and "&lt;/div&gt;" not in prose_html, "no end tag of ours shows as text"
+    assert "<b>last</b>" in page.code_text and page.tags.count("b") == 1  # the list item's own <b>
     for heading in ("After the table", "Still here", "Visible"):
         assert re.search(rf"<h2 id=\"[^\"]+\">{heading}</h2>", html), heading
     assert "closers of nothing" in html and "</article>" not in html.split("closers of nothing")[0][-40:]
@@ -159,7 +164,7 @@ def test_headings_keep_their_jupyter_ids_next_to_kramdowns(built, name):
     assert links.ids.count("setup") == 1, "no second element with an id the heading already has"
     assert len(links.ids) == len(set(links.ids))
     toc = links.toc_links()
-    assert toc == ["#problem-statement", "#can-we-do-better", "#setup", "#code-x--more"], toc
+    assert toc == ["#problem-statement", "#can-we-do-better", "#setup", "#code-x--more", "#tags-bxb-in-code"], toc
     assert links.broken_toc_links() == []
     assert 'href="#can-we-do-better"' in html.split("See")[1][:60], "the Jupyter link still goes to kramdown's id"
     toc_html = re.search(r'<ul[^>]*(?:id="markdown-toc"|class="section-nav")[^>]*>.*?</ul>\s*</li>\s*</ul>|'

@@ -111,38 +111,63 @@ _ELEMENTS = frozenset(
 )
 
 
+# kramdown's span-level elements: wherever they stand, kramdown parses them inside a paragraph and closes
+# them itself. Any other element whose tag starts a line opens an HTML block that kramdown copies raw up
+# to its end tag, however far away that is.
+_SPAN_ELEMENTS = frozenset(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp "
+    "rt rtc ruby s samp select small span strike strong sub sup textarea tt u var".split()
+)
+
+
 class _TagBalance(HTMLParser):
-    """Where a cell's HTML opens and closes elements: what is left open, which end tags close nothing."""
+    """Where a cell's HTML opens and closes elements: the HTML blocks left open, the end tags that close
+    nothing, and the stretches of text inside an HTML block (which kramdown copies raw)."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=False)
         self.text = text
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.open: list[tuple[str, int]] = []  # (tag, offset just after its start tag)
+        self.line_texts = [m.end() for m in re.finditer(r"^[ \t]*", text, re.M)]  # where each line's text starts
+        self.open: list[tuple[str, bool]] = []  # (tag, whether it is in an HTML block)
         self.stray: list[tuple[int, int]] = []  # (start, end) of end tags with nothing to close
-        self.inside: list[tuple[int, int]] = []  # spans of text inside some element
+        self.inside: list[tuple[int, int]] = []  # spans of text inside an HTML block
+        self._block_start: int | None = None  # where the current outermost HTML block's content starts
 
-    def _offset(self) -> int:
+    def _offset(self) -> tuple[int, int]:
+        """Where the current tag starts, and where the text of its line starts."""
         line, column = self.getpos()
-        return self.line_starts[line - 1] + column
+        return self.line_texts[line - 1], self.line_starts[line - 1] + column
+
+    def in_block(self) -> bool:
+        return bool(self.open) and self.open[-1][1]
 
     def handle_starttag(self, tag, attrs):
-        if tag in _ELEMENTS:
-            start = self._offset()
-            self.open.append((tag, start + len(self.get_starttag_text() or "")))
+        if tag not in _ELEMENTS:
+            return
+        line_text, start = self._offset()
+        starts_block = start == line_text and tag not in _SPAN_ELEMENTS
+        if not self.in_block() and starts_block:
+            self._block_start = start + len(self.get_starttag_text() or "")
+        self.open.append((tag, self.in_block() or starts_block))
 
     def handle_endtag(self, tag):
         if tag not in _ELEMENTS:
             return
-        start = self._offset()
+        _, start = self._offset()
         end = self.text.find(">", start) + 1 or len(self.text)
         for index in range(len(self.open) - 1, -1, -1):
             if self.open[index][0] == tag:
-                if index == 0:
-                    self.inside.append((self.open[0][1], start))
+                was_in_block = self.in_block()
                 del self.open[index:]  # what opened inside and stayed open closes here, as browsers do
+                if was_in_block and not self.in_block() and self._block_start is not None:
+                    self.inside.append((self._block_start, start))
                 return
         self.stray.append((start, end))
+
+    def left_open(self) -> list[str]:
+        """End tags for the HTML blocks still open, innermost first."""
+        return [tag for tag, in_block in reversed(self.open) if in_block]
 
 
 def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Holder) -> str:
@@ -158,18 +183,23 @@ def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Ho
     parser = _TagBalance(text)
     parser.feed(text)
     leftover = parser.rawdata if parser.rawdata.startswith("<") and text.endswith(parser.rawdata) else ""
-    inside = parser.inside + [(start, len(text)) for _, start in parser.open[:1]]
+    inside = list(parser.inside)
+    if parser.in_block() and parser._block_start is not None:
+        inside.append((parser._block_start, len(text)))
     edits = [(start, end, "") for start, end in parser.stray]
-    if code:
+    if code and inside:
+        starts = [start for start, _ in inside]  # the stretches are in order and do not overlap
         for held in _HELD.finditer(text):
-            if any(start <= held.start() < end for start, end in inside):
+            span = bisect.bisect_right(starts, held.start()) - 1
+            if span >= 0 and held.start() < inside[span][1]:
                 edits.append((held.start(), held.end(), _code_as_html(held.group(0), code, ctx, holder)))
     if leftover.startswith("<!--"):
         edits.append((len(text), len(text), " -->"))
     elif leftover:
         edits.append((len(text) - len(leftover), len(text) - len(leftover) + 1, "&lt;"))
-    if parser.open:
-        edits.append((len(text), len(text), "\n" + "".join(f"</{tag}>" for tag, _ in reversed(parser.open))))
+    closing = "".join(f"</{tag}>" for tag in parser.left_open())
+    if closing:
+        edits.append((len(text), len(text), "\n" + closing))
     out: list[str] = []
     position = 0
     for start, end, replacement in sorted(edits):

@@ -121,14 +121,21 @@ def heading_text(markdown: str) -> str:
     import html
 
     text = markdown.replace(OPEN_BRACE, "{")
-    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    code: list[str] = []  # code text is kept as written: no markup is stripped from `<b>` in code
+
+    def hold(match: re.Match) -> str:
+        code.append(match.group(2).strip())
+        return f"\ue010{len(code) - 1}\ue011"
+
+    text = _CODE_SPAN.sub(hold, text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
     text = re.sub(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)", r"\2", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>])", r"\1", text)
-    return html.unescape(text)
+    text = html.unescape(text)
+    return re.sub("\ue010(\\d+)\ue011", lambda m: code[int(m.group(1))], text)
 
 
 def kramdown_id(text: str, seen: dict[str, int]) -> str:

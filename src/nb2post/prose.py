@@ -1,9 +1,12 @@
 """Markdown cells to kramdown: the text differences between Jupyter's Markdown and Jekyll's.
 
-* Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` become ``$$x$$`` (kramdown's inline math),
+* Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` (found as Jupyter finds them, prices
+  excepted) become ``$$x$$`` (kramdown's inline math),
   display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
   so ``_``, ``*`` and ``|`` inside math never turn into markup.
 * Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
+* HTML: each cell's HTML blocks are closed at its end and code inside them is escaped, so no cell's HTML
+  reaches into the rest of the post (see :func:`_contain_html`).
 * Blocks: what CommonMark lets interrupt a paragraph (lists, quotes, tables, HTML) gets a blank line;
   fence info strings are cut to the one word kramdown reads; lists keep their first number and "1)";
   Markdown between blank lines inside ``<div>``/``<details>`` is marked ``markdown=`` so it renders.
@@ -173,10 +176,10 @@ class _TagBalance(HTMLParser):
 def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Holder) -> str:
     """HTML in a cell stays in its cell, as in Jupyter, which renders every cell on its own.
 
-    Elements left open are closed at the cell's end (an unclosed ``<table>`` would otherwise make kramdown
-    copy the rest of the post raw: code fences as text, ``<script>`` from code live), end tags that close
-    nothing are dropped, and an unfinished tag or comment is made text. Code inside an element is written
-    as escaped HTML, because kramdown copies the inside of an HTML block as it is.
+    HTML blocks left open are closed at the cell's end (an unclosed ``<table>`` would otherwise make
+    kramdown copy the rest of the post raw: code fences as text, ``<script>`` from code live), end tags that
+    close nothing are dropped, and an unfinished tag or comment is made text. Code inside an HTML block is
+    written as escaped HTML, because kramdown copies the inside of an HTML block as it is.
     """
     if "<" not in text:
         return text

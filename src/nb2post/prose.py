@@ -1,9 +1,12 @@
 """Markdown cells to kramdown: the text differences between Jupyter's Markdown and Jekyll's.
 
-* Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` become ``$$x$$`` (kramdown's inline math),
+* Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` (found as Jupyter finds them, prices
+  excepted) become ``$$x$$`` (kramdown's inline math),
   display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
   so ``_``, ``*`` and ``|`` inside math never turn into markup.
 * Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
+* HTML: each cell's HTML blocks are closed at its end and code inside them is escaped, so no cell's HTML
+  reaches into the rest of the post (see :func:`_contain_html`).
 * Blocks: what CommonMark lets interrupt a paragraph (lists, quotes, tables, HTML) gets a blank line;
   fence info strings are cut to the one word kramdown reads; lists keep their first number and "1)";
   Markdown between blank lines inside ``<div>``/``<details>`` is marked ``markdown=`` so it renders.
@@ -16,7 +19,10 @@ the rest of the text is rewritten, then put back.
 """
 from __future__ import annotations
 
+import bisect
+import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,15 +54,11 @@ class Holder:
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.S | re.M)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-_DISPLAY_MATH = re.compile(
-    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\4\})",
-    re.S,
-)
-# Jupyter takes `$ N(\mu)$` (spaces inside the dollars) as math too; a digit after the opening dollar
-# (`$5 and $10`) or right after the closing one is money, not math.
-_INLINE_MATH = re.compile(
-    r"(?<![\\$])\$(?!\$)(?![ \t]*\d)(?=[ \t]*[^\s$])((?:[^$\n\\]|\\.|\n(?!\s*\n))+?)(?<!\\)\$(?![$\d])|\\\((.+?)\\\)", re.S
-)
+_DISPLAY_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}")
+# What can open or close inline math, as Jupyter's ``removeMath`` splits a cell: dollars (an escaped
+# ``\\$`` is not one), ``\\(``/``\\)``, braces (math must balance them) and runs of line breaks (math
+# never spans a blank line). ``$$`` is its own token: display math was taken out before.
+_MATH_TOKEN = re.compile(r"\\[{}$]|\$\$?|\\\(|\\\)|[{}]|\n(?:[ \t]*\n)+")
 _MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
 # The elements whose files a page loads (<img>, <video>, <audio>, <source>) and their file attributes.
 _HTML_MEDIA = re.compile(r"<(?:img|video|audio|source)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
@@ -80,11 +82,20 @@ class ProseContext:
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
     holder = Holder()
+    code: dict[str, str] = {}  # placeholder -> the code it holds, as the author wrote it
+
+    def hold_code(original: str, markdown: str) -> str:
+        placeholder = holder.hold(_escape_code(markdown, ctx))
+        code[placeholder] = original
+        return placeholder
+
     text = separate_blocks(text)
-    text = _FENCE.sub(lambda m: holder.hold(_escape_code(_plain_info_string(m.group(0)), ctx)), text)
-    text = _CODE_SPAN.sub(lambda m: holder.hold(_escape_code(m.group(0), ctx)), text)
+    # fastpages (mistune) turned each tab into four spaces; browsers would show a tab eight columns wide.
+    text = _FENCE.sub(lambda m: hold_code(m.group(0), _plain_info_string(m.group(0)).replace("\t", "    ")), text)
+    text = _CODE_SPAN.sub(lambda m: hold_code(m.group(0), m.group(0)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
+    text = _contain_html(text, code, ctx, holder)
     text = _escape_pipes(text)
     if hook is not None:
         text = hook(text, holder)
@@ -94,6 +105,148 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
     text = _escape(text, ctx)
     text = re.sub(r"\n{3,}", "\n\n", text)  # display math adds blank lines around itself
     return holder.restore(text)
+
+
+# Elements whose tags are balanced per cell (unknown names such as `<y and z>` or `<https://...>` are text).
+_ELEMENTS = frozenset(
+    "a abbr address article aside audio b bdi bdo blockquote big button canvas caption center cite code col colgroup "
+    "dd del details dfn dialog div dl dt em fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header "
+    "i iframe ins kbd label legend li main map mark nav noscript object ol optgroup option p picture pre q s samp "
+    "script section select small span strike strong style sub summary sup table tbody td textarea tfoot th thead "
+    "tr tt u ul var video".split()
+)
+
+
+# kramdown's span-level elements: wherever they stand, kramdown parses them inside a paragraph and closes
+# them itself. Any other element whose tag starts a line opens an HTML block that kramdown copies raw up
+# to its end tag, however far away that is.
+_SPAN_ELEMENTS = frozenset(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp "
+    "rt rtc ruby s samp select small span strike strong sub sup textarea tt u var".split()
+)
+
+
+class _TagBalance(HTMLParser):
+    """Where a cell's HTML opens and closes elements: the HTML blocks left open, the end tags that close
+    nothing, and the stretches of text inside an HTML block (which kramdown copies raw)."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.line_texts = [m.end() for m in re.finditer(r"^[ \t]*", text, re.M)]  # where each line's text starts
+        self.open: list[tuple[str, bool]] = []  # (tag, whether it is in an HTML block)
+        self.stray: list[tuple[int, int]] = []  # (start, end) of end tags with nothing to close
+        self.inside: list[tuple[int, int]] = []  # spans of text inside an HTML block
+        self._block_start: int | None = None  # where the current outermost HTML block's content starts
+
+    def _offset(self) -> tuple[int, int]:
+        """Where the current tag starts, and where the text of its line starts."""
+        line, column = self.getpos()
+        return self.line_texts[line - 1], self.line_starts[line - 1] + column
+
+    def in_block(self) -> bool:
+        return bool(self.open) and self.open[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _ELEMENTS:
+            return
+        line_text, start = self._offset()
+        starts_block = start == line_text and tag not in _SPAN_ELEMENTS
+        if not self.in_block() and starts_block:
+            self._block_start = start + len(self.get_starttag_text() or "")
+        self.open.append((tag, self.in_block() or starts_block))
+
+    def handle_endtag(self, tag):
+        if tag not in _ELEMENTS:
+            return
+        _, start = self._offset()
+        end = self.text.find(">", start) + 1 or len(self.text)
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                was_in_block = self.in_block()
+                del self.open[index:]  # what opened inside and stayed open closes here, as browsers do
+                if was_in_block and not self.in_block() and self._block_start is not None:
+                    self.inside.append((self._block_start, start))
+                return
+        self.stray.append((start, end))
+
+    def left_open(self) -> list[str]:
+        """End tags for the HTML blocks still open, innermost first."""
+        return [tag for tag, in_block in reversed(self.open) if in_block]
+
+
+def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Holder) -> str:
+    """HTML in a cell stays in its cell, as in Jupyter, which renders every cell on its own.
+
+    HTML blocks left open are closed at the cell's end (an unclosed ``<table>`` would otherwise make
+    kramdown copy the rest of the post raw: code fences as text, ``<script>`` from code live), end tags that
+    close nothing are dropped, and an unfinished tag or comment is made text. Code inside an HTML block is
+    written as escaped HTML, because kramdown copies the inside of an HTML block as it is.
+    """
+    if "<" not in text:
+        return text
+    parser = _TagBalance(text)
+    parser.feed(text)
+    leftover = parser.rawdata if parser.rawdata.startswith("<") and text.endswith(parser.rawdata) else ""
+    inside = list(parser.inside)
+    if parser.in_block() and parser._block_start is not None:
+        inside.append((parser._block_start, len(text)))
+    edits = [(start, end, "") for start, end in parser.stray]
+    if code and inside:
+        starts = [start for start, _ in inside]  # the stretches are in order and do not overlap
+        for held in _HELD.finditer(text):
+            span = bisect.bisect_right(starts, held.start()) - 1
+            if span >= 0 and held.start() < inside[span][1]:
+                edits.append((held.start(), held.end(), _code_as_html(held.group(0), code, ctx, holder)))
+    if leftover.startswith("<!--"):
+        edits.append((len(text), len(text), " -->"))
+    elif leftover:
+        edits.append((len(text) - len(leftover), len(text) - len(leftover) + 1, "&lt;"))
+    closing = "".join(f"</{tag}>" for tag in parser.left_open())
+    if closing:
+        edits.append((len(text), len(text), "\n" + closing))
+    out: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(edits):
+        out.append(text[position:start] + replacement)
+        position = max(position, end)
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _code_as_html(placeholder: str, code: dict[str, str], ctx: ProseContext, holder: Holder) -> str:
+    original = code.get(placeholder)
+    if original is None:
+        return placeholder
+    fence = _FENCE_OPENING.match(original)
+    if fence and original.lstrip().startswith(("```", "~~~")):
+        lines = original.split("\n")[1:]
+        if lines and _FENCE_LINE.match(lines[-1]):
+            lines = lines[:-1]
+        language = (fence.group(2).split() or [""])[0].strip("{}.")
+        attribute = f' class="language-{html.escape(language)}"' if re.fullmatch(r"[\w+-]+", language) else ""
+        rendered = f"<pre><code{attribute}>{html.escape(chr(10).join(lines) + chr(10), quote=False)}</code></pre>"
+    else:
+        ticks = len(original) - len(original.lstrip("`"))
+        rendered = f"<code>{html.escape(original[ticks:-ticks].strip(), quote=False)}</code>"
+    return holder.hold(_escape_code(rendered, ctx))
+
+
+_FASTPAGES_FN = re.compile(r"\{%-?\s*fn\s+(\w+)\s*-?%\}")
+# `|` was escaped as a table pipe before the targets' hooks run, so `\|` is read as the filter's pipe too.
+_FASTPAGES_FNDETAIL = re.compile(r"\{\{-?\s*(['\"])(.*?)\1\s*\\?\|\s*fndetail:\s*(\w+)\s*-?\}\}", re.S)
+
+
+def kramdown_footnotes(text: str) -> str:
+    """fastpages' footnotes (``{% fn 1 %}``, ``{{ 'text' | fndetail: 1 }}``, Liquid of its own plugin) as
+    kramdown footnotes (``[^1]``, ``[^1]: text``), which any Jekyll site renders as linked notes."""
+    if "fn" not in text:
+        return text
+    text = _FASTPAGES_FN.sub(lambda m: f"[^{m.group(1)}]", text)
+    return _FASTPAGES_FNDETAIL.sub(
+        lambda m: "\n\n[^%s]: %s\n\n" % (m.group(3), " ".join(m.group(2).split())), text
+    )
 
 
 def _escape_code(text: str, ctx: ProseContext) -> str:
@@ -195,7 +348,7 @@ def _continues(previous: str, line: str) -> bool:
 # Inline links come first in the alternation so that URLs in their text or destination are left alone.
 _BARE_URL = re.compile(
     r"(?P<link>\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\((?:[^()\n]|\([^()\n]*\))*\))"
-    r"|(?<![\w\[<>=\"'/\\])(?:https?://|www\.)[^\s<>\"'`\ue000\ue001]+"
+    r"|(?<![\w<>=\"'/\\])(?:https?://|www\.)[^\s<>\"'`\[\]\ue000\ue001]+"
 )
 _URL_TRAILING = ".,:;!?*_~'\""
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:")
@@ -210,6 +363,8 @@ def _autolink(text: str, ctx: ProseContext, holder: Holder) -> str:
         if match.group("link"):
             return match.group(0)
         url = match.group(0)
+        if match.string.startswith(("](", "]["), match.end()):
+            return url  # the text of a link: [https://a.b](https://a.b/c), [https://a.b][ref]
         while url and (url[-1] in _URL_TRAILING or url[-1] == ")" and url.count(")") > url.count("(")):
             url = url[:-1]
         if len(url) <= len("www.") or url.endswith("://"):
@@ -277,20 +432,25 @@ def _markdown_inside_html(text: str) -> str:
     if "<" not in text:
         return text
     lines = text.split("\n")
+    next_blank = [len(lines)] * (len(lines) + 1)  # the first blank line at or after each line
+    for index in range(len(lines) - 1, -1, -1):
+        next_blank[index] = index if not lines[index].strip() else next_blank[index + 1]
+    closings: dict[str, list[int]] = {}  # tag -> the lines holding its end tag, in order
     for index, line in enumerate(lines):
         opening = _HTML_OPENING.match(line)
         if not opening or "markdown=" in opening.group(3):
             continue
-        closing = re.compile(r"</%s\s*>" % opening.group(2), re.I)
-        if closing.search(line):
-            continue
-        for following in lines[index + 1 :]:
-            if closing.search(following):
-                break
-            if not following.strip():
-                mode = "span" if opening.group(2).lower() == "p" else "block"
-                lines[index] = f'{opening.group(1)}{opening.group(3)} markdown="{mode}">' + line[opening.end() :]
-                break
+        tag = opening.group(2).lower()
+        if tag not in closings:
+            closing = re.compile(r"</%s\s*>" % tag, re.I)
+            closings[tag] = [number for number, following in enumerate(lines) if closing.search(following)]
+        following = closings[tag][bisect.bisect_left(closings[tag], index) :]
+        if following and following[0] == index:
+            continue  # closed on its own line
+        blank = next_blank[index + 1]
+        if blank < len(lines) and (not following or blank < following[0]):
+            mode = "span" if tag == "p" else "block"
+            lines[index] = f'{opening.group(1)}{opening.group(3)} markdown="{mode}">' + line[opening.end() :]
     return "\n".join(lines)
 
 
@@ -388,31 +548,131 @@ def _attachment_with_spaces(match: re.Match, ctx: ProseContext, holder: Holder, 
 
 
 def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
-    def display(match: re.Match) -> str:
+    first_item = _LIST_ITEM_ANYWHERE.search(text)
+
+    def display(match_start: int, match_end: int, body: str) -> str:
         ctx.has_math = True
-        body = match.group(1) or match.group(2) or match.group(3) or ""
         body = "\n".join(line for line in body.strip().split("\n") if line.strip())
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
+        start = text.rfind("\n", 0, match_start) + 1
+        end = text.find("\n", match_end)
         end = len(text) if end == -1 else end
-        alone = text[start : match.start()].strip() == "" and text[match.end() : end].strip() == ""
+        alone = text[start:match_start].strip() == "" and text[match_end:end].strip() == ""
         if alone:
             # Inside a list item the block keeps the item's indentation, or it would end the list.
-            indent = text[start : match.start()]
-            if not _LIST_ITEM_ANYWHERE.search(text, 0, start):
+            indent = text[start:match_start]
+            if first_item is None or first_item.end() > start:
                 indent = ""
             lines = ["$$", *(line.strip() for line in body.split("\n")), "$$"]
             block = "\n".join(lines[:1] + [indent + line for line in lines[1:]])
             return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
         return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
 
-    def inline(match: re.Match) -> str:
-        ctx.has_math = True
-        body = match.group(1) if match.group(1) is not None else match.group(2)
-        return holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx))
+    out: list[str] = []
+    done = 0
+    for start, end, body in _display_math_spans(text):
+        out.append(text[done:start] + display(start, end, body))
+        done = end
+    text = "".join(out) + text[done:]
+    return _inline_math(text, ctx, holder)
 
-    text = _DISPLAY_MATH.sub(display, text)
-    return _INLINE_MATH.sub(inline, text)
+
+def _display_math_spans(text: str):
+    """(start, end, body) of each ``$$...$$``, ``\\[...\\]`` and ``\\begin{env}...\\end{env}``, leftmost
+    first. An opening without its closing is text; once one kind found none, later ones of it are not
+    searched again (no quadratic scans on unclosed input)."""
+    unclosed: set[str] = set()
+    position = 0
+    while True:
+        opening = _DISPLAY_OPENING.search(text, position)
+        if opening is None:
+            return
+        token = opening.group()
+        if token == "$$" or token == "\\[":
+            closer = "$$" if token == "$$" else "\\]"
+            # at least one character of math in between
+            end = -1 if closer in unclosed else text.find(closer, opening.end() + 1)
+        else:
+            closer = f"\\end{{{opening.group(1)}}}"
+            end = -1 if closer in unclosed else text.find(closer, opening.end())
+        if end == -1:
+            unclosed.add(closer)
+            position = opening.start() + 1
+            continue
+        if token.startswith("\\begin"):
+            yield opening.start(), end + len(closer), text[opening.start() : end + len(closer)]
+        else:
+            yield opening.start(), end + len(closer), text[opening.end() : end]
+        position = end + len(closer)
+
+
+def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
+    """Inline math found as Jupyter finds it: each ``$`` (or ``\\(``) pairs with the next closing one in
+    the same paragraph whose braces balance, so ``$0.1 = 0.2$`` and ``$5$`` are math.
+
+    One difference, so prices stay text as most readers mean them: a pair is not math when its closing
+    ``$`` is followed by a digit (``$5 and $10``) or when it opens on a digit and closes after a space
+    (``$5 and $ 10``, ``costs $5. Pay $x$``); its opening ``$`` is then plain text.
+    """
+    if "$" not in text and "\\(" not in text:
+        return text
+    tokens = list(_MATH_TOKEN.finditer(text))
+    budget = 20 * len(tokens) + 1000  # pathological `$`-and-brace soup cannot make this quadratic
+    out: list[str] = []
+    done = 0  # text before this offset is in `out`
+    index = 0
+    while index < len(tokens) and budget > 0:
+        opening = tokens[index]
+        closer = {"$": "$", "\\(": "\\)"}.get(opening.group())
+        if closer is None:
+            index += 1
+            continue
+        end, stop = _closing_token(tokens, index, closer)
+        budget -= stop - index
+        if end is None:
+            index = stop  # as in Jupyter, an opening with no closing one leaves its paragraph text
+            continue
+        if not _is_math(text, opening, tokens[end]):
+            index += 1
+            continue
+        body = text[opening.end() : tokens[end].start()]
+        ctx.has_math = True
+        out.append(text[done : opening.start()])
+        out.append(holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx)))
+        done = tokens[end].end()
+        index = end + 1
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _closing_token(tokens: list[re.Match], start: int, closer: str) -> tuple[int | None, int]:
+    """The index of the token closing the math opened at ``start`` (or None), and where the search stopped."""
+    braces = 0
+    last = None  # a closer seen while braces were open: Jupyter falls back to it at the paragraph's end
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index].group()
+        if token == closer:
+            if not braces:
+                return index, index
+            last = index
+        elif token.startswith("\n"):
+            return last, index
+        elif token == "{":
+            braces += 1
+        elif token == "}" and braces:
+            braces -= 1
+    return last, len(tokens)
+
+
+def _is_math(text: str, opening: re.Match, closing: re.Match) -> bool:
+    body = text[opening.end() : closing.start()]
+    if not body.strip():
+        return False
+    if opening.group() != "$":
+        return True
+    after = text[closing.end() : closing.end() + 1]
+    if after.isdigit():
+        return False
+    return not (body[0].isdigit() and body[-1].isspace())
 
 
 _LIST_ITEM_ANYWHERE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.M)

@@ -169,7 +169,7 @@ def _navigation(body: str, values: dict, settings: Settings, target, nb_path: st
         toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where, theme_toc)
     except toc.TocError as exc:
         raise ConversionError(str(exc)) from None
-    body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
+    body = toc.apply(toc.keep_jupyter_anchors(toc.retarget_jupyter_links(body)), values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
@@ -288,7 +288,9 @@ def _fold(block: str, show: Show, part: str, summary: str) -> str:
             "details.md",
             part=part,
             open=" open" if show is Show.EXPANDED else "",
-            summary=summary,
+            summary=summary if show is Show.COLLAPSED else summary.replace("Show", "Hide", 1),
+            show=summary,
+            hide=summary.replace("Show", "Hide", 1),
             body=block,
         ).strip("\n")
     return block

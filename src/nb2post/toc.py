@@ -123,14 +123,21 @@ def heading_text(markdown: str) -> str:
     import html
 
     text = markdown.replace(OPEN_BRACE, "{")
-    text = _CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    code: list[str] = []  # code text is kept as written: no markup is stripped from `<b>` in code
+
+    def hold(match: re.Match) -> str:
+        code.append(match.group(2).strip())
+        return f"\ue010{len(code) - 1}\ue011"
+
+    text = _CODE_SPAN.sub(hold, text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
     text = re.sub(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)", r"\2", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>])", r"\1", text)
-    return html.unescape(text)
+    text = html.unescape(text)
+    return re.sub("\ue010(\\d+)\ue011", lambda m: code[int(m.group(1))], text)
 
 
 def kramdown_id(text: str, seen: dict[str, int]) -> str:
@@ -153,6 +160,43 @@ def heading_ids(body: str) -> list[tuple[str, str]]:
             text = heading_text(match.group(1))
             found.append((text, kramdown_id(text, seen)))
     return found
+
+
+def jupyter_id(text: str) -> str:
+    """The id Jupyter (and fastpages, through nbconvert) gave a heading: its text, spaces as '-'."""
+    return text.strip().replace(" ", "-")
+
+
+def keep_jupyter_anchors(body: str) -> str:
+    """Old deep links (``#Problem-Statement``) keep working next to kramdown's ids (``#problem-statement``).
+
+    An empty element with the Jupyter id goes right before each heading: outside the heading, so no TOC
+    copies it, and only where that id is new to the page (``## setup`` has the same id either way).
+    """
+    headings = heading_ids(body)
+    if not headings:
+        return body
+    import html
+
+    from .liquid import escape
+
+    taken = {kramdown_id_ for _, kramdown_id_ in headings}
+    anchors: list[str | None] = []
+    for text, _ in headings:
+        anchor = jupyter_id(text)
+        anchors.append(None if not anchor or anchor in taken else anchor)
+        taken.add(anchor)
+    out: list[str] = []
+    position = 0
+    for line, code in _lines(body):
+        match = None if code else _HEADING_TEXT.match(line)
+        if match and match.group(1).strip():
+            anchor = anchors[position]
+            position += 1
+            if anchor and line.startswith("#"):
+                out.extend([f'<div id="{escape(html.escape(anchor))}"></div>', ""])
+        out.append(line)
+    return "\n".join(out)
 
 
 def retarget_jupyter_links(body: str) -> str:

@@ -30,6 +30,9 @@ _ALLOWED_OUTPUT = re.compile(r"^\{\{-?\s*(['\"])(?:(?!\1).)*\1\s*\|\s*fndetail:\
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _CALLOUT = re.compile(r"^>[ \t]*(Note|Warning|Tip|Important)[ \t]*:[ \t]*(.*)$")
 _EMBED = re.compile(r"^>[ \t]*(youtube|twitter)[ \t]*:[ \t]*(\S+)[ \t]*$", re.I)
+# `{% raw %}...{% endraw %}` an author wrote in prose: under fastpages Liquid ran first and the wrapper
+# vanished, showing the text inside as written.
+_RAW_WRAPPER = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _QUOTE_LINE = re.compile(r"^>[ \t]?(.*)$")
 
 
@@ -62,45 +65,54 @@ def _hold_allowed(tag: str, holder) -> str:
     return holder.hold(original) if allow_liquid(original) else tag
 
 
+def _split_indent(line: str) -> tuple[str, str]:
+    """A quote may start up to three spaces in (fastpages read `  > youtube: URL` too)."""
+    stripped = line.lstrip(" ")
+    indent = line[: len(line) - len(stripped)]
+    return (indent, stripped) if len(indent) <= 3 else ("", line)
+
+
 def prose_hook(text: str, holder) -> str:
     """fastpages' callout shortcuts, read as whole block quotes.
 
     A quote whose first line is ``> Note: ...`` (Warning, Tip, Important) becomes the include, all its
     lines included; ``> youtube: URL`` and ``> twitter: URL`` alone in a quote become embeds. Any other
-    quote is left alone, also when a ``key: value`` line follows later (fastpages rewrote those).
+    quote is left alone, also when a ``key: value`` line follows later (fastpages rewrote those). A quote
+    may start a few spaces in. ``{% raw %}`` wrappers are dropped and the text inside shown as written.
     """
+    text = _RAW_WRAPPER.sub(lambda m: holder.hold(liquid.escape(m.group(1).replace("\\|", "|"))), text)
     text = _LIQUID.sub(lambda m: _hold_allowed(m.group(0), holder), text)
     lines = text.split("\n")
     out: list[str] = []
     index = 0
     while index < len(lines):
-        line = lines[index]
-        starts_block = index == 0 or not lines[index - 1].startswith(">")
+        indent, line = _split_indent(lines[index])
+        starts_block = index == 0 or not lines[index - 1].lstrip(" \t").startswith(">")
         if not (starts_block and line.startswith(">")):
-            out.append(line)
+            out.append(lines[index])
             index += 1
             continue
         end = index
         while end < len(lines) and lines[end].strip():
             end += 1  # a quote runs to the next blank line (continuation lines need no '>')
-        block = lines[index:end]
+        block = [line, *lines[index + 1 : end]]
         callout, embed = _CALLOUT.match(block[0]), _EMBED.match(block[0])
         embed = embed if len(block) == 1 else None
         if (callout or embed) and out and out[-1].strip():
             out.append("")  # an include renders as an HTML block: it must not continue a paragraph
         if callout:
-            rest = [_QUOTE_LINE.sub(r"\1", item) for item in block[1:]]
+            rest = [_QUOTE_LINE.sub(r"\1", item.lstrip(" ")) for item in block[1:]]
             body = "\n".join([callout.group(2), *rest]).strip()
-            out.append(holder.hold(_callout(callout.group(1).lower(), body)))
+            out.append(indent + holder.hold(_callout(callout.group(1).lower(), body)))
         elif embed:
             kind, url = embed.group(1).lower(), embed.group(2)
             if kind == "youtube":
                 link = _argument(f'<a href="{url}">{url}</a>')
-                out.append(holder.hold("{%% include youtube.html content='%s' %%}" % link))
+                out.append(indent + holder.hold("{%% include youtube.html content='%s' %%}" % link))
             else:
-                out.append(holder.hold("{%% twitter %s %%}" % _argument(url)))
+                out.append(indent + holder.hold("{%% twitter %s %%}" % _argument(url)))
         else:
-            out.extend(block)
+            out.extend(lines[index:end])
         index = end  # the block ends at a blank line or at the end of the cell
     return "\n".join(out)
 

@@ -1,6 +1,8 @@
 """Plain Jekyll sites (kramdown Markdown, any theme)."""
 from __future__ import annotations
 
+from ..prose import kramdown_footnotes
+
 NAME = "jekyll"
 DEFAULTS = {"posts_dir": "_posts", "images_dir": "assets/images", "notebooks_dir": "_notebooks"}
 TOC_STYLE = "kramdown"  # used when the site chooses none and a post asks for a TOC
@@ -14,7 +16,8 @@ def allow_liquid(tag: str) -> bool:
 
 
 def prose_hook(text: str, holder) -> str:
-    return text
+    """A fastpages notebook moved to a plain site: its footnotes become kramdown's."""
+    return kramdown_footnotes(text)
 
 
 def _site_sets_post_layout(site_config: dict) -> bool:

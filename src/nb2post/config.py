@@ -111,7 +111,7 @@ def load(site: Path, target: str | None = None) -> Settings:
     return Settings(
         site=site,
         target=chosen,
-        posts_dir=_relative(section.get("posts_dir", defaults["posts_dir"]), "posts_dir", site),
+        posts_dir=_relative(section.get("posts_dir", _default_posts_dir(config, defaults)), "posts_dir", site),
         images_dir=_relative(section.get("images_dir", defaults["images_dir"]), "images_dir", site),
         liquid_in_prose=bool(section.get("liquid_in_prose", False)),
         front_matter=dict(front),
@@ -120,6 +120,12 @@ def load(site: Path, target: str | None = None) -> Settings:
         toc=_toc_style(section.get("toc"), module, site),
         badges=_badges(section.get("badges", True), site),
     )
+
+
+def _default_posts_dir(config: dict, defaults: dict) -> str:
+    # With collections_dir set, Jekyll reads posts only from <collections_dir>/_posts.
+    folder = str(config.get("collections_dir") or "").strip("/")
+    return f"{folder}/{defaults['posts_dir']}" if folder else defaults["posts_dir"]
 
 
 def _toc_style(value, target_module, site: Path) -> str:

@@ -174,11 +174,26 @@ def front_matter_defaults(site_config: dict, relative_path: str) -> dict:
         if not _scope_path_applies(scope_path if isinstance(scope_path, str) else "", relative_path, site_config):
             continue
         if _has_precedence(old_scope, scope):
-            merged = {**merged, **entry["values"]}
+            merged = _merge(merged, entry["values"])
             old_scope = scope
         else:
-            merged = {**entry["values"], **merged}
+            merged = _merge(entry["values"], merged)
     return merged
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """``Utils.deep_merge_hashes`` for the flat values URLs read: a nil never replaces a value."""
+    return {**base, **{key: value for key, value in over.items() if value is not None}}
+
+
+def post_data(post: PostFile, site_config: dict) -> tuple[dict, dict]:
+    """The ``defaults:`` that apply to the post, and its data: the front matter over them.
+
+    A key the front matter leaves empty (``permalink:`` with no value) keeps the default's value, as
+    ``Utils.deep_merge_hashes!`` does.
+    """
+    defaults = front_matter_defaults(site_config, post.relative_path)
+    return defaults, _merge(defaults, post.front_matter)
 
 
 def collections_dir(site_config: dict) -> str:
@@ -242,8 +257,7 @@ def _categories(post: PostFile, data: dict, defaults: dict) -> list[str]:
             continue
         value = source["categories"]
         if value is None:
-            current = None
-            continue
+            continue  # Utils.deep_merge_hashes! keeps the old value where the new one is nil
         if isinstance(value, str):
             value = value.split()
         if isinstance(current, list) and isinstance(value, list):
@@ -359,8 +373,7 @@ def _output_ext(ext: str, permalink, site_config: dict) -> str:
 
 
 def placeholders(post: PostFile, site_config: dict, version: int = 4) -> dict[str, str]:
-    defaults = front_matter_defaults(site_config, post.relative_path)
-    data = {**defaults, **post.front_matter}
+    defaults, data = post_data(post, site_config)
     file_name = post.relative_path.rsplit("/", 1)[-1]
     stem, ext = (file_name.rsplit(".", 1) + [""])[:2] if "." in file_name[1:] else (file_name, "")
     name = _DATE_FILE_NAME.match(file_name)
@@ -426,7 +439,7 @@ def page_url(post: PostFile, site_config: dict, version: int | None = None) -> s
     """``page.url``: the path Jekyll publishes the post under, without ``baseurl``."""
     version = version_of(post, site_config, version)
     values = placeholders(post, site_config, version)
-    data = {**front_matter_defaults(site_config, post.relative_path), **post.front_matter}
+    data = post_data(post, site_config)[1]
     own = data.get("permalink")
     template = str(own) if own not in (None, "", False) else permalink_template(site_config, version)
     url = "/" + fill_template(template, values, post.relative_path, version)
@@ -520,7 +533,7 @@ def version_warnings(site_config: dict, version: int) -> list[str]:
 def post_warnings(post: PostFile, site_config: dict, version: int | None = None) -> list[str]:
     """What in one post's front matter gives it a surprising URL (or breaks the build)."""
     version = version_of(post, site_config, version)
-    data = {**front_matter_defaults(site_config, post.relative_path), **post.front_matter}
+    data = post_data(post, site_config)[1]
     where = post.relative_path
     warnings: list[str] = []
     if "slug" in post.front_matter and post.front_matter["slug"] not in (None, False):

@@ -128,6 +128,19 @@ def _default_posts_dir(config: dict, defaults: dict) -> str:
     return f"{folder}/{defaults['posts_dir']}" if folder else defaults["posts_dir"]
 
 
+_COLLECTIONS_DIR = re.compile(r"""^collections_dir:[ \t]*(["']?)([^"'#\r\n]*?)\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def default_posts_dir(site: Path, target_default: str) -> str:
+    """``_default_posts_dir`` read without a YAML parser (the fast path of ``nb2post check``)."""
+    try:
+        text = (site / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        return target_default
+    match = _COLLECTIONS_DIR.search(text)
+    return _default_posts_dir({"collections_dir": match.group(2) if match else ""}, {"posts_dir": target_default})
+
+
 def _toc_style(value, target_module, site: Path) -> str:
     from .toc import TocError, site_style
 

@@ -36,7 +36,8 @@ STYLES = {
 STYLES_3 = {name: template for name, template in STYLES.items() if name != "weekdate"}
 # UrlDrop methods that Jekyll 4 added; Jekyll 3.10's URL#generate_url_from_drop raises NoMethodError
 # ("The URL template doesn't have ... keys") for them, which fails the whole build.
-ONLY_IN_4 = ("slugified_categories", "w_year", "week", "w_day", "short_day", "long_day", "short_month", "long_month")
+# (:short_month is older: Jekyll 3's UrlDrop has it, and the docs mark only these as 4.0/4.1.)
+ONLY_IN_4 = ("slugified_categories", "w_year", "week", "w_day", "short_day", "long_day", "long_month")
 MARKDOWN_EXTS = "markdown,mkdown,mkdn,mkd,md"
 _DATE_FILE_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
@@ -132,6 +133,17 @@ def requested_version(site_config: dict) -> int | None:
     if not match:
         raise UrlError(f"_config.yml: nb2post: jekyll: must be 3 or 4 (the Jekyll that builds the site), got {value!r}")
     return int(match.group(1))
+
+
+def site_jekyll(site: Path, site_config: dict) -> tuple[int, str]:
+    """The Jekyll major version that builds the site, and why nb2post thinks so."""
+    from .jekyll_version import detect
+
+    requested = requested_version(site_config)
+    if requested:
+        return requested, f"{Path(site) / '_config.yml'} says nb2post: jekyll: {requested}"
+    found = detect(Path(site))
+    return found.version, found.reason
 
 
 def version_of(post: PostFile, site_config: dict, version: int | None = None) -> int:
@@ -387,7 +399,7 @@ def placeholders(post: PostFile, site_config: dict, version: int = 4) -> dict[st
     categories = _categories(post, data, defaults)
     values = {
         "collection": "posts",
-        "path": re.sub(r"\.*\Z", "", post.relative_path[: len(post.relative_path) - len(ext) - (1 if ext else 0)].replace("_posts", "", 1)),
+        "path": _cleaned_relative_path(post.relative_path, ext, version),
         "name": slugify(stem, version=version),
         "title": slugify(slug, "pretty", cased=True, version=version),
         "slug": slugify(slug, version=version),
@@ -401,13 +413,13 @@ def placeholders(post: PostFile, site_config: dict, version: int = 4) -> dict[st
         "second": when.strftime("%S"),
         "i_day": str(when.day),
         "i_month": str(when.month),
+        "short_month": when.strftime("%b"),
         "short_year": when.strftime("%y"),
         "y_day": when.strftime("%j"),
     }
     if version >= 4:
         values.update(
             slugified_categories="/".join(dict.fromkeys(slugify(c, version=version) for c in categories)),
-            short_month=when.strftime("%b"),
             long_month=when.strftime("%B"),
             w_year=str(when.isocalendar()[0]),
             week=f"{when.isocalendar()[1]:02d}",
@@ -416,6 +428,12 @@ def placeholders(post: PostFile, site_config: dict, version: int = 4) -> dict[st
             long_day=when.strftime("%A"),
         )
     return values
+
+
+def _cleaned_relative_path(relative_path: str, ext: str, version: int) -> str:
+    """``Document#cleaned_relative_path`` (``:path``); Jekyll 4 also drops trailing dots."""
+    path = relative_path[: len(relative_path) - len(ext) - (1 if ext else 0)].replace("_posts", "", 1)
+    return re.sub(r"\.*\Z", "", path) if version >= 4 else path
 
 
 def fill_template(template: str, values: dict[str, str], where: str, version: int = 4) -> str:
@@ -483,24 +501,27 @@ def _punycode(host: str) -> str:
         return host
 
 
-def site_warnings(site_config: dict, version: int) -> list[str]:
-    """What in ``_config.yml`` gives posts surprising URLs (or breaks the build) under this Jekyll."""
+def site_warnings(site_config: dict, version: int, why: str = "", where: str = "_config.yml") -> list[str]:
+    """What in ``_config.yml`` gives posts surprising URLs (or breaks the build) under this Jekyll.
+
+    ``why`` says how nb2post knows which Jekyll builds the site (see ``site_jekyll``).
+    """
     warnings: list[str] = []
     site_url = _ruby_str(site_config.get("url"))
     if site_url.endswith("/") and urlsplit(site_url).path.strip("/") == "":
         warnings.append(
-            f"_config.yml: url: {site_url!r} ends in '/': Jekyll joins it with the path as is, so every "
-            f"absolute URL has '//' ({site_url}/…); write url: {site_url.rstrip('/')!r}"
+            f"{where}: url: {site_url!r} ends in '/': Jekyll joins it with the path as is, so every absolute "
+            f"URL it writes (feeds, canonical links, share links) has '//' ({site_url}/blog/…); "
+            f"write url: {site_url.rstrip('/')!r}"
         )
-    warnings.extend(version_warnings(site_config, version))
+    warnings.extend(version_warnings(site_config, version, why, where))
     return warnings
 
 
-def version_warnings(site_config: dict, version: int) -> list[str]:
+def version_warnings(site_config: dict, version: int, why: str = "", where: str = "_config.yml") -> list[str]:
     """Settings that only work in Jekyll 4, when the site builds with Jekyll 3.10 (GitHub Pages)."""
     if version >= 4:
         return []
-    where = "_config.yml"
     warnings: list[str] = []
     style = site_config.get("permalink")
     collections = site_config.get("collections")
@@ -527,6 +548,9 @@ def version_warnings(site_config: dict, version: int) -> list[str]:
                 f"{where}: {label} {template!r} uses {names}, which only Jekyll 4 knows; the site builds with "
                 "Jekyll 3.10 (GitHub Pages), whose build fails on it. Use other placeholders or build with Jekyll 4"
             )
+    if warnings and why:
+        note = f" (nb2post assumes Jekyll 3.10 because {why}; if the site builds with Jekyll 4, set nb2post: jekyll: 4)"
+        warnings = [message + note for message in warnings]
     return warnings
 
 
@@ -563,6 +587,16 @@ def post_warnings(post: PostFile, site_config: dict, version: int | None = None)
                 "Jekyll 4 knows; the site builds with Jekyll 3.10 (GitHub Pages), whose build fails on it"
             )
     return warnings
+
+
+def post_warnings_for(site: Path, post_path: Path, front_matter: dict, site_config: dict, version: int) -> list[str]:
+    """``post_warnings`` for a post nb2post is writing (its front matter in hand, the file maybe not yet)."""
+    try:
+        relative = Path(post_path).resolve().relative_to(Path(site).resolve()).as_posix()
+    except ValueError:
+        relative = f"_posts/{Path(post_path).name}"
+    post = PostFile(_strip_collections_dir(relative, site_config), dict(front_matter))
+    return [message.replace(post.relative_path, str(post_path), 1) for message in post_warnings(post, site_config, version)]
 
 
 def output_file(url_path: str, output_ext: str = ".html") -> str:

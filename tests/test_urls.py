@@ -349,3 +349,12 @@ def test_a_wrong_jekyll_setting_is_a_usage_error(tmp_path):
     write_notebook(site / "2024-05-01-a.ipynb", [cell("markdown", "x")])
     done = run_cli("convert", "--site", str(site), str(site / "2024-05-01-a.ipynb"))
     assert done.returncode == 2 and "must be 3 or 4" in done.stderr and str(site / "_config.yml") in done.stderr
+
+
+def test_an_empty_date_fails_jekyll_and_says_so():
+    from nb2post.urls import UrlError
+
+    for raw in ("", '""'):
+        post = PostFile("_posts/2024-02-03-x.md", {"date": None if raw == "" else ""}, raw_date=raw)
+        with pytest.raises(UrlError, match="'date:' is empty"):
+            page_url(post, {})

@@ -344,6 +344,10 @@ def post_datetime(post: PostFile, data: dict, site_config: dict) -> dt.datetime:
     quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
     text = raw[1:-1].strip() if quoted else raw
     value = data.get("date")
+    if "date" in post.front_matter and post.front_matter["date"] in (None, "") and not text:
+        # Document#merge_date! parses "" (nil.to_s) and fails the build: "Invalid date ''"
+        raise UrlError(f"{post.relative_path}: 'date:' is empty, which fails Jekyll's build (Invalid date ''); "
+                       "remove it or write a date such as 2024-05-01")
     if not text and isinstance(value, str):
         text, quoted = value.strip(), True  # a date from `defaults:` or a caller without the raw text
     if text:

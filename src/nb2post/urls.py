@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -108,12 +109,21 @@ def _keeps_4(char: str) -> bool:
 
 
 def _keeps_3(char: str) -> bool:
-    try:
-        import regex
-    except ImportError:  # close enough without it: letters, letter numbers, digits, spacing marks
+    match = _onigmo_alnum()
+    if match is None:  # close enough without `regex`: letters, letter numbers, digits, spacing marks
         category = unicodedata.category(char)
         return category[0] == "L" or category in ("Nd", "Nl", "Mc")
-    return bool(regex.match(r"[\p{Alphabetic}\p{Nd}]", char))
+    return match(char) is not None
+
+
+@functools.lru_cache(maxsize=None)
+def _onigmo_alnum():
+    """Onigmo's ``[[:alnum:]]`` on Unicode text: Alphabetic (letters and Other_Alphabetic marks) or Nd."""
+    try:
+        import regex
+    except ImportError:
+        return None
+    return regex.compile(r"[\p{Alphabetic}\p{Nd}]").match
 
 
 def escape_path(value: str) -> str:
@@ -481,7 +491,10 @@ def absolute_url(site_config: dict, url_path: str) -> str:
 def _normalise(url: str) -> str:
     parts = urlsplit(url)
     host = _punycode((parts.hostname or "").lower())
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # not a number: leave the address as written
+        return url
     if port is not None and not ((parts.scheme.lower(), port) in (("http", 80), ("https", 443))):
         host = f"{host}:{port}"
     if parts.username is not None:
@@ -512,7 +525,7 @@ def site_warnings(site_config: dict, version: int, why: str = "", where: str = "
     """
     warnings: list[str] = []
     site_url = _ruby_str(site_config.get("url"))
-    if site_url.endswith("/") and urlsplit(site_url).path.strip("/") == "":
+    if site_url.endswith("/"):
         warnings.append(
             f"{where}: url: {site_url!r} ends in '/': Jekyll joins it with the path as is, so every absolute "
             f"URL it writes (feeds, canonical links, share links) has '//' ({site_url}/blog/…); "
@@ -537,10 +550,12 @@ def version_warnings(site_config: dict, version: int, why: str = "", where: str 
             "Pages), which writes every post to the one file /weekdate.html. Use a custom permalink such as "
             "/:categories/:year/:month/:day/:title:output_ext, or build with Jekyll 4"
         )
-    templates = [("permalink", style), ("collections: posts: permalink", own_template)]
+    # The site's permalink shapes posts only when collections: posts: has none of its own.
+    templates = [("collections: posts: permalink", own_template) if own_template else ("permalink", style)]
     for index, entry in enumerate(site_config.get("defaults") or []):
         values = entry.get("values") if isinstance(entry, dict) else None
-        if isinstance(values, dict) and values.get("permalink"):
+        scope = entry.get("scope") if isinstance(entry, dict) and isinstance(entry.get("scope"), dict) else {}
+        if isinstance(values, dict) and values.get("permalink") and _defaults_type(scope) in (None, "posts"):
             templates.append((f"defaults[{index}] permalink", values["permalink"]))
     for label, template in templates:
         if not isinstance(template, str):

@@ -82,6 +82,8 @@ CONFIGS = {
     "  - scope: {path: 'my_content/ml', type: post}\n    values: {slug: from-defaults}\n",
     "unicode-domain": "url: 'https://bücher.example'\nbaseurl: /blög/\npermalink: /:year/:month_:day/:title\n",
     "url-trailing-slash": "url: https://example.com/\nbaseurl: /blog\n",
+    "url-path-baseurl-no-slash": "url: https://example.com/sub\nbaseurl: blog\ntimezone: Pacific/Auckland\n"
+    "permalink: /:categories/:short_month/:title.html\n",
     "markdown-ext": "markdown_ext: md,mkd\npermalink: /:title:output_ext\nurl: https://x.test/\n",
 }
 

@@ -53,7 +53,7 @@ POSTS = [
     ("_posts/2024-06-09-q?and#hash.md", ""),
     ("ml/_posts/2024-04-10-nil-values.md", "categories:\nslug:\npermalink:\n"),
     ("_posts/2024-04-11-dotdot.md", "permalink: /a/../b/./:title.html\n"),
-    ("_posts/2024-04-12-cat-slash.md", "categories: [a/b, 'C D', c d]\n"),
+    ("_posts/2024-04-12-cat-slash.md", "categories: [a/b, 'C D', c d, 'C#', '100%', 'why?', 'ü ß']\n"),
     ("_posts/2024-04-13-plus.md", "slug: 'a+b=c@d~e'\n"),
     ("_posts/2024-04-14-raw.html", ""),
     ("_posts/2024-04-15-yaml-utc.md", "date: 2024-04-15T23:00:00Z\n"),

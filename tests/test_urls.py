@@ -201,9 +201,14 @@ def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
         ({"Gemfile": 'gem "jekyll"\n', "Gemfile.lock": "GEM\n  specs:\n    jekyll (3.10.0)\n"}, 3, "locks jekyll 3"),
         ({".github/workflows/pages.yml": "steps:\n  - run: bundle exec jekyll build\n"}, 4, "jekyll build"),
         ({".github/workflows/pages.yml": "steps:\n  - uses: actions/jekyll-build-pages@v1\n"}, 3, "jekyll-build-pages"),
-        ({"_action_files/action.yml": "name: fastpages\n"}, 4, "fastpages"),
+        ({"_action_files/action.yml": "name: fastpages\n", "Gemfile": 'gem "github-pages"\n'}, 4, "fastpages"),
         ({".github/workflows/ci.yaml": "uses: fastai/fastpages@master\n"}, 4, "fastpages"),
         ({".github/workflows/nb2post.yml": "run: nb2post convert _notebooks\n"}, 3, "GitHub Pages builds"),
+        (
+            {"Gemfile": 'gem "jekyll", "~> 4.3"\n', ".github/workflows/p.yml": "uses: actions/jekyll-build-pages@v1\n"},
+            3,
+            "jekyll-build-pages",
+        ),
     ],
 )
 def test_which_jekyll_builds_the_site(tmp_path, files, version, said):
@@ -227,6 +232,10 @@ def test_the_site_can_say_which_jekyll_builds_it(tmp_path):
     assert site_jekyll(site, {"nb2post": {"jekyll": 4}})[0] == 4
     assert site_jekyll(site, {"nb2post": {"jekyll": "3.10"}})[0] == 3
     assert site_jekyll(site, {})[0] == 3
+    bare = _repo(tmp_path / "bare", {})
+    assert site_jekyll(bare, {})[0] == 3
+    assert site_jekyll(bare, {}, target="fastpages")[0] == 4
+    assert site_jekyll(bare, {"nb2post": {"target": "fastpages"}})[0] == 4
     with pytest.raises(UrlError, match="must be 3 or 4"):
         site_jekyll(site, {"nb2post": {"jekyll": 5}})
 

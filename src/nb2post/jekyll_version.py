@@ -2,14 +2,17 @@
 
 Read from the files that decide it, most specific first:
 
-1. ``Gemfile.lock`` (the version Bundler installed) or ``Gemfile``: ``github-pages`` → 3.10 (that gem
+1. builds that bring their own Jekyll, whatever the Gemfile says: fastpages blogs (``_action_files/``
+   or its workflow; a Docker image with Jekyll 4) → 4; a workflow that uses GitHub's
+   ``actions/jekyll-build-pages`` (and runs no ``jekyll build`` of its own) → 3.10 (it runs the
+   github-pages gem);
+2. ``Gemfile.lock`` (the version Bundler installed) or ``Gemfile``: ``github-pages`` → 3.10 (that gem
    pins Jekyll 3.10); ``gem "jekyll", "~> 4.3"`` → 4; ``gem "jekyll"`` unpinned → 4 (the newest);
-2. fastpages blogs (``_action_files/`` or its workflow) → 4 (fastpages builds with Jekyll 4 in Docker);
-3. a workflow in ``.github/workflows`` that runs ``jekyll build`` → 4; one that uses GitHub's
-   ``actions/jekyll-build-pages`` → 3.10 (that action runs the github-pages gem);
-4. nothing of the above: GitHub Pages builds the branch itself, with Jekyll 3.10.
+3. a workflow in ``.github/workflows`` that runs ``jekyll build`` (without a Gemfile: the newest) → 4;
+4. nothing of the above: GitHub Pages builds the branch itself, with Jekyll 3.10 (a site converted
+   with the fastpages target is taken for a fastpages blog: 4).
 
-``nb2post: jekyll: 3|4`` in ``_config.yml`` overrides all of this (read in ``urls.version_of``).
+``nb2post: jekyll: 3|4`` in ``_config.yml`` overrides all of this (``urls.site_jekyll``).
 Only file reads: no YAML parser, no git.
 """
 from __future__ import annotations
@@ -26,6 +29,8 @@ _GEM = re.compile(r"""^\s*gem\s+["'](jekyll|github-pages)["']\s*(?:,\s*["']\s*([
 class Detected:
     version: int  # 3 (GitHub Pages' 3.10) or 4
     reason: str  # which file said so, for messages
+    guessed: bool = False  # True: no file said anything (GitHub Pages' own build is assumed)
+    decisive: bool = False  # True: the build ignores the Gemfile (GitHub's Pages action, fastpages' Docker image)
 
 
 def _read(path: Path) -> str:
@@ -64,28 +69,29 @@ def from_gemfile(folder: Path) -> Detected | None:
 
 def from_workflows(folder: Path) -> Detected | None:
     if (folder / "_action_files").is_dir():
-        return Detected(4, f"{folder} is a fastpages blog (built with Jekyll 4)")
+        return Detected(4, f"{folder} is a fastpages blog (built with Jekyll 4)", decisive=True)
     workflows = folder / ".github" / "workflows"
     if not workflows.is_dir():
         return None
     texts = {path: _read(path) for path in sorted(workflows.glob("*.y*ml"))}
     for path, text in texts.items():
         if "fastai/fastpages" in text:
-            return Detected(4, f"{path} builds with fastpages (Jekyll 4)")
+            return Detected(4, f"{path} builds with fastpages (Jekyll 4)", decisive=True)
     for path, text in texts.items():
         if re.search(r"\bjekyll build\b|jekyll-action", text):
             return Detected(4, f"{path} runs its own jekyll build (4.x)")
     for path, text in texts.items():
         if "actions/jekyll-build-pages" in text:
-            return Detected(3, f"{path} uses actions/jekyll-build-pages (Jekyll 3.10)")
+            return Detected(3, f"{path} uses actions/jekyll-build-pages (Jekyll 3.10)", decisive=True)
     return None
 
 
 def detect(site: Path) -> Detected:
     roots = _roots(Path(site))
-    for finder in (from_gemfile, from_workflows):
-        for folder in roots:
-            found = finder(folder)
-            if found is not None:
-                return found
-    return Detected(3, "no Gemfile and no build workflow: GitHub Pages builds the site with Jekyll 3.10")
+    workflow = next(filter(None, map(from_workflows, roots)), None)
+    if workflow is not None and workflow.decisive:
+        return workflow  # these builds bring their own Jekyll, whatever the Gemfile says
+    gemfile = next(filter(None, map(from_gemfile, roots)), None)
+    return gemfile or workflow or Detected(
+        3, "no Gemfile and no build workflow: GitHub Pages builds the site with Jekyll 3.10", guessed=True
+    )

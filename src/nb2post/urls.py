@@ -145,7 +145,7 @@ def requested_version(site_config: dict) -> int | None:
     return int(match.group(1))
 
 
-def site_jekyll(site: Path, site_config: dict) -> tuple[int, str]:
+def site_jekyll(site: Path, site_config: dict, target: str | None = None) -> tuple[int, str]:
     """The Jekyll major version that builds the site, and why nb2post thinks so."""
     from .jekyll_version import detect
 
@@ -153,6 +153,9 @@ def site_jekyll(site: Path, site_config: dict) -> tuple[int, str]:
     if requested:
         return requested, f"{Path(site) / '_config.yml'} says nb2post: jekyll: {requested}"
     found = detect(Path(site))
+    section = site_config.get("nb2post")
+    if found.guessed and (target or (section.get("target") if isinstance(section, dict) else None)) == "fastpages":
+        return 4, "the site is a fastpages blog (fastpages builds with Jekyll 4)"
     return found.version, found.reason
 
 
@@ -631,7 +634,6 @@ def output_file(url_path: str, output_ext: str = ".html") -> str:
 def read_post_file(site: Path, post_path: Path, site_config: dict | None = None) -> PostFile:
     """Front matter, raw ``date:`` and body of a post file on disk, and which Jekyll builds the site."""
     from .front_matter import FrontMatterError, load_yaml
-    from .jekyll_version import detect
     from .post import read_marker
 
     post_path = Path(post_path)
@@ -672,7 +674,7 @@ def read_post_file(site: Path, post_path: Path, site_config: dict | None = None)
                 f"{folder}/_posts/ and never publishes this one; move it there"
             )
         relative = _strip_collections_dir(relative, site_config)
-    return PostFile(relative, front, raw_date, text[match.end() :] if match else text, detect(Path(site)).version)
+    return PostFile(relative, front, raw_date, text[match.end() :] if match else text, site_jekyll(site, site_config)[0])
 
 
 def post_url(site: Path, post_path: Path, site_config: dict, version: int | None = None) -> str:

@@ -26,7 +26,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
     from ..urls import UrlError, post_warnings_for, site_jekyll, site_warnings
 
     try:
-        jekyll, why = site_jekyll(site, settings.site_config)
+        jekyll, why = site_jekyll(site, settings.site_config, settings.target)
     except UrlError as exc:
         fail(str(exc).replace("_config.yml", str(site / "_config.yml"), 1), EXIT_USAGE)
     for message in site_warnings(settings.site_config, jekyll, why, str(site / "_config.yml")):

@@ -176,3 +176,39 @@ def test_jekyll_3_rules_differ_from_4_only_where_its_source_does(builds):
     own_permalinks = sum("permalink: /" in front for _, front in POSTS)
     # at least: every post without its own permalink, under weekdate and under the 4-only placeholders
     assert differing > 2 * (len(POSTS) - own_permalinks)
+
+
+def test_posts_nb2post_writes_get_the_url_jekyll_publishes(tmp_path):
+    """End to end: notebooks → ``nb2post convert`` → ``jekyll build``; each post's computed URL is the
+    one Jekyll lists, and it is no folder-made category (collections_dir)."""
+    from conftest import cell, run_cli, write_notebook
+
+    site = make_site(
+        tmp_path / "site",
+        extra_config="url: https://Example.org\nbaseurl: /blog\ntimezone: America/New_York\ncollections_dir: c\n"
+        "permalink: /:categories/:year/:month/:day/:hour/:title:output_ext\nnb2post:\n  jekyll: 4\n",
+    )
+    notebooks = site / "_notebooks"
+    metadata = [
+        ("2024-05-01-Résumé des données.ipynb", {}),
+        ("2024-05-02-tagged.ipynb", {"categories": ["Deep Learning", "NLP"]}),
+        ("2024-05-03-own-slug.ipynb", {"slug": "Mon Slug à moi"}),
+        ("2024-05-04-timed.ipynb", {"date": "2024-05-04 23:30:00 -0800"}),
+        ("2024-05-05-folder/index.ipynb", {}),
+        ("C# tips & tricks.ipynb", {"date": "2024-05-06"}),
+        ("2024-05-07-own-permalink.ipynb", {"permalink": "/p/:slug/"}),
+    ]
+    for name, meta in metadata:
+        write_notebook(notebooks / name, [cell("markdown", "# A title\n\nSome text.")], nb2post={"layout": "post", **meta})
+    run_cli("convert", "--site", str(site), str(notebooks), check=True)
+    (site / "urls.txt").write_text(LIST.replace("p.nbid", "p.path"), encoding="utf-8")
+    out = jekyll_build(site)
+    rows = [line.split("\t") for line in (out / "urls.txt").read_text(encoding="utf-8").splitlines() if "\t" in line]
+    published = {path: absolute for path, _, absolute in rows}
+    posts = sorted((site / "c" / "_posts").glob("*.md"))
+    assert len(posts) == len(metadata) == len(published)
+    config = load_site_config(site)
+    for post in posts:
+        computed = post_url(site, post, config)
+        assert computed == published[f"_posts/{post.name}"], post.name
+        assert "/c/" not in computed

@@ -367,3 +367,13 @@ def test_an_empty_date_fails_jekyll_and_says_so():
         post = PostFile("_posts/2024-02-03-x.md", {"date": None if raw == "" else ""}, raw_date=raw)
         with pytest.raises(UrlError, match="'date:' is empty"):
             page_url(post, {})
+
+
+def test_a_posts_own_permalink_that_breaks_the_build_is_warned_about():
+    from nb2post.urls import post_warnings
+
+    typo = PostFile("_posts/2024-02-03-x.md", {"permalink": "/:titel/"})
+    assert ":titel, which Jekyll does not know" in post_warnings(typo, {}, 4)[0]
+    weekly = PostFile("_posts/2024-02-03-x.md", {"permalink": "/:week/:title/"})
+    assert post_warnings(weekly, {}, 4) == []
+    assert ":week, which only Jekyll 4 knows" in post_warnings(weekly, {}, 3)[0]

@@ -601,13 +601,12 @@ def post_warnings(post: PostFile, site_config: dict, version: int | None = None)
             "dots and publishes it under '…/.html'; rename the file without them"
         )
     own = post.front_matter.get("permalink")
-    if version < 4 and isinstance(own, str):
-        used = [n.rstrip("_") for n in _PLACEHOLDER.findall(own) if n.rstrip("_") in ONLY_IN_4]
-        if used:
-            warnings.append(
-                f"{where}: permalink {own!r} uses {', '.join(':' + n for n in dict.fromkeys(used))}, which only "
-                "Jekyll 4 knows; the site builds with Jekyll 3.10 (GitHub Pages), whose build fails on it"
-            )
+    if isinstance(own, str) and own:
+        # A post's own permalink with a placeholder this Jekyll lacks fails the whole build.
+        try:
+            fill_template(own, placeholders(post, site_config, version), where, version)
+        except UrlError as exc:
+            warnings.append(str(exc))
     return warnings
 
 

@@ -10,7 +10,6 @@ must exist in ``_site`` where nb2post says it is.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from conftest import jekyll_build, make_site

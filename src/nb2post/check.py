@@ -113,7 +113,8 @@ def layout(site: Path, target: str | None = None, config_files=None) -> Layout:
         chosen, posts_dir = settings.target, settings.posts_dir
     else:
         chosen = target or section.get("target") or "jekyll"
-        posts_dir = config._relative(section.get("posts_dir", get_target(chosen).DEFAULTS["posts_dir"]), "posts_dir", site)
+        default = config.default_posts_dir(site, get_target(chosen).DEFAULTS["posts_dir"])
+        posts_dir = config._relative(section.get("posts_dir") or default, "posts_dir", site)
     return Layout(site, chosen, posts_dir, get_target(chosen).DEFAULTS["notebooks_dir"], config_files)
 
 

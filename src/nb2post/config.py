@@ -338,7 +338,7 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
     return Settings(
         site=site,
         target=chosen,
-        posts_dir=_relative(section.get("posts_dir") or defaults["posts_dir"], "posts_dir", site),
+        posts_dir=_relative(section.get("posts_dir") or _default_posts_dir(config, defaults), "posts_dir", site),
         images_dir=_relative(section.get("images_dir") or defaults["images_dir"], "images_dir", site),
         liquid_in_prose=bool(section.get("liquid_in_prose", False)),
         front_matter=dict(front),
@@ -350,6 +350,25 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
         theme=detect(site, config, section.get("theme"), chosen),
         warnings=tuple(warnings),
     )
+
+
+def _default_posts_dir(config: dict, defaults: dict) -> str:
+    # With collections_dir set, Jekyll reads posts only from <collections_dir>/_posts.
+    folder = str(config.get("collections_dir") or "").strip("/")
+    return f"{folder}/{defaults['posts_dir']}" if folder else defaults["posts_dir"]
+
+
+_COLLECTIONS_DIR = re.compile(r"""^collections_dir:[ \t]*(["']?)([^"'#\r\n]*?)\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def default_posts_dir(site: Path, target_default: str) -> str:
+    """``_default_posts_dir`` read without a YAML parser (the fast path of ``nb2post check``)."""
+    try:
+        text = (site / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        return target_default
+    match = _COLLECTIONS_DIR.search(text)
+    return _default_posts_dir({"collections_dir": match.group(2) if match else ""}, {"posts_dir": target_default})
 
 
 def _toc_style(value, target_module, site: Path) -> str:

@@ -26,6 +26,15 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     for message in settings.warnings:
         warn(message, quiet)
 
+    from ..urls import UrlError, post_warnings_for, site_jekyll, site_warnings
+
+    try:
+        jekyll, why = site_jekyll(site, settings.site_config, settings.target)
+    except UrlError as exc:
+        fail(str(exc).replace("_config.yml", str(site / "_config.yml"), 1), EXIT_USAGE)
+    for message in site_warnings(settings.site_config, jekyll, why, str(site / "_config.yml")):
+        warn(message, quiet)  # once per batch: they are about the site, not one notebook
+
     engine = str(settings.site_config.get("markdown", "kramdown"))
     if engine.lower() != "kramdown":
         warn(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's default); "
@@ -47,6 +56,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     said: set[str] = set()
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        if outcome.post is not None and outcome.post_path is not None:
+            outcome.warnings.extend(post_warnings_for(site, outcome.post_path, outcome.post.front_matter, settings.site_config, jekyll))
         for message in outcome.warnings:
             if message not in said:  # a warning about the whole site comes once, not once per notebook
                 said.add(message)

@@ -49,13 +49,15 @@ def test_tensorflow_notebook_gets_the_tensorflow_lists(tmp_path):
     assert done.stdout.strip() == "_briefs/tiny-tf.md"
     brief = _brief_json(site, "tiny-tf")
     ids = _ids(brief)
-    assert {"tensorflow-discuss", "tensorflow-tflite"} <= ids
-    assert not ids & {"tensorflow-tfjs", "tensorflow-tfx", "pytorch-forums", "papers-with-code"}
-    assert {"hacker-news", "r-machinelearning", "x", "mastodon", "bluesky", "fastai-forums", "kaggle-discussions"} <= ids
+    assert "tensorflow-forum" in ids
+    assert not ids & {"pytorch-forums", "huggingface-papers", "made-with-ml", "papers-with-code", "tensorflow-discuss"}
+    assert {"hacker-news", "r-machinelearning", "x", "mastodon", "bluesky", "threads", "lobsters", "fastai-forums",
+            "kaggle-discussions", "huggingface-posts", "devto", "hashnode", "medium"} <= ids
     assert brief["imports"] == ["numpy", "tensorflow"]
     assert brief["url"] == "https://someone.github.io/deep%20learning/2024/02/03/tiny-tf.html"
     markdown = (site / "_briefs" / "tiny-tf.md").read_text(encoding="utf-8")
-    assert brief["url"] in markdown and "| TensorFlow Lite list |" in markdown and "imports tensorflow" in markdown
+    assert brief["url"] in markdown and "| TensorFlow Forum |" in markdown and "imports tensorflow" in markdown
+    assert all(channel["source"].startswith("https://") for channel in brief["channels"])
 
 
 def test_pytorch_notebook_gets_the_pytorch_forums(tmp_path):
@@ -66,7 +68,7 @@ def test_pytorch_notebook_gets_the_pytorch_forums(tmp_path):
     assert "pytorch-forums" in ids and "tensorflow-discuss" not in ids
 
 
-def test_arxiv_citation_adds_papers_with_code(tmp_path):
+def test_arxiv_citation_adds_the_hugging_face_paper_page(tmp_path):
     site = _site(tmp_path)
     cited = _post_for(
         site,
@@ -78,10 +80,10 @@ def test_arxiv_citation_adds_papers_with_code(tmp_path):
     write_brief(site, plain)
     brief = _brief_json(site, "attention")
     assert brief["arxiv"] == ["1706.03762", "2106.09685"]
-    row = next(c for c in brief["channels"] if c["id"] == "papers-with-code")
-    assert "1706.03762" in row["why"]
+    row = next(c for c in brief["channels"] if c["id"] == "huggingface-papers")
+    assert "1706.03762" in row["why"] and row["share_link"] == "https://huggingface.co/papers/1706.03762"
     assert "https://arxiv.org/abs/1706.03762" in (site / "_briefs" / "attention.md").read_text(encoding="utf-8")
-    assert "papers-with-code" not in _ids(_brief_json(site, "plain"))
+    assert "huggingface-papers" not in _ids(_brief_json(site, "plain"))
 
 
 def test_site_config_adds_and_removes_channels(tmp_path):
@@ -141,19 +143,19 @@ def test_rewriting_keeps_what_was_recorded(tmp_path):
 
     text = markdown_path.read_text(encoding="utf-8")
     text = _fill_row(text, "X/Twitter", "https://x.com/me/status/1", "2024-02-11 09:00")
-    text = _fill_row(text, "TensorFlow Lite list", "thread: tflite | perf", "2024-02-12")
+    text = _fill_row(text, "TensorFlow Forum", "thread: tflite | perf", "2024-02-12")
     markdown_path.write_text(text, encoding="utf-8")
 
-    # the notebook changes (new summary, no TF Lite any more) and the brief is written again
-    changed = [cell("markdown", "# Tiny models on phones\n> A new summary.\n- categories: [deep learning]"), cell("code", "import tensorflow as tf")]
+    # the notebook changes (new summary, no TensorFlow any more) and the brief is written again
+    changed = [cell("markdown", "# Tiny models on phones\n> A new summary.\n- categories: [deep learning]"), cell("code", "import numpy as np")]
     post = _post_for(site, name, changed)
     write_brief(site, post)
     brief = json.loads(json_path.read_text(encoding="utf-8"))
     rows = {c["name"]: c for c in brief["channels"]}
     assert rows["X/Twitter"]["posted_where"] == "https://x.com/me/status/1"
     assert rows["X/Twitter"]["posted_when"] == "2024-02-11 09:00"
-    assert rows["TensorFlow Lite list"]["posted_where"] == "thread: tflite | perf"  # kept though no longer suggested
-    assert rows["TensorFlow Lite list"]["why"].startswith("kept")
+    assert rows["TensorFlow Forum"]["posted_where"] == "thread: tflite | perf"  # kept though no longer suggested
+    assert rows["TensorFlow Forum"]["why"].startswith("kept")
     assert brief["description"]["text"] == "A new summary."
     rewritten = markdown_path.read_text(encoding="utf-8")
     assert "| https://x.com/me/status/1 | 2024-02-11 09:00 |" in rewritten

@@ -54,7 +54,7 @@ def brief_slug(post_path: Path) -> str:
 
 def build(site: Path, post_path: Path) -> dict:
     """Everything the brief says, as plain data (the JSON twin)."""
-    from .channels import ChannelError, choose, facts_from_post, notebook_facts
+    from .channels import PASTE, ChannelError, choose, facts_from_post, mastodon_instance, notebook_facts
     from .config import ConfigError, load
     from .convert import notebook_key
     from .describe import describe
@@ -99,6 +99,20 @@ def build(site: Path, post_path: Path) -> dict:
     warnings.extend(channel_warnings)
 
     description = describe(front, body, url)
+    instance, instance_warning = mastodon_instance(settings.raw, str(site / "_config.yml"))
+    if instance_warning:
+        warnings.append(instance_warning)
+    rows = [
+        {
+            **dataclasses.asdict(channel),
+            "paste": PASTE.get(channel.text, channel.text),
+            "share_link": _share_link(channel, description, url, facts.arxiv, instance),
+            "posted_where": "",
+            "posted_when": "",
+        }
+        for channel in channels
+    ]
+    card = preview_card(site, front, settings.site_config, url)
     return {
         "title": str(front.get("title") or brief_slug(post_path)),
         "url": url,
@@ -109,12 +123,162 @@ def build(site: Path, post_path: Path) -> dict:
         "description": description.to_dict(),
         "imports": sorted({name.split(".")[0] for name in facts.imports}),
         "arxiv": facts.arxiv,
-        "channels": [
-            {**dataclasses.asdict(channel), "posted_where": "", "posted_when": ""} for channel in channels
-        ],
+        "channels": rows,
+        "card": card,
         "warnings": warnings,
         "generated_by": f"nb2post {__version__}",
     }
+
+
+def _share_link(channel, description, url: str, arxiv: list[str], instance: str) -> str:
+    """The channel's one-click link with its text filled in ("" when it has none or lacks a value)."""
+    from .channels import share_link
+
+    if not channel.share or not url.startswith(("http://", "https://")):
+        return ""
+    variants = {variant.channel: variant for variant in description.variants}
+    chosen = variants.get(channel.text)
+    text = chosen.text if chosen else description.full
+    if channel.text == "url":
+        text = url
+    title_variant = variants.get(channel.text if channel.text in ("hacker_news", "reddit") else "reddit")
+    values = {
+        "url": url,
+        "title": title_variant.text if title_variant else "",
+        "text": text,
+        # X's intent puts the url= parameter after the text itself
+        "text_without_url": " ".join(text.replace(url, " ").split()) if url in text else text,
+        "arxiv": arxiv[0] if arxiv else "",
+        "instance": instance,
+    }
+    return share_link(channel.share, values)
+
+
+# --- the preview card ---------------------------------------------------------------------------
+
+# What the networks recommend for a link's image (their docs, November 2026): X's large card
+# (summary_large_image) is 2:1, at least 300×157, at most 4096×4096 and 5 MB; LinkedIn recommends
+# 1200×627 (1.91:1); Mastodon and Bluesky show og:image at about 1.91:1 too.
+X_MIN = (300, 157)
+X_MAX_BYTES = 5 * 1024 * 1024
+LINKEDIN_SIZE = (1200, 627)
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels from a PNG, GIF, JPEG or WebP file's header; None for anything else."""
+    import struct
+
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", data[6:10])
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = data[12:16]
+        if kind == b"VP8X":
+            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
+        if kind == b"VP8 ":
+            width, height = struct.unpack("<HH", data[26:30])
+            return width & 0x3FFF, height & 0x3FFF
+        if kind == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        return None
+    if data[:2] == b"\xff\xd8":
+        index = 2
+        while index + 9 <= len(data):
+            if data[index] != 0xFF:
+                index += 1
+                continue
+            marker = data[index + 1]
+            if marker == 0xFF:
+                index += 1
+                continue
+            if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+                index += 2
+                continue
+            length = struct.unpack(">H", data[index + 2 : index + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame segment
+                height, width = struct.unpack(">HH", data[index + 5 : index + 9])
+                return width, height
+            index += 2 + length
+    return None
+
+
+def _image_path(front: dict) -> str:
+    image = front.get("image")
+    if isinstance(image, dict):
+        image = image.get("path")
+    return str(image).strip() if isinstance(image, (str, int, float)) and str(image).strip() else ""
+
+
+def _image_notes(size: tuple[int, int], nbytes: int) -> list[str]:
+    width, height = size
+    notes = []
+    if width < X_MIN[0] or height < X_MIN[1]:
+        notes.append(f"smaller than X's minimum for a large card ({X_MIN[0]}×{X_MIN[1]}): X shows a small card")
+    elif abs(width / height - 2) > 0.1:
+        notes.append(f"X's large card is 2:1 and this image is {width / height:.2f}:1: X crops it")
+    if width < LINKEDIN_SIZE[0] or height < LINKEDIN_SIZE[1]:
+        notes.append(f"below LinkedIn's recommended {LINKEDIN_SIZE[0]}×{LINKEDIN_SIZE[1]}: LinkedIn may show a small thumbnail")
+    if nbytes > X_MAX_BYTES:
+        notes.append(f"{nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images")
+    return notes
+
+
+def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
+    """What X, LinkedIn, Mastodon and Bluesky show for the post's link: the title, description and
+    image the page's og:/twitter: tags carry (as jekyll-seo-tag writes them from the front matter)."""
+    from urllib.parse import urljoin, urlsplit
+
+    from .describe import markdown_to_text
+
+    title = markdown_to_text(str(front.get("title") or ""))
+    description = markdown_to_text(str(front.get("description") or front.get("summary") or ""))
+    card: dict = {"title": title, "description": description, "image": "", "image_url": "",
+                  "width": None, "height": None, "notes": []}
+    plugins = site_config.get("plugins") or site_config.get("gems") or []
+    plugins = [str(p) for p in plugins] if isinstance(plugins, list) else []
+    themed = site_config.get("theme") or site_config.get("remote_theme")  # minima & co. bring jekyll-seo-tag
+    if "jekyll-seo-tag" not in plugins and not themed:
+        card["notes"].append(
+            "the site does not list jekyll-seo-tag in plugins: its layout must write the og:/twitter: tags "
+            "itself (nb2post brief --check-live checks them)"
+        )
+    if not description:
+        card["notes"].append("no description in the front matter: the cards show the post's excerpt or none")
+    image = _image_path(front)
+    card["image"] = image
+    if not image:
+        card["notes"].append("no image: X shows a small card without a picture; set 'image:' in the front matter")
+        return card
+    base = str(site_config.get("url") or "").rstrip("/")
+    baseurl = "/" + str(site_config.get("baseurl") or "").strip("/") if str(site_config.get("baseurl") or "").strip("/") else ""
+    if re.match(r"https?://", image):
+        card["image_url"] = image
+        local = urlsplit(image).path if base and image.startswith(base) else ""
+    else:
+        path = image if image.startswith("/") else "/" + image
+        card["image_url"] = (base + baseurl + path) if base else urljoin(url, baseurl + path)
+        local = baseurl + path
+    if local:
+        if baseurl and local.startswith(baseurl + "/"):
+            local = local[len(baseurl):]
+        from urllib.parse import unquote
+
+        file = Path(site) / unquote(local).lstrip("/")
+        if image.lower().endswith(".svg"):
+            card["notes"].append("an SVG image: X, LinkedIn, Mastodon and Bluesky show no SVG in cards; use a PNG or JPEG")
+        elif not file.is_file():
+            card["notes"].append(f"the image {image} is not in the site ({file} is missing)")
+        else:
+            data = file.read_bytes()
+            size = image_size(data[: 256 * 1024])
+            if size is None:
+                card["notes"].append(f"{image} is no PNG, JPEG, GIF or WebP the cards can show")
+            else:
+                card["width"], card["height"] = size
+                card["notes"].extend(_image_notes(size, len(data)))
+    return card
 
 
 # --- keeping what a person recorded -------------------------------------------------------------
@@ -192,6 +356,8 @@ def merge_recorded(brief: dict, previous_markdown: str, previous_json: str) -> d
                 "name": old.get("name") or name,
                 "where": old.get("where", ""),
                 "text": old.get("text", "linkedin"),
+                "paste": old.get("paste", ""),
+                "share_link": old.get("share_link", ""),
                 "tip": "",
                 "when": {},
                 "why": "kept: recorded earlier, no longer suggested",
@@ -233,19 +399,18 @@ def render_markdown(brief: dict) -> str:
             f"### {variant['label']}: {figure} ({variant['counted_as']}){note}\n\n{_fenced(variant['text'])}"
         )
     variants = "\n\n".join(([f"Same text as the description: {', '.join(same)}."] if same else []) + different)
-    labels = {variant["channel"]: variant["label"] for variant in description["variants"]}
     checklist = "\n".join(
         "| "
         + " | ".join(
-            _cell(value)
-            for value in (
-                channel["name"],
-                channel["where"],
-                labels.get(channel["text"], channel["text"]),
-                "; ".join(filter(None, [channel["why"] or "always", channel.get("tip")])),
-                channel["posted_where"],
-                channel["posted_when"],
-            )
+            [
+                _cell(channel["name"]),
+                _cell(channel["where"]),
+                _cell(channel.get("paste") or channel["text"]),
+                f"[open]({channel['share_link']})" if channel.get("share_link") else "",
+                _cell("; ".join(filter(None, [channel["why"] or "always", channel.get("tip")]))),
+                _cell(channel["posted_where"]),
+                _cell(channel["posted_when"]),
+            ]
         )
         + " |"
         for channel in brief["channels"]
@@ -264,8 +429,43 @@ def render_markdown(brief: dict) -> str:
         description=_fenced(description["full"]),
         checks=checks,
         variants=variants,
+        card=render_card(brief.get("card") or {}),
         checklist=checklist,
     )
+
+
+def render_card(card: dict) -> str:
+    """The "Preview card" section: what each network shows for the link, and the image's size."""
+    if not card:
+        return "Not known."
+    title = card.get("title") or "(no title)"
+    description = card.get("description") or "(none: the post's excerpt, if the layout writes one)"
+    if card.get("image_url"):
+        size = f"{card['width']}×{card['height']} px" if card.get("width") else "size not known"
+        image = f"{card['image_url']} ({size})"
+    else:
+        image = "none"
+    has_image = bool(card.get("image_url"))
+    rows = [
+        ("X/Twitter", "large image card (summary_large_image): the image, with the title and domain" if has_image
+         else "small summary card: title and description, no picture"),
+        ("LinkedIn", "the image, the title and the domain" if has_image else "the title and the domain"),
+        ("Mastodon", "the title, the description and the image" if has_image else "the title and the description"),
+        ("Bluesky", "the image, the title and the description" if has_image else "the title and the description"),
+    ]
+    lines = [
+        f"- **Title:** {_cell(title)}",
+        f"- **Description:** {_cell(description)}",
+        f"- **Image:** {_cell(image)} — recommended: X 2:1, at least 300×157; LinkedIn 1200×627",
+        "",
+        "| Network | Shows |",
+        "|---|---|",
+        *(f"| {network} | {shows} |" for network, shows in rows),
+    ]
+    if card.get("notes"):
+        lines.append("")
+        lines.extend(f"- **Note:** {_cell(note)}" for note in card["notes"])
+    return "\n".join(lines)
 
 
 def brief_paths(site: Path, post_path: Path) -> tuple[Path, Path]:

@@ -129,6 +129,8 @@ class Limit:
 X = Limit("x", "X/Twitter", 280, "twitter-text v3 weights (URL 23, CJK/emoji 2)", _twitter_weight, _twitter_valid)
 MASTODON = Limit("mastodon", "Mastodon", 500, "graphemes, each URL 23, @user@domain as @user", _mastodon_length)
 BLUESKY = Limit("bluesky", "Bluesky", 300, "graphemes, URLs in full", graphemes, _bluesky_valid)
+# Threads allows 500 characters; counting UTF-16 units (emoji 2) is an upper bound of any way it counts
+THREADS = Limit("threads", "Threads", 500, "characters, URLs in full", lambda t: len(t.encode("utf-16-le")) // 2)
 LINKEDIN = Limit("linkedin", "LinkedIn", 3000, "characters", len)
 HN_TITLE = Limit("hacker_news", "Hacker News title", 80, "characters", len)
 REDDIT_TITLE = Limit("reddit", "Reddit title", 300, "characters", len)
@@ -401,7 +403,7 @@ def describe(front_matter: dict, body: str, url: str = "") -> Description:
         for lim in (X, MASTODON, BLUESKY)
     ]
     variants = [main]
-    for limit in (MASTODON, BLUESKY, LINKEDIN):
+    for limit in (MASTODON, BLUESKY, THREADS, LINKEDIN):
         variants.append(compose(candidates, url, tags, limit))
     title = markdown_to_text(str(front_matter.get("title") or "")) or candidates[0][1]
     variants.extend(_title_variant(title, limit) for limit in (HN_TITLE, REDDIT_TITLE))

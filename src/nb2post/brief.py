@@ -218,8 +218,12 @@ def _image_notes(size: tuple[int, int], nbytes: int) -> list[str]:
         notes.append(f"smaller than X's minimum for a large card ({X_MIN[0]}×{X_MIN[1]}): X shows a small card")
     elif abs(width / height - 2) > 0.1:
         notes.append(f"X's large card is 2:1 and this image is {width / height:.2f}:1: X crops it")
-    if width < LINKEDIN_SIZE[0] or height < LINKEDIN_SIZE[1]:
-        notes.append(f"below LinkedIn's recommended {LINKEDIN_SIZE[0]}×{LINKEDIN_SIZE[1]}: LinkedIn may show a small thumbnail")
+    if width < 401:
+        notes.append("narrower than 401 px: LinkedIn shows it as a small thumbnail beside the title")
+    elif width < LINKEDIN_SIZE[0]:
+        notes.append(f"smaller than LinkedIn's recommended {LINKEDIN_SIZE[0]}×{LINKEDIN_SIZE[1]}: it may look blurred")
+    if abs(width / height - LINKEDIN_SIZE[0] / LINKEDIN_SIZE[1]) > 0.15 and width >= 401:
+        notes.append("LinkedIn, Mastodon and Bluesky show about 1.91:1: they crop it")
     if nbytes > X_MAX_BYTES:
         notes.append(f"{nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images")
     return notes
@@ -313,7 +317,7 @@ def recorded_in_markdown(text: str) -> dict[str, dict[str, str]]:
         name = row.get("channel", "").strip()
         values = {"posted_where": row.get("posted where", ""), "posted_when": row.get("posted when", "")}
         if name and any(values.values()):
-            found[name.lower()] = values
+            found[name.lower()] = {**values, "name": name}
     return found
 
 
@@ -352,8 +356,8 @@ def merge_recorded(brief: dict, previous_markdown: str, previous_json: str) -> d
         old = previous_rows.get(name) or {}
         brief["channels"].append(
             {
-                "id": old.get("id") or name,
-                "name": old.get("name") or name,
+                "id": old.get("id") or re.sub(r"[^a-z0-9]+", "-", name).strip("-"),
+                "name": old.get("name") or values.get("name") or name,
                 "where": old.get("where", ""),
                 "text": old.get("text", "linkedin"),
                 "paste": old.get("paste", ""),
@@ -528,3 +532,67 @@ def wait_until_live(url: str, timeout: float, interval: float = 1.0) -> tuple[bo
             )
         time.sleep(interval)
         interval = min(interval * 1.5, 10.0)
+
+
+def _meta_tags(html_text: str) -> dict[str, str]:
+    """``{property or name: content}`` of a page's <meta> tags (the first of each)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag != "meta":
+                return
+            values = dict(attrs)
+            key = (values.get("property") or values.get("name") or "").strip().lower()
+            if key and key not in found and values.get("content") is not None:
+                found[key] = values["content"]
+
+    Collector().feed(html_text)
+    return found
+
+
+def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[str]]:
+    """Fetch the published page and check what the networks read for its card: og:title,
+    twitter:card, og:description, and og:image answering HTTP 200. (ok, one message per finding)."""
+    import requests
+    from urllib.parse import urljoin
+
+    headers = {"User-Agent": f"nb2post/{__version__} (card check)"}
+    try:
+        answer = requests.get(url, timeout=timeout, headers=headers)
+        page = answer.text
+    except requests.RequestException as exc:
+        return False, [f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"]
+    tags = _meta_tags(page)
+    ok, messages = True, []
+    for key in ("og:title", "twitter:card"):
+        if not tags.get(key):
+            ok = False
+            messages.append(f"{url}: no {key} tag: the layout must write it (jekyll-seo-tag's {{% seo %}} does)")
+    if tags.get("og:title"):
+        messages.append(f"{url}: og:title is {tags['og:title']!r}")
+    if not tags.get("og:description"):
+        messages.append(f"{url}: no og:description: cards show no description")
+    image = tags.get("og:image") or tags.get("twitter:image")
+    if not image:
+        if card.get("image"):
+            ok = False
+            messages.append(f"{url}: the post sets image: {card['image']} but the page has no og:image tag")
+        return ok, messages
+    image_url = urljoin(url, image)
+    if card.get("image") and tags.get("twitter:card") != "summary_large_image":
+        messages.append(f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image")
+    try:
+        answer = requests.get(image_url, timeout=timeout, headers=headers, stream=True)
+        status = answer.status_code
+        answer.close()
+    except requests.RequestException as exc:
+        status = type(exc).__name__
+    if status == 200:
+        messages.append(f"{url}: og:image {image_url} answers HTTP 200")
+    else:
+        ok = False
+        messages.append(f"{url}: og:image {image_url} does not answer (HTTP {status}): the cards show no picture")
+    return ok, messages

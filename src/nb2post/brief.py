@@ -1,4 +1,5 @@
-"""The share brief: a post's URL, the words to share it with, and a checklist of where to.
+"""The share brief: a post's URL, the words to share it with, what its link's preview card shows, and
+a checklist of where to share it, each channel with a link that opens it with the text filled in.
 
 Written as ``_briefs/<slug>.md`` (for a person) and ``_briefs/<slug>.json`` (for tools) in the site.
 Jekyll renders no folder whose name starts with ``_`` unless it is a collection, so neither reaches
@@ -232,7 +233,7 @@ def _image_notes(size: tuple[int, int], nbytes: int) -> list[str]:
 def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
     """What X, LinkedIn, Mastodon and Bluesky show for the post's link: the title, description and
     image the page's og:/twitter: tags carry (as jekyll-seo-tag writes them from the front matter)."""
-    from urllib.parse import urljoin, urlsplit
+    from urllib.parse import unquote, urljoin, urlsplit
 
     from .describe import markdown_to_text
 
@@ -267,8 +268,6 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
     if local:
         if baseurl and local.startswith(baseurl + "/"):
             local = local[len(baseurl):]
-        from urllib.parse import unquote
-
         file = Path(site) / unquote(local).lstrip("/")
         if image.lower().endswith(".svg"):
             card["notes"].append("an SVG image: X, LinkedIn, Mastodon and Bluesky show no SVG in cards; use a PNG or JPEG")

@@ -36,7 +36,10 @@ want="${NB2POST_WHEEL_TESTS:-$((1 - paths_given))}"
 if [ "$want" = "1" ]; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
-  "$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w "$work/dist" . >/dev/null
+  if ! "$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w "$work/dist" . >/dev/null; then
+    echo "wheel tests: could not build the wheel (pip wheel . failed)" >&2
+    exit 1
+  fi
   wheels=("$work"/dist/nb2post-*.whl)
   wheel="${wheels[0]}"
   # the copy sits in its own folder with ../shared beside it, as the tests expect of a checkout

@@ -412,3 +412,10 @@ def test_the_brief_states_the_card_and_judges_its_image(tmp_path):
     card = _brief_json(site, "nocard")["card"]
     assert card["image_url"] == "" and any("no image" in note for note in card["notes"])
     assert "| X/Twitter | small summary card" in (site / "_briefs" / "nocard.md").read_text(encoding="utf-8")
+
+
+def test_a_broken_site_url_is_a_warning(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="url: https://some one.github.io\n")
+    post = _post_for(site, "2024-02-26-badurl.ipynb", TF_CELLS)
+    write_brief(site, post)
+    assert any("'https://some one.github.io' is no valid http(s) URL" in w for w in _brief_json(site, "badurl")["warnings"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nb2post.twitter_text import V3, Config, extract_urls, parse_tweet
+from nb2post.twitter_text import V3, Config, extract_urls, is_valid_hashtag, is_valid_url, parse_tweet
 
 TWITTER_TEXT = Path(__file__).resolve().parents[1].parent / "shared" / "twitter-text"
 VALIDATE = TWITTER_TEXT / "conformance" / "validate.yml"
@@ -60,9 +60,9 @@ def test_the_embedded_v3_config_is_twitter_texts():
 @needs_data
 def test_every_case_is_found():
     counts = {name: len(SECTIONS.get(name, [])) for name in (
-        "tweets", "WeightedTweetsCounterTest", "WeightedTweetsWithDiscountedEmojiCounterTest",
+        "tweets", "urls", "urls_without_protocol", "hashtags", "WeightedTweetsCounterTest", "WeightedTweetsWithDiscountedEmojiCounterTest",
         "UnicodeDirectionalMarkerCounterTest")}
-    assert counts == {"tweets": 8, "WeightedTweetsCounterTest": 20,
+    assert counts == {"tweets": 8, "urls": 24, "urls_without_protocol": 5, "hashtags": 7, "WeightedTweetsCounterTest": 20,
                       "WeightedTweetsWithDiscountedEmojiCounterTest": 22, "UnicodeDirectionalMarkerCounterTest": 2}
 
 
@@ -90,6 +90,15 @@ def test_weighted_length_validity_and_ranges(section, case):
         "validRangeEnd": result.valid_range_end,
     }
     assert got == case["expected"]
+
+
+@needs_data
+@pytest.mark.parametrize("section, case", _cases("urls", "urls_without_protocol", "hashtags"))
+def test_url_and_hashtag_validity(section, case):
+    if section == "hashtags":
+        assert is_valid_hashtag(case["text"]) is case["expected"]
+    else:
+        assert is_valid_url(case["text"], require_protocol=section == "urls") is case["expected"]
 
 
 # --- beyond the conformance file: what descriptions meet -------------------------------------------

@@ -75,6 +75,12 @@ def build(site: Path, post_path: Path) -> dict:
     warnings: list[str] = []
     if not url.startswith(("http://", "https://")):
         warnings.append("_config.yml has no 'url:' (e.g. https://you.github.io), so the URL is only a path; set it")
+    else:
+        from .twitter_text import is_valid_url
+
+        site_url = str(settings.site_config.get("url") or "")
+        if not is_valid_url(site_url):
+            warnings.append(f"_config.yml: url: {site_url!r} is no valid http(s) URL, so links to the post break; fix it")
     if front.get("published") is False:
         warnings.append("the post has 'published: false': Jekyll does not publish it")
     try:

@@ -286,6 +286,8 @@ def shorten(text: str, fits: Callable[[str], bool]) -> tuple[str, bool] | None:
 
 def hashtags(categories) -> list[str]:
     """``deep learning`` -> ``#DeepLearning``; one-word categories keep their case."""
+    from .twitter_text import is_valid_hashtag
+
     if isinstance(categories, str):
         categories = categories.split()
     tags: dict[str, str] = {}
@@ -294,8 +296,8 @@ def hashtags(categories) -> list[str]:
         if not words:
             continue
         tag = words[0] if len(words) == 1 else "".join(w[:1].upper() + w[1:] for w in words)
-        if len(tag) < 2 or not any(c.isalpha() for c in tag):
-            continue  # "#2024" is no hashtag and "#C" says nothing
+        if len(tag) < 2 or not is_valid_hashtag("#" + tag):
+            continue  # "#2024" is no hashtag (X links none of it) and "#C" says nothing
         tags.setdefault(tag.lower(), "#" + tag)
     return list(tags.values())
 

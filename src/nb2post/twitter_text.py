@@ -195,6 +195,54 @@ def extract_urls(text: str, without_protocol: bool = True) -> list[Url]:
     return found
 
 
+# --- validating a URL or a hashtag ----------------------------------------------------------------
+
+# RFC 3986's grammar, a little stricter for host names, as twitter-text's isValidUrl checks a URL
+_PCT = r"(?:%[0-9a-f]{2})"
+_UNRESERVED = r"[a-z\p{Cyrillic}0-9\p{Pd}._~]"
+_SUB_DELIMS = r"[!$&'()*+,;=]"
+_PCHAR = rf"(?:{_UNRESERVED}|{_PCT}|{_SUB_DELIMS}|[:|@])"
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9][0-9]|[0-9])"
+_IP = rf"(?:{_OCTET}(?:\.{_OCTET}){{3}}|\[[a-f0-9:.]+\])"
+_U = r"[^\x00-\x7f]"  # any non-ASCII character, in internationalised host names
+_UNICODE_HOST = (
+    rf"(?:{_IP}|(?:(?:(?:[a-z0-9]|{_U})(?:(?:[a-z0-9_\-]|{_U})*(?:[a-z0-9]|{_U}))?)\.)*"
+    rf"(?:(?:[a-z0-9]|{_U})(?:(?:[a-z0-9\-]|{_U})*(?:[a-z0-9]|{_U}))?\.)"
+    rf"(?:(?:[a-z]|{_U})(?:(?:[a-z0-9\-]|{_U})*(?:[a-z0-9]|{_U}))?))"
+)
+_URL_PARTS = regex.compile(r"(?:([^:/?#]+)://)?([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?", regex.DOTALL)
+_AUTHORITY = regex.compile(
+    rf"(?:(?:{_UNRESERVED}|{_PCT}|{_SUB_DELIMS}|:)*@)?{_UNICODE_HOST}(?::[0-9]{{1,5}})?", regex.IGNORECASE
+)
+_PATH = regex.compile(rf"(?:/{_PCHAR}*)*", regex.IGNORECASE)
+_QUERY_OR_FRAGMENT = regex.compile(rf"(?:{_PCHAR}|/|\?)*", regex.IGNORECASE)
+
+
+def is_valid_url(url: str, require_protocol: bool = True) -> bool:
+    """An http(s) URL (or, without ``require_protocol``, a bare one) that X accepts as one link."""
+    parts = _URL_PARTS.fullmatch(url or "")
+    if not url or not parts:
+        return False
+    scheme, authority, path, query, fragment = parts.groups()
+    if require_protocol and not regex.fullmatch(r"https?", scheme or "", regex.IGNORECASE):
+        return False
+    return bool(
+        _AUTHORITY.fullmatch(authority)
+        and _PATH.fullmatch(path)
+        and (query is None or _QUERY_OR_FRAGMENT.fullmatch(query))
+        and (fragment is None or _QUERY_OR_FRAGMENT.fullmatch(fragment))
+    )
+
+
+_HASHTAG_CHAR = r"[\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7]"
+_HASHTAG = regex.compile(rf"[#＃](?![\ufe0f\u20e3]){_HASHTAG_CHAR}*[\p{{L}}\p{{M}}]{_HASHTAG_CHAR}*")
+
+
+def is_valid_hashtag(text: str) -> bool:
+    """``#word`` as X links it: letters, marks, digits and a few joiners, not only digits."""
+    return bool(_HASHTAG.fullmatch(text or ""))
+
+
 # --- counting ------------------------------------------------------------------------------------
 
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")

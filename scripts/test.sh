@@ -22,4 +22,50 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
-exec "$PYTHON" -m pytest "$@"
+status=0
+"$PYTHON" -m pytest "$@" || status=$?
+
+# The built wheel on the oldest and newest supported Python (pyenv's 3.10 and 3.13): the wheel, not
+# the checkout, is imported (the tests run from a copy outside it), so a missing package file or a
+# dependency that breaks on a newer Python shows here. Runs after a whole-suite run (no test paths
+# given) or with NB2POST_WHEEL_TESTS=1; NB2POST_WHEEL_TESTS=0 skips it.
+WHEEL_TESTS=(test_describe.py test_twitter_text.py test_brief.py test_convert.py)
+paths_given=0
+for arg in "$@"; do case "$arg" in -*) ;; *) paths_given=1 ;; esac; done
+want="${NB2POST_WHEEL_TESTS:-$((1 - paths_given))}"
+if [ "$want" = "1" ]; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  if ! "$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w "$work/dist" . >/dev/null; then
+    echo "wheel tests: could not build the wheel (pip wheel . failed)" >&2
+    exit 1
+  fi
+  wheels=("$work"/dist/nb2post-*.whl)
+  wheel="${wheels[0]}"
+  # the copy sits in its own folder with ../shared beside it, as the tests expect of a checkout
+  mkdir -p "$work/copy"
+  cp -r tests "$work/copy/tests"
+  rm -rf "$work/copy/tests/__pycache__"
+  if [ -d ../shared ]; then ln -s "$(cd .. && pwd)/shared" "$work/shared"; fi
+  pyenv_root="$(pyenv root 2>/dev/null || echo "${PYENV_ROOT:-$HOME/.pyenv}")"
+  venvs="${NB2POST_WHEEL_VENVS:-$work/venvs}"  # set it to a folder of your own to reuse the venvs
+  for version in 3.10 3.13; do
+    interpreter=""
+    for candidate in "$pyenv_root"/versions/"$version".*/bin/python; do
+      if [ -x "$candidate" ]; then interpreter="$candidate"; fi  # any patch release does
+    done
+    if [ -z "$interpreter" ]; then
+      echo "wheel tests: skipped on Python $version (no pyenv Python $version under $pyenv_root/versions)" >&2
+      continue
+    fi
+    venv="$venvs/py$version"
+    [ -x "$venv/bin/python" ] || "$interpreter" -m venv "$venv"
+    echo "wheel tests: $(basename "$wheel") on $("$venv/bin/python" -V 2>&1)" >&2
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$wheel" pytest pytest-timeout
+    (cd "$work/copy" && "$venv/bin/python" -c 'import nb2post, sys; sys.exit("nb2post" in sys.modules and "site-packages" not in nb2post.__file__)' &&
+        "$venv/bin/python" -m pytest -q -p no:cacheprovider --timeout 900 \
+        "${WHEEL_TESTS[@]/#/tests/}") || status=$?
+  done
+fi
+exit "$status"

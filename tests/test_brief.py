@@ -49,13 +49,15 @@ def test_tensorflow_notebook_gets_the_tensorflow_lists(tmp_path):
     assert done.stdout.strip() == "_briefs/tiny-tf.md"
     brief = _brief_json(site, "tiny-tf")
     ids = _ids(brief)
-    assert {"tensorflow-discuss", "tensorflow-tflite"} <= ids
-    assert not ids & {"tensorflow-tfjs", "tensorflow-tfx", "pytorch-forums", "papers-with-code"}
-    assert {"hacker-news", "r-machinelearning", "x", "mastodon", "bluesky", "fastai-forums", "kaggle-discussions"} <= ids
+    assert "tensorflow-forum" in ids
+    assert not ids & {"pytorch-forums", "huggingface-papers", "made-with-ml", "papers-with-code", "tensorflow-discuss"}
+    assert {"hacker-news", "r-machinelearning", "x", "mastodon", "bluesky", "threads", "lobsters", "fastai-forums",
+            "kaggle-discussions", "huggingface-posts", "devto", "hashnode", "medium"} <= ids
     assert brief["imports"] == ["numpy", "tensorflow"]
     assert brief["url"] == "https://someone.github.io/deep%20learning/2024/02/03/tiny-tf.html"
     markdown = (site / "_briefs" / "tiny-tf.md").read_text(encoding="utf-8")
-    assert brief["url"] in markdown and "| TensorFlow Lite list |" in markdown and "imports tensorflow" in markdown
+    assert brief["url"] in markdown and "| TensorFlow Forum |" in markdown and "imports tensorflow" in markdown
+    assert all(channel["source"].startswith("https://") for channel in brief["channels"])
 
 
 def test_pytorch_notebook_gets_the_pytorch_forums(tmp_path):
@@ -66,7 +68,7 @@ def test_pytorch_notebook_gets_the_pytorch_forums(tmp_path):
     assert "pytorch-forums" in ids and "tensorflow-discuss" not in ids
 
 
-def test_arxiv_citation_adds_papers_with_code(tmp_path):
+def test_arxiv_citation_adds_the_hugging_face_paper_page(tmp_path):
     site = _site(tmp_path)
     cited = _post_for(
         site,
@@ -78,10 +80,10 @@ def test_arxiv_citation_adds_papers_with_code(tmp_path):
     write_brief(site, plain)
     brief = _brief_json(site, "attention")
     assert brief["arxiv"] == ["1706.03762", "2106.09685"]
-    row = next(c for c in brief["channels"] if c["id"] == "papers-with-code")
-    assert "1706.03762" in row["why"]
+    row = next(c for c in brief["channels"] if c["id"] == "huggingface-papers")
+    assert "1706.03762" in row["why"] and row["share_link"] == "https://huggingface.co/papers/1706.03762"
     assert "https://arxiv.org/abs/1706.03762" in (site / "_briefs" / "attention.md").read_text(encoding="utf-8")
-    assert "papers-with-code" not in _ids(_brief_json(site, "plain"))
+    assert "huggingface-papers" not in _ids(_brief_json(site, "plain"))
 
 
 def test_site_config_adds_and_removes_channels(tmp_path):
@@ -141,19 +143,19 @@ def test_rewriting_keeps_what_was_recorded(tmp_path):
 
     text = markdown_path.read_text(encoding="utf-8")
     text = _fill_row(text, "X/Twitter", "https://x.com/me/status/1", "2024-02-11 09:00")
-    text = _fill_row(text, "TensorFlow Lite list", "thread: tflite | perf", "2024-02-12")
+    text = _fill_row(text, "TensorFlow Forum", "thread: tflite | perf", "2024-02-12")
     markdown_path.write_text(text, encoding="utf-8")
 
-    # the notebook changes (new summary, no TF Lite any more) and the brief is written again
-    changed = [cell("markdown", "# Tiny models on phones\n> A new summary.\n- categories: [deep learning]"), cell("code", "import tensorflow as tf")]
+    # the notebook changes (new summary, no TensorFlow any more) and the brief is written again
+    changed = [cell("markdown", "# Tiny models on phones\n> A new summary.\n- categories: [deep learning]"), cell("code", "import numpy as np")]
     post = _post_for(site, name, changed)
     write_brief(site, post)
     brief = json.loads(json_path.read_text(encoding="utf-8"))
     rows = {c["name"]: c for c in brief["channels"]}
     assert rows["X/Twitter"]["posted_where"] == "https://x.com/me/status/1"
     assert rows["X/Twitter"]["posted_when"] == "2024-02-11 09:00"
-    assert rows["TensorFlow Lite list"]["posted_where"] == "thread: tflite | perf"  # kept though no longer suggested
-    assert rows["TensorFlow Lite list"]["why"].startswith("kept")
+    assert rows["TensorFlow Forum"]["posted_where"] == "thread: tflite | perf"  # kept though no longer suggested
+    assert rows["TensorFlow Forum"]["why"].startswith("kept")
     assert brief["description"]["text"] == "A new summary."
     rewritten = markdown_path.read_text(encoding="utf-8")
     assert "| https://x.com/me/status/1 | 2024-02-11 09:00 |" in rewritten
@@ -207,22 +209,65 @@ def _serve_later(directory: Path, port: int, delay: float):
     return state, thread
 
 
-def test_check_live_waits_for_a_server_that_starts_late(tmp_path):
+def _png(width: int, height: int) -> bytes:
+    """A real (black) PNG of that size."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_path):
     port = free_port()
-    site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\n")
-    notebook = site / "_notebooks" / "2024-02-14-live.ipynb"
-    _post_for(site, notebook.name, TF_CELLS)
+    site = make_site(tmp_path / "site", strict=False, extra_config=f"url: http://127.0.0.1:{port}\n")
+    (site / "assets").mkdir()
+    (site / "assets" / "card.png").write_bytes(_png(1200, 600))
+    notebook = write_notebook(site / "_notebooks" / "2024-02-14-live.ipynb", TF_CELLS, nb2post={"image": "/assets/card.png"})
+    outcomes, _ = convert([notebook], load(site))
+    assert outcomes[0].status == "written", outcomes[0].error
     out = jekyll_build(site)
     state, thread = _serve_later(out, port, delay=1.5)
     try:
         done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "60")
+        (out / "assets" / "card.png").unlink()  # the deploy lost the image
+        broken = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "10")
     finally:
         thread.join(timeout=5)
         if "server" in state:
             state["server"].shutdown()
             state["server"].server_close()
+    page = f"http://127.0.0.1:{port}/deep%20learning/2024/02/14/live.html"
     assert done.returncode == 0, done.stderr
-    assert f"http://127.0.0.1:{port}/deep%20learning/2024/02/14/live.html is live" in done.stderr
+    assert f"{page} is live" in done.stderr
+    assert f"og:image http://127.0.0.1:{port}/assets/card.png answers HTTP 200" in done.stderr
+    assert "og:title is 'Tiny models on phones'" in done.stderr
+    card = _brief_json(site, "live")["card"]
+    assert (card["width"], card["height"]) == (1200, 600) and card["notes"] == []
+    assert "(1200×600 px)" in (site / "_briefs" / "live.md").read_text(encoding="utf-8")
+    assert broken.returncode == 1
+    assert "error: " in broken.stderr and "does not answer (HTTP 404)" in broken.stderr
+
+
+def test_check_live_fails_a_page_without_card_tags(tmp_path):
+    port = free_port()
+    site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\n")  # a bare layout: no tags
+    notebook = site / "_notebooks" / "2024-02-17-bare.ipynb"
+    _post_for(site, notebook.name, TF_CELLS)
+    state, thread = _serve_later(jekyll_build(site), port, delay=0)
+    try:
+        done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "20")
+    finally:
+        thread.join(timeout=5)
+        if "server" in state:
+            state["server"].shutdown()
+            state["server"].server_close()
+    assert done.returncode == 1
+    assert "is live" in done.stderr and "error: " in done.stderr and "no og:title tag" in done.stderr
 
 
 def test_check_live_times_out_when_nothing_serves(tmp_path):
@@ -242,3 +287,135 @@ def test_check_live_needs_a_site_url(tmp_path):
     _post_for(site, notebook.name, TF_CELLS)
     done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "1")
     assert done.returncode == 2 and "url:" in done.stderr
+
+
+# --- one click per channel, in plain words ------------------------------------------------------------
+
+
+def test_share_links_open_each_channel_with_the_text_filled_in(tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    site = _site(tmp_path, "nb2post:\n  mastodon_instance: https://sigmoid.social/\n")
+    post = _post_for(site, "2024-02-18-shared.ipynb", TF_CELLS + [cell("code", "import pandas as pd")])
+    write_brief(site, post)
+    brief = _brief_json(site, "shared")
+    rows = {c["id"]: c for c in brief["channels"]}
+    url = brief["url"]
+    variants = {v["channel"]: v["text"] for v in brief["description"]["variants"]}
+
+    x = urlsplit(rows["x"]["share_link"])
+    assert (x.scheme, x.netloc, x.path) == ("https", "x.com", "/intent/tweet")
+    query = parse_qs(x.query)
+    assert query["url"] == [url] and url not in query["text"][0]
+    assert sorted(query["text"][0].split() + [url]) == sorted(variants["x"].split())  # the same words, URL aside
+    assert parse_qs(urlsplit(rows["bluesky"]["share_link"]).query)["text"] == [variants["bluesky"]]
+    assert rows["bluesky"]["share_link"].startswith("https://bsky.app/intent/compose?text=")
+    assert rows["threads"]["share_link"].startswith("https://www.threads.net/intent/post?text=")
+    assert rows["mastodon"]["share_link"].startswith("https://sigmoid.social/share?text=")
+    assert parse_qs(urlsplit(rows["mastodon"]["share_link"]).query)["text"] == [variants["mastodon"]]
+    hn = parse_qs(urlsplit(rows["hacker-news"]["share_link"]).query)
+    assert hn == {"u": [url], "t": [variants["hacker_news"]]}
+    reddit = parse_qs(urlsplit(rows["r-machinelearning"]["share_link"]).query)
+    assert reddit == {"url": [url], "title": ["[P] " + variants["reddit"]]}
+    assert "weekly" in rows["r-machinelearning"]["tip"] and "[P]" in rows["r-machinelearning"]["tip"]
+    assert rows["linkedin"]["share_link"] == "https://www.linkedin.com/sharing/share-offsite/?url=" + url.replace(":", "%3A").replace("/", "%2F").replace("%20", "%2520")
+    assert "invite" in rows["lobsters"]["tip"].lower() and "tag" in rows["lobsters"]["tip"]
+    assert all("canonical" in rows[i]["paste"] + rows[i]["tip"] for i in ("devto", "hashnode", "medium"))
+
+    # the Paste column says which text in words, never a network's name for another network
+    for ident in ("facebook-groups", "fastai-forums", "kaggle-discussions"):
+        assert rows[ident]["paste"] == "the long text (description, link and hashtags)"
+    markdown = (site / "_briefs" / "shared.md").read_text(encoding="utf-8")
+    assert "| Facebook groups | https://www.facebook.com/groups/ | the long text (description, link and hashtags) | [open](" in markdown
+    assert "Paste: LinkedIn" not in markdown and "| LinkedIn (" not in markdown
+    # pandas-dev is for pandas' own development; no channel for merely importing pandas
+    assert not {"pandas-list", "made-with-ml", "papers-with-code", "xgboost-discuss"} & set(rows)
+
+
+def test_mastodon_has_no_link_until_the_instance_is_set(tmp_path):
+    site = _site(tmp_path, "nb2post:\n  mastodon_instance: 'not a host!'\n")
+    post = _post_for(site, "2024-02-19-noinstance.ipynb", TF_CELLS)
+    write_brief(site, post)
+    brief = _brief_json(site, "noinstance")
+    mastodon = next(c for c in brief["channels"] if c["id"] == "mastodon")
+    assert mastodon["share_link"] == "" and "mastodon_instance" in mastodon["where"]
+    assert any("mastodon_instance" in w and "not a host!" in w for w in brief["warnings"])
+
+
+def test_a_site_channel_with_an_unknown_placeholder_is_a_clear_error(tmp_path):
+    site = _site(tmp_path, "nb2post:\n  channels:\n    add:\n      - {name: Ours, share: 'https://ours.example/?q={body}'}\n")
+    notebook = site / "_notebooks" / "2024-02-20-placeholder.ipynb"
+    _post_for(site, notebook.name, TF_CELLS)
+    done = run_cli("brief", "--site", str(site), str(notebook))
+    assert done.returncode == 2 and "{body}" in done.stderr and "{text}" in done.stderr
+    assert not (site / "_briefs").exists()
+
+
+def test_what_was_recorded_in_an_old_brief_survives_the_new_layout(tmp_path):
+    """A brief written before the Share column (six columns, Papers with Code still listed) is rewritten
+    with its cells kept, including the row of a channel that is gone."""
+    site = _site(tmp_path)
+    post = _post_for(site, "2024-02-21-old.ipynb", TF_CELLS)
+    (site / "_briefs").mkdir()
+    (site / "_briefs" / "old.md").write_text(
+        "# Share brief: old\n\n## Channel checklist\n\n"
+        "| Channel | Where | Paste | Why | Posted where | Posted when |\n|---|---|---|---|---|---|\n"
+        "| X/Twitter | https://x.com/compose/post | X/Twitter | always | https://x.com/me/status/9 | 2024-02-22 |\n"
+        "| Papers with Code | https://paperswithcode.com/ | LinkedIn | cites arXiv | linked from the paper | 2024-02-23 |\n",
+        encoding="utf-8",
+    )
+    markdown_path, json_path = write_brief(site, post)
+    rows = {c["name"]: c for c in json.loads(json_path.read_text(encoding="utf-8"))["channels"]}
+    assert (rows["X/Twitter"]["posted_where"], rows["X/Twitter"]["posted_when"]) == ("https://x.com/me/status/9", "2024-02-22")
+    assert rows["Papers with Code"]["posted_where"] == "linked from the paper" and rows["Papers with Code"]["why"].startswith("kept")
+    text = markdown_path.read_text(encoding="utf-8")
+    assert "| https://x.com/me/status/9 | 2024-02-22 |" in text and "| linked from the paper | 2024-02-23 |" in text
+    write_brief(site, post)  # and again: still there
+    assert "| linked from the paper | 2024-02-23 |" in markdown_path.read_text(encoding="utf-8")
+
+
+# --- the preview card -----------------------------------------------------------------------------------
+
+
+def test_image_sizes_from_file_headers():
+    import struct
+
+    from nb2post.brief import image_size
+
+    assert image_size(_png(640, 320)) == (640, 320)
+    assert image_size(b"GIF89a" + struct.pack("<HH", 300, 157) + b"\x00" * 8) == (300, 157)
+    jpeg = (b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x00" * 9
+            + b"\xff\xc2" + struct.pack(">HBHH", 17, 8, 627, 1200) + b"\x03" + b"\x00" * 9)
+    assert image_size(jpeg) == (1200, 627)
+    vp8x = b"RIFF" + b"\x00" * 4 + b"WEBPVP8X" + b"\x00" * 8 + (799).to_bytes(3, "little") + (399).to_bytes(3, "little")
+    assert image_size(vp8x) == (800, 400)
+    assert image_size(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
+
+
+def test_the_brief_states_the_card_and_judges_its_image(tmp_path):
+    site = _site(tmp_path, "baseurl: /blog\n")
+    (site / "assets").mkdir()
+    (site / "assets" / "small.png").write_bytes(_png(200, 200))
+    notebook = write_notebook(site / "_notebooks" / "2024-02-24-card.ipynb", TF_CELLS, nb2post={"image": {"path": "/assets/small.png"}})
+    outcomes, _ = convert([notebook], load(site))
+    write_brief(site, outcomes[0].post_path)
+    card = _brief_json(site, "card")["card"]
+    assert card["image_url"] == "https://someone.github.io/blog/assets/small.png"
+    assert (card["width"], card["height"]) == (200, 200)
+    assert any("300×157" in note for note in card["notes"]) and any("401 px" in note for note in card["notes"])
+    assert card["title"] == "Tiny models on phones" and card["description"].startswith("Training a small Keras model")
+    markdown = (site / "_briefs" / "card.md").read_text(encoding="utf-8")
+    assert "## Preview card" in markdown and "(200×200 px)" in markdown and "| X/Twitter | large image card" in markdown
+
+    plain = _post_for(site, "2024-02-25-nocard.ipynb", TF_CELLS)
+    write_brief(site, plain)
+    card = _brief_json(site, "nocard")["card"]
+    assert card["image_url"] == "" and any("no image" in note for note in card["notes"])
+    assert "| X/Twitter | small summary card" in (site / "_briefs" / "nocard.md").read_text(encoding="utf-8")
+
+
+def test_a_broken_site_url_is_a_warning(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="url: https://some one.github.io\n")
+    post = _post_for(site, "2024-02-26-badurl.ipynb", TF_CELLS)
+    write_brief(site, post)
+    assert any("'https://some one.github.io' is no valid http(s) URL" in w for w in _brief_json(site, "badurl")["warnings"])

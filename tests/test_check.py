@@ -14,7 +14,7 @@ from conftest import cell, make_site, run_cli, write_notebook
 from nb2post import config
 from nb2post.check import _simple_section, layout
 
-HEAVY = ("nbconvert", "nbformat", "ruamel", "git", "requests", "twitter_text", "nb2post.render", "nb2post.front_matter",
+HEAVY = ("nbconvert", "nbformat", "ruamel", "git", "requests", "regex", "nb2post.twitter_text", "nb2post.render", "nb2post.front_matter",
          "concurrent.futures.process", "multiprocessing")
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 
 import pytest
-from twitter_text import parse_tweet
 
 from nb2post.describe import (
     BLUESKY,
@@ -15,7 +14,9 @@ from nb2post.describe import (
     graphemes,
     hashtags,
     markdown_to_text,
+    mastodon_countable,
 )
+from nb2post.twitter_text import parse_tweet
 
 URL = "https://example.github.io/blog/2024/02/03/a-post.html"
 
@@ -34,7 +35,7 @@ def assert_whole_words(text: str, source: str) -> None:
 
 def assert_valid(result) -> None:
     tweet = parse_tweet(result.full)
-    assert tweet.valid and tweet.weightedLength <= 280, (tweet, result.full)
+    assert tweet.valid and tweet.weighted_length <= 280, (tweet, result.full)
     assert_whole_words(result.text, result.source)
     for variant in result.variants:
         assert variant.fits, (variant.channel, variant.count, variant.text)
@@ -92,7 +93,7 @@ def test_cjk_title_counts_double_and_breaks_between_characters():
     result = describe({"title": title}, "", URL)
     assert_valid(result)
     assert result.shortened and result.origin == "title"
-    assert parse_tweet(result.full).weightedLength > 200  # it used the room, it did not give up
+    assert parse_tweet(result.full).weighted_length > 200  # it used the room, it did not give up
 
 
 def test_emoji_description_is_shortened_at_a_word():
@@ -152,7 +153,58 @@ def test_hashtags_from_categories():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("abc", 3), ("e\u0301", 1), ("👨‍👩‍👧", 1), ("🇩🇪🇯🇵", 2), ("👍🏽", 1), ("日本", 2), ("a\r\nb", 3)],
+    [
+        ("abc", 3), ("e\u0301", 1), ("👨‍👩‍👧", 1), ("🇩🇪🇯🇵", 2), ("👍🏽", 1), ("日本", 2), ("a\r\nb", 3),
+        ("\u0e19\u0e33", 1),  # Thai NO NU + SARA AM: SARA AM is a spacing mark, part of the cluster
+        ("\u0e01\u0e33\u0e25\u0e31\u0e07", 3),
+        ("\u0915\u094d\u0937", 1),  # Devanagari KA + VIRAMA + SSA: one conjunct (UAX #29 GB9c)
+        ("\u0915\u094d\u0937\u0924\u094d\u0930\u093f\u092f", 3),
+        ("\u1112\u1161\u11ab\u1100\u1173\u11af", 2),  # decomposed Hangul: two syllables
+    ],
 )
 def test_graphemes(text, expected):
     assert graphemes(text) == expected
+
+
+# --- Mastodon and Bluesky count their own way -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, countable",
+    [
+        ("Thanks @alice@mastodon.social and @bob!", "Thanks @alice and @bob!"),
+        ("(see https://example.com/a/b).", "(see " + "x" * 23 + ")."),
+        ("https://example.com/post.html, then more", "x" * 23 + ", then more"),
+        ("https://en.wikipedia.org/wiki/Primer_(film) is balanced", "x" * 23 + " is balanced"),
+        ("https://example.com/a?q=1&b=2; more", "x" * 23 + "; more"),
+        ("mail me@example.com or example.com", "mail me@example.com or example.com"),  # no protocol, no link
+        ("https://example.com/@someone/ here", "x" * 23 + " here"),  # the mention is part of the URL
+    ],
+)
+def test_mastodon_counts_what_its_validator_counts(text, countable):
+    assert mastodon_countable(text) == countable
+    assert MASTODON.count(text) == graphemes(countable)
+
+
+def test_a_long_handle_and_a_url_with_trailing_punctuation_fit_mastodon():
+    """Regression: the handle counted in full and ``).`` counted into the URL made a fitting text "too long"."""
+    handle = "@someone@" + "very-long-instance-name." * 8 + "social"
+    text = "a" * 440 + " " + handle + " (https://example.com/x)."
+    assert MASTODON.count(text) == 440 + 1 + len("@someone") + 2 + 23 + 2
+    assert MASTODON.fits(text)
+
+
+def test_bluesky_counts_clusters_in_thai_devanagari_and_hangul():
+    """Regression: combining marks of Thai and Devanagari and decomposed Hangul were each counted."""
+    text = ("\u0e01\u0e33" * 100) + ("\u0915\u094d\u0937" * 100) + ("\u1112\u1161\u11ab" * 100)
+    assert BLUESKY.count(text) == 300 and BLUESKY.fits(text)
+    assert not BLUESKY.fits(text + "a")
+
+
+def test_bidi_controls_never_reach_a_generated_text():
+    sneaky = "A post about \u202eevil\u202c text and \u2066isolates\u2069 too."
+    result = describe({"title": "Bidi \u202dtitle", "description": sneaky}, "", URL)
+    controls = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    for variant in result.variants:
+        assert not controls & set(variant.text), variant.channel
+    assert result.text == "A post about evil text and isolates too."

@@ -1,4 +1,5 @@
-"""The share brief: a post's URL, the words to share it with, and a checklist of where to.
+"""The share brief: a post's URL, the words to share it with, what its link's preview card shows, and
+a checklist of where to share it, each channel with a link that opens it with the text filled in.
 
 Written as ``_briefs/<slug>.md`` (for a person) and ``_briefs/<slug>.json`` (for tools) in the site.
 Jekyll renders no folder whose name starts with ``_`` unless it is a collection, so neither reaches
@@ -54,7 +55,7 @@ def brief_slug(post_path: Path) -> str:
 
 def build(site: Path, post_path: Path) -> dict:
     """Everything the brief says, as plain data (the JSON twin)."""
-    from .channels import ChannelError, choose, facts_from_post, notebook_facts
+    from .channels import PASTE, ChannelError, choose, facts_from_post, mastodon_instance, notebook_facts
     from .config import ConfigError, load
     from .convert import notebook_key
     from .describe import describe
@@ -74,6 +75,12 @@ def build(site: Path, post_path: Path) -> dict:
     warnings: list[str] = []
     if not url.startswith(("http://", "https://")):
         warnings.append("_config.yml has no 'url:' (e.g. https://you.github.io), so the URL is only a path; set it")
+    else:
+        from .twitter_text import is_valid_url
+
+        site_url = str(settings.site_config.get("url") or "")
+        if not is_valid_url(site_url):
+            warnings.append(f"_config.yml: url: {site_url!r} is no valid http(s) URL, so links to the post break; fix it")
     if front.get("published") is False:
         warnings.append("the post has 'published: false': Jekyll does not publish it")
     try:
@@ -99,6 +106,20 @@ def build(site: Path, post_path: Path) -> dict:
     warnings.extend(channel_warnings)
 
     description = describe(front, body, url)
+    instance, instance_warning = mastodon_instance(settings.raw, str(site / "_config.yml"))
+    if instance_warning:
+        warnings.append(instance_warning)
+    rows = [
+        {
+            **dataclasses.asdict(channel),
+            "paste": PASTE.get(channel.text, channel.text),
+            "share_link": _share_link(channel, description, url, facts.arxiv, instance),
+            "posted_where": "",
+            "posted_when": "",
+        }
+        for channel in channels
+    ]
+    card = preview_card(site, front, settings.site_config, url)
     return {
         "title": str(front.get("title") or brief_slug(post_path)),
         "url": url,
@@ -109,12 +130,164 @@ def build(site: Path, post_path: Path) -> dict:
         "description": description.to_dict(),
         "imports": sorted({name.split(".")[0] for name in facts.imports}),
         "arxiv": facts.arxiv,
-        "channels": [
-            {**dataclasses.asdict(channel), "posted_where": "", "posted_when": ""} for channel in channels
-        ],
+        "channels": rows,
+        "card": card,
         "warnings": warnings,
         "generated_by": f"nb2post {__version__}",
     }
+
+
+def _share_link(channel, description, url: str, arxiv: list[str], instance: str) -> str:
+    """The channel's one-click link with its text filled in ("" when it has none or lacks a value)."""
+    from .channels import share_link
+
+    if not channel.share or not url.startswith(("http://", "https://")):
+        return ""
+    variants = {variant.channel: variant for variant in description.variants}
+    chosen = variants.get(channel.text)
+    text = chosen.text if chosen else description.full
+    if channel.text == "url":
+        text = url
+    title_variant = variants.get(channel.text if channel.text in ("hacker_news", "reddit") else "reddit")
+    values = {
+        "url": url,
+        "title": title_variant.text if title_variant else "",
+        "text": text,
+        # X's intent puts the url= parameter after the text itself
+        "text_without_url": " ".join(text.replace(url, " ").split()) if url in text else text,
+        "arxiv": arxiv[0] if arxiv else "",
+        "instance": instance,
+    }
+    return share_link(channel.share, values)
+
+
+# --- the preview card ---------------------------------------------------------------------------
+
+# What the networks recommend for a link's image (their docs, November 2026): X's large card
+# (summary_large_image) is 2:1, at least 300×157, at most 4096×4096 and 5 MB; LinkedIn recommends
+# 1200×627 (1.91:1); Mastodon and Bluesky show og:image at about 1.91:1 too.
+X_MIN = (300, 157)
+X_MAX_BYTES = 5 * 1024 * 1024
+LINKEDIN_SIZE = (1200, 627)
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels from a PNG, GIF, JPEG or WebP file's header; None for anything else."""
+    import struct
+
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", data[6:10])
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = data[12:16]
+        if kind == b"VP8X":
+            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
+        if kind == b"VP8 ":
+            width, height = struct.unpack("<HH", data[26:30])
+            return width & 0x3FFF, height & 0x3FFF
+        if kind == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        return None
+    if data[:2] == b"\xff\xd8":
+        index = 2
+        while index + 9 <= len(data):
+            if data[index] != 0xFF:
+                index += 1
+                continue
+            marker = data[index + 1]
+            if marker == 0xFF:
+                index += 1
+                continue
+            if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+                index += 2
+                continue
+            length = struct.unpack(">H", data[index + 2 : index + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame segment
+                height, width = struct.unpack(">HH", data[index + 5 : index + 9])
+                return width, height
+            index += 2 + length
+    return None
+
+
+def _image_path(front: dict) -> str:
+    image = front.get("image")
+    if isinstance(image, dict):
+        image = image.get("path")
+    return str(image).strip() if isinstance(image, (str, int, float)) and str(image).strip() else ""
+
+
+def _image_notes(size: tuple[int, int], nbytes: int) -> list[str]:
+    width, height = size
+    notes = []
+    if width < X_MIN[0] or height < X_MIN[1]:
+        notes.append(f"smaller than X's minimum for a large card ({X_MIN[0]}×{X_MIN[1]}): X shows a small card")
+    elif abs(width / height - 2) > 0.1:
+        notes.append(f"X's large card is 2:1 and this image is {width / height:.2f}:1: X crops it")
+    if width < 401:
+        notes.append("narrower than 401 px: LinkedIn shows it as a small thumbnail beside the title")
+    elif width < LINKEDIN_SIZE[0]:
+        notes.append(f"smaller than LinkedIn's recommended {LINKEDIN_SIZE[0]}×{LINKEDIN_SIZE[1]}: it may look blurred")
+    if abs(width / height - LINKEDIN_SIZE[0] / LINKEDIN_SIZE[1]) > 0.15 and width >= 401:
+        notes.append("LinkedIn, Mastodon and Bluesky show about 1.91:1: they crop it")
+    if nbytes > X_MAX_BYTES:
+        notes.append(f"{nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images")
+    return notes
+
+
+def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
+    """What X, LinkedIn, Mastodon and Bluesky show for the post's link: the title, description and
+    image the page's og:/twitter: tags carry (as jekyll-seo-tag writes them from the front matter)."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from .describe import markdown_to_text
+
+    title = markdown_to_text(str(front.get("title") or ""))
+    description = markdown_to_text(str(front.get("description") or front.get("summary") or ""))
+    card: dict = {"title": title, "description": description, "image": "", "image_url": "",
+                  "width": None, "height": None, "notes": []}
+    plugins = site_config.get("plugins") or site_config.get("gems") or []
+    plugins = [str(p) for p in plugins] if isinstance(plugins, list) else []
+    themed = site_config.get("theme") or site_config.get("remote_theme")  # minima & co. bring jekyll-seo-tag
+    if "jekyll-seo-tag" not in plugins and not themed:
+        card["notes"].append(
+            "the site does not list jekyll-seo-tag in plugins: its layout must write the og:/twitter: tags "
+            "itself (nb2post brief --check-live checks them)"
+        )
+    if not description:
+        card["notes"].append("no description in the front matter: the cards show the post's excerpt or none")
+    image = _image_path(front)
+    card["image"] = image
+    if not image:
+        card["notes"].append("no image: X shows a small card without a picture; set 'image:' in the front matter")
+        return card
+    base = str(site_config.get("url") or "").rstrip("/")
+    baseurl = "/" + str(site_config.get("baseurl") or "").strip("/") if str(site_config.get("baseurl") or "").strip("/") else ""
+    if re.match(r"https?://", image):
+        card["image_url"] = image
+        local = urlsplit(image).path if base and image.startswith(base) else ""
+    else:
+        path = image if image.startswith("/") else "/" + image
+        card["image_url"] = (base + baseurl + path) if base else urljoin(url, baseurl + path)
+        local = baseurl + path
+    if local:
+        if baseurl and local.startswith(baseurl + "/"):
+            local = local[len(baseurl):]
+        file = Path(site) / unquote(local).lstrip("/")
+        if image.lower().endswith(".svg"):
+            card["notes"].append("an SVG image: X, LinkedIn, Mastodon and Bluesky show no SVG in cards; use a PNG or JPEG")
+        elif not file.is_file():
+            card["notes"].append(f"the image {image} is not in the site ({file} is missing)")
+        else:
+            data = file.read_bytes()
+            size = image_size(data[: 256 * 1024])
+            if size is None:
+                card["notes"].append(f"{image} is no PNG, JPEG, GIF or WebP the cards can show")
+            else:
+                card["width"], card["height"] = size
+                card["notes"].extend(_image_notes(size, len(data)))
+    return card
 
 
 # --- keeping what a person recorded -------------------------------------------------------------
@@ -149,7 +322,7 @@ def recorded_in_markdown(text: str) -> dict[str, dict[str, str]]:
         name = row.get("channel", "").strip()
         values = {"posted_where": row.get("posted where", ""), "posted_when": row.get("posted when", "")}
         if name and any(values.values()):
-            found[name.lower()] = values
+            found[name.lower()] = {**values, "name": name}
     return found
 
 
@@ -188,10 +361,12 @@ def merge_recorded(brief: dict, previous_markdown: str, previous_json: str) -> d
         old = previous_rows.get(name) or {}
         brief["channels"].append(
             {
-                "id": old.get("id") or name,
-                "name": old.get("name") or name,
+                "id": old.get("id") or re.sub(r"[^a-z0-9]+", "-", name).strip("-"),
+                "name": old.get("name") or values.get("name") or name,
                 "where": old.get("where", ""),
                 "text": old.get("text", "linkedin"),
+                "paste": old.get("paste", ""),
+                "share_link": old.get("share_link", ""),
                 "tip": "",
                 "when": {},
                 "why": "kept: recorded earlier, no longer suggested",
@@ -233,19 +408,18 @@ def render_markdown(brief: dict) -> str:
             f"### {variant['label']}: {figure} ({variant['counted_as']}){note}\n\n{_fenced(variant['text'])}"
         )
     variants = "\n\n".join(([f"Same text as the description: {', '.join(same)}."] if same else []) + different)
-    labels = {variant["channel"]: variant["label"] for variant in description["variants"]}
     checklist = "\n".join(
         "| "
         + " | ".join(
-            _cell(value)
-            for value in (
-                channel["name"],
-                channel["where"],
-                labels.get(channel["text"], channel["text"]),
-                "; ".join(filter(None, [channel["why"] or "always", channel.get("tip")])),
-                channel["posted_where"],
-                channel["posted_when"],
-            )
+            [
+                _cell(channel["name"]),
+                _cell(channel["where"]),
+                _cell(channel.get("paste") or channel["text"]),
+                f"[open]({channel['share_link']})" if channel.get("share_link") else "",
+                _cell("; ".join(filter(None, [channel["why"] or "always", channel.get("tip")]))),
+                _cell(channel["posted_where"]),
+                _cell(channel["posted_when"]),
+            ]
         )
         + " |"
         for channel in brief["channels"]
@@ -264,8 +438,43 @@ def render_markdown(brief: dict) -> str:
         description=_fenced(description["full"]),
         checks=checks,
         variants=variants,
+        card=render_card(brief.get("card") or {}),
         checklist=checklist,
     )
+
+
+def render_card(card: dict) -> str:
+    """The "Preview card" section: what each network shows for the link, and the image's size."""
+    if not card:
+        return "Not known."
+    title = card.get("title") or "(no title)"
+    description = card.get("description") or "(none: the post's excerpt, if the layout writes one)"
+    if card.get("image_url"):
+        size = f"{card['width']}×{card['height']} px" if card.get("width") else "size not known"
+        image = f"{card['image_url']} ({size})"
+    else:
+        image = "none"
+    has_image = bool(card.get("image_url"))
+    rows = [
+        ("X/Twitter", "large image card (summary_large_image): the image, with the title and domain" if has_image
+         else "small summary card: title and description, no picture"),
+        ("LinkedIn", "the image, the title and the domain" if has_image else "the title and the domain"),
+        ("Mastodon", "the title, the description and the image" if has_image else "the title and the description"),
+        ("Bluesky", "the image, the title and the description" if has_image else "the title and the description"),
+    ]
+    lines = [
+        f"- **Title:** {_cell(title)}",
+        f"- **Description:** {_cell(description)}",
+        f"- **Image:** {_cell(image)} — recommended: X 2:1, at least 300×157; LinkedIn 1200×627",
+        "",
+        "| Network | Shows |",
+        "|---|---|",
+        *(f"| {network} | {shows} |" for network, shows in rows),
+    ]
+    if card.get("notes"):
+        lines.append("")
+        lines.extend(f"- **Note:** {_cell(note)}" for note in card["notes"])
+    return "\n".join(lines)
 
 
 def brief_paths(site: Path, post_path: Path) -> tuple[Path, Path]:
@@ -328,3 +537,67 @@ def wait_until_live(url: str, timeout: float, interval: float = 1.0) -> tuple[bo
             )
         time.sleep(interval)
         interval = min(interval * 1.5, 10.0)
+
+
+def _meta_tags(html_text: str) -> dict[str, str]:
+    """``{property or name: content}`` of a page's <meta> tags (the first of each)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag != "meta":
+                return
+            values = dict(attrs)
+            key = (values.get("property") or values.get("name") or "").strip().lower()
+            if key and key not in found and values.get("content") is not None:
+                found[key] = values["content"]
+
+    Collector().feed(html_text)
+    return found
+
+
+def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[str]]:
+    """Fetch the published page and check what the networks read for its card: og:title,
+    twitter:card, og:description, and og:image answering HTTP 200. (ok, one message per finding)."""
+    import requests
+    from urllib.parse import urljoin
+
+    headers = {"User-Agent": f"nb2post/{__version__} (card check)"}
+    try:
+        answer = requests.get(url, timeout=timeout, headers=headers)
+        page = answer.text
+    except requests.RequestException as exc:
+        return False, [f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"]
+    tags = _meta_tags(page)
+    ok, messages = True, []
+    for key in ("og:title", "twitter:card"):
+        if not tags.get(key):
+            ok = False
+            messages.append(f"{url}: no {key} tag: the layout must write it (jekyll-seo-tag's {{% seo %}} does)")
+    if tags.get("og:title"):
+        messages.append(f"{url}: og:title is {tags['og:title']!r}")
+    if not tags.get("og:description"):
+        messages.append(f"{url}: no og:description: cards show no description")
+    image = tags.get("og:image") or tags.get("twitter:image")
+    if not image:
+        if card.get("image"):
+            ok = False
+            messages.append(f"{url}: the post sets image: {card['image']} but the page has no og:image tag")
+        return ok, messages
+    image_url = urljoin(url, image)
+    if card.get("image") and tags.get("twitter:card") != "summary_large_image":
+        messages.append(f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image")
+    try:
+        answer = requests.get(image_url, timeout=timeout, headers=headers, stream=True)
+        status = answer.status_code
+        answer.close()
+    except requests.RequestException as exc:
+        status = type(exc).__name__
+    if status == 200:
+        messages.append(f"{url}: og:image {image_url} answers HTTP 200")
+    else:
+        ok = False
+        messages.append(f"{url}: og:image {image_url} does not answer (HTTP {status}): the cards show no picture")
+    return ok, messages

@@ -10,7 +10,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TEXT_KINDS = ("x", "mastodon", "bluesky", "linkedin", "hacker_news", "reddit")
+# What to paste at a channel, in the words the checklist's "Paste" column uses
+PASTE = {
+    "x": "the X/Twitter text",
+    "mastodon": "the Mastodon text",
+    "bluesky": "the Bluesky text",
+    "threads": "the Threads text",
+    "linkedin": "the long text (description, link and hashtags)",
+    "hacker_news": "the Hacker News title and the link",
+    "reddit": "the Reddit title and the link",
+    "url": "just the link (the preview card shows the rest)",
+    "crosspost": "the whole post, with canonical_url set to the post's URL",
+}
+TEXT_KINDS = tuple(PASTE)
+SHARE_PLACEHOLDERS = ("url", "title", "text", "text_without_url", "arxiv", "instance")
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+?)(?:[ \t]+as[ \t]+\w+)?[ \t]*(?:#.*)?$", re.M)
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import\b", re.M)
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
@@ -35,6 +48,8 @@ class Channel:
     tip: str = ""
     when: dict = field(default_factory=dict)
     why: str = ""  # why it is on this post's list
+    share: str = ""  # a link template that opens the channel with the text filled in
+    source: str = ""  # where the facts about the channel come from
 
 
 @dataclass
@@ -123,8 +138,44 @@ def _channel(entry, where: str) -> Channel:
             re.compile(str(pattern))
         except re.error as exc:
             raise ChannelError(f"{where}: 'uses' pattern {pattern!r} is not a valid regular expression ({exc})") from None
+    share = str(entry.get("share") or "")
+    if share:
+        unknown = sorted(set(re.findall(r"\{(\w*)\}", share)) - set(SHARE_PLACEHOLDERS))
+        if not share.startswith(("https://", "http://")) or unknown:
+            raise ChannelError(
+                f"{where}: share {share!r} must be an http(s) link using only the placeholders "
+                + ", ".join("{" + p + "}" for p in SHARE_PLACEHOLDERS)
+            )
     ident = str(entry.get("id") or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
-    return Channel(ident, name, str(entry.get("where") or ""), text, str(entry.get("tip") or ""), dict(when))
+    return Channel(
+        ident, name, str(entry.get("where") or ""), text, str(entry.get("tip") or ""), dict(when),
+        share=share, source=str(entry.get("source") or ""),
+    )
+
+
+def share_link(template: str, values: dict[str, str]) -> str:
+    """The template with each placeholder URL-encoded; "" when a value it needs is missing."""
+    from urllib.parse import quote
+
+    needed = re.findall(r"\{(\w+)\}", template)
+    if not template or any(not values.get(name) for name in needed):
+        return ""
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: values[m.group(1)] if m.group(1) == "instance" else quote(values[m.group(1)], safe=""),
+        template,
+    )
+
+
+def mastodon_instance(site_section: dict | None, config_name: str = "_config.yml") -> tuple[str, str]:
+    """(host, warning) from ``nb2post: mastodon_instance:`` ("sigmoid.social", a URL or "@me@host")."""
+    value = str((site_section or {}).get("mastodon_instance") or "").strip()
+    if not value:
+        return "", ""
+    host = re.sub(r"^https?://", "", value).rstrip("/").rsplit("@", 1)[-1]
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::\d+)?", host):
+        return "", f"{config_name}: nb2post: mastodon_instance: {value!r} is no host name (e.g. mastodon.social); no Mastodon link"
+    return host.lower(), ""
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,8 +1,9 @@
 """The words to share a post with: a description that fits each channel's limit, counted its way.
 
-X/Twitter counts with twitter-text v3 (``twitter_text.parse_tweet``: URLs 23, CJK and emoji 2,
-``…`` 2); Mastodon counts graphemes with every http(s) URL as 23; Bluesky counts graphemes with URLs
-in full. The text comes from the post's ``description`` / ``summary``, else its first paragraph, else
+X counts with twitter-text v3 (``nb2post.twitter_text``: URLs 23, CJK and emoji sequences 2);
+Mastodon counts extended grapheme clusters with each URL (ending where Mastodon's linkifier ends
+it) as 23 and ``@user@domain`` as ``@user``; Bluesky counts extended grapheme clusters with URLs in
+full. The text comes from the post's ``description`` / ``summary``, else its first paragraph, else
 its title; it is shortened at a sentence or word boundary (never inside a word) and is never empty.
 The URL and hashtags made from the categories follow when they fit.
 """
@@ -16,40 +17,95 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 ELLIPSIS = "…"
-_HTTP_URL = re.compile(r"https?://\S+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*(?=\s)|(?<=[。！？])")
 _CLOSING_PUNCT = ",;:-–—(/[{"  # not left dangling before an ellipsis
+# Bidi embeddings, overrides and isolates can make a pasted text display differently from what it
+# says (and X, Mastodon and Bluesky pass them through): generated texts never carry them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 # --- counting -------------------------------------------------------------------------------------
 
 
-def _extends_cluster(char: str) -> bool:
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Mn", "Me", "Mc")
-        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
-        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
-        or code == 0x200D
-    )
-
-
 def graphemes(text: str) -> int:
-    """User-perceived characters (extended grapheme clusters, the cases that occur in prose and emoji)."""
-    count = 0
-    previous = ""
-    pending_flag = False
-    for char in text:
-        code = ord(char)
-        if previous == "\u200d" or (previous == "\r" and char == "\n") or _extends_cluster(char):
-            pass
-        elif 0x1F1E6 <= code <= 0x1F1FF and pending_flag:
-            pending_flag = False  # the second regional indicator of a flag
-        else:
-            count += 1
-            pending_flag = 0x1F1E6 <= code <= 0x1F1FF
-        previous = char
-    return count
+    """User-perceived characters: extended grapheme clusters per UAX #29 (Thai SARA AM, Indic
+    conjuncts, Hangul jamo sequences, emoji ZWJ sequences and flags are one each)."""
+    import regex
+
+    return len(regex.findall(r"\X", text))
+
+
+def _twitter_weight(text: str) -> int:
+    from .twitter_text import parse
+
+    return parse(text).weighted_length
+
+
+def _twitter_valid(text: str) -> bool:
+    from .twitter_text import parse
+
+    return parse(text).valid
+
+
+@functools.lru_cache(maxsize=1)
+def _mastodon_patterns():
+    """Mastodon's linkifier: twitter-text's URL rule with Mastodon's own path and query rules
+    (config/initializers/twitter_regex.rb) and protocol required; its mention rule (Account::MENTION_RE)."""
+    import regex
+
+    from .twitter_text import DIRECTIONAL, valid_domain
+
+    uchars = (
+        "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd"
+        "\U00030000-\U000dfffd\U000e1000-\U000efffd\ue000-\uf8ff\U000f0000-\U0010fffd"
+    )
+    path_chars = r"[^\p{White_Space}<>()?]"
+    balanced = rf"\((?:{path_chars}+|(?:{path_chars}*\({path_chars}+\){path_chars}*))\)"
+    path_end = rf"[^\p{{White_Space}}()?!*\"'「」<>;:=,.$%\[\]~&|@]|(?:{balanced})"
+    path = rf"(?:(?:{path_chars}*(?:{balanced}{path_chars}*)*(?:{path_end}))|(?:{path_chars}+/))"
+    query = rf"[a-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@^{uchars}]"
+    query_end = rf"[a-z0-9_&=#/\-{uchars}]"
+    url = regex.compile(
+        rf"(?:[^a-z0-9@＠$#＃\ufffe\ufeff\uffff]|[{DIRECTIONAL}]|^)"
+        rf"(?P<url>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://(?P<domain>{valid_domain()})"
+        rf"(?::[0-9]++)?(?:/{path}*)?(?:\?{query}*{query_end})?)",
+        regex.IGNORECASE,
+    )
+    mention = regex.compile(
+        r"(?<![=/\w])@(?P<user>[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@[\w.-]+\w+)?(?![@＠\w]|://)",
+        regex.IGNORECASE,
+    )
+    return url, mention
+
+
+def mastodon_countable(text: str) -> str:
+    """The text Mastodon's length validator counts: each URL as 23 characters, ``@user@domain`` as
+    ``@user`` (entities that overlap a URL are part of it)."""
+    from .twitter_text import valid_host_and_length
+
+    url_pattern, mention_pattern = _mastodon_patterns()
+    entities: list[tuple[int, int, str]] = []
+    for match in url_pattern.finditer(text):
+        if valid_host_and_length(len(match.group("url")), "https://", match.group("domain")):
+            entities.append((match.start("url"), match.end("url"), "x" * 23))
+    for match in mention_pattern.finditer(text):
+        entities.append((match.start(), match.end(), "@" + match.group("user")))
+    pieces, position = [], 0
+    for start, end, replacement in sorted(entities):
+        if start < position:
+            continue  # overlaps the entity before (a mention inside a URL)
+        pieces.extend([text[position:start], replacement])
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _mastodon_length(text: str) -> int:
+    return graphemes(mastodon_countable(text))
+
+
+def _bluesky_valid(text: str) -> bool:
+    return len(text.encode("utf-8")) <= 3000  # app.bsky.feed.post: maxLength 3000 bytes, 300 graphemes
 
 
 @dataclass(frozen=True)
@@ -70,24 +126,11 @@ class Limit:
         return self.strict(text) if self.strict else True
 
 
-@functools.lru_cache(maxsize=512)
-def _parsed_tweet(text: str):
-    from twitter_text import parse_tweet
-
-    return parse_tweet(text)
-
-
-def _twitter_weight(text: str) -> int:
-    return _parsed_tweet(text).weightedLength
-
-
-def _twitter_valid(text: str) -> bool:
-    return _parsed_tweet(text).valid
-
-
 X = Limit("x", "X/Twitter", 280, "twitter-text v3 weights (URL 23, CJK/emoji 2)", _twitter_weight, _twitter_valid)
-MASTODON = Limit("mastodon", "Mastodon", 500, "graphemes, each URL 23", lambda t: graphemes(_HTTP_URL.sub("x" * 23, t)))
-BLUESKY = Limit("bluesky", "Bluesky", 300, "graphemes, URLs in full", graphemes)
+MASTODON = Limit("mastodon", "Mastodon", 500, "graphemes, each URL 23, @user@domain as @user", _mastodon_length)
+BLUESKY = Limit("bluesky", "Bluesky", 300, "graphemes, URLs in full", graphemes, _bluesky_valid)
+# Threads allows 500 characters; counting UTF-16 units (emoji 2) is an upper bound of any way it counts
+THREADS = Limit("threads", "Threads", 500, "characters, URLs in full", lambda t: len(t.encode("utf-16-le")) // 2)
 LINKEDIN = Limit("linkedin", "LinkedIn", 3000, "characters", len)
 HN_TITLE = Limit("hacker_news", "Hacker News title", 80, "characters", len)
 REDDIT_TITLE = Limit("reddit", "Reddit title", 300, "characters", len)
@@ -113,7 +156,7 @@ def markdown_to_text(text: str) -> str:
     text = re.sub(r"~~(.+?)~~", r"\1", text)
     text = re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+", "", text)
     text = re.sub(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text)
-    text = html.unescape(text)
+    text = _BIDI_CONTROLS.sub("", html.unescape(text))
     return " ".join(text.split())
 
 
@@ -243,6 +286,8 @@ def shorten(text: str, fits: Callable[[str], bool]) -> tuple[str, bool] | None:
 
 def hashtags(categories) -> list[str]:
     """``deep learning`` -> ``#DeepLearning``; one-word categories keep their case."""
+    from .twitter_text import is_valid_hashtag
+
     if isinstance(categories, str):
         categories = categories.split()
     tags: dict[str, str] = {}
@@ -251,8 +296,8 @@ def hashtags(categories) -> list[str]:
         if not words:
             continue
         tag = words[0] if len(words) == 1 else "".join(w[:1].upper() + w[1:] for w in words)
-        if len(tag) < 2 or not any(c.isalpha() for c in tag):
-            continue  # "#2024" is no hashtag and "#C" says nothing
+        if len(tag) < 2 or not is_valid_hashtag("#" + tag):
+            continue  # "#2024" is no hashtag (X links none of it) and "#C" says nothing
         tags.setdefault(tag.lower(), "#" + tag)
     return list(tags.values())
 
@@ -360,7 +405,7 @@ def describe(front_matter: dict, body: str, url: str = "") -> Description:
         for lim in (X, MASTODON, BLUESKY)
     ]
     variants = [main]
-    for limit in (MASTODON, BLUESKY, LINKEDIN):
+    for limit in (MASTODON, BLUESKY, THREADS, LINKEDIN):
         variants.append(compose(candidates, url, tags, limit))
     title = markdown_to_text(str(front_matter.get("title") or "")) or candidates[0][1]
     variants.extend(_title_variant(title, limit) for limit in (HN_TITLE, REDDIT_TITLE))

@@ -30,12 +30,18 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 
 @click.command(
     "brief",
-    epilog="Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed or a URL did not "
-    "answer in time, 2 wrong usage or a broken site configuration.",
+    epilog="Exit status: 0 briefs written (and live with a working preview card, with --check-live), 1 a brief "
+    "failed, a URL did not answer in time or its card is broken (no og:title or twitter:card tag, or an og:image "
+    "that does not answer), 2 wrong usage or a broken site configuration.",
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
 @site_option
-@click.option("--check-live", is_flag=True, help="Then poll each post's URL until it answers HTTP 200.")
+@click.option(
+    "--check-live",
+    is_flag=True,
+    help="Then poll each post's URL until it answers HTTP 200 and check its preview card: the og:/twitter: "
+    "tags and that the og:image answers HTTP 200.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
@@ -49,7 +55,7 @@ def command(targets, site, check_live, timeout, quiet):
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
     """
-    from ..brief import BriefError, wait_until_live, write_brief
+    from ..brief import BriefError, check_card, wait_until_live, write_brief
     from ..channels import NotebookFacts, choose
     from ..config import ConfigError, load
     from ..site import Site
@@ -62,7 +68,7 @@ def command(targets, site, check_live, timeout, quiet):
         fail(str(exc), EXIT_USAGE)
     site_object = Site(settings)
     code = EXIT_OK
-    urls: list[str] = []
+    urls: list[tuple[str, dict]] = []
     for target in targets:
         try:
             post_path = resolve_post(target, site, site_object)
@@ -71,13 +77,14 @@ def command(targets, site, check_live, timeout, quiet):
             echo_err(f"error: {exc}")
             code = EXIT_FAILED
             continue
-        url = json.loads(written[1].read_text(encoding="utf-8"))["url"]
+        twin = json.loads(written[1].read_text(encoding="utf-8"))
+        url = twin["url"]
         if not quiet:
             echo_err(f"wrote {', '.join(relative(p, site) for p in written)} for {url}")
         click.echo(relative(written[0], site))
-        urls.append(url)
+        urls.append((url, twin.get("card") or {}))
     if check_live:
-        for url in urls:
+        for url, card in urls:
             if not url.startswith(("http://", "https://")):
                 echo_err(f"error: cannot check {url}: set 'url:' in {site / '_config.yml'} (e.g. https://you.github.io)")
                 code = EXIT_USAGE if code == EXIT_OK else code
@@ -87,5 +94,11 @@ def command(targets, site, check_live, timeout, quiet):
             live, message = wait_until_live(url, timeout)
             echo_err(message if live else f"error: {message}")
             if not live:
+                code = EXIT_FAILED
+                continue
+            card_ok, findings = check_card(url, card)
+            for finding in findings:
+                echo_err(finding if card_ok else f"error: {finding}")
+            if not card_ok:
                 code = EXIT_FAILED
     raise SystemExit(code)

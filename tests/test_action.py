@@ -78,8 +78,9 @@ def read_key_values(path: Path) -> dict[str, str]:
     return values
 
 
-def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, temp: Path, env: dict) -> dict:
-    """Run every step of the composite action; returns {"outputs", "summary", "log"}.
+def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, temp: Path, env: dict, fails: bool = False) -> dict:
+    """Run every step of the composite action; returns {"outputs", "summary", "log"} (and "failed", the
+    name of the step that failed, when ``fails``: the run stops there as GitHub's does).
 
     ``temp`` holds this run's GITHUB_* files; RUNNER_TEMP comes from ``env`` (runs may share it, as jobs
     on one runner machine do, so the action's virtualenv is built once)."""
@@ -120,9 +121,12 @@ def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, te
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
                               env=step_env, capture_output=True, text=True, timeout=600)
         log.append(f"== {step.get('name')} (exit {done.returncode})\n{done.stdout}{done.stderr}")
+        if done.returncode != 0 and fails:
+            return {"failed": step.get("name"), "summary": summary.read_text(), "log": "\n".join(log)}
         assert done.returncode == 0, "\n".join(log)
         contexts["steps"][step_id] = {"outputs": read_key_values(output_file), "outcome": "success"}
     outputs = {name: substitute(spec["value"], contexts) for name, spec in action["outputs"].items()}
+    assert not fails, "the action was expected to fail:\n" + "\n".join(log)
     return {"outputs": outputs, "summary": summary.read_text(), "log": "\n".join(log)}
 
 
@@ -152,36 +156,41 @@ def note(site: Path, name: str, title: str) -> Path:
     return write_notebook(site / "_notebooks" / name, [cell("markdown", f"# {title}\n> About {title}"), cell("code", "print(2)")])
 
 
-def test_action_converts_the_pushed_notebooks_and_commits_the_posts(tmp_path, action_dir, runner_temp):
+def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path, action_dir, runner_temp):
+    """Two pushes in a row, the first one's run cancelled (GitHub keeps one pending run per concurrency
+    group): the second run, whose `before` is the first push, still converts the first push's notebook."""
     repo, remote = repository_with_remote(tmp_path, tmp_path / "author", "blog")
     author = repo / "blog"
     note(author, "2024-07-01-kept.ipynb", "Kept")
+    note(author, "2024-06-01-current.ipynb", "Current")
     write_notebook(repo / "examples" / "scratch.ipynb", [cell("markdown", "# not part of the blog")])
     run_cli("convert", "-q", cwd=author, check=True)
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "first post")
+    git(repo, "commit", "-qm", "first posts")
+    git(repo, "push", "-q", "origin", "main")
+    note(author, "2024-07-01-kept.ipynb", "Kept, revised")  # push 1: its run never happens
+    git(repo, "commit", "-qam", "revise kept")
     git(repo, "push", "-q", "origin", "main")
     before = git(repo, "rev-parse", "HEAD").stdout.strip()
-    note(author, "2024-07-02-new one.ipynb", "New one")  # a space in the name: paths must survive quoting
-    note(author, "2024-07-01-kept.ipynb", "Kept, revised")
+    note(author, "2024-07-02-new one.ipynb", "New one")  # push 2; a space in the name: paths must survive quoting
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "notebooks only")
+    git(repo, "commit", "-qm", "new notebook")
     git(repo, "push", "-q", "origin", "main")
     sha = git(repo, "rev-parse", "HEAD").stdout.strip()
 
-    # actions/checkout: a shallow clone of the pushed commit (the `before` commit is not in it)
+    # actions/checkout: a shallow clone of the pushed commit
     workspace = tmp_path / "workspace"
     git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", f"file://{remote}", str(workspace))
-    assert git(workspace, "cat-file", "-e", f"{before}^{{commit}}", check=False).returncode != 0
     git(workspace, "config", "user.name", "runner")
     git(workspace, "config", "user.email", "runner@example.com")
 
     github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": before}}
     result = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner", offline_pip_env(runner_temp))
 
-    assert "notebooks changed in" in result["log"]  # the range was used, after fetching `before`
+    assert "3 notebooks match blog/_notebooks/**/*.ipynb" in result["log"]
     posts = result["outputs"]["posts"].splitlines()
-    assert sorted(posts) == ["blog/_posts/2024-07-01-kept.md", "blog/_posts/2024-07-02-new-one.md"]
+    assert sorted(posts) == ["blog/_posts/2024-07-01-kept.md", "blog/_posts/2024-07-02-new-one.md"]  # not the current one
+    assert result["outputs"]["notebooks"] == "3"
     commit = result["outputs"]["commit"]
     assert re.fullmatch(r"[0-9a-f]{40}", commit)
     assert git(remote, "rev-parse", "main").stdout.strip() == commit  # pushed back to the branch
@@ -189,19 +198,43 @@ def test_action_converts_the_pushed_notebooks_and_commits_the_posts(tmp_path, ac
     files = git(remote, "show", "--name-only", "--format=", commit).stdout.splitlines()
     assert sorted(files) == sorted(posts)  # exactly the posts: no notebooks, no briefs, no scratch
     assert "Kept, revised" in git(remote, "show", f"{commit}:blog/_posts/2024-07-01-kept.md").stdout
-    assert "## nb2post" in result["summary"] and "`blog/_posts/2024-07-02-new-one.md`" in result["summary"]
+    assert "## nb2post: 2 of 3 notebooks converted" in result["summary"]
+    assert "- `blog/_posts/2024-07-02-new-one.md`" in result["summary"]
     briefs = [line for line in result["outputs"]["briefs"].splitlines() if line]
     if shutil.which("nb2post") and run_cli("brief", "--help").returncode == 0:
         assert len(briefs) == 2 and all((workspace / b).is_file() for b in briefs)
         assert (workspace / briefs[0]).read_text().strip()[:40] in result["summary"]
 
-    # the same push seen as a new branch (all-zero `before`): every notebook, all current, nothing to commit
+    # the next run (a new branch's all-zero `before`, or any push): every post current, nothing to commit
     github = {"sha": commit, "ref": "refs/heads/main", "event": {"before": ZERO}}
     again = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner2", offline_pip_env(runner_temp))
-    assert "no earlier commit to compare with" in again["log"]
     assert again["outputs"]["posts"] == "" and again["outputs"]["commit"] == ""
     assert "skipped: Commit and push the posts" in again["log"]
+    assert "## nb2post: 0 of 3 notebooks converted" in again["summary"] and "already current" in again["summary"]
     assert git(remote, "rev-parse", "main").stdout.strip() == commit
+
+
+def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, runner_temp):
+    """A protected branch (here: the server's pre-receive hook, saying what GitHub says) refuses the posts commit."""
+    site, remote = repository_with_remote(tmp_path, tmp_path / "site")
+    note(site, "2024-08-01-only.ipynb", "Only")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "notebook")
+    git(site, "push", "-q", "origin", "main")
+    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'error: GH006: Protected branch update failed for refs/heads/main.' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    git(site, "remote", "set-url", "origin", f"file://x-access-token:ghp_SECRET123@localhost{remote}")
+    git(site, "config", f"url.file://{remote}.insteadOf", f"file://x-access-token:ghp_SECRET123@localhost{remote}")
+    github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
+    result = run_action(action_dir, site, {"brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp), fails=True)
+    assert result["failed"] == "Commit and push the posts"
+    error = next(line for line in result["log"].splitlines() if line.startswith("::error"))
+    assert "the posts commit was not pushed" in error and "protected branch" in error and "GH006" in error
+    assert "bypass" in error and "deploy key" in error and "personal access token" in error
+    assert "ghp_SECRET123" not in result["log"]
+    assert git(remote, "rev-parse", "main").stdout.strip() == sha  # nothing reached the branch
 
 
 def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
@@ -221,7 +254,7 @@ def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
 def test_action_yml_is_pinned_and_injection_safe():
     text = (ROOT / "action.yml").read_text()
     action = load_action(ROOT / "action.yml")
-    assert set(action["inputs"]) == {"notebooks", "site", "target", "commit", "brief"}
+    assert set(action["inputs"]) == {"notebooks", "site", "target", "commit", "brief", "convert", "posts", "check-live", "live-timeout"}
     assert {"posts", "briefs"} <= set(action["outputs"])
     for step in action["runs"]["steps"]:
         assert "uses" not in step  # no third-party actions at all

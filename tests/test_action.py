@@ -237,6 +237,62 @@ def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, 
     assert git(remote, "rev-parse", "main").stdout.strip() == sha  # nothing reached the branch
 
 
+def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_briefs(tmp_path, action_dir, runner_temp):
+    """The deploy job's last step (convert: false, the posts job's `posts`, check-live: true) against the
+    built site served on 127.0.0.1, published only a moment after the step starts waiting; then with
+    nothing served, where it fails and says why."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    from conftest import free_port, jekyll_build
+
+    port = free_port()
+    site, remote = repository_with_remote(tmp_path, tmp_path / "site")
+    (site / "_config.yml").write_text((site / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n")
+    note(site, "2024-08-01-live.ipynb", "Live")
+    run_cli("convert", "-q", cwd=site, check=True)
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "posts")
+    built = jekyll_build(site)
+    assert (built / "2024" / "08" / "01" / "live.html").is_file()
+    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
+    inputs = {"convert": "false", "posts": "_posts/2024-08-01-live.md", "check-live": "true", "live-timeout": "60"}
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.log_message = lambda *args: None
+
+    def serve_later():  # Pages answers a little after the deploy job starts waiting
+        time.sleep(2)
+        server.serve_forever()  # returns at once if shutdown() was already asked for
+
+    thread = threading.Thread(target=serve_later, daemon=True)
+    thread.start()
+    try:
+        result = run_action(action_dir, site, inputs, github, tmp_path / "runner", offline_pip_env(runner_temp))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert "skipped: Convert the site's notebooks" in result["log"] and "skipped: Commit and push the posts" in result["log"]
+    url = f"http://127.0.0.1:{port}/2024/08/01/live.html"
+    assert f"- {url} is live (HTTP 200 after" in result["summary"]
+    assert "# Share brief: Live" in result["summary"] and "## Channel checklist" in result["summary"]
+    assert f"**URL:** {url}" in result["summary"]
+    brief = result["outputs"]["briefs"]
+    assert brief.startswith("_briefs/") and (site / brief).is_file()  # relative to the repository root
+    assert git(remote, "rev-parse", "--verify", "-q", "main", check=False).stdout == ""  # nothing pushed
+
+    inputs["live-timeout"] = "1"
+    failed = run_action(action_dir, site, inputs, github, tmp_path / "runner-down", offline_pip_env(runner_temp), fails=True)
+    assert failed["failed"] == "Brief"
+    assert "::error title=nb2post::a post did not go live" in failed["log"]
+    assert f"- error: {url} is not live after 1 s" in failed["summary"]
+
+
 def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
     site, remote = repository_with_remote(tmp_path, tmp_path / "site")
     note(site, "2024-08-01-only.ipynb", "Only")

@@ -167,6 +167,42 @@ def _set_target_line(text: str, target: str) -> str | None:
     return text[: match.start()] + "\n".join(lines) + text[match.end():]
 
 
+def posts_fastpages_wrote(site: Path) -> list[Path]:
+    """Posts in the site's posts folder that fastpages converted from a notebook: their front matter has
+    fastpages' ``nb_path:`` and they carry no nb2post marker, so nb2post will not overwrite them.
+
+    Front matter is read with python-frontmatter, whose YAML (PyYAML, YAML 1.1) reads values the way
+    Jekyll's Psych does; a post whose front matter does not parse is not fastpages' and is skipped.
+    """
+    import frontmatter
+
+    from .config import load
+    from .post import read_marker_from_file
+
+    try:
+        folder = Path(site) / load(site).posts_dir
+    except ConfigError:
+        folder = Path(site) / "_posts"
+    found = []
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        try:
+            front = frontmatter.load(str(path)).metadata
+        except Exception:  # noqa: BLE001 - broken YAML or encoding: not a post fastpages wrote
+            continue
+        if front.get("nb_path") and read_marker_from_file(path) is None:
+            found.append(path)
+    return found
+
+
+def fastpages_posts_warning(posts: list[Path], site: Path) -> str:
+    count = len(posts)
+    folder = posts[0].parent.relative_to(site).as_posix()
+    return (f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
+            f"(e.g. {posts[0].name}); nb2post keeps them as they are and reports them as 'not written by "
+            f"nb2post'. Once fastpages' converter is retired, rewrite them with `nb2post convert --force` "
+            f"on your notebooks and review `git diff`")
+
+
 def init(site: Path, root: Path, target: str | None, notebooks: str, action: str, hook_mode: str | None,
          workflow: bool = True, deploy: str | None = None) -> InitResult:
     result = InitResult()
@@ -197,6 +233,8 @@ def init(site: Path, root: Path, target: str | None, notebooks: str, action: str
             write_all({path: text.encode("utf-8")}, inside=Path(root))
             result.changed.append(path)
         result.warnings += [fastpages_warning(found, Path(root), deploy) for found in fastpages_converters(Path(root))]
+    if posts := posts_fastpages_wrote(site):
+        result.warnings.append(fastpages_posts_warning(posts, site))
 
     if hook_mode is not None:
         from .hook import install

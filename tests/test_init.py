@@ -165,6 +165,7 @@ def test_deploy_pages_workflow_and_an_untouched_plain_one_is_upgraded(tmp_path):
     run_cli("init", cwd=site, check=True)  # the plain workflow first, as an earlier nb2post wrote it
     done = run_cli("init", "--deploy", "pages", cwd=site, check=True)
     assert "wrote .github/workflows/nb2post.yml" in done.stdout
+    assert "Source to 'GitHub Actions'" in done.stderr  # the one setting only the user can change
     workflow = YAML(typ="safe", pure=True).load((site / ".github" / "workflows" / "nb2post.yml").read_text())
     trigger = workflow[True] if True in workflow else workflow["on"]
     assert trigger["push"]["branches"] == ["blog"]  # the branch checked out: the one Pages publishes

@@ -58,4 +58,6 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow):
         click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
     for message in result.warnings:
         echo_err(f"warning: {message}")
+    if deploy == "pages" and any(path.name == "nb2post.yml" for path in result.changed):
+        echo_err("next: in the repository's Settings > Pages, set 'Build and deployment' Source to 'GitHub Actions' (once)")
     raise SystemExit(EXIT_OK)

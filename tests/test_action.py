@@ -360,13 +360,23 @@ def act_binary() -> str:
     return found
 
 
-def test_pages_workflow_under_act_converts_both_pushes_and_builds_the_pages_artifact(tmp_path, action_dir, runner_temp):
+def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, action_dir, runner_temp):
     """`nb2post init --deploy pages`'s workflow, run by act in host mode for the second of two pushes in a
     row (the first push's run never happened): the posts job converts both notebooks and pushes the posts,
-    the build job builds that commit with Jekyll and packs the Pages artifact. Remote actions are mapped
-    onto local stand-ins (tests/act_stubs); the run stops before the upload to GitHub."""
+    the build job builds that commit with Jekyll into the Pages artifact, and the deploy job publishes it
+    (here: to a folder served on 127.0.0.1) and waits until the new posts answer. Remote actions are mapped
+    onto local stand-ins (tests/act_stubs); nothing is uploaded anywhere."""
+    import functools
+    import http.server
+    import tarfile
+    import threading
+
+    from conftest import free_port
+
     act = act_binary()
+    port = free_port()
     repo, remote = repository_with_remote(tmp_path, tmp_path / "blog")
+    (repo / "_config.yml").write_text((repo / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n")
     run_cli("init", "--deploy", "pages", cwd=repo, check=True)
     workflow = repo / ".github" / "workflows" / "nb2post.yml"
     git(repo, "add", "-A")
@@ -383,50 +393,61 @@ def test_pages_workflow_under_act_converts_both_pushes_and_builds_the_pages_arti
     git(repo, "push", "-q", "origin", "main")
     sha = git(repo, "rev-parse", "HEAD").stdout.strip()
 
-    stand_ins = {"actions/checkout": "checkout", "actions/setup-python": "setup-python",
-                 "actions/configure-pages": "configure-pages", "actions/jekyll-build-pages": "jekyll-build-pages",
-                 "actions/upload-pages-artifact": "upload-pages-artifact"}
+    stand_ins = {"actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/jekyll-build-pages",
+                 "actions/upload-pages-artifact", "actions/deploy-pages"}
     mapping = []
     for name, ref in set(_USES.findall(workflow.read_text())):
-        if name in stand_ins:
-            mapping += ["--local-repository", f"{name}@{ref}={STUBS / stand_ins[name]}"]
+        assert name in stand_ins, f"{name}: no local stand-in in tests/act_stubs"
+        mapping += ["--local-repository", f"{name}@{ref}={STUBS / name.split('/')[1]}"]
     from nb2post.init import default_action
 
     mapping += ["--local-repository", f"{default_action()}={action_dir}"]
-    artifacts = tmp_path / "artifacts"
+    artifacts, pages = tmp_path / "artifacts", tmp_path / "pages"
     artifacts.mkdir()
+    pages.mkdir()
     event = tmp_path / "event.json"
     event.write_text(f'{{"ref": "refs/heads/main", "before": "{before}", "after": "{sha}"}}')
     pip = offline_pip_env(runner_temp)
-    values = {"NB2POST_TEST_REMOTE": str(remote), "NB2POST_TEST_ARTIFACTS": str(artifacts),
+    values = {"NB2POST_TEST_REMOTE": str(remote), "NB2POST_TEST_ARTIFACTS": str(artifacts), "NB2POST_TEST_PAGES": str(pages),
+              "NB2POST_TEST_PAGE_URL": f"http://127.0.0.1:{port}/",
               **{key: pip[key] for key in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_CACHE_DIR")}}
-    done = subprocess.run(
-        [act, "push", "-e", str(event), "-W", str(workflow), "-j", "build", "-P", "ubuntu-latest=-self-hosted",
-         "--no-skip-checkout", "--cache-server-addr", "127.0.0.1", "--artifact-server-addr", "127.0.0.1",
-         *mapping, *[arg for key, value in values.items() for arg in ("--env", f"{key}={value}")]],
-        cwd=repo, capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(tmp_path / "act-home")},
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(pages)))
+    server.RequestHandlerClass.log_message = lambda *args: None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        done = subprocess.run(
+            [act, "push", "-e", str(event), "-W", str(workflow), "-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout",
+             "--concurrent-jobs", "1", "--cache-server-addr", "127.0.0.1", "--artifact-server-addr", "127.0.0.1",
+             *mapping, *[arg for key, value in values.items() for arg in ("--env", f"{key}={value}")]],
+            cwd=repo, capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(tmp_path / "act-home")},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
     log = done.stdout + done.stderr
     assert done.returncode == 0, log[-6000:]
-    assert "[nb2post/posts]" in log and "[nb2post/build]" in log and "[nb2post/deploy]" not in log
+    assert all(f"[nb2post/{job}]" in log for job in ("posts", "build", "deploy")), log[-3000:]
 
     # the posts job: both notebooks converted, the posts committed on top of the pushed commit and pushed back
     tip = git(remote, "rev-parse", "main").stdout.strip()
     assert git(remote, "rev-parse", f"{tip}~1").stdout.strip() == sha
     committed = sorted(git(remote, "show", "--name-only", "--format=", tip).stdout.split())
     assert committed == ["_posts/2024-09-01-first-push.md", "_posts/2024-09-02-second.md"]
-    assert "2 of 2 notebooks converted" in log
 
     # the build job: the Pages artifact holds both posts, built by Jekyll from that commit
-    import tarfile
-
     with tarfile.open(artifacts / "artifact.tar") as tar:
         names = {name.lstrip("./") for name in tar.getnames()}
         first = tar.extractfile("./2024/09/01/first-push.html").read().decode()
         second = tar.extractfile("./2024/09/02/second.html").read().decode()
     assert "<title>First push</title>" in first and "print" in first
     assert "<title>Second push</title>" in second
-    assert not any(name.startswith(("_notebooks", "_posts", ".git")) for name in names)
+    assert not any(name.startswith(("_notebooks", "_posts", "_briefs", ".git")) for name in names)
+
+    # the deploy job: published, then both posts answered the live check
+    for path in ("2024/09/01/first-push.html", "2024/09/02/second.html"):
+        assert f"http://127.0.0.1:{port}/{path} is live (HTTP 200" in log
 
 
 @pytest.mark.parametrize("options", [[], ["--deploy", "pages"], ["--deploy", "pages", "--site", "docs", "--to", "fastpages"]])

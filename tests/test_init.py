@@ -129,3 +129,129 @@ def test_a_windows_config_keeps_its_line_ends(tmp_path):
     assert data.count(b"\n") == data.count(b"\r\n")
     run_cli("init", "--no-workflow", "--to", "fastpages", cwd=site, check=True)
     assert (site / "_config.yml").read_bytes() == data.replace(b"target: jekyll", b"target: fastpages")
+
+
+FASTPAGES_CI = """\
+name: CI
+on:
+  push:
+    branches:
+      - master
+jobs:
+  build-site:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Copy Repository Contents
+        uses: actions/checkout@main
+      - name: convert notebooks and word docs to posts
+        uses: fastai/fastpages@master
+      - name: Jekyll build
+        uses: docker://fastai/fastpages-jekyll
+"""
+
+
+def test_init_on_a_fastpages_blog_warns_that_two_converters_would_run(tmp_path):
+    site = blog(tmp_path)
+    ci = site / ".github" / "workflows" / "ci.yaml"
+    ci.parent.mkdir(parents=True)
+    ci.write_text(FASTPAGES_CI)
+    done = run_cli("init", "--to", "fastpages", cwd=site, check=True)
+    warning = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1, done.stderr
+    assert ".github/workflows/ci.yaml runs fastai/fastpages" in warning[0] and "two converters" in warning[0]
+    assert "delete its step 'uses: fastai/fastpages@master'" in warning[0]
+    assert ci.read_text() == FASTPAGES_CI  # the user's workflow is theirs to change
+    done = run_cli("init", "--deploy", "pages", cwd=site, check=True)
+    assert "delete .github/workflows/ci.yaml altogether" in done.stderr and "GitHub Actions" in done.stderr
+    # once retired, no warning
+    ci.write_text(FASTPAGES_CI.replace("        uses: fastai/fastpages@master\n", "        run: echo retired\n"))
+    assert "warning" not in run_cli("init", cwd=site, check=True).stderr
+
+
+def test_deploy_pages_workflow_and_an_untouched_plain_one_is_upgraded(tmp_path):
+    from ruamel.yaml import YAML
+
+    site = blog(tmp_path)
+    subprocess.run(["git", "-C", str(site), "checkout", "-q", "-b", "blog"], check=True)
+    run_cli("init", cwd=site, check=True)  # the plain workflow first, as an earlier nb2post wrote it
+    done = run_cli("init", "--deploy", "pages", cwd=site, check=True)
+    assert "wrote .github/workflows/nb2post.yml" in done.stdout
+    assert "Source to 'GitHub Actions'" in done.stderr  # the one setting only the user can change
+    workflow = YAML(typ="safe", pure=True).load((site / ".github" / "workflows" / "nb2post.yml").read_text())
+    trigger = workflow[True] if True in workflow else workflow["on"]
+    assert trigger["push"]["branches"] == ["blog"]  # the branch checked out: the one Pages publishes
+    assert workflow["permissions"] == {"contents": "write", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert list(workflow["jobs"]) == ["posts", "build", "deploy"]
+    assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+    uses = [step["uses"].split("@")[0] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
+    assert {"actions/configure-pages", "actions/jekyll-build-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)
+    last = workflow["jobs"]["deploy"]["steps"][-1]
+    assert last["with"]["check-live"] == "true" and last["with"]["convert"] == "false"
+    # an edited workflow is never replaced
+    path = site / ".github" / "workflows" / "nb2post.yml"
+    path.write_text(path.read_text() + "# mine\n")
+    assert "exists (yours now)" in run_cli("init", "--deploy", "pages", cwd=site, check=True).stdout
+
+
+def test_a_malformed_action_reference_is_a_usage_error(tmp_path):
+    site = blog(tmp_path)
+    for bad in ("nb2post", "nb2post/nb2post", "https://github.com/nb2post/nb2post@v1", "a/b@ref; rm -rf /"):
+        done = run_cli("init", "--action", bad, cwd=site)
+        assert done.returncode == 2 and "expected OWNER/REPO@REF" in done.stderr, (bad, done.stderr)
+    assert not (site / ".github").exists()
+    run_cli("init", "--action", "me/nb2post-fork@" + "b" * 40, cwd=site, check=True)
+
+
+def test_the_action_repository_is_one_setting_used_everywhere():
+    """init's default, the README, the pre-commit docs and the package's URLs name the same repository."""
+    import tomllib
+
+    from nb2post import __version__
+    from nb2post.init import ACTION_REPOSITORY, PROJECT_URL, default_action
+
+    root = Path(__file__).resolve().parents[1]
+    assert default_action() == f"{ACTION_REPOSITORY}@v{__version__}"
+    urls = tomllib.loads((root / "pyproject.toml").read_text())["project"]["urls"]
+    assert all(url.startswith(PROJECT_URL) for url in urls.values()), urls
+    hooks = (root / ".pre-commit-hooks.yaml").read_text()
+    assert f"repo: {PROJECT_URL}" in hooks and "OWNER" not in hooks
+    readme = (root / "README.md").read_text()
+    assert f"uses: {ACTION_REPOSITORY}@" in readme and f"repo: {PROJECT_URL}" in readme
+    assert "OWNER/nb2post" not in readme
+
+
+def test_shell_completion_as_the_readme_documents_it(tmp_path):
+    import os
+    import shutil
+
+    nb2post = shutil.which("nb2post")
+    assert nb2post, "nb2post is not installed in this environment"
+    script = subprocess.run([nb2post], env={**os.environ, "_NB2POST_COMPLETE": "bash_source"}, capture_output=True, text=True)
+    assert "complete -o nosort -F _nb2post_completion nb2post" in script.stdout
+    env = {**os.environ, "_NB2POST_COMPLETE": "bash_complete", "COMP_WORDS": "nb2post init --dep", "COMP_CWORD": "2"}
+    done = subprocess.run([nb2post], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout.split() == ["plain,--deploy"]
+
+
+def test_init_names_the_posts_fastpages_wrote_and_how_to_take_them_over(tmp_path):
+    from conftest import cell, write_notebook
+
+    site = blog(tmp_path)
+    posts = site / "_posts"
+    posts.mkdir()
+    # as fastpages' converter wrote it (front matter read by python-frontmatter: YAML 1.1, like Jekyll)
+    (posts / "2020-02-20-test.md").write_text(
+        "---\nkeywords: fastai\ndescription: A test\ntitle: Test\ntoc: no\nnb_path: _notebooks/2020-02-20-test.ipynb\n"
+        "layout: notebook\n---\n\n<!--\n#################################################\n### THIS FILE WAS AUTOGENERATED! DO NOT EDIT! ###\n-->\nbody\n")
+    (posts / "2020-01-01-hand-written.md").write_text("---\ntitle: Mine\n---\nhello\n")
+    (posts / "2020-01-02-broken.md").write_text("---\ntitle: [unclosed\n---\nhello\n")
+    write_notebook(site / "_notebooks" / "2024-01-01-new.ipynb", [cell("markdown", "# New\n> summary")])
+    run_cli("init", "--to", "fastpages", cwd=site, check=True)
+    run_cli("convert", cwd=site, check=True)  # nb2post's own fastpages post has nb_path too, and its marker
+    assert "nb_path:" in (posts / "2024-01-01-new.md").read_text()
+    done = run_cli("init", cwd=site, check=True)
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, done.stderr
+    assert "_posts/ holds 1 post that fastpages converted from notebooks (e.g. 2020-02-20-test.md)" in warnings[0]
+    assert "nb2post convert --force" in warnings[0]

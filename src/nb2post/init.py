@@ -7,6 +7,7 @@ key order, quoting, indentation and duplicate keys stay as they were.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,29 +15,77 @@ from . import __version__
 from .config import CONFIG_NAME, ConfigError
 
 WORKFLOW_PATH = ".github/workflows/nb2post.yml"
-# The action is this project's repository; the tag matches the nb2post that wrote the workflow.
+# Where nb2post lives, and so its action (action.yml at the repository's root): the one setting that
+# `init`, the README, the pre-commit docs and the package's URLs all use (tests/test_init.py checks
+# that they agree). A fork or mirror is chosen per site with `nb2post init --action OWNER/REPO@REF`.
 ACTION_REPOSITORY = "nb2post/nb2post"
+PROJECT_URL = f"https://github.com/{ACTION_REPOSITORY}"
+DEPLOY_CHOICES = ("pages",)
+_ACTION_REFERENCE = re.compile(r"(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+|\./[^\s]*)\Z")
+# fastpages' own CI converts _notebooks with this action; blogs made from its template still run it.
+_FASTPAGES_ACTION = re.compile(r"^\s*-?\s*uses:\s*['\"]?fastai/fastpages@", re.M)
 
 
 def default_action() -> str:
+    """The action of this nb2post's release: the tag matches the version that writes the workflow."""
     return f"{ACTION_REPOSITORY}@v{__version__}"
+
+
+def check_action_reference(action: str) -> str | None:
+    """What is wrong with a ``uses:`` value given to ``--action`` (None when it is usable)."""
+    if _ACTION_REFERENCE.match(action):
+        return None
+    return (f"--action {action!r}: expected OWNER/REPO@REF (e.g. {default_action()}, or a full commit sha "
+            f"after the @) or a local path starting with ./")
 
 
 @dataclass
 class InitResult:
     changed: list[Path] = field(default_factory=list)
     kept: list[tuple[Path, str]] = field(default_factory=list)  # what was already there, and why it was left alone
+    warnings: list[str] = field(default_factory=list)
 
 
 def _yaml_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def workflow_text(action: str, site_from_root: str, notebooks: str, target: str) -> str:
+def workflow_text(action: str, site_from_root: str, notebooks: str, target: str, deploy: str | None = None,
+                  branch: str = "main") -> str:
+    """The workflow: conversion alone, or (``deploy="pages"``) conversion, Jekyll build and Pages deploy."""
     from .templates_text import fill
 
-    return fill("workflow.yml", action=action, site=_yaml_string(site_from_root), notebooks=_yaml_string(notebooks),
-                target=_yaml_string(target))
+    values = dict(action=action, site=_yaml_string(site_from_root), notebooks=_yaml_string(notebooks),
+                  target=_yaml_string(target))
+    if deploy == "pages":
+        return fill("workflow_pages.yml", branch=_yaml_string(branch), **values)
+    return fill("workflow.yml", **values)
+
+
+def fastpages_converters(root: Path) -> list[Path]:
+    """The repository's workflows that still run fastpages' converter (``uses: fastai/fastpages@...``)."""
+    folder = Path(root) / ".github" / "workflows"
+    found = []
+    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if _FASTPAGES_ACTION.search(text):
+            found.append(path)
+    return found
+
+
+def fastpages_warning(workflow: Path, root: Path, deploy: str | None) -> str:
+    where = workflow.relative_to(root).as_posix()
+    then = (f"; it also builds and deploys the site (to the gh-pages branch), which the nb2post workflow now "
+            f"does: delete {where} altogether and set Settings > Pages > Source to 'GitHub Actions'"
+            if deploy == "pages" else
+            f" (its build then publishes the posts nb2post commits; or run `nb2post init --deploy pages` "
+            f"and delete {where})")
+    return (f"{where} runs fastai/fastpages, which converts the notebooks too: two converters would now write "
+            f"the same posts. Retire fastpages' one: delete its step 'uses: fastai/fastpages@master' "
+            f"(\"convert notebooks and word docs to posts\"; nb2post does not convert _word/*.docx){then}")
 
 
 def _round_trip():
@@ -133,7 +182,44 @@ def _set_target_line(text: str, target: str) -> str | None:
     return text[: match.start()] + "\n".join(lines) + text[match.end():]
 
 
-def init(site: Path, root: Path, target: str | None, notebooks: str, action: str, hook_mode: str | None, workflow: bool = True) -> InitResult:
+def posts_fastpages_wrote(site: Path) -> list[Path]:
+    """Posts in the site's posts folder that fastpages converted from a notebook: their front matter has
+    fastpages' ``nb_path:`` and they carry no nb2post marker, so nb2post will not overwrite them.
+
+    Front matter is read with python-frontmatter, whose YAML (PyYAML, YAML 1.1) reads values the way
+    Jekyll's Psych does; a post whose front matter does not parse is not fastpages' and is skipped.
+    """
+    import frontmatter
+
+    from .config import load
+    from .post import read_marker_from_file
+
+    try:
+        folder = Path(site) / load(site).posts_dir
+    except ConfigError:
+        folder = Path(site) / "_posts"
+    found = []
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        try:
+            front = frontmatter.load(str(path)).metadata
+        except Exception:  # noqa: BLE001 - broken YAML or encoding: not a post fastpages wrote
+            continue
+        if front.get("nb_path") and read_marker_from_file(path) is None:
+            found.append(path)
+    return found
+
+
+def fastpages_posts_warning(posts: list[Path], site: Path) -> str:
+    count = len(posts)
+    folder = posts[0].parent.relative_to(site).as_posix()
+    return (f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
+            f"(e.g. {posts[0].name}); nb2post keeps them as they are and reports them as 'not written by "
+            f"nb2post'. Once fastpages' converter is retired, rewrite them with `nb2post convert --force` "
+            f"on your notebooks and review `git diff`")
+
+
+def init(site: Path, root: Path, target: str | None, notebooks: str, action: str, hook_mode: str | None,
+         workflow: bool = True, deploy: str | None = None) -> InitResult:
     result = InitResult()
     site = Path(site)
     config_changed = add_settings(site, target)
@@ -143,17 +229,27 @@ def init(site: Path, root: Path, target: str | None, notebooks: str, action: str
         result.kept.append((site / CONFIG_NAME, "already has an nb2post: section"))
 
     if workflow:
+        from .gitrepo import current_branch, git_dir
+
         site_from_root = Path(site).resolve().relative_to(Path(root).resolve()).as_posix()
         path = Path(root) / WORKFLOW_PATH
-        text = workflow_text(action, site_from_root, notebooks, target or "")
-        if path.exists():
-            same = path.read_text(encoding="utf-8", errors="replace") == text
+        folder = git_dir(Path(root))
+        branch = (current_branch(folder) if folder else None) or "main"
+        text = workflow_text(action, site_from_root, notebooks, target or "", deploy, branch)
+        existing = path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
+        # The plain workflow exactly as init wrote it (nobody edited it) is replaced by the deploying one.
+        upgradable = deploy is not None and existing == workflow_text(action, site_from_root, notebooks, target or "")
+        if existing is not None and not upgradable:
+            same = existing == text
             result.kept.append((path, "already written" if same else "exists (yours now); not overwritten"))
         else:
             from .site import write_all
 
             write_all({path: text.encode("utf-8")}, inside=Path(root))
             result.changed.append(path)
+        result.warnings += [fastpages_warning(found, Path(root), deploy) for found in fastpages_converters(Path(root))]
+    if posts := posts_fastpages_wrote(site):
+        result.warnings.append(fastpages_posts_warning(posts, site))
 
     if hook_mode is not None:
         from .hook import install

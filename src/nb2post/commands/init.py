@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, find_site, relative, site_option, to_option
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, relative, site_option, to_option
 
 
 @click.command(
@@ -16,27 +16,38 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, find_site, relative,
 @site_option
 @to_option
 @click.option("--notebooks", default="", help="Git pathspec glob of the notebooks the workflow converts, relative to the repository root. Default: <site>/_notebooks/**/*.ipynb.")
-@click.option("--action", default=None, help="The nb2post action the workflow uses, OWNER/REPO@REF (pin a full commit sha). Default: this nb2post's release tag.")
+@click.option("--action", default=None, metavar="OWNER/REPO@REF", help="The nb2post action the workflow uses (a fork or mirror; pin a full commit sha). Default: this nb2post's release, nb2post/nb2post@v<version>.")
+@click.option("--deploy", type=click.Choice(["pages"]), default=None, help="Write a workflow that also builds the site with Jekyll and deploys it to GitHub Pages, then waits for the new posts to go live.")
 @click.option("--hook", "hook_mode", type=click.Choice(["check", "convert"]), default=None, help="Also install the git pre-push hook in this mode.")
 @click.option("--no-workflow", is_flag=True, help="Do not write .github/workflows/nb2post.yml.")
-def command(site, target, notebooks, action, hook_mode, no_workflow):
+def command(site, target, notebooks, action, deploy, hook_mode, no_workflow):
     """Set up a site for nb2post: the 'nb2post:' section of _config.yml (your comments and key order are
-    kept), a GitHub workflow that converts the notebooks each push changes and commits the posts, and
-    optionally the pre-push hook. Running it again changes nothing.
+    kept), a GitHub workflow that converts the site's notebooks on each push and commits the posts (with
+    --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
+    Running it again changes nothing.
+
+    \b
+    Examples:
+      nb2post init --deploy pages         # notebook push -> live post, in one workflow
+      nb2post init --site docs --to fastpages --hook check
     """
     from ..config import ConfigError
     from ..gitrepo import find_root
     from ..hook import HookError
-    from ..init import default_action, init
+    from ..init import check_action_reference, default_action, init
 
     site = site if site is not None else find_site(Path.cwd())
     if not site.is_dir():
         fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
+    if action is not None and (problem := check_action_reference(action)):
+        fail(problem, EXIT_USAGE)
+    if deploy and no_workflow:
+        fail("--deploy writes a workflow: drop --no-workflow", EXIT_USAGE)
     root = find_root(site)
     if root is None and (hook_mode or not no_workflow):
         fail(f"{site} is not inside a git repository; run 'git init' there first (the workflow and hook live in it)", EXIT_USAGE)
     try:
-        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow)
+        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow, deploy)
     except ConfigError as exc:
         fail(str(exc), EXIT_USAGE)
     except HookError as exc:
@@ -45,4 +56,8 @@ def command(site, target, notebooks, action, hook_mode, no_workflow):
         click.echo(f"wrote {relative(path, Path.cwd())}")
     for path, reason in result.kept:
         click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
+    for message in result.warnings:
+        echo_err(f"warning: {message}")
+    if deploy == "pages" and any(path.name == "nb2post.yml" for path in result.changed):
+        echo_err("next: in the repository's Settings > Pages, set 'Build and deployment' Source to 'GitHub Actions' (once)")
     raise SystemExit(EXIT_OK)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, free_port, make_site, wait_for_port, write_notebook
+from conftest import cell, free_port, make_site, run_cli, wait_for_port, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 TOKEN = "s3cr3tT0ken"
@@ -479,3 +479,24 @@ def test_a_site_in_a_subfolder_of_the_repository(tmp_path):
     assert any(p.startswith("docs/assets/images/hello/") for p in committed)
     assert "docs/_config.yml" not in committed
     assert head(remote, "main") == head(repo)
+
+
+def test_images_of_an_earlier_convert_are_published_with_the_edited_post(blog):
+    """convert, edit the notebook's text (not its image), publish: the image written by the first convert
+    is part of the post, so it goes into the commit too (it used to stay untracked: a broken live image)."""
+    site, remote = blog
+    (site / "mine.png").write_bytes(b"a file of the user's own, not nb2post's\n")
+    assert run_cli("convert", "_notebooks", cwd=site).returncode == 0
+    notebook = site / "_notebooks" / "2024-03-04-hello.ipynb"
+    notebook.write_text(notebook.read_text().replace("A post to publish", "A post, edited before publishing"))
+
+    done = publish("_notebooks", cwd=site)
+
+    assert done.returncode == 0, done.stderr
+    committed = files_of(site)
+    images = [p for p in committed if p.startswith("assets/images/")]
+    assert POST in committed and len(images) == 1 and images[0].endswith(".png"), committed
+    assert "A post, edited before publishing" in git(site, "show", f"HEAD:{POST}")
+    assert git(site, "status", "--porcelain", "--", "assets") == ""
+    assert git(site, "status", "--porcelain", "--", "mine.png") == "?? mine.png"
+    assert head(remote, "main") == head(site)

@@ -54,10 +54,29 @@ def repository_root(site: Path, cwd: Path) -> Path:
     raise PublishError(f"{site} is not inside a git repository; run 'git init' there (or clone your blog) first", 1)
 
 
-def _referenced_assets(post_path: Path, text: str, site: Path, images_dir: str) -> list[Path]:
-    """Images an existing post links under the images folder (its own ``<images_dir>/<slug>/`` files)."""
-    found = re.findall(re.escape(images_dir.strip("/")) + r"/[^\s\"'()<>{}|]+", text)
+def _referenced_assets(text: str, site: Path, images_dir: str) -> list[Path]:
+    """Files under the images folder that a post links (however the link is written: a ``relative_url``
+    filter or a baseurl-prefixed path)."""
+    found = re.findall(re.escape(images_dir.strip("/")) + r"/[^\s\"'()<>{}|\\]+", text)
     return [site / link for link in dict.fromkeys(found) if (site / link).is_file()]
+
+
+def post_files(outcome: Outcome, site: Path, images_dir: str) -> list[Path]:
+    """Every file the post needs that nb2post produced: the post and each image it links.
+
+    The images this run rendered are known (``outcome.post.assets``); for a post written earlier they are
+    read from its links. An image an earlier convert wrote is part of the post even when this run found it
+    already in place, so it is committed with the post rather than left untracked.
+    """
+    files: list[Path] = []
+    if outcome.post_path is not None:
+        files.append(outcome.post_path)
+    if outcome.post is not None:
+        files.extend(site / name for name in outcome.post.assets)
+    if outcome.post_path is not None and outcome.post_path.is_file():
+        text = outcome.post_path.read_text(encoding="utf-8", errors="replace")
+        files.extend(_referenced_assets(text, site, images_dir))
+    return files
 
 
 def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, include_notebooks: bool) -> Plan:
@@ -69,14 +88,16 @@ def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, inclu
             continue
         files: list[Path] = [*outcome.written, *outcome.removed]
         post_path = outcome.post_path
-        if post_path is not None and post_path.is_file() and post_path not in files:
-            text = post_path.read_text(encoding="utf-8", errors="replace")
-            if edited_by_hand(text):
-                result.hand_edited.append(inside_repo(post_path, root))
-            else:
-                # Written by an earlier `nb2post convert` and untouched since: still nb2post's to commit.
-                files.append(post_path)
-                files.extend(_referenced_assets(post_path, text, site, images_dir))
+        hand_edited = (
+            post_path is not None
+            and post_path not in files
+            and post_path.is_file()
+            and edited_by_hand(post_path.read_text(encoding="utf-8", errors="replace"))
+        )
+        if hand_edited:
+            result.hand_edited.append(inside_repo(post_path, root))
+        else:
+            files.extend(post_files(outcome, site, images_dir))
         if include_notebooks:
             files.append(outcome.notebook)
         # The post first, then its images: the order the commit message lists them in.

@@ -126,7 +126,7 @@ def convert(
     jobs: int | None = None,
     progress: Callable[[Outcome, int, int], None] | None = None,
 ) -> tuple[list[Outcome], list[str]]:
-    from .site import HandEditedError, Site
+    from .site import HandEditedError, OutsideSiteError, Site
 
     notebooks, problems = find_notebooks(paths)
     site = Site(settings)
@@ -171,7 +171,7 @@ def convert(
                         f"{notebook}: no date in the file name or front matter; dated {post.date} "
                         f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
                     )
-            except HandEditedError as exc:
+            except (HandEditedError, OutsideSiteError) as exc:
                 outcome = Outcome(notebook, "failed", error=str(exc))
             except OSError as exc:
                 outcome = Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")

@@ -58,7 +58,15 @@ class Site:
         previous = self.posts_by_source().get(post.source)
         stale = previous[0] if previous and previous[0] != target else None
 
-        for path in filter(None, (target if target.exists() else None, stale)):
+        for path in filter(None, (target if os.path.lexists(target) else None, stale)):
+            if path.is_symlink():
+                if force:
+                    continue  # write_all replaces the link itself; what it points to is left alone
+                raise HandEditedError(
+                    f"{path}: is a symbolic link (to {os.readlink(path)}), not a post nb2post wrote; not "
+                    f"overwritten. Remove the link, or run again with --force to replace the link (not the "
+                    f"file it points to) with the post"
+                )
             current = path.read_text(encoding="utf-8", errors="replace")
             if path == target and current == text:
                 continue
@@ -81,11 +89,13 @@ class Site:
             destination = self.root / site_path
             if not destination.is_file() or destination.read_bytes() != data:
                 changes[destination] = data
-        if not (target.exists() and target.read_bytes() == text.encode("utf-8")):
+        if target.is_symlink() or not (target.exists() and target.read_bytes() == text.encode("utf-8")):
             changes[target] = text.encode("utf-8")
-        removed = [stale] if stale is not None and stale.exists() else []
+        removed = [stale] if stale is not None and os.path.lexists(stale) else []
         if not changes and not removed:
             return WriteResult(target, "unchanged")
+        for destination in changes:
+            confined(destination, self.root)  # a folder linked out of the site: refused, dry run or not
         if dry_run:
             return WriteResult(target, "would write", written=list(changes), removed=removed)
         write_all(changes, inside=self.root)
@@ -96,18 +106,49 @@ class Site:
         return WriteResult(target, "written", written=list(changes), removed=removed)
 
 
+class OutsideSiteError(ValueError):
+    """A destination that leaves the site through a symbolic link (or '..')."""
+
+
+def confined(destination: Path, root: Path) -> Path:
+    """Where to write ``destination``: its folder with links resolved, which must lie inside ``root``
+    (resolved), and its own name *not* resolved — a link there is replaced, never written through."""
+    root = Path(root).resolve()
+    destination = Path(destination)
+    folder = destination.parent.resolve()
+    if folder == root or root in folder.parents:
+        return folder / destination.name
+    # Name the first part of the path that leads out, so the fix is obvious.
+    try:
+        parts = destination.absolute().relative_to(root).parts
+        base = root
+    except ValueError:
+        parts, base = (), None
+    for index in range(len(parts) - 1):
+        step = base.joinpath(*parts[: index + 1])
+        resolved = step.resolve()
+        if resolved != root and root not in resolved.parents:
+            shown = Path(*parts[: index + 1]).as_posix()
+            raise OutsideSiteError(
+                f"{step}: {shown} is a link to {resolved}, outside the site {root}; nb2post writes only inside "
+                f"the site. Make {shown} a real folder (or point it inside the site)"
+            )
+    raise OutsideSiteError(f"refusing to write {destination}: outside the site {root}")
+
+
 def write_all(files: dict[Path, bytes], inside: Path) -> None:
-    """Write every file or none: temporary files first, then renames."""
-    root = inside.resolve()
+    """Write every file or none: temporary files first, then renames.
+
+    A destination that is a symbolic link is replaced by the file, never written through: a link in
+    ``_posts`` must not turn a post into ``_config.yml``.
+    """
     staged: list[tuple[Path, Path]] = []
     try:
-        for destination, data in files.items():
-            resolved = destination.resolve()
-            if root not in resolved.parents:
-                raise ValueError(f"refusing to write {destination}: outside the site {root}")
-            resolved.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=resolved.parent)
-            staged.append((Path(temporary), resolved))
+        destinations = [(confined(destination, inside), data) for destination, data in files.items()]
+        for destination, data in destinations:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=destination.parent)
+            staged.append((Path(temporary), destination))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             os.chmod(temporary, 0o644)

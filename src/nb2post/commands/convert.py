@@ -48,7 +48,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
             if message not in said:  # a warning about the whole site comes once, not once per notebook
                 said.add(message)
                 warn(message, quiet)
-        if outcome.error:
+        if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
+            said.add(outcome.error)
             echo_err(f"error: {outcome.error}")
         if dry_run and outcome.status == "would write" and not quiet:
             for path in outcome.written:

@@ -2,7 +2,15 @@
 like notebooks, killed conversions, moved notebooks."""
 from __future__ import annotations
 
-import base64
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
@@ -83,3 +91,118 @@ def test_folders_linked_out_of_the_site_fail_their_posts_with_one_line_and_the_b
     assert len(errors) == 1 and "_posts is a link to" in errors[0], done.stderr
     assert "3 failed" in done.stderr
     assert list(posts_outside.iterdir()) == []
+
+
+# --- things named like notebooks that are not notebook files --------------------------------------------
+
+
+def nb2post(*args, cwd, timeout=60):
+    """The real command, with a timeout short enough that a hang fails the test instead of the suite."""
+    return subprocess.run([sys.executable, "-m", "nb2post.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def test_fifos_and_sockets_named_like_notebooks_are_skipped_with_a_warning_never_opened(tmp_path):
+    site = make_site(tmp_path / "site")
+    notebooks = site / "_notebooks"
+    write_notebook(notebooks / "2024-01-01-real.ipynb", [cell("markdown", "# Real")])
+    os.mkfifo(notebooks / "2024-01-02-pipe.ipynb")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(notebooks / "2024-01-03-socket.ipynb"))
+    (notebooks / "2024-01-04-folder.ipynb").mkdir()  # a folder named like one: searched like any folder
+    write_notebook(notebooks / "2024-01-04-folder.ipynb" / "2024-01-05-inside.ipynb", [cell("markdown", "# In")])
+    try:
+        converted = nb2post("convert", "_notebooks", cwd=site)
+        checked = nb2post("check", cwd=site)
+        checked_named = nb2post("check", "_notebooks", cwd=site)
+    finally:
+        listener.close()
+
+    assert converted.returncode == 0, converted.stderr
+    assert "warning: _notebooks/2024-01-02-pipe.ipynb: is a FIFO, not a notebook file; skipped" in converted.stderr
+    assert "warning: _notebooks/2024-01-03-socket.ipynb: is a socket, not a notebook file; skipped" in converted.stderr
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2024-01-01-real.md", "2024-01-05-inside.md"]
+    for done in (checked, checked_named):
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "2024-01-02-pipe.ipynb: is a FIFO, not a notebook file; skipped" in done.stderr
+        assert "all 2 notebooks have current posts" in done.stderr
+
+
+def test_naming_something_that_is_not_a_notebook_is_an_error(tmp_path):
+    site = make_site(tmp_path / "site")
+    write_notebook(site / "_notebooks" / "2024-01-01-real.ipynb", [cell("markdown", "# Real")])
+    (site / "folder.ipynb").mkdir()
+    os.mkfifo(site / "pipe.ipynb")
+    (site / "empty").mkdir()
+
+    folder = nb2post("convert", "folder.ipynb", "_notebooks", cwd=site)
+    assert folder.returncode == 1, folder.stderr
+    assert "error: folder.ipynb: is a folder, not a notebook file" in folder.stderr
+    assert (site / "_posts" / "2024-01-01-real.md").is_file()  # the rest of the batch still converts
+    assert "no notebooks found" not in folder.stderr
+
+    pipe = nb2post("convert", "pipe.ipynb", cwd=site)
+    assert pipe.returncode == 1 and "error: pipe.ipynb: is a FIFO, not a notebook file" in pipe.stderr
+
+    for named in ("folder.ipynb", "pipe.ipynb"):
+        done = nb2post("check", named, cwd=site)
+        assert done.returncode == 2 and f"{named}: is a" in done.stderr, done.stderr
+
+    # A folder of notebooks that holds none yet is no mistake: said, exit 0 (a new blog's _notebooks/).
+    empty = nb2post("convert", "empty", cwd=site)
+    assert empty.returncode == 0 and "warning: no notebooks found in empty" in empty.stderr
+
+
+# --- a killed conversion leaves no process behind -------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only nobody reaped it (no init in a container)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_exit_when_the_convert_that_started_them_is_killed(tmp_path):
+    site = make_site(tmp_path / "site")
+    long_text = "\n\n".join(f"Paragraph {i} with $x_{i}$ math, `code` and a [link](https://example.com/{i})." for i in range(400))
+    for number in range(60):
+        write_notebook(site / "_notebooks" / f"2024-01-{number % 28 + 1:02d}-post-{number}.ipynb", [cell("markdown", long_text)])
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "nb2post.cli", "convert", "-j", "2", "_notebooks"],
+        cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while time.monotonic() < deadline and len(workers) < 2 and parent.poll() is None:
+            workers = _children(parent.pid)
+            time.sleep(0.02)
+        assert len(workers) >= 2 and parent.poll() is None, "the convert finished before its workers were seen"
+        time.sleep(0.3)  # the workers are busy now
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.1)
+        survivors = [pid for pid in workers if _alive(pid)]
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    for pid in survivors:  # leave nothing behind even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == [], f"worker processes {survivors} outlived the killed convert"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, gitrepo
-from .convert import find_notebooks, notebook_key, source_hash
+from .convert import find_notebooks, notebook_key, read_notebook_bytes, source_hash
 from .post import edited_by_hand
 
 MISSING, STALE, ORPHAN = "missing", "stale", "orphan"
@@ -47,6 +47,7 @@ class Report:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     current_posts: list[Path] = field(default_factory=list)  # posts of the checked notebooks that are current
+    skipped: list[str] = field(default_factory=list)  # things named like notebooks that are not files
 
     @property
     def ok(self) -> bool:
@@ -128,7 +129,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     full_scan = notebooks is None
     if full_scan:
         folder = place.site / place.notebooks_dir
-        notebooks = find_notebooks([folder])[0] if folder.is_dir() else []
+        notebooks = find_notebooks([folder], report.skipped)[0] if folder.is_dir() else []
     if posts is None:
         posts = posts_by_source(place)
     fingerprint = config.settings_fingerprint(place.site, place.target)
@@ -138,7 +139,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
         seen.add(key)
         report.checked += 1
         known = posts.get(key)
-        digest = source_hash(Path(notebook).read_bytes(), fingerprint)
+        digest = source_hash(read_notebook_bytes(Path(notebook)), fingerprint)
         if known is None or not known[0].is_file():
             report.findings.append(Finding(MISSING, Path(notebook)))
         elif known[1].source_hash != digest:

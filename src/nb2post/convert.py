@@ -4,8 +4,10 @@ cores when there are several), and let the site write each post.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -34,22 +36,67 @@ class Outcome:
     post: Post | None = None
 
 
-def find_notebooks(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Notebook files named or found below the named folders; plus problems (missing paths)."""
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it exists but is no regular file ('a FIFO', 'a folder', ...); else None.
+    Only stat is used: opening a FIFO would wait for a writer forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or a dangling link: reading it reports that
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> tuple[list[Path], list[str]]:
+    """Notebook files named or found below the named folders; plus problems with the named paths
+    (missing, or not a notebook file). Things named ``*.ipynb`` below a folder that are not files (a FIFO,
+    a socket, a device) are left out, each with a line in ``skipped``: reading one would hang."""
     found: list[Path] = []
     problems: list[str] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            if path.name.endswith(".ipynb"):
+                problems.append(f"{path}: is a folder, not a notebook file; name the notebook (or its parent folder)")
+                continue
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                found.extend(Path(folder) / f for f in sorted(files) if f.endswith(".ipynb"))
+                for name in sorted(files):
+                    if not name.endswith(".ipynb"):
+                        continue
+                    candidate = Path(folder) / name
+                    what = _not_a_file(candidate)
+                    if what is None:
+                        found.append(candidate)
+                    elif skipped is not None:
+                        skipped.append(f"{candidate}: is {what}, not a notebook file; skipped")
         elif path.is_file():
             found.append(path)
+        elif os.path.lexists(path) and _not_a_file(path):
+            problems.append(f"{path}: is {_not_a_file(path)}, not a notebook file")
         else:
             problems.append(f"{path}: no such file or folder")
     unique = list(dict.fromkeys(p.resolve() for p in found))
     return unique, problems
+
+
+def read_notebook_bytes(path: Path) -> bytes:
+    """The file's bytes; OSError for anything but a regular file, without ever waiting on a FIFO that
+    took a notebook's place after the scan."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(fd)
 
 
 def notebook_key(notebook: Path, site: Path) -> str:
@@ -118,6 +165,41 @@ def _build_in_worker(args) -> tuple[Post | None, str | None]:
         return None, f"{args[0]}: internal error while converting ({type(exc).__name__}: {exc}); please report it"
 
 
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: a worker never outlives the ``convert`` that started it (a SIGKILLed parent
+    cannot shut its pool down, and workers waiting on the task queue would wait forever).
+
+    On Linux the kernel signals the worker when its parent dies (``PR_SET_PDEATHSIG``); everywhere, a
+    thread notices the parent's pid change and exits.
+    """
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="nb2post-parent-watch", daemon=True).start()
+
+
 def convert(
     paths: Iterable[Path],
     settings: Settings,
@@ -125,10 +207,13 @@ def convert(
     dry_run: bool = False,
     jobs: int | None = None,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    skipped: list[str] | None = None,
 ) -> tuple[list[Outcome], list[str]]:
+    """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
+    ``skipped`` collects the things named like notebooks that are not files."""
     from .site import HandEditedError, OutsideSiteError, Site
 
-    notebooks, problems = find_notebooks(paths)
+    notebooks, problems = find_notebooks(paths, skipped)
     site = Site(settings)
     fingerprint = settings.fingerprint()
     existing = site.posts_by_source()
@@ -137,7 +222,7 @@ def convert(
     for notebook in notebooks:
         key = notebook_key(notebook, settings.site)
         try:
-            data = notebook.read_bytes()
+            data = read_notebook_bytes(notebook)
         except OSError as exc:
             outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror}")
             continue
@@ -184,7 +269,9 @@ def convert(
     if len(work) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(work))) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(work)), initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for args, (post, error) in zip(work, pool.map(_build_in_worker, work)):
                 finish(args[0], post, error)
     else:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, site_option, to_option
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, site_option, to_option, warn
 
 
 def load_layout(site: Path | None, target: str | None):
@@ -40,11 +40,14 @@ def command(paths, site, target, quiet):
 
     place = load_layout(site, target)
     notebooks = None
+    skipped: list[str] = []
     if paths:
-        notebooks, problems = find_notebooks(paths)
+        notebooks, problems = find_notebooks(paths, skipped)
         if problems:
             fail("; ".join(problems), EXIT_USAGE)
     report = check(place, notebooks)
+    for message in skipped + report.skipped:
+        warn(message, quiet)
     site_arg = str(site) if site is not None else None
     for line in describe(report, Path.cwd(), site_arg, target):
         click.echo(line)

@@ -37,9 +37,12 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
             where = relative(outcome.post_path, site) if outcome.post_path else "-"
             echo_err(f"[{done}/{total}] {outcome.status}: {where}  (from {relative(outcome.notebook, Path.cwd())})")
 
-    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress)
+    skipped: list[str] = []
+    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress, skipped=skipped)
     for problem in problems:
         echo_err(f"error: {problem}")
+    for message in skipped:
+        warn(message, quiet)
     counts: dict[str, int] = {}
     said: set[str] = set()
     for outcome in outcomes:
@@ -57,7 +60,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose):
             for path in outcome.removed:
                 click.echo(f"would remove {relative(path, site)}")
     if not outcomes and not problems:
-        warn("no notebooks found", quiet)
+        warn(f"no notebooks found in {', '.join(str(p) for p in paths)}", quiet)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
     if not quiet:
         echo_err(summary)

@@ -206,3 +206,50 @@ def test_workers_exit_when_the_convert_that_started_them_is_killed(tmp_path):
     for pid in survivors:  # leave nothing behind even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert survivors == [], f"worker processes {survivors} outlived the killed convert"
+
+
+# --- a notebook moved with git mv keeps its post ---------------------------------------------------------
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout.strip()
+
+
+def test_a_moved_notebook_takes_its_post_along_and_check_and_convert_agree(tmp_path):
+    site = make_site(tmp_path / "site")
+    git(site, "init", "-q", "-b", "main")
+    write_notebook(site / "_notebooks" / "2024-01-10-moving.ipynb", [cell("markdown", "# Moving\n\nText.")])
+    write_notebook(site / "_notebooks" / "undated.ipynb", [cell("markdown", "# Undated")])
+    git(site, "add", "-A")
+    git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-q", "-m", "notebooks", "--date", "2024-01-12T10:00:00")
+    assert nb2post("convert", "_notebooks", cwd=site).returncode == 0
+    posts_before = sorted(p.name for p in (site / "_posts").iterdir())
+    assert posts_before == ["2024-01-10-moving.md", "2024-01-12-undated.md"]
+    git(site, "add", "-A")
+    git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-q", "-m", "posts")
+    (site / "_notebooks" / "sub").mkdir()
+    git(site, "mv", "_notebooks/2024-01-10-moving.ipynb", "_notebooks/sub/2024-01-10-moving.ipynb")
+    git(site, "mv", "_notebooks/undated.ipynb", "_notebooks/sub/undated.ipynb")
+    git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-q", "-m", "move")
+
+    checked = nb2post("check", cwd=site)
+    assert checked.returncode == 1
+    assert "moved:   _notebooks/sub/2024-01-10-moving.ipynb was _notebooks/2024-01-10-moving.ipynb; its post " \
+        "_posts/2024-01-10-moving.md follows it" in checked.stdout
+    assert "orphan" not in checked.stdout and "git rm" not in checked.stdout
+    fix = checked.stdout.splitlines()[-1].split("Fix: ", 1)[1]
+    assert fix == "nb2post convert _notebooks/sub/2024-01-10-moving.ipynb _notebooks/sub/undated.ipynb"
+    named = nb2post("check", "_notebooks/sub/2024-01-10-moving.ipynb", cwd=site)
+    assert named.returncode == 1 and "moved:" in named.stdout and "git rm" not in named.stdout
+
+    converted = nb2post(*fix.split()[1:], cwd=site)
+    assert converted.returncode == 0, converted.stderr
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == posts_before
+    post = (site / "_posts" / "2024-01-10-moving.md").read_text()
+    assert "generated from _notebooks/sub/2024-01-10-moving.ipynb;" in post
+    again = nb2post("check", cwd=site)
+    assert again.returncode == 0, again.stdout + again.stderr
+    changed = git(site, "status", "--porcelain", "--", "_posts").splitlines()
+    assert sorted(line.strip() for line in changed) == [f"M _posts/{name}" for name in posts_before]

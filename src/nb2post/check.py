@@ -18,8 +18,9 @@ from pathlib import Path
 from . import config, gitrepo
 from .convert import find_notebooks, notebook_key, read_notebook_bytes, source_hash
 from .post import edited_by_hand
+from .site import moved_post
 
-MISSING, STALE, ORPHAN = "missing", "stale", "orphan"
+MISSING, STALE, MOVED, ORPHAN = "missing", "stale", "moved", "orphan"
 _PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
 
 
@@ -35,10 +36,11 @@ class Layout:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # missing | stale | orphan
+    kind: str  # missing | stale | moved | orphan
     notebook: Path  # for an orphan: where its notebook was
     post: Path | None = None
     edited: bool = False  # the stale post was changed by hand: converting needs --force
+    moved_from: str | None = None  # moved: where the notebook was (its post follows it when converted)
 
 
 @dataclass
@@ -140,7 +142,14 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
         report.checked += 1
         known = posts.get(key)
         digest = source_hash(read_notebook_bytes(Path(notebook)), fingerprint)
-        if known is None or not known[0].is_file():
+        moved = moved_post(key, posts, place.site) if known is None else None
+        if moved is not None and moved[1].is_file():
+            # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
+            old_key, post, _ = moved
+            seen.add(old_key)
+            edited = edited_by_hand(post.read_text(encoding="utf-8", errors="replace"))
+            report.findings.append(Finding(MOVED, Path(notebook), post, edited, moved_from=old_key))
+        elif known is None or not known[0].is_file():
             report.findings.append(Finding(MISSING, Path(notebook)))
         elif known[1].source_hash != digest:
             edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
@@ -149,7 +158,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
             report.current_posts.append(known[0])
 
     bases = [b for b in (gitrepo.find_root(place.site), place.site.resolve()) if b is not None]
-    suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone}
+    suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone} - seen
     for key in sorted(suspects):
         if key in posts and not any((base / key).exists() for base in bases):
             report.findings.append(Finding(ORPHAN, bases[0] / key, posts[key][0]))
@@ -170,6 +179,10 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")
+        elif finding.kind == MOVED:
+            edited = " (the post was also edited by hand)" if finding.edited else ""
+            lines.append(f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "
+                         f"{shown(finding.post)} follows it when converted{edited}")
         else:
             lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone")
     if report.to_convert:

@@ -216,7 +216,6 @@ def convert(
     notebooks, problems = find_notebooks(paths, skipped)
     site = Site(settings)
     fingerprint = settings.fingerprint()
-    existing = site.posts_by_source()
     outcomes: dict[Path, Outcome] = {}
     work: list[tuple] = []
     for notebook in notebooks:
@@ -227,8 +226,9 @@ def convert(
             outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror}")
             continue
         digest = source_hash(data, fingerprint)
-        previous = existing.get(key)
-        if not force and previous and previous[1].source_hash == digest and previous[0].is_file():
+        previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
+        current = previous and previous[1].source == key and previous[1].source_hash == digest
+        if not force and current and previous[0].is_file():
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
             continue
         work.append((notebook, settings, key, digest, previous[0] if previous else None))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .config import Settings
 from .post import Marker, Post, edited_by_hand, read_marker, read_marker_from_file, with_marker
@@ -33,6 +33,26 @@ def post_text(post: Post) -> str:
     return with_marker(text, post.source, post.source_hash)
 
 
+def notebook_gone(key: str, site: Path) -> bool:
+    """True when the notebook a post names (``key``: relative to the repository, else the site) is not there."""
+    from . import gitrepo
+
+    bases = [b for b in (gitrepo.find_root(site), Path(site).resolve()) if b is not None]
+    return not any((base / key).exists() for base in bases)
+
+
+def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path) -> tuple[str, Path, Marker] | None:
+    """(old key, post, marker) when the notebook ``key`` looks moved (``git mv a/x.ipynb b/x.ipynb``): exactly
+    one post names a notebook of the same file name that no longer exists. The post then follows it."""
+    name = PurePosixPath(key).name
+    found = [
+        (old, path, marker)
+        for old, (path, marker) in posts.items()
+        if old != key and PurePosixPath(old).name == name and notebook_gone(old, site)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 class Site:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -52,11 +72,22 @@ class Site:
             self._by_source = found
         return self._by_source
 
+    def previous_post(self, key: str) -> tuple[Path, Marker] | None:
+        """The post made earlier from notebook ``key`` — or from the path it was moved from."""
+        posts = self.posts_by_source()
+        if key in posts:
+            return posts[key]
+        moved = moved_post(key, posts, self.root)
+        return (moved[1], moved[2]) if moved else None
+
     def write(self, post: Post, force: bool = False, dry_run: bool = False) -> WriteResult:
         target = self.posts_dir / post.file_name
         text = post_text(post)
-        previous = self.posts_by_source().get(post.source)
+        previous = self.previous_post(post.source)
         stale = previous[0] if previous and previous[0] != target else None
+        moved_from = previous_source = None
+        if previous is not None and previous[1].source != post.source:
+            moved_from = previous_source = previous[1].source
 
         for path in filter(None, (target if os.path.lexists(target) else None, stale)):
             if path.is_symlink():
@@ -71,7 +102,7 @@ class Site:
             if path == target and current == text:
                 continue
             owner = read_marker(current)[0]
-            if owner is not None and owner.source != post.source and not force:
+            if owner is not None and owner.source not in (post.source, previous_source) and not force:
                 raise HandEditedError(
                     f"{path}: already holds the post made from {owner.source}; two notebooks give the same "
                     f"date and name. Rename one of them or set 'slug:' in its front matter"
@@ -102,6 +133,8 @@ class Site:
         for path in removed:
             path.unlink()
         if self._by_source is not None:
+            if moved_from is not None:
+                self._by_source.pop(moved_from, None)
             self._by_source[post.source] = (target, Marker(post.source, post.source_hash, ""))
         return WriteResult(target, "written", written=list(changes), removed=removed)
 

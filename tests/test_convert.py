@@ -249,3 +249,53 @@ def test_blocks_that_interrupt_paragraphs_in_jupyter_do_so_in_kramdown(tmp_path)
     assert '<h2 id="section">Section</h2>' in page
     assert "<blockquote>" in page
     assert 'class="language-python' in page
+
+
+def _git(cwd, *args, date=None):
+    import os
+
+    env = {**os.environ, **({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {})}
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_renamed_without_force(tmp_path):
+    """An undated notebook first committed 2024-01-10 and edited 2024-03-20: CI's `git clone --depth 1`
+    sees one commit and used to date the post 2024-03-20, moving its URL. The existing post's date wins;
+    and any change of a committed post's file name is refused until --force."""
+    origin = make_site(tmp_path / "origin")
+    nb = write_notebook(origin / "_notebooks" / "undated.ipynb", [cell("markdown", "# Undated\n\nFirst words.")])
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "notebook", date="2024-01-10T12:00:00")
+    run_cli("convert", "_notebooks", cwd=origin, check=True)
+    assert sorted(p.name for p in (origin / "_posts").iterdir()) == ["2024-01-10-undated.md"]
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "post", date="2024-01-10T12:05:00")
+    nb.write_text(nb.read_text().replace("First words.", "Edited words."))
+    _git(origin, "commit", "-qam", "edit", date="2024-03-20T12:00:00")
+
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    assert _git(clone, "rev-list", "--count", "HEAD").strip() == "1"
+    done = run_cli("convert", "_notebooks", cwd=clone)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-01-10-undated.md"]
+    post = clone / "_posts" / "2024-01-10-undated.md"
+    assert "Edited words." in post.read_text()
+
+    # A date given now would move the published post: refused with old → new, until --force.
+    moved = clone / "_notebooks" / "undated.ipynb"
+    data = json.loads(moved.read_text())
+    data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
+    moved.write_text(json.dumps(data))
+    before = post.read_bytes()
+    refused = run_cli("convert", "_notebooks", cwd=clone)
+    assert refused.returncode == 1
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "2024-01-10-undated.md → 2024-02-01-undated.md" in errors[0], refused.stderr
+    assert "--force" in errors[0]
+    assert post.read_bytes() == before and not (clone / "_posts" / "2024-02-01-undated.md").exists()
+    run_cli("convert", "--force", "_notebooks", cwd=clone, check=True)
+    assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-02-01-undated.md"]

@@ -122,17 +122,19 @@ def source_hash(data: bytes, fingerprint: str) -> str:
 def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
     """A stable date for a notebook with none in its name or front matter.
 
-    The day it was first committed to git; else the date of the post made from it earlier; else today
-    (UTC), which the post's file name then keeps. Never the file's mtime: a fresh checkout resets it.
+    The date of the post made from it earlier (its URL, which inbound links use, must not move); else the
+    day it was first committed to git; else today (UTC), which the post's file name then keeps. Never the
+    file's mtime, which a fresh checkout resets — and the post first, as a shallow clone (CI's
+    ``fetch-depth: 1``) dates every file by its one commit.
     """
-    committed = gitrepo.first_commit_date(notebook)
-    if committed:
-        return committed, "the day the notebook was first committed to git"
     if existing is not None:
         try:
             return dt.date.fromisoformat(existing.name[:10]), "the date of the post made from it earlier"
         except ValueError:
             pass
+    committed = gitrepo.first_commit_date(notebook)
+    if committed:
+        return committed, "the day the notebook was first committed to git"
     return dt.datetime.now(dt.timezone.utc).date(), "today's date, as the notebook is not committed yet"
 
 

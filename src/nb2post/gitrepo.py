@@ -46,6 +46,19 @@ def first_commit_date(path: Path) -> dt.date | None:
         return None
 
 
+def in_head(path: Path) -> bool:
+    """True when ``path`` is committed: the checked-out commit holds it."""
+    path = Path(path).absolute()
+    root = find_root(path.parent)
+    if root is None:
+        return False
+    try:
+        relative = path.parent.resolve().joinpath(path.name).relative_to(root).as_posix()
+    except ValueError:
+        return False
+    return _git(["cat-file", "-e", f"HEAD:{relative}"], root) is not None
+
+
 # --- Pushes and hooks (nb2post check / hook / the GitHub Action) ------------------------------------
 # Plain `git` processes, like the queries above: the pre-push hook runs on every push and must not pay
 # for importing GitPython.

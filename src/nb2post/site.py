@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import gitrepo
 from .config import Settings
 from .post import Marker, Post, edited_by_hand, read_marker, read_marker_from_file, with_marker
 
@@ -35,8 +36,6 @@ def post_text(post: Post) -> str:
 
 def notebook_gone(key: str, site: Path) -> bool:
     """True when the notebook a post names (``key``: relative to the repository, else the site) is not there."""
-    from . import gitrepo
-
     bases = [b for b in (gitrepo.find_root(site), Path(site).resolve()) if b is not None]
     return not any((base / key).exists() for base in bases)
 
@@ -89,6 +88,13 @@ class Site:
         if previous is not None and previous[1].source != post.source:
             moved_from = previous_source = previous[1].source
 
+        if stale is not None and not force and os.path.lexists(stale):
+            if gitrepo.in_head(stale):
+                raise HandEditedError(
+                    f"{stale}: would be renamed {stale.name} → {target.name}, which changes its published URL "
+                    f"(links to it break); not renamed. Keep the name with 'date:'/'slug:' in {post.source}, "
+                    f"or run again with --force to rename it"
+                )
         for path in filter(None, (target if os.path.lexists(target) else None, stale)):
             if path.is_symlink():
                 if force:

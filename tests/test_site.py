@@ -142,10 +142,14 @@ def test_naming_something_that_is_not_a_notebook_is_an_error(tmp_path):
 
     pipe = nb2post("convert", "pipe.ipynb", cwd=site)
     assert pipe.returncode == 1 and "error: pipe.ipynb: is a FIFO, not a notebook file" in pipe.stderr
+    config = nb2post("convert", "_config.yml", cwd=site)
+    assert config.returncode == 1 and "error: _config.yml: is not a notebook (an .ipynb file)" in config.stderr
 
-    for named in ("folder.ipynb", "pipe.ipynb"):
+    # check refuses the same names before checking anything (a usage error there, as for a missing path)
+    for named in ("folder.ipynb", "pipe.ipynb", "_config.yml"):
         done = nb2post("check", named, cwd=site)
-        assert done.returncode == 2 and f"{named}: is a" in done.stderr, done.stderr
+        assert done.returncode == 2 and f"error: {named}: is " in done.stderr, done.stderr
+        assert "Fix:" not in done.stdout
 
     # A folder of notebooks that holds none yet is no mistake: said, exit 0 (a new blog's _notebooks/).
     empty = nb2post("convert", "empty", cwd=site)

@@ -77,6 +77,9 @@ def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> t
                     elif skipped is not None:
                         skipped.append(f"{candidate}: is {what}, not a notebook file; skipped")
         elif path.is_file():
+            if path.suffix.lower() != ".ipynb":
+                problems.append(f"{path}: is not a notebook (an .ipynb file); name notebooks or the folders holding them")
+                continue
             found.append(path)
         elif os.path.lexists(path) and _not_a_file(path):
             problems.append(f"{path}: is {_not_a_file(path)}, not a notebook file")

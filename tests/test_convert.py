@@ -295,7 +295,25 @@ def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_rename
     assert refused.returncode == 1
     errors = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "2024-01-10-undated.md → 2024-02-01-undated.md" in errors[0], refused.stderr
+    assert "/2024/01/10/undated.html → /2024/02/01/undated.html" in errors[0]
     assert "--force" in errors[0]
     assert post.read_bytes() == before and not (clone / "_posts" / "2024-02-01-undated.md").exists()
     run_cli("convert", "--force", "_notebooks", cwd=clone, check=True)
     assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-02-01-undated.md"]
+
+
+def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path):
+    """With `permalink: /:title/` the date is not in the URL: a new date renames the file, not the page."""
+    site = make_site(tmp_path / "site", extra_config="permalink: /:title/\n")
+    nb = write_notebook(site / "_notebooks" / "2024-01-10-stays.ipynb", [cell("markdown", "# Stays")])
+    _git(site, "init", "-q", "-b", "main")
+    run_cli("convert", "_notebooks", cwd=site, check=True)
+    _git(site, "add", "-A")
+    _git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "post")
+    data = json.loads(nb.read_text())
+    data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
+    nb.write_text(json.dumps(data))
+    run_cli("convert", "_notebooks", cwd=site, check=True)
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2024-02-01-stays.md"]
+    out = jekyll_build(site)
+    assert (out / "stays" / "index.html").is_file()

@@ -130,6 +130,23 @@ class Site:
             self._by_source = found
         return self._by_source
 
+    def _url_move(self, old: Path, new: Path, post: Post) -> str | None:
+        """How a committed post's URL changes when it is renamed (" A → B"); "" when that cannot be
+        worked out (taken as a change); None when Jekyll publishes both names under the same URL."""
+        try:
+            from . import urls
+
+            config = self.settings.site_config
+            before = urls.page_url(urls.read_post_file(self.root, old), config)
+            date = post.front_matter.get("date")
+            relative = new.parent.resolve().joinpath(new.name).relative_to(self.root.resolve()).as_posix()
+            after = urls.page_url(
+                urls.PostFile(relative, post.front_matter, None if date is None else str(date)), config
+            )
+        except Exception:  # an unusual permalink or front matter: a rename is then taken as a move
+            return ""
+        return None if before == after else f" {before} → {after}"
+
     def notebook_path(self, key: str) -> Path | None:
         """The notebook a post names, if it exists (``key`` is relative to the repository, else the site)."""
         for base in (gitrepo.find_root(self.root), self.root.resolve()):
@@ -154,12 +171,13 @@ class Site:
         if previous is not None and previous[1].source != post.source:
             moved_from = previous_source = previous[1].source
 
-        if stale is not None and not force and os.path.lexists(stale):
-            if gitrepo.in_head(stale):
+        if stale is not None and not force and os.path.lexists(stale) and gitrepo.in_head(stale):
+            moves = self._url_move(stale, target, post)
+            if moves is not None:
                 raise HandEditedError(
-                    f"{stale}: would be renamed {stale.name} → {target.name}, which changes its published URL "
-                    f"(links to it break); not renamed. Keep the name with 'date:'/'slug:' in {post.source}, "
-                    f"or run again with --force to rename it"
+                    f"{stale}: would be renamed {stale.name} → {target.name}, which moves its published URL"
+                    f"{moves} (links to it break); not renamed. Keep the name with 'date:'/'slug:' in "
+                    f"{post.source}, or run again with --force to rename it"
                 )
         for path in filter(None, (target if os.path.lexists(target) else None, stale)):
             if path.is_symlink():
@@ -206,7 +224,7 @@ class Site:
         removed = [stale] if stale is not None and os.path.lexists(stale) else []
         if not changes and not removed:
             return WriteResult(target, "unchanged")
-        for destination in changes:
+        for destination in [*changes, *removed]:
             confined(destination, self.root)  # a folder linked out of the site: refused, dry run or not
         if dry_run:
             return WriteResult(target, "would write", written=list(changes), removed=removed)

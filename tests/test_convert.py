@@ -266,10 +266,11 @@ def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_rename
     and any change of a committed post's file name is refused until --force."""
     origin = make_site(tmp_path / "origin")
     nb = write_notebook(origin / "_notebooks" / "undated.ipynb", [cell("markdown", "# Undated\n\nFirst words.")])
+    write_notebook(origin / "_notebooks" / "never-converted.ipynb", [cell("markdown", "# Never converted")])
     _git(origin, "init", "-q", "-b", "main")
     _git(origin, "add", "-A")
     _git(origin, "commit", "-qm", "notebook", date="2024-01-10T12:00:00")
-    run_cli("convert", "_notebooks", cwd=origin, check=True)
+    run_cli("convert", "_notebooks/undated.ipynb", cwd=origin, check=True)
     assert sorted(p.name for p in (origin / "_posts").iterdir()) == ["2024-01-10-undated.md"]
     _git(origin, "add", "-A")
     _git(origin, "commit", "-qm", "post", date="2024-01-10T12:05:00")
@@ -281,7 +282,12 @@ def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_rename
     assert _git(clone, "rev-list", "--count", "HEAD").strip() == "1"
     done = run_cli("convert", "_notebooks", cwd=clone)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-01-10-undated.md"]
+    assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-01-10-undated.md", "2024-03-20-never-converted.md"]
+    # A notebook without a post can only be dated by the clone's oldest commit: said so, with the fix.
+    assert "never-converted.ipynb: no date in the file name or front matter; dated 2024-03-20 from the oldest " \
+        "commit of this shallow clone" in done.stderr and "fetch-depth: 0" in done.stderr
+    (clone / "_posts" / "2024-03-20-never-converted.md").unlink()
+    (clone / "_notebooks" / "never-converted.ipynb").unlink()
     post = clone / "_posts" / "2024-01-10-undated.md"
     assert "Edited words." in post.read_text()
 

@@ -135,9 +135,14 @@ def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
             return dt.date.fromisoformat(existing.name[:10]), "the date of the post made from it earlier"
         except ValueError:
             pass
-    committed = gitrepo.first_commit_date(notebook)
+    committed = gitrepo.first_commit(notebook)
+    if committed and committed[1]:
+        return committed[0], (
+            "the oldest commit of this shallow clone, which may be later than the notebook's first commit "
+            "(fetch the full history, e.g. actions/checkout with fetch-depth: 0, for the real date)"
+        )
     if committed:
-        return committed, "the day the notebook was first committed to git"
+        return committed[0], "the day the notebook was first committed to git"
     return dt.datetime.now(dt.timezone.utc).date(), "today's date, as the notebook is not committed yet"
 
 

@@ -321,3 +321,28 @@ def test_posts_fastpages_and_jekyllnb_wrote_are_replaced_but_not_posts_of_anothe
     assert f"{jekyllnb_edited}: was not written by nb2post" in done.stderr
     out = jekyll_build(site)
     assert "Converted by nb2post." in (out / "2020/02/20/test.html").read_text()
+
+
+def test_a_fastpages_post_under_another_file_name_is_this_notebooks_post_and_keeps_its_url(tmp_path):
+    """fastpages kept commas in file names (and dated undated notebooks by mtime): the post it wrote is the
+    notebook's post whatever its name, so migrating renames it — which moves a published URL, so it is
+    refused until --force, never left beside a duplicate."""
+    site = make_site(tmp_path / "site")
+    (site / "_posts").mkdir()
+    old = site / "_posts" / "2020-04-01-Active-Learning,-Data.md"
+    nb_path = "_notebooks/2020-04-01-Active Learning, Data.ipynb"
+    old.write_text(FASTPAGES_POST.format(title="Active", nb_path=nb_path, banner=nb_path))
+    write_notebook(site / nb_path, [cell("markdown", "# Active Learning\n\nNew words.")])
+    git(site, "init", "-q", "-b", "main")
+    git(site, "add", "-A")
+    git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-q", "-m", "fastpages blog")
+
+    refused = nb2post("convert", "_notebooks", cwd=site)
+    assert refused.returncode == 1
+    assert "2020-04-01-Active-Learning,-Data.md → 2020-04-01-Active-Learning-Data.md, which moves its published " \
+        "URL /2020/04/01/Active-Learning,-Data.html → /2020/04/01/Active-Learning-Data.html" in refused.stderr
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == [old.name]
+
+    forced = nb2post("convert", "--force", "_notebooks", cwd=site)
+    assert forced.returncode == 0, forced.stderr
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2020-04-01-Active-Learning-Data.md"]

@@ -117,6 +117,27 @@ class Site:
         self.root = Path(settings.site)
         self.posts_dir = self.root / settings.posts_dir
         self._by_source: dict[str, tuple[Path, Marker]] | None = None
+        self._by_banner: dict[str, list[Path]] | None = None
+
+    def fastpages_posts(self) -> dict[str, list[Path]]:
+        """Posts fastpages generated (no nb2post marker; its banner near the top), by the notebook the
+        banner names. Read once, and only when converting: the head of each such post."""
+        if self._by_banner is None:
+            found: dict[str, list[Path]] = {}
+            marked = {path for path, _ in self.posts_by_source().values()}
+            for path in sorted(self.posts_dir.glob("*.md")) if self.posts_dir.is_dir() else []:
+                if path in marked or path.is_symlink():
+                    continue
+                try:
+                    with open(path, "rb") as handle:
+                        head = handle.read(8192).decode("utf-8", errors="replace")
+                except OSError:
+                    continue
+                banner = _FASTPAGES_BANNER.search(head)
+                if banner:
+                    found.setdefault(PurePosixPath(banner.group("path").strip().lstrip("./")).as_posix(), []).append(path)
+            self._by_banner = found
+        return self._by_banner
 
     def posts_by_source(self) -> dict[str, tuple[Path, Marker]]:
         """Posts nb2post wrote, by the notebook they came from (read from each post's marker line)."""
@@ -160,7 +181,12 @@ class Site:
         if key in posts:
             return posts[key]
         moved = moved_post(key, posts, self.root)
-        return (moved[1], moved[2]) if moved else None
+        if moved:
+            return moved[1], moved[2]
+        # Migrating from fastpages: the post it generated from this notebook, whatever its file name, is
+        # this notebook's post (so a new name is a rename, refused when it moves a published URL).
+        generated = [p for named, paths in self.fastpages_posts().items() if _same_notebook(named, key) for p in paths]
+        return (generated[0], Marker(key, "", "")) if len(generated) == 1 else None
 
     def write(self, post: Post, force: bool = False, dry_run: bool = False) -> WriteResult:
         target = self.posts_dir / post.file_name

@@ -178,18 +178,20 @@ def _build_in_worker(args) -> tuple[Post | None, str | None]:
 PARENT_POLL_SECONDS = 1.0
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(convert_pid: int) -> None:
     """Pool initializer: a worker never outlives the ``convert`` that started it (a SIGKILLed parent
     cannot shut its pool down, and workers waiting on the task queue would wait forever).
 
     On Linux the kernel signals the worker when its parent dies (``PR_SET_PDEATHSIG``); everywhere, a
-    thread notices the parent's pid change and exits.
+    thread notices that its parent or the convert is gone and exits. (The parent is the convert itself
+    with "fork", multiprocessing's fork server with "forkserver", which exits with the convert.)
     """
     import signal
     import sys
     import threading
     import time
 
+    parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -198,14 +200,25 @@ def _exit_with_parent(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
+
+    def orphaned() -> bool:
+        if os.getppid() != parent:
+            return True
+        try:
+            os.kill(convert_pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            pass  # alive, but not ours to signal
+        return False
+
+    if orphaned():  # the convert died before the kernel was told to signal us
         os._exit(1)
 
     def watch() -> None:
-        while True:
+        while not orphaned():
             time.sleep(PARENT_POLL_SECONDS)
-            if os.getppid() != parent:
-                os._exit(1)
+        os._exit(1)
 
     threading.Thread(target=watch, name="nb2post-parent-watch", daemon=True).start()
 

@@ -346,3 +346,15 @@ def test_a_fastpages_post_under_another_file_name_is_this_notebooks_post_and_kee
     forced = nb2post("convert", "--force", "_notebooks", cwd=site)
     assert forced.returncode == 0, forced.stderr
     assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2020-04-01-Active-Learning-Data.md"]
+
+
+def test_a_failed_write_leaves_no_empty_image_folders(tmp_path):
+    site = make_site(tmp_path / "site")
+    (site / "_posts").write_text("a file where the posts folder should be\n")
+    write_notebook(site / "_notebooks" / "2024-01-01-plot.ipynb", [cell("code", "plot()", outputs=[image_output()])])
+
+    done = nb2post("convert", "_notebooks", cwd=site)
+
+    assert done.returncode == 1 and "cannot write the post" in done.stderr, done.stderr
+    assert not (site / "assets").exists()
+    assert sorted(p.name for p in site.iterdir()) == ["_config.yml", "_layouts", "_notebooks", "_posts"]

@@ -301,10 +301,13 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
     ``_posts`` must not turn a post into ``_config.yml``.
     """
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []  # folders made here: removed again when the write fails
     try:
         destinations = [(confined(destination, inside), data) for destination, data in files.items()]
         for destination, data in destinations:
+            missing = [f for f in (destination.parent, *destination.parent.parents) if not f.exists()]
             destination.parent.mkdir(parents=True, exist_ok=True)
+            created.extend(reversed(missing))
             handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=destination.parent)
             staged.append((Path(temporary), destination))
             with os.fdopen(handle, "wb") as stream:
@@ -313,6 +316,11 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        for folder in reversed(created):  # deepest first; only if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
         raise
     try:
         for temporary, destination in staged:

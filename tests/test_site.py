@@ -358,3 +358,32 @@ def test_a_failed_write_leaves_no_empty_image_folders(tmp_path):
     assert done.returncode == 1 and "cannot write the post" in done.stderr, done.stderr
     assert not (site / "assets").exists()
     assert sorted(p.name for p in site.iterdir()) == ["_config.yml", "_layouts", "_notebooks", "_posts"]
+
+
+def test_the_pre_push_hook_lets_a_moved_notebook_through_once_its_post_follows(tmp_path):
+    """The hook's view of a push (a notebook gone here, one new there) agrees with convert: convert mode
+    converts and commits the moved post, and the push after it goes through."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    site = make_site(tmp_path / "site")
+    git(site, "init", "-q", "-b", "main")
+    git(site, "config", "user.name", "T")
+    git(site, "config", "user.email", "t@e")
+    git(site, "remote", "add", "origin", str(remote))
+    write_notebook(site / "_notebooks" / "2024-01-10-moving.ipynb", [cell("markdown", "# Moving")])
+    assert nb2post("convert", "_notebooks", cwd=site).returncode == 0
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "post")
+    git(site, "push", "-q", "-u", "origin", "main")
+    assert nb2post("hook", "install", "--mode", "convert", cwd=site).returncode == 0
+    (site / "_notebooks" / "sub").mkdir()
+    git(site, "mv", "_notebooks/2024-01-10-moving.ipynb", "_notebooks/sub/2024-01-10-moving.ipynb")
+    git(site, "commit", "-q", "-m", "move")
+
+    first = subprocess.run(["git", "push", "-q"], cwd=site, capture_output=True, text=True, timeout=120)
+    assert first.returncode != 0 and "converted 1 notebook(s) and committed the posts" in first.stderr, first.stderr
+    assert "two notebooks give the same date and name" not in first.stderr
+    assert git(site, "show", "--name-only", "--format=", "HEAD") == "_posts/2024-01-10-moving.md"
+    second = subprocess.run(["git", "push", "-q"], cwd=site, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert git(remote, "rev-parse", "main") == git(site, "rev-parse", "HEAD")

@@ -500,3 +500,24 @@ def test_images_of_an_earlier_convert_are_published_with_the_edited_post(blog):
     assert git(site, "status", "--porcelain", "--", "assets") == ""
     assert git(site, "status", "--porcelain", "--", "mine.png") == "?? mine.png"
     assert head(remote, "main") == head(site)
+
+
+def test_an_image_of_the_site_that_a_post_only_links_is_never_committed(blog):
+    """The post links the site's own /assets/images/logo.png (untracked); nb2post did not make it, so
+    neither a publish right after convert nor one that re-renders the post commits it."""
+    site, remote = blog
+    logo = site / "assets" / "images" / "logo.png"
+    logo.parent.mkdir(parents=True)
+    logo.write_bytes(b"the site's own logo\n")
+    notebook = site / "_notebooks" / "2024-03-04-hello.ipynb"
+    notebook.write_text(notebook.read_text().replace("A post to publish", 'A post to publish\\n\\n<img src=\\"/assets/images/logo.png\\">'))
+    assert run_cli("convert", "_notebooks", cwd=site).returncode == 0
+    assert "assets/images/logo.png" in (site / POST).read_text()
+
+    done = publish("_notebooks", cwd=site)
+
+    assert done.returncode == 0, done.stderr
+    committed = files_of(site)
+    assert POST in committed and "assets/images/logo.png" not in committed, committed
+    assert any(p.startswith("assets/images/") and p.endswith(".png") for p in committed), committed
+    assert git(site, "status", "--porcelain", "--", "assets") == "?? assets/images/logo.png"

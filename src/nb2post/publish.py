@@ -31,6 +31,9 @@ class Plan:
 
     by_outcome: list[tuple[Outcome, list[str]]] = field(default_factory=list)
     hand_edited: list[str] = field(default_factory=list)  # posts a person changed: never committed by us
+    # Images read from the links of a post this run did not render: the link alone does not prove nb2post
+    # made the file (a post may link the site's own image), so ``confirm`` checks them when they changed.
+    guessed: dict[str, Outcome] = field(default_factory=dict)
 
     @property
     def paths(self) -> list[str]:
@@ -61,22 +64,20 @@ def _referenced_assets(text: str, site: Path, images_dir: str) -> list[Path]:
     return [site / link for link in dict.fromkeys(found) if (site / link).is_file()]
 
 
-def post_files(outcome: Outcome, site: Path, images_dir: str) -> list[Path]:
-    """Every file the post needs that nb2post produced: the post and each image it links.
+def post_files(outcome: Outcome, site: Path, images_dir: str) -> tuple[list[Path], list[Path]]:
+    """(the files the post needs that nb2post produced, images it links that may be its own).
 
-    The images this run rendered are known (``outcome.post.assets``); for a post written earlier they are
-    read from its links. An image an earlier convert wrote is part of the post even when this run found it
-    already in place, so it is committed with the post rather than left untracked.
+    A post rendered in this run knows its images exactly (``outcome.post.assets``), including those an
+    earlier convert wrote and this run found in place: they belong in the commit with the post, not left
+    untracked. A post written earlier only has its links to go by.
     """
-    files: list[Path] = []
-    if outcome.post_path is not None:
-        files.append(outcome.post_path)
+    files: list[Path] = [outcome.post_path] if outcome.post_path is not None else []
     if outcome.post is not None:
-        files.extend(site / name for name in outcome.post.assets)
-    if outcome.post_path is not None and outcome.post_path.is_file():
-        text = outcome.post_path.read_text(encoding="utf-8", errors="replace")
-        files.extend(_referenced_assets(text, site, images_dir))
-    return files
+        return files + [site / name for name in outcome.post.assets], []
+    if outcome.post_path is None or not outcome.post_path.is_file():
+        return files, []
+    text = outcome.post_path.read_text(encoding="utf-8", errors="replace")
+    return files, _referenced_assets(text, site, images_dir)
 
 
 def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, include_notebooks: bool) -> Plan:
@@ -97,13 +98,45 @@ def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, inclu
         if hand_edited:
             result.hand_edited.append(inside_repo(post_path, root))
         else:
-            files.extend(post_files(outcome, site, images_dir))
+            own, linked = post_files(outcome, site, images_dir)
+            files.extend(own)
+            for path in linked:
+                if path not in files:
+                    files.append(path)
+                    result.guessed.setdefault(inside_repo(path, root), outcome)
         if include_notebooks:
             files.append(outcome.notebook)
         # The post first, then its images: the order the commit message lists them in.
         files.sort(key=lambda f: f != post_path)
         result.by_outcome.append((outcome, list(dict.fromkeys(inside_repo(f, root) for f in files))))
     return result
+
+
+def confirm(result: Plan, changed: list[str], settings, root: Path) -> list[str]:
+    """``changed`` without the guessed images that the post's notebook does not produce.
+
+    Only posts with a changed (say, still untracked) linked image are rendered again — in memory, nothing is
+    written — so a site's own image that a post merely links is never committed by nb2post.
+    """
+    from .convert import build_post, notebook_key
+
+    doubtful: dict[int, list[str]] = {}
+    for path in changed:
+        if path in result.guessed:
+            doubtful.setdefault(id(result.guessed[path]), []).append(path)
+    if not doubtful:
+        return changed
+    dropped: set[str] = set()
+    outcomes = {id(o): o for o in result.guessed.values()}
+    for key, paths in doubtful.items():
+        outcome = outcomes[key]
+        try:
+            post = build_post(outcome.notebook, settings, notebook_key(outcome.notebook, settings.site), "", outcome.post_path)
+            made = {inside_repo(Path(settings.site) / name, root.resolve()) for name in post.assets}
+        except Exception:  # cannot tell: commit only what is known to be nb2post's
+            made = set()
+        dropped.update(p for p in paths if p not in made)
+    return [p for p in changed if p not in dropped]
 
 
 def inside_repo(path: Path, root: Path) -> str:

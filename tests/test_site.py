@@ -106,6 +106,8 @@ def test_fifos_and_sockets_named_like_notebooks_are_skipped_with_a_warning_never
     notebooks = site / "_notebooks"
     write_notebook(notebooks / "2024-01-01-real.ipynb", [cell("markdown", "# Real")])
     os.mkfifo(notebooks / "2024-01-02-pipe.ipynb")
+    (site / "_posts").mkdir()
+    os.mkfifo(site / "_posts" / "2023-12-31-pipe.md")  # read for markers: must not block either
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(notebooks / "2024-01-03-socket.ipynb"))
     (notebooks / "2024-01-04-folder.ipynb").mkdir()  # a folder named like one: searched like any folder
@@ -120,7 +122,9 @@ def test_fifos_and_sockets_named_like_notebooks_are_skipped_with_a_warning_never
     assert converted.returncode == 0, converted.stderr
     assert "warning: _notebooks/2024-01-02-pipe.ipynb: is a FIFO, not a notebook file; skipped" in converted.stderr
     assert "warning: _notebooks/2024-01-03-socket.ipynb: is a socket, not a notebook file; skipped" in converted.stderr
-    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2024-01-01-real.md", "2024-01-05-inside.md"]
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == [
+        "2023-12-31-pipe.md", "2024-01-01-real.md", "2024-01-05-inside.md"
+    ]
     for done in (checked, checked_named):
         assert done.returncode == 0, done.stdout + done.stderr
         assert "2024-01-02-pipe.ipynb: is a FIFO, not a notebook file; skipped" in done.stderr

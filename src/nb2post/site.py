@@ -126,7 +126,7 @@ class Site:
             found: dict[str, list[Path]] = {}
             marked = {path for path, _ in self.posts_by_source().values()}
             for path in sorted(self.posts_dir.glob("*.md")) if self.posts_dir.is_dir() else []:
-                if path in marked or path.is_symlink():
+                if path in marked or path.is_symlink() or not path.is_file():
                     continue
                 try:
                     with open(path, "rb") as handle:
@@ -145,6 +145,8 @@ class Site:
             found: dict[str, tuple[Path, Marker]] = {}
             if self.posts_dir.is_dir():
                 for path in sorted(self.posts_dir.glob("*.md")):
+                    if not path.is_file():  # a FIFO named like a post would block the read forever
+                        continue
                     marker = read_marker_from_file(path)
                     if marker is not None:
                         found[marker.source] = (path, marker)

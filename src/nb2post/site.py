@@ -1,7 +1,10 @@
-"""The site writes posts: all-or-nothing per post, never over a person's edits.
+"""The site writes posts: all-or-nothing per post, never over a person's edits, never outside the site.
 
 Every file of a post (the Markdown and its images) is first written to a temporary file beside its
-destination; only when all of them are written are they renamed into place.
+destination; only when all of them are written are they renamed into place. A link is replaced, never
+written through, and a folder linked out of the site is refused. A post follows its notebook when that is
+moved (``git mv``), keeps its published URL unless ``--force`` says otherwise, and the posts fastpages or
+jekyllnb generated from a notebook are that notebook's to replace.
 """
 from __future__ import annotations
 

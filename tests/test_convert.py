@@ -249,3 +249,77 @@ def test_blocks_that_interrupt_paragraphs_in_jupyter_do_so_in_kramdown(tmp_path)
     assert '<h2 id="section">Section</h2>' in page
     assert "<blockquote>" in page
     assert 'class="language-python' in page
+
+
+def _git(cwd, *args, date=None):
+    import os
+
+    env = {**os.environ, **({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {})}
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_renamed_without_force(tmp_path):
+    """An undated notebook first committed 2024-01-10 and edited 2024-03-20: CI's `git clone --depth 1`
+    sees one commit and used to date the post 2024-03-20, moving its URL. The existing post's date wins;
+    and any change of a committed post's file name is refused until --force."""
+    origin = make_site(tmp_path / "origin")
+    nb = write_notebook(origin / "_notebooks" / "undated.ipynb", [cell("markdown", "# Undated\n\nFirst words.")])
+    write_notebook(origin / "_notebooks" / "never-converted.ipynb", [cell("markdown", "# Never converted")])
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "notebook", date="2024-01-10T12:00:00")
+    run_cli("convert", "_notebooks/undated.ipynb", cwd=origin, check=True)
+    assert sorted(p.name for p in (origin / "_posts").iterdir()) == ["2024-01-10-undated.md"]
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "post", date="2024-01-10T12:05:00")
+    nb.write_text(nb.read_text().replace("First words.", "Edited words."))
+    _git(origin, "commit", "-qam", "edit", date="2024-03-20T12:00:00")
+
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    assert _git(clone, "rev-list", "--count", "HEAD").strip() == "1"
+    done = run_cli("convert", "_notebooks", cwd=clone)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-01-10-undated.md", "2024-03-20-never-converted.md"]
+    # A notebook without a post can only be dated by the clone's oldest commit: said so, with the fix.
+    assert "never-converted.ipynb: no date in the file name or front matter; dated 2024-03-20 from the oldest " \
+        "commit of this shallow clone" in done.stderr and "fetch-depth: 0" in done.stderr
+    (clone / "_posts" / "2024-03-20-never-converted.md").unlink()
+    (clone / "_notebooks" / "never-converted.ipynb").unlink()
+    post = clone / "_posts" / "2024-01-10-undated.md"
+    assert "Edited words." in post.read_text()
+
+    # A date given now would move the published post: refused with old → new, until --force.
+    moved = clone / "_notebooks" / "undated.ipynb"
+    data = json.loads(moved.read_text())
+    data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
+    moved.write_text(json.dumps(data))
+    before = post.read_bytes()
+    refused = run_cli("convert", "_notebooks", cwd=clone)
+    assert refused.returncode == 1
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "2024-01-10-undated.md → 2024-02-01-undated.md" in errors[0], refused.stderr
+    assert "/2024/01/10/undated.html → /2024/02/01/undated.html" in errors[0]
+    assert "--force" in errors[0]
+    assert post.read_bytes() == before and not (clone / "_posts" / "2024-02-01-undated.md").exists()
+    run_cli("convert", "--force", "_notebooks", cwd=clone, check=True)
+    assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-02-01-undated.md"]
+
+
+def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path):
+    """With `permalink: /:title/` the date is not in the URL: a new date renames the file, not the page."""
+    site = make_site(tmp_path / "site", extra_config="permalink: /:title/\n")
+    nb = write_notebook(site / "_notebooks" / "2024-01-10-stays.ipynb", [cell("markdown", "# Stays")])
+    _git(site, "init", "-q", "-b", "main")
+    run_cli("convert", "_notebooks", cwd=site, check=True)
+    _git(site, "add", "-A")
+    _git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "post")
+    data = json.loads(nb.read_text())
+    data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
+    nb.write_text(json.dumps(data))
+    run_cli("convert", "_notebooks", cwd=site, check=True)
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2024-02-01-stays.md"]
+    out = jekyll_build(site)
+    assert (out / "stays" / "index.html").is_file()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, free_port, make_site, wait_for_port, write_notebook
+from conftest import cell, free_port, make_site, run_cli, wait_for_port, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 TOKEN = "s3cr3tT0ken"
@@ -479,3 +479,45 @@ def test_a_site_in_a_subfolder_of_the_repository(tmp_path):
     assert any(p.startswith("docs/assets/images/2024-03-04-hello/") for p in committed)
     assert "docs/_config.yml" not in committed
     assert head(remote, "main") == head(repo)
+
+
+def test_images_of_an_earlier_convert_are_published_with_the_edited_post(blog):
+    """convert, edit the notebook's text (not its image), publish: the image written by the first convert
+    is part of the post, so it goes into the commit too (it used to stay untracked: a broken live image)."""
+    site, remote = blog
+    (site / "mine.png").write_bytes(b"a file of the user's own, not nb2post's\n")
+    assert run_cli("convert", "_notebooks", cwd=site).returncode == 0
+    notebook = site / "_notebooks" / "2024-03-04-hello.ipynb"
+    notebook.write_text(notebook.read_text().replace("A post to publish", "A post, edited before publishing"))
+
+    done = publish("_notebooks", cwd=site)
+
+    assert done.returncode == 0, done.stderr
+    committed = files_of(site)
+    images = [p for p in committed if p.startswith("assets/images/")]
+    assert POST in committed and len(images) == 1 and images[0].endswith(".png"), committed
+    assert "A post, edited before publishing" in git(site, "show", f"HEAD:{POST}")
+    assert git(site, "status", "--porcelain", "--", "assets") == ""
+    assert git(site, "status", "--porcelain", "--", "mine.png") == "?? mine.png"
+    assert head(remote, "main") == head(site)
+
+
+def test_an_image_of_the_site_that_a_post_only_links_is_never_committed(blog):
+    """The post links the site's own /assets/images/logo.png (untracked); nb2post did not make it, so
+    neither a publish right after convert nor one that re-renders the post commits it."""
+    site, remote = blog
+    logo = site / "assets" / "images" / "logo.png"
+    logo.parent.mkdir(parents=True)
+    logo.write_bytes(b"the site's own logo\n")
+    notebook = site / "_notebooks" / "2024-03-04-hello.ipynb"
+    notebook.write_text(notebook.read_text().replace("A post to publish", 'A post to publish\\n\\n<img src=\\"/assets/images/logo.png\\">'))
+    assert run_cli("convert", "_notebooks", cwd=site).returncode == 0
+    assert "assets/images/logo.png" in (site / POST).read_text()
+
+    done = publish("_notebooks", cwd=site)
+
+    assert done.returncode == 0, done.stderr
+    committed = files_of(site)
+    assert POST in committed and "assets/images/logo.png" not in committed, committed
+    assert any(p.startswith("assets/images/") and p.endswith(".png") for p in committed), committed
+    assert git(site, "status", "--porcelain", "--", "assets") == "?? assets/images/logo.png"

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, gitrepo
-from .convert import find_notebooks, notebook_key, source_hash
+from .convert import find_notebooks, notebook_key, read_notebook_bytes, source_hash
 from .post import edited_by_hand
+from .site import moved_post
 
-MISSING, STALE, ORPHAN = "missing", "stale", "orphan"
+MISSING, STALE, MOVED, ORPHAN = "missing", "stale", "moved", "orphan"
 _PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
 
 
@@ -36,10 +37,11 @@ class Layout:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # missing | stale | orphan
+    kind: str  # missing | stale | moved | orphan
     notebook: Path  # for an orphan: where its notebook was
     post: Path | None = None
     edited: bool = False  # the stale post was changed by hand: converting needs --force
+    moved_from: str | None = None  # moved: where the notebook was (its post follows it when converted)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Report:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     current_posts: list[Path] = field(default_factory=list)  # posts of the checked notebooks that are current
+    skipped: list[str] = field(default_factory=list)  # things named like notebooks that are not files
 
     @property
     def ok(self) -> bool:
@@ -132,7 +135,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     full_scan = notebooks is None
     if full_scan:
         folder = place.site / place.notebooks_dir
-        notebooks = find_notebooks([folder])[0] if folder.is_dir() else []
+        notebooks = find_notebooks([folder], report.skipped)[0] if folder.is_dir() else []
     if posts is None:
         posts = posts_by_source(place)
     fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files)
@@ -142,8 +145,15 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
         seen.add(key)
         report.checked += 1
         known = posts.get(key)
-        digest = source_hash(Path(notebook).read_bytes(), fingerprint)
-        if known is None or not known[0].is_file():
+        digest = source_hash(read_notebook_bytes(Path(notebook)), fingerprint)
+        moved = moved_post(key, posts, place.site) if known is None else None
+        if moved is not None and moved[1].is_file():
+            # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
+            old_key, post, _ = moved
+            seen.add(old_key)
+            edited = edited_by_hand(post.read_text(encoding="utf-8", errors="replace"))
+            report.findings.append(Finding(MOVED, Path(notebook), post, edited, moved_from=old_key))
+        elif known is None or not known[0].is_file():
             report.findings.append(Finding(MISSING, Path(notebook)))
         elif known[1].source_hash != digest:
             edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
@@ -152,7 +162,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
             report.current_posts.append(known[0])
 
     bases = [b for b in (gitrepo.find_root(place.site), place.site.resolve()) if b is not None]
-    suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone}
+    suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone} - seen
     for key in sorted(suspects):
         if key in posts and not any((base / key).exists() for base in bases):
             report.findings.append(Finding(ORPHAN, bases[0] / key, posts[key][0]))
@@ -174,6 +184,10 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")
+        elif finding.kind == MOVED:
+            edited = " (the post was also edited by hand)" if finding.edited else ""
+            lines.append(f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "
+                         f"{shown(finding.post)} follows it when converted{edited}")
         else:
             lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone")
     if report.to_convert:

@@ -4,8 +4,10 @@ cores when there are several), and let the site write each post.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -34,22 +36,70 @@ class Outcome:
     post: Post | None = None
 
 
-def find_notebooks(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Notebook files named or found below the named folders; plus problems (missing paths)."""
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it exists but is no regular file ('a FIFO', 'a folder', ...); else None.
+    Only stat is used: opening a FIFO would wait for a writer forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or a dangling link: reading it reports that
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> tuple[list[Path], list[str]]:
+    """Notebook files named or found below the named folders; plus problems with the named paths
+    (missing, or not a notebook file). Things named ``*.ipynb`` below a folder that are not files (a FIFO,
+    a socket, a device) are left out, each with a line in ``skipped``: reading one would hang."""
     found: list[Path] = []
     problems: list[str] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            if path.name.endswith(".ipynb"):
+                problems.append(f"{path}: is a folder, not a notebook file; name the notebook (or its parent folder)")
+                continue
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                found.extend(Path(folder) / f for f in sorted(files) if f.endswith(".ipynb"))
+                for name in sorted(files):
+                    if not name.endswith(".ipynb"):
+                        continue
+                    candidate = Path(folder) / name
+                    what = _not_a_file(candidate)
+                    if what is None:
+                        found.append(candidate)
+                    elif skipped is not None:
+                        skipped.append(f"{candidate}: is {what}, not a notebook file; skipped")
         elif path.is_file():
+            if path.suffix.lower() != ".ipynb":
+                problems.append(f"{path}: is not a notebook (an .ipynb file); name notebooks or the folders holding them")
+                continue
             found.append(path)
+        elif os.path.lexists(path) and _not_a_file(path):
+            problems.append(f"{path}: is {_not_a_file(path)}, not a notebook file")
         else:
             problems.append(f"{path}: no such file or folder")
     unique = list(dict.fromkeys(p.resolve() for p in found))
     return unique, problems
+
+
+def read_notebook_bytes(path: Path) -> bytes:
+    """The file's bytes; OSError for anything but a regular file, without ever waiting on a FIFO that
+    took a notebook's place after the scan."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(fd)
 
 
 def notebook_key(notebook: Path, site: Path) -> str:
@@ -75,17 +125,24 @@ def source_hash(data: bytes, fingerprint: str) -> str:
 def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
     """A stable date for a notebook with none in its name or front matter.
 
-    The day it was first committed to git; else the date of the post made from it earlier; else today
-    (UTC), which the post's file name then keeps. Never the file's mtime: a fresh checkout resets it.
+    The date of the post made from it earlier (its URL, which inbound links use, must not move); else the
+    day it was first committed to git; else today (UTC), which the post's file name then keeps. Never the
+    file's mtime, which a fresh checkout resets — and the post first, as a shallow clone (CI's
+    ``fetch-depth: 1``) dates every file by its one commit.
     """
-    committed = gitrepo.first_commit_date(notebook)
-    if committed:
-        return committed, "the day the notebook was first committed to git"
     if existing is not None:
         try:
             return dt.date.fromisoformat(existing.name[:10]), "the date of the post made from it earlier"
         except ValueError:
             pass
+    committed = gitrepo.first_commit(notebook)
+    if committed and committed[1]:
+        return committed[0], (
+            "the oldest commit of this shallow clone, which may be later than the notebook's first commit "
+            "(fetch the full history, e.g. actions/checkout with fetch-depth: 0, for the real date)"
+        )
+    if committed:
+        return committed[0], "the day the notebook was first committed to git"
     return dt.datetime.now(dt.timezone.utc).date(), "today's date, as the notebook is not committed yet"
 
 
@@ -118,6 +175,54 @@ def _build_in_worker(args) -> tuple[Post | None, str | None]:
         return None, f"{args[0]}: internal error while converting ({type(exc).__name__}: {exc}); please report it"
 
 
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent(convert_pid: int) -> None:
+    """Pool initializer: a worker never outlives the ``convert`` that started it (a SIGKILLed parent
+    cannot shut its pool down, and workers waiting on the task queue would wait forever).
+
+    On Linux the kernel signals the worker when its parent dies (``PR_SET_PDEATHSIG``); everywhere, a
+    thread notices that its parent or the convert is gone and exits. (The parent is the convert itself
+    with "fork", multiprocessing's fork server with "forkserver", which exits with the convert.)
+    """
+    import signal
+    import sys
+    import threading
+    import time
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def orphaned() -> bool:
+        if os.getppid() != parent:
+            return True
+        try:
+            os.kill(convert_pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            pass  # alive, but not ours to signal
+        return False
+
+    if orphaned():  # the convert died before the kernel was told to signal us
+        os._exit(1)
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="nb2post-parent-watch", daemon=True).start()
+
+
 def convert(
     paths: Iterable[Path],
     settings: Settings,
@@ -125,25 +230,28 @@ def convert(
     dry_run: bool = False,
     jobs: int | None = None,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    skipped: list[str] | None = None,
 ) -> tuple[list[Outcome], list[str]]:
-    from .site import HandEditedError, Site
+    """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
+    ``skipped`` collects the things named like notebooks that are not files."""
+    from .site import HandEditedError, OutsideSiteError, Site
 
-    notebooks, problems = find_notebooks(paths)
+    notebooks, problems = find_notebooks(paths, skipped)
     site = Site(settings)
     fingerprint = settings.fingerprint()
-    existing = site.posts_by_source()
     outcomes: dict[Path, Outcome] = {}
     work: list[tuple] = []
     for notebook in notebooks:
         key = notebook_key(notebook, settings.site)
         try:
-            data = notebook.read_bytes()
+            data = read_notebook_bytes(notebook)
         except OSError as exc:
             outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror}")
             continue
         digest = source_hash(data, fingerprint)
-        previous = existing.get(key)
-        if not force and previous and previous[1].source_hash == digest and previous[0].is_file():
+        previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
+        current = previous and previous[1].source == key and previous[1].source_hash == digest
+        if not force and current and previous[0].is_file():
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
             continue
         work.append((notebook, settings, key, digest, previous[0] if previous else None))
@@ -171,7 +279,7 @@ def convert(
                         f"{notebook}: no date in the file name or front matter; dated {post.date} "
                         f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
                     )
-            except HandEditedError as exc:
+            except (HandEditedError, OutsideSiteError) as exc:
                 outcome = Outcome(notebook, "failed", error=str(exc))
             except OSError as exc:
                 outcome = Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
@@ -184,7 +292,9 @@ def convert(
     if len(work) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(work))) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(work)), initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for args, (post, error) in zip(work, pool.map(_build_in_worker, work)):
                 finish(args[0], post, error)
     else:

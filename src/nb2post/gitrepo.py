@@ -33,17 +33,44 @@ def _git(args: list[str], cwd: Path) -> str | None:
 
 def first_commit_date(path: Path) -> dt.date | None:
     """The day the file was first committed (author date), or None when it is not in git history."""
+    found = first_commit(path)
+    return found[0] if found else None
+
+
+def first_commit(path: Path) -> tuple[dt.date, bool] | None:
+    """(the day the file was first committed, whether that commit is where a shallow clone's history is
+    cut off — then the file may well be older), or None when it is not in git history."""
     path = Path(path).resolve()
     root = find_root(path)
     if root is None:
         return None
-    out = _git(["log", "--diff-filter=A", "--follow", "--format=%as", "--", str(path)], root)
+    out = _git(["log", "--diff-filter=A", "--follow", "--format=%H %as", "--", str(path)], root)
     if not out or not out.strip():
         return None
+    sha, _, day = out.strip().split("\n")[-1].strip().partition(" ")
     try:
-        return dt.date.fromisoformat(out.strip().split("\n")[-1].strip())
+        date = dt.date.fromisoformat(day)
     except ValueError:
         return None
+    folder = git_dir(root)
+    try:
+        cut = (_common_dir(folder) / "shallow").read_text(encoding="utf-8").split() if folder else []
+    except OSError:
+        cut = []
+    return date, sha in cut
+
+
+def in_head(path: Path) -> bool:
+    """True when ``path`` is committed: the checked-out commit holds it."""
+    path = Path(path).absolute()
+    root = find_root(path.parent)
+    if root is None:
+        return False
+    try:
+        relative = path.parent.resolve().joinpath(path.name).relative_to(root).as_posix()
+    except ValueError:
+        return False
+    return _git(["cat-file", "-e", f"HEAD:{relative}"], root) is not None
 
 
 # --- Pushes and hooks (nb2post check / hook / the GitHub Action) ------------------------------------

@@ -31,6 +31,9 @@ class Plan:
 
     by_outcome: list[tuple[Outcome, list[str]]] = field(default_factory=list)
     hand_edited: list[str] = field(default_factory=list)  # posts a person changed: never committed by us
+    # Images read from the links of a post this run did not render: the link alone does not prove nb2post
+    # made the file (a post may link the site's own image), so ``confirm`` checks them when they changed.
+    guessed: dict[str, Outcome] = field(default_factory=dict)
 
     @property
     def paths(self) -> list[str]:
@@ -54,10 +57,27 @@ def repository_root(site: Path, cwd: Path) -> Path:
     raise PublishError(f"{site} is not inside a git repository; run 'git init' there (or clone your blog) first", 1)
 
 
-def _referenced_assets(post_path: Path, text: str, site: Path, images_dir: str) -> list[Path]:
-    """Images an existing post links under the images folder (its own ``<images_dir>/<slug>/`` files)."""
-    found = re.findall(re.escape(images_dir.strip("/")) + r"/[^\s\"'()<>{}|]+", text)
+def _referenced_assets(text: str, site: Path, images_dir: str) -> list[Path]:
+    """Files under the images folder that a post links (however the link is written: a ``relative_url``
+    filter or a baseurl-prefixed path)."""
+    found = re.findall(re.escape(images_dir.strip("/")) + r"/[^\s\"'()<>{}|\\]+", text)
     return [site / link for link in dict.fromkeys(found) if (site / link).is_file()]
+
+
+def post_files(outcome: Outcome, site: Path, images_dir: str) -> tuple[list[Path], list[Path]]:
+    """(the files the post needs that nb2post produced, images it links that may be its own).
+
+    A post rendered in this run knows its images exactly (``outcome.post.assets``), including those an
+    earlier convert wrote and this run found in place: they belong in the commit with the post, not left
+    untracked. A post written earlier only has its links to go by.
+    """
+    files: list[Path] = [outcome.post_path] if outcome.post_path is not None else []
+    if outcome.post is not None:
+        return files + [site / name for name in outcome.post.assets], []
+    if outcome.post_path is None or not outcome.post_path.is_file():
+        return files, []
+    text = outcome.post_path.read_text(encoding="utf-8", errors="replace")
+    return files, _referenced_assets(text, site, images_dir)
 
 
 def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, include_notebooks: bool) -> Plan:
@@ -69,20 +89,54 @@ def plan(outcomes: list[Outcome], site: Path, images_dir: str, root: Path, inclu
             continue
         files: list[Path] = [*outcome.written, *outcome.removed]
         post_path = outcome.post_path
-        if post_path is not None and post_path.is_file() and post_path not in files:
-            text = post_path.read_text(encoding="utf-8", errors="replace")
-            if edited_by_hand(text):
-                result.hand_edited.append(inside_repo(post_path, root))
-            else:
-                # Written by an earlier `nb2post convert` and untouched since: still nb2post's to commit.
-                files.append(post_path)
-                files.extend(_referenced_assets(post_path, text, site, images_dir))
+        hand_edited = (
+            post_path is not None
+            and post_path not in files
+            and post_path.is_file()
+            and edited_by_hand(post_path.read_text(encoding="utf-8", errors="replace"))
+        )
+        if hand_edited:
+            result.hand_edited.append(inside_repo(post_path, root))
+        else:
+            own, linked = post_files(outcome, site, images_dir)
+            files.extend(own)
+            for path in linked:
+                if path not in files:
+                    files.append(path)
+                    result.guessed.setdefault(inside_repo(path, root), outcome)
         if include_notebooks:
             files.append(outcome.notebook)
         # The post first, then its images: the order the commit message lists them in.
         files.sort(key=lambda f: f != post_path)
         result.by_outcome.append((outcome, list(dict.fromkeys(inside_repo(f, root) for f in files))))
     return result
+
+
+def confirm(result: Plan, changed: list[str], settings, root: Path) -> list[str]:
+    """``changed`` without the guessed images that the post's notebook does not produce.
+
+    Only posts with a changed (say, still untracked) linked image are rendered again — in memory, nothing is
+    written — so a site's own image that a post merely links is never committed by nb2post.
+    """
+    from .convert import build_post, notebook_key
+
+    doubtful: dict[int, list[str]] = {}
+    for path in changed:
+        if path in result.guessed:
+            doubtful.setdefault(id(result.guessed[path]), []).append(path)
+    if not doubtful:
+        return changed
+    dropped: set[str] = set()
+    outcomes = {id(o): o for o in result.guessed.values()}
+    for key, paths in doubtful.items():
+        outcome = outcomes[key]
+        try:
+            post = build_post(outcome.notebook, settings, notebook_key(outcome.notebook, settings.site), "", outcome.post_path)
+            made = {inside_repo(Path(settings.site) / name, root.resolve()) for name in post.assets}
+        except Exception:  # cannot tell: commit only what is known to be nb2post's
+            made = set()
+        dropped.update(p for p in paths if p not in made)
+    return [p for p in changed if p not in dropped]
 
 
 def inside_repo(path: Path, root: Path) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, fail, find_site, site_option, to_option
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, fail, find_site, site_option, to_option, warn
 
 
 def load_layout(site: Path | None, target: str | None, config_files: str | None = None):
@@ -41,11 +41,14 @@ def command(paths, site, target, config_files, quiet):
 
     place = load_layout(site, target, config_files)
     notebooks = None
+    skipped: list[str] = []
     if paths:
-        notebooks, problems = find_notebooks(paths)
+        notebooks, problems = find_notebooks(paths, skipped)
         if problems:
             fail("; ".join(problems), EXIT_USAGE)
     report = check(place, notebooks)
+    for message in skipped + report.skipped:
+        warn(message, quiet)
     site_arg = str(site) if site is not None else None
     for line in describe(report, Path.cwd(), site_arg, target, config_files):
         click.echo(line)

@@ -49,9 +49,12 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             where = relative(outcome.post_path, site) if outcome.post_path else "-"
             echo_err(f"[{done}/{total}] {outcome.status}: {where}  (from {relative(outcome.notebook, Path.cwd())})")
 
-    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress)
+    skipped: list[str] = []
+    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress, skipped=skipped)
     for problem in problems:
         echo_err(f"error: {problem}")
+    for message in skipped:
+        warn(message, quiet)
     counts: dict[str, int] = {}
     said: set[str] = set()
     for outcome in outcomes:
@@ -62,7 +65,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             if message not in said:  # a warning about the whole site comes once, not once per notebook
                 said.add(message)
                 warn(message, quiet)
-        if outcome.error:
+        if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
+            said.add(outcome.error)
             echo_err(f"error: {outcome.error}")
         if dry_run and outcome.status == "would write" and not quiet:
             for path in outcome.written:
@@ -70,7 +74,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             for path in outcome.removed:
                 click.echo(f"would remove {relative(path, site)}")
     if not outcomes and not problems:
-        warn("no notebooks found", quiet)
+        warn(f"no notebooks found in {', '.join(str(p) for p in paths)}", quiet)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
     if not quiet:
         echo_err(summary)

@@ -129,6 +129,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     # A dry run wrote nothing, so what it would write counts as changed without looking at the disk.
     pending = {publish.inside_repo(p, top) for o in outcomes if dry_run and o.status == "would write" for p in (*o.written, *o.removed)}
     changed = [p for p in plan.paths if p in pending] + gitrepo.changed_paths(repo, [p for p in plan.paths if p not in pending])
+    changed = publish.confirm(plan, changed, settings, top)
     for path in gitrepo.changed_paths(repo, plan.hand_edited) if plan.hand_edited else []:
         warn(f"{path} was edited by hand after nb2post wrote it; left out of the commit (commit it yourself)")
 

@@ -38,7 +38,8 @@ class Repository:
 
     @property
     def web_url(self) -> str:
-        return f"https://{self.host}/{self.owner}/{self.name}"
+        # encoded: a remote such as `o{{w}}n/repo` must not put Liquid (or HTML) into a post
+        return f"https://{quote(self.host, safe=':')}/{quote(self.owner, safe='')}/{quote(self.name, safe='')}"
 
 
 def parse_remote(url: str | None) -> Repository | None:
@@ -82,8 +83,9 @@ def urls(repo: Repository, branch: str, nb_path: str) -> dict[str, str]:
     found = {"github": blob}
     labpath = quote(nb_path, safe="")
     if repo.on_github_com:
-        found["binder"] = f"https://mybinder.org/v2/gh/{repo.owner}/{repo.name}/{quote(branch, safe='')}?labpath={labpath}"
-        found["colab"] = f"https://colab.research.google.com/github/{repo.owner}/{repo.name}/blob/{_path(branch)}/{_path(nb_path)}"
+        owner, name = quote(repo.owner, safe=""), quote(repo.name, safe="")
+        found["binder"] = f"https://mybinder.org/v2/gh/{owner}/{name}/{quote(branch, safe='')}?labpath={labpath}"
+        found["colab"] = f"https://colab.research.google.com/github/{owner}/{name}/blob/{_path(branch)}/{_path(nb_path)}"
         found["deepnote"] = f"https://deepnote.com/launch?url={quote(blob, safe='')}"
     else:
         clone = quote(f"{repo.web_url}.git", safe="")

@@ -122,4 +122,5 @@ def front_matter(values: dict, info) -> dict:
 
 
 def header(info) -> str:
-    return fill("fastpages_banner.md", nb_path=info.nb_path)
+    # the banner is an HTML comment that Liquid still reads: the path must neither close it nor hold Liquid
+    return fill("fastpages_banner.md", nb_path=liquid.escape(info.nb_path.replace("-->", "--&gt;")))

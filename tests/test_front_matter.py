@@ -5,7 +5,7 @@ import frontmatter
 import pytest
 
 from nb2post import front_matter as fm
-from conftest import cell, make_site, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,41 @@ def test_tricky_titles_survive_a_real_jekyll_build(tmp_path):
         page = (built / f"2024/02/{index + 1:02d}/t{index}.html").read_text(encoding="utf-8")
         # the bare test layout prints {{ page.title }} unescaped: the exact front matter string
         assert page.split("<title>", 1)[1].split("</title>", 1)[0] == title
+
+
+BAD_TYPES = {
+    "categories-false": ("- categories: false", "categories"),
+    "permalink-true": ("- permalink: true", "permalink"),
+    "slug-list": ("- slug: [a, b]", "slug"),
+    "categories-map": ("- categories: {a: 1}", "categories"),
+    "published-text": ("- published: 'no'", "published"),
+    "badges-text": ("- badges: 'off'", "badges"),
+    "layout-list": ("- layout: [post]", "layout"),
+}
+
+
+def test_front_matter_types_jekyll_would_crash_on_are_one_clear_error(tmp_path):
+    site = make_site(tmp_path / "site")
+    folder = site / "_notebooks"
+    for name, (line, _) in BAD_TYPES.items():
+        write_notebook(folder / f"2024-02-03-{name}.ipynb", [cell("markdown", f"# Title\n{line}"), cell("markdown", "Body")])
+    # a number where a slug is meant is written as text (Jekyll crashes on `slug: 2024` as well)
+    write_notebook(folder / "2024-02-03-good.ipynb", [cell("raw", "---\nslug: 2024\ntags: [a, 1]\n---"), cell("markdown", "Body")])
+    done = run_cli("convert", "--site", str(site), str(folder))
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(BAD_TYPES), done.stderr
+    for name, (_, key) in BAD_TYPES.items():
+        [line] = [e for e in errors if f"2024-02-03-{name}.ipynb" in e]
+        assert f"'{key}' must be" in line
+    assert "internal error" not in done.stderr
+    assert [p.name for p in (site / "_posts").iterdir()] == ["2024-02-03-2024.md"]
+    assert frontmatter.load(site / "_posts" / "2024-02-03-2024.md")["slug"] == "2024"
+    jekyll_build(site)
+
+
+def test_a_wrong_type_in_the_site_defaults_names_the_config(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  front_matter:\n    categories: false\n")
+    nb = write_notebook(site / "_notebooks" / "2024-02-03-x.ipynb", [cell("markdown", "Body")])
+    done = run_cli("convert", "--site", str(site), str(nb))
+    assert done.returncode == 1 and "_config.yml's 'nb2post: front_matter:'" in done.stderr, done.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,6 +240,66 @@ def _first_heading(cells: list[dict], skip: set[int]) -> str | None:
             if match:
                 return match.group(1).strip()
     return None
+
+
+def _text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _scalar_value(value) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _words(value) -> bool:
+    """Jekyll's categories and tags: one space-separated text or a list of words."""
+    return _scalar_value(value) if not isinstance(value, list) else all(_scalar_value(item) for item in value)
+
+
+def _flag(value) -> bool:
+    return isinstance(value, bool)
+
+
+# The keys Jekyll, its common plugins and themes, and nb2post's targets interpret, with the types they can
+# take. A wrong type either crashes Jekyll (`categories: false`, `permalink: true`, `slug: [a, b]`) or
+# silently means something else (`published: 'no'` is a text, so the post IS published).
+_TYPES = {
+    "layout": (_text, "a layout name such as post"),
+    "permalink": (_text, "a URL such as /blog/my-post/"),
+    "slug": (_text, "a word such as my-post"),
+    "categories": (_words, "a list of words such as [ml, python]"),
+    "tags": (_words, "a list of words such as [ml, python]"),
+    "published": (_flag, "true or false"),
+    "title": (_scalar_value, "one line of text"),
+    "description": (_scalar_value, "one line of text"),
+    "excerpt": (_scalar_value, "one line of text"),
+    "excerpt_separator": (_text, "a text such as <!--more-->"),
+    "image": (lambda v: isinstance(v, (str, dict)), "a path or URL such as /images/cover.png"),
+    "toc": (lambda v: isinstance(v, (bool, str)), "true, false or a TOC style"),
+    "render_with_liquid": (_flag, "true or false"),
+    "badges": (_flag, "true or false"),
+    "comments": (_flag, "true or false"),
+    "hide": (_flag, "true or false"),
+    "search_exclude": (_flag, "true or false"),
+    "use_math": (_flag, "true or false"),
+    **{f"hide_{name}_badge": (_flag, "true or false") for name in ("github", "binder", "colab", "deepnote")},
+}
+
+
+def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dict:
+    """Check the types of the keys that Jekyll and the targets interpret; one clear error for the first
+    wrong one. A number where a slug or title is meant is written as text (``slug: 2024``)."""
+    values = dict(values)
+    for key, (accepts, expected) in _TYPES.items():
+        value = values.get(key)
+        if value is None or accepts(value):
+            continue
+        if key in ("slug", "title") and _scalar_value(value):
+            values[key] = str(value)
+            continue
+        shown = json.dumps(value, ensure_ascii=False, default=str)[:80]
+        origin = "_config.yml's 'nb2post: front_matter:'" if key in from_site else "its front matter"
+        raise FrontMatterError(f"{where}: '{key}: {shown}' in {origin} is not valid: '{key}' must be {expected}")
+    return values
 
 
 # Plain scalars that a YAML 1.1 reader (Jekyll's Psych, PyYAML) would not read back as a string.

@@ -111,7 +111,8 @@ def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date
     """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
     where = str(notebook.path)
     name_date, slug = fm.parse_file_name(notebook.path)
-    values: dict = {**fm.normalise(settings.front_matter), **found.values}
+    site_values = fm.normalise(settings.front_matter)
+    values = fm.validate({**site_values, **found.values}, where, from_site=set(site_values) - set(found.values))
     if "slug" in values and str(values["slug"]).strip():
         slug = fm.slugify(str(values["slug"]))
     date, date_origin = name_date, "file name"

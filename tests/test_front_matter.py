@@ -176,3 +176,12 @@ def test_a_wrong_type_in_the_site_defaults_names_the_config(tmp_path):
     nb = write_notebook(site / "_notebooks" / "2024-02-03-x.ipynb", [cell("markdown", "Body")])
     done = run_cli("convert", "--site", str(site), str(nb))
     assert done.returncode == 1 and "_config.yml's 'nb2post: front_matter:'" in done.stderr, done.stderr
+
+
+def test_deeply_nested_front_matter_is_an_error_not_a_crash_of_the_writer():
+    value = []
+    for _ in range(400):
+        value = [value]
+    with pytest.raises(fm.FrontMatterError, match="nested more than"):
+        fm.validate({"x": value}, "nb.ipynb")
+    assert fm.validate({"x": [[{"a": [1]}]]}, "nb.ipynb") == {"x": [[{"a": [1]}]]}

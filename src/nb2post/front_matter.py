@@ -285,10 +285,32 @@ _TYPES = {
 }
 
 
+MAX_DEPTH = 32  # the YAML emitter recurses per level: a deeper value would crash the write
+
+
+def _too_deep(value) -> bool:
+    level = [value]
+    for _ in range(MAX_DEPTH):
+        level = [
+            child
+            for item in level
+            if isinstance(item, (dict, list))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, (dict, list)) for item in level)
+
+
 def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dict:
     """Check the types of the keys that Jekyll and the targets interpret; one clear error for the first
     wrong one. A number where a slug or title is meant is written as text (``slug: 2024``)."""
     values = dict(values)
+    for key, value in values.items():
+        if _too_deep(value):
+            raise FrontMatterError(
+                f"{where}: front matter '{key}' is nested more than {MAX_DEPTH} levels deep; no post needs that, fix the value"
+            )
     for key, (accepts, expected) in _TYPES.items():
         value = values.get(key)
         if value is None or accepts(value):

@@ -161,7 +161,7 @@ def _family(mime: str) -> str:
 def _widget(mime, value, ctx: OutputContext) -> str | None:
     model_id = value.get("model_id") if isinstance(value, dict) else None
     state = (ctx.widget_state or {}).get("state", {}) if ctx.widget_state else {}
-    if not model_id or model_id not in state:
+    if not isinstance(model_id, str) or model_id not in state:
         return None  # fall back to the next representation (text)
     parts = []
     if not ctx.widgets_loaded:

@@ -5,6 +5,7 @@ Pure apart from reading the notebook's local images: no file is written here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from . import front_matter as fm
@@ -49,7 +50,11 @@ class ConversionError(Exception):
 def kernel_language(notebook: Notebook) -> str:
     meta = notebook.metadata
     language = (meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name")
-    return str(language or "python").lower().replace(" ", "-")
+    if not isinstance(language, str):
+        return "python"
+    # it becomes a fence's info string: one word, with no newline or backtick that would end the fence
+    word = re.sub(r"[^\w+#.-]+", "-", language.strip().split("\n", 1)[0].lower()).strip("-")
+    return word or "python"
 
 
 @dataclass

@@ -68,3 +68,52 @@ def test_hostile_file_names_build_in_a_fastpages_site(tmp_path):
     pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html") if "post-content" in p.read_text(encoding="utf-8")]
     assert len(pages) == len(HOSTILE_NAMES)
     assert any("file to edit: _notebooks/2024-05-01-{% raw %}.ipynb" in page for page in pages)
+
+
+RWL_SOURCES = {
+    "title-cell": dict(cells=[cell("markdown", "# Plain\n- render_with_liquid: false")]),
+    "yaml-cell": dict(cells=[cell("raw", "---\ntitle: Plain\nrender_with_liquid: false\n---")]),
+    "metadata": dict(cells=[], nb2post={"title": "Plain", "render_with_liquid": False}),
+}
+
+
+def test_render_with_liquid_false_writes_no_escapes_and_baseurl_paths(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="baseurl: /blog\n")
+    (site / "Gemfile.lock").write_text("GEM\n  specs:\n    jekyll (4.3.1)\n", encoding="utf-8")
+    for name, spec in RWL_SOURCES.items():
+        body = [
+            cell("markdown", "Prose {{ x }} and {% raw %}\n\n![p](attachment:a.png)", attachments={"a.png": {"image/png": base64.b64encode(PNG).decode()}}),
+            cell("code", 'print("{{ y }}")', outputs=[{"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(PNG).decode()}}]),
+        ]
+        extra = {k: v for k, v in spec.items() if k != "cells"}
+        write_notebook(site / "_notebooks" / f"2024-05-01-{name}.ipynb", spec["cells"] + body, **extra)
+    done = run_cli("convert", "--site", str(site), str(site / "_notebooks"))
+    assert done.returncode == 0, done.stderr
+    assert "'render_with_liquid: false'" not in done.stderr, "the site pins Jekyll 4: nothing to warn about"
+    out = jekyll_build(site)
+    for name in RWL_SOURCES:
+        post = (site / "_posts" / f"2024-05-01-{name}.md").read_text(encoding="utf-8")
+        assert '{{ "{" }}' not in post.split("<!-- nb2post:")[0] and "relative_url" not in post
+        page = next(out.rglob(f"{name}.html")).read_text(encoding="utf-8")
+        assert "Prose {{ x }} and {% raw %}" in page and "{{ y }}" in page
+        sources = [part.split('"')[0] for part in page.split('<img src="')[1:]]
+        assert len(sources) == 2 and all(src.startswith(f"/blog/assets/images/{name}/") for src in sources)
+        assert all((out / src[len("/blog/") :]).is_file() for src in sources)
+
+
+def test_render_with_liquid_false_on_a_jekyll_3_site_keeps_the_escapes_and_warns(tmp_path):
+    site = make_site(tmp_path / "site")
+    (site / "Gemfile").write_text('source "https://rubygems.org"\ngem "github-pages", group: :jekyll_plugins\n', encoding="utf-8")
+    write_notebook(site / "_notebooks" / "2024-05-01-x.ipynb", RWL_SOURCES["title-cell"]["cells"] + [cell("code", "{{ y }}")])
+    done = run_cli("convert", "--site", str(site), str(site / "_notebooks"))
+    assert done.returncode == 0 and "ignored by Jekyll 3.x" in done.stderr and "2024-05-01-x.ipynb" in done.stderr
+    assert '{{ "{" }}{ y }}' in (site / "_posts" / "2024-05-01-x.md").read_text(encoding="utf-8")
+    jekyll_build(site)  # Jekyll 4 here; the point is that the post is right whichever Jekyll renders it
+
+
+def test_render_with_liquid_false_without_a_known_jekyll_warns_about_jekyll_3(tmp_path):
+    site = make_site(tmp_path / "site")
+    write_notebook(site / "_notebooks" / "2024-05-01-x.ipynb", RWL_SOURCES["yaml-cell"]["cells"] + [cell("code", "{{ y }}")])
+    done = run_cli("convert", "--site", str(site), str(site / "_notebooks"))
+    assert done.returncode == 0 and "Jekyll 3.x" in done.stderr and "2024-05-01-x.ipynb" in done.stderr
+    assert "{{ y }}" in (site / "_posts" / "2024-05-01-x.md").read_text(encoding="utf-8")

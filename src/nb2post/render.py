@@ -92,11 +92,15 @@ def to_post(
     body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
     if has_math:
         values.setdefault("use_math", True)
-    body, site_warnings = _navigation(body, values, settings, target, nb_path, where)
+    no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where)
+    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid)
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
     header = target.header(info)
     if header:
         body = header.rstrip("\n") + "\n\n" + body
+    if no_liquid:
+        body = liquid.without_liquid(body, settings.site_config.get("baseurl"))
+    warnings += liquid_warnings
     return Post(
         source=nb_path,
         slug=head.slug,
@@ -138,7 +142,52 @@ def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date
     return Heading(values=values, slug=slug, date=date, date_origin=date_origin)
 
 
-def _navigation(body: str, values: dict, settings: Settings, target, nb_path: str, where: str):
+def _render_without_liquid(values: dict, site, where: str) -> tuple[bool, list[str]]:
+    """Whether the post is written for ``render_with_liquid: false``, and what to say about it.
+
+    Jekyll 4 then shows the post as written, so it must carry no Liquid escapes and no filters. Jekyll 3
+    (GitHub Pages' classic builder) ignores the key and runs Liquid anyway: a site known to build with it
+    keeps the escaped post, which renders right there.
+    """
+    if values.get("render_with_liquid") is not False:
+        return False, []
+    major = jekyll_major_version(site)
+    if major is not None and major < 4:
+        return False, [
+            f"{where}: 'render_with_liquid: false' is ignored by Jekyll {major}.x, which this site builds with "
+            "(Gemfile); the post keeps its Liquid escapes so it renders the same"
+        ]
+    if major is None:
+        return True, [
+            f"{where}: 'render_with_liquid: false' needs Jekyll 4; Jekyll 3.x (GitHub Pages' classic builder) "
+            "ignores it and would run Liquid over the post. Build with Jekyll 4 or drop the key"
+        ]
+    return True, []
+
+
+def jekyll_major_version(site) -> int | None:
+    """The Jekyll major version the site's Gemfile.lock (or Gemfile) pins; None when it does not say."""
+    from pathlib import Path
+
+    site = Path(site)
+    try:
+        locked = (site / "Gemfile.lock").read_text(encoding="utf-8", errors="replace")
+        match = re.search(r"^    jekyll \((\d+)\.", locked, re.M)
+        if match:
+            return int(match.group(1))
+    except OSError:
+        pass
+    try:
+        gemfile = (site / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if re.search(r"""^\s*gem\s+["']github-pages["']""", gemfile, re.M):
+        return 3
+    match = re.search(r"""^\s*gem\s+["']jekyll["']\s*,\s*["'][~>=<\s]*(\d+)""", gemfile, re.M)
+    return int(match.group(1)) if match else None
+
+
+def _navigation(body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool = False):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
     from . import badges, toc
 
@@ -146,6 +195,8 @@ def _navigation(body: str, values: dict, settings: Settings, target, nb_path: st
         toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where)
     except toc.TocError as exc:
         raise ConversionError(str(exc)) from None
+    if no_liquid and toc_style == "include":
+        toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
     body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)

@@ -185,3 +185,24 @@ def test_deeply_nested_front_matter_is_an_error_not_a_crash_of_the_writer():
     with pytest.raises(fm.FrontMatterError, match="nested more than"):
         fm.validate({"x": value}, "nb.ipynb")
     assert fm.validate({"x": [[{"a": [1]}]]}, "nb.ipynb") == {"x": [[{"a": [1]}]]}
+
+
+def test_crlf_and_lf_cells_give_the_same_post(tmp_path):
+    """A Quarto YAML cell or a fastpages title cell saved with CRLF line endings is still front matter."""
+    site = make_site(tmp_path / "site")
+    cells = [
+        cell("raw", "---\ntitle: From YAML\ntags: [a, b]\n---\n"),
+        cell("markdown", "# Heading title\n> The summary\n- toc: false\n- categories: [x]"),
+        cell("markdown", "Text\nwith lines\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+        cell("code", "#hide_input\nprint(1)", outputs=[{"output_type": "stream", "name": "stdout", "text": "1\n"}]),
+    ]
+    crlf = [{**c, "source": c["source"].replace("\n", "\r\n")} for c in cells]
+    for name, content in (("lf", cells), ("crlf", crlf)):
+        write_notebook(site / "_notebooks" / f"2024-02-03-{name}.ipynb", content)
+    run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
+    lf, crlf_post = (frontmatter.load(site / "_posts" / f"2024-02-03-{n}.md") for n in ("lf", "crlf"))
+    assert crlf_post["title"] == "From YAML" and crlf_post["tags"] == ["a", "b"] and crlf_post["categories"] == ["x"]
+    assert crlf_post.metadata == lf.metadata
+    assert crlf_post.content.split("<!-- nb2post")[0] == lf.content.split("<!-- nb2post")[0]
+    assert "print(1)" not in crlf_post.content and "\r" not in crlf_post.content
+    jekyll_build(site)

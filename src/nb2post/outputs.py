@@ -233,7 +233,7 @@ def _markdown(mime, value, ctx: OutputContext) -> str | None:
     """Jupyter renders a Markdown output like a Markdown cell: same math, pipes, fences and Liquid rules."""
     from . import prose
 
-    text = text_of(value)
+    text = text_of(value).replace("\r\n", "\n")
     if not text.strip():
         return None
     prose_ctx = prose.ProseContext(assets=ctx.assets, notebook_dir=ctx.notebook_dir, image_prefix=f"{ctx.image_prefix}-output{ctx.counter}")

@@ -122,10 +122,10 @@ def _dict_at(holder: dict, key: str, problems: list[str], where: str) -> dict:
 
 
 def _repair(content: dict) -> str | None:
-    """Bring a schema-invalid notebook into the shape every later stage relies on; the first fix as text.
+    """Bring a notebook into the shape every later stage relies on; the first schema fix as text.
 
     Wrong JSON types (a number as an output, a list as metadata, ``null`` in a source list) become the
-    nearest valid value, so the rest of nb2post never meets them. Valid notebooks pass unchanged.
+    nearest valid value, so the rest of nb2post never meets them. Cell sources get ``\n`` line endings.
     """
     problems: list[str] = []
     meta = _dict_at(content, "metadata", problems, "")
@@ -142,6 +142,8 @@ def _repair(content: dict) -> str | None:
         if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(item, str) for item in source)):
             problems.append(f"{where}'source' is not text")
             cell["source"] = _lines(source)
+        if "\r" in cell_source(cell):  # CRLF (Windows, Quarto) or CR: the parsers downstream all split on \n
+            cell["source"] = cell_source(cell).replace("\r\n", "\n").replace("\r", "\n")
         cell_meta = _dict_at(cell, "metadata", problems, where)
         tags = cell_meta.get("tags")
         if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):

@@ -112,13 +112,15 @@ def test_front_matter_date_is_validated(tmp_path):
     assert done.returncode == 1 and "not a real day" in done.stderr and "undated.ipynb" in done.stderr
 
 
-def test_missing_title_uses_first_heading_then_file_name(tmp_path):
+def test_missing_title_uses_a_leading_level_1_heading_then_file_name(tmp_path):
     site = make_site(tmp_path / "site")
     a = write_notebook(site / "2024-02-03-a.ipynb", [cell("markdown", "Intro text\n\n## A Heading")])
     b = write_notebook(site / "2024-02-03-plain-name.ipynb", [cell("code", "x = 1")])
     c = write_notebook(site / "2024-02-03-c.ipynb", [cell("markdown", "# Top Title\n\nFirst paragraph.")])
-    run_cli("convert", "--site", str(site), str(a), str(b), str(c), check=True)
-    assert frontmatter.load(site / "_posts/2024-02-03-a.md")["title"] == "A Heading"
+    d = write_notebook(site / "2024-02-03-section_names.ipynb", [cell("markdown", "Intro"), cell("markdown", "# Setup\ntext")])
+    run_cli("convert", "--site", str(site), str(a), str(b), str(c), str(d), check=True)
+    assert frontmatter.load(site / "_posts/2024-02-03-a.md")["title"] == "a", "a section heading is not the title"
+    assert frontmatter.load(site / "_posts/2024-02-03-section_names.md")["title"] == "section names"
     assert frontmatter.load(site / "_posts/2024-02-03-plain-name.md")["title"] == "plain name"
     post_c = frontmatter.load(site / "_posts/2024-02-03-c.md")
     assert post_c["title"] == "Top Title"
@@ -134,10 +136,12 @@ def test_tricky_titles_survive_a_real_jekyll_build(tmp_path):
         write_notebook(site / "_notebooks" / f"2024-02-{index + 1:02d}-t{index}.ipynb", [cell("markdown", f"# {title}\n> summary {index}")])
     run_cli("convert", "--site", str(site), check=True)
     built = jekyll_build(site)
+    # a heading's Markdown and HTML are markup, not part of the title (explicit front matter keeps them)
+    plain = {"<b>HTML</b> & entities &amp;": "HTML & entities &", "@at `tick` | pipe % percent": "@at tick | pipe % percent"}
     for index, title in enumerate(TRICKY_TITLES):
         page = (built / f"2024/02/{index + 1:02d}/t{index}.html").read_text(encoding="utf-8")
         # the bare test layout prints {{ page.title }} unescaped: the exact front matter string
-        assert page.split("<title>", 1)[1].split("</title>", 1)[0] == title
+        assert page.split("<title>", 1)[1].split("</title>", 1)[0] == plain.get(title, title)
 
 
 BAD_TYPES = {
@@ -206,3 +210,21 @@ def test_crlf_and_lf_cells_give_the_same_post(tmp_path):
     assert crlf_post.content.split("<!-- nb2post")[0] == lf.content.split("<!-- nb2post")[0]
     assert "print(1)" not in crlf_post.content and "\r" not in crlf_post.content
     jekyll_build(site)
+
+
+@pytest.mark.parametrize(
+    "heading, title",
+    [
+        ("**0. Setup**", "0. Setup"),
+        ("Intro to [pandas](https://pandas.pydata.org) and `__init__`", "Intro to pandas and __init__"),
+        ("A *nice* _title_ with snake_case and 2*3*4", "A nice title with snake_case and 2*3*4"),
+        ("Title {#custom-id}", "Title"),
+        ("C# tips: part 1", "C# tips: part 1"),
+        ("Math $x_1$ \\$5", "Math $x_1$ $5"),
+    ],
+)
+def test_titles_from_headings_are_plain_text(heading, title):
+    assert fm.plain_title(heading) == title
+    found = fm.extract([cell("code", "import x"), cell("markdown", f"# {heading}\n\ntext")], {}, "nb.ipynb")
+    assert found.first_heading == title
+    assert fm.title_cell(f"# {heading}\n> **bold** summary")["description"] == "bold summary"

@@ -6,6 +6,7 @@ Sources, later wins: site defaults < file name < notebook metadata (``jekyll`` t
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -140,7 +141,7 @@ def title_cell(source: str) -> dict | None:
     title = _TITLE_LINE.match(lines[0].strip())
     if not title:
         return None
-    values: dict = {"title": _unquote(title.group(1).strip())}
+    values: dict = {"title": plain_title(_unquote(title.group(1).strip()))}
     summary_seen = False
     for line in lines[1:]:
         stripped = line.strip()
@@ -152,7 +153,7 @@ def title_cell(source: str) -> dict | None:
             continue
         summary = _SUMMARY_LINE.match(stripped)
         if summary and not summary_seen:
-            values["description"] = _unquote(summary.group(1))
+            values["description"] = plain_title(_unquote(summary.group(1)))
             summary_seen = True
             continue
         return None
@@ -197,13 +198,13 @@ def extract(cells: list[dict], notebook_metadata: dict, where: str) -> Extracted
             from_title_cell = values
             found.consumed_cells.add(index)
         else:
+            # only a level-1 heading opening the first markdown cell names the post: a later or smaller
+            # heading is a section ("Setup", "Preparing Data"), and the file name is the better title
             title = heading_title(source)
             if title:
-                found.first_heading = title
+                found.first_heading = plain_title(title)
                 found.drop_first_heading = (index, 0)
         break
-    if found.first_heading is None:
-        found.first_heading = _first_heading(cells, found.consumed_cells)
     found.values = {**normalise(from_metadata), **normalise(from_title_cell), **normalise(from_yaml_cell)}
     return found
 
@@ -231,15 +232,37 @@ def normalise(values: dict) -> dict:
     return values
 
 
-def _first_heading(cells: list[dict], skip: set[int]) -> str | None:
-    for index, cell in enumerate(cells):
-        if cell.get("cell_type") != "markdown" or index in skip:
-            continue
-        for line in cell_source(cell).split("\n"):
-            match = re.match(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", line.strip())
-            if match:
-                return match.group(1).strip()
-    return None
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_MARKUP = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image -> its alt text
+    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # link -> its text
+    (re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"), ""),  # HTML tags
+    (re.compile(r"\s*\{:?[#.][^{}]*\}\s*$"), ""),  # kramdown attribute list {#id .class}
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),  # strike-through
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>$])"), r"\1"),  # backslash escapes
+)
+
+
+def plain_title(text: str) -> str:
+    """A heading's text as a title: Markdown markup removed (`**0. Setup**` -> `0. Setup`), code text kept
+    as written. Titles go into feeds, tabs and social cards, where markup would show as characters."""
+    pieces = []
+    position = 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_strip_markup(text[position : match.start()]))
+        pieces.append(match.group(2).strip())
+        position = match.end()
+    pieces.append(_strip_markup(text[position:]))
+    return " ".join(html.unescape("".join(pieces)).split())
+
+
+def _strip_markup(text: str) -> str:
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _text(value) -> bool:

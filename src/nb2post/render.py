@@ -92,6 +92,10 @@ def to_post(
     body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
     if has_math:
         values.setdefault("use_math", True)
+    if target.DESCRIPTION_FROM_PROSE and values.get("description") in (None, ""):
+        description = prose_description(body)
+        if description:
+            values["description"] = description
     no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where)
     body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid)
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
@@ -140,6 +144,18 @@ def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date
     if found.drop_first_heading and found.first_heading != values["title"]:
         found.drop_first_heading = None  # a different heading is content, not a repeated title
     return Heading(values=values, slug=slug, date=date, date_origin=date_origin)
+
+
+DESCRIPTION_LENGTH = 160  # what search results and social cards show of a description
+
+
+def prose_description(body: str) -> str:
+    """The post's first prose paragraph as plain text, cut at a sentence or word to fit a description."""
+    from . import describe
+
+    paragraph = describe.first_paragraph(liquid.unescape(body))
+    short = describe.shorten(paragraph, lambda text: len(text) <= DESCRIPTION_LENGTH) if paragraph else None
+    return short[0] if short else ""
 
 
 def _render_without_liquid(values: dict, site, where: str) -> tuple[bool, list[str]]:
@@ -203,6 +219,9 @@ def _navigation(body: str, values: dict, settings: Settings, target, nb_path: st
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body
+        # The badges are now the post's first paragraph, so they would be Jekyll's excerpt, and with it the
+        # og:description, the feed summary and the home page teaser: the post's own words are set instead.
+        values.setdefault("excerpt", str(values.get("description") or ""))
     return body, warnings
 
 

@@ -11,6 +11,7 @@ Each target module provides:
 ``TOC_STYLE``                  the table of contents style a post gets when the site chooses none
 ``BADGES_IN_FRONT_MATTER``     True: the layout draws badges from front matter keys; False: HTML in the body
 ``SHARED_LOCAL_IMAGES``        True: local images keep their path under images_dir (not under the slug)
+``DESCRIPTION_FROM_PROSE``     True: a post without a summary gets its first paragraph as ``description``
 """
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ BADGES_IN_FRONT_MATTER = True
 # fastpages copied local images to images/copied_from_nb/<their path next to the notebook>, and posts'
 # `image:` keys (social cards) point there: keep that path.
 SHARED_LOCAL_IMAGES = True
+# fastpages shows `description` as the post's subtitle: only a summary the author wrote goes there
+DESCRIPTION_FROM_PROSE = False
 LEADING_KEYS = ("keywords", "description", "title")
 # Keys every fastpages post header carries, in its order, with fastpages' defaults.
 DEFAULT_VALUES = {"toc": False, "comments": False, "hide": False, "badges": True, "search_exclude": False}

@@ -93,6 +93,25 @@ def urls(repo: Repository, branch: str, nb_path: str) -> dict[str, str]:
     return found
 
 
+# Links by which a notebook carries its own badge (Colab's "Open in Colab" cell, a Binder button).
+_OWN_BADGE = {
+    "colab": re.compile(r"https?://colab\.research\.google\.com/", re.I),
+    "binder": re.compile(r"https?://(?:[\w-]+\.)?mybinder\.org/v2/", re.I),
+    "deepnote": re.compile(r"https?://deepnote\.com/launch", re.I),
+}
+OWN_BADGE_CELLS = 3  # where notebooks put them: the first cells, before the content
+
+
+def carried_by(cells: list[dict]) -> list[str]:
+    """The badges a notebook already shows in its first markdown/raw cells (so it gets no second one)."""
+    from .reader import cell_source
+
+    text = "\n".join(
+        cell_source(cell) for cell in cells[:OWN_BADGE_CELLS] if cell.get("cell_type") in ("markdown", "raw")
+    )
+    return [name for name, link in _OWN_BADGE.items() if link.search(text)]
+
+
 def fingerprint_input(site: Path) -> str:
     """What badges depend on besides the notebook: the repository and branch (no credentials)."""
     url, branch = gitrepo.remote_and_branch(site)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from . import front_matter as fm
-from . import liquid, outputs, prose
+from . import badges, liquid, outputs, prose
 from .assets import AssetSet, safe_relative
 from .config import Settings
 from .post import Post
@@ -97,7 +97,8 @@ def to_post(
         if description:
             values["description"] = description
     no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where)
-    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid)
+    own_badges = badges.carried_by(notebook.cells)
+    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges)
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
     header = target.header(info)
     if header:
@@ -203,9 +204,14 @@ def jekyll_major_version(site) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _navigation(body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool = False):
+def _navigation(
+    body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool, own_badges: list[str]
+):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
-    from . import badges, toc
+    from . import toc
+
+    for name in own_badges:  # the notebook shows its own: no second one (unless the post asks for it)
+        values.setdefault(f"hide_{name}_badge", True)
 
     try:
         toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where)

@@ -38,6 +38,12 @@ class Extracted:
 
 def parse_file_name(path: Path) -> tuple[dt.date | None, str]:
     """``2024-01-05-my-post.ipynb`` -> (date, 'my-post'). Folder-per-post ``2024-01-05-x/index.ipynb`` too."""
+    date, name = file_name_parts(path)
+    return date, slugify(name)
+
+
+def file_name_parts(path: Path) -> tuple[dt.date | None, str]:
+    """(the date, the name as written) of a notebook file name: ``2024-01-05-My post.ipynb`` -> 'My post'."""
     stem = path.stem
     if stem.lower() == "index" and path.parent.name:
         stem = path.parent.name
@@ -52,7 +58,7 @@ def parse_file_name(path: Path) -> tuple[dt.date | None, str]:
                 f"the file name starts with an impossible date {match.group(0).strip('-_ ')}; use YYYY-MM-DD"
             ) from None
         stem = stem[match.end() :] or stem
-    return date, slugify(stem)
+    return date, stem
 
 
 def slugify(text: str) -> str:

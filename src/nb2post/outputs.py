@@ -91,6 +91,7 @@ class OutputContext:
     counter: int = 0
     has_math: bool = False
     widgets_loaded: bool = False
+    stateless_widgets_as_text: bool = True  # False: a widget whose state was not saved is left out
     warnings: list[str] = field(default_factory=list)
 
 
@@ -162,7 +163,8 @@ def _widget(mime, value, ctx: OutputContext) -> str | None:
     model_id = value.get("model_id") if isinstance(value, dict) else None
     state = (ctx.widget_state or {}).get("state", {}) if ctx.widget_state else {}
     if not isinstance(model_id, str) or model_id not in state:
-        return None  # fall back to the next representation (text)
+        # its text fallback (`0%|  | 0/6995 [00:00<?, ?it/s]`, `HBox(children=...)`) or nothing at all
+        return None if ctx.stateless_widgets_as_text else ""
     parts = []
     if not ctx.widgets_loaded:
         ctx.widgets_loaded = True

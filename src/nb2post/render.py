@@ -124,7 +124,10 @@ def to_post(
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:
     """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
     where = str(notebook.path)
-    name_date, slug = fm.parse_file_name(notebook.path)
+    from .targets import get_target
+
+    name_date, name = fm.file_name_parts(notebook.path)
+    slug = get_target(settings.target).file_slug(name)
     site_values = fm.normalise(settings.front_matter)
     values = fm.validate({**site_values, **found.values}, where, from_site=set(site_values) - set(found.values))
     if "slug" in values and str(values["slug"]).strip():
@@ -275,13 +278,14 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
             if code.strip() and vis.input is not Show.HIDDEN:
                 block = liquid.escape(outputs.fence(code, _language_of(code, language)))
                 cell_pieces.append(_fold(block, vis.input, "input", "Show code"))
-            if vis.output is not Show.HIDDEN:
+            if vis.output is not Show.HIDDEN and (source.strip() or target.OUTPUTS_OF_EMPTY_CELLS):
                 out_ctx = outputs.OutputContext(
                     assets=assets,
                     image_prefix=prefix,
                     notebook_dir=notebook.path.parent,
                     widget_state=widget_state,
                     widgets_loaded=widgets_loaded,
+                    stateless_widgets_as_text=target.WIDGETS_WITHOUT_STATE,
                 )
                 rendered = outputs.render(cell.get("outputs") or [], out_ctx)
                 widgets_loaded = out_ctx.widgets_loaded

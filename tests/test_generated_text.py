@@ -117,3 +117,39 @@ def test_render_with_liquid_false_without_a_known_jekyll_warns_about_jekyll_3(tm
     done = run_cli("convert", "--site", str(site), str(site / "_notebooks"))
     assert done.returncode == 0 and "Jekyll 3.x" in done.stderr and "2024-05-01-x.ipynb" in done.stderr
     assert "{{ y }}" in (site / "_posts" / "2024-05-01-x.md").read_text(encoding="utf-8")
+
+
+LIQUID = '{{x}} {% y %} {%- endraw -%}'
+
+
+def _liquid_everywhere():
+    png = base64.b64encode(PNG).decode()
+    shown = [{"output_type": "display_data", "metadata": {}, "data": data} for data in (
+        {"text/html": LIQUID}, {"text/markdown": f"**{LIQUID}**"}, {"text/latex": f"$${LIQUID}$$"},
+        {"application/javascript": LIQUID}, {"application/x-unknown-{{x}}": LIQUID},
+        {"application/vnd.vegalite.v4+json": {"title": LIQUID}}, {"application/vnd.jupyter.widget-view+json": {"model_id": "m"}},
+    )]
+    return [
+        cell("markdown", f"# T {LIQUID}\n> S {LIQUID}\n- image: {LIQUID}\n- toc: true"),
+        cell("markdown", f"## H {LIQUID}\n\n![a {LIQUID}](attachment:{LIQUID}.png)\n\n> Note: {LIQUID}\n\n$${LIQUID}$$\n\n| {LIQUID} | b |\n|---|---|\n| 1 | 2 |",
+             attachments={f"{LIQUID}.png": {"image/png": png}}),
+        cell("code", f"%%html\n{LIQUID}", outputs=shown + [
+            {"output_type": "error", "ename": LIQUID, "evalue": LIQUID, "traceback": []},
+            {"output_type": "stream", "name": "stdout", "text": LIQUID}]),
+        cell("code", f"#collapse-output\n{LIQUID}", outputs=[{"output_type": "stream", "name": "stdout", "text": LIQUID}]),
+        cell("raw", LIQUID), cell("raw", LIQUID, metadata={"raw_mimetype": "text/html"}),
+    ]
+
+
+def test_liquid_in_every_field_and_output_kind_builds_in_strict_sites(tmp_path):
+    strict = "liquid:\n  error_mode: strict\n  strict_filters: true\n"
+    for site in (make_site(tmp_path / "jekyll"), make_fastpages_site(tmp_path / "fastpages", extra_config=strict)):
+        init_repo(site, remote="https://github.com/octo-org/nb-blog.git")
+        write_notebook(
+            site / "_notebooks" / "2024-01-01-a.ipynb", _liquid_everywhere(),
+            kernelspec={"language": LIQUID, "name": "x"}, nb2post={"author": LIQUID},
+            widgets={"application/vnd.jupyter.widget-state+json": {"state": {"m": {"x": LIQUID}}}},
+        )
+        run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
+        page = next(jekyll_build(site).rglob("a.html")).read_text(encoding="utf-8")
+        assert page.count("{% y %}") >= 8, "the Liquid-looking text shows literally, in prose, code and outputs"

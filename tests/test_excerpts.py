@@ -43,3 +43,14 @@ def test_og_description_feed_and_home_page_show_prose_not_badges(tmp_path):
     home = html.unescape((out / "index.html").read_text(encoding="utf-8"))
     assert expected in home and "The authors own summary." in home
     assert "View on GitHub" not in home and "Launch Binder" not in "".join(summaries)
+
+
+def test_a_kramdown_toc_on_top_does_not_become_the_excerpt(tmp_path):
+    site = make_site(tmp_path / "site", strict=False, extra_config="nb2post:\n  toc: kramdown\n  badges: false\n")
+    write_notebook(site / "_notebooks" / "2024-01-01-toc.ipynb", [cell("markdown", "# T\n- toc: true"), cell("markdown", "## One\n\n" + PROSE + "\n\n## Two")])
+    run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
+    post = frontmatter.load(site / "_posts" / "2024-01-01-toc.md")
+    assert post.content.startswith("* TOC") and post["excerpt"] == post["description"]
+    feed = html.unescape((jekyll_build(site) / "feed.xml").read_text(encoding="utf-8"))
+    [summary] = re.findall(r"<summary[^>]*><!\[CDATA\[(.*?)\]\]></summary>", feed, re.S)
+    assert summary.startswith("This notebook explores gradient descent")

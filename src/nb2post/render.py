@@ -104,6 +104,11 @@ def to_post(
     if header:
         body = header.rstrip("\n") + "\n\n" + body
     if no_liquid:
+        if "{%" in body:  # a tag that was kept on purpose (escaped ones read `{{ "{" }}%`)
+            liquid_warnings.append(
+                f"{where}: 'render_with_liquid: false' shows Liquid tags as text, so its "
+                f"{'callouts and footnotes' if settings.target == 'fastpages' else 'Liquid in prose'} will not render"
+            )
         body = liquid.without_liquid(body, settings.site_config.get("baseurl"))
     warnings += liquid_warnings
     return Post(
@@ -222,14 +227,16 @@ def _navigation(
         raise ConversionError(str(exc)) from None
     if no_liquid and toc_style == "include":
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
-    body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
+    content = toc.retarget_jupyter_links(body)
+    body = toc.apply(content, values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body
-        # The badges are now the post's first paragraph, so they would be Jekyll's excerpt, and with it the
-        # og:description, the feed summary and the home page teaser: the post's own words are set instead.
+    if body != content:
+        # Badges or a TOC are now the post's first paragraph, so they would be Jekyll's excerpt, and with it
+        # the og:description, the feed summary and the home page teaser: the post's own words are set instead.
         values.setdefault("excerpt", str(values.get("description") or ""))
     return body, warnings
 

@@ -161,7 +161,7 @@ def test_front_matter_types_jekyll_would_crash_on_are_one_clear_error(tmp_path):
     for name, (line, _) in BAD_TYPES.items():
         write_notebook(folder / f"2024-02-03-{name}.ipynb", [cell("markdown", f"# Title\n{line}"), cell("markdown", "Body")])
     # a number where a slug is meant is written as text (Jekyll crashes on `slug: 2024` as well)
-    write_notebook(folder / "2024-02-03-good.ipynb", [cell("raw", "---\nslug: 2024\ntags: [a, 1]\n---"), cell("markdown", "Body")])
+    write_notebook(folder / "2024-02-03-good.ipynb", [cell("raw", "---\nslug: 2024\ntags: [a, 1]\ncategories: 2024\n---"), cell("markdown", "Body")])
     done = run_cli("convert", "--site", str(site), str(folder))
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
@@ -171,7 +171,8 @@ def test_front_matter_types_jekyll_would_crash_on_are_one_clear_error(tmp_path):
         assert f"'{key}' must be" in line
     assert "internal error" not in done.stderr
     assert [p.name for p in (site / "_posts").iterdir()] == ["2024-02-03-2024.md"]
-    assert frontmatter.load(site / "_posts" / "2024-02-03-2024.md")["slug"] == "2024"
+    good = frontmatter.load(site / "_posts" / "2024-02-03-2024.md")
+    assert good["slug"] == "2024" and good["categories"] == "2024"
     jekyll_build(site)
 
 

@@ -281,7 +281,7 @@ def _scalar_value(value) -> bool:
 
 def _words(value) -> bool:
     """Jekyll's categories and tags: one space-separated text or a list of words."""
-    return _scalar_value(value) if not isinstance(value, list) else all(_scalar_value(item) for item in value)
+    return _text(value) if not isinstance(value, list) else all(_scalar_value(item) for item in value)
 
 
 def _flag(value) -> bool:
@@ -344,7 +344,7 @@ def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dic
         value = values.get(key)
         if value is None or accepts(value):
             continue
-        if key in ("slug", "title") and _scalar_value(value):
+        if key in ("slug", "title", "categories", "tags") and _scalar_value(value):  # `categories: 2024` crashes Jekyll
             values[key] = str(value)
             continue
         shown = json.dumps(value, ensure_ascii=False, default=str)[:80]

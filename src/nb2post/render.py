@@ -96,7 +96,7 @@ def to_post(
         description = prose_description(body)
         if description:
             values["description"] = description
-    no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where)
+    no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where, settings.site_config)
     own_badges = badges.carried_by(notebook.cells)
     body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges)
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
@@ -167,14 +167,28 @@ def prose_description(body: str) -> str:
     return short[0] if short else ""
 
 
-def _render_without_liquid(values: dict, site, where: str) -> tuple[bool, list[str]]:
-    """Whether the post is written for ``render_with_liquid: false``, and what to say about it.
+def _posts_default(site_config: dict, key: str):
+    """The value a site's ``defaults:`` give posts for ``key`` (the last matching entry wins, as in Jekyll)."""
+    found = None
+    for entry in site_config.get("defaults") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+        if scope.get("type") in ("posts", None) and str(scope.get("path") or "") in ("", "_posts") and key in entry["values"]:
+            found = entry["values"][key]
+    return found
+
+
+def _render_without_liquid(values: dict, site, where: str, site_config: dict) -> tuple[bool, list[str]]:
+    """Whether the post is written for ``render_with_liquid: false`` (its own or the site's ``defaults:``),
+    and what to say about it.
 
     Jekyll 4 then shows the post as written, so it must carry no Liquid escapes and no filters. Jekyll 3
     (GitHub Pages' classic builder) ignores the key and runs Liquid anyway: a site known to build with it
     keeps the escaped post, which renders right there.
     """
-    if values.get("render_with_liquid") is not False:
+    setting = values.get("render_with_liquid", _posts_default(site_config, "render_with_liquid"))
+    if setting is not False:
         return False, []
     major = jekyll_major_version(site)
     if major is not None and major < 4:

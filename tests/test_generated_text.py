@@ -159,7 +159,7 @@ def test_render_with_liquid_false_from_the_sites_defaults(tmp_path):
     defaults = "defaults:\n  - scope: {path: '', type: posts}\n    values: {render_with_liquid: false}\n"
     site = make_site(tmp_path / "site", extra_config=defaults)
     (site / "Gemfile.lock").write_text("GEM\n  specs:\n    jekyll (4.3.1)\n", encoding="utf-8")
-    write_notebook(site / "_notebooks" / "2024-05-01-x.ipynb", [cell("markdown", "Prose {{ x }}"), cell("code", "{{ y }}")])
+    write_notebook(site / "_notebooks" / "2024-05-01-x.ipynb", [cell("markdown", "Prose {{ x }}"), cell("code", "print('{{ y }}')")])
     run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
     page = next(jekyll_build(site).rglob("x.html")).read_text(encoding="utf-8")
     assert "Prose {{ x }}" in page and "{{ y }}" in page and '"{"' not in page.split("<!-- nb2post")[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import front_matter as fm
 from . import badges, liquid, outputs, prose
@@ -128,9 +129,9 @@ def to_post(
 
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:
     """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
-    where = str(notebook.path)
     from .targets import get_target
 
+    where = str(notebook.path)
     name_date, name = fm.file_name_parts(notebook.path)
     slug = get_target(settings.target).file_slug(name)
     site_values = fm.normalise(settings.front_matter)
@@ -206,8 +207,6 @@ def _render_without_liquid(values: dict, site, where: str, site_config: dict) ->
 
 def jekyll_major_version(site) -> int | None:
     """The Jekyll major version the site's Gemfile.lock (or Gemfile) pins; None when it does not say."""
-    from pathlib import Path
-
     site = Path(site)
     try:
         locked = (site / "Gemfile.lock").read_text(encoding="utf-8", errors="replace")

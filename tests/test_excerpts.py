@@ -54,3 +54,15 @@ def test_a_kramdown_toc_on_top_does_not_become_the_excerpt(tmp_path):
     feed = html.unescape((jekyll_build(site) / "feed.xml").read_text(encoding="utf-8"))
     [summary] = re.findall(r"<summary[^>]*><!\[CDATA\[(.*?)\]\]></summary>", feed, re.S)
     assert summary.startswith("This notebook explores gradient descent")
+
+
+def test_a_post_opening_with_code_gets_its_prose_as_excerpt_and_one_opening_with_prose_keeps_jekylls(tmp_path):
+    site = make_site(tmp_path / "site", strict=False, extra_config="nb2post:\n  badges: false\n")
+    write_notebook(site / "_notebooks" / "2024-01-01-code-first.ipynb", [cell("code", "import numpy as np"), cell("markdown", PROSE)])
+    write_notebook(site / "_notebooks" / "2024-01-02-prose-first.ipynb", [cell("markdown", PROSE), cell("code", "x = 1")])
+    run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
+    code_first = frontmatter.load(site / "_posts" / "2024-01-01-code-first.md")
+    assert code_first["excerpt"] == code_first["description"]
+    assert "excerpt" not in frontmatter.load(site / "_posts" / "2024-01-02-prose-first.md").metadata, "Jekyll's own excerpt keeps the links"
+    feed = html.unescape((jekyll_build(site) / "feed.xml").read_text(encoding="utf-8"))
+    assert "import numpy" not in "".join(re.findall(r"<summary[^>]*>(.*?)</summary>", feed, re.S))

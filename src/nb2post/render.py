@@ -240,18 +240,26 @@ def _navigation(
         raise ConversionError(str(exc)) from None
     if no_liquid and toc_style == "include":
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
-    content = toc.retarget_jupyter_links(body)
-    body = toc.apply(content, values, toc_style)
+    body = toc.apply(toc.retarget_jupyter_links(body), values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body
-    if body != content:
-        # Badges or a TOC are now the post's first paragraph, so they would be Jekyll's excerpt, and with it
-        # the og:description, the feed summary and the home page teaser: the post's own words are set instead.
+    if not _opens_with_prose(body):
+        # Jekyll's excerpt is the first paragraph: badges, a TOC, code or an image would become the
+        # og:description, the feed summary and the home page teaser. The post's own words are set instead.
         values.setdefault("excerpt", str(values.get("description") or ""))
     return body, warnings
+
+
+_NOT_PROSE = ("#", "<", "!", "`", "~", "|", "$", "{", ">", "* ", "- ", "+ ", "    ", "\t", "---", "***")
+
+
+def _opens_with_prose(body: str) -> bool:
+    """Whether the post's first block (what Jekyll takes as the excerpt) is a paragraph of words."""
+    lead = body.lstrip("\n").split("\n\n", 1)[0]
+    return bool(lead.strip()) and not lead.startswith(_NOT_PROSE)
 
 
 def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet, keep_liquid: bool):

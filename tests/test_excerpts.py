@@ -24,7 +24,7 @@ def test_og_description_feed_and_home_page_show_prose_not_badges(tmp_path):
         site / "_notebooks" / "2024-01-01-prose.ipynb",
         [cell("markdown", "# Gradient descent\n\n![diagram](https://example.org/d.png)\n\n## Setup"), cell("code", "import numpy"), cell("markdown", PROSE)],
     )
-    write_notebook(site / "_notebooks" / "2024-01-02-summary.ipynb", [cell("markdown", "# With summary\n> The *authors* own summary."), cell("markdown", "Some body prose that is not the summary.")])
+    write_notebook(site / "_notebooks" / "2024-01-02-summary.ipynb", [cell("markdown", "# **0. With** [summary](https://x.org)\n> The *authors* own summary."), cell("markdown", "Some body prose that is not the summary.")])
     run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
     post = frontmatter.load(site / "_posts" / "2024-01-01-prose.md")
     expected = "This notebook explores gradient descent on toy data and shows why the learning rate matters so much for the speed of convergence in practice."
@@ -38,6 +38,7 @@ def test_og_description_feed_and_home_page_show_prose_not_badges(tmp_path):
         [og] = re.findall(r'<meta property="og:description" content="([^"]*)"', page)
         assert html.unescape(og) == text
     feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
+    assert '<title type="html">0. With summary</title>' in feed, "titles reach the feed without Markdown"
     summaries = re.findall(r"<summary[^>]*><!\[CDATA\[(.*?)\]\]></summary>", feed, re.S)
     assert sorted(summaries) == sorted([expected, "The authors own summary."])
     home = html.unescape((out / "index.html").read_text(encoding="utf-8"))

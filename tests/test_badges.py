@@ -231,3 +231,40 @@ def test_with_badges_off_a_branch_switch_changes_nothing(tmp_path):
     before = settings_fingerprint(site, "jekyll")
     git(repo, "symbolic-ref", "HEAD", "refs/heads/elsewhere")
     assert settings_fingerprint(site, "jekyll") == before
+
+
+COLAB_CELL = (
+    '<a href="https://colab.research.google.com/github/octo-org/nb-blog/blob/main/_notebooks/x.ipynb" target="_parent">'
+    '<img src="https://colab.research.google.com/assets/colab-badge.svg" alt="Open In Colab"/></a>'
+)
+
+
+def test_a_notebook_with_its_own_colab_or_binder_badge_gets_no_second_one(tmp_path):
+    from site_kits import make_fastpages_site
+
+    site = make_site(tmp_path / "site")
+    init_repo(site, remote="https://github.com/octo-org/nb-blog.git")
+    folder = site / "_notebooks"
+    write_notebook(folder / "2024-01-01-own-colab.ipynb", [cell("markdown", COLAB_CELL), cell("markdown", "# T\n\nText")])
+    write_notebook(folder / "2024-01-02-own-binder.ipynb", [cell("markdown", "# T\n\n[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/o/r/main)")])
+    write_notebook(folder / "2024-01-03-asks-anyway.ipynb", [cell("markdown", "# T\n- hide_colab_badge: false"), cell("markdown", COLAB_CELL)])
+    write_notebook(folder / "2024-01-04-later-link.ipynb", [cell("markdown", "# T"), *[cell("markdown", "x")] * 3, cell("markdown", COLAB_CELL)])
+    run_cli("convert", "--site", str(site), str(folder), check=True)
+    out = jekyll_build(site)
+
+    def colab_links(slug):
+        return [href for href, _ in page_links(built_page(out, slug)).links if "colab.research.google.com" in href]
+
+    assert len(colab_links("own-colab")) == 1, "the notebook's own badge only"
+    assert "nb2post-badge-binder" in built_page(out, "own-colab"), "the badges it does not carry are still added"
+    own_binder = built_page(out, "own-binder")
+    assert "nb2post-badge-binder" not in own_binder and "nb2post-badge-colab" in own_binder
+    assert len(colab_links("asks-anyway")) == 2, "hide_colab_badge: false in the post wins"
+    assert len(colab_links("later-link")) == 2, "a link further down is content, not the notebook's badge"
+
+    fp = make_fastpages_site(tmp_path / "fastpages")
+    init_repo(fp, remote="https://github.com/octo-org/nb-blog.git")
+    write_notebook(fp / "_notebooks" / "2024-01-01-own-colab.ipynb", [cell("markdown", "# T\n> s"), cell("markdown", COLAB_CELL)])
+    run_cli("convert", "--site", str(fp), str(fp / "_notebooks"), check=True)
+    assert frontmatter.load(fp / "_posts" / "2024-01-01-own-colab.md")["hide_colab_badge"] is True
+    assert 'class="badge-colab"' not in built_page(jekyll_build(fp), "own-colab")

@@ -64,3 +64,70 @@ def test_old_formats_upgrade(corpus):
         assert parsed.content["nbformat"] == 4
         assert parsed.cells
         assert any("upgraded" in w for w in parsed.warnings)
+
+
+PNG64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+# Schema-invalid notebooks, each broken in one place (what a hand edit, a buggy tool or an attacker writes).
+SCHEMA_BREAKS = {
+    "source-item-null": lambda nb: nb["cells"][0].update(source=["# Title\n", None, 7, {"a": 1}]),
+    "source-number": lambda nb: nb["cells"][1].update(source=12),
+    "output-number": lambda nb: nb["cells"][1].update(outputs=[3, None, {"output_type": "stream", "name": "stdout", "text": "ok"}]),
+    "outputs-string": lambda nb: nb["cells"][1].update(outputs="nope"),
+    "data-list": lambda nb: nb["cells"][1]["outputs"].append({"output_type": "display_data", "metadata": [], "data": [1, "a"]}),
+    "image-lines-null": lambda nb: nb["cells"][1]["outputs"].append({"output_type": "display_data", "metadata": {}, "data": {"image/png": [PNG64, None], "text/plain": [None]}}),
+    "traceback-number": lambda nb: nb["cells"][1]["outputs"].append({"output_type": "error", "ename": "E", "evalue": "v", "traceback": 5}),
+    "metadata-list": lambda nb: nb["cells"][1].update(metadata=["hide"]),
+    "tags-text": lambda nb: nb["cells"][1].update(metadata={"tags": "remove-cell"}),
+    "attachments-number": lambda nb: nb["cells"][0].update(attachments=1),
+    "attachment-lines-null": lambda nb: nb["cells"][0].update(source="![x](attachment:a.png)", attachments={"a.png": {"image/png": [None]}}),
+    "nb-metadata-list": lambda nb: nb.update(metadata=[1]),
+    "kernelspec-number": lambda nb: nb["metadata"].update(kernelspec=1),
+    "widget-state-null": lambda nb: nb["metadata"].update(widgets={"application/vnd.jupyter.widget-state+json": {"state": None}}),
+    "widget-model-list": lambda nb: nb["cells"][1]["outputs"].append({"output_type": "display_data", "metadata": {}, "data": {"application/vnd.jupyter.widget-view+json": {"model_id": [None]}, "text/plain": "w"}}),
+}
+SCHEMA_ERRORS = {
+    "cell-number": (lambda nb: nb["cells"].append(5), "cell 3 is int JSON, not a cell"),
+    "cell-type-list": (lambda nb: nb["cells"][0].update(cell_type=[]), "cell 1 has no 'cell_type' text"),
+}
+
+
+def test_schema_invalid_notebooks_convert_with_a_warning_or_fail_in_one_line(tmp_path):
+    from conftest import jekyll_build, make_site, run_cli, write_notebook
+
+    site = make_site(tmp_path / "site")
+    folder = site / "_notebooks"
+    for name, damage in list(SCHEMA_BREAKS.items()) + [(n, d) for n, (d, _) in SCHEMA_ERRORS.items()]:
+        path = write_notebook(folder / f"2024-01-01-{name}.ipynb", [cell("markdown", "# Title\nText"), cell("code", "print(1)")])
+        nb = json.loads(path.read_text())
+        damage(nb)
+        path.write_text(json.dumps(nb))
+    (folder / "2024-01-01-deep.ipynb").write_text('{"nbformat": 4, "metadata": ' + "[" * 100_000 + "]" * 100_000 + ', "cells": []}')
+    done = run_cli("convert", "--site", str(site), str(folder))
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(SCHEMA_ERRORS) + 1, done.stderr
+    for name, (_, message) in SCHEMA_ERRORS.items():
+        assert any(f"2024-01-01-{name}.ipynb: {message}" in line for line in errors), errors
+    assert any("2024-01-01-deep.ipynb: JSON nested too deeply" in line for line in errors)
+    for name in set(SCHEMA_BREAKS) - {"widget-model-list"}:  # the schema allows any JSON there
+        assert any(f"2024-01-01-{name}.ipynb: does not follow the notebook schema" in line for line in done.stderr.splitlines()), name
+    assert len(list((site / "_posts").iterdir())) == len(SCHEMA_BREAKS)
+    out = jekyll_build(site)
+    page = next(out.rglob("source-item-null.html")).read_text(encoding="utf-8")
+    assert "7" in page, "a number in a source list is kept as its text"
+
+
+def test_schema_repair_leaves_a_valid_notebook_alone(tmp_path):
+    nb = notebook([cell("markdown", ["a\n", "b"]), cell("code", "x", outputs=[{"output_type": "stream", "name": "stdout", "text": ["1\n", "2"]}])])
+    parsed = reader.parse(_bytes(nb), tmp_path / "x.ipynb")
+    assert parsed.warnings == [] and parsed.content == nb
+
+
+def test_kernel_language_with_a_newline_stays_one_word_in_the_fence(tmp_path):
+    from nb2post import render
+
+    nb = reader.parse(_bytes(notebook([], kernelspec={"language": "Python 3\n```\n<script>x</script>"})), tmp_path / "x.ipynb")
+    assert render.kernel_language(nb) == "python-3"
+    nb = reader.parse(_bytes(notebook([], kernelspec={"language": ["python"]})), tmp_path / "x.ipynb")
+    assert render.kernel_language(nb) == "python"

@@ -38,7 +38,8 @@ class Repository:
 
     @property
     def web_url(self) -> str:
-        return f"https://{self.host}/{self.owner}/{self.name}"
+        # encoded: a remote such as `o{{w}}n/repo` must not put Liquid (or HTML) into a post
+        return f"https://{quote(self.host, safe=':')}/{quote(self.owner, safe='')}/{quote(self.name, safe='')}"
 
 
 def parse_remote(url: str | None) -> Repository | None:
@@ -82,13 +83,33 @@ def urls(repo: Repository, branch: str, nb_path: str) -> dict[str, str]:
     found = {"github": blob}
     labpath = quote(nb_path, safe="")
     if repo.on_github_com:
-        found["binder"] = f"https://mybinder.org/v2/gh/{repo.owner}/{repo.name}/{quote(branch, safe='')}?labpath={labpath}"
-        found["colab"] = f"https://colab.research.google.com/github/{repo.owner}/{repo.name}/blob/{_path(branch)}/{_path(nb_path)}"
+        owner, name = quote(repo.owner, safe=""), quote(repo.name, safe="")
+        found["binder"] = f"https://mybinder.org/v2/gh/{owner}/{name}/{quote(branch, safe='')}?labpath={labpath}"
+        found["colab"] = f"https://colab.research.google.com/github/{owner}/{name}/blob/{_path(branch)}/{_path(nb_path)}"
         found["deepnote"] = f"https://deepnote.com/launch?url={quote(blob, safe='')}"
     else:
         clone = quote(f"{repo.web_url}.git", safe="")
         found["binder"] = f"https://mybinder.org/v2/git/{clone}/{quote(branch, safe='')}?labpath={labpath}"
     return found
+
+
+# Links by which a notebook carries its own badge (Colab's "Open in Colab" cell, a Binder button).
+_OWN_BADGE = {
+    "colab": re.compile(r"https?://colab\.research\.google\.com/", re.I),
+    "binder": re.compile(r"https?://(?:[\w-]+\.)?mybinder\.org/v2/", re.I),
+    "deepnote": re.compile(r"https?://deepnote\.com/launch", re.I),
+}
+OWN_BADGE_CELLS = 3  # where notebooks put them: the first cells, before the content
+
+
+def carried_by(cells: list[dict]) -> list[str]:
+    """The badges a notebook already shows in its first markdown/raw cells (so it gets no second one)."""
+    from .reader import cell_source
+
+    text = "\n".join(
+        cell_source(cell) for cell in cells[:OWN_BADGE_CELLS] if cell.get("cell_type") in ("markdown", "raw")
+    )
+    return [name for name, link in _OWN_BADGE.items() if link.search(text)]
 
 
 def fingerprint_input(site: Path) -> str:

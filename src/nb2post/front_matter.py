@@ -6,7 +6,9 @@ Sources, later wins: site defaults < file name < notebook metadata (``jekyll`` t
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,12 @@ class Extracted:
 
 def parse_file_name(path: Path) -> tuple[dt.date | None, str]:
     """``2024-01-05-my-post.ipynb`` -> (date, 'my-post'). Folder-per-post ``2024-01-05-x/index.ipynb`` too."""
+    date, name = file_name_parts(path)
+    return date, slugify(name)
+
+
+def file_name_parts(path: Path) -> tuple[dt.date | None, str]:
+    """(the date, the name as written) of a notebook file name: ``2024-01-05-My post.ipynb`` -> 'My post'."""
     stem = path.stem
     if stem.lower() == "index" and path.parent.name:
         stem = path.parent.name
@@ -50,7 +58,7 @@ def parse_file_name(path: Path) -> tuple[dt.date | None, str]:
                 f"the file name starts with an impossible date {match.group(0).strip('-_ ')}; use YYYY-MM-DD"
             ) from None
         stem = stem[match.end() :] or stem
-    return date, slugify(stem)
+    return date, stem
 
 
 def slugify(text: str) -> str:
@@ -139,7 +147,7 @@ def title_cell(source: str) -> dict | None:
     title = _TITLE_LINE.match(lines[0].strip())
     if not title:
         return None
-    values: dict = {"title": _unquote(title.group(1).strip())}
+    values: dict = {"title": plain_title(_unquote(title.group(1).strip()))}
     summary_seen = False
     for line in lines[1:]:
         stripped = line.strip()
@@ -151,7 +159,7 @@ def title_cell(source: str) -> dict | None:
             continue
         summary = _SUMMARY_LINE.match(stripped)
         if summary and not summary_seen:
-            values["description"] = _unquote(summary.group(1))
+            values["description"] = plain_title(_unquote(summary.group(1)))
             summary_seen = True
             continue
         return None
@@ -196,13 +204,13 @@ def extract(cells: list[dict], notebook_metadata: dict, where: str) -> Extracted
             from_title_cell = values
             found.consumed_cells.add(index)
         else:
+            # only a level-1 heading opening the first markdown cell names the post: a later or smaller
+            # heading is a section ("Setup", "Preparing Data"), and the file name is the better title
             title = heading_title(source)
             if title:
-                found.first_heading = title
+                found.first_heading = plain_title(title)
                 found.drop_first_heading = (index, 0)
         break
-    if found.first_heading is None:
-        found.first_heading = _first_heading(cells, found.consumed_cells)
     found.values = {**normalise(from_metadata), **normalise(from_title_cell), **normalise(from_yaml_cell)}
     return found
 
@@ -230,15 +238,119 @@ def normalise(values: dict) -> dict:
     return values
 
 
-def _first_heading(cells: list[dict], skip: set[int]) -> str | None:
-    for index, cell in enumerate(cells):
-        if cell.get("cell_type") != "markdown" or index in skip:
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_MARKUP = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image -> its alt text
+    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # link -> its text
+    (re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"), ""),  # HTML tags
+    (re.compile(r"\s*\{:?[#.][^{}]*\}\s*$"), ""),  # kramdown attribute list {#id .class}
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),  # strike-through
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>$])"), r"\1"),  # backslash escapes
+)
+
+
+def plain_title(text: str) -> str:
+    """A heading's text as a title: Markdown markup removed (`**0. Setup**` -> `0. Setup`), code text kept
+    as written. Titles go into feeds, tabs and social cards, where markup would show as characters."""
+    pieces = []
+    position = 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_strip_markup(text[position : match.start()]))
+        pieces.append(match.group(2).strip())
+        position = match.end()
+    pieces.append(_strip_markup(text[position:]))
+    return " ".join(html.unescape("".join(pieces)).split())
+
+
+def _strip_markup(text: str) -> str:
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _scalar_value(value) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _words(value) -> bool:
+    """Jekyll's categories and tags: one space-separated text or a list of words."""
+    return _text(value) if not isinstance(value, list) else all(_scalar_value(item) for item in value)
+
+
+def _flag(value) -> bool:
+    return isinstance(value, bool)
+
+
+# The keys Jekyll, its common plugins and themes, and nb2post's targets interpret, with the types they can
+# take. A wrong type either crashes Jekyll (`categories: false`, `permalink: true`, `slug: [a, b]`) or
+# silently means something else (`published: 'no'` is a text, so the post IS published).
+_TYPES = {
+    "layout": (_text, "a layout name such as post"),
+    "permalink": (_text, "a URL such as /blog/my-post/"),
+    "slug": (_text, "a word such as my-post"),
+    "categories": (_words, "a list of words such as [ml, python]"),
+    "tags": (_words, "a list of words such as [ml, python]"),
+    "published": (_flag, "true or false"),
+    "title": (_scalar_value, "one line of text"),
+    "description": (_scalar_value, "one line of text"),
+    "excerpt": (_scalar_value, "one line of text"),
+    "excerpt_separator": (_text, "a text such as <!--more-->"),
+    "image": (lambda v: isinstance(v, (str, dict)), "a path or URL such as /images/cover.png"),
+    "toc": (lambda v: isinstance(v, (bool, str)), "true, false or a TOC style"),
+    "render_with_liquid": (_flag, "true or false"),
+    "badges": (_flag, "true or false"),
+    "comments": (_flag, "true or false"),
+    "hide": (_flag, "true or false"),
+    "search_exclude": (_flag, "true or false"),
+    "use_math": (_flag, "true or false"),
+    **{f"hide_{name}_badge": (_flag, "true or false") for name in ("github", "binder", "colab", "deepnote")},
+}
+
+
+MAX_DEPTH = 32  # the YAML emitter recurses per level: a deeper value would crash the write
+
+
+def _too_deep(value) -> bool:
+    level = [value]
+    for _ in range(MAX_DEPTH):
+        level = [
+            child
+            for item in level
+            if isinstance(item, (dict, list))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, (dict, list)) for item in level)
+
+
+def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dict:
+    """Check the types of the keys that Jekyll and the targets interpret; one clear error for the first
+    wrong one. A number where a slug or title is meant is written as text (``slug: 2024``)."""
+    values = dict(values)
+    for key, value in values.items():
+        if _too_deep(value):
+            raise FrontMatterError(
+                f"{where}: front matter '{key}' is nested more than {MAX_DEPTH} levels deep; no post needs that, fix the value"
+            )
+    for key, (accepts, expected) in _TYPES.items():
+        value = values.get(key)
+        if value is None or accepts(value):
             continue
-        for line in cell_source(cell).split("\n"):
-            match = re.match(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", line.strip())
-            if match:
-                return match.group(1).strip()
-    return None
+        if key in ("slug", "title", "categories", "tags") and _scalar_value(value):  # `categories: 2024` crashes Jekyll
+            values[key] = str(value)
+            continue
+        shown = json.dumps(value, ensure_ascii=False, default=str)[:80]
+        origin = "_config.yml's 'nb2post: front_matter:'" if key in from_site else "its front matter"
+        raise FrontMatterError(f"{where}: '{key}: {shown}' in {origin} is not valid: '{key}' must be {expected}")
+    return values
 
 
 # Plain scalars that a YAML 1.1 reader (Jekyll's Psych, PyYAML) would not read back as a string.

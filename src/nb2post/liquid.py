@@ -40,3 +40,24 @@ def escape_except(text: str, allow: Callable[[str], bool] | None) -> str:
             position = match.end()
     out.append(escape(text[position:]))
     return "".join(out)
+
+
+_RELATIVE_URL = re.compile(r'\{\{ "([^"]*)" \| relative_url \}\}')
+
+
+def unescape(text: str) -> str:
+    """The exact inverse of :func:`escape`."""
+    return text.replace(OPEN_BRACE, "{")
+
+
+def without_liquid(body: str, baseurl) -> str:
+    """A post for ``render_with_liquid: false``: Jekyll shows it as written, so no escapes and no filters.
+
+    Links nb2post wrote as ``{{ "/x.png" | relative_url }}`` get the site's ``baseurl`` written in;
+    escaped text gets its braces back. Escaped text never contains such a link (each of its ``{{`` opens
+    an escape), so the two steps cannot mistake one for the other.
+    """
+    prefix = str(baseurl or "").strip().rstrip("/")
+    if prefix and not prefix.startswith("/"):
+        prefix = "/" + prefix
+    return unescape(_RELATIVE_URL.sub(lambda m: prefix + m.group(1), body))

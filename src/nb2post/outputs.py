@@ -91,6 +91,7 @@ class OutputContext:
     counter: int = 0
     has_math: bool = False
     widgets_loaded: bool = False
+    stateless_widgets_as_text: bool = True  # False: a widget whose state was not saved is left out
     warnings: list[str] = field(default_factory=list)
 
 
@@ -161,8 +162,9 @@ def _family(mime: str) -> str:
 def _widget(mime, value, ctx: OutputContext) -> str | None:
     model_id = value.get("model_id") if isinstance(value, dict) else None
     state = (ctx.widget_state or {}).get("state", {}) if ctx.widget_state else {}
-    if not model_id or model_id not in state:
-        return None  # fall back to the next representation (text)
+    if not isinstance(model_id, str) or model_id not in state:
+        # its text fallback (`0%|  | 0/6995 [00:00<?, ?it/s]`, `HBox(children=...)`) or nothing at all
+        return None if ctx.stateless_widgets_as_text else ""
     parts = []
     if not ctx.widgets_loaded:
         ctx.widgets_loaded = True
@@ -231,7 +233,7 @@ def _markdown(mime, value, ctx: OutputContext) -> str | None:
     """Jupyter renders a Markdown output like a Markdown cell: same math, pipes, fences and Liquid rules."""
     from . import prose
 
-    text = text_of(value)
+    text = text_of(value).replace("\r\n", "\n")
     if not text.strip():
         return None
     prose_ctx = prose.ProseContext(assets=ctx.assets, notebook_dir=ctx.notebook_dir, image_prefix=f"{ctx.image_prefix}-output{ctx.counter}")

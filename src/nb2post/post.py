@@ -12,6 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from . import liquid
+
 MARKER_PREFIX = "<!-- nb2post:"
 _MARKER = re.compile(
     r"\n?<!-- nb2post: generated from (?P<source>.*?); edit the notebook, not this post\. "
@@ -49,9 +51,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _marker_source(source: str) -> str:
+    """The notebook path as the marker holds it: no `--` (ends the comment), no `;`, no Liquid opener."""
+    safe = source.replace("--", "%2D%2D").replace(";", "%3B")
+    return liquid.escape(safe)  # Liquid runs over this comment too: `{{x}}.ipynb` must not break the build
+
+
 def with_marker(text: str, source: str, source_hash: str) -> str:
     text = text.rstrip("\n") + "\n"
-    safe_source = source.replace("--", "%2D%2D").replace(";", "%3B")
+    safe_source = _marker_source(source)
     return (
         f"{text}\n{MARKER_PREFIX} generated from {safe_source}; edit the notebook, not this post. "
         f"source={source_hash} content={content_hash(text)} -->\n"
@@ -64,7 +72,7 @@ def read_marker(text: str) -> tuple[Marker | None, str]:
     if not match:
         return None, text
     body = text[: match.start()] + "\n"
-    source = match.group("source").replace("%2D%2D", "--").replace("%3B", ";")
+    source = match.group("source").replace(liquid.OPEN_BRACE, "{").replace("%2D%2D", "--").replace("%3B", ";")
     return Marker(source, match.group("source_hash"), match.group("content_hash")), body
 
 

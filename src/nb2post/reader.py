@@ -70,6 +70,8 @@ def parse(data: bytes, path: Path | str) -> Notebook:
         raise NotebookError(
             path, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; fix the file (or restore it from git)"
         ) from None
+    except RecursionError:
+        raise NotebookError(path, "JSON nested too deeply (hundreds of levels) to be a notebook; fix the file") from None
     if not isinstance(content, dict) or "nbformat" not in content:
         raise NotebookError(path, "JSON without an 'nbformat' key; it is not a Jupyter notebook")
     major = content.get("nbformat")
@@ -84,12 +86,113 @@ def parse(data: bytes, path: Path | str) -> Notebook:
     if not isinstance(content.get("cells", []), list):
         raise NotebookError(path, "'cells' is not a list")
     for index, cell in enumerate(content.get("cells", [])):
-        if not isinstance(cell, dict) or "cell_type" not in cell:
-            raise NotebookError(path, f"cell {index + 1} has no 'cell_type'")
+        if not isinstance(cell, dict):
+            raise NotebookError(path, f"cell {index + 1} is {type(cell).__name__} JSON, not a cell (an object with 'cell_type')")
+        if not isinstance(cell.get("cell_type"), str):
+            raise NotebookError(path, f"cell {index + 1} has no 'cell_type' text (markdown, code or raw)")
     problem = _schema_problem(content)
-    if problem:
-        notes.append(f"{path}: does not follow the notebook schema ({problem}); converted anyway")
+    repaired = _repair(content)
+    if problem or repaired:
+        notes.append(f"{path}: does not follow the notebook schema ({problem or repaired}); converted anyway")
     return Notebook(path=path, content=content, warnings=notes)
+
+
+def _lines(value) -> str:
+    """A multiline string as the schema allows it (text or a list of lines), whatever the file holds."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(item if isinstance(item, str) else _scalar_text(item) for item in value)
+    return _scalar_text(value)
+
+
+def _scalar_text(value) -> str:
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+
+
+def _dict_at(holder: dict, key: str, problems: list[str], where: str) -> dict:
+    """holder[key] as a dict: a value of another JSON type is replaced by {} (and said)."""
+    value = holder.get(key)
+    if value is not None and not isinstance(value, dict):
+        problems.append(f"{where}'{key}' is {type(value).__name__}, not an object")
+        value = None
+    if value is None and key in holder:
+        holder[key] = {}
+    return holder.get(key, {})
+
+
+def _repair(content: dict) -> str | None:
+    """Bring a notebook into the shape every later stage relies on; the first schema fix as text.
+
+    Wrong JSON types (a number as an output, a list as metadata, ``null`` in a source list) become the
+    nearest valid value, so the rest of nb2post never meets them. Cell sources get ``\n`` line endings.
+    """
+    problems: list[str] = []
+    meta = _dict_at(content, "metadata", problems, "")
+    for key in ("kernelspec", "language_info", "widgets"):
+        _dict_at(meta, key, problems, "metadata ")
+    widgets = meta.get("widgets") or {}
+    state = widgets.get("application/vnd.jupyter.widget-state+json")
+    if state is not None and not (isinstance(state, dict) and isinstance(state.get("state"), dict)):
+        problems.append("the saved widget state is not an object with 'state'")
+        widgets.pop("application/vnd.jupyter.widget-state+json")
+    for index, cell in enumerate(content.get("cells", [])):
+        where = f"cell {index + 1} "
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(item, str) for item in source)):
+            problems.append(f"{where}'source' is not text")
+            cell["source"] = _lines(source)
+        if "\r" in cell_source(cell):  # CRLF (Windows, Quarto) or CR: the parsers downstream all split on \n
+            cell["source"] = cell_source(cell).replace("\r\n", "\n").replace("\r", "\n")
+        cell_meta = _dict_at(cell, "metadata", problems, where)
+        tags = cell_meta.get("tags")
+        if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+            problems.append(f"{where}'tags' is not a list of words")
+            cell_meta["tags"] = [tags] if isinstance(tags, str) else [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+        attachments = _dict_at(cell, "attachments", problems, where)
+        for name, bundle in list(attachments.items()):
+            if not isinstance(bundle, dict):
+                problems.append(f"{where}attachment {name!r} is not an object")
+                del attachments[name]
+                continue
+            _text_values(bundle, problems, f"{where}attachment {name!r} ")
+        if "outputs" in cell:
+            _repair_outputs(cell, problems, where)
+    return problems[0] if problems else None
+
+
+def _text_values(bundle: dict, problems: list[str], where: str) -> None:
+    """A mime bundle: list values are multiline strings; JSON types (dicts) stay for the JSON types."""
+    for mime, value in bundle.items():
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            problems.append(f"{where}{mime} is not text")
+            bundle[mime] = _lines(value)
+
+
+def _repair_outputs(cell: dict, problems: list[str], where: str) -> None:
+    outputs = cell["outputs"]
+    if not isinstance(outputs, list):
+        problems.append(f"{where}'outputs' is not a list")
+        cell["outputs"] = []
+        return
+    kept = []
+    for number, output in enumerate(outputs, 1):
+        if not isinstance(output, dict):
+            problems.append(f"{where}output {number} is {type(output).__name__}, not an output; left out")
+            continue
+        kept.append(output)
+        _dict_at(output, "metadata", problems, f"{where}output {number} ")
+        if "data" in output:
+            _text_values(_dict_at(output, "data", problems, f"{where}output {number} "), problems, f"{where}output {number} ")
+        text = output.get("text")
+        if text is not None and not (isinstance(text, str) or isinstance(text, list) and all(isinstance(t, str) for t in text)):
+            problems.append(f"{where}output {number} 'text' is not text")
+            output["text"] = _lines(text)
+        trace = output.get("traceback")
+        if trace is not None and not (isinstance(trace, list) and all(isinstance(line, str) for line in trace)):
+            problems.append(f"{where}output {number} 'traceback' is not a list of lines")
+            output["traceback"] = [_lines(line) for line in trace] if isinstance(trace, list) else [_lines(trace)]
+    cell["outputs"] = kept
 
 
 def read(path: Path | str) -> Notebook:

@@ -5,10 +5,12 @@ Pure apart from reading the notebook's local images: no file is written here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import front_matter as fm
-from . import liquid, outputs, prose
+from . import badges, liquid, outputs, prose
 from .assets import AssetSet, confinement_roots, post_folder
 from .config import Settings
 from .post import Post
@@ -49,7 +51,11 @@ class ConversionError(Exception):
 def kernel_language(notebook: Notebook) -> str:
     meta = notebook.metadata
     language = (meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name")
-    return str(language or "python").lower().replace(" ", "-")
+    if not isinstance(language, str):
+        return "python"
+    # it becomes a fence's info string: one word, with no newline or backtick that would end the fence
+    word = re.sub(r"[^\w+#.-]+", "-", language.strip().split("\n", 1)[0].lower()).strip("-")
+    return word or "python"
 
 
 @dataclass
@@ -85,13 +91,27 @@ def to_post(
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
     body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
     _card_image(values, assets, notebook)
-    body, site_warnings = _navigation(body, values, settings, target, nb_path, where)
+    if target.DESCRIPTION_FROM_PROSE and values.get("description") in (None, ""):
+        description = prose_description(body)
+        if description:
+            values["description"] = description
+    no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where, settings.site_config)
+    own_badges = badges.carried_by(notebook.cells)
+    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges)
     body, theme_notes = _theme_switches(body, values, settings, has_math)
     site_warnings += theme_notes
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
     header = target.header(info)
     if header:
         body = header.rstrip("\n") + "\n\n" + body
+    if no_liquid:
+        if "{%" in body:  # a tag that was kept on purpose (escaped ones read `{{ "{" }}%`)
+            liquid_warnings.append(
+                f"{where}: 'render_with_liquid: false' shows Liquid tags as text, so its "
+                f"{'callouts and footnotes' if settings.target == 'fastpages' else 'Liquid in prose'} will not render"
+            )
+        body = liquid.without_liquid(body, settings.site_config.get("baseurl"))
+    warnings += liquid_warnings
     return Post(
         source=nb_path,
         slug=head.slug,
@@ -137,9 +157,13 @@ def _card_image(values: dict, assets: AssetSet, notebook: Notebook) -> None:
 
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:
     """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
+    from .targets import get_target
+
     where = str(notebook.path)
-    name_date, slug = fm.parse_file_name(notebook.path)
-    values: dict = {**fm.normalise(settings.front_matter), **found.values}
+    name_date, name = fm.file_name_parts(notebook.path)
+    slug = get_target(settings.target).file_slug(name)
+    site_values = fm.normalise(settings.front_matter)
+    values = fm.validate({**site_values, **found.values}, where, from_site=set(site_values) - set(found.values))
     if "slug" in values and str(values["slug"]).strip():
         slug = fm.slugify(str(values["slug"]))
     date, date_origin = name_date, "file name"
@@ -160,21 +184,101 @@ def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date
     return Heading(values=values, slug=slug, date=date, date_origin=date_origin)
 
 
-def _navigation(body: str, values: dict, settings: Settings, target, nb_path: str, where: str):
+DESCRIPTION_LENGTH = 160  # what search results and social cards show of a description
+
+
+def prose_description(body: str) -> str:
+    """The post's first prose paragraph as plain text, cut at a sentence or word to fit a description."""
+    from . import describe
+
+    paragraph = describe.first_paragraph(liquid.unescape(body))
+    short = describe.shorten(paragraph, lambda text: len(text) <= DESCRIPTION_LENGTH) if paragraph else None
+    return short[0] if short else ""
+
+
+def _posts_default(site_config: dict, key: str):
+    """The value a site's ``defaults:`` give posts for ``key`` (the last matching entry wins, as in Jekyll)."""
+    found = None
+    for entry in site_config.get("defaults") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+        if scope.get("type") in ("posts", None) and str(scope.get("path") or "") in ("", "_posts") and key in entry["values"]:
+            found = entry["values"][key]
+    return found
+
+
+def _render_without_liquid(values: dict, site, where: str, site_config: dict) -> tuple[bool, list[str]]:
+    """Whether the post is written for ``render_with_liquid: false`` (its own or the site's ``defaults:``),
+    and what to say about it.
+
+    Jekyll 4 then shows the post as written, so it must carry no Liquid escapes and no filters. Jekyll 3
+    (GitHub Pages' classic builder) ignores the key and runs Liquid anyway: a site known to build with it
+    keeps the escaped post, which renders right there.
+    """
+    setting = values.get("render_with_liquid", _posts_default(site_config, "render_with_liquid"))
+    if setting is not False:
+        return False, []
+    major = jekyll_major_version(site)
+    if major is not None and major < 4:
+        return False, [
+            f"{where}: 'render_with_liquid: false' is ignored by Jekyll {major}.x, which this site builds with "
+            "(Gemfile); the post keeps its Liquid escapes so it renders the same"
+        ]
+    if major is None:
+        return True, [
+            f"{where}: 'render_with_liquid: false' needs Jekyll 4; Jekyll 3.x (GitHub Pages' classic builder) "
+            "ignores it and would run Liquid over the post. Build with Jekyll 4 or drop the key"
+        ]
+    return True, []
+
+
+def jekyll_major_version(site) -> int | None:
+    """The Jekyll major version the site's Gemfile.lock (or Gemfile) pins; None when it does not say."""
+    site = Path(site)
+    try:
+        locked = (site / "Gemfile.lock").read_text(encoding="utf-8", errors="replace")
+        match = re.search(r"^    jekyll \((\d+)\.", locked, re.M)
+        if match:
+            return int(match.group(1))
+    except OSError:
+        pass
+    try:
+        gemfile = (site / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if re.search(r"""^\s*gem\s+["']github-pages["']""", gemfile, re.M):
+        return 3
+    match = re.search(r"""^\s*gem\s+["']jekyll["']\s*,\s*["'][~>=<\s]*(\d+)""", gemfile, re.M)
+    return int(match.group(1)) if match else None
+
+
+def _navigation(
+    body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool, own_badges: list[str]
+):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
-    from . import badges, toc
+    from . import toc
+
+    for name in own_badges:  # the notebook shows its own: no second one (unless the post asks for it)
+        values.setdefault(f"hide_{name}_badge", True)
 
     theme_toc = settings.theme.toc_style if settings.theme is not None else None
     try:
         toc_style = toc.post_style(settings.toc, values.get("toc"), target.TOC_STYLE, where, theme_toc)
     except toc.TocError as exc:
         raise ConversionError(str(exc)) from None
+    if no_liquid and toc_style == "include":
+        toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
     body = toc.apply(toc.keep_jupyter_anchors(toc.retarget_jupyter_links(body)), values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body
+    if not _opens_with_prose(body):
+        # Jekyll's excerpt is the first paragraph: badges, a TOC, code or an image would become the
+        # og:description, the feed summary and the home page teaser. The post's own words are set instead.
+        values.setdefault("excerpt", str(values.get("description") or ""))
     return body, warnings
 
 
@@ -200,6 +304,15 @@ def _theme_switches(body: str, values: dict, settings: Settings, has_math: bool)
         return body, []
     where = ", ".join(settings.config_files) or str(settings.site / "_config.yml")
     return body, [f"{where}: theme {theme.describe()}"]
+
+
+_NOT_PROSE = ("#", "<", "!", "`", "~", "|", "$", "{", ">", "* ", "- ", "+ ", "    ", "\t", "---", "***")
+
+
+def _opens_with_prose(body: str) -> bool:
+    """Whether the post's first block (what Jekyll takes as the excerpt) is a paragraph of words."""
+    lead = body.lstrip("\n").split("\n\n", 1)[0]
+    return bool(lead.strip()) and not lead.startswith(_NOT_PROSE)
 
 
 def render_body(notebook: Notebook, settings: Settings, target, found, assets: AssetSet, keep_liquid: bool):
@@ -246,13 +359,14 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
             if code.strip() and vis.input is not Show.HIDDEN:
                 block = liquid.escape(outputs.fence(code, _language_of(code, language)))
                 cell_pieces.append(_fold(block, vis.input, "input", "Show code"))
-            if vis.output is not Show.HIDDEN:
+            if vis.output is not Show.HIDDEN and (source.strip() or target.OUTPUTS_OF_EMPTY_CELLS):
                 out_ctx = outputs.OutputContext(
                     assets=assets,
                     image_prefix=prefix,
                     notebook_dir=notebook.path.parent,
                     widget_state=widget_state,
                     widgets_loaded=widgets_loaded,
+                    stateless_widgets_as_text=target.WIDGETS_WITHOUT_STATE,
                 )
                 rendered = outputs.render(cell.get("outputs") or [], out_ctx)
                 widgets_loaded = out_ctx.widgets_loaded

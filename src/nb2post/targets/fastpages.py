@@ -15,6 +15,12 @@ BADGES_IN_FRONT_MATTER = True
 # fastpages copied local images to images/copied_from_nb/<their path next to the notebook>, and posts'
 # `image:` keys (social cards) point there: keep that path.
 SHARED_LOCAL_IMAGES = True
+# fastpages (nbconvert) showed no output of a code cell with an empty source, and no widget whose state
+# was not saved (a progress bar would be frozen text such as `0%|  | 0/6995 [00:00<?, ?it/s]`).
+OUTPUTS_OF_EMPTY_CELLS = False
+WIDGETS_WITHOUT_STATE = False
+# fastpages shows `description` as the post's subtitle: only a summary the author wrote goes there
+DESCRIPTION_FROM_PROSE = False
 LEADING_KEYS = ("keywords", "description", "title")
 # Keys every fastpages post header carries, in its order, with fastpages' defaults.
 DEFAULT_VALUES = {"toc": False, "comments": False, "hide": False, "badges": True, "search_exclude": False}
@@ -34,6 +40,15 @@ _EMBED = re.compile(r"^>[ \t]*(youtube|twitter)[ \t]*:[ \t]*(\S+)[ \t]*$", re.I)
 # vanished, showing the text inside as written.
 _RAW_WRAPPER = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _QUOTE_LINE = re.compile(r"^>[ \t]?(.*)$")
+
+
+def file_slug(name: str) -> str:
+    """fastpages named a post after its notebook with only the spaces replaced, so
+    ``Active Learning, Data Selection.ipynb`` keeps its commas: the same name keeps the published URL.
+    Only what cannot stand in a file name or a URL path is replaced too: control characters, slashes, and
+    `#`, `?`, `%`, which cut or garble the URL (such a post was unreachable under fastpages anyway)."""
+    slug = re.sub(r"[\x00-\x1f\x7f/\\#?%]", "-", name.replace(" ", "-"))
+    return slug.strip("-.") or "post"
 
 
 def allow_liquid(tag: str) -> bool:
@@ -134,4 +149,5 @@ def front_matter(values: dict, info) -> dict:
 
 
 def header(info) -> str:
-    return fill("fastpages_banner.md", nb_path=info.nb_path)
+    # the banner is an HTML comment that Liquid still reads: the path must neither close it nor hold Liquid
+    return fill("fastpages_banner.md", nb_path=liquid.escape(info.nb_path.replace("-->", "--&gt;")))

@@ -8,7 +8,17 @@ DEFAULTS = {"posts_dir": "_posts", "images_dir": "assets/images", "notebooks_dir
 TOC_STYLE = "kramdown"  # used when the site chooses none and a post asks for a TOC
 BADGES_IN_FRONT_MATTER = False  # badges go into the body as HTML
 SHARED_LOCAL_IMAGES = False  # local images referenced by a notebook go under the post's own folder
+OUTPUTS_OF_EMPTY_CELLS = True  # as Jupyter shows them
+WIDGETS_WITHOUT_STATE = True  # as their text/plain fallback
+DESCRIPTION_FROM_PROSE = True  # a post without a summary is described by its first paragraph
 FIRST_KEYS = ("layout", "title", "description", "date", "categories", "tags")
+
+
+def file_slug(name: str) -> str:
+    """The post's name from the notebook's (after the date): a URL-safe slug."""
+    from ..front_matter import slugify
+
+    return slugify(name)
 
 
 def allow_liquid(tag: str) -> bool:

@@ -235,7 +235,8 @@ def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_
     try:
         done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "60")
         (out / "assets" / "card.png").unlink()  # the deploy lost the image
-        broken = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "10")
+        lenient = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "10")
+        broken = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--strict-card", "--timeout", "10")
     finally:
         thread.join(timeout=5)
         if "server" in state:
@@ -249,23 +250,26 @@ def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_
     card = _brief_json(site, "live")["card"]
     assert (card["width"], card["height"]) == (1200, 600) and card["notes"] == []
     assert "(1200×600 px)" in (site / "_briefs" / "live.md").read_text(encoding="utf-8")
+    assert lenient.returncode == 0 and "warning: " in lenient.stderr and "does not answer (HTTP 404)" in lenient.stderr
     assert broken.returncode == 1
     assert "error: " in broken.stderr and "does not answer (HTTP 404)" in broken.stderr
 
 
-def test_check_live_fails_a_page_without_card_tags(tmp_path):
+def test_check_live_warns_of_a_page_without_card_tags_and_strict_card_fails_it(tmp_path):
     port = free_port()
     site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\n")  # a bare layout: no tags
     notebook = site / "_notebooks" / "2024-02-17-bare.ipynb"
     _post_for(site, notebook.name, TF_CELLS)
     state, thread = _serve_later(jekyll_build(site), port, delay=0)
     try:
-        done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "20")
+        lenient = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "20")
+        done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--strict-card", "--timeout", "20")
     finally:
         thread.join(timeout=5)
         if "server" in state:
             state["server"].shutdown()
             state["server"].server_close()
+    assert lenient.returncode == 0 and "warning: " in lenient.stderr and "no og:title tag" in lenient.stderr
     assert done.returncode == 1
     assert "is live" in done.stderr and "error: " in done.stderr and "no og:title tag" in done.stderr
 

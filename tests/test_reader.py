@@ -131,3 +131,34 @@ def test_kernel_language_with_a_newline_stays_one_word_in_the_fence(tmp_path):
     assert render.kernel_language(nb) == "python-3"
     nb = reader.parse(_bytes(notebook([], kernelspec={"language": ["python"]})), tmp_path / "x.ipynb")
     assert render.kernel_language(nb) == "python"
+
+
+def test_utf16_escapes_in_json_and_yaml_never_crash_or_break_the_build(tmp_path):
+    """JSON may hold "\\ud800" (a lone half of a UTF-16 pair): it cannot be written as UTF-8 (the batch
+    crashed with a traceback). YAML's "\\ud83d\\ude00" loads as two halves that the emitter wrote back as
+    escapes Jekyll's Psych rejects (the whole site stopped building)."""
+    import json
+
+    from conftest import jekyll_build, make_site, run_cli
+
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    nb = {
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {"nb2post": {"description": "lone \ud800 half"}},
+        "cells": [
+            {"id": "a", "cell_type": "raw", "metadata": {}, "source": '---\ntitle: "caf\\u00e9 \\ud83d\\ude00"\n---'},
+            {"id": "b", "cell_type": "markdown", "metadata": {}, "source": "prose \udfff here"},
+            {"id": "c", "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "x = '\ud83d'",
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": "out \udc00"}]},
+        ],
+    }
+    path = site / "_notebooks" / "2024-01-01-halves.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(nb), encoding="utf-8")  # json.dumps writes the lone halves as \\uXXXX escapes
+    done = run_cli("convert", "--site", str(site), str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "broken UTF-16 escape" in done.stderr
+    post = (site / "_posts" / "2024-01-01-halves.md").read_text(encoding="utf-8")
+    assert "title: café 😀" in post and "\\u" not in post.split("---")[1]
+    assert post.count("\ufffd") == 4  # description, prose, code and output: each lone half shown as U+FFFD
+    page = (jekyll_build(site) / "2024" / "01" / "01" / "halves.html").read_text(encoding="utf-8")
+    assert "café 😀" in page and "prose \ufffd here" in page

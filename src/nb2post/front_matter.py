@@ -101,13 +101,20 @@ def _yaml():
 def load_yaml(text: str, where: str):
     from ruamel.yaml.error import YAMLError
 
+    from .reader import without_lone_surrogates
+
     try:
-        return _yaml().load(text)
+        loaded = _yaml().load(text)
     except ValueError as exc:  # impossible timestamps such as 2024-02-30
         raise FrontMatterError(f"{where} has a date that is not a real day ({exc}); write dates as YYYY-MM-DD") from None
     except YAMLError as exc:
         first = " ".join(str(exc).split())
         raise FrontMatterError(f"{where} is not valid YAML: {first[:200]}") from None
+    # "\ud83d\ude00" in YAML loads as two halves of a pair, which YAML emitters then write as escapes that
+    # Jekyll's Psych rejects (the whole site stops building): join them.
+    holder = [loaded]
+    without_lone_surrogates(holder)
+    return holder[0]
 
 
 def _scalar(text: str):

@@ -90,11 +90,63 @@ def parse(data: bytes, path: Path | str) -> Notebook:
             raise NotebookError(path, f"cell {index + 1} is {type(cell).__name__} JSON, not a cell (an object with 'cell_type')")
         if not isinstance(cell.get("cell_type"), str):
             raise NotebookError(path, f"cell {index + 1} has no 'cell_type' text (markdown, code or raw)")
+    if _SURROGATE_ESCAPE.search(text) and without_lone_surrogates(content):
+        notes.append(
+            f"{path}: holds text with a broken UTF-16 escape (a lone \\ud800-\\udfff in the JSON); "
+            "shown as U+FFFD \ufffd"
+        )
     problem = _schema_problem(content)
     repaired = _repair(content)
     if problem or repaired:
         notes.append(f"{path}: does not follow the notebook schema ({problem or repaired}); converted anyway")
     return Notebook(path=path, content=content, warnings=notes)
+
+
+# JSON may spell text as UTF-16 escapes; json.loads joins a valid pair into one character but keeps a lone
+# half (or YAML's loader keeps both halves apart), and such text cannot be written as UTF-8 at all.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs into their character; a lone half becomes U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def without_lone_surrogates(value) -> bool:
+    """Repair every string (keys too) inside ``value`` in place; True when one changed. Iterative: the
+    document may be nested as deeply as the JSON parser allows."""
+    changed = False
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in list(item):
+                child = item[key]
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    del item[key]
+                    key = repair_surrogates(key)
+                    item[key] = child
+                    changed = True
+                if isinstance(child, str):
+                    fixed = repair_surrogates(child)
+                    if fixed is not child:
+                        item[key] = fixed
+                        changed = True
+                else:
+                    stack.append(child)
+        elif isinstance(item, list):
+            for index, child in enumerate(item):
+                if isinstance(child, str):
+                    fixed = repair_surrogates(child)
+                    if fixed is not child:
+                        item[index] = fixed
+                        changed = True
+                else:
+                    stack.append(child)
+    return changed
 
 
 def _lines(value) -> str:

@@ -30,9 +30,9 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 
 @click.command(
     "brief",
-    epilog="Exit status: 0 briefs written (and live with a working preview card, with --check-live), 1 a brief "
-    "failed, a URL did not answer in time or its card is broken (no og:title or twitter:card tag, or an og:image "
-    "that does not answer), 2 wrong usage or a broken site configuration.",
+    epilog="Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed, a URL did not answer "
+    "in time, or (with --strict-card) its preview card is broken: no og:title or twitter:card tag, or an og:image "
+    "that does not answer; 2 wrong usage or a broken site configuration.",
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
 @site_option
@@ -43,6 +43,12 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     "tags and that the og:image answers HTTP 200.",
 )
 @click.option(
+    "--strict-card",
+    is_flag=True,
+    help="With --check-live, a broken preview card fails the command (exit 1) instead of a warning. A post that "
+    "is live stays a success by default: a deploy job should not fail because a theme writes no og: tags.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0),
     default=300.0,
@@ -50,7 +56,7 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     help="Seconds --check-live waits for each URL.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-def command(targets, site, check_live, timeout, quiet):
+def command(targets, site, check_live, strict_card, timeout, quiet):
     """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
@@ -97,8 +103,9 @@ def command(targets, site, check_live, timeout, quiet):
                 code = EXIT_FAILED
                 continue
             card_ok, findings = check_card(url, card)
+            problem = "error" if strict_card else "warning"
             for finding in findings:
-                echo_err(finding if card_ok else f"error: {finding}")
-            if not card_ok:
+                echo_err(finding if card_ok else f"{problem}: {finding}")
+            if not card_ok and strict_card:
                 code = EXIT_FAILED
     raise SystemExit(code)

@@ -3,7 +3,6 @@ minimal-mistakes-style site and a fastpages-style site (stand-in layouts that re
 keys as the real ones), built with real Jekyll and opened in headless Chromium with Debian's MathJax."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +11,11 @@ from urllib.parse import quote
 import frontmatter
 import pytest
 
-from conftest import ROOT, cell, free_port, jekyll_build, make_site, run_cli, wait_for_port, write_notebook
-from site_kits import FASTPAGES_FILES, page_links, require_jekyll_toc
+from conftest import cell, free_port, jekyll_build, make_site, run_cli, wait_for_port, write_notebook
+from site_kits import (CHROMIUM, LOCAL_MATHJAX, MATHJAX2, REAL_FASTPAGES_CONFIG as FASTPAGES_CONFIG, fastpages_site,
+                       minima_site, mm_site, page_links, write_files as _write)
 
 from nb2post import config, themes
-
-CHROMIUM = "/usr/bin/chromium"
-MATHJAX2 = Path("/usr/share/javascript/mathjax")
-LOCAL_MATHJAX = "/mathjax/MathJax.js?config=TeX-AMS_HTML"  # served beside the sites by the test server
-FASTPAGES_CONFIG = ROOT.parent / "shared" / "sites" / "fastpages" / "_config.yml"
 
 NOTEBOOK = [
     cell("markdown", "# Sums and squares\n> A post with a table of contents and math\n\n- toc: true\n- comments: true"),
@@ -29,76 +24,6 @@ NOTEBOOK = [
     cell("markdown", "## Second part\n\nMore text.\n\n## Third part\n\nThe end."),
 ]
 SLUG = "sums-and-squares"
-
-# A minimal-mistakes-style site: its single layout draws `toc: true` as a sidebar with the theme's toc
-# include (here a small Liquid one over the rendered headings) and loads MathJax only for
-# `mathjax: true` pages, as an owner's customised head does.
-MM_CONFIG = """title: mm-style blog
-remote_theme: mmistakes/minimal-mistakes
-defaults:
-  - scope: {path: "", type: posts}
-    values: {layout: single}
-nb2post:
-  badges: false
-  mathjax_url: "%s"
-""" % LOCAL_MATHJAX
-MM_FILES = {
-    "_layouts/default.html": '<!doctype html><html><head><meta charset="utf-8"><title>{{ page.title }}</title>'
-    '{% if page.mathjax %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'
-    "<body>{{ content }}</body></html>\n",
-    "_layouts/single.html": """---
-layout: default
----
-<div id="main">
-{% if page.toc %}<aside class="sidebar__right {% if page.toc_sticky %}sticky{% endif %}"><nav class="toc">
-<header><h4 class="nav__title">On this page</h4></header>
-{% include toc.html html=content %}
-</nav></aside>{% endif %}
-<section class="page__content">{{ content }}</section>
-{% if page.comments %}<div id="comments">comments</div>{% endif %}
-</div>
-""",
-    "_includes/toc.html": '{% assign parts = include.html | split: \'<h2 id="\' %}<ul class="toc__menu">'
-    '{% for part in parts offset:1 %}{% assign id = part | split: \'"\' | first %}<li><a href="#{{ id }}">{{ id }}</a></li>'
-    "{% endfor %}</ul>\n",
-}
-
-# fastpages' real _config.yml with, for the local build only, the plugins Debian packages and
-# kramdown's MathJax output (fastpages' KaTeX engine is not packaged).
-FASTPAGES_TEST_OVERRIDE = "plugins: [jekyll-toc]\nkramdown:\n  math_engine: mathjax\n"
-
-
-def _write(site: Path, files: dict) -> None:
-    for name, text in files.items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def minima_site(folder: Path) -> Path:
-    return make_site(folder, strict=False, extra_config=f"nb2post:\n  badges: false\n  mathjax_url: \"{LOCAL_MATHJAX}\"\n")
-
-
-def mm_site(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "_config.yml").write_text(MM_CONFIG, encoding="utf-8")
-    _write(folder, MM_FILES)
-    return folder
-
-
-def fastpages_site(folder: Path) -> Path:
-    """fastpages' stand-in layouts (tests/site_kits.py) with fastpages' own _config.yml, untouched."""
-    if not FASTPAGES_CONFIG.is_file():
-        pytest.skip(f"the real fastpages _config.yml is not at {FASTPAGES_CONFIG}")
-    require_jekyll_toc()
-    folder.mkdir(parents=True)
-    shutil.copy(FASTPAGES_CONFIG, folder / "_config.yml")
-    (folder / "_config_test.yml").write_text(FASTPAGES_TEST_OVERRIDE, encoding="utf-8")
-    _write(folder, FASTPAGES_FILES)
-    layout = folder / "_layouts" / "default.html"  # fastpages' head loads math for `use_math` pages
-    layout.write_text(layout.read_text().replace(
-        "</head>", '{% if page.use_math %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'))
-    return folder
 
 
 def _convert(site: Path, *args: str):

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from conftest import ROOT, make_site
+from conftest import ROOT, free_port, make_site, wait_for_port
 
 FASTPAGES_CONFIG = """title: fastpages-like test blog
 plugins: [jekyll-toc]
@@ -253,3 +255,29 @@ def fastpages_site(folder: Path) -> Path:
     layout.write_text(layout.read_text().replace(
         "</head>", '{% if page.use_math %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'))
     return folder
+
+
+@contextmanager
+def serve_folder(root: Path):
+    """``root`` over HTTP on 127.0.0.1 (Python's http.server) for as long as the block runs; yields the base URL."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for_port(port), "the test web server did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def require_mathjax() -> None:
+    if not (MATHJAX2 / "MathJax.js").is_file():
+        pytest.fail(f"{MATHJAX2}/MathJax.js is missing: run scripts/test.sh, which installs Debian's libjs-mathjax")
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium through Playwright (never Playwright's own download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

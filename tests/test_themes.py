@@ -3,17 +3,15 @@ minimal-mistakes-style site and a fastpages-style site (stand-in layouts that re
 keys as the real ones), built with real Jekyll and opened in headless Chromium with Debian's MathJax."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import frontmatter
 import pytest
 
-from conftest import cell, free_port, jekyll_build, make_site, run_cli, wait_for_port, write_notebook
-from site_kits import (CHROMIUM, LOCAL_MATHJAX, MATHJAX2, REAL_FASTPAGES_CONFIG as FASTPAGES_CONFIG, fastpages_site,
-                       minima_site, mm_site, page_links, write_files as _write)
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import (LOCAL_MATHJAX, MATHJAX2, REAL_FASTPAGES_CONFIG as FASTPAGES_CONFIG, fastpages_site, launch_chromium,
+                       minima_site, mm_site, page_links, require_mathjax, serve_folder, write_files as _write)
 
 from nb2post import config, themes
 
@@ -95,8 +93,7 @@ def test_the_choice_is_said_once_per_batch(tmp_path):
 @pytest.fixture
 def served_sites(tmp_path):
     """The three sites converted, built, and served from one local server beside Debian's MathJax."""
-    if not (MATHJAX2 / "MathJax.js").is_file():
-        pytest.fail(f"{MATHJAX2}/MathJax.js is missing: run scripts/test.sh, which installs Debian's libjs-mathjax")
+    require_mathjax()
     root = tmp_path / "www"
     root.mkdir()
     (root / "mathjax").symlink_to(MATHJAX2, target_is_directory=True)
@@ -108,17 +105,9 @@ def served_sites(tmp_path):
         out = jekyll_build(site, *(["--config", ",".join(str(site / f) for f in extra[1].split(","))] if extra else []))
         (root / name).symlink_to(out, target_is_directory=True)
         built[name] = (site, post, _page(out))
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port)
-        base = f"http://127.0.0.1:{port}"
+    with serve_folder(root) as base:
         yield {name: (site, post, page, f"{base}/{name}/" + quote(page.relative_to(site / "_site").as_posix()))
                for name, (site, post, page) in built.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_toc_and_math_on_every_theme_in_chromium(served_sites):
@@ -133,10 +122,8 @@ def test_toc_and_math_on_every_theme_in_chromium(served_sites):
     assert "MathJax" not in fast[1].content and "MathJax" not in mm[1].content
 
     expected_toc = {"minima": "#markdown-toc a", "mm": ".sidebar__right nav.toc a", "fastpages": ".section-nav a"}
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             for name, (site, post, built_file, url) in served_sites.items():

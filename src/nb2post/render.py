@@ -40,6 +40,8 @@ class PostInfo:
 
     nb_path: str  # notebook path relative to the repository (or site) root
     site_config: dict
+    site: Path | None = None
+    theme: object = None  # nb2post.themes.Theme
 
 
 class ConversionError(Exception):
@@ -88,7 +90,7 @@ def to_post(
     body, site_warnings = _navigation(body, values, settings, target, nb_path, where)
     body, theme_notes = _theme_switches(body, values, settings, has_math)
     site_warnings += theme_notes
-    info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
+    info = PostInfo(nb_path=nb_path, site_config=settings.site_config, site=settings.site, theme=settings.theme)
     header = target.header(info)
     if header:
         body = header.rstrip("\n") + "\n\n" + body

@@ -1,6 +1,7 @@
 """Plain Jekyll sites (kramdown Markdown, any theme)."""
 from __future__ import annotations
 
+from .. import themes
 from ..prose import kramdown_footnotes
 
 NAME = "jekyll"
@@ -33,8 +34,12 @@ def _site_sets_post_layout(site_config: dict) -> bool:
 
 def front_matter(values: dict, info) -> dict:
     values = dict(values)
+    theme = getattr(info, "theme", None)
+    layout = values.get("layout")
+    if theme is not None and isinstance(layout, str) and not themes.draws_layout(info.site, theme, layout):
+        del values["layout"]  # a fastpages notebook's `layout: post` on minimal-mistakes: the site's own choice applies
     if "layout" not in values and not _site_sets_post_layout(info.site_config):
-        values["layout"] = "post"
+        values["layout"] = themes.post_layout(theme)
     ordered = {key: values.pop(key) for key in FIRST_KEYS if key in values}
     ordered.update(values)
     return ordered

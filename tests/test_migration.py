@@ -50,8 +50,11 @@ SITES = {
     "minima": {"make": minima_site, "to": "jekyll", "configs": (), "content": ".post-content", "toc": "#markdown-toc a"},
     "fastpages": {"make": fastpages_site, "to": "fastpages", "configs": ("_config.yml", "_config_test.yml"),
                   "content": ".post-content", "toc": ".section-nav a"},
-    "mm": {"make": mm_site, "to": "jekyll", "configs": (), "content": ".page__content", "toc": ".sidebar__right nav.toc a"},
+    # the owner keeps fastpages' straight quotes (the README's setting): headings read as in Jupyter
+    "mm": {"make": mm_site, "to": "jekyll", "configs": (), "content": ".page__content", "toc": ".sidebar__right nav.toc a",
+           "config": 'kramdown:\n  smart_quotes: ["apos", "apos", "quot", "quot"]\n'},
 }
+CURLY = "\u2018\u2019\u201c\u201d"
 # Every post lists itself, so the test opens the URL Jekyll gave each post file (baseurl included).
 POST_LIST = """---
 layout: null
@@ -118,6 +121,9 @@ def migrated(tmp_path_factory):
     for name, kind in SITES.items():
         site = kind["make"](tmp_path_factory.mktemp(name) / "site")
         notebooks = _copy_blog(site, CORPUS)
+        if kind.get("config"):
+            with open(site / "_config.yml", "a", encoding="utf-8") as config:
+                config.write(kind["config"])
         configs = ["--config", ",".join(kind["configs"])] if kind["configs"] else []
         done = run_cli("convert", "--site", str(site), "--to", kind["to"], *configs, str(site / "_notebooks"))
         assert done.returncode == 0, f"{name}: convert failed:\n{done.stderr}"
@@ -168,7 +174,7 @@ def test_migrated_posts_in_chromium(migrated, corpus):
     base, sites = migrated
     with_math = _corpus_math(corpus)
     problems: list[str] = []
-    seen = {"toc": 0, "math": 0, "footnotes": 0, "images": 0}
+    seen = {"toc": 0, "math": 0, "footnotes": 0, "images": 0, "anchors": 0, "curly": set()}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
@@ -191,6 +197,9 @@ def test_migrated_posts_in_chromium(migrated, corpus):
     assert problems == [], "\n".join(problems)
     # what the corpus holds was really checked: every site drew TOCs, typeset math, linked footnotes
     assert seen["toc"] >= 3 * 3 and seen["math"] >= 3 * 3 and seen["footnotes"] >= 3 * 2 and seen["images"] > 3 * 50, seen
+    assert seen["anchors"] > 100, seen
+    # kramdown's default (typographic quotes) is what minima and the fastpages-layout site show
+    assert seen["curly"] == {"minima", "fastpages"}, seen
 
 
 def _local_mathjax(route) -> None:
@@ -251,6 +260,21 @@ def _check_page(page, kind: dict, notebook: dict, where: str, has_math: bool, se
         if raw in prose:
             at = prose.index(raw)
             problems.append(f"{where}: {raw!r} shown as text: …{prose[max(0, at - 60):at + 60]!r}…")
+
+    source = "".join("".join(c.get("source", "")) for c in notebook["json"].get("cells", []) if c.get("cell_type") == "markdown")
+    curly = [q for q in CURLY if q in prose and q not in source]
+    if curly:
+        seen["curly"].add(where.split(":")[0])
+        if kind.get("config"):
+            problems.append(f"{where}: typographic quotes {curly} although the site turned smart quotes off")
+    if kind.get("config"):
+        # with straight quotes, a heading's text is Jupyter's: its id (spaces as '-') is still on the page,
+        # so deep links from when fastpages published the post still land
+        missing = page.eval_on_selector_all(
+            f"{content} :is(h1, h2, h3, h4, h5, h6)", "els => els.map(h => h.textContent.trim().replace(/\u2026/g, '...')"
+            ".replace(/\u2014/g, '---').replace(/\u2013/g, '--').replace(/ /g, '-')).filter(id => !document.getElementById(id))")
+        problems += [f"{where}: no Jupyter-style anchor #{anchor}" for anchor in missing]
+        seen["anchors"] += headings - len(missing)
 
     numbers = _footnotes(notebook["json"])
     if numbers:

@@ -92,7 +92,7 @@ def _corpus_math(corpus: Path) -> set[str]:
 
 def _copy_blog(site: Path, corpus: Path) -> dict[str, dict]:
     """The blogs' notebooks in the site's _notebooks/ (as a fastpages blog keeps them), with the files the
-    corpus lacks; returns notebook path (relative to _notebooks) -> the notebook's JSON."""
+    corpus lacks; returns {notebook path under _notebooks: {json: the notebook, corpus: its corpus path}}."""
     notebooks = {}
     for blog in BLOGS:
         shutil.copytree(corpus / blog, site / "_notebooks", dirs_exist_ok=True)
@@ -156,6 +156,12 @@ def test_every_notebook_converts_without_a_missing_file(migrated):
             post = _post_for(built["site"], key)
             assert f"_posts/{post.name}" in built["posts"], f"{name}: {post.name} is not a published post"
             values = frontmatter.load(post)
+            if name == "fastpages":
+                # what fastpages' layouts read (badges link to the notebook), and the file name fastpages gave
+                # the post, so its URL stays
+                assert (values["layout"], values["nb_path"]) == ("notebook", f"_notebooks/{key}"), post.name
+                if re.match(r"\d{4}-\d\d-\d\d-", key):
+                    assert post.name == key.replace(" ", "-")[:-len(".ipynb")] + ".md", post.name
             # fastpages' `layout: post` (ghtop) names no layout of minimal-mistakes: Jekyll would render it bare
             layout = values.get("layout")
             assert layout is None or (built["site"] / "_layouts" / f"{layout}.html").is_file() or name == "minima", \

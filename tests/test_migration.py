@@ -180,7 +180,7 @@ def test_migrated_posts_in_chromium(migrated, corpus):
     base, sites = migrated
     with_math = _corpus_math(corpus)
     problems: list[str] = []
-    seen = {"toc": 0, "math": 0, "footnotes": 0, "images": 0, "anchors": 0, "curly": set()}
+    seen = {"toc": 0, "math": 0, "footnotes": 0, "images": 0, "anchors": 0, "curly": set(), "videos": 0}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
@@ -203,7 +203,7 @@ def test_migrated_posts_in_chromium(migrated, corpus):
     assert problems == [], "\n".join(problems)
     # what the corpus holds was really checked: every site drew TOCs, typeset math, linked footnotes
     assert seen["toc"] >= 3 * 3 and seen["math"] >= 3 * 3 and seen["footnotes"] >= 3 * 2 and seen["images"] > 3 * 50, seen
-    assert seen["anchors"] > 100, seen
+    assert seen["anchors"] > 100 and seen["videos"] >= 3, seen
     # kramdown's default (typographic quotes) is what minima and the fastpages-layout site show
     assert seen["curly"] == {"minima", "fastpages"}, seen
 
@@ -267,7 +267,7 @@ def _check_page(page, kind: dict, notebook: dict, where: str, has_math: bool, se
             at = prose.index(raw)
             problems.append(f"{where}: {raw!r} shown as text: …{prose[max(0, at - 60):at + 60]!r}…")
 
-    source = "".join("".join(c.get("source", "")) for c in notebook["json"].get("cells", []) if c.get("cell_type") == "markdown")
+    source = "\n".join("".join(c.get("source", "")) for c in notebook["json"].get("cells", []) if c.get("cell_type") == "markdown")
     curly = [q for q in CURLY if q in prose and q not in source]
     if curly:
         seen["curly"].add(where.split(":")[0])
@@ -281,6 +281,14 @@ def _check_page(page, kind: dict, notebook: dict, where: str, has_math: bool, se
             ".replace(/\u2014/g, '---').replace(/\u2013/g, '--').replace(/ /g, '-')).filter(id => !document.getElementById(id))")
         problems += [f"{where}: no Jupyter-style anchor #{anchor}" for anchor in missing]
         seen["anchors"] += headings - len(missing)
+
+    # fastpages embedded `> youtube: URL`; the video is still there on every site
+    videos = len(re.findall(r"^ {0,3}>[ \t]*youtube[ \t]*:[ \t]*\S+[ \t]*$", source, re.M | re.I))
+    if videos:
+        seen["videos"] += 1
+        frames = page.eval_on_selector_all(f"{content} iframe[src*='youtube']", "els => els.length")
+        if frames != videos:
+            problems.append(f"{where}: {videos} YouTube videos, {frames} embedded")
 
     numbers = _footnotes(notebook["json"])
     if numbers:
@@ -349,3 +357,21 @@ def test_html_outputs_and_cells_cannot_swallow_the_rest_of_the_page(tmp_path):
             assert page.locator("textarea").input_value() == "typed <b>text\n"
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("text, videos", [
+    ("Intro.\n> youtube: https://youtu.be/XfoYk_Z5AkI\n\nAfter.", ["XfoYk_Z5AkI"]),
+    ("  > YouTube: https://www.youtube.com/watch?v=XfoYk_Z5AkI&t=3", ["XfoYk_Z5AkI"]),
+    ("> youtube: https://youtu.be/XfoYk_Z5AkI\n> and a second line", []),  # a longer quote stays a quote
+    ("> youtube: https://vimeo.com/12345", []),  # no YouTube video id: left as written
+    ("Type `> youtube: https://youtu.be/XfoYk_Z5AkI` to embed", []),
+])
+def test_fastpages_youtube_quotes_become_videos_on_a_plain_site(text, videos):
+    from nb2post.prose import Holder
+    from nb2post.targets import jekyll
+
+    holder = Holder()
+    out = holder.restore(jekyll.prose_hook(text, holder))
+    assert re.findall(r'src="https://www\.youtube-nocookie\.com/embed/([\w-]+)"', out) == videos
+    if videos:  # an HTML block of its own, not the end of the paragraph before it
+        assert re.search(r'(^|\n\n) *<div class="nb2post-youtube">', out), out

@@ -22,7 +22,8 @@ import frontmatter
 import pytest
 
 from conftest import cell, jekyll_build, png, run_cli, write_notebook
-from site_kits import MATHJAX2, fastpages_site, launch_chromium, minima_site, mm_site, require_mathjax, serve_folder
+from site_kits import (MATHJAX2, fastpages_site, init_repo, launch_chromium, minima_site, mm_site, require_mathjax,
+                       serve_folder)
 
 BLOGS = (
     "fastai__fastpages",
@@ -375,3 +376,21 @@ def test_fastpages_youtube_quotes_become_videos_on_a_plain_site(text, videos):
     assert re.findall(r'src="https://www\.youtube-nocookie\.com/embed/([\w-]+)"', out) == videos
     if videos:  # an HTML block of its own, not the end of the paragraph before it
         assert re.search(r'(^|\n\n) *<div class="nb2post-youtube">', out), out
+
+
+def test_the_owners_steps_on_a_fastpages_blog(tmp_path, corpus):
+    """`nb2post init` in a fastpages blog keeps fastpages' conventions for good (the workflow and later
+    runs convert with them), `nb2post convert _notebooks` then writes fastpages posts, and `check` agrees."""
+    site = fastpages_site(tmp_path / "blog")
+    init_repo(site)
+    shutil.copytree(corpus / "fastai__fastpages", site / "_notebooks")
+    before = (site / "_config.yml").read_bytes()
+    run_cli("init", cwd=site, check=True)
+    after = (site / "_config.yml").read_bytes()
+    assert after.startswith(before) and after[len(before):].decode().strip().endswith("nb2post:\n  target: fastpages")
+    assert (site / ".github" / "workflows" / "nb2post.yml").is_file()
+    done = run_cli("convert", "_notebooks", cwd=site, check=True)
+    posts = sorted((site / "_posts").glob("*.md"))
+    assert len(posts) == len(list((site / "_notebooks").glob("*.ipynb"))), done.stderr
+    assert {frontmatter.load(post)["layout"] for post in posts} == {"notebook"}
+    assert run_cli("check", cwd=site).returncode == 0

@@ -62,7 +62,8 @@ layout: null
 ---
 [{% for post in site.posts %}{"path": {{ post.path | jsonify }}, "url": {{ post.url | relative_url | jsonify }}}{% unless forloop.last %},{% endunless %}{% endfor %}]
 """
-# The text of the post as a reader sees it: without code, scripts, styles and typeset math.
+# The post's prose as a reader sees it: without code, scripts, styles, typeset math, HTML outputs and folded cells
+# (outputs show what the notebook printed, `{{` included).
 PROSE_TEXT = """(selector) => {
   const content = document.querySelector(selector).cloneNode(true);
   content.querySelectorAll('pre, code, script, style, .MathJax, .MathJax_SVG, .MathJax_CHTML, .MathJax_Display, .MathJax_SVG_Display, .MathJax_Preview, .MathJax_Error, .nb2post-output-html, details').forEach(e => e.remove());

@@ -331,6 +331,8 @@ def test_html_outputs_and_cells_cannot_swallow_the_rest_of_the_page(tmp_path):
         cells.append(cell("markdown", f"## After {name}\n\nText after {name}."))
     cells.append(cell("markdown", "<div>\n<!-- a comment left open in a cell inside a div"))
     cells.append(cell("markdown", "## After the cell\n\nText after the cell."))
+    cells.append(cell("raw", '<div class="left-open"><table><tr><td>a raw HTML cell', metadata={"raw_mimetype": "text/html"}))
+    cells.append(cell("markdown", "## After the raw cell\n\nText after the raw cell."))
     site = minima_site(tmp_path / "site")
     write_notebook(site / "_notebooks" / "2024-05-02-unbalanced.ipynb", cells)
     run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
@@ -339,7 +341,7 @@ def test_html_outputs_and_cells_cannot_swallow_the_rest_of_the_page(tmp_path):
     root.mkdir()
     (root / "site").symlink_to(out, target_is_directory=True)
     page_file = next(out.rglob("unbalanced.html"))
-    names = [name for name, _ in UNBALANCED] + ["the cell"]
+    names = [name for name, _ in UNBALANCED] + ["the cell", "the raw cell"]
     with serve_folder(root) as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:

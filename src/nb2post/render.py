@@ -307,5 +307,5 @@ def _raw(cell: dict, source: str) -> str:
     if mime in ("", "text/markdown", "markdown", "md"):
         return liquid.escape(source.strip("\n"))
     if mime in ("text/html", "html"):
-        return liquid.escape(outputs.nomarkdown(source))
+        return liquid.escape(outputs.nomarkdown(prose.contain_html(source)))  # as an HTML output: closed at its end
     return ""

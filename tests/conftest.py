@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,19 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict 
     if check:
         assert done.returncode == 0, f"nb2post {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     return done
+
+
+def png(rgb: tuple[int, int, int] = (255, 0, 0), trailer: bytes = b"") -> bytes:
+    """A real 1×1 PNG of one colour (different colours: different files); ``trailer`` after IEND."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"\x00" + bytes(rgb))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+        + trailer
+    )

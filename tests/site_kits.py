@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+
+from conftest import ROOT, free_port, make_site, wait_for_port
 
 FASTPAGES_CONFIG = """title: fastpages-like test blog
 plugins: [jekyll-toc]
@@ -173,3 +177,107 @@ def built_page(site_out: Path, slug: str) -> str:
     pages = list(site_out.rglob(f"{slug}.html")) + list(site_out.rglob(f"{slug}/index.html"))
     assert len(pages) == 1, f"expected one built page for {slug}, found {pages}"
     return pages[0].read_text(encoding="utf-8")
+
+
+# The themes people use, as test sites: minima (the Debian theme), a minimal-mistakes-style site and a
+# fastpages-style site with fastpages' real _config.yml. Their heads load Debian's MathJax 2 from /mathjax/.
+CHROMIUM = "/usr/bin/chromium"
+MATHJAX2 = Path("/usr/share/javascript/mathjax")
+LOCAL_MATHJAX = "/mathjax/MathJax.js?config=TeX-AMS_HTML"  # served beside the sites by the test server
+REAL_FASTPAGES_CONFIG = ROOT.parent / "shared" / "sites" / "fastpages" / "_config.yml"
+
+# A minimal-mistakes-style site: its single layout draws `toc: true` as a sidebar with the theme's toc
+# include (here a small Liquid one over the rendered headings) and loads MathJax only for
+# `mathjax: true` pages, as an owner's customised head does.
+MM_CONFIG = """title: mm-style blog
+remote_theme: mmistakes/minimal-mistakes
+defaults:
+  - scope: {path: "", type: posts}
+    values: {layout: single}
+nb2post:
+  badges: false
+  mathjax_url: "%s"
+""" % LOCAL_MATHJAX
+MM_FILES = {
+    "_layouts/default.html": '<!doctype html><html><head><meta charset="utf-8"><title>{{ page.title }}</title>'
+    '{% if page.mathjax %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'
+    "<body>{{ content }}</body></html>\n",
+    "_layouts/single.html": """---
+layout: default
+---
+<div id="main">
+{% if page.toc %}<aside class="sidebar__right {% if page.toc_sticky %}sticky{% endif %}"><nav class="toc">
+<header><h4 class="nav__title">On this page</h4></header>
+{% include toc.html html=content %}
+</nav></aside>{% endif %}
+<section class="page__content">{{ content }}</section>
+{% if page.comments %}<div id="comments">comments</div>{% endif %}
+</div>
+""",
+    "_includes/toc.html": '{% assign parts = include.html | split: \'<h2 id="\' %}<ul class="toc__menu">'
+    '{% for part in parts offset:1 %}{% assign id = part | split: \'"\' | first %}<li><a href="#{{ id }}">{{ id }}</a></li>'
+    "{% endfor %}</ul>\n",
+}
+
+# fastpages' real _config.yml with, for the local build only, the plugins Debian packages and
+# kramdown's MathJax output (fastpages' KaTeX engine is not packaged).
+FASTPAGES_TEST_OVERRIDE = "plugins: [jekyll-toc]\nkramdown:\n  math_engine: mathjax\n"
+
+
+def write_files(site: Path, files: dict) -> None:
+    for name, text in files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def minima_site(folder: Path) -> Path:
+    return make_site(folder, strict=False, extra_config=f"nb2post:\n  badges: false\n  mathjax_url: \"{LOCAL_MATHJAX}\"\n")
+
+
+def mm_site(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "_config.yml").write_text(MM_CONFIG, encoding="utf-8")
+    write_files(folder, MM_FILES)
+    return folder
+
+
+def fastpages_site(folder: Path) -> Path:
+    """fastpages' stand-in layouts (tests/site_kits.py) with fastpages' own _config.yml, untouched."""
+    if not REAL_FASTPAGES_CONFIG.is_file():
+        pytest.skip(f"the real fastpages _config.yml is not at {REAL_FASTPAGES_CONFIG}")
+    require_jekyll_toc()
+    folder.mkdir(parents=True)
+    shutil.copy(REAL_FASTPAGES_CONFIG, folder / "_config.yml")
+    (folder / "_config_test.yml").write_text(FASTPAGES_TEST_OVERRIDE, encoding="utf-8")
+    write_files(folder, FASTPAGES_FILES)
+    layout = folder / "_layouts" / "default.html"  # fastpages' head loads math for `use_math` pages
+    layout.write_text(layout.read_text().replace(
+        "</head>", '{% if page.use_math %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'))
+    return folder
+
+
+@contextmanager
+def serve_folder(root: Path):
+    """``root`` over HTTP on 127.0.0.1 (Python's http.server) for as long as the block runs; yields the base URL."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for_port(port), "the test web server did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def require_mathjax() -> None:
+    if not (MATHJAX2 / "MathJax.js").is_file():
+        pytest.fail(f"{MATHJAX2}/MathJax.js is missing: run scripts/test.sh, which installs Debian's libjs-mathjax")
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium through Playwright (never Playwright's own download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

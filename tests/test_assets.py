@@ -6,37 +6,19 @@ import base64
 import datetime as dt
 import os
 import re
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import frontmatter
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, png, run_cli, write_notebook
 from site_kits import built_page, init_repo
 
 from nb2post import assets
 
 SECRET = "nb2post-test-secret-7f3a9c"
-
-
-def png(rgb: tuple[int, int, int] = (255, 0, 0), trailer: bytes = b"") -> bytes:
-    """A real 1×1 PNG of one colour (different colours: different files); ``trailer`` after IEND."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    raw = zlib.compress(b"\x00" + bytes(rgb))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", raw)
-        + chunk(b"IEND", b"")
-        + trailer
-    )
 
 
 def b64(data: bytes) -> str:

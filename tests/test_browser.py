@@ -12,23 +12,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
-from conftest import ROOT, free_port, jekyll_build, run_cli, wait_for_port
-from site_kits import init_repo
+from conftest import ROOT, jekyll_build, run_cli
+from site_kits import MATHJAX2, init_repo, launch_chromium, require_mathjax, serve_folder
 
 from nb2post import badges
 
 EXAMPLE = ROOT / "examples" / "site"
-CHROMIUM = "/usr/bin/chromium"
 REMOTE, BRANCH = "git@github.com:octo-org/nb-blog.git", "gh-pages-source"
 SCREENSHOT_POST = "exploring-notebooks"
-MATHJAX2 = Path("/usr/share/javascript/mathjax")
 # Replaces the example head's MathJax 3 block in the test copy: MathJax 2 with the same delimiters
 # (kramdown writes \(..\) and \[..\]), HTML-CSS output (.MathJax / .MathJax_Display), and a flag set
 # when typesetting has finished.
@@ -60,28 +56,18 @@ def served_example(tmp_path):
     root.mkdir()
     (root / baseurl).symlink_to(site / "_site", target_is_directory=True)
     (root / "mathjax").symlink_to(MATHJAX2, target_is_directory=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
+    with serve_folder(root) as base:
         pages = {
-            page.stem: f"http://127.0.0.1:{port}/{baseurl}/" + quote(page.relative_to(site / "_site").as_posix())
+            page.stem: f"{base}/{baseurl}/" + quote(page.relative_to(site / "_site").as_posix())
             for page in (site / "_site").rglob("*.html")
             if any(post.name[11:-3] == page.stem for post in (site / "_posts").glob("*.md"))
         }
         yield site, pages
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def use_local_mathjax(site: Path) -> None:
     """Point the (copied) site's head at the MathJax 2.7 served next to it."""
-    if not (MATHJAX2 / "MathJax.js").is_file():
-        pytest.fail(f"{MATHJAX2}/MathJax.js is missing: run scripts/test.sh, which installs Debian's libjs-mathjax")
+    require_mathjax()
     head = site / "_includes" / "head.html"
     text, replaced = re.subn(r"\{%- if page\.use_math -%\}.*?\{%- endif -%\}", lambda _: LOCAL_MATHJAX, head.read_text(encoding="utf-8"), flags=re.S)
     assert replaced == 1, f"{head}: expected one 'if page.use_math' block that loads MathJax"
@@ -113,12 +99,6 @@ def check_math_typeset(page, slug: str, expected: tuple[int, int]) -> None:
     assert box and box["width"] > 50 and box["height"] > 10, f"{slug}: display math not drawn: {box}"
 
 
-def _browser(playwright):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-
-
 def test_example_posts_in_headless_chromium(served_example, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -126,7 +106,7 @@ def test_example_posts_in_headless_chromium(served_example, tmp_path):
     notebooks = sorted(site.glob("_notebooks/*.ipynb"))
     assert len(pages) == len(notebooks), f"one page per example notebook: {pages}"
     with sync_playwright() as playwright:
-        browser = _browser(playwright)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 1500})
             for slug, url in sorted(pages.items()):

@@ -3,24 +3,17 @@ minimal-mistakes-style site and a fastpages-style site (stand-in layouts that re
 keys as the real ones), built with real Jekyll and opened in headless Chromium with Debian's MathJax."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import frontmatter
 import pytest
 
-from conftest import ROOT, cell, free_port, jekyll_build, make_site, run_cli, wait_for_port, write_notebook
-from site_kits import FASTPAGES_FILES, page_links, require_jekyll_toc
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import (LOCAL_MATHJAX, MATHJAX2, REAL_FASTPAGES_CONFIG as FASTPAGES_CONFIG, fastpages_site, launch_chromium,
+                       minima_site, mm_site, page_links, require_mathjax, serve_folder, write_files as _write)
 
 from nb2post import config, themes
-
-CHROMIUM = "/usr/bin/chromium"
-MATHJAX2 = Path("/usr/share/javascript/mathjax")
-LOCAL_MATHJAX = "/mathjax/MathJax.js?config=TeX-AMS_HTML"  # served beside the sites by the test server
-FASTPAGES_CONFIG = ROOT.parent / "shared" / "sites" / "fastpages" / "_config.yml"
 
 NOTEBOOK = [
     cell("markdown", "# Sums and squares\n> A post with a table of contents and math\n\n- toc: true\n- comments: true"),
@@ -29,76 +22,6 @@ NOTEBOOK = [
     cell("markdown", "## Second part\n\nMore text.\n\n## Third part\n\nThe end."),
 ]
 SLUG = "sums-and-squares"
-
-# A minimal-mistakes-style site: its single layout draws `toc: true` as a sidebar with the theme's toc
-# include (here a small Liquid one over the rendered headings) and loads MathJax only for
-# `mathjax: true` pages, as an owner's customised head does.
-MM_CONFIG = """title: mm-style blog
-remote_theme: mmistakes/minimal-mistakes
-defaults:
-  - scope: {path: "", type: posts}
-    values: {layout: single}
-nb2post:
-  badges: false
-  mathjax_url: "%s"
-""" % LOCAL_MATHJAX
-MM_FILES = {
-    "_layouts/default.html": '<!doctype html><html><head><meta charset="utf-8"><title>{{ page.title }}</title>'
-    '{% if page.mathjax %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'
-    "<body>{{ content }}</body></html>\n",
-    "_layouts/single.html": """---
-layout: default
----
-<div id="main">
-{% if page.toc %}<aside class="sidebar__right {% if page.toc_sticky %}sticky{% endif %}"><nav class="toc">
-<header><h4 class="nav__title">On this page</h4></header>
-{% include toc.html html=content %}
-</nav></aside>{% endif %}
-<section class="page__content">{{ content }}</section>
-{% if page.comments %}<div id="comments">comments</div>{% endif %}
-</div>
-""",
-    "_includes/toc.html": '{% assign parts = include.html | split: \'<h2 id="\' %}<ul class="toc__menu">'
-    '{% for part in parts offset:1 %}{% assign id = part | split: \'"\' | first %}<li><a href="#{{ id }}">{{ id }}</a></li>'
-    "{% endfor %}</ul>\n",
-}
-
-# fastpages' real _config.yml with, for the local build only, the plugins Debian packages and
-# kramdown's MathJax output (fastpages' KaTeX engine is not packaged).
-FASTPAGES_TEST_OVERRIDE = "plugins: [jekyll-toc]\nkramdown:\n  math_engine: mathjax\n"
-
-
-def _write(site: Path, files: dict) -> None:
-    for name, text in files.items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def minima_site(folder: Path) -> Path:
-    return make_site(folder, strict=False, extra_config=f"nb2post:\n  badges: false\n  mathjax_url: \"{LOCAL_MATHJAX}\"\n")
-
-
-def mm_site(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "_config.yml").write_text(MM_CONFIG, encoding="utf-8")
-    _write(folder, MM_FILES)
-    return folder
-
-
-def fastpages_site(folder: Path) -> Path:
-    """fastpages' stand-in layouts (tests/site_kits.py) with fastpages' own _config.yml, untouched."""
-    if not FASTPAGES_CONFIG.is_file():
-        pytest.skip(f"the real fastpages _config.yml is not at {FASTPAGES_CONFIG}")
-    require_jekyll_toc()
-    folder.mkdir(parents=True)
-    shutil.copy(FASTPAGES_CONFIG, folder / "_config.yml")
-    (folder / "_config_test.yml").write_text(FASTPAGES_TEST_OVERRIDE, encoding="utf-8")
-    _write(folder, FASTPAGES_FILES)
-    layout = folder / "_layouts" / "default.html"  # fastpages' head loads math for `use_math` pages
-    layout.write_text(layout.read_text().replace(
-        "</head>", '{% if page.use_math %}<script src="/mathjax/MathJax.js?config=TeX-AMS_HTML"></script>{% endif %}</head>'))
-    return folder
 
 
 def _convert(site: Path, *args: str):
@@ -170,8 +93,7 @@ def test_the_choice_is_said_once_per_batch(tmp_path):
 @pytest.fixture
 def served_sites(tmp_path):
     """The three sites converted, built, and served from one local server beside Debian's MathJax."""
-    if not (MATHJAX2 / "MathJax.js").is_file():
-        pytest.fail(f"{MATHJAX2}/MathJax.js is missing: run scripts/test.sh, which installs Debian's libjs-mathjax")
+    require_mathjax()
     root = tmp_path / "www"
     root.mkdir()
     (root / "mathjax").symlink_to(MATHJAX2, target_is_directory=True)
@@ -183,17 +105,9 @@ def served_sites(tmp_path):
         out = jekyll_build(site, *(["--config", ",".join(str(site / f) for f in extra[1].split(","))] if extra else []))
         (root / name).symlink_to(out, target_is_directory=True)
         built[name] = (site, post, _page(out))
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port)
-        base = f"http://127.0.0.1:{port}"
+    with serve_folder(root) as base:
         yield {name: (site, post, page, f"{base}/{name}/" + quote(page.relative_to(site / "_site").as_posix()))
                for name, (site, post, page) in built.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_toc_and_math_on_every_theme_in_chromium(served_sites):
@@ -208,10 +122,8 @@ def test_toc_and_math_on_every_theme_in_chromium(served_sites):
     assert "MathJax" not in fast[1].content and "MathJax" not in mm[1].content
 
     expected_toc = {"minima": "#markdown-toc a", "mm": ".sidebar__right nav.toc a", "fastpages": ".section-nav a"}
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             for name, (site, post, built_file, url) in served_sites.items():

@@ -126,7 +126,7 @@ def add_settings(site: Path, target: str | None) -> bool:
         raise ConfigError(f"{path}: expected 'key: value' settings at the top level")
     section = data.get("nb2post")
     if section is None:
-        wanted = {"target": target or "jekyll"}
+        wanted = {"target": target or _default_target(site, data)}
         separator = "" if not text.strip() else ("\n" if text.endswith("\n") else "\n\n")
         if "nb2post" in data:  # an empty `nb2post:` key: fill it in place
             match = section_match(text)
@@ -152,6 +152,13 @@ def add_settings(site: Path, target: str | None) -> bool:
         new_text = new_text.replace("\n", "\r\n")
     write_all({path: (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")}, inside=site)
     return True
+
+
+def _default_target(site: Path, config: dict) -> str:
+    """A fastpages blog keeps fastpages' post conventions, which its layouts read; any other site: jekyll."""
+    from .themes import recognise
+
+    return "fastpages" if recognise(site, config)[0] == "fastpages" else "jekyll"
 
 
 def _section_text(values: dict) -> str:

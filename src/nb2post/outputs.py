@@ -217,7 +217,9 @@ def _html(mime, value, ctx: OutputContext) -> str | None:
     html = text_of(value)
     if not html.strip():
         return None
-    return liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{html}\n</div>'))
+    from .prose import contain_html
+
+    return liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{contain_html(html)}\n</div>'))
 
 
 def _image(mime, value, ctx: OutputContext) -> str | None:

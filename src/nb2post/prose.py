@@ -130,9 +130,10 @@ class _TagBalance(HTMLParser):
     """Where a cell's HTML opens and closes elements: the HTML blocks left open, the end tags that close
     nothing, and the stretches of text inside an HTML block (which kramdown copies raw)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, raw: bool = False):
         super().__init__(convert_charrefs=False)
         self.text = text
+        self.raw = raw  # raw HTML (an output's): every element counts, as the browser reads it all
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.line_texts = [m.end() for m in re.finditer(r"^[ \t]*", text, re.M)]  # where each line's text starts
         self.open: list[tuple[str, bool]] = []  # (tag, whether it is in an HTML block)
@@ -149,16 +150,20 @@ class _TagBalance(HTMLParser):
         return bool(self.open) and self.open[-1][1]
 
     def handle_starttag(self, tag, attrs):
-        if tag not in _ELEMENTS:
+        if tag not in _ELEMENTS and not (self.raw and tag in _RAW_TEXT):
             return
+        if self.raw and tag in _RAW_TEXT:
+            self.set_cdata_mode(tag)  # the browser reads text up to its end tag, tags included
+        while self.raw and self.open and tag in _IMPLIED_END.get(self.open[-1][0], ()):
+            self.open.pop()  # `<p>a<p>b`, `<li>a<li>b`: the browser closes the first one here
         line_text, start = self._offset()
-        starts_block = start == line_text and tag not in _SPAN_ELEMENTS
+        starts_block = self.raw or (start == line_text and tag not in _SPAN_ELEMENTS)
         if not self.in_block() and starts_block:
             self._block_start = start + len(self.get_starttag_text() or "")
         self.open.append((tag, self.in_block() or starts_block))
 
     def handle_endtag(self, tag):
-        if tag not in _ELEMENTS:
+        if tag not in _ELEMENTS and not (self.raw and tag in _RAW_TEXT):
             return
         _, start = self._offset()
         end = self.text.find(">", start) + 1 or len(self.text)
@@ -186,19 +191,51 @@ def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Ho
     """
     if "<" not in text:
         return text
-    parser = _TagBalance(text)
-    parser.feed(text)
-    leftover = parser.rawdata if parser.rawdata.startswith("<") and text.endswith(parser.rawdata) else ""
+    parser, edits = _balancing(text, raw=False)
     inside = list(parser.inside)
     if parser.in_block() and parser._block_start is not None:
         inside.append((parser._block_start, len(text)))
-    edits = [(start, end, "") for start, end in parser.stray]
     if code and inside:
         starts = [start for start, _ in inside]  # the stretches are in order and do not overlap
         for held in _HELD.finditer(text):
             span = bisect.bisect_right(starts, held.start()) - 1
             if span >= 0 and held.start() < inside[span][1]:
                 edits.append((held.start(), held.end(), _code_as_html(held.group(0), code, ctx, holder)))
+    return _apply(text, edits)
+
+
+def contain_html(html_text: str) -> str:
+    """Raw HTML (a cell's ``text/html`` output, which kramdown passes through untouched) closed at its
+    end, as Jupyter shows each output on its own: open elements are closed (an unclosed ``<table>``,
+    ``<div>``, ``<textarea>`` or ``<iframe>`` would take in the rest of the page), end tags that close
+    nothing are dropped (a stray ``</div>`` would close the page's own), an unclosed comment is closed and
+    an unfinished tag is made text."""
+    if "<" not in html_text:
+        return html_text
+    html_text = _PLAINTEXT.sub("&lt;", html_text)  # nothing ever ends <plaintext>
+    _, edits = _balancing(html_text, raw=True)
+    return _apply(html_text, edits)
+
+
+# The start tags that close an open element without its end tag, as the HTML parser in browsers does.
+_CLOSES_P = frozenset("address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 "
+                      "h3 h4 h5 h6 header hr main nav ol p pre section table ul".split())
+_IMPLIED_END = {"p": _CLOSES_P, "li": {"li"}, "dd": {"dd", "dt"}, "dt": {"dd", "dt"}, "td": {"td", "th", "tr"},
+                "th": {"td", "th", "tr"}, "tr": {"tr"}, "option": {"option"}}
+_PLAINTEXT = re.compile(r"<(?=plaintext\b)", re.I)
+# Elements whose content the browser reads as text up to their end tag: unclosed, they swallow the page.
+_RAW_TEXT = frozenset("iframe noembed noframes noscript script style textarea title xmp".split())
+
+
+def _balancing(text: str, raw: bool) -> tuple[_TagBalance, list[tuple[int, int, str]]]:
+    """The parsed text and the edits that balance it: stray end tags dropped, an unfinished comment
+    closed or an unfinished tag made text, then the open elements closed (in that order at the end)."""
+    parser = _TagBalance(text, raw)
+    parser.feed(text)
+    edits = [(start, end, "") for start, end in parser.stray]
+    rest = parser.rawdata
+    # left unparsed: an unfinished tag or comment (inside <script> or <textarea> it is their text)
+    leftover = rest if rest.startswith("<") and text.endswith(rest) and parser.cdata_elem is None else ""
     if leftover.startswith("<!--"):
         edits.append((len(text), len(text), " -->"))
     elif leftover:
@@ -206,9 +243,14 @@ def _contain_html(text: str, code: dict[str, str], ctx: ProseContext, holder: Ho
     closing = "".join(f"</{tag}>" for tag in parser.left_open())
     if closing:
         edits.append((len(text), len(text), "\n" + closing))
+    return parser, edits
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with (start, end, replacement) edits; edits at one place keep the order they were made in."""
     out: list[str] = []
     position = 0
-    for start, end, replacement in sorted(edits):
+    for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1])):
         out.append(text[position:start] + replacement)
         position = max(position, end)
     out.append(text[position:])

@@ -42,6 +42,8 @@ class PostInfo:
 
     nb_path: str  # notebook path relative to the repository (or site) root
     site_config: dict
+    site: Path | None = None
+    theme: object = None  # nb2post.themes.Theme
 
 
 class ConversionError(Exception):
@@ -100,7 +102,7 @@ def to_post(
     body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges)
     body, theme_notes = _theme_switches(body, values, settings, has_math)
     site_warnings += theme_notes
-    info = PostInfo(nb_path=nb_path, site_config=settings.site_config)
+    info = PostInfo(nb_path=nb_path, site_config=settings.site_config, site=settings.site, theme=settings.theme)
     header = target.header(info)
     if header:
         body = header.rstrip("\n") + "\n\n" + body
@@ -419,5 +421,5 @@ def _raw(cell: dict, source: str) -> str:
     if mime in ("", "text/markdown", "markdown", "md"):
         return liquid.escape(source.strip("\n"))
     if mime in ("text/html", "html"):
-        return liquid.escape(outputs.nomarkdown(source))
+        return liquid.escape(outputs.nomarkdown(prose.contain_html(source)))  # as an HTML output: closed at its end
     return ""

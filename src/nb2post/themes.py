@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from glob import escape as glob_escape
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,15 @@ ALIASES = {
     "cotes2020/jekyll-theme-chirpy": "chirpy",
 }
 GEM_NAMES = {"minima": "minima", "minimal-mistakes": "minimal-mistakes-jekyll", "chirpy": "jekyll-theme-chirpy"}
+# The layouts each known theme ships (a remote theme is not on disk) and the one it gives posts.
+LAYOUTS = {
+    "minima": ("default", "home", "page", "post"),
+    "fastpages": ("default", "home", "page", "post", "notebook", "categories", "search"),
+    "minimal-mistakes": ("archive", "archive-taxonomy", "categories", "category", "collection", "compress", "default",
+                         "home", "posts", "search", "single", "splash", "tag", "tags"),
+    "chirpy": ("archives", "categories", "category", "default", "home", "page", "post", "tag", "tags"),
+}
+POST_LAYOUTS = {"minimal-mistakes": "single"}
 
 
 def theme_name(value) -> str:
@@ -84,6 +94,19 @@ def theme_name(value) -> str:
         return ALIASES[text]
     base = text.rsplit("/", 1)[-1]
     return ALIASES.get(base, "")
+
+
+def draws_layout(site: Path, theme: Theme, layout: str) -> bool:
+    """Whether the site or its theme has the layout (True when nb2post cannot know): a post whose layout
+    does not exist is rendered bare by Jekyll, without the site's head, styles or navigation."""
+    if theme.name not in LAYOUTS or layout in LAYOUTS[theme.name]:
+        return True
+    return any((Path(site) / "_layouts").glob(f"{glob_escape(layout)}.*"))
+
+
+def post_layout(theme: Theme | None) -> str:
+    """The layout the theme gives posts."""
+    return POST_LAYOUTS.get(theme.name if theme else "", "post")
 
 
 def _is_fastpages(site: Path, config: dict) -> str:

@@ -118,6 +118,9 @@ def _word_character(char: str) -> bool:
     return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
 
 
+_HTML_CODE = re.compile(r"<code\b[^>]*>(.*?)</code\s*>", re.S | re.I)
+
+
 def heading_text(markdown: str) -> str:
     """The text of a heading as kramdown sees it: markup gone, code and link text kept."""
     import html
@@ -125,11 +128,13 @@ def heading_text(markdown: str) -> str:
     text = markdown.replace(OPEN_BRACE, "{")
     code: list[str] = []  # code text is kept as written: no markup is stripped from `<b>` in code
 
-    def hold(match: re.Match) -> str:
-        code.append(match.group(2).strip())
+    def hold(code_text: str) -> str:
+        code.append(code_text.strip())
         return f"\ue010{len(code) - 1}\ue011"
 
-    text = _CODE_SPAN.sub(hold, text)
+    text = _CODE_SPAN.sub(lambda m: hold(m.group(2)), text)
+    # code written as HTML (`<code>__repr__</code>`) is code too: its underscores are not emphasis
+    text = _HTML_CODE.sub(lambda m: hold(html.unescape(m.group(1))), text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)

@@ -1,7 +1,11 @@
 """Plain Jekyll sites (kramdown Markdown, any theme)."""
 from __future__ import annotations
 
+import re
+
+from .. import themes
 from ..prose import kramdown_footnotes
+from .fastpages import _EMBED, _split_indent
 
 NAME = "jekyll"
 DEFAULTS = {"posts_dir": "_posts", "images_dir": "assets/images", "notebooks_dir": "_notebooks"}
@@ -25,9 +29,34 @@ def allow_liquid(tag: str) -> bool:
     return False
 
 
+# A YouTube link's video id (youtu.be/ID, youtube.com/watch?v=ID, /embed/ID, /shorts/ID, /live/ID).
+_YOUTUBE_ID = re.compile(r"(?:youtu\.be/|youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#\s]*&)?v=|embed/|shorts/|live/))([\w-]{11})(?![\w-])")
+_YOUTUBE_EMBED = ('<div class="nb2post-youtube"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/%s" '
+                  'title="YouTube video" frameborder="0" allowfullscreen></iframe></div>')
+
+
 def prose_hook(text: str, holder) -> str:
-    """A fastpages notebook moved to a plain site: its footnotes become kramdown's."""
-    return kramdown_footnotes(text)
+    """A fastpages notebook moved to a plain site: its footnotes become kramdown's, and a quote that is
+    only ``> youtube: URL`` becomes the embedded video, as fastpages showed it (other quotes, callouts
+    and tweets included, stay quotes: they read as written on any theme)."""
+    text = kramdown_footnotes(text)
+    if "youtube" not in text.lower():
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        indent, stripped = _split_indent(line)
+        embed = _EMBED.match(stripped)
+        video = _YOUTUBE_ID.search(embed.group(2)) if embed and embed.group(1).lower() == "youtube" else None
+        alone = (index == 0 or not lines[index - 1].lstrip().startswith(">")) and (
+            index + 1 == len(lines) or not lines[index + 1].strip())
+        if video and alone:
+            if out and out[-1].strip():
+                out.append("")  # an HTML block must not continue a paragraph
+            out.append(indent + holder.hold(_YOUTUBE_EMBED % video.group(1)))
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _site_sets_post_layout(site_config: dict) -> bool:
@@ -43,8 +72,12 @@ def _site_sets_post_layout(site_config: dict) -> bool:
 
 def front_matter(values: dict, info) -> dict:
     values = dict(values)
+    theme = getattr(info, "theme", None)
+    layout = values.get("layout")
+    if theme is not None and isinstance(layout, str) and not themes.draws_layout(info.site, theme, layout):
+        del values["layout"]  # a fastpages notebook's `layout: post` on minimal-mistakes: the site's own choice applies
     if "layout" not in values and not _site_sets_post_layout(info.site_config):
-        values["layout"] = "post"
+        values["layout"] = themes.post_layout(theme)
     ordered = {key: values.pop(key) for key in FIRST_KEYS if key in values}
     ordered.update(values)
     return ordered

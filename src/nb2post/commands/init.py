@@ -5,13 +5,22 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, find_site, relative, site_option, to_option
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, epilog, fail, find_site, quiet_option, relative, site_option, to_option,
+                     verbose_option)
 
 
 @click.command(
     "init",
-    epilog="Exit status: 0 set up (or already set up), 1 a hook of your own is in the way, 2 wrong usage "
-    "or an unreadable _config.yml.",
+    short_help="Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook.",
+    epilog=epilog(
+        [
+            ("nb2post init", "in the site's folder"),
+            ("nb2post init --site docs --hook check", "a site in docs/, and the pre-push hook"),
+            ("nb2post init --to fastpages --no-workflow", "settings only"),
+        ],
+        "Exit status: 0 set up (or already set up), 1 a hook of your own is in the way, 2 wrong usage "
+        "or an unreadable _config.yml.",
+    ),
 )
 @site_option
 @to_option
@@ -19,7 +28,9 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, find_site, relative,
 @click.option("--action", default=None, help="The nb2post action the workflow uses, OWNER/REPO@REF (pin a full commit sha). Default: this nb2post's release tag.")
 @click.option("--hook", "hook_mode", type=click.Choice(["check", "convert"]), default=None, help="Also install the git pre-push hook in this mode.")
 @click.option("--no-workflow", is_flag=True, help="Do not write .github/workflows/nb2post.yml.")
-def command(site, target, notebooks, action, hook_mode, no_workflow):
+@quiet_option("Print errors only.")
+@verbose_option("Also say which site and repository were set up.")
+def command(site, target, notebooks, action, hook_mode, no_workflow, quiet, verbose):
     """Set up a site for nb2post: the 'nb2post:' section of _config.yml (your comments and key order are
     kept), a GitHub workflow that converts the notebooks each push changes and commits the posts, and
     optionally the pre-push hook. Running it again changes nothing.
@@ -29,7 +40,8 @@ def command(site, target, notebooks, action, hook_mode, no_workflow):
     from ..hook import HookError
     from ..init import default_action, init
 
-    site = site if site is not None else find_site(Path.cwd())
+    # A site to set up may have no _config.yml yet: then it is the current folder.
+    site = site if site is not None else (find_site(Path.cwd()) or Path.cwd())
     if not site.is_dir():
         fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
     root = find_root(site)
@@ -41,8 +53,10 @@ def command(site, target, notebooks, action, hook_mode, no_workflow):
         fail(str(exc), EXIT_USAGE)
     except HookError as exc:
         fail(str(exc), EXIT_FAILED)
-    for path in result.changed:
+    for path in result.changed if not quiet else ():
         click.echo(f"wrote {relative(path, Path.cwd())}")
-    for path, reason in result.kept:
+    for path, reason in result.kept if not quiet else ():
         click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
+    if verbose and not quiet:
+        click.echo(f"site: {site}; repository: {root or 'none'}", err=True)
     raise SystemExit(EXIT_OK)

@@ -99,16 +99,10 @@ def grouped_warnings(site_warnings, outcomes):
 
 
 def tidy(message: str, notebook, cwd: Path) -> str:
-    """A message with the notebook's path (and anything below the current folder) as the user types it."""
-    import re
-
-    if notebook is not None:
-        message = message.replace(str(notebook), relative(notebook, cwd))
-    here = str(cwd.resolve()).rstrip("/")
-    if not here:
+    """A message with the notebook's path as the user types it from the current folder."""
+    if notebook is None:
         return message
-    message = message.replace(here + "/", "")
-    return re.sub(re.escape(here) + r"(?![\w.-])", ".", message)
+    return message.replace(str(notebook), relative(notebook, cwd))
 
 
 @click.command(

@@ -250,3 +250,4 @@ def test_bash_completion_script(tmp_path):
                            env={**os.environ, "_NB2POST_COMPLETE": "bash_complete", "COMP_WORDS": "nb2post con",
                                 "COMP_CWORD": "1"})
     assert "plain,convert" in words.stdout.split()
+    assert '"$(_NB2POST_COMPLETE=bash_source nb2post)"' in run_cli("--help", check=True).stdout, "documented in --help"

@@ -203,7 +203,7 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
         return 0, []
     program = runnable_nb2post()
     lines = describe(report, cwd, site_arg, program=program)
-    if program != ("nb2post",):
+    if program != ("nb2post",) and report.to_convert:
         lines.append("  (that is the nb2post the pre-commit framework installed for this hook)")
     if mode == "convert" and pushed.pushes_head and report.to_convert and not report.orphans:
         dirty = gitrepo.uncommitted(root, report.to_convert)

@@ -9,7 +9,7 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
                      relative, site_option, to_option, verbose_option, warn)
 
 
-def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, list_posts=True):
+def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish``.
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
@@ -54,15 +54,14 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    if list_posts:
-        for outcome in outcomes:
-            if outcome.status == "written":
-                click.echo(relative(outcome.post_path, cwd))
-            elif outcome.status == "would write":
-                for path in outcome.written:
-                    click.echo(f"would write {relative(path, site)}")
-                for path in outcome.removed:
-                    click.echo(f"would remove {relative(path, site)}")
+    for outcome in outcomes:
+        if outcome.status == "written":
+            click.echo(relative(outcome.post_path, cwd))
+        elif outcome.status == "would write":
+            for path in outcome.written:
+                click.echo(f"would write {relative(path, site)}")
+            for path in outcome.removed:
+                click.echo(f"would remove {relative(path, site)}")
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":

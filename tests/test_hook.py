@@ -296,6 +296,11 @@ def test_under_pre_commit_the_fix_is_a_command_the_user_can_run(repo, hook_proje
     assert done.returncode != 0, output
     fixes = [line.split("Fix: ", 1)[1] for line in output.splitlines() if "Fix: " in line]
     assert len(fixes) == 1 and not fixes[0].startswith("nb2post "), output
+    # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(hook_project[2]), "PIP_NO_INDEX": "1"}
+    everything = subprocess.run(["pre-commit", "run", "nb2post-check", "--hook-stage", "pre-push", "--all-files"],
+                                cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert everything.returncode == 1 and "stale:   _posts/2024-05-01-first.md" in everything.stdout, everything.stdout
     command = shlex.split(fixes[0])
     assert command[1:3] == ["-m", "nb2post"] and command[0] != sys.executable  # pre-commit's own Python
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PRE_COMMIT")}

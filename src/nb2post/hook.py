@@ -178,12 +178,19 @@ def runnable_nb2post(environ=None) -> tuple:
     return ("nb2post",)
 
 
-def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path) -> tuple[int, list[str]]:
-    """(exit status, lines to print) for one push. 0 lets the push go on."""
+def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path,
+        everything: bool = False) -> tuple[int, list[str]]:
+    """(exit status, lines to print) for one push. 0 lets the push go on. ``everything``: every notebook of
+    the site, as if the push carried them all (the pre-commit framework's "all files" run)."""
     from .check import check, describe, posts_by_source
+    from .convert import find_notebooks
     from .paths import relative
 
-    pushed = pushed_notebooks(root, refs, remote)
+    if everything:
+        folder = place.site / place.notebooks_dir
+        pushed = PushedNotebooks(find_notebooks([folder])[0] if folder.is_dir() else [], [], True)
+    else:
+        pushed = pushed_notebooks(root, refs, remote)
     if not pushed.present and not pushed.gone:
         return 0, []
     posts = posts_by_source(place)
@@ -215,7 +222,8 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
                 "Commit (or stash) them, then push again.",
             ]
         return _convert_and_commit(root, place, report, site_arg, cwd, lines)
-    stop = ["nb2post: push stopped: the posts of the notebooks in this push are not current."]
+    stop = ["nb2post: the posts of these notebooks are not current." if everything else
+            "nb2post: push stopped: the posts of the notebooks in this push are not current."]
     if mode == "convert" and not pushed.pushes_head:
         stop.append("(convert mode commits only on the checked-out branch; this push is of another one)")
     return 1, [*stop, *lines, "Then commit the changes and push again (or skip the check once: git push --no-verify)."]

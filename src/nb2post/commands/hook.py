@@ -115,7 +115,7 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
     import os
 
     from ..gitrepo import GitError
-    from ..hook import HookError, parse_push_lines, ref_from_range, run
+    from ..hook import HookError, parse_push_lines, ref_from_range, run, under_pre_commit
     from .check import load_layout
 
     remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
@@ -126,8 +126,10 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
     place = load_layout(site, target)
     root = _repository(place.site)
     try:
-        refs = [ref_from_range(from_ref, to_ref)] if to_ref else parse_push_lines(sys.stdin.read())
-        code, lines = run(root, place, refs, remote, mode, Path.cwd())
+        refs = [ref_from_range(from_ref, to_ref)] if to_ref else parse_push_lines(_stdin_lines())
+        # `pre-commit run --hook-stage pre-push --all-files` gives no refs at all: look at every notebook.
+        everything = not refs and under_pre_commit()
+        code, lines = run(root, place, refs, remote, mode, Path.cwd(), everything=everything)
     except HookError as exc:
         fail(str(exc), EXIT_USAGE)
     except GitError as exc:
@@ -137,3 +139,8 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
     if code == 0 and verbose and not quiet:
         echo_err("nb2post: the posts of the notebooks in this push are current; push goes on")
     raise SystemExit(EXIT_OK if code == 0 else EXIT_FAILED)
+
+
+def _stdin_lines() -> str:
+    """git's pre-push lines; nothing when stdin is a terminal (run by hand), rather than waiting for input."""
+    return "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()

@@ -251,3 +251,18 @@ def test_bash_completion_script(tmp_path):
                                 "COMP_CWORD": "1"})
     assert "plain,convert" in words.stdout.split()
     assert '"$(_NB2POST_COMPLETE=bash_source nb2post)"' in run_cli("--help", check=True).stdout, "documented in --help"
+
+
+# --- Housekeeping ----------------------------------------------------------------------------------------
+
+
+def test_the_stages_do_not_reach_up_into_the_cli_layer():
+    """nb2post.commands is the CLI; the check, the hook and the exporter sit below it (nb2post.paths)."""
+    import re
+
+    import nb2post
+
+    package = Path(nb2post.__file__).parent
+    reaching_up = [path.name for path in package.glob("*.py") if path.name not in ("cli.py", "__main__.py")
+                   and re.search(r"from \.commands|nb2post\.commands", path.read_text(encoding="utf-8"))]
+    assert reaching_up == []

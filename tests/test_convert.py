@@ -217,19 +217,6 @@ def test_math_survives_kramdown(tmp_path):
     assert "Costs $5 and $10, not math." in page
 
 
-def test_stream_control_characters_and_ansi(tmp_path):
-    site = make_site(tmp_path / "site")
-    outputs = [
-        {"output_type": "stream", "name": "stdout", "text": "progress 10%\rprogress 100%\n"},
-        {"output_type": "stream", "name": "stdout", "text": "\x1b[1;31mred\x1b[0m done\n"},
-    ]
-    nb = write_notebook(site / "2024-02-03-s.ipynb", [cell("code", "run()", outputs=outputs)])
-    run_cli("convert", "--site", str(site), str(nb), check=True)
-    text = (site / "_posts/2024-02-03-s.md").read_text()
-    assert "progress 100%\nred done" in text
-    assert "progress 10%" not in text and "\x1b" not in text
-
-
 def test_bad_site_config_is_a_usage_error(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -44,19 +44,25 @@ def _site(tmp_path, target: str):
     return site, nb
 
 
+def site_files(site):
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
+
 def _same_post(tmp_path, target: str):
+    """Inside the site, with no --output-dir: the post lands where `nb2post convert` writes it, byte for byte."""
     site, nb = _site(tmp_path, target)
-    out = tmp_path / "out"
-    done = nbconvert("--to", target, str(nb), "--output-dir", str(out))
+    done = nbconvert("--to", target, "_notebooks/2024-04-05-exported post.ipynb", cwd=site)
     assert done.returncode == 0, done.stderr
-    exported = list(out.iterdir())
-    assert [p.name for p in exported] == ["2024-04-05-exported-post.md"], "named like the post, not the notebook"
+    assert [p.name for p in (site / "_notebooks").iterdir() if p.suffix == ".md"] == [], "not beside the notebook"
+    exported = site / "_posts" / "2024-04-05-exported-post.md"  # named like the post, not the notebook
+    assert exported.is_file(), site_files(site)
     images = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.png") if "_notebooks" not in p.parts)
     assert len(images) == 2, images  # the local image and the output image, written into the site
-    run_cli("convert", "--site", str(site), str(nb), check=True)
-    converted = site / "_posts" / "2024-04-05-exported-post.md"
-    assert exported[0].read_bytes() == converted.read_bytes()
-    return converted.read_text(encoding="utf-8")
+    before = exported.read_bytes()
+    converted = run_cli("convert", "-v", str(nb), cwd=site, check=True)
+    assert converted.stdout == "" and "unchanged: _posts/2024-04-05-exported-post.md" in converted.stderr
+    assert exported.read_bytes() == before
+    return exported.read_text(encoding="utf-8")
 
 
 def test_jekyll_exporter_gives_the_same_post_as_convert(tmp_path):
@@ -67,6 +73,34 @@ def test_jekyll_exporter_gives_the_same_post_as_convert(tmp_path):
 def test_fastpages_exporter_gives_the_same_post_as_convert(tmp_path):
     text = _same_post(tmp_path, "fastpages")
     assert "layout: notebook" in text and "branch: trunk" in text and "{% include note.html" in text
+
+
+def test_output_dir_moves_the_post_and_its_images_together(tmp_path):
+    site, nb = _site(tmp_path, "jekyll")
+    untouched = site_files(site)
+    out = tmp_path / "out"
+    done = nbconvert("--to", "jekyll", str(nb), "--output-dir", str(out))
+    assert done.returncode == 0, done.stderr
+    assert site_files(site) == untouched, "nothing written into the site"
+    moved = site_files(out)
+    assert moved[0] == "2024-04-05-exported-post.md" and len(moved) == 3, moved
+    post = (out / moved[0]).read_text(encoding="utf-8")
+    for image in moved[1:]:
+        assert image.startswith("assets/images/2024-04-05-exported-post/")
+        assert f"/{image}" in post, "the post links to its images at the paths they have beside it"
+    # the same post as `nb2post convert` writes into the site
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert (site / "_posts" / moved[0]).read_text(encoding="utf-8") == post
+    assert [p.relative_to(site).as_posix() for p in (site / "assets").rglob("*.png")] != []
+
+
+def test_stdout_writes_no_file_at_all(tmp_path):
+    site, nb = _site(tmp_path, "jekyll")
+    untouched = site_files(site)
+    done = nbconvert("--to", "jekyll", "--stdout", "_notebooks/2024-04-05-exported post.ipynb", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("---\n") and "Exported: the same post" in done.stdout
+    assert site_files(site) == untouched, "no post, no images"
 
 
 def test_a_bad_notebook_fails_with_its_name(tmp_path):

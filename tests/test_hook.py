@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -154,6 +155,7 @@ def test_convert_mode_commits_the_posts_and_the_second_push_succeeds(repo):
     first = git(work, "push", "origin", "main", check=False)
     assert first.returncode != 0
     assert "committed the posts as" in first.stderr and "push again" in first.stderr
+    assert "--no-push" not in first.stdout + first.stderr, "a flag the user never typed is not mentioned"
     assert remote_sha(remote) != notebook_commit  # the push was stopped
     assert git(work, "rev-parse", "HEAD~1").stdout.strip() == notebook_commit
     in_commit = git(work, "show", "--name-only", "--format=", "HEAD").stdout.split()
@@ -281,6 +283,32 @@ def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path, hook_pro
     done = push("second", "other")
     assert done.returncode != 0 and "missing: _notebooks/2024-05-09-other.ipynb" in done.stdout + done.stderr
     assert remote_sha(second, "other") is None
+
+
+def test_under_pre_commit_the_fix_is_a_command_the_user_can_run(repo, hook_project):
+    """nb2post lives only in pre-commit's environment there: 'nb2post convert' may be on no PATH."""
+    work, remote = repo
+    push = pre_commit_pusher(work, hook_project, "nb2post-check")
+    note(work, "2024-05-01-first.ipynb", "First, revised")
+    git(work, "commit", "-qam", "revise")
+    done = push("origin", "main")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    fixes = [line.split("Fix: ", 1)[1] for line in output.splitlines() if "Fix: " in line]
+    assert len(fixes) == 1 and not fixes[0].startswith("nb2post "), output
+    # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(hook_project[2]), "PIP_NO_INDEX": "1"}
+    everything = subprocess.run(["pre-commit", "run", "nb2post-check", "--hook-stage", "pre-push", "--all-files"],
+                                cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert everything.returncode == 1 and "stale:   _posts/2024-05-01-first.md" in everything.stdout, everything.stdout
+    command = shlex.split(fixes[0])
+    assert command[1:3] == ["-m", "nb2post"] and command[0] != sys.executable  # pre-commit's own Python
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PRE_COMMIT")}
+    fixed = subprocess.run(command, cwd=work, env={**clean, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.splitlines() == ["_posts/2024-05-01-first.md"]
+    git(work, "commit", "-qam", "update the post")
+    assert push("origin", "main").returncode == 0
 
 
 def test_pre_commit_framework_convert_hook_commits_posts_then_the_second_push_goes_through(repo, hook_project):

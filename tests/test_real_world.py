@@ -12,10 +12,6 @@ import pytest
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
 
-def _stream(text: str) -> dict:
-    return {"output_type": "stream", "name": "stdout", "text": text}
-
-
 NOTEBOOKS = {
     # Jupyter Book / MyST / Quarto fences carry more than one word after the backticks.
     "fences": [
@@ -41,16 +37,6 @@ NOTEBOOKS = {
         cell("markdown", "1. one\n2. two\n\n```bash\nls\n```\n\n5. five\n\n6. six\n   still six\n\nAfter.\n\n1. again one"),
         cell("markdown", "3. **Bold**  \n\n    indented paragraph\n\n4. four"),
     ],
-    # fastlinkcheck's post ran a bash kernel: a failing command is an error with no name and no traceback.
-    "errors": [
-        cell("code", "link_check broken", outputs=[
-            _stream("ERROR: broken links found\n"),
-            {"output_type": "error", "ename": "", "evalue": "1", "traceback": []},
-        ]),
-        cell("code", "raise ValueError('bad')", outputs=[
-            {"output_type": "error", "ename": "ValueError", "evalue": "bad", "traceback": []},
-        ]),
-    ],
     # README-style notebooks centre things with HTML around Markdown, separated by blank lines.
     "html_blocks": [
         cell("markdown", '<div align="center">\n\n**Centred** text\n\n</div>'),
@@ -68,16 +54,6 @@ NOTEBOOKS = {
     ],
     # A fastpages post on the central limit theorem wrote `$ N(n\mu, n\sigma^2)$`; Jupyter shows math.
     "math_spaces": [cell("markdown", "Sum is about $ N(n\\mu, n\\sigma^2)$ and $x^2 $ too. It costs $5 and $10.")],
-    # nbdev's show_doc and IPython.display.Markdown outputs: Jupyter renders them like a Markdown cell.
-    "markdown_output": [
-        cell("code", "Markdown(doc)", outputs=[{
-            "output_type": "display_data", "metadata": {},
-            "data": {
-                "text/markdown": "### f\n\n> f(x:int)\n\nReturns $\\alpha_1 * x_2$, so a | b holds. {{ page.title }}",
-                "text/plain": "<IPython.core.display.Markdown object>",
-            },
-        }]),
-    ],
 }
 
 
@@ -118,21 +94,6 @@ def test_bare_urls_become_links_but_links_code_and_html_stay(built):
     assert html.count('href="https://html.example"') == 1
     assert "Raw https://raw.example inside HTML" in html  # raw HTML block: no link, no stray tag
     assert '(<a href="https://en.wikipedia.org/wiki/Foo_(bar)">' in html  # balanced parentheses stay
-
-
-def test_nameless_error_without_traceback_shows_nothing(built):
-    text = _text(built["errors"])
-    assert "ERROR: broken links found" in text
-    assert ": 1" not in text
-    assert "ValueError: bad" in text  # a named error without a traceback still shows its name
-
-
-def test_markdown_outputs_get_the_same_math_pipes_and_liquid_care_as_markdown_cells(built):
-    html = built["markdown_output"]
-    assert '<h3 id="f">f</h3>' in html
-    assert r"\(\alpha_1 * x_2\)" in html  # single-dollar math became kramdown math, no <em> from the *
-    assert "<table" not in html and "a | b holds" in html
-    assert "{{ page.title }}" in html  # literal, and the strict-Liquid build did not fail on it
 
 
 def test_urls_in_link_text_or_destination_are_not_autolinked(built):

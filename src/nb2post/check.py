@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, gitrepo
-from .convert import find_notebooks, notebook_key, read_notebook_bytes, source_hash
+from .convert import find_notebooks, notebook_key, notebooks_dir, read_notebook_bytes, source_hash
 from .post import edited_by_hand
 from .site import moved_post
 
@@ -113,12 +113,12 @@ def layout(site: Path, target: str | None = None, config_files=None) -> Layout:
     section = None if config_files else _simple_section(config.raw_section(site))
     if section is None:
         settings = config.load(site, target, config_files)
-        chosen, posts_dir = settings.target, settings.posts_dir
+        chosen, posts_dir, section = settings.target, settings.posts_dir, settings.raw
     else:
         chosen = target or section.get("target") or "jekyll"
         default = config.default_posts_dir(site, get_target(chosen).DEFAULTS["posts_dir"])
         posts_dir = config._relative(section.get("posts_dir") or default, "posts_dir", site)
-    return Layout(site, chosen, posts_dir, get_target(chosen).DEFAULTS["notebooks_dir"], config_files)
+    return Layout(site, chosen, posts_dir, notebooks_dir(section, chosen, site), config_files)
 
 
 def posts_by_source(place: Layout) -> dict:
@@ -170,9 +170,10 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
 
 
 def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None,
-             config_arg: str | None = None) -> list[str]:
-    """The findings and the exact commands that fix them, with paths as the user typed them (from ``cwd``)."""
-    from .commands.common import relative
+             config_arg: str | None = None, program: tuple = ("nb2post",)) -> list[str]:
+    """The findings and the exact commands that fix them, with paths as the user typed them (from ``cwd``).
+    ``program``: how the user runs nb2post (``python -m nb2post`` where it is on no PATH)."""
+    from .paths import relative
 
     def shown(path: Path) -> str:
         return relative(path, cwd)
@@ -191,7 +192,7 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
         else:
             lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone")
     if report.to_convert:
-        command = ["nb2post", "convert"]
+        command = [*program, "convert"]
         if site_arg is not None:
             command += ["--site", site_arg]
         if target_arg is not None:

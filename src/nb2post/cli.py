@@ -37,7 +37,20 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EPILOG = """\b
+Examples:
+  nb2post convert           # every notebook of the site you are in, into its _posts/
+  nb2post check             # are the posts current? (for hooks and CI)
+  nb2post publish           # convert, commit exactly those files, push
+  nb2post COMMAND --help    # each command's options and examples
+
+\b
+Shell completion (bash; use zsh_source or fish_source for those shells):
+  eval "$(_NB2POST_COMPLETE=bash_source nb2post)"
+"""
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="nb2post")
 def main():
     """Turn Jupyter notebooks into blog posts, publish them with git, and brief you on sharing them."""

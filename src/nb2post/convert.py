@@ -102,6 +102,15 @@ def read_notebook_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
+def notebooks_dir(section: dict, target: str, site: Path) -> str:
+    """The site's notebooks folder (``nb2post: notebooks_dir:``, else the target's default), relative to it."""
+    from .config import _relative
+    from .targets import get_target
+
+    value = section.get("notebooks_dir") or get_target(target).DEFAULTS["notebooks_dir"]
+    return _relative(value, "notebooks_dir", Path(site))
+
+
 def notebook_key(notebook: Path, site: Path) -> str:
     """How posts refer to their notebook: the path relative to the repository root (else the site)."""
     notebook = Path(notebook).resolve()

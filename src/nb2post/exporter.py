@@ -3,15 +3,21 @@
 Registered through the ``nbconvert.exporters`` entry point. They run the same pipeline as
 ``nb2post convert`` (:func:`nb2post.convert.build_post`), so the Markdown they return is byte for byte the
 post ``nb2post convert`` writes, marker line included, and the output file gets the post's name
-(``YYYY-MM-DD-slug.md``). The post's images are written into the site, where its links point, as
-``nb2post convert`` does. The site is the nearest folder above the notebook holding ``_config.yml``
-(``--JekyllExporter.site=PATH`` to choose).
+(``YYYY-MM-DD-slug.md``). The site is the nearest folder above the notebook holding ``_config.yml``
+(``--JekyllExporter.site=PATH`` to choose). Where the files go, as ``nb2post convert`` would put them:
+
+- no ``--output-dir``, inside a site: the post into the site's posts folder, its images into the site,
+  where its links point;
+- ``--output-dir`` inside the site: the post there, the images into the site;
+- ``--output-dir`` elsewhere: the post there and its images below it at the paths the post links to
+  (``OUT/assets/images/<slug>/...``): they move together, nothing is written into the site;
+- ``--stdout``: the post on stdout and no file at all.
 
 nbconvert's FilesWriter, not the exporter, writes the output file, and it overwrites whatever is there.
 Under ``jupyter nbconvert`` the exporter therefore looks at the application's writer to learn where the
 post will land and refuses (one error line, exit status 1) when a post there was edited by hand or not
 written by nb2post, unless ``--JekyllExporter.force=True`` (``--FastpagesExporter.force=True``). Used as a
-library (say a download from Jupyter), nothing is written, so nothing is checked.
+library (say a download from Jupyter), the images are written into the site and nothing is checked.
 """
 from __future__ import annotations
 
@@ -55,9 +61,11 @@ class JekyllExporter(Exporter):
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         source = self._source_file(resources)
         try:
-            post, site, warnings = self._post(source, nb_copy)
-            if not self.force:
-                self._refuse_to_overwrite_hand_edits(_written_to(resources, post.file_name))
+            post, site, found, warnings = self._post(source, nb_copy)
+            beside_notebook = Path((resources.get("metadata") or {}).get("path") or ".")
+            folder, images = _destination(site.root, site.posts_dir if found else beside_notebook)
+            if not self.force and folder is not None:
+                self._refuse_to_overwrite_hand_edits(folder / post.file_name)
         except ExportError as exc:
             app = _running_app()
             if app is None:
@@ -68,13 +76,20 @@ class JekyllExporter(Exporter):
             self.log.warning("%s", message)
         from .site import post_text, write_all
 
-        changed = {}
-        for site_path, data in post.assets.items():
-            destination = site.root / site_path
-            if not destination.is_file() or destination.read_bytes() != data:
-                changed[destination] = data
-        if changed:
-            write_all(changed, inside=site.root)
+        if images == "site":  # where the post's links point
+            changed = {}
+            for site_path, data in post.assets.items():
+                destination = site.root / site_path
+                if not destination.is_file() or destination.read_bytes() != data:
+                    changed[destination] = data
+            if changed:
+                write_all(changed, inside=site.root)
+        elif images == "output":  # beside the post, at the same site paths: the two move together
+            resources.setdefault("outputs", {}).update({str(path): data for path, data in post.assets.items()})
+        if folder is not None and found and not _output_dir():
+            # No --output-dir inside a site: the post goes where 'nb2post convert' writes it.
+            folder.mkdir(parents=True, exist_ok=True)
+            resources.setdefault("metadata", {})["path"] = str(folder)
         resources["unique_key"] = Path(post.file_name).stem
         resources["output_extension"] = ".md"
         return post_text(post), resources
@@ -103,7 +118,7 @@ class JekyllExporter(Exporter):
 
     def _post(self, source: Path | None, nb):
         from . import convert, reader, render
-        from .commands.common import find_site
+        from .paths import find_site
         from .config import ConfigError, load
         from .front_matter import FrontMatterError
         from .site import Site
@@ -116,7 +131,8 @@ class JekyllExporter(Exporter):
             data = nbformat.writes(nb).encode("utf-8")
         else:
             data = source.read_bytes()
-        site_root = Path(self.site) if self.site else find_site(source.parent)
+        found = Path(self.site) if self.site else find_site(source.parent)
+        site_root = found or source.parent  # outside any site: nbconvert's own habit, beside the notebook
         try:
             settings = load(site_root, self.target)
         except (ConfigError, ValueError) as exc:
@@ -133,7 +149,7 @@ class JekyllExporter(Exporter):
                 post = render.to_post(notebook, settings, key, digest, convert.fallback_date(source, None))
         except (reader.NotebookError, render.ConversionError, FrontMatterError) as exc:
             raise ExportError(str(exc)) from None
-        return post, site, list(post.warnings)
+        return post, site, found is not None, list(post.warnings)
 
 
 def _running_app():
@@ -143,17 +159,33 @@ def _running_app():
     return NbConvertApp.instance() if NbConvertApp.initialized() else None
 
 
-def _written_to(resources, file_name: str) -> Path | None:
-    """Where ``jupyter nbconvert`` will write the post: its FilesWriter's folder (``--output-dir``, else the
-    notebook's folder). None when no file will be written (``--stdout``, or no application)."""
+def _output_dir() -> str:
+    """``--output-dir`` of the running ``jupyter nbconvert`` ('' when not given or not running)."""
+    writer = getattr(_running_app(), "writer", None)
+    return getattr(writer, "build_directory", "") or ""
+
+
+def _destination(site_root: Path, default_folder: Path) -> tuple[Path | None, str]:
+    """(the folder ``jupyter nbconvert`` writes the post into, or None when it writes no file; where the
+    post's images go: "site", "output" (beside the post) or "none").
+
+    Without ``--output-dir``: ``default_folder`` (the site's posts folder, or beside a notebook in no site). ``--output-dir``
+    inside the site: the images go into the site, where the post links to them; elsewhere, they go along
+    with the post. ``--stdout`` writes nothing at all. As a library (no application): the images go into
+    the site and no file is written by the caller that nbconvert knows of."""
     from nbconvert.writers import FilesWriter
 
     app = _running_app()
+    if app is None:
+        return None, "site"
     writer = getattr(app, "writer", None)
     if not isinstance(writer, FilesWriter):
-        return None
-    folder = writer.build_directory or (resources.get("metadata") or {}).get("path", "")
-    return Path(folder) / file_name
+        return None, "none"
+    if writer.build_directory:
+        folder = Path(writer.build_directory).resolve()
+        root = Path(site_root).resolve()
+        return folder, "site" if folder == root or root in folder.parents else "output"
+    return Path(default_folder), "site"
 
 
 class FastpagesExporter(JekyllExporter):

@@ -10,6 +10,7 @@ fresh posts and stops the push, and the next push (now carrying them) goes throu
 """
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from dataclasses import dataclass
@@ -163,12 +164,33 @@ def relevant(place, notebooks: list[Path], posts: dict) -> list[Path]:
     return kept
 
 
-def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path) -> tuple[int, list[str]]:
-    """(exit status, lines to print) for one push. 0 lets the push go on."""
-    from .check import check, describe, posts_by_source
-    from .commands.common import relative
+def under_pre_commit(environ=None) -> bool:
+    """Run by the pre-commit framework (which sets these for its hooks)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("PRE_COMMIT") == "1" or "PRE_COMMIT_FROM_REF" in environ or "PRE_COMMIT_TO_REF" in environ
 
-    pushed = pushed_notebooks(root, refs, remote)
+
+def runnable_nb2post(environ=None) -> tuple:
+    """The command the user can type to run nb2post. Under pre-commit, nb2post lives only inside the
+    framework's own environment, so 'nb2post' may not be on the user's PATH: name that environment's Python."""
+    if under_pre_commit(environ):
+        return (sys.executable, "-m", "nb2post")
+    return ("nb2post",)
+
+
+def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path,
+        everything: bool = False) -> tuple[int, list[str]]:
+    """(exit status, lines to print) for one push. 0 lets the push go on. ``everything``: every notebook of
+    the site, as if the push carried them all (the pre-commit framework's "all files" run)."""
+    from .check import check, describe, posts_by_source
+    from .convert import find_notebooks
+    from .paths import relative
+
+    if everything:
+        folder = place.site / place.notebooks_dir
+        pushed = PushedNotebooks(find_notebooks([folder])[0] if folder.is_dir() else [], [], True)
+    else:
+        pushed = pushed_notebooks(root, refs, remote)
     if not pushed.present and not pushed.gone:
         return 0, []
     posts = posts_by_source(place)
@@ -186,7 +208,10 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
                     f"Fix: {shlex.join(['git', 'add', '--', *dirty])} && git commit, then push again",
                 ]
         return 0, []
-    lines = describe(report, cwd, site_arg)
+    program = runnable_nb2post()
+    lines = describe(report, cwd, site_arg, program=program)
+    if program != ("nb2post",) and report.to_convert:
+        lines.append("  (that is the nb2post the pre-commit framework installed for this hook)")
     if mode == "convert" and pushed.pushes_head and report.to_convert and not report.orphans:
         dirty = gitrepo.uncommitted(root, report.to_convert)
         if dirty:
@@ -197,7 +222,8 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
                 "Commit (or stash) them, then push again.",
             ]
         return _convert_and_commit(root, place, report, site_arg, cwd, lines)
-    stop = ["nb2post: push stopped: the posts of the notebooks in this push are not current."]
+    stop = ["nb2post: the posts of these notebooks are not current." if everything else
+            "nb2post: push stopped: the posts of the notebooks in this push are not current."]
     if mode == "convert" and not pushed.pushes_head:
         stop.append("(convert mode commits only on the checked-out branch; this push is of another one)")
     return 1, [*stop, *lines, "Then commit the changes and push again (or skip the check once: git push --no-verify)."]
@@ -208,7 +234,8 @@ def _convert_and_commit(root: Path, place, report, site_arg: str | None, cwd: Pa
     import subprocess
 
     before = gitrepo.head_commit(root)
-    command = [sys.executable, "-m", "nb2post.cli", "publish", "--no-push", "--site", str(place.site)]
+    # --quiet: the hook speaks for itself (and the user never typed that --no-push)
+    command = [sys.executable, "-m", "nb2post.cli", "publish", "--no-push", "--quiet", "--site", str(place.site)]
     command += [str(p) for p in report.to_convert]
     done = subprocess.run(command, cwd=cwd, check=False)
     after = gitrepo.head_commit(root)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, relative, site_option
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, relative,
+                     site_option, verbose_option)
 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
@@ -30,9 +31,16 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 
 @click.command(
     "brief",
-    epilog="Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed, a URL did not answer "
-    "in time, or (with --strict-card) its preview card is broken: no og:title or twitter:card tag, or an og:image "
-    "that does not answer; 2 wrong usage or a broken site configuration.",
+    short_help="Write a post's share brief: URL, description, where to share it.",
+    epilog=epilog(
+        [
+            ("nb2post brief _notebooks/2024-05-01-x.ipynb", "the brief of the post made from it"),
+            ("nb2post brief _posts/2024-05-01-x.md --check-live", "then wait for its URL to answer"),
+        ],
+        "Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed, a URL did not answer "
+        "in time, or (with --strict-card) its preview card is broken: no og:title or twitter:card tag, or an "
+        "og:image that does not answer; 2 wrong usage or a broken site configuration.",
+    ),
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
 @site_option
@@ -55,8 +63,9 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     show_default=True,
     help="Seconds --check-live waits for each URL.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-def command(targets, site, check_live, strict_card, timeout, quiet):
+@quiet_option("Print errors and the briefs' paths only.")
+@verbose_option("Also print each brief's notes (what to fix before sharing).")
+def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
     """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
@@ -66,7 +75,7 @@ def command(targets, site, check_live, strict_card, timeout, quiet):
     from ..config import ConfigError, load
     from ..site import Site
 
-    site = Path(site) if site else find_site(Path.cwd())
+    site = locate_site(site, targets)
     try:
         settings = load(site)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
@@ -83,12 +92,15 @@ def command(targets, site, check_live, strict_card, timeout, quiet):
             echo_err(f"error: {exc}")
             code = EXIT_FAILED
             continue
-        twin = json.loads(written[1].read_text(encoding="utf-8"))
-        url = twin["url"]
+        brief = json.loads(written[1].read_text(encoding="utf-8"))
+        url = brief["url"]
         if not quiet:
             echo_err(f"wrote {', '.join(relative(p, site) for p in written)} for {url}")
+        if verbose and not quiet:
+            for note in brief.get("warnings", []):
+                echo_err(f"  note: {note}")
         click.echo(relative(written[0], site))
-        urls.append((url, twin.get("card") or {}))
+        urls.append((url, brief.get("card") or {}))
     if check_live:
         for url, card in urls:
             if not url.startswith(("http://", "https://")):

@@ -5,55 +5,80 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, fail, find_site, site_option, to_option, warn
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+                     relative, site_option, to_option, verbose_option, warn)
 
 
-def load_layout(site: Path | None, target: str | None, config_files: str | None = None):
+def load_layout(site: Path | None, target: str | None, config_files: str | None = None, paths=()):
     """The site's layout for checking, or exit 2 naming what is wrong with its configuration."""
     from ..check import layout
     from ..config import ConfigError
 
     try:
-        return layout(site if site is not None else find_site(Path.cwd()), target, config_files)
+        return layout(locate_site(site, paths), target, config_files)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
 
 
 @click.command(
     "check",
-    epilog="Exit status: 0 every post is current, 1 some post is missing, stale or without its notebook "
-    "(each is listed with the command that fixes it), 2 wrong usage or a broken site configuration.",
+    short_help="Report notebooks whose post is missing or stale (fast; for hooks and CI).",
+    epilog=epilog(
+        [
+            ("nb2post check", "every notebook of the site you are in"),
+            ("nb2post check docs/_notebooks/x.ipynb", "one notebook"),
+            ("nb2post check -q || nb2post convert", "in a script: convert only when needed"),
+        ],
+        "Exit status: 0 every post is current (or there is no notebook to check), 1 some post is missing, "
+        "stale or without its notebook (each is listed with the command that fixes it), 2 wrong usage, "
+        "no notebooks folder, or a broken site configuration: as 'nb2post convert' would.",
+    ),
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
 @config_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing when every post is current.")
-def command(paths, site, target, config_files, quiet):
+@quiet_option("Print nothing when every post is current.")
+@verbose_option("Also list the notebooks whose posts are current.")
+def command(paths, site, target, config_files, quiet, verbose):
     """Check that every notebook's post is current, without converting anything.
 
     Compares a hash of each notebook and the site's settings with the one recorded in its post, so a
     fresh checkout (new file times) is not stale. Without PATHS: every notebook below the site's
-    notebooks folder, plus posts whose notebook is gone.
+    notebooks folder (the 'nb2post: notebooks_dir:' setting, default _notebooks), plus posts whose
+    notebook is gone.
     """
     from ..check import check, describe
     from ..convert import find_notebooks
 
-    place = load_layout(site, target, config_files)
+    place = load_layout(site, target, config_files, paths)
+    cwd = Path.cwd()
     notebooks = None
     skipped: list[str] = []
     if paths:
         notebooks, problems = find_notebooks(paths, skipped)
         if problems:
             fail("; ".join(problems), EXIT_USAGE)
+    else:
+        folder = place.site / place.notebooks_dir
+        if not folder.is_dir():
+            fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
+                 "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)
     report = check(place, notebooks)
     for message in skipped + report.skipped:
         warn(message, quiet)
     site_arg = str(site) if site is not None else None
-    for line in describe(report, Path.cwd(), site_arg, target, config_files):
+    for line in describe(report, cwd, site_arg, target, config_files):
         click.echo(line)
+    if verbose and not quiet:
+        for post in report.current_posts:
+            echo_err(f"current: {relative(post, cwd)}")
     if report.ok:
         if not quiet:
-            echo_err(f"all {report.checked} notebook{'s' if report.checked != 1 else ''} have current posts")
+            if report.checked == 0:
+                where = ", ".join(relative(p, cwd) for p in paths) if paths else relative(place.site / place.notebooks_dir, cwd)
+                echo_err(f"no notebooks found in {where}; nothing to check")
+            else:
+                echo_err(f"all {report.checked} notebook{'s' if report.checked != 1 else ''} have current posts")
         raise SystemExit(EXIT_OK)
     raise SystemExit(EXIT_FAILED)

@@ -6,16 +6,34 @@ from pathlib import Path
 
 import click
 
+from ..paths import find_site, relative  # noqa: F401  (re-exported for the subcommands)
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def find_site(start: Path) -> Path:
-    """The folder holding ``_config.yml``: ``start`` or one of its parents; else ``start`` itself."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "_config.yml").is_file():
-            return folder
-    return start
+def locate_site(site: Path | None, paths=()) -> Path:
+    """The site to work on: ``--site`` when given, else the nearest folder with a ``_config.yml`` above
+    the named notebooks (or the current folder when none is named), as git finds its repository.
+    Exits 2 with one line when there is none, or when the notebooks belong to different sites."""
+    if site is not None:
+        return Path(site)
+    starts = [Path(p) for p in paths] or [Path.cwd()]
+    found = {}
+    for start in starts:
+        if not start.exists():
+            continue  # named but missing: the command reports it with the other bad paths
+        found.setdefault(find_site(start), start)
+    if not found:
+        found[find_site(Path.cwd())] = Path.cwd()
+    if None in found:
+        where = found[None]
+        place = "the current folder" if where == Path.cwd() else (where if where.is_dir() else where.parent)
+        fail(f"no _config.yml in {place} or any folder above it: run nb2post inside a Jekyll site, "
+             "or pass --site FOLDER", EXIT_USAGE)
+    if len(found) > 1:
+        named = ", ".join(f"{start} (site {folder})" for folder, start in found.items())
+        fail(f"the notebooks belong to different sites: {named}; convert each site on its own or pass --site", EXIT_USAGE)
+    return next(iter(found))
 
 
 def site_option(function):
@@ -23,7 +41,7 @@ def site_option(function):
         "--site",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="The Jekyll site folder (holding _config.yml). Default: the current folder or the nearest parent with a _config.yml.",
+        help="The Jekyll site folder (holding _config.yml). Default: the nearest folder with a _config.yml above the notebooks named, or above the current folder.",
     )(function)
 
 
@@ -48,6 +66,21 @@ def to_option(function):
     )(function)
 
 
+def quiet_option(help_text: str = "Print errors and the summary only."):
+    return click.option("--quiet", "-q", is_flag=True, help=help_text)
+
+
+def verbose_option(help_text: str):
+    return click.option("--verbose", "-v", is_flag=True, help=help_text)
+
+
+def epilog(examples: list[tuple[str, str]], exit_status: str) -> str:
+    """An epilog with examples kept as written (click's ``\\b`` marks a paragraph it must not rewrap)."""
+    width = max(len(command) for command, _ in examples)
+    lines = [f"  {command.ljust(width)}  # {what}" if what else f"  {command}" for command, what in examples]
+    return "\b\nExamples:\n" + "\n".join(lines) + "\n\n" + exit_status
+
+
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
@@ -60,10 +93,3 @@ def warn(message: str, quiet: bool = False) -> None:
 def fail(message: str, code: int = EXIT_FAILED):
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
-
-
-def relative(path: Path, base: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path(base).resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -5,87 +5,136 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, fail, find_site, relative, site_option,
-                     to_option, warn)
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+                     relative, site_option, to_option, verbose_option, warn)
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None):
-    """Convert and report; returns (outcomes, exit code). Shared with ``publish``."""
-    from ..config import ConfigError, load
-    from ..convert import convert
+    """Convert and report; returns (outcomes, exit code). Shared with ``publish``.
 
-    site = Path(site) if site else find_site(Path.cwd())
-    if not paths:
-        paths = [site / "_notebooks"] if (site / "_notebooks").is_dir() else []
-        if not paths:
-            fail("no notebooks named and the site has no _notebooks/ folder; name notebooks or folders", EXIT_USAGE)
+    stdout carries the results (each post written, one path per line, so the output can be piped);
+    stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
+    summary line. ``-q`` leaves errors and the summary; ``-v`` also lists every notebook's outcome."""
+    from ..config import ConfigError, load
+    from ..convert import convert, notebooks_dir
+    from .progress import ProgressBar
+
+    site = locate_site(site, paths)
+    cwd = Path.cwd()
     try:
         settings = load(site, target, config_files)
+        folder = site / notebooks_dir(settings.raw, settings.target, site)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
-    for message in settings.warnings:
-        warn(message, quiet)
-
-    from ..urls import UrlError, post_warnings_for, site_jekyll, site_warnings
+    if not paths:
+        if not folder.is_dir():
+            fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
+                 "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)
+        paths = [folder]
+    site_warnings = list(settings.warnings)
+    from ..urls import UrlError, post_warnings_for, site_jekyll
+    from ..urls import site_warnings as jekyll_warnings
 
     try:
         jekyll, why = site_jekyll(site, settings.site_config, settings.target)
     except UrlError as exc:
         fail(str(exc).replace("_config.yml", str(site / "_config.yml"), 1), EXIT_USAGE)
-    for message in site_warnings(settings.site_config, jekyll, why, str(site / "_config.yml")):
-        warn(message, quiet)  # once per batch: they are about the site, not one notebook
-
+    # once per batch: they are about the site, not one notebook
+    site_warnings += jekyll_warnings(settings.site_config, jekyll, why, str(site / "_config.yml"))
     engine = str(settings.site_config.get("markdown", "kramdown"))
     if engine.lower() != "kramdown":
-        warn(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's default); "
-             "raw HTML outputs and math may not render with another engine", quiet)
+        site_warnings.append(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's "
+                             "default); raw HTML outputs and math may not render with another engine")
+
+    bar = None
 
     def progress(outcome, done, total):
-        if outcome.status == "failed":
+        nonlocal bar
+        if quiet:
             return
-        if outcome.status == "unchanged" and not verbose:
-            return
-        if not quiet:
-            where = relative(outcome.post_path, site) if outcome.post_path else "-"
-            echo_err(f"[{done}/{total}] {outcome.status}: {where}  (from {relative(outcome.notebook, Path.cwd())})")
+        if bar is None:
+            bar = ProgressBar(total)
+        bar.update(done, relative(outcome.notebook, cwd))
 
-    skipped: list[str] = []
-    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress, skipped=skipped)
-    for problem in problems:
-        echo_err(f"error: {problem}")
-    for message in skipped:
-        warn(message, quiet)
+    skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
+    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
+                                 skipped=skipped)
+    if bar is not None:
+        bar.clear()
+    site_warnings += skipped
+    for outcome in outcomes:
+        if outcome.post is not None and outcome.post_path is not None:
+            outcome.warnings.extend(
+                post_warnings_for(site, outcome.post_path, outcome.post.front_matter, settings.site_config, jekyll))
+
     counts: dict[str, int] = {}
-    said: set[str] = set()
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        if outcome.post is not None and outcome.post_path is not None:
-            outcome.warnings.extend(post_warnings_for(site, outcome.post_path, outcome.post.front_matter, settings.site_config, jekyll))
-        for message in outcome.warnings:
-            if message not in said:  # a warning about the whole site comes once, not once per notebook
-                said.add(message)
-                warn(message, quiet)
-        if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
-            said.add(outcome.error)
-            echo_err(f"error: {outcome.error}")
-        if dry_run and outcome.status == "would write" and not quiet:
+    for outcome in outcomes:
+        if outcome.status == "written":
+            click.echo(relative(outcome.post_path, cwd))
+        elif outcome.status == "would write":
             for path in outcome.written:
                 click.echo(f"would write {relative(path, site)}")
             for path in outcome.removed:
                 click.echo(f"would remove {relative(path, site)}")
-    if not outcomes and not problems:
-        warn(f"no notebooks found in {', '.join(str(p) for p in paths)}", quiet)
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
+    if verbose and not quiet:
+        for outcome in outcomes:
+            if outcome.status != "failed":
+                where = relative(outcome.post_path, cwd) if outcome.post_path else "-"
+                echo_err(f"{outcome.status}: {where}  (from {relative(outcome.notebook, cwd)})")
     if not quiet:
-        echo_err(summary)
+        for message, notebook in grouped_warnings(site_warnings, outcomes):
+            warn(tidy(message, notebook, cwd))
+    for problem in problems:
+        echo_err(f"error: {problem}")
+    said: set[str] = set()
+    for outcome in outcomes:
+        if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
+            said.add(outcome.error)
+            echo_err(f"error: {tidy(outcome.error, outcome.notebook, cwd)}")
+    if not outcomes and not problems:
+        echo_err(f"no notebooks found in {', '.join(relative(p, cwd) for p in paths)}")
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
+    echo_err(summary)
     failed = counts.get("failed", 0) or problems
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)
 
 
+def grouped_warnings(site_warnings, outcomes):
+    """(message, notebook or None): the warnings about the site first, each once (one about the site's
+    repository comes with every notebook), then each notebook's warnings together."""
+    about_site = list(site_warnings)
+    by_notebook = []
+    for outcome in outcomes:
+        for message in outcome.warnings:
+            if str(outcome.notebook) in message:
+                by_notebook.append((message, outcome.notebook))
+            else:
+                about_site.append(message)
+    return [(message, None) for message in dict.fromkeys(about_site)] + list(dict.fromkeys(by_notebook))
+
+
+def tidy(message: str, notebook, cwd: Path) -> str:
+    """A message with the notebook's path as the user types it from the current folder."""
+    if notebook is None:
+        return message
+    return message.replace(str(notebook), relative(notebook, cwd))
+
+
 @click.command(
     "convert",
-    epilog="Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "
-    "post was kept, 2 wrong usage or a broken site configuration.",
+    short_help="Convert notebooks into posts for a Jekyll or fastpages site.",
+    epilog=epilog(
+        [
+            ("nb2post convert", "every notebook of the site you are in"),
+            ("nb2post convert docs/_notebooks/x.ipynb", "one notebook; the site is found above it"),
+            ("nb2post convert -n", "list what would be written"),
+            ("nb2post convert | xargs git add", "the posts written, one path per line"),
+        ],
+        "Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "
+        "post was kept, 2 wrong usage or a broken site configuration.",
+    ),
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
@@ -94,13 +143,18 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
 @click.option("--dry-run", "-n", is_flag=True, help="List what would be written; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list notebooks that were already up to date.")
+@quiet_option("No progress bar and no warnings: errors and the summary line only.")
+@verbose_option("Also list every notebook's outcome, those already up to date included.")
 def command(paths, site, target, config_files, force, dry_run, jobs, quiet, verbose):
-    """Convert notebooks (files or folders, searched recursively) into posts in SITE/_posts.
+    """Convert notebooks (files or folders, searched recursively) into posts in the site's _posts folder.
 
-    Unchanged notebooks are skipped by content hash. A post edited by hand after nb2post wrote it is
-    never overwritten without --force.
+    The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
+    when none is named); without PATHS every notebook below its notebooks folder (the 'nb2post:
+    notebooks_dir:' setting, default _notebooks) is converted. Unchanged notebooks are skipped by
+    content hash. A post edited by hand after nb2post wrote it is never overwritten without --force.
+
+    The posts written are printed on stdout, one path per line; progress, warnings and errors go to
+    stderr.
     """
     _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files)
     raise SystemExit(code)

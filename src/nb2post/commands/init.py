@@ -5,13 +5,22 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, relative, site_option, to_option
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, quiet_option, relative, site_option, to_option,
+                     verbose_option)
 
 
 @click.command(
     "init",
-    epilog="Exit status: 0 set up (or already set up), 1 a hook of your own is in the way, 2 wrong usage "
-    "or an unreadable _config.yml.",
+    short_help="Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook.",
+    epilog=epilog(
+        [
+            ("nb2post init", "in the site's folder"),
+            ("nb2post init --site docs --hook check", "a site in docs/, and the pre-push hook"),
+            ("nb2post init --to fastpages --no-workflow", "settings only"),
+        ],
+        "Exit status: 0 set up (or already set up), 1 a hook of your own is in the way, 2 wrong usage "
+        "or an unreadable _config.yml.",
+    ),
 )
 @site_option
 @to_option
@@ -20,7 +29,9 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site,
 @click.option("--deploy", type=click.Choice(["pages"]), default=None, help="Write a workflow that also builds the site with Jekyll and deploys it to GitHub Pages, then waits for the new posts to go live.")
 @click.option("--hook", "hook_mode", type=click.Choice(["check", "convert"]), default=None, help="Also install the git pre-push hook in this mode.")
 @click.option("--no-workflow", is_flag=True, help="Do not write .github/workflows/nb2post.yml.")
-def command(site, target, notebooks, action, deploy, hook_mode, no_workflow):
+@quiet_option("Print errors only.")
+@verbose_option("Also say which site and repository were set up.")
+def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, quiet, verbose):
     """Set up a site for nb2post: the 'nb2post:' section of _config.yml (your comments and key order are
     kept), a GitHub workflow that converts the site's notebooks on each push and commits the posts (with
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
@@ -36,7 +47,8 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow):
     from ..hook import HookError
     from ..init import check_action_reference, default_action, init
 
-    site = site if site is not None else find_site(Path.cwd())
+    # A site to set up may have no _config.yml yet: then it is the current folder.
+    site = site if site is not None else (find_site(Path.cwd()) or Path.cwd())
     if not site.is_dir():
         fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
     if action is not None and (problem := check_action_reference(action)):
@@ -52,12 +64,14 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow):
         fail(str(exc), EXIT_USAGE)
     except HookError as exc:
         fail(str(exc), EXIT_FAILED)
-    for path in result.changed:
+    for path in result.changed if not quiet else ():
         click.echo(f"wrote {relative(path, Path.cwd())}")
-    for path, reason in result.kept:
+    for path, reason in result.kept if not quiet else ():
         click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
     for message in result.warnings:
         echo_err(f"warning: {message}")
     if deploy == "pages" and any(path.name == "nb2post.yml" for path in result.changed):
         echo_err("next: in the repository's Settings > Pages, set 'Build and deployment' Source to 'GitHub Actions' (once)")
+    if verbose and not quiet:
+        click.echo(f"site: {site}; repository: {root or 'none'}", err=True)
     raise SystemExit(EXIT_OK)

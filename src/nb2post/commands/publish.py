@@ -5,11 +5,17 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, fail, find_site, site_option, to_option, warn
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, site_option,
+                     to_option, verbose_option, warn)
 
 EXIT_NOT_PUSHED = 3
 
-EPILOG = (
+EPILOG = epilog(
+    [
+        ("nb2post publish", "convert what changed, commit it, push to the upstream"),
+        ("nb2post publish -n", "the files it would commit and the push it would make"),
+        ("nb2post publish --no-push -m 'Post: $titles'", "commit only, with your message"),
+    ],
     "Exit status: 0 published, or nothing to publish (also after --no-push or --dry-run); "
     "1 failed before anything was committed (git state, identity, remote, a notebook): the repository is "
     "as it was; 2 wrong usage; 3 committed but not pushed (rejected, unreachable, credentials): the local "
@@ -17,7 +23,7 @@ EPILOG = (
 )
 
 
-@click.command("publish", epilog=EPILOG)
+@click.command("publish", short_help="Convert, commit exactly the generated files, and push them (never forced).", epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
@@ -28,7 +34,9 @@ EPILOG = (
 @click.option("--no-push", is_flag=True, help="Commit only.")
 @click.option("--dry-run", "-n", is_flag=True, help="Print the files it would commit and the push it would make; change nothing.")
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
-def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force):
+@quiet_option("No progress and no notes: errors, the summary and what was committed and pushed.")
+@verbose_option("Also list every notebook's outcome, those already up to date included.")
+def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force, quiet, verbose):
     """Convert notebooks, commit exactly the files nb2post wrote or removed, and push them.
 
     Whatever else is staged or modified in the repository stays exactly as it was. Never force-pushes.
@@ -38,18 +46,20 @@ def command(paths, site, target, remote, remote_branch, message, include_noteboo
     from ..publish import PublishError
 
     try:
-        code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force)
+        code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
+                           quiet, verbose)
     except PublishError as exc:
         fail(redact(str(exc)), exc.code)
     raise SystemExit(code)
 
 
-def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force) -> int:
+def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
+                quiet=False, verbose=False) -> int:
     from .. import gitrepo, publish
     from ..config import CONFIG_NAME, ConfigError, load
     from ..templates_text import template_text
 
-    site = Path(site) if site else find_site(Path.cwd())
+    site = locate_site(site, paths)
     if not site.is_dir():
         fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
     try:
@@ -74,7 +84,7 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
         try:
             return _convert_commit_push(
                 repo, root, site, settings, branch, push_to, template,
-                paths, target, include_notebooks, dry_run, force,
+                paths, target, include_notebooks, dry_run, force, quiet, verbose,
             )
         except gitrepo.GitError as exc:
             raise publish.PublishError(gitrepo.redact(str(exc), secrets), EXIT_FAILED) from None
@@ -108,7 +118,8 @@ def _preflight(repo, root: Path, remote, remote_branch, no_push):
         raise PublishError(f"{exc} (nothing was changed)", EXIT_USAGE if remote else EXIT_FAILED) from None
 
 
-def _convert_commit_push(repo, root, site, settings, branch, push_to, template, paths, target, include_notebooks, dry_run, force) -> int:
+def _convert_commit_push(repo, root, site, settings, branch, push_to, template, paths, target, include_notebooks, dry_run, force,
+                         quiet=False, verbose=False) -> int:
     from .. import gitrepo, publish
     from .convert import run_convert
 
@@ -117,7 +128,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     def say(text: str) -> None:
         click.echo(gitrepo.redact(text, secrets))
 
-    outcomes, code = run_convert(paths, site, target, force, dry_run, None, False, False)
+    outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose)
     if code != EXIT_OK:
         raise publish.PublishError(
             "nothing committed: fix the notebooks named above, then publish again "
@@ -161,7 +172,8 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         else:
             say(f"nothing new to commit; {push_to.remote}/{push_to.branch} was never fetched here, so pushing {branch}")
     if push_to is None:
-        say("not pushed (--no-push)")
+        if not quiet:
+            say("not pushed (--no-push)")
         return EXIT_OK
     where = f"{push_to.remote}/{push_to.branch} ({push_to.shown_url})"
     if dry_run:

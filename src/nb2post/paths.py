@@ -1,0 +1,30 @@
+"""Where things are: the site a path belongs to, and paths as the user sees them.
+
+Below the CLI layer (``commands``): the check, the hook and the nbconvert exporter use these too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+# Jekyll reads _config.yml, or _config.yaml when there is no _config.yml.
+CONFIG_NAMES = ("_config.yml", "_config.yaml")
+
+
+def find_site(start: Path) -> Path | None:
+    """The nearest folder holding a Jekyll config: ``start`` (a file's folder) or one of its parents, as
+    git finds its repository. None when there is none."""
+    start = Path(start).resolve()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if any((folder / name).is_file() for name in CONFIG_NAMES):
+            return folder
+    return None
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when it lies below it (as the user would type it from there); else as is."""
+    try:
+        return Path(path).resolve().relative_to(Path(base).resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -333,6 +333,11 @@ def test_html_outputs_and_cells_cannot_swallow_the_rest_of_the_page(tmp_path):
     cells.append(cell("markdown", "## After the cell\n\nText after the cell."))
     cells.append(cell("raw", '<div class="left-open"><table><tr><td>a raw HTML cell', metadata={"raw_mimetype": "text/html"}))
     cells.append(cell("markdown", "## After the raw cell\n\nText after the raw cell."))
+    # found by tests/test_fuzz.py: an untyped raw cell holding only `<!--` hid the rest of the post
+    cells.append(cell("raw", "<!--"))
+    cells.append(cell("markdown", "## After the untyped raw cell\n\nText after the untyped raw cell."))
+    cells.append(cell("raw", "<table><tr><td>a markdown raw cell", metadata={"raw_mimetype": "text/markdown"}))
+    cells.append(cell("markdown", "## After the markdown raw cell\n\nText after the markdown raw cell."))
     site = minima_site(tmp_path / "site")
     write_notebook(site / "_notebooks" / "2024-05-02-unbalanced.ipynb", cells)
     run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
@@ -341,7 +346,8 @@ def test_html_outputs_and_cells_cannot_swallow_the_rest_of_the_page(tmp_path):
     root.mkdir()
     (root / "site").symlink_to(out, target_is_directory=True)
     page_file = next(out.rglob("unbalanced.html"))
-    names = [name for name, _ in UNBALANCED] + ["the cell", "the raw cell"]
+    names = [name for name, _ in UNBALANCED] + ["the cell", "the raw cell", "the untyped raw cell",
+                                                 "the markdown raw cell"]
     with serve_folder(root) as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:

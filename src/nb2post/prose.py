@@ -227,6 +227,12 @@ _PLAINTEXT = re.compile(r"<(?=plaintext\b)", re.I)
 _RAW_TEXT = frozenset("iframe noembed noframes noscript script style textarea title xmp".split())
 
 
+def contain_markdown_html(text: str) -> str:
+    """Markdown with HTML (an untyped or Markdown raw cell) closed at its end the way a markdown cell's
+    is: an unclosed ``<!--`` or ``<table>`` in one raw cell must not hide or swallow the rest of the post."""
+    return _contain_html(text, {}, None, Holder())
+
+
 def _balancing(text: str, raw: bool) -> tuple[_TagBalance, list[tuple[int, int, str]]]:
     """The parsed text and the edits that balance it: stray end tags dropped, an unfinished comment
     closed or an unfinished tag made text, then the open elements closed (in that order at the end)."""

@@ -419,7 +419,7 @@ def _raw(cell: dict, source: str) -> str:
     if not source.strip():
         return ""
     if mime in ("", "text/markdown", "markdown", "md"):
-        return liquid.escape(source.strip("\n"))
+        return liquid.escape(prose.contain_markdown_html(source.strip("\n")))
     if mime in ("text/html", "html"):
         return liquid.escape(outputs.nomarkdown(prose.contain_html(source)))  # as an HTML output: closed at its end
     return ""

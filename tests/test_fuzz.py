@@ -12,7 +12,7 @@ references that point outside the repository. For every batch:
 The CI profile runs a few fixed batches (deterministic, so a red CI is reproducible). The long profile is a
 documented command (README, "Fuzzing")::
 
-    NB2POST_FUZZ_EXAMPLES=420 python -m pytest tests/test_fuzz.py -p no:cacheprovider   # ≥ 5,000 notebooks
+    NB2POST_FUZZ_EXAMPLES=420 python -m pytest tests/test_fuzz.py -p no:cacheprovider   # 5,040 notebooks
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from hypothesis import strategies as st  # noqa: E402
 from conftest import jekyll_build  # noqa: E402
 from nb2post.post import read_marker  # noqa: E402
 
-EXAMPLES = int(os.environ.get("NB2POST_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("NB2POST_FUZZ_EXAMPLES", "15"))
 LONG = "NB2POST_FUZZ_EXAMPLES" in os.environ
 NOTEBOOKS_PER_BATCH = int(os.environ.get("NB2POST_FUZZ_BATCH", "12"))
 SECRET = "NB2POST-SECRET-7f3a9c"

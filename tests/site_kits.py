@@ -281,3 +281,26 @@ def launch_chromium(playwright):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+
+
+def build_notebooks(tmp_path_factory, label: str, notebooks: dict) -> dict[str, str]:
+    """Each ``name: cells`` written as ``2024-03-01-<name>.ipynb``, converted into one strict-Liquid site and
+    built once: ``{name: the built page's HTML}`` (a module fixture's worth of posts in one Jekyll run)."""
+    from conftest import jekyll_build, run_cli, write_notebook
+
+    root = tmp_path_factory.mktemp(label)
+    home = tmp_path_factory.mktemp("home")
+    site = make_site(root / "site", strict=True)
+    for name, cells in notebooks.items():
+        write_notebook(root / "nbs" / f"2024-03-01-{name}.ipynb", cells)
+    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
+    run_cli("convert", str(root / "nbs"), "--site", str(site), check=True, env=env)
+    out = jekyll_build(site)
+    return {name: (out / "2024" / "03" / "01" / f"{name}.html").read_text(encoding="utf-8") for name in notebooks}
+
+
+def tag_free(html_text: str) -> str:
+    """The page's text with its tags removed (entities left as they are)."""
+    import re
+
+    return re.sub(r"<[^>]+>", "", html_text)

@@ -230,3 +230,18 @@ def test_titles_from_headings_are_plain_text(heading, title):
     found = fm.extract([cell("code", "import x"), cell("markdown", f"# {heading}\n\ntext")], {}, "nb.ipynb")
     assert found.first_heading == title
     assert fm.title_cell(f"# {heading}\n> **bold** summary")["description"] == "bold summary"
+
+
+def test_a_category_jekyll_reads_as_a_link_scheme_is_one_clear_error(tmp_path):
+    """Found by tests/test_fuzz.py: `categories: ['1:20']` puts `1:20/2024/…` into the post's URL, which
+    Jekyll then parses as a link with the scheme '1' — the whole site stops building."""
+    site = make_site(tmp_path / "site")
+    folder = site / "_notebooks"
+    write_notebook(folder / "2024-02-03-time.ipynb", [cell("raw", "---\ncategories: ['1:20', talks]\n---"), cell("markdown", "Body")])
+    write_notebook(folder / "2024-02-03-fine.ipynb", [cell("raw", "---\ncategories: 'notes c:d'\n---"), cell("markdown", "Body")])
+    done = run_cli("convert", "--site", str(site), str(folder))
+    assert done.returncode == 1
+    [error] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert "2024-02-03-time.ipynb" in error and "category '1:20' stops the Jekyll build" in error
+    assert [p.name for p in (site / "_posts").iterdir()] == ["2024-02-03-fine.md"]
+    jekyll_build(site)  # `c:d` is a valid scheme: Jekyll builds it

@@ -2,11 +2,10 @@
 real Jekyll output. One strict site (strict Liquid, bare layout) holds every notebook, built once."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, make_site, run_cli, write_notebook
+from site_kits import build_notebooks, tag_free
 
 
 def _stream(text: str) -> dict:
@@ -39,19 +38,10 @@ NOTEBOOKS = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("outputs")
-    home = tmp_path_factory.mktemp("home")
-    site = make_site(root / "site", strict=True)
-    for name, cells in NOTEBOOKS.items():
-        write_notebook(root / "nbs" / f"2024-03-01-{name}.ipynb", cells)
-    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
-    run_cli("convert", str(root / "nbs"), "--site", str(site), check=True, env=env)
-    out = jekyll_build(site)
-    return {name: (out / "2024" / "03" / "01" / f"{name}.html").read_text(encoding="utf-8") for name in NOTEBOOKS}
+    return build_notebooks(tmp_path_factory, "outputs", NOTEBOOKS)
 
 
-def _text(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html)
+_text = tag_free
 
 
 def test_nameless_error_without_traceback_shows_nothing(built):

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell
+from site_kits import build_notebooks, tag_free
 
 
 NOTEBOOKS = {
@@ -59,19 +60,10 @@ NOTEBOOKS = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("real_world")
-    home = tmp_path_factory.mktemp("home")
-    site = make_site(root / "site", strict=True)
-    for name, cells in NOTEBOOKS.items():
-        write_notebook(root / "nbs" / f"2024-03-01-{name}.ipynb", cells)
-    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
-    run_cli("convert", str(root / "nbs"), "--site", str(site), check=True, env=env)
-    out = jekyll_build(site)
-    return {name: (out / "2024" / "03" / "01" / f"{name}.html").read_text(encoding="utf-8") for name in NOTEBOOKS}
+    return build_notebooks(tmp_path_factory, "real_world", NOTEBOOKS)
 
 
-def _text(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html)
+_text = tag_free
 
 
 def test_fence_info_strings_with_several_words_do_not_swallow_the_post(built):

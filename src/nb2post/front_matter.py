@@ -357,7 +357,27 @@ def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dic
         shown = json.dumps(value, ensure_ascii=False, default=str)[:80]
         origin = "_config.yml's 'nb2post: front_matter:'" if key in from_site else "its front matter"
         raise FrontMatterError(f"{where}: '{key}: {shown}' in {origin} is not valid: '{key}' must be {expected}")
+    for word in _category_words(values.get("categories")):
+        if ":" in word and not _URI_SCHEME.match(word.split(":", 1)[0]):
+            # Jekyll puts categories at the front of a post's URL, and `1:20/2024/…` then reads as a link with
+            # the scheme '1': the build stops (Addressable::URI::InvalidURIError), for the whole site.
+            raise FrontMatterError(
+                f"{where}: category {word!r} stops the Jekyll build (it puts categories into the post's URL, where "
+                f"'{word.split(':', 1)[0]}:' reads as a link scheme); write it without ':'"
+            )
     return values
+
+
+_URI_SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]*\Z")
+
+
+def _category_words(value) -> list[str]:
+    """Jekyll's categories: a space-separated text, or a list."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [str(item) for item in value if item is not None]
+    return []
 
 
 # Plain scalars that a YAML 1.1 reader (Jekyll's Psych, PyYAML) would not read back as a string.

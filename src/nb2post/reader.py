@@ -123,29 +123,23 @@ def without_lone_surrogates(value) -> bool:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            for key in list(item):
-                child = item[key]
-                if isinstance(key, str) and _SURROGATE.search(key):
-                    del item[key]
-                    key = repair_surrogates(key)
-                    item[key] = child
-                    changed = True
-                if isinstance(child, str):
-                    fixed = repair_surrogates(child)
-                    if fixed is not child:
-                        item[key] = fixed
-                        changed = True
-                else:
-                    stack.append(child)
+            broken = [key for key in item if isinstance(key, str) and _SURROGATE.search(key)]
+            for key in broken:
+                item[repair_surrogates(key)] = item.pop(key)
+            changed = changed or bool(broken)
+            slots = list(item.items())
         elif isinstance(item, list):
-            for index, child in enumerate(item):
-                if isinstance(child, str):
-                    fixed = repair_surrogates(child)
-                    if fixed is not child:
-                        item[index] = fixed
-                        changed = True
-                else:
-                    stack.append(child)
+            slots = list(enumerate(item))
+        else:
+            continue
+        for slot, child in slots:
+            if isinstance(child, str):
+                fixed = repair_surrogates(child)
+                if fixed is not child:
+                    item[slot] = fixed
+                    changed = True
+            else:
+                stack.append(child)
     return changed
 
 

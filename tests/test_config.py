@@ -214,3 +214,24 @@ def test_an_unknown_target_names_the_file(tmp_path):
     (tmp_path / "_config.yml").write_text("nb2post:\n  target: fastpage\n")
     with pytest.raises(config.ConfigError, match=r"_config.yml: nb2post: target: unknown target 'fastpage'; choose one of: jekyll, fastpages"):
         config.load(tmp_path)
+
+
+def test_every_setting_the_readme_documents_is_known_and_none_is_warned_about(tmp_path):
+    """Settings read by other modules (urls: jekyll, the brief: mastodon_instance) must be known here, or
+    users who set them get an 'unknown setting' warning; the README's settings table lists exactly these."""
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Site settings", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M))
+    assert documented == set(config.KNOWN_SETTINGS), documented ^ set(config.KNOWN_SETTINGS)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text(
+        "title: t\nnb2post:\n  badges: false\n  jekyll: 4\n  mastodon_instance: sigmoid.social\n"
+        "  theme: minima\n  notebooks_dir: _notebooks\n  commit_message: 'Post: $titles'\n")
+    done = run_cli("convert", str(_notebook(site)), cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert "is not a setting nb2post knows" not in done.stderr, done.stderr

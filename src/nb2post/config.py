@@ -293,8 +293,10 @@ KNOWN_SETTINGS = {
     "commit_message": (str,),
     "theme": (str,),
     "mathjax_url": (str,),
+    "jekyll": (int, str),  # which Jekyll builds the site: 3 (GitHub Pages' builder) or 4, see nb2post.jekyll_version
+    "mastodon_instance": (str,),  # the brief's one-click Mastodon share link
 }
-_TYPE_NAMES = {str: "text", bool: "true or false", dict: "'key: value' settings"}
+_TYPE_NAMES = {str: "text", bool: "true or false", dict: "'key: value' settings", int: "a number"}
 
 
 def check_section(section: dict, where: str) -> list[str]:

@@ -245,3 +245,16 @@ def test_a_category_jekyll_reads_as_a_link_scheme_is_one_clear_error(tmp_path):
     assert "2024-02-03-time.ipynb" in error and "category '1:20' stops the Jekyll build" in error
     assert [p.name for p in (site / "_posts").iterdir()] == ["2024-02-03-fine.md"]
     jekyll_build(site)  # `c:d` is a valid scheme: Jekyll builds it
+
+
+def test_text_starting_with_a_colon_stays_text_for_jekyll(tmp_path):
+    """Found by the long fuzz run: a description taken from prose that starts with ':' was written as a
+    plain scalar, which Ruby's Psych reads as a Symbol — Jekyll's safe_load refuses it and the build stops."""
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-02-03-colon.ipynb",
+                        [cell("raw", "---\ntitle: ':smile: faces'\n---"), cell("markdown", ":first words of the post")])
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    post = frontmatter.load(site / "_posts" / "2024-02-03-colon.md")
+    assert post["title"] == ":smile: faces" and post["description"] == ":first words of the post"
+    page = (jekyll_build(site) / "2024" / "02" / "03" / "colon.html").read_text(encoding="utf-8")
+    assert "<title>:smile: faces</title>" in page

@@ -97,7 +97,7 @@ def test_render_with_liquid_false_writes_no_escapes_and_baseurl_paths(tmp_path):
         page = next(out.rglob(f"{name}.html")).read_text(encoding="utf-8")
         assert "Prose {{ x }} and {% raw %}" in page and "{{ y }}" in page
         sources = [part.split('"')[0] for part in page.split('<img src="')[1:]]
-        assert len(sources) == 2 and all(src.startswith(f"/blog/assets/images/{name}/") for src in sources)
+        assert len(sources) == 2 and all(src.startswith(f"/blog/assets/images/2024-05-01-{name}/") for src in sources)
         assert all((out / src[len("/blog/") :]).is_file() for src in sources)
 
 

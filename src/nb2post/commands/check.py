@@ -77,7 +77,7 @@ def command(paths, site, target, config_files, quiet, verbose):
         if not quiet:
             if report.checked == 0:
                 where = ", ".join(relative(p, cwd) for p in paths) if paths else relative(place.site / place.notebooks_dir, cwd)
-                echo_err(f"no notebooks found in {where}; nothing to check")
+                echo_err(f"warning: no notebooks found in {where}; nothing to check")
             else:
                 echo_err(f"all {report.checked} notebook{'s' if report.checked != 1 else ''} have current posts")
         raise SystemExit(EXIT_OK)

@@ -94,7 +94,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             said.add(outcome.error)
             echo_err(f"error: {tidy(outcome.error, outcome.notebook, cwd)}")
     if not outcomes and not problems:
-        echo_err(f"no notebooks found in {', '.join(relative(p, cwd) for p in paths)}")
+        echo_err(f"warning: no notebooks found in {', '.join(relative(p, cwd) for p in paths)}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
     echo_err(summary)
     failed = counts.get("failed", 0) or problems

@@ -198,6 +198,9 @@ class Site:
         text = post_text(post)
         previous = self.previous_post(post.source)
         stale = previous[0] if previous and previous[0] != target else None
+        adopted = self.root / post.adopts if post.adopts else None  # nb2post adopt / convert --adopt
+        if stale is None and adopted is not None and adopted != target:
+            stale = adopted  # `x.markdown` adopted as `x.md`: the old file goes
         moved_from = previous_source = None
         if previous is not None and previous[1].source != post.source:
             moved_from = previous_source = previous[1].source
@@ -223,6 +226,8 @@ class Site:
             if path == target and current == text:
                 continue
             owner = read_marker(current)[0]
+            if owner is None and path == adopted:
+                continue  # taken over on purpose: its name and front matter are in the new post
             if owner is not None and owner.source not in (post.source, previous_source) and not force:
                 raise HandEditedError(
                     f"{path}: already holds the post made from {owner.source}; two notebooks give the same "

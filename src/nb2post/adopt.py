@@ -21,7 +21,8 @@ RECORD = "nb2post_adopted"
 # Keys that describe the notebook nb2post converts, not the post: never taken from the old post.
 NOT_CARRIED = {RECORD, "nb_path"}
 _POST_FILE = re.compile(r"\A(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.(?:md|markdown|html)\Z")
-_NAMED_NOTEBOOK = re.compile(r"[^\s/\\\"'()<>\[\]`=]+\.ipynb\b")
+# A notebook's file name as a post names it (in a link, a path, "generated from x.ipynb"); not `x.ipynb.bak`.
+_NAMED_NOTEBOOK = re.compile(r"[^\s/\\\"'()<>\[\]`=]+\.ipynb(?![\w-]|\.\w)")
 
 
 class AdoptError(ValueError):

@@ -279,15 +279,20 @@ def convert(
     total = len(notebooks)
     done = [len(outcomes)]
 
+    unmarked: dict[Path, str] | None = None
+
     def finish(args: tuple, post: Post | None, error: str | None) -> None:
+        nonlocal unmarked
         notebook, notes = args[0], []
         if error is None and post.adopts is None and args[4] is None:
-            post, error, notes = _adopt_matched(args, post, site, adopt, force, dry_run)
+            if unmarked is None:  # read once per run, and only when a notebook has no post yet
+                unmarked = adopting.unmarked_posts(site.posts_dir)
+            post, error, notes = _adopt_matched(args, post, site, unmarked, adopt, force, dry_run)
         if error is not None:
             outcome = Outcome(notebook, "failed", error=error)
         else:
             try:
-                notes += _url_notes(site, post, dry_run)
+                notes += _url_notes(site, post, dry_run, needs_flag=not adopt and notebook not in adoptions)
                 result = site.write(post, force=force, dry_run=dry_run)
                 outcome = Outcome(
                     notebook,
@@ -329,26 +334,27 @@ def convert(
     return [outcomes[n] for n in notebooks], problems
 
 
-def _adopt_matched(args: tuple, post: Post, site, adopt: bool, force: bool, dry_run: bool):
-    """A notebook's first post, when a post nb2post did not write matches it (see nb2post.adopt):
-    rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else refused — never
-    overwritten nor silently duplicated. (post, error, notes)."""
+def _adopt_matched(args: tuple, post: Post, site, unmarked: dict, adopt: bool, force: bool, dry_run: bool):
+    """A notebook's first post, when a post nb2post did not write (``unmarked``) matches it (see
+    nb2post.adopt): rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else
+    refused — never overwritten nor silently duplicated. (post, error, notes)."""
     from . import adopt as adopting
     from .site import other_generator
 
     notebook, settings = args[0], args[1]
     candidates = {
-        path: text for path, text in adopting.unmarked_posts(site.posts_dir).items()
-        if not other_generator(text, post.source, None)[0]  # fastpages' posts go their own way
+        path: text for path, text in unmarked.items()
+        if not other_generator(text, post.source, notebook)[0]  # fastpages' and jekyllnb's go their own way
     }
     matched = adopting.match(post.source, post.file_name, candidates)
     if matched is None:
         return post, None, []
     path, why = matched
     if not adopt and not dry_run and not (force and why == "names the notebook"):
+        which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
         return post, (
-            f"{notebook}: {path} was not written by nb2post but {why}, so it looks like this notebook's post; "
-            f"not overwritten. Run again with --adopt to take it over (keeping its URL and front matter), "
+            f"{path}: was not written by nb2post; {which}, so it looks like that notebook's post; not "
+            f"overwritten. Run again with --adopt to take it over (keeping its URL and front matter), "
             f"or name the pair with 'nb2post adopt POST NOTEBOOK'"
             + (", or --force to write a separate post" if why == "names the notebook" else "")
         ), []
@@ -361,12 +367,15 @@ def _adopt_matched(args: tuple, post: Post, site, adopt: bool, force: bool, dry_
     adopted, error = _build_in_worker((*args[:5], adoption))
     if error is not None:
         return post, error, []
+    if not dry_run:
+        unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
     return adopted, None, []
 
 
-def _url_notes(site, post: Post, dry_run: bool) -> list[str]:
+def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> list[str]:
     """One line for the post adopted and, in a dry run, one per URL that writing ``post`` would change
-    (old → new, as the site's Jekyll computes them)."""
+    (old → new, as the site's Jekyll computes them). ``needs_flag``: a dry run's adoption that only
+    ``--adopt`` applies says so."""
     from . import adopt as adopting
 
     target = site.posts_dir / post.file_name
@@ -380,7 +389,8 @@ def _url_notes(site, post: Post, dry_run: bool) -> list[str]:
         url = adopting.url_of(site.root, adopted, site.settings.site_config)
         kept = url if site._url_move(adopted, target, post) is None else None
         line = adopting.summary(post.adopts, post.adopted_how, post.carried, kept)
-        notes.append(("would adopt " if dry_run else "adopted ") + line)
+        hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
+        notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
     if dry_run:
         for old in dict.fromkeys(olds):
             moves = site._url_move(old, target, post)

@@ -190,3 +190,40 @@ def test_matching_is_pure_and_exact():
     assert adopt.carry(values, {"title"}, adoption) == ["permalink"]
     assert values == {"title": "From the notebook", "layout": "post", "permalink": "/study/svd/",
                       adopt.RECORD: ["permalink"]}
+
+
+def test_a_site_wide_permalink_of_categories_keeps_the_url_and_a_markdown_post_becomes_md(tmp_path):
+    """The minimal-mistakes blog of issue 14: `permalink: /:categories/:title/`, categories in each post."""
+    site = make_site(tmp_path / "site", extra_config="permalink: /:categories/:title/\nnb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    post = site / "_posts" / "2019-03-04-svd.markdown"
+    post.write_text("---\ntitle: SVD\ncategories: study\n---\nOld.\n", encoding="utf-8")
+    nb = write_notebook(site / "_notebooks" / "svd-notebook.ipynb", [cell("markdown", "New.")])
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "the blog")
+    shown = run_cli("adopt", "-n", str(post), str(nb), check=True)
+    assert "URL /study/svd/ kept, renamed 2019-03-04-svd.markdown → 2019-03-04-svd.md" in shown.stdout
+    assert "would remove _posts/2019-03-04-svd.markdown" in shown.stdout and post.is_file()
+    run_cli("adopt", str(post), str(nb), check=True)
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2019-03-04-svd.md"]
+    out = jekyll_build(site)
+    assert "New." in (out / "study/svd/index.html").read_text(encoding="utf-8")
+    assert run_cli("check", "--site", str(site)).returncode == 0
+
+
+def test_adopt_refuses_another_notebooks_post_and_a_post_without_a_date_in_its_name(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    first = write_notebook(site / "_notebooks" / "2024-02-03-first.ipynb", [cell("markdown", "One.")])
+    second = write_notebook(site / "_notebooks" / "2024-02-04-second.ipynb", [cell("markdown", "Two.")])
+    run_cli("convert", "--site", str(site), str(first), check=True)
+    theirs = site / "_posts" / "2024-02-03-first.md"
+    before = theirs.read_bytes()
+    done = run_cli("adopt", str(theirs), str(second))
+    assert done.returncode == 1 and "nb2post's post of _notebooks/2024-02-03-first.ipynb" in done.stderr
+    assert theirs.read_bytes() == before and not (site / "_posts" / "2024-02-04-second.md").exists()
+    undated = site / "_posts" / "about.md"
+    undated.write_text("---\ntitle: About\n---\nx\n", encoding="utf-8")
+    done = run_cli("adopt", str(undated), str(second))
+    assert done.returncode == 2 and "about.md: is not named like a post (YYYY-MM-DD-slug.md)" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -131,11 +131,13 @@ def match(key: str, file_name: str, candidates: dict[Path, str]) -> tuple[Path, 
     return None
 
 
-def summary(post: str, how: str, carried: list[str], url: str | None) -> str:
+def summary(post: str, how: str, carried: list[str], url: str | None, new_name: str) -> str:
     """One line on what adopting a post kept."""
     what = ", ".join(carried) if carried else "no front matter"
     kept = f"URL {url} kept, " if url else ""
-    return f"{post} ({how}): {kept}file name kept, carried over {what}"
+    name = PurePosixPath(post).name
+    named = "file name kept" if name == new_name else f"renamed {name} → {new_name}"
+    return f"{post} ({how}): {kept}{named}, carried over {what}"
 
 
 def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoption | None:

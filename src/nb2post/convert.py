@@ -294,6 +294,8 @@ def convert(
             try:
                 notes += _url_notes(site, post, dry_run, needs_flag=not adopt and notebook not in adoptions)
                 result = site.write(post, force=force, dry_run=dry_run)
+                if result.status == "unchanged":
+                    notes = []  # adopted already, and nothing to say about URLs
                 outcome = Outcome(
                     notebook,
                     result.status,
@@ -388,7 +390,7 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         adopted = site.root / post.adopts
         url = adopting.url_of(site.root, adopted, site.settings.site_config)
         kept = url if site._url_move(adopted, target, post) is None else None
-        line = adopting.summary(post.adopts, post.adopted_how, post.carried, kept)
+        line = adopting.summary(post.adopts, post.adopted_how, post.carried, kept, target.name)
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
         notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
     if dry_run:

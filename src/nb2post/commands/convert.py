@@ -132,7 +132,8 @@ def tidy(message: str, notebook, cwd: Path) -> str:
         [
             ("nb2post convert", "every notebook of the site you are in"),
             ("nb2post convert docs/_notebooks/x.ipynb", "one notebook; the site is found above it"),
-            ("nb2post convert -n", "list what would be written"),
+            ("nb2post convert -n", "list what would be written, adopted, and URLs that would change"),
+            ("nb2post convert --adopt", "take over the posts you made that match notebooks, keeping URLs"),
             ("nb2post convert | xargs git add", "the posts written, one path per line"),
         ],
         "Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "

@@ -193,22 +193,24 @@ def test_matching_is_pure_and_exact():
 
 
 def test_a_site_wide_permalink_of_categories_keeps_the_url_and_a_markdown_post_becomes_md(tmp_path):
-    """The minimal-mistakes blog of issue 14: `permalink: /:categories/:title/`, categories in each post."""
-    site = make_site(tmp_path / "site", extra_config="permalink: /:categories/:title/\nnb2post:\n  badges: false\n")
+    """The minimal-mistakes blog of issue 14: a site-wide permalink of categories, categories in each post
+    (and a date whose time zone moves the day: kept as written, so the URL's day stays)."""
+    site = make_site(tmp_path / "site", extra_config=(
+        "permalink: /:categories/:year/:month/:day/:title/\ntimezone: UTC\nnb2post:\n  badges: false\n"))
     (site / "_posts").mkdir()
     post = site / "_posts" / "2019-03-04-svd.markdown"
-    post.write_text("---\ntitle: SVD\ncategories: study\n---\nOld.\n", encoding="utf-8")
+    post.write_text("---\ntitle: SVD\ncategories: study\ndate: 2019-03-04 23:30:00 -0500\n---\nOld.\n", encoding="utf-8")
     nb = write_notebook(site / "_notebooks" / "svd-notebook.ipynb", [cell("markdown", "New.")])
     git(site, "init", "-q")
     git(site, "add", "-A")
     git(site, "commit", "-qm", "the blog")
     shown = run_cli("adopt", "-n", str(post), str(nb), check=True)
-    assert "URL /study/svd/ kept, renamed 2019-03-04-svd.markdown → 2019-03-04-svd.md" in shown.stdout
+    assert "URL /study/2019/03/05/svd/ kept, renamed 2019-03-04-svd.markdown → 2019-03-04-svd.md" in shown.stdout
     assert "would remove _posts/2019-03-04-svd.markdown" in shown.stdout and post.is_file()
     run_cli("adopt", str(post), str(nb), check=True)
     assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2019-03-04-svd.md"]
     out = jekyll_build(site)
-    assert "New." in (out / "study/svd/index.html").read_text(encoding="utf-8")
+    assert "New." in (out / "study/2019/03/05/svd/index.html").read_text(encoding="utf-8")
     assert run_cli("check", "--site", str(site)).returncode == 0
 
 
@@ -227,3 +229,28 @@ def test_adopt_refuses_another_notebooks_post_and_a_post_without_a_date_in_its_n
     done = run_cli("adopt", str(undated), str(second))
     assert done.returncode == 2 and "about.md: is not named like a post (YYYY-MM-DD-slug.md)" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_many_notebooks_adopted_across_worker_processes_keep_their_posts(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    names = [f"topic-{i}" for i in range(5)]
+    for i, name in enumerate(names):
+        (site / "_posts" / f"2018-01-0{i + 1}-old-{name}.md").write_text(
+            f"---\ntitle: Owner title {i}\npermalink: /notes/{name}/\n---\n[notebook](../nbs/{name}.ipynb)\n",
+            encoding="utf-8")
+        write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("markdown", f"Body {i}, first.")])
+    run_cli("convert", "--site", str(site), "--adopt", "-j", "2", check=True)
+    for i, name in enumerate(names):
+        nb = site / "_notebooks" / f"{name}.ipynb"
+        data = json.loads(nb.read_text(encoding="utf-8"))
+        data["cells"][0]["source"] = f"Body {i}, second."
+        nb.write_text(json.dumps(data), encoding="utf-8")
+    done = run_cli("convert", "--site", str(site), "-j", "2", check=True)
+    assert "5 written" in done.stderr
+    posts = sorted((site / "_posts").iterdir())
+    assert [p.name for p in posts] == [f"2018-01-0{i + 1}-old-{name}.md" for i, name in enumerate(names)]
+    for i, post in enumerate(posts):
+        values = front_matter(post)
+        assert values["title"] == f"Owner title {i}" and values["permalink"] == f"/notes/{names[i]}/"
+        assert f"Body {i}, second." in post.read_text(encoding="utf-8")

@@ -254,3 +254,20 @@ def test_many_notebooks_adopted_across_worker_processes_keep_their_posts(tmp_pat
         values = front_matter(post)
         assert values["title"] == f"Owner title {i}" and values["permalink"] == f"/notes/{names[i]}/"
         assert f"Body {i}, second." in post.read_text(encoding="utf-8")
+
+
+def test_an_adoption_that_carries_nothing_still_keeps_the_file_name_later(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    post = site / "_posts" / "2019-01-01-kept-name.md"
+    post.write_text("---\ntitle: Old\n---\nOld.\n", encoding="utf-8")
+    nb = write_notebook(site / "_notebooks" / "2024-02-03-new.ipynb",
+                        [cell("raw", "---\ntitle: New\n---"), cell("markdown", "First.")])
+    done = run_cli("adopt", str(post), str(nb), check=True)
+    assert "carried over no front matter" in done.stderr
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    data["cells"][1]["source"] = "Second."
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    run_cli("convert", "--site", str(site), check=True)
+    assert [p.name for p in (site / "_posts").iterdir()] == ["2019-01-01-kept-name.md"]
+    assert "Second." in post.read_text(encoding="utf-8") and front_matter(post)["title"] == "New"

@@ -77,16 +77,15 @@ def from_post(site: Path, post: Path, site_config: dict | None = None, how: str 
 
 def carry(values: dict, own: set[str], adoption: Adoption) -> list[str]:
     """Put the adopted post's front matter into ``values`` where the notebook does not set the key
-    itself (``own``); returns the keys carried, in the old post's order, and records them."""
+    itself (``own``); returns the keys carried, in the old post's order, and records them (the record
+    itself marks the post as adopted)."""
     carried = []
     for key, value in adoption.front_matter.items():
         if key in own or key in NOT_CARRIED:
             continue
         values[key] = value
         carried.append(key)
-    values.pop(RECORD, None)
-    if carried:
-        values[RECORD] = carried
+    values[RECORD] = carried  # even when empty: later converts keep the adopted file name
     return carried
 
 

@@ -159,9 +159,15 @@ def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
 def build_post(
     notebook_path: Path, settings: Settings, nb_path: str, digest: str, existing: Path | None, adoption=None
 ) -> Post:
-    """Read and render one notebook (runs in a worker process for batches)."""
+    """Read and render one notebook (runs in a worker process for batches). ``adoption``: the post it
+    takes over (nb2post.adopt); by default the one its earlier post records having adopted."""
     from . import reader, render
     from .front_matter import FrontMatterError, parse_file_name
+
+    if adoption is None and existing is not None:
+        from .adopt import recorded
+
+        adoption = recorded(Path(settings.site), existing, settings.site_config)
 
     notebook = reader.read(notebook_path)
     fallback = None
@@ -273,8 +279,7 @@ def convert(
         if not force and current and previous[0].is_file() and notebook not in adoptions:
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
             continue
-        adoption = adoptions.get(notebook) or (previous and adopting.recorded(site.root, previous[0], settings.site_config))
-        work.append((notebook, settings, key, digest, previous[0] if previous else None, adoption or None))
+        work.append((notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook)))
 
     total = len(notebooks)
     done = [len(outcomes)]

@@ -385,6 +385,8 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
     ``--adopt`` applies says so."""
     from . import adopt as adopting
 
+    if not (dry_run or post.adopts):
+        return []
     target = site.posts_dir / post.file_name
     notes = []
     olds = [p for p in (target, site.root / post.adopts if post.adopts else None) if p is not None and p.is_file()]

@@ -4,7 +4,8 @@ Every file of a post (the Markdown and its images) is first written to a tempora
 destination; only when all of them are written are they renamed into place. A link is replaced, never
 written through, and a folder linked out of the site is refused. A post follows its notebook when that is
 moved (``git mv``), keeps its published URL unless ``--force`` says otherwise, and the posts fastpages or
-jekyllnb generated from a notebook are that notebook's to replace.
+jekyllnb generated from a notebook are that notebook's to replace. A post a person made is replaced only
+when adopted on purpose (``Post.adopts``, see nb2post.adopt).
 """
 from __future__ import annotations
 

@@ -181,6 +181,8 @@ def test_matching_is_pure_and_exact():
     assert adopt.match("nbs/svd.ipynb", "2021-01-01-svd.md", posts) == (Path("_posts/2019-03-04-svd.md"), "names the notebook")
     assert adopt.match("x/2024-02-03-post.ipynb", "2024-02-03-post.md", posts)[1] == "has the same date and name"
     assert adopt.match("nbs/gone.ipynb", "2021-01-01-gone.md", posts) is None
+    series = {Path("_posts/2019-04-01-part-2.md"): "after [part 1](part1.ipynb), see [the notebook](part2.ipynb)"}
+    assert adopt.match("nbs/part2.ipynb", "2021-01-01-part2.md", series) is None  # names two: no guess
     two = {**posts, Path("_posts/2019-03-05-svd-2.md"): "generated from svd.ipynb"}
     assert adopt.match("nbs/svd.ipynb", "2021-01-01-svd.md", two) is None  # two candidates: no guess
     assert adopt.file_name_parts("2019-03-04-svd.md") == (dt.date(2019, 3, 4), "svd")

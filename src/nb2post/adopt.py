@@ -89,14 +89,15 @@ def carry(values: dict, own: set[str], adoption: Adoption) -> list[str]:
     return carried
 
 
+def named_notebooks(text: str) -> set[str]:
+    """The notebook file names a post's text names (in links, paths, "generated from x.ipynb")."""
+    return {PurePosixPath(found.split("?", 1)[0].split("#", 1)[0]).name for found in _NAMED_NOTEBOOK.findall(text)}
+
+
 def names_notebook(text: str, key: str) -> bool:
-    """Whether a post's text names notebook ``key`` (its path, or its file name in a link or path)."""
-    name = PurePosixPath(key).name
-    for found in _NAMED_NOTEBOOK.findall(text):
-        found = found.split("?", 1)[0].split("#", 1)[0]
-        if PurePosixPath(found).name == name:
-            return True
-    return False
+    """Whether a post's text names notebook ``key`` — and no other notebook: a post linking several (an
+    index, a series) is nobody's post by this sign."""
+    return named_notebooks(text) == {PurePosixPath(key).name}
 
 
 def unmarked_posts(posts_dir: Path) -> dict[Path, str]:

@@ -273,3 +273,26 @@ def test_an_adoption_that_carries_nothing_still_keeps_the_file_name_later(tmp_pa
     run_cli("convert", "--site", str(site), check=True)
     assert [p.name for p in (site / "_posts").iterdir()] == ["2019-01-01-kept-name.md"]
     assert "Second." in post.read_text(encoding="utf-8") and front_matter(post)["title"] == "New"
+
+
+def test_on_minima_the_adopted_posts_url_title_and_description_reach_seo_tags_and_the_feed(tmp_path):
+    site = make_site(tmp_path / "site", strict=False, extra_config="url: https://me.example\nnb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    post = site / "_posts" / "2019-03-04-svd.md"
+    post.write_text(HAND_MADE.format(nb="nbs/gcn.ipynb").replace("layout: post\n", ""), encoding="utf-8")
+    (site / "index.md").write_text("---\nlayout: home\n---\n", encoding="utf-8")
+    nb = write_notebook(site / "nbs" / "gcn.ipynb", [cell("markdown", "A paragraph of the notebook's prose.")])
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "the blog")
+    run_cli("convert", "--site", str(site), str(nb), "--adopt", check=True)
+    out = jekyll_build(site)
+    page = (out / "study/svd/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:title" content="SVD, spelled out"' in page
+    assert '<meta property="og:description" content="How the singular value decomposition works."' in page
+    assert '<link rel="canonical" href="https://me.example/study/svd/"' in page
+    assert "A paragraph of the notebook&#39;s prose." in page or "A paragraph of the notebook’s prose." in page
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert "https://me.example/study/svd/" in feed and "SVD, spelled out" in feed
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="/study/svd/">' in home and "SVD, spelled out" in home

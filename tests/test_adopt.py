@@ -296,3 +296,17 @@ def test_on_minima_the_adopted_posts_url_title_and_description_reach_seo_tags_an
     assert "https://me.example/study/svd/" in feed and "SVD, spelled out" in feed
     home = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="/study/svd/">' in home and "SVD, spelled out" in home
+
+
+def test_adopting_replaces_both_the_notebooks_earlier_post_and_the_adopted_file(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    nb = write_notebook(site / "_notebooks" / "2024-02-03-new.ipynb", [cell("markdown", "Body.")])
+    run_cli("convert", "--site", str(site), check=True)
+    mine = site / "_posts" / "2019-01-01-mine.markdown"
+    mine.write_text("---\ntitle: Mine\n---\nOld.\n", encoding="utf-8")
+    shown = run_cli("adopt", "-n", str(mine), str(nb), check=True)
+    assert "would remove _posts/2024-02-03-new.md" in shown.stdout and "would remove _posts/2019-01-01-mine.markdown" in shown.stdout
+    assert "would change URL /2024/02/03/new.html → /2019/01/01/mine.html (_posts/2024-02-03-new.md)" in shown.stdout
+    run_cli("adopt", str(mine), str(nb), check=True)
+    assert [p.name for p in (site / "_posts").iterdir()] == ["2019-01-01-mine.md"]
+    assert front_matter(site / "_posts" / "2019-01-01-mine.md")["title"] == "Mine"

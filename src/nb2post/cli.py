@@ -12,6 +12,7 @@ import click
 from . import __version__
 
 COMMANDS = {
+    "adopt": ("nb2post.commands.adopt", "Make an existing post a notebook's post, keeping its URL and front matter."),
     "brief": ("nb2post.commands.brief", "Write a post's share brief: URL, description, where to share it."),
     "convert": ("nb2post.commands.convert", "Convert notebooks into posts for a Jekyll or fastpages site."),
     "check": ("nb2post.commands.check", "Report notebooks whose post is missing or stale (fast; for hooks and CI)."),

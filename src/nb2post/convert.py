@@ -34,6 +34,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     post: Post | None = None
+    notes: list[str] = field(default_factory=list)  # adoptions and URL changes, one line each
 
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
@@ -155,10 +156,18 @@ def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
     return dt.datetime.now(dt.timezone.utc).date(), "today's date, as the notebook is not committed yet"
 
 
-def build_post(notebook_path: Path, settings: Settings, nb_path: str, digest: str, existing: Path | None) -> Post:
-    """Read and render one notebook (runs in a worker process for batches)."""
+def build_post(
+    notebook_path: Path, settings: Settings, nb_path: str, digest: str, existing: Path | None, adoption=None
+) -> Post:
+    """Read and render one notebook (runs in a worker process for batches). ``adoption``: the post it
+    takes over (nb2post.adopt); by default the one its earlier post records having adopted."""
     from . import reader, render
     from .front_matter import FrontMatterError, parse_file_name
+
+    if adoption is None and existing is not None:
+        from .adopt import recorded
+
+        adoption = recorded(Path(settings.site), existing, settings.site_config)
 
     notebook = reader.read(notebook_path)
     fallback = None
@@ -168,7 +177,7 @@ def build_post(notebook_path: Path, settings: Settings, nb_path: str, digest: st
         name_date = None
     if name_date is None:
         fallback = fallback_date(notebook_path, existing)
-    return render.to_post(notebook, settings, nb_path, digest, fallback)
+    return render.to_post(notebook, settings, nb_path, digest, fallback, adoption)
 
 
 def _build_in_worker(args) -> tuple[Post | None, str | None]:
@@ -240,10 +249,17 @@ def convert(
     jobs: int | None = None,
     progress: Callable[[Outcome, int, int], None] | None = None,
     skipped: list[str] | None = None,
+    adopt: bool = False,
+    adoptions: dict | None = None,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
-    ``skipped`` collects the things named like notebooks that are not files."""
+    ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
+    posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
+    notebook (resolved path) takes over, named by ``nb2post adopt``."""
+    from . import adopt as adopting
     from .site import HandEditedError, OutsideSiteError, Site
+
+    adoptions = adoptions or {}
 
     notebooks, problems = find_notebooks(paths, skipped)
     site = Site(settings)
@@ -260,20 +276,31 @@ def convert(
         digest = source_hash(data, fingerprint)
         previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
         current = previous and previous[1].source == key and previous[1].source_hash == digest
-        if not force and current and previous[0].is_file():
+        if not force and current and previous[0].is_file() and notebook not in adoptions:
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
             continue
-        work.append((notebook, settings, key, digest, previous[0] if previous else None))
+        work.append((notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook)))
 
     total = len(notebooks)
     done = [len(outcomes)]
 
-    def finish(notebook: Path, post: Post | None, error: str | None) -> None:
+    unmarked: dict[Path, str] | None = None
+
+    def finish(args: tuple, post: Post | None, error: str | None) -> None:
+        nonlocal unmarked
+        notebook, notes = args[0], []
+        if error is None and post.adopts is None and args[4] is None:
+            if unmarked is None:  # read once per run, and only when a notebook has no post yet
+                unmarked = adopting.unmarked_posts(site.posts_dir)
+            post, error, notes = _adopt_matched(args, post, site, unmarked, adopt, force, dry_run)
         if error is not None:
             outcome = Outcome(notebook, "failed", error=error)
         else:
             try:
+                notes += _url_notes(site, post, dry_run, needs_flag=not adopt and notebook not in adoptions)
                 result = site.write(post, force=force, dry_run=dry_run)
+                if result.status == "unchanged":
+                    notes = []  # adopted already, and nothing to say about URLs
                 outcome = Outcome(
                     notebook,
                     result.status,
@@ -282,6 +309,7 @@ def convert(
                     removed=result.removed,
                     warnings=list(post.warnings),
                     post=post,
+                    notes=notes,
                 )
                 if post.date_origin not in ("file name", "front matter"):
                     outcome.warnings.append(
@@ -289,7 +317,7 @@ def convert(
                         f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
                     )
             except (HandEditedError, OutsideSiteError) as exc:
-                outcome = Outcome(notebook, "failed", error=str(exc))
+                outcome = Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
             except OSError as exc:
                 outcome = Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
         outcomes[notebook] = outcome
@@ -305,9 +333,76 @@ def convert(
             max_workers=min(workers, len(work)), initializer=_exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
             for args, (post, error) in zip(work, pool.map(_build_in_worker, work)):
-                finish(args[0], post, error)
+                finish(args, post, error)
     else:
         for args in work:
             post, error = _build_in_worker(args)
-            finish(args[0], post, error)
+            finish(args, post, error)
     return [outcomes[n] for n in notebooks], problems
+
+
+def _adopt_matched(args: tuple, post: Post, site, unmarked: dict, adopt: bool, force: bool, dry_run: bool):
+    """A notebook's first post, when a post nb2post did not write (``unmarked``) matches it (see
+    nb2post.adopt): rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else
+    refused — never overwritten nor silently duplicated. (post, error, notes)."""
+    from . import adopt as adopting
+    from .site import other_generator
+
+    notebook, settings = args[0], args[1]
+    candidates = {
+        path: text for path, text in unmarked.items()
+        if not other_generator(text, post.source, notebook)[0]  # fastpages' and jekyllnb's go their own way
+    }
+    matched = adopting.match(post.source, post.file_name, candidates)
+    if matched is None:
+        return post, None, []
+    path, why = matched
+    if not adopt and not dry_run and not (force and why == "names the notebook"):
+        which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
+        return post, (
+            f"{path}: was not written by nb2post; {which}, so it looks like that notebook's post; not "
+            f"overwritten. Run again with --adopt to take it over (keeping its URL and front matter), "
+            f"or name the pair with 'nb2post adopt POST NOTEBOOK'"
+            + (", or --force to write a separate post" if why == "names the notebook" else "")
+        ), []
+    if force and not adopt and not dry_run:
+        return post, None, []
+    try:
+        adoption = adopting.from_post(site.root, path, settings.site_config, how=why)
+    except adopting.AdoptError as exc:
+        return post, str(exc), []
+    adopted, error = _build_in_worker((*args[:5], adoption))
+    if error is not None:
+        return post, error, []
+    if not dry_run:
+        unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
+    return adopted, None, []
+
+
+def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> list[str]:
+    """One line for the post adopted and, in a dry run, one per URL that writing ``post`` would change
+    (old → new, as the site's Jekyll computes them). ``needs_flag``: a dry run's adoption that only
+    ``--adopt`` applies says so."""
+    from . import adopt as adopting
+
+    if not (dry_run or post.adopts):
+        return []
+    target = site.posts_dir / post.file_name
+    notes = []
+    olds = [p for p in (target, site.root / post.adopts if post.adopts else None) if p is not None and p.is_file()]
+    previous = site.previous_post(post.source)
+    if previous and previous[0] not in olds and previous[0].is_file():
+        olds.append(previous[0])
+    if post.adopts and post.adopted_how != "adopted earlier":
+        adopted = site.root / post.adopts
+        url = adopting.url_of(site.root, adopted, site.settings.site_config)
+        kept = url if site._url_move(adopted, target, post) is None else None
+        line = adopting.summary(post.adopts, post.adopted_how, post.carried, kept, target.name)
+        hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
+        notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
+    if dry_run:
+        for old in dict.fromkeys(olds):
+            moves = site._url_move(old, target, post)
+            if moves:
+                notes.append(f"would change URL{moves} ({old.relative_to(site.root).as_posix()})")
+    return notes

@@ -34,6 +34,9 @@ class Post:
     assets: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> bytes
     warnings: list[str] = field(default_factory=list)
     date_origin: str = "file name"
+    adopts: str | None = None  # the post nb2post did not write that this one takes over (site-relative)
+    carried: list[str] = field(default_factory=list)  # the front matter keys carried over from it
+    adopted_how: str = ""  # why that post is this notebook's (nb2post.adopt.Adoption.how)
 
     @property
     def file_name(self) -> str:

@@ -76,8 +76,10 @@ def to_post(
     nb_path: str,
     source_hash: str,
     fallback_date: tuple[dt.date, str] | None = None,
+    adoption=None,
 ) -> Post:
-    """The stages in order: front matter, body (cells, outputs, assets), table of contents and badges."""
+    """The stages in order: front matter, body (cells, outputs, assets), table of contents and badges.
+    ``adoption`` (nb2post.adopt.Adoption): a post taken over, whose name and front matter are kept."""
     from .targets import get_target
 
     target = get_target(settings.target)
@@ -88,6 +90,7 @@ def to_post(
     except fm.FrontMatterError as exc:
         raise ConversionError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
     values = head.values
+    carried = _adopted(head, found, adoption) if adoption is not None else []
 
     assets = post_assets(notebook, settings, target, head)
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
@@ -126,7 +129,23 @@ def to_post(
         # warnings about the site's repository are not about this notebook: said once per batch
         warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings] + site_warnings,
         date_origin=head.date_origin,
+        adopts=adoption.post if adoption is not None else None,
+        carried=carried,
+        adopted_how=adoption.how if adoption is not None else "",
     )
+
+
+def _adopted(head: Heading, found, adoption) -> list[str]:
+    """Take over an adopted post's file name and front matter where the notebook sets neither itself
+    (its own front matter, or a leading level-1 heading for the title)."""
+    from . import adopt
+
+    own = set(found.values) | ({"title"} if found.first_heading else set())
+    if "slug" not in own:
+        head.slug = adoption.slug
+    if "date" not in own:
+        head.date, head.date_origin = adoption.date, "file name"
+    return adopt.carry(head.values, own, adoption)
 
 
 def post_assets(notebook: Notebook, settings: Settings, target, head: Heading) -> AssetSet:

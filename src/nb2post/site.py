@@ -4,7 +4,8 @@ Every file of a post (the Markdown and its images) is first written to a tempora
 destination; only when all of them are written are they renamed into place. A link is replaced, never
 written through, and a folder linked out of the site is refused. A post follows its notebook when that is
 moved (``git mv``), keeps its published URL unless ``--force`` says otherwise, and the posts fastpages or
-jekyllnb generated from a notebook are that notebook's to replace.
+jekyllnb generated from a notebook are that notebook's to replace. A post a person made is replaced only
+when adopted on purpose (``Post.adopts``, see nb2post.adopt).
 """
 from __future__ import annotations
 
@@ -198,19 +199,24 @@ class Site:
         text = post_text(post)
         previous = self.previous_post(post.source)
         stale = previous[0] if previous and previous[0] != target else None
+        adopted = self.root / post.adopts if post.adopts else None  # nb2post adopt / convert --adopt
+        # `x.markdown` adopted as `x.md`: the old file goes (besides an earlier post of the notebook's)
+        replaced = adopted if adopted is not None and adopted not in (target, stale) else None
         moved_from = previous_source = None
         if previous is not None and previous[1].source != post.source:
             moved_from = previous_source = previous[1].source
 
-        if stale is not None and not force and os.path.lexists(stale) and gitrepo.in_head(stale):
-            moves = self._url_move(stale, target, post)
+        for old in filter(None, (stale, replaced)):
+            if force or not os.path.lexists(old) or not gitrepo.in_head(old):
+                continue
+            moves = self._url_move(old, target, post)
             if moves is not None:
                 raise HandEditedError(
-                    f"{stale}: would be renamed {stale.name} → {target.name}, which moves its published URL"
+                    f"{old}: would be renamed {old.name} → {target.name}, which moves its published URL"
                     f"{moves} (links to it break); not renamed. Keep the name with 'date:'/'slug:' in "
                     f"{post.source}, or run again with --force to rename it"
                 )
-        for path in filter(None, (target if os.path.lexists(target) else None, stale)):
+        for path in filter(None, (target if os.path.lexists(target) else None, stale, replaced)):
             if path.is_symlink():
                 if force:
                     continue  # write_all replaces the link itself; what it points to is left alone
@@ -223,6 +229,8 @@ class Site:
             if path == target and current == text:
                 continue
             owner = read_marker(current)[0]
+            if owner is None and path == adopted:
+                continue  # taken over on purpose: its name and front matter are in the new post
             if owner is not None and owner.source not in (post.source, previous_source) and not force:
                 raise HandEditedError(
                     f"{path}: already holds the post made from {owner.source}; two notebooks give the same "
@@ -252,7 +260,7 @@ class Site:
                 changes[destination] = data
         if target.is_symlink() or not (target.exists() and target.read_bytes() == text.encode("utf-8")):
             changes[target] = text.encode("utf-8")
-        removed = [stale] if stale is not None and os.path.lexists(stale) else []
+        removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
         if not changes and not removed:
             return WriteResult(target, "unchanged")
         for destination in [*changes, *removed]:

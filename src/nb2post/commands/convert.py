@@ -9,7 +9,8 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
                      relative, site_option, to_option, verbose_option, warn)
 
 
-def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None):
+def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
+                adoptions=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish``.
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
@@ -58,7 +59,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
 
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
     outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                 skipped=skipped)
+                                 skipped=skipped, adopt=adopt, adoptions=adoptions)
     if bar is not None:
         bar.clear()
     site_warnings += skipped
@@ -71,6 +72,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     for outcome in outcomes:
+        for note in outcome.notes:  # adoptions and URL changes: results in a dry run, diagnostics otherwise
+            click.echo(note, err=not dry_run)
         if outcome.status == "written":
             click.echo(relative(outcome.post_path, cwd))
         elif outcome.status == "would write":
@@ -129,7 +132,8 @@ def tidy(message: str, notebook, cwd: Path) -> str:
         [
             ("nb2post convert", "every notebook of the site you are in"),
             ("nb2post convert docs/_notebooks/x.ipynb", "one notebook; the site is found above it"),
-            ("nb2post convert -n", "list what would be written"),
+            ("nb2post convert -n", "list what would be written, adopted, and URLs that would change"),
+            ("nb2post convert --adopt", "take over the posts you made that match notebooks, keeping URLs"),
             ("nb2post convert | xargs git add", "the posts written, one path per line"),
         ],
         "Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "
@@ -141,11 +145,12 @@ def tidy(message: str, notebook, cwd: Path) -> str:
 @to_option
 @config_option
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
-@click.option("--dry-run", "-n", is_flag=True, help="List what would be written; write nothing.")
+@click.option("--dry-run", "-n", is_flag=True, help="List what would be written, adopted, and every URL that would change; write nothing.")
+@click.option("--adopt", is_flag=True, help="Take over the posts nb2post did not write that match a notebook (same date and name, or naming the notebook), keeping their URL and front matter.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @quiet_option("No progress bar and no warnings: errors and the summary line only.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-def command(paths, site, target, config_files, force, dry_run, jobs, quiet, verbose):
+def command(paths, site, target, config_files, force, dry_run, adopt, jobs, quiet, verbose):
     """Convert notebooks (files or folders, searched recursively) into posts in the site's _posts folder.
 
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
@@ -156,5 +161,5 @@ def command(paths, site, target, config_files, force, dry_run, jobs, quiet, verb
     The posts written are printed on stdout, one path per line; progress, warnings and errors go to
     stderr.
     """
-    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files)
+    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files, adopt)
     raise SystemExit(code)

@@ -1,0 +1,165 @@
+"""Taking over a notebook's post that nb2post did not write (made by hand, by nbconvert, jekyllnb or
+fastpages) so that its URL and the front matter its owner set survive the switch.
+
+A post is matched to a notebook (a) when it names the notebook (a Colab or GitHub link, "generated from
+x.ipynb"), (b) when it has the file name nb2post would give the notebook's post, or (c) explicitly, with
+``nb2post adopt POST NOTEBOOK``. Matching never writes by itself: ``convert --dry-run`` shows it,
+``convert --adopt`` or ``nb2post adopt`` applies it. The adopted post keeps its file name (so date and
+slug) and every front matter key its owner set, unless the notebook sets the key itself; the body comes
+from the notebook. The keys carried over are recorded in the post (``nb2post_adopted:``), so later
+converts carry them again while the notebook stays the source of everything else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+# The front matter key listing what was carried over: later converts read it from nb2post's own post.
+RECORD = "nb2post_adopted"
+# Keys that describe the notebook nb2post converts, not the post: never taken from the old post.
+NOT_CARRIED = {RECORD, "nb_path"}
+_POST_FILE = re.compile(r"\A(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.(?:md|markdown|html)\Z")
+# A notebook's file name as a post names it (in a link, a path, "generated from x.ipynb"); not `x.ipynb.bak`.
+_NAMED_NOTEBOOK = re.compile(r"[^\s/\\\"'()<>\[\]`=]+\.ipynb(?![\w-]|\.\w)")
+
+
+class AdoptError(ValueError):
+    """A post that cannot be adopted (its name carries no date, its front matter is unreadable, ...)."""
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A post to take over: where it is, the date and slug of its file name, the values to carry."""
+
+    post: str  # its path relative to the site, e.g. "_posts/2019-03-04-svd.md"
+    date: dt.date
+    slug: str
+    front_matter: dict = field(hash=False)
+    how: str = "adopt"  # why it was matched: "names the notebook", "has the same date and name", "adopt", "adopted earlier"
+
+
+def file_name_parts(name: str) -> tuple[dt.date, str] | None:
+    """(date, slug) of a post file name ``YYYY-MM-DD-slug.md``; None when it is not one."""
+    match = _POST_FILE.match(name)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group("date")), match.group("slug")
+    except ValueError:
+        return None
+
+
+def from_post(site: Path, post: Path, site_config: dict | None = None, how: str = "adopt") -> Adoption:
+    """The adoption of ``post`` as it is on disk. A post nb2post wrote carries over only the keys it
+    recorded as adopted (the rest it derived from the notebook, which may have changed since)."""
+    from . import urls
+    from .post import read_marker_from_file
+
+    parts = file_name_parts(Path(post).name)
+    if parts is None:
+        raise AdoptError(f"{post}: is not named like a post (YYYY-MM-DD-slug.md); rename it or name another post")
+    try:
+        front = dict(urls.read_post_file(site, post, site_config).front_matter)
+    except urls.UrlError as exc:
+        raise AdoptError(str(exc)) from None
+    if read_marker_from_file(post) is not None:
+        recorded = front.get(RECORD)
+        keep = set(recorded) if isinstance(recorded, list) else set()
+        front = {key: value for key, value in front.items() if key in keep}
+    try:
+        relative = Path(post).resolve().relative_to(Path(site).resolve()).as_posix()
+    except ValueError:
+        raise AdoptError(f"{post}: is outside the site {site}; only a post of this site can be adopted") from None
+    return Adoption(relative, parts[0], parts[1], front, how)
+
+
+def carry(values: dict, own: set[str], adoption: Adoption) -> list[str]:
+    """Put the adopted post's front matter into ``values`` where the notebook does not set the key
+    itself (``own``); returns the keys carried, in the old post's order, and records them (the record
+    itself marks the post as adopted)."""
+    carried = []
+    for key, value in adoption.front_matter.items():
+        if key in own or key in NOT_CARRIED:
+            continue
+        values[key] = value
+        carried.append(key)
+    values[RECORD] = carried  # even when empty: later converts keep the adopted file name
+    return carried
+
+
+def named_notebooks(text: str) -> set[str]:
+    """The notebook file names a post's text names (in links, paths, "generated from x.ipynb")."""
+    return {PurePosixPath(found.split("?", 1)[0].split("#", 1)[0]).name for found in _NAMED_NOTEBOOK.findall(text)}
+
+
+def names_notebook(text: str, key: str) -> bool:
+    """Whether a post's text names notebook ``key`` — and no other notebook: a post linking several (an
+    index, a series) is nobody's post by this sign."""
+    return named_notebooks(text) == {PurePosixPath(key).name}
+
+
+def unmarked_posts(posts_dir: Path) -> dict[Path, str]:
+    """The posts in ``posts_dir`` nb2post did not write, with their text."""
+    from .post import read_marker_from_file
+
+    found = {}
+    for path in sorted(posts_dir.glob("*")) if posts_dir.is_dir() else []:
+        if path.is_symlink() or not path.is_file() or file_name_parts(path.name) is None:
+            continue
+        if read_marker_from_file(path) is not None:
+            continue
+        try:
+            found[path] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return found
+
+
+def match(key: str, file_name: str, candidates: dict[Path, str]) -> tuple[Path, str] | None:
+    """The post among ``candidates`` (posts nb2post did not write) that is notebook ``key``'s: the one of
+    the same date and name (``file_name``, whatever its extension), else the only one naming the notebook.
+    (path, why) or None."""
+    stem = file_name.rsplit(".", 1)[0]
+    same = [path for path in candidates if path.name.rsplit(".", 1)[0] == stem]
+    if len(same) == 1:
+        return same[0], "has the same date and name"
+    naming = [path for path, text in candidates.items() if names_notebook(text, key)]
+    if len(naming) == 1:
+        return naming[0], "names the notebook"
+    return None
+
+
+def summary(post: str, how: str, carried: list[str], url: str | None, new_name: str) -> str:
+    """One line on what adopting a post kept."""
+    what = ", ".join(carried) if carried else "no front matter"
+    kept = f"URL {url} kept, " if url else ""
+    name = PurePosixPath(post).name
+    named = "file name kept" if name == new_name else f"renamed {name} → {new_name}"
+    return f"{post} ({how}): {kept}{named}, carried over {what}"
+
+
+def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoption | None:
+    """The adoption an earlier convert recorded in nb2post's own post (``nb2post_adopted:``), if any."""
+    try:
+        with open(post, "rb") as handle:
+            head = handle.read(16384).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    if f"\n{RECORD}:" not in head:
+        return None
+    try:
+        return from_post(site, post, site_config, how="adopted earlier")
+    except AdoptError:
+        return None
+
+
+def url_of(site: Path, post_path: Path, site_config: dict) -> str | None:
+    """The URL Jekyll gives the post file ``post_path`` as it is on disk (None when it cannot be told)."""
+    from . import urls
+
+    try:
+        return urls.page_url(urls.read_post_file(site, post_path, site_config), site_config)
+    except Exception:  # an unusual permalink or front matter: no URL to show
+        return None

@@ -1,0 +1,58 @@
+"""``nb2post adopt POST NOTEBOOK``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import EXIT_USAGE, config_option, epilog, fail, locate_site, quiet_option, to_option, verbose_option
+
+
+@click.command(
+    "adopt",
+    short_help="Make an existing post (by hand, nbconvert, jekyllnb) a notebook's post, keeping its URL.",
+    epilog=epilog(
+        [
+            ("nb2post adopt _posts/2019-03-04-svd.md _notebooks/gcn-notebook.ipynb", ""),
+            ("nb2post adopt -n _posts/2019-03-04-svd.md nb.ipynb", "show what would be kept and changed"),
+        ],
+        "Exit status: 0 adopted, 1 the notebook failed or the post is another notebook's, 2 wrong usage.",
+    ),
+)
+@click.argument("post", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@to_option
+@config_option
+@click.option("--force", is_flag=True, help="Rename the post even when that moves its published URL.")
+@click.option("--dry-run", "-n", is_flag=True, help="Show what would be kept and every URL that would change; write nothing.")
+@quiet_option("Errors and the summary line only.")
+@verbose_option("Also list the notebook's outcome.")
+def command(post, notebook, target, config_files, force, dry_run, quiet, verbose):
+    """Make POST, a post nb2post did not write, the post of NOTEBOOK: the post is rewritten from the
+    notebook at once (with nb2post's marker, so later converts keep the pairing), keeping its file name
+    (so its date, slug and URL) and every front matter key its owner set that the notebook does not set
+    itself. What was carried over is listed.
+    """
+    from ..adopt import AdoptError, from_post
+    from ..config import ConfigError, load
+    from ..post import read_marker_from_file
+    from .convert import run_convert
+
+    site = locate_site(None, [post])
+    try:
+        settings = load(site, target, config_files)
+    except (ConfigError, ValueError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    marker = read_marker_from_file(post)
+    if marker is not None:
+        from ..convert import notebook_key
+
+        if marker.source != notebook_key(notebook, site):
+            fail(f"{post}: is nb2post's post of {marker.source}, not a post to adopt; name a post nb2post did not write")
+    try:
+        adoption = from_post(site, post, settings.site_config)
+    except AdoptError as exc:
+        fail(str(exc), EXIT_USAGE)
+    _, code = run_convert([notebook], site, target, force, dry_run, 1, quiet, verbose, config_files,
+                          adoptions={notebook.resolve(): adoption})
+    raise SystemExit(code)

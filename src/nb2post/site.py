@@ -164,12 +164,12 @@ class Site:
             from . import urls
 
             config = self.settings.site_config
-            before = urls.page_url(urls.read_post_file(self.root, old), config)
+            # the config in hand (also --config overrides), and both URLs by the same Jekyll's rules
+            published = urls.read_post_file(self.root, old, config)
+            before = urls.page_url(published, config)
             date = post.front_matter.get("date")
-            relative = new.parent.resolve().joinpath(new.name).relative_to(self.root.resolve()).as_posix()
-            after = urls.page_url(
-                urls.PostFile(relative, post.front_matter, None if date is None else str(date)), config
-            )
+            after = urls.page_url(urls.post_file_for(self.root, new, post.front_matter, config,
+                                                     None if date is None else str(date), published.jekyll), config)
         except Exception:  # an unusual permalink or front matter: a rename is then taken as a move
             return ""
         return None if before == after else f" {before} → {after}"

@@ -610,13 +610,19 @@ def post_warnings(post: PostFile, site_config: dict, version: int | None = None)
     return warnings
 
 
-def post_warnings_for(site: Path, post_path: Path, front_matter: dict, site_config: dict, version: int) -> list[str]:
-    """``post_warnings`` for a post nb2post is writing (its front matter in hand, the file maybe not yet)."""
+def post_file_for(site: Path, post_path: Path, front_matter: dict, site_config: dict, raw_date: str | None = None,
+                  jekyll: int | None = None) -> PostFile:
+    """The PostFile of a post nb2post is writing (its front matter in hand, the file maybe not yet)."""
     try:
         relative = Path(post_path).resolve().relative_to(Path(site).resolve()).as_posix()
     except ValueError:
         relative = f"_posts/{Path(post_path).name}"
-    post = PostFile(_strip_collections_dir(relative, site_config), dict(front_matter))
+    return PostFile(_strip_collections_dir(relative, site_config), dict(front_matter), raw_date, jekyll=jekyll)
+
+
+def post_warnings_for(site: Path, post_path: Path, front_matter: dict, site_config: dict, version: int) -> list[str]:
+    """``post_warnings`` for a post nb2post is writing (its front matter in hand, the file maybe not yet)."""
+    post = post_file_for(site, post_path, front_matter, site_config)
     return [message.replace(post.relative_path, str(post_path), 1) for message in post_warnings(post, site_config, version)]
 
 

@@ -15,6 +15,7 @@ from nb2post import config
 from nb2post.check import _simple_section, layout
 
 HEAVY = ("nbconvert", "nbformat", "ruamel", "git", "requests", "regex", "nb2post.twitter_text", "nb2post.render", "nb2post.front_matter",
+         "nb2post.prose", "nb2post.assets", "nb2post.outputs",
          "concurrent.futures.process", "multiprocessing")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 from .. import themes
-from ..prose import kramdown_footnotes
-from .fastpages import _EMBED, _split_indent
+
+# The prose renderer is imported by prose_hook, not here: `nb2post check` imports this module for its
+# DEFAULTS and must not load the renderer.
 
 NAME = "jekyll"
 DEFAULTS = {"posts_dir": "_posts", "images_dir": "assets/images", "notebooks_dir": "_notebooks"}
@@ -39,9 +40,13 @@ def prose_hook(text: str, holder) -> str:
     """A fastpages notebook moved to a plain site: its footnotes become kramdown's, and a quote that is
     only ``> youtube: URL`` becomes the embedded video, as fastpages showed it (other quotes, callouts
     and tweets included, stay quotes: they read as written on any theme)."""
+    from ..prose import kramdown_footnotes
+
     text = kramdown_footnotes(text)
     if "youtube" not in text.lower():
         return text
+    from .fastpages import _EMBED, _split_indent
+
     lines = text.split("\n")
     out: list[str] = []
     for index, line in enumerate(lines):

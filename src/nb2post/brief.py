@@ -67,7 +67,7 @@ def build(site: Path, post_path: Path) -> dict:
         raise BriefError(f"{post_path}: no such post")
     try:
         settings = load(site)
-        post_file = read_post_file(site, post_path)
+        post_file = read_post_file(site, post_path, settings.site_config)  # the config already read
         url = absolute_url(settings.site_config, page_url(post_file, settings.site_config))
     except (ConfigError, UrlError) as exc:
         raise BriefError(str(exc)) from None

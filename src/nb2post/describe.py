@@ -53,7 +53,7 @@ def _mastodon_patterns():
     (config/initializers/twitter_regex.rb) and protocol required; its mention rule (Account::MENTION_RE)."""
     import regex
 
-    from .twitter_text import DIRECTIONAL, valid_domain
+    from .twitter_text import URL_PRECEDING, valid_domain
 
     uchars = (
         "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd"
@@ -66,7 +66,7 @@ def _mastodon_patterns():
     query = rf"[a-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@^{uchars}]"
     query_end = rf"[a-z0-9_&=#/\-{uchars}]"
     url = regex.compile(
-        rf"(?:[^a-z0-9@＠$#＃\ufffe\ufeff\uffff]|[{DIRECTIONAL}]|^)"
+        rf"{URL_PRECEDING}"
         rf"(?P<url>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://(?P<domain>{valid_domain()})"
         rf"(?::[0-9]++)?(?:/{path}*)?(?:\?{query}*{query_end})?)",
         regex.IGNORECASE,

@@ -31,12 +31,6 @@ def _git(args: list[str], cwd: Path) -> str | None:
         return None
 
 
-def first_commit_date(path: Path) -> dt.date | None:
-    """The day the file was first committed (author date), or None when it is not in git history."""
-    found = first_commit(path)
-    return found[0] if found else None
-
-
 def first_commit(path: Path) -> tuple[dt.date, bool] | None:
     """(the day the file was first committed, whether that commit is where a shallow clone's history is
     cut off — then the file may well be older), or None when it is not in git history."""

@@ -214,7 +214,7 @@ def retarget_jupyter_links(body: str) -> str:
     ids = {kramdown_id_ for _, kramdown_id_ in headings}
     jupyter: dict[str, str] = {}
     for text, new_id in headings:
-        anchor = text.strip().replace(" ", "-")
+        anchor = jupyter_id(text)
         jupyter.setdefault(anchor, new_id)
         jupyter.setdefault(anchor.lower(), new_id)
 

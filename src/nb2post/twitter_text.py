@@ -111,7 +111,7 @@ _LATIN_ACCENTS = (
 )
 _CYRILLIC = "\u0400-\u04ff"
 DIRECTIONAL = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_PRECEDING = rf"(?:[^a-z0-9@＠$#＃{_INVALID}]|[{DIRECTIONAL}]|^)"
+URL_PRECEDING = rf"(?:[^a-z0-9@＠$#＃{_INVALID}]|[{DIRECTIONAL}]|^)"
 _PORT = r"[0-9]++"
 _QUERY = r"[a-z0-9!?\*'\(\);:&=\+\$/%#\[\]\-_\.,~\|@]"
 _QUERY_END = r"[a-z0-9\-_&=#/]"
@@ -148,7 +148,7 @@ def _url_pattern() -> regex.Pattern:
     path_end = rf"[a-z0-9=_#/\-\+{_LATIN_ACCENTS}{_CYRILLIC}]|(?:{balanced})"
     path = rf"(?:(?:{path_chars}*(?:{balanced}{path_chars}*)*(?:{path_end}))|(?:@{path_chars}+/))"
     return regex.compile(
-        rf"(?P<before>{_PRECEDING})(?P<url>(?P<protocol>https?://)?(?P<domain>{valid_domain()})"
+        rf"(?P<before>{URL_PRECEDING})(?P<url>(?P<protocol>https?://)?(?P<domain>{valid_domain()})"
         rf"(?::(?:{_PORT}))?(?:/{path}*+)?(?:\?{_QUERY}*{_QUERY_END})?)",
         regex.IGNORECASE,
     )

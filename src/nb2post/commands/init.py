@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..init import DEPLOY_CHOICES
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, quiet_option, relative, site_option, to_option,
                      verbose_option)
 
@@ -26,7 +27,7 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, f
 @to_option
 @click.option("--notebooks", default="", help="Git pathspec glob of the notebooks the workflow converts, relative to the repository root. Default: <site>/_notebooks/**/*.ipynb.")
 @click.option("--action", default=None, metavar="OWNER/REPO@REF", help="The nb2post action the workflow uses (a fork or mirror; pin a full commit sha). Default: this nb2post's release, nb2post/nb2post@v<version>.")
-@click.option("--deploy", type=click.Choice(["pages"]), default=None, help="Write a workflow that also builds the site with Jekyll and deploys it to GitHub Pages, then waits for the new posts to go live.")
+@click.option("--deploy", type=click.Choice(DEPLOY_CHOICES), default=None, help="Write a workflow that also builds the site with Jekyll and deploys it to GitHub Pages, then waits for the new posts to go live.")
 @click.option("--hook", "hook_mode", type=click.Choice(["check", "convert"]), default=None, help="Also install the git pre-push hook in this mode.")
 @click.option("--no-workflow", is_flag=True, help="Do not write .github/workflows/nb2post.yml.")
 @quiet_option("Print errors only.")

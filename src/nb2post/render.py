@@ -166,8 +166,9 @@ def _card_image(values: dict, assets: AssetSet, notebook: Notebook) -> None:
     post's first figure."""
     image = values.get("image")
     if image is None:
-        if assets.card_image():
-            values["image"] = assets.card_image()
+        card = assets.card_image()
+        if card:
+            values["image"] = card
         return
     nested = isinstance(image, dict)  # jekyll-seo-tag's {path: ..., alt: ...}
     written = image.get("path") if nested else image

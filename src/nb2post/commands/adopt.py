@@ -54,5 +54,5 @@ def command(post, notebook, target, config_files, force, dry_run, quiet, verbose
     except AdoptError as exc:
         fail(str(exc), EXIT_USAGE)
     _, code = run_convert([notebook], site, target, force, dry_run, 1, quiet, verbose, config_files,
-                          adoptions={notebook.resolve(): adoption})
+                          adoptions={notebook.resolve(): adoption}, settings=settings)
     raise SystemExit(code)

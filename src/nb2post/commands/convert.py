@@ -10,8 +10,9 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
-                adoptions=None):
-    """Convert and report; returns (outcomes, exit code). Shared with ``publish``.
+                adoptions=None, settings=None):
+    """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
+    the ``settings`` they loaded already (the same site, target and config files).
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
@@ -23,7 +24,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     site = locate_site(site, paths)
     cwd = Path.cwd()
     try:
-        settings = load(site, target, config_files)
+        if settings is None:
+            settings = load(site, target, config_files)
         folder = site / notebooks_dir(settings.raw, settings.target, site)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)

@@ -128,7 +128,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     def say(text: str) -> None:
         click.echo(gitrepo.redact(text, secrets))
 
-    outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose)
+    outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose, settings=settings)
     if code != EXIT_OK:
         raise publish.PublishError(
             "nothing committed: fix the notebooks named above, then publish again "

@@ -256,23 +256,12 @@ def _render_without_liquid(values: dict, site, where: str, site_config: dict) ->
 
 
 def jekyll_major_version(site) -> int | None:
-    """The Jekyll major version the site's Gemfile.lock (or Gemfile) pins; None when it does not say."""
-    site = Path(site)
-    try:
-        locked = (site / "Gemfile.lock").read_text(encoding="utf-8", errors="replace")
-        match = re.search(r"^    jekyll \((\d+)\.", locked, re.M)
-        if match:
-            return int(match.group(1))
-    except OSError:
-        pass
-    try:
-        gemfile = (site / "Gemfile").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    if re.search(r"""^\s*gem\s+["']github-pages["']""", gemfile, re.M):
-        return 3
-    match = re.search(r"""^\s*gem\s+["']jekyll["']\s*,\s*["'][~>=<\s]*(\d+)""", gemfile, re.M)
-    return int(match.group(1)) if match else None
+    """The Jekyll major version the site's Gemfile.lock (or Gemfile) pins; None when it does not say. The
+    same reading the URL rules use (nb2post.jekyll_version), so both agree on which Jekyll builds the site."""
+    from .jekyll_version import from_gemfile
+
+    found = from_gemfile(Path(site))
+    return found.version if found else None
 
 
 def _navigation(

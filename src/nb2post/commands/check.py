@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, verbose_option, warn)
+                     relative, site_option, to_option, require_notebooks_folder, verbose_option, warn)
 
 
 def load_layout(site: Path | None, target: str | None, config_files: str | None = None, paths=()):
@@ -60,10 +60,7 @@ def command(paths, site, target, config_files, quiet, verbose):
         if problems:
             fail("; ".join(problems), EXIT_USAGE)
     else:
-        folder = place.site / place.notebooks_dir
-        if not folder.is_dir():
-            fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
-                 "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)
+        require_notebooks_folder(place.site / place.notebooks_dir, cwd)
     report = check(place, notebooks)
     for message in skipped + report.skipped:
         warn(message, quiet)

@@ -93,3 +93,10 @@ def warn(message: str, quiet: bool = False) -> None:
 def fail(message: str, code: int = EXIT_FAILED):
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def require_notebooks_folder(folder: Path, cwd: Path) -> None:
+    """With no notebooks named, convert and check read the site's notebooks folder: it must exist."""
+    if not folder.is_dir():
+        fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
+             "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, verbose_option, warn)
+                     relative, site_option, to_option, require_notebooks_folder, verbose_option, warn)
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
@@ -30,9 +30,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
     if not paths:
-        if not folder.is_dir():
-            fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
-                 "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)
+        require_notebooks_folder(folder, cwd)
         paths = [folder]
     site_warnings = list(settings.warnings)
     from ..urls import UrlError, post_warnings_for, site_jekyll

@@ -1,6 +1,7 @@
 """Share briefs: channel checklist, merge of what a person recorded, kept out of Jekyll, --check-live."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -193,8 +194,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
 def _serve_later(directory: Path, port: int, delay: float):
-    """Serve ``directory`` on 127.0.0.1:port, starting only after ``delay`` seconds (like a deploy)."""
+    """Serve ``directory`` on 127.0.0.1:port, starting only after ``delay`` seconds (like a deploy); the
+    server is shut down when the block ends."""
     state: dict = {}
 
     def run():
@@ -206,7 +209,13 @@ def _serve_later(directory: Path, port: int, delay: float):
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    return state, thread
+    try:
+        yield
+    finally:
+        thread.join(timeout=5)
+        if "server" in state:
+            state["server"].shutdown()
+            state["server"].server_close()
 
 
 def _png(width: int, height: int) -> bytes:
@@ -231,17 +240,11 @@ def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_
     outcomes, _ = convert([notebook], load(site))
     assert outcomes[0].status == "written", outcomes[0].error
     out = jekyll_build(site)
-    state, thread = _serve_later(out, port, delay=1.5)
-    try:
+    with _serve_later(out, port, delay=1.5):
         done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "60")
         (out / "assets" / "card.png").unlink()  # the deploy lost the image
         lenient = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "10")
         broken = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--strict-card", "--timeout", "10")
-    finally:
-        thread.join(timeout=5)
-        if "server" in state:
-            state["server"].shutdown()
-            state["server"].server_close()
     page = f"http://127.0.0.1:{port}/deep%20learning/2024/02/14/live.html"
     assert done.returncode == 0, done.stderr
     assert f"{page} is live" in done.stderr
@@ -260,15 +263,9 @@ def test_check_live_warns_of_a_page_without_card_tags_and_strict_card_fails_it(t
     site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\n")  # a bare layout: no tags
     notebook = site / "_notebooks" / "2024-02-17-bare.ipynb"
     _post_for(site, notebook.name, TF_CELLS)
-    state, thread = _serve_later(jekyll_build(site), port, delay=0)
-    try:
+    with _serve_later(jekyll_build(site), port, delay=0):
         lenient = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "20")
         done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--strict-card", "--timeout", "20")
-    finally:
-        thread.join(timeout=5)
-        if "server" in state:
-            state["server"].shutdown()
-            state["server"].server_close()
     assert lenient.returncode == 0 and "warning: " in lenient.stderr and "no og:title tag" in lenient.stderr
     assert done.returncode == 1
     assert "is live" in done.stderr and "error: " in done.stderr and "no og:title tag" in done.stderr

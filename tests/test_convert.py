@@ -6,6 +6,7 @@ import json
 import subprocess
 
 import frontmatter
+import pytest
 
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
@@ -295,9 +296,15 @@ def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_rename
     assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-02-01-undated.md"]
 
 
-def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path):
-    """With `permalink: /:title/` the date is not in the URL: a new date renames the file, not the page."""
-    site = make_site(tmp_path / "site", extra_config="permalink: /:title/\n")
+@pytest.mark.parametrize("config, posts_dir", [
+    # the date is not in the URL: a new date renames the file, not the page
+    ("permalink: /:title/\n", "_posts"),
+    # found in review: the new name kept its collections_dir prefix, which the URL rules then took for a
+    # category, so a rename that keeps the URL was refused as a move
+    ("collections_dir: c\npermalink: /:categories/:title/\n", "c/_posts"),
+])
+def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path, config, posts_dir):
+    site = make_site(tmp_path / "site", extra_config=config)
     nb = write_notebook(site / "_notebooks" / "2024-01-10-stays.ipynb", [cell("markdown", "# Stays")])
     _git(site, "init", "-q", "-b", "main")
     run_cli("convert", "_notebooks", cwd=site, check=True)
@@ -307,23 +314,6 @@ def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path):
     data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
     nb.write_text(json.dumps(data))
     run_cli("convert", "_notebooks", cwd=site, check=True)
-    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2024-02-01-stays.md"]
+    assert sorted(p.name for p in (site / posts_dir).iterdir()) == ["2024-02-01-stays.md"]
     out = jekyll_build(site)
     assert (out / "stays" / "index.html").is_file()
-
-
-def test_a_rename_under_collections_dir_whose_url_stays_is_no_move(tmp_path):
-    """Found in review: the new name kept its collections_dir prefix, which the URL rules then took for a
-    category, so a rename that keeps the URL was refused as a move."""
-    site = make_site(tmp_path / "site", extra_config="collections_dir: c\npermalink: /:categories/:title/\n")
-    nb = write_notebook(site / "_notebooks" / "2024-01-10-kept.ipynb", [cell("markdown", "# Kept")])
-    _git(site, "init", "-q", "-b", "main")
-    run_cli("convert", "_notebooks", cwd=site, check=True)
-    _git(site, "add", "-A")
-    _git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "post")
-    data = json.loads(nb.read_text())
-    data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
-    nb.write_text(json.dumps(data))
-    run_cli("convert", "_notebooks", cwd=site, check=True)
-    assert sorted(p.name for p in (site / "c" / "_posts").iterdir()) == ["2024-02-01-kept.md"]
-    assert (jekyll_build(site) / "kept" / "index.html").is_file()

@@ -9,6 +9,7 @@ when adopted on purpose (``Post.adopts``, see nb2post.adopt).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -60,10 +61,20 @@ def _front_matter_lines(text: str) -> list[str] | None:
 def _jekyllnb_header(notebook: Path) -> list[set[str]]:
     """The front matter lines jekyllnb writes for ``notebook``: ``key: value`` for each item of its
     ``jekyll`` metadata (older versions: layout, title and permalink only)."""
+    try:
+        found = os.stat(notebook)
+    except OSError:
+        return []
+    # Adoption asks this of one notebook for every unmarked post of the site: parse it once per version.
+    return _jekyllnb_header_of(os.fspath(notebook), found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _jekyllnb_header_of(notebook: str, _mtime_ns: int, _size: int) -> list[set[str]]:
     import json
 
     try:
-        metadata = json.loads(notebook.read_text(encoding="utf-8-sig")).get("metadata", {})
+        metadata = json.loads(Path(notebook).read_text(encoding="utf-8-sig")).get("metadata", {})
     except (OSError, ValueError, RecursionError, AttributeError):
         return []
     values = metadata.get("jekyll") if isinstance(metadata, dict) else None

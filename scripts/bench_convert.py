@@ -1,21 +1,30 @@
 #!/usr/bin/env python3
-"""Benchmark: nb2post convert against its peers on the same notebooks, side by side in one run.
+"""Benchmark: nb2post convert and check on an N-notebook site, beside its peers, in one run.
 
-Medians over repeated runs of whole commands (what a user or CI waits for):
+Builds a site of N notebooks in a temporary git repository from copies of the readable corpus notebooks
+(each copy's bytes differ a little, so every content hash differs), then times whole commands (what a
+user or CI waits for), the median of --runs runs each, and the peak resident memory of each run (from
+the kernel's accounting of that process and the children it reaped: ``os.wait4``):
 
-* nb2post, cold: every notebook converted into a fresh site (one process, workers across cores)
-* nb2post, warm: the same site again; nothing changed, so every notebook is skipped by content hash
-* nb2post, one notebook: a single small notebook (the pre-push / edit-loop case)
-* jupyter nbconvert --to markdown: the same notebooks in one process, and the single small notebook
-* pandoc -f ipynb -t gfm --extract-media: one process per notebook (pandoc takes one input at a time)
+* nb2post --version: interpreter and CLI start-up, the floor of every command
+* convert, cold: every notebook into an empty site (no posts, no stat cache)
+* convert, nothing changed; convert with one notebook changed
+* check, nothing stale; check with one notebook stale
+* peers on the same notebooks: nbconvert's MarkdownExporter in one process over all of them;
+  ``jupyter nbconvert --to markdown`` and ``pandoc -f ipynb -t gfm`` one process per notebook on a
+  sample (--sample, default 10), scaled to N in the ratio column
 
-Usage: python3 scripts/bench_convert.py [--runs 5] [--corpus ../shared/corpus]
-Needs the corpus beside the project; nbconvert comes with nb2post; pandoc is optional (apt install pandoc).
+Prints a table with ratios and writes JSON with --json. Timings depend on the machine (named in the
+output); they stay out of the unit tests.
+
+    python3 scripts/bench_convert.py --scale 1000 --runs 5 --json bench.json
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -25,89 +34,242 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# nbconvert stops at a notebook it cannot read: every tool gets the readable nbformat-4 notebooks only
 BROKEN = {"notebook2_broken_json.ipynb", "02_showdoc_broken_json.ipynb", "test3_no_worksheets.ipynb",
           "jupyter_with_raw_cell_with_invalid_yaml.ipynb", "raw_cell_with_non_dict_yaml_content.ipynb",
           "empty-utf-16.ipynb", "invalid.ipynb", "test4plus.ipynb", "invalid_cell_id.ipynb", "test2.ipynb", "test3.ipynb"}
-SMALL = "2020-02-21-introducing-fastpages.ipynb"
-
 
 # As installed for real: bytecode cached (some machines set PYTHONDONTWRITEBYTECODE; no user pays that).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV.update({"GIT_CONFIG_NOSYSTEM": "1"})
+# In a virtual environment over a system Python, nbconvert's templates live under the base prefix.
+ENV["JUPYTER_PATH"] = os.pathsep.join(filter(None, [ENV.get("JUPYTER_PATH"), os.path.join(sys.base_prefix, "share", "jupyter")]))
+
+PEER_SCRIPT = """
+import sys, pathlib
+from nbconvert import MarkdownExporter
+exporter = MarkdownExporter()
+out = pathlib.Path(sys.argv[1])
+failed = 0
+for i, name in enumerate(sys.argv[2:]):
+    try:
+        body, resources = exporter.from_filename(name)
+    except Exception:  # nbconvert gives up on some real notebooks (broken base64 outputs, ...)
+        failed += 1
+        continue
+    (out / f"{i}.md").write_text(body, encoding="utf-8")
+    for key, data in resources.get("outputs", {}).items():
+        (out / f"{i}-{key}").write_bytes(data)
+(out / "failed").write_text(str(failed))
+"""
 
 
-def timed(command: list[str], cwd: Path | None = None) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
-    return time.perf_counter() - start
+def readable_notebooks(corpus: Path) -> list[Path]:
+    found = []
+    for path in sorted(corpus.rglob("*.ipynb")):
+        if path.name in BROKEN:
+            continue
+        try:
+            if json.loads(path.read_bytes()).get("nbformat") == 4:
+                found.append(path)
+        except ValueError:
+            continue
+    return found
 
 
-def median_of(runs: int, make_command, prepare=None) -> tuple[float, float]:
-    samples = []
+def build_site(work: Path, count: int, corpus: Path) -> tuple[Path, list[Path]]:
+    """An N-notebook site in a git work tree; copy i of corpus notebook k carries ``bench_copy: i``."""
+    site = work / "site"
+    folder = site / "_notebooks"
+    folder.mkdir(parents=True)
+    (site / "_config.yml").write_text("title: bench\nnb2post:\n  target: jekyll\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(site)], check=True, env=ENV)
+    sources = readable_notebooks(corpus)
+    notebooks = []
+    for index in range(count):
+        source = sources[index % len(sources)]
+        data = json.loads(source.read_bytes())
+        data.setdefault("metadata", {})["bench_copy"] = index
+        stem = "".join(c if c.isalnum() else "-" for c in source.stem.lower()).strip("-")[:40]
+        path = folder / f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d}-n{index:05d}-{stem}.ipynb"
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        notebooks.append(path)
+    return site, notebooks
+
+
+TIME = shutil.which("time", path="/usr/bin:/bin")  # GNU time: its child's peak RSS, without our own
+
+
+def run(command: list[str], cwd: Path | None = None, expect: tuple = (0,)) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one command (the largest of it and the children it reaped).
+
+    The peak comes from GNU time's wait4(): a child forked from this process would also count the
+    memory it inherited before exec (Linux keeps that high-water mark). Without GNU time: None."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
+        wrapped = [TIME, "-q", "-f", "%M", "-o", report.name, *command] if TIME else command
+        start = time.perf_counter()
+        done = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+        wall = time.perf_counter() - start
+        if done.returncode not in expect:
+            shown = " ".join(command)
+            sys.exit(f"{shown[:300]}{' ...' if len(shown) > 300 else ''} exited {done.returncode}:\n"
+                     f"{done.stderr.decode(errors='replace')[-2000:]}")
+        text = report.read().strip().splitlines()
+    return wall, (int(text[-1]) / 1024 if TIME and text else None)
+
+
+def measure(runs: int, command, prepare=None, cwd=None, expect=(0,)) -> dict:
+    walls, peaks = [], []
     for _ in range(runs):
         if prepare:
             prepare()
-        samples.append(timed(*make_command()))
-    return statistics.median(samples), min(samples)
+        wall, peak = run(command() if callable(command) else command, cwd, expect)
+        walls.append(wall)
+        peaks.append(peak)
+    return {"median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
+            "peak_rss_mb": max(peaks) if None not in peaks else None, "runs": runs}
+
+
+def machine() -> dict:
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(), "system": platform.platform()}
+
+
+def touch_content(path: Path, value: int) -> None:
+    """Change a notebook's bytes (same size class, different hash)."""
+    data = json.loads(path.read_bytes())
+    data["metadata"]["bench_edit"] = value
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=0, help="notebooks in the site (default: each readable corpus notebook once)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=10, help="notebooks the one-process-per-notebook peers convert")
+    parser.add_argument("--jobs", type=int, default=None, help="nb2post convert --jobs (default: all cores)")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary site (its path is printed)")
+    parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
+    count = args.scale or len(readable_notebooks(args.corpus))
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-"))
-    notebooks_dir = work / "notebooks"
-    notebooks_dir.mkdir()
-    # nbconvert stops at the first notebook it cannot read: give every tool the readable v4 notebooks only
-    selected = [p for p in sorted(args.corpus.rglob("*.ipynb")) if p.name not in BROKEN]
-    for index, path in enumerate(selected):
-        shutil.copy(path, notebooks_dir / f"{index:02d}-{path.name.replace(' ', '_')}")
-    notebooks = sorted(notebooks_dir.glob("*.ipynb"))
-    small = next(p for p in notebooks if p.name.endswith(SMALL))
-    size = sum(p.stat().st_size for p in notebooks) / 1e6
-    print(f"{len(notebooks)} notebooks, {size:.1f} MB; {args.runs} runs each; {os.cpu_count()} cores\n")
+    site, notebooks = build_site(work, count, args.corpus)
+    size = sum(p.stat().st_size for p in notebooks)
+    largest = max(p.stat().st_size for p in notebooks)
+    info = machine()
+    print(f"{count} notebooks, {size / 1e6:.0f} MB (largest {largest / 1e6:.1f} MB); {args.runs} runs each; "
+          f"{info['nproc']} cores ({info['cpu']}); Python {info['python']}")
+    if args.keep:
+        print(f"site: {site}")
 
-    nb2post = [sys.executable, "-m", "nb2post.cli"]
-    site = work / "site"
+    script = Path(sys.executable).parent / "nb2post"
+    nb2post = [str(script)] if script.is_file() else [sys.executable, "-m", "nb2post.cli"]
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    convert = [*nb2post, "convert", "-q", *jobs, "--site", str(site), str(site / "_notebooks")]
+    check = [*nb2post, "check", "-q", "--site", str(site)]
+
+    def empty_site():
+        for name in ("_posts", "assets"):
+            shutil.rmtree(site / name, ignore_errors=True)
+        for cache in (site / ".nb2post-cache", site / ".git" / "nb2post-cache"):
+            cache.unlink(missing_ok=True)
+        for leftover in (site / ".git").glob("nb2post-cache*"):
+            leftover.unlink()
+
+    edits = iter(range(10**6))
+    changed = notebooks[len(notebooks) // 2]
+    results: dict[str, dict] = {}
+    results["version"] = measure(args.runs, [*nb2post, "--version"])
+    results["convert_cold"] = measure(args.runs, convert, empty_site)
+    if (os.cpu_count() or 1) > 1 and not args.jobs:
+        one_worker = [*nb2post, "convert", "-q", "--jobs", "1", "--site", str(site), str(site / "_notebooks")]
+        results["convert_cold_one_worker"] = measure(args.runs, one_worker, empty_site)
+    run(convert)  # the cache of a cold run holds entries too new to trust (racy); a second run settles it
+    results["convert_nothing_changed"] = measure(args.runs, convert)
+    results["convert_one_changed"] = measure(args.runs, convert, lambda: touch_content(changed, next(edits)))
+    results["check_nothing_stale"] = measure(args.runs, check)
+    touch_content(changed, -1)
+    run(check, expect=(1,))
+    results["check_one_stale"] = measure(args.runs, check, expect=(1,))
+
+    peers_note = []
+    sample = notebooks[:: max(1, len(notebooks) // args.sample)][: args.sample]
     out = work / "out"
-
-    def fresh_site():
-        shutil.rmtree(site, ignore_errors=True)
-        site.mkdir()
-        (site / "_config.yml").write_text("title: bench\n")
 
     def fresh_out():
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
 
-    rows = []
-    rows.append(("nb2post convert, all (cold)", *median_of(args.runs, lambda: ([*nb2post, "convert", "-q", "--site", str(site), str(notebooks_dir)],), fresh_site)))
-    rows.append(("nb2post convert, all (warm: unchanged)", *median_of(args.runs, lambda: ([*nb2post, "convert", "-q", "--site", str(site), str(notebooks_dir)],))))
-    rows.append(("nb2post convert, one small notebook", *median_of(args.runs, lambda: ([*nb2post, "convert", "-q", "--site", str(site), str(small)],), fresh_site)))
-    jupyter = shutil.which("jupyter")
-    if jupyter:
-        rows.append(("jupyter nbconvert --to markdown, all", *median_of(args.runs, lambda: ([jupyter, "nbconvert", "--to", "markdown", "--output-dir", str(out), *map(str, notebooks)],), fresh_out)))
-        rows.append(("jupyter nbconvert --to markdown, one small", *median_of(args.runs, lambda: ([jupyter, "nbconvert", "--to", "markdown", "--output-dir", str(out), str(small)],), fresh_out)))
-    else:
-        print("jupyter not found: nbconvert rows skipped")
-    pandoc = shutil.which("pandoc")
-    if pandoc:
-        script = " && ".join(
-            f"{pandoc} -f ipynb -t gfm --extract-media={out}/m{i} -o {out}/{i}.md '{p}'" for i, p in enumerate(notebooks)
-        )
-        rows.append(("pandoc -f ipynb -t gfm, all (one process each)", *median_of(args.runs, lambda: (["bash", "-c", script],), fresh_out)))
-        rows.append(("pandoc -f ipynb -t gfm, one small", *median_of(args.runs, lambda: ([pandoc, "-f", "ipynb", "-t", "gfm", f"--extract-media={out}/m", "-o", f"{out}/x.md", str(small)],), fresh_out)))
-    else:
-        print("pandoc not found (apt install pandoc): pandoc rows skipped")
+    if not args.skip_peers:
+        results["nbconvert_markdown_exporter_one_process"] = measure(
+            args.runs, [sys.executable, "-c", PEER_SCRIPT, str(out), *map(str, notebooks)], fresh_out)
+        failed = int((out / "failed").read_text())
+        if failed:
+            peers_note.append(f"nbconvert's MarkdownExporter gave up on {failed} of the {count} notebooks (timed all the same)")
+        jupyter = shutil.which("jupyter")
+        if jupyter:
+            line = "; ".join(f"{jupyter} nbconvert --to markdown --output-dir {out}/j{i} '{p}' >/dev/null 2>&1"
+                               for i, p in enumerate(sample)) + "; true"  # a peer failing on one notebook goes on
+            results["jupyter_nbconvert_per_notebook_sample"] = measure(args.runs, ["bash", "-c", line], fresh_out)
+            results["jupyter_nbconvert_per_notebook_sample"]["notebooks"] = len(sample)
+        else:
+            peers_note.append("jupyter not found: its row is skipped")
+        pandoc = shutil.which("pandoc")
+        if pandoc:
+            line = "; ".join(f"{pandoc} -f ipynb -t gfm --extract-media={out}/m{i} -o {out}/{i}.md '{p}'"
+                               for i, p in enumerate(sample)) + "; true"  # a peer failing on one notebook goes on
+            results["pandoc_per_notebook_sample"] = measure(args.runs, ["bash", "-c", line], fresh_out)
+            results["pandoc_per_notebook_sample"]["notebooks"] = len(sample)
+        else:
+            peers_note.append("pandoc not found (apt-get install -y pandoc): its row is skipped")
+        sample_nb2post = [*nb2post, "convert", "-q", "--site", str(site), *map(str, sample)]
+        results["convert_sample_cold"] = measure(args.runs, sample_nb2post, empty_site)
+        results["convert_sample_cold"]["notebooks"] = len(sample)
 
-    width = max(len(r[0]) for r in rows)
-    print(f"{'command'.ljust(width)}  median s   best s")
-    for name, median, best in rows:
-        print(f"{name.ljust(width)}  {median:8.3f}  {best:7.3f}")
-    shutil.rmtree(work, ignore_errors=True)
+    base = results["version"]["median_s"]
+    labels = {
+        "version": "nb2post --version (start-up)",
+        "convert_cold": f"nb2post convert, {count} notebooks, cold",
+        "convert_cold_one_worker": "nb2post convert, cold, --jobs 1",
+        "convert_nothing_changed": "nb2post convert, nothing changed",
+        "convert_one_changed": "nb2post convert, one notebook changed",
+        "check_nothing_stale": "nb2post check, nothing stale",
+        "check_one_stale": "nb2post check, one stale",
+        "nbconvert_markdown_exporter_one_process": f"nbconvert MarkdownExporter, one process, {count} notebooks",
+        "convert_sample_cold": f"nb2post convert, sample of {len(sample)}, cold",
+        "jupyter_nbconvert_per_notebook_sample": f"jupyter nbconvert --to markdown, {len(sample)} processes",
+        "pandoc_per_notebook_sample": f"pandoc -f ipynb -t gfm, {len(sample)} processes",
+    }
+    print(f"\n{'command':58s} {'median s':>9s} {'min s':>7s} {'peak MB':>8s}  ratio")
+    for key, row in results.items():
+        ratio = f"{row['median_s'] / base:5.1f}x start-up" if key.startswith(("convert_nothing", "check_")) else ""
+        if key == "convert_cold" and "nbconvert_markdown_exporter_one_process" in results:
+            ratio = f"{row['median_s'] / results['nbconvert_markdown_exporter_one_process']['median_s']:.2f}x nbconvert (one process)"
+        if key == "convert_cold_one_worker":
+            ratio = f"{row['median_s'] / results['convert_cold']['median_s']:.2f}x the cold run with all cores"
+        if key in ("jupyter_nbconvert_per_notebook_sample", "pandoc_per_notebook_sample") and "convert_sample_cold" in results:
+            ratio = f"{row['median_s'] / results['convert_sample_cold']['median_s']:.1f}x nb2post on the sample"
+        peak = f"{row['peak_rss_mb']:8.0f}" if row["peak_rss_mb"] is not None else "       -"
+        print(f"{labels.get(key, key):58s} {row['median_s']:9.3f} {row['min_s']:7.3f} {peak}  {ratio}")
+    for note in peers_note:
+        print(note)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "notebooks": count, "bytes": size, "largest_bytes": largest,
+                                         "runs": args.runs, "results": results, "notes": peers_note}, indent=2) + "\n")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

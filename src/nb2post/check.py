@@ -4,6 +4,9 @@ A notebook is *current* when a post's marker names it and records the hash nb2po
 now; *missing* when no post names it; *stale* when the recorded hash differs. A post whose notebook no
 longer exists is an *orphan*.
 
+A stat cache (``nb2post.statcache``, kept in the git directory) spares reading notebooks whose stat has
+not changed; it only ever saves work, the answer is the hash's. The cache is the one file check writes.
+
 This runs on every push, so it stays cheap: the target and folders come from the ``nb2post:`` section's
 text (no YAML parser) when that section is plain ``key: value`` lines, nothing is rendered, and only the
 tail of each post is read.
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, gitrepo
-from .convert import find_notebooks, notebook_key, notebooks_dir, read_notebook_bytes, source_hash
+from .convert import find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
 from .post import edited_by_hand
 from .site import moved_post
 
@@ -131,21 +134,26 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     """Check ``notebooks`` (default: every notebook below the site's notebooks folder, and every post's
     notebook for orphans). ``gone``: notebooks known to be deleted (the hook's view of a push).
     ``posts``: ``posts_by_source(place)`` when the caller has read it already."""
+    from . import statcache
+
     report = Report(place)
     full_scan = notebooks is None
     if full_scan:
         folder = place.site / place.notebooks_dir
         notebooks = find_notebooks([folder], report.skipped)[0] if folder.is_dir() else []
+    listed_now = posts is None  # then every post in it was a readable file a moment ago
     if posts is None:
         posts = posts_by_source(place)
     fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files)
+    cache = statcache.for_site(place.site)  # check writes no file but this cache (see nb2post.statcache)
+    key_of = key_function(place.site, resolved=full_scan)
     seen: set[str] = set()
     for notebook in notebooks:
-        key = notebook_key(notebook, place.site)
+        key = key_of(notebook)
         seen.add(key)
         report.checked += 1
         known = posts.get(key)
-        digest = source_hash(read_notebook_bytes(Path(notebook)), fingerprint)
+        digest = mixed_hash(cache.content_digest(notebook), fingerprint)
         moved = moved_post(key, posts, place.site) if known is None else None
         if moved is not None and moved[1].is_file():
             # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
@@ -153,7 +161,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
             seen.add(old_key)
             edited = edited_by_hand(post.read_text(encoding="utf-8", errors="replace"))
             report.findings.append(Finding(MOVED, Path(notebook), post, edited, moved_from=old_key))
-        elif known is None or not known[0].is_file():
+        elif known is None or not (listed_now or known[0].is_file()):
             report.findings.append(Finding(MISSING, Path(notebook)))
         elif known[1].source_hash != digest:
             edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
@@ -166,6 +174,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     for key in sorted(suspects):
         if key in posts and not any((base / key).exists() for base in bases):
             report.findings.append(Finding(ORPHAN, bases[0] / key, posts[key][0]))
+    cache.save()
     return report
 
 

@@ -270,12 +270,45 @@ def load_site_config(site: Path, config_files: tuple = ()) -> dict:
     paths = config_paths(site, config_files)
     if not config_files and not paths[0].is_file():
         return {}
+    key = _config_bytes_key(paths)
+    known = _parsed_before(site, key)
+    if known is not None:
+        return known
     config: dict = {}
     for path in paths:
         if not path.is_file():
             raise ConfigError(f"{path}: no such config file (named with --config)")
         config = deep_merge(config, read_config_file(path))
+    if key is not None and _config_bytes_key(paths) == key:  # not changed while it was parsed
+        _remember_parsed(site, key, config)
     return config
+
+
+def _config_bytes_key(paths: list[Path]) -> str | None:
+    """A digest of the config files' names and exact bytes (None when one cannot be read)."""
+    digest = hashlib.sha256(f"{__version__}\0".encode())
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+        digest.update(f"{path}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def _parsed_before(site: Path, key: str | None) -> dict | None:
+    """The parsed config when these exact bytes parsed cleanly before: a run with nothing to convert
+    then needs no YAML parser (ruamel's import alone costs more than the rest of such a run)."""
+    from . import statcache
+
+    known = statcache.MISSING if key is None else statcache.for_site(site).parsed_config(key)
+    return None if known is statcache.MISSING or not isinstance(known, dict) else known
+
+
+def _remember_parsed(site: Path, key: str, config: dict) -> None:
+    from . import statcache
+
+    statcache.for_site(site).remember_config(key, config)
 
 
 # The settings nb2post reads, with the types they take. A key not here is a typo (or a setting of a newer
@@ -301,11 +334,11 @@ _TYPE_NAMES = {str: "text", bool: "true or false", dict: "'key: value' settings"
 
 def check_section(section: dict, where: str) -> list[str]:
     """Warnings for unknown keys (with the nearest known name); ConfigError for a value of the wrong type."""
-    import difflib
-
     warnings = []
     for key, value in section.items():
         if key not in KNOWN_SETTINGS:
+            import difflib  # here: its import compiles regexes, which every run would pay
+
             near = difflib.get_close_matches(str(key), KNOWN_SETTINGS, n=1, cutoff=0.6)
             hint = f"did you mean '{near[0]}'?" if near else f"known settings: {', '.join(KNOWN_SETTINGS)}"
             warnings.append(f"{where}: nb2post: {key}: is not a setting nb2post knows; ignored ({hint})")

@@ -3,8 +3,8 @@ cores when there are several), and let the site write each post.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import errno
 import hashlib
 import os
 import stat
@@ -58,7 +58,7 @@ def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> t
     """Notebook files named or found below the named folders; plus problems with the named paths
     (missing, or not a notebook file). Things named ``*.ipynb`` below a folder that are not files (a FIFO,
     a socket, a device) are left out, each with a line in ``skipped``: reading one would hang."""
-    found: list[Path] = []
+    found: list = []  # str paths, found by the thousand: see _resolved
     problems: list[str] = []
     for path in paths:
         path = Path(path)
@@ -71,7 +71,7 @@ def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> t
                 for name in sorted(files):
                     if not name.endswith(".ipynb"):
                         continue
-                    candidate = Path(folder) / name
+                    candidate = os.path.join(folder, name)  # str: see _resolved
                     what = _not_a_file(candidate)
                     if what is None:
                         found.append(candidate)
@@ -86,21 +86,24 @@ def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> t
             problems.append(f"{path}: is {_not_a_file(path)}, not a notebook file")
         else:
             problems.append(f"{path}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = list(dict.fromkeys(_resolved(found)))
     return unique, problems
 
 
-def read_notebook_bytes(path: Path) -> bytes:
-    """The file's bytes; OSError for anything but a regular file, without ever waiting on a FIFO that
-    took a notebook's place after the scan."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            return stream.read()
-    finally:
-        os.close(fd)
+def _resolved(paths: list[Path]):
+    """``Path.resolve()`` of each path, resolving each folder once: a thousand notebooks in one folder
+    cost a thousand ``lstat`` calls, not a thousand walks up the tree."""
+    folders: dict[str, str] = {}
+    for path in paths:
+        name = os.fspath(path)
+        if os.path.islink(name):
+            yield Path(name).resolve()
+            continue
+        folder, base = os.path.split(name)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder or ".")
+        yield Path(os.path.join(real, base))
 
 
 def notebooks_dir(section: dict, target: str, site: Path) -> str:
@@ -114,22 +117,54 @@ def notebooks_dir(section: dict, target: str, site: Path) -> str:
 
 def notebook_key(notebook: Path, site: Path) -> str:
     """How posts refer to their notebook: the path relative to the repository root (else the site)."""
-    notebook = Path(notebook).resolve()
-    for base in (gitrepo.find_root(site), Path(site).resolve()):
-        if base is not None:
-            try:
-                return notebook.relative_to(base).as_posix()
-            except ValueError:
-                continue
-    # outside the site and its repository: relative to the site still names it uniquely and stably
-    return Path(os.path.relpath(notebook, Path(site).resolve())).as_posix()
+    return key_function(site)(notebook)
+
+
+def key_function(site: Path, resolved: bool = False) -> Callable[[Path], str]:
+    """``notebook_key`` for many notebooks of one site: the repository root is found once.
+    ``resolved``: the notebooks are already resolved paths (as ``find_notebooks`` gives them)."""
+    site_root = Path(site).resolve()
+    bases = [str(base).rstrip(os.sep) for base in (gitrepo.find_root(site_root), site_root) if base is not None]
+
+    def key(notebook: Path) -> str:
+        path = os.fspath(notebook) if resolved else str(Path(notebook).resolve())
+        for base in bases:
+            if path.startswith(base) and path[len(base):len(base) + 1] == os.sep:
+                return path[len(base) + 1:].replace(os.sep, "/")
+        # outside the site and its repository: relative to the site still names it uniquely and stably
+        return Path(os.path.relpath(path, site_root)).as_posix()
+
+    return key
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"K/N"`` (1 <= K <= N) as (K, N); ValueError with the fix otherwise."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard {text}: expected K/N, e.g. 1/4") from None
+    if not 1 <= index <= count:
+        raise ValueError(f"--shard {text}: K must be between 1 and N, e.g. 1/{max(count, 1)}")
+    return index, count
+
+
+def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
+    """Whether the notebook named ``key`` (see ``notebook_key``) belongs to shard K of N: a stable hash of
+    the key, the same on every machine and run, so each notebook has exactly one shard."""
+    if shard is None:
+        return True
+    index, count = shard
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count == index - 1
 
 
 def source_hash(data: bytes, fingerprint: str) -> str:
-    digest = hashlib.sha256(fingerprint.encode())
-    digest.update(b"\0")
-    digest.update(data)
-    return digest.hexdigest()[:16]
+    """The hash a post records: the notebook's bytes and the settings that shaped the post."""
+    return mixed_hash(hashlib.sha256(data).hexdigest(), fingerprint)
+
+
+def mixed_hash(content_digest: str, fingerprint: str) -> str:
+    """``source_hash`` from the SHA-256 of the notebook's bytes (which the stat cache remembers)."""
+    return hashlib.sha256(f"{fingerprint}\0{content_digest}".encode()).hexdigest()[:16]
 
 
 def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
@@ -241,6 +276,119 @@ def _exit_with_parent(convert_pid: int) -> None:
     threading.Thread(target=watch, name="nb2post-parent-watch", daemon=True).start()
 
 
+@dataclass
+class Batch:
+    """What the notebooks of one run share, in each process that converts them: the site (which reads
+    its posts' markers once), the run's flags, and the folder where notebooks claim post names."""
+    site: "Site"
+    force: bool
+    dry_run: bool
+    adopt: bool
+    claims: str
+    unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
+
+
+_BATCH: Batch | None = None  # in a worker process: set by _start_worker
+
+
+def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str) -> None:
+    """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
+    parent saves it), and keeps one Site for all the notebooks it converts."""
+    from . import statcache
+    from .site import Site
+
+    global _BATCH
+    _exit_with_parent(convert_pid)
+    statcache.read_only()
+    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims)
+
+
+def _convert_in_worker(job: tuple) -> "Outcome":
+    return convert_one(_BATCH, *job)
+
+
+def _claim(claims: str, name: str, owner: str) -> str | None:
+    """Claim ``name`` for ``owner`` in this run (an atomic symlink, so workers cannot both win); the
+    owner that claimed it first, or None when it is ``owner``'s."""
+    link = os.path.join(claims, name)
+    try:
+        os.symlink(owner, link)
+    except FileExistsError:
+        first = os.readlink(link)
+        return None if first == owner else first
+    return None
+
+
+def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
+    """Read, render and write one notebook: its outcome, with the post as written but without its body
+    and image bytes (they are on disk; a batch of a thousand posts would otherwise keep them all in
+    memory). Runs in a worker for batches: only the outcome crosses back, not the post and its images.
+
+    ``args``: build_post's arguments; ``needs_flag``: an adoption found here needs ``--adopt``."""
+    from . import adopt as adopting
+    from .site import HandEditedError, OutsideSiteError
+
+    site, force, dry_run = batch.site, batch.force, batch.dry_run
+    notebook, notes = args[0], []
+    post, error = _build_in_worker(args)
+    if error is None and post.adopts is None and args[4] is None:
+        if batch.unmarked is None:
+            batch.unmarked = adopting.unmarked_posts(site.posts_dir)
+        post, error, notes = _adopt_matched(args, post, batch)
+    if error is None:
+        # Two notebooks of one batch that give the same post: the first to claim its name writes, the
+        # other fails as it would against a post already there (even with --force: neither is older).
+        owner = _claim(batch.claims, post.file_name, post.source)
+        if owner is not None:
+            error = (f"{site.posts_dir / post.file_name}: already holds the post made from {owner}; two notebooks "
+                     f"give the same date and name. Rename one of them or set 'slug:' in its front matter")
+    if error is not None:
+        return Outcome(notebook, "failed", error=error)
+    try:
+        notes += _url_notes(site, post, dry_run, needs_flag=needs_flag)
+        result = site.write(post, force=force, dry_run=dry_run)
+    except (HandEditedError, OutsideSiteError) as exc:
+        return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
+    except OSError as exc:
+        return Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
+    outcome = Outcome(
+        notebook,
+        result.status,
+        post_path=result.post_path,
+        written=result.written,
+        removed=result.removed,
+        warnings=list(post.warnings),
+        post=dataclasses.replace(post, body="", assets=dict.fromkeys(post.assets, b"")),
+        notes=[] if result.status == "unchanged" else notes,  # adopted already, and no URL changes
+    )
+    if post.date_origin not in ("file name", "front matter"):
+        outcome.warnings.append(
+            f"{notebook}: no date in the file name or front matter; dated {post.date} "
+            f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
+        )
+    return outcome
+
+
+def _in_order(pool, function, work: list, window: int):
+    """(item, function(item)) for each item, in order, run in ``pool`` with at most ``window`` items
+    submitted and not yet taken: ``pool.map`` submits everything at once, and finished results would
+    pile up in the parent while it is busy."""
+    from collections import deque
+
+    pending: deque = deque()
+    items = iter(work)
+    for item in items:
+        pending.append((item, pool.submit(function, item)))
+        if len(pending) >= window:
+            break
+    while pending:
+        item, future = pending.popleft()
+        yield item, future.result()
+        following = next(items, None)
+        if following is not None:
+            pending.append((following, pool.submit(function, following)))
+
+
 def convert(
     paths: Iterable[Path],
     settings: Settings,
@@ -251,104 +399,91 @@ def convert(
     skipped: list[str] | None = None,
     adopt: bool = False,
     adoptions: dict | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
     posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
-    notebook (resolved path) takes over, named by ``nb2post adopt``."""
-    from . import adopt as adopting
-    from .site import HandEditedError, OutsideSiteError, Site
+    notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
+    of shard K (see ``in_shard``).
+
+    Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
+    changed is read and hashed."""
+    import shutil
+    import tempfile
+
+    from . import statcache
+    from .site import Site
 
     adoptions = adoptions or {}
 
     notebooks, problems = find_notebooks(paths, skipped)
+    key_of = key_function(settings.site, resolved=True)
+    keys = {notebook: key_of(notebook) for notebook in notebooks}
+    if shard is not None:
+        notebooks = [notebook for notebook in notebooks if in_shard(keys[notebook], shard)]
     site = Site(settings)
     fingerprint = settings.fingerprint()
+    cache = statcache.for_site(settings.site)
     outcomes: dict[Path, Outcome] = {}
     work: list[tuple] = []
     for notebook in notebooks:
-        key = notebook_key(notebook, settings.site)
+        key = keys[notebook]
         try:
-            data = read_notebook_bytes(notebook)
+            digest = mixed_hash(cache.content_digest(notebook), fingerprint)
         except OSError as exc:
-            outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror}")
+            outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
             continue
-        digest = source_hash(data, fingerprint)
         previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
         current = previous and previous[1].source == key and previous[1].source_hash == digest
         if not force and current and previous[0].is_file() and notebook not in adoptions:
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
             continue
-        work.append((notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook)))
+        args = (notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook))
+        work.append((args, not adopt and notebook not in adoptions))
+    cache.save()  # before the slow part: what this run hashed is not lost if it is interrupted
 
     total = len(notebooks)
-    done = [len(outcomes)]
+    done = len(outcomes)
 
-    unmarked: dict[Path, str] | None = None
-
-    def finish(args: tuple, post: Post | None, error: str | None) -> None:
-        nonlocal unmarked
-        notebook, notes = args[0], []
-        if error is None and post.adopts is None and args[4] is None:
-            if unmarked is None:  # read once per run, and only when a notebook has no post yet
-                unmarked = adopting.unmarked_posts(site.posts_dir)
-            post, error, notes = _adopt_matched(args, post, site, unmarked, adopt, force, dry_run)
-        if error is not None:
-            outcome = Outcome(notebook, "failed", error=error)
-        else:
-            try:
-                notes += _url_notes(site, post, dry_run, needs_flag=not adopt and notebook not in adoptions)
-                result = site.write(post, force=force, dry_run=dry_run)
-                if result.status == "unchanged":
-                    notes = []  # adopted already, and nothing to say about URLs
-                outcome = Outcome(
-                    notebook,
-                    result.status,
-                    post_path=result.post_path,
-                    written=result.written,
-                    removed=result.removed,
-                    warnings=list(post.warnings),
-                    post=post,
-                    notes=notes,
-                )
-                if post.date_origin not in ("file name", "front matter"):
-                    outcome.warnings.append(
-                        f"{notebook}: no date in the file name or front matter; dated {post.date} "
-                        f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
-                    )
-            except (HandEditedError, OutsideSiteError) as exc:
-                outcome = Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
-            except OSError as exc:
-                outcome = Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
-        outcomes[notebook] = outcome
-        done[0] += 1
+    def record(outcome: Outcome) -> None:
+        nonlocal done
+        outcomes[outcome.notebook] = outcome
+        done += 1
         if progress:
-            progress(outcome, done[0], total)
+            progress(outcome, done, total)
 
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if len(work) >= PARALLEL_THRESHOLD and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    if not work:
+        return [outcomes[n] for n in notebooks], problems
+    claims = tempfile.mkdtemp(prefix="nb2post-claims-")
+    try:
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        if len(work) >= PARALLEL_THRESHOLD and workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(work)), initializer=_exit_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            for args, (post, error) in zip(work, pool.map(_build_in_worker, work)):
-                finish(args, post, error)
-    else:
-        for args in work:
-            post, error = _build_in_worker(args)
-            finish(args, post, error)
+            workers = min(workers, len(work))
+            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims)) as pool:
+                for _, outcome in _in_order(pool, _convert_in_worker, work, window=2 * workers):
+                    record(outcome)
+        else:
+            batch = Batch(site, force, dry_run, adopt, claims)
+            for job in work:
+                record(convert_one(batch, *job))
+    finally:
+        shutil.rmtree(claims, ignore_errors=True)
     return [outcomes[n] for n in notebooks], problems
 
 
-def _adopt_matched(args: tuple, post: Post, site, unmarked: dict, adopt: bool, force: bool, dry_run: bool):
-    """A notebook's first post, when a post nb2post did not write (``unmarked``) matches it (see
+def _adopt_matched(args: tuple, post: Post, batch: Batch):
+    """A notebook's first post, when a post nb2post did not write (``batch.unmarked``) matches it (see
     nb2post.adopt): rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else
     refused — never overwritten nor silently duplicated. (post, error, notes)."""
     from . import adopt as adopting
     from .site import other_generator
 
     notebook, settings = args[0], args[1]
+    site, unmarked, adopt, force, dry_run = batch.site, batch.unmarked, batch.adopt, batch.force, batch.dry_run
     candidates = {
         path: text for path, text in unmarked.items()
         if not other_generator(text, post.source, notebook)[0]  # fastpages' and jekyllnb's go their own way
@@ -367,6 +502,10 @@ def _adopt_matched(args: tuple, post: Post, site, unmarked: dict, adopt: bool, f
         ), []
     if force and not adopt and not dry_run:
         return post, None, []
+    if not dry_run:
+        unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
+        if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
+            return post, None, []  # another worker's notebook took it over first
     try:
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why)
     except adopting.AdoptError as exc:
@@ -374,8 +513,6 @@ def _adopt_matched(args: tuple, post: Post, site, unmarked: dict, adopt: bool, f
     adopted, error = _build_in_worker((*args[:5], adoption))
     if error is not None:
         return post, error, []
-    if not dry_run:
-        unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
     return adopted, None, []
 
 

@@ -6,6 +6,7 @@ Sources, later wins: site defaults < file name < notebook metadata (``jekyll`` t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import json
@@ -399,6 +400,14 @@ def dump(values: dict) -> str:
     ruamel writes YAML 1.2, where ``yes`` or ``1:20`` are plain strings; Jekyll reads YAML 1.1, where
     they are a boolean and a number. Such strings are quoted.
     """
+    stream = io.StringIO()
+    _emitter().dump(_plain(values), stream)
+    return stream.getvalue()
+
+
+@functools.lru_cache(maxsize=None)
+def _emitter():
+    """One emitter per process: building it costs more than writing a post's front matter with it."""
     from ruamel.yaml import YAML
     from ruamel.yaml.representer import SafeRepresenter
 
@@ -415,9 +424,7 @@ def dump(values: dict) -> str:
         return SafeRepresenter.represent_str(representer, data)
 
     yaml.representer.add_representer(str, represent_str)
-    stream = io.StringIO()
-    yaml.dump(_plain(values), stream)
-    return stream.getvalue()
+    return yaml
 
 
 def _plain(value):

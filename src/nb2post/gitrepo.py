@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +79,8 @@ class GitError(RuntimeError):
 
 def _git_checked(args: list[str], cwd: Path) -> str:
     """Run git; a failure raises with git's own message (for commands that change things)."""
+    import subprocess  # here: `nb2post check` imports this module for find_root and runs no git
+
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         done = subprocess.run(

@@ -60,9 +60,12 @@ def decode(data: bytes, path: Path | str) -> str:
 
 
 def parse(data: bytes, path: Path | str) -> Notebook:
+    # Memory: a notebook is held as bytes, then as text, then as parsed JSON; each form is dropped as soon
+    # as the next exists, so a 150 MB notebook never has all three at once (``read`` keeps no reference).
     path = Path(path)
     text = decode(data, path)
-    if not text.strip():
+    del data
+    if not text or text.isspace():  # (not text.strip(): that copies the whole text)
         raise NotebookError(path, "file is empty; it is not a notebook")
     try:
         content = json.loads(text)
@@ -77,6 +80,9 @@ def parse(data: bytes, path: Path | str) -> Notebook:
     major = content.get("nbformat")
     if not isinstance(major, int):
         raise NotebookError(path, f"'nbformat' is {major!r}, not a version number")
+    escaped_surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    if major >= 4:
+        del text  # only an upgrade from nbformat 2 or 3 reads the text again
     notes: list[str] = []
     if major > 4:
         raise NotebookError(path, f"nbformat {major} is newer than this nb2post understands (4); upgrade nb2post")
@@ -90,7 +96,7 @@ def parse(data: bytes, path: Path | str) -> Notebook:
             raise NotebookError(path, f"cell {index + 1} is {type(cell).__name__} JSON, not a cell (an object with 'cell_type')")
         if not isinstance(cell.get("cell_type"), str):
             raise NotebookError(path, f"cell {index + 1} has no 'cell_type' text (markdown, code or raw)")
-    if _SURROGATE_ESCAPE.search(text) and without_lone_surrogates(content):
+    if escaped_surrogates and without_lone_surrogates(content):
         notes.append(
             f"{path}: holds text with a broken UTF-16 escape (a lone \\ud800-\\udfff in the JSON); "
             "shown as U+FFFD \ufffd"
@@ -243,11 +249,14 @@ def _repair_outputs(cell: dict, problems: list[str], where: str) -> None:
 
 def read(path: Path | str) -> Notebook:
     path = Path(path)
+    return parse(_read_bytes(path), path)  # no local name: parse() can free the bytes once decoded
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise NotebookError(path, f"cannot read: {exc.strerror or exc}") from None
-    return parse(data, path)
 
 
 def _upgrade(text: str, content: dict, path: Path) -> dict:

@@ -44,9 +44,10 @@ def command(paths, site, target, config_files, quiet, verbose):
     """Check that every notebook's post is current, without converting anything.
 
     Compares a hash of each notebook and the site's settings with the one recorded in its post, so a
-    fresh checkout (new file times) is not stale. Without PATHS: every notebook below the site's
-    notebooks folder (the 'nb2post: notebooks_dir:' setting, default _notebooks), plus posts whose
-    notebook is gone.
+    fresh checkout (new file times) is not stale. Writes nothing but nb2post's stat cache
+    (.git/nb2post-cache, or .nb2post-cache outside git), which spares re-reading unchanged notebooks.
+    Without PATHS: every notebook below the site's notebooks folder (the 'nb2post: notebooks_dir:'
+    setting, default _notebooks), plus posts whose notebook is gone.
     """
     from ..check import check, describe
     from ..convert import find_notebooks

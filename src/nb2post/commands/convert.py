@@ -10,9 +10,10 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
-                adoptions=None, settings=None):
+                adoptions=None, settings=None, shard=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
-    the ``settings`` they loaded already (the same site, target and config files).
+    the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
+    converts only shard K of N (see nb2post.convert.in_shard).
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
@@ -59,7 +60,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
 
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
     outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                 skipped=skipped, adopt=adopt, adoptions=adoptions)
+                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard)
     if bar is not None:
         bar.clear()
     site_warnings += skipped
@@ -97,7 +98,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             said.add(outcome.error)
             echo_err(f"error: {tidy(outcome.error, outcome.notebook, cwd)}")
     if not outcomes and not problems:
-        echo_err(f"warning: no notebooks found in {', '.join(relative(p, cwd) for p in paths)}")
+        where = ", ".join(relative(p, cwd) for p in paths)
+        echo_err(f"warning: no notebooks found in {where}" if shard is None
+                 else f"warning: none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
     echo_err(summary)
     failed = counts.get("failed", 0) or problems
@@ -125,6 +128,15 @@ def tidy(message: str, notebook, cwd: Path) -> str:
     return message.replace(str(notebook), relative(notebook, cwd))
 
 
+def _shard(value):
+    from ..convert import parse_shard
+
+    try:
+        return None if value is None else parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
+
+
 @click.command(
     "convert",
     short_help="Convert notebooks into posts for a Jekyll or fastpages site.",
@@ -145,12 +157,15 @@ def tidy(message: str, notebook, cwd: Path) -> str:
 @to_option
 @config_option
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
-@click.option("--dry-run", "-n", is_flag=True, help="List what would be written, adopted, and every URL that would change; write nothing.")
+@click.option("--dry-run", "-n", is_flag=True, help="List what would be written, adopted, and every URL that would change; write nothing (but nb2post's stat cache).")
 @click.option("--adopt", is_flag=True, help="Take over the posts nb2post did not write that match a notebook (same date and name, or naming the notebook), keeping their URL and front matter.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @quiet_option("No progress bar and no warnings: errors and the summary line only.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-def command(paths, site, target, config_files, force, dry_run, adopt, jobs, quiet, verbose):
+@click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
+              help="Convert only shard K of N (a stable hash of each notebook's path), for a CI job matrix; "
+              "see templates/workflow_sharded.yml.")
+def command(paths, site, target, config_files, force, dry_run, adopt, jobs, quiet, verbose, shard):
     """Convert notebooks (files or folders, searched recursively) into posts in the site's _posts folder.
 
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
@@ -161,5 +176,6 @@ def command(paths, site, target, config_files, force, dry_run, adopt, jobs, quie
     The posts written are printed on stdout, one path per line; progress, warnings and errors go to
     stderr.
     """
-    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files, adopt)
+    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files, adopt,
+                          shard=shard)
     raise SystemExit(code)

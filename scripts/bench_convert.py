@@ -25,7 +25,9 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -165,6 +167,16 @@ def main() -> int:
         return 2
     count = args.scale or len(readable_notebooks(args.corpus))
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-"))
+    # a killed run still removes its site (a gigabyte at --scale 1000)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return benchmark(args, count, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def benchmark(args, count: int, work: Path) -> int:
     site, notebooks = build_site(work, count, args.corpus)
     size = sum(p.stat().st_size for p in notebooks)
     largest = max(p.stat().st_size for p in notebooks)
@@ -218,22 +230,24 @@ def main() -> int:
         failed = int((out / "failed").read_text())
         if failed:
             peers_note.append(f"nbconvert's MarkdownExporter gave up on {failed} of the {count} notebooks (timed all the same)")
-        jupyter = shutil.which("jupyter")
-        if jupyter:
-            line = "; ".join(f"{jupyter} nbconvert --to markdown --output-dir {out}/j{i} '{p}' >/dev/null 2>&1"
-                               for i, p in enumerate(sample)) + "; true"  # a peer failing on one notebook goes on
-            results["jupyter_nbconvert_per_notebook_sample"] = measure(args.runs, ["bash", "-c", line], fresh_out)
-            results["jupyter_nbconvert_per_notebook_sample"]["notebooks"] = len(sample)
-        else:
-            peers_note.append("jupyter not found: its row is skipped")
-        pandoc = shutil.which("pandoc")
-        if pandoc:
-            line = "; ".join(f"{pandoc} -f ipynb -t gfm --extract-media={out}/m{i} -o {out}/{i}.md '{p}'"
-                               for i, p in enumerate(sample)) + "; true"  # a peer failing on one notebook goes on
-            results["pandoc_per_notebook_sample"] = measure(args.runs, ["bash", "-c", line], fresh_out)
-            results["pandoc_per_notebook_sample"]["notebooks"] = len(sample)
-        else:
-            peers_note.append("pandoc not found (apt-get install -y pandoc): its row is skipped")
+        # the peers that take one process per notebook, on the sample (a peer failing on one goes on)
+        per_notebook = {
+            "jupyter_nbconvert_per_notebook_sample": (
+                "jupyter", "{exe} nbconvert --to markdown --output-dir {out}/j{i} {path} >/dev/null 2>&1",
+                "jupyter not found: its row is skipped"),
+            "pandoc_per_notebook_sample": (
+                "pandoc", "{exe} -f ipynb -t gfm --extract-media={out}/m{i} -o {out}/{i}.md {path}",
+                "pandoc not found (apt-get install -y pandoc): its row is skipped"),
+        }
+        for name, (program, command, missing) in per_notebook.items():
+            exe = shutil.which(program)
+            if exe is None:
+                peers_note.append(missing)
+                continue
+            line = "; ".join(command.format(exe=exe, out=out, i=i, path=shlex.quote(str(p)))
+                             for i, p in enumerate(sample)) + "; true"
+            results[name] = measure(args.runs, ["bash", "-c", line], fresh_out)
+            results[name]["notebooks"] = len(sample)
         sample_nb2post = [*nb2post, "convert", "-q", "--site", str(site), *map(str, sample)]
         results["convert_sample_cold"] = measure(args.runs, sample_nb2post, empty_site)
         results["convert_sample_cold"]["notebooks"] = len(sample)
@@ -268,8 +282,6 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "notebooks": count, "bytes": size, "largest_bytes": largest,
                                          "runs": args.runs, "results": results, "notes": peers_note}, indent=2) + "\n")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

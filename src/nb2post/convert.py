@@ -232,7 +232,7 @@ PARENT_POLL_SECONDS = 1.0
 
 
 def _exit_with_parent(convert_pid: int) -> None:
-    """Pool initializer: a worker never outlives the ``convert`` that started it (a SIGKILLed parent
+    """In each worker (see _start_worker): a worker never outlives the ``convert`` that started it (a SIGKILLed parent
     cannot shut its pool down, and workers waiting on the task queue would wait forever).
 
     On Linux the kernel signals the worker when its parent dies (``PR_SET_PDEATHSIG``); everywhere, a
@@ -325,6 +325,14 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     memory). Runs in a worker for batches: only the outcome crosses back, not the post and its images.
 
     ``args``: build_post's arguments; ``needs_flag``: an adoption found here needs ``--adopt``."""
+    try:
+        return _convert_one(batch, args, needs_flag)
+    except Exception as exc:  # a bug must not take the batch down (nor leave a worker's traceback)
+        return Outcome(args[0], "failed", error=f"{args[0]}: internal error while writing its post "
+                                                f"({type(exc).__name__}: {exc}); please report it")
+
+
+def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     from . import adopt as adopting
     from .site import HandEditedError, OutsideSiteError
 

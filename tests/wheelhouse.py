@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -61,23 +60,28 @@ def _compressed_tag(tags: list[str]) -> str:
     return "-".join(".".join(part) for part in parts)
 
 
-def repack(distribution: metadata.Distribution, destination: Path) -> Path:
+def repack(distribution: metadata.Distribution, destination: Path) -> Path | None:
     """An installed distribution back as a wheel: its files as RECORD lists them (bytecode left out),
     files installed outside site-packages (nbconvert's templates under share/) as the wheel's data,
-    console scripts left to pip to write again from entry_points.txt."""
-    info = Path(str(distribution._path))  # type: ignore[attr-defined]  # the .dist-info folder
-    site = info.parent
-    prefix = Path(sys.prefix).resolve()
-    stem = info.name[: -len(".dist-info")]
-    wheel_info = (info / "WHEEL").read_text(encoding="utf-8")
-    tags = re.findall(r"^Tag:\s*(\S+)", wheel_info, flags=re.MULTILINE)
-    if not tags or not distribution.files:
-        raise RuntimeError(f"{info}: no WHEEL tags or no RECORD, cannot be packed into a wheel")
+    console scripts left to pip to write again from entry_points.txt. None when it was not installed
+    from a wheel (no RECORD or WHEEL, as with a Debian package): pip then finds it in the system's
+    site-packages, or says which requirement it cannot satisfy."""
+    files = distribution.files or []
+    found = [entry for entry in files if len(entry.parts) == 2 and entry.parts[0].endswith(".dist-info") and entry.name == "WHEEL"]
+    if not found:
+        return None
+    info = found[0].parent.as_posix()  # the .dist-info folder, relative to site-packages
+    site = Path(distribution.locate_file("")).resolve()
+    prefix = site.parents[2]  # <prefix>/lib/pythonX.Y/site-packages: where `../../../share/...` lands
+    stem = info[: -len(".dist-info")]
+    tags = re.findall(r"^Tag:\s*(\S+)", distribution.read_text("WHEEL") or "", flags=re.MULTILINE)
+    if not tags:
+        return None
     destination.mkdir(parents=True, exist_ok=True)
     target = destination / f"{stem}-{_compressed_tag(tags)}.whl"
     records = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as wheel:
-        for entry in distribution.files:
+        for entry in files:
             source = (site / entry).resolve()
             if entry.suffix == ".pyc" or "__pycache__" in entry.parts or not source.is_file():
                 continue
@@ -86,15 +90,15 @@ def repack(distribution: metadata.Distribution, destination: Path) -> Path:
                 if inside is None or inside.parts[0] in ("bin", "Scripts"):
                     continue
                 name = f"{stem}.data/data/{inside.as_posix()}"
-            elif entry.parts[0] == info.name and entry.name in _INSTALLER_FILES:
+            elif entry.parts[0] == info and entry.name in _INSTALLER_FILES:
                 continue
             else:
                 name = entry.as_posix()
             data = source.read_bytes()
             wheel.writestr(name, data)
             records.append(_record_line(name, data))
-        records.append(f"{info.name}/RECORD,,")
-        wheel.writestr(f"{info.name}/RECORD", "\n".join(records) + "\n")
+        records.append(f"{info}/RECORD,,")
+        wheel.writestr(f"{info}/RECORD", "\n".join(records) + "\n")
     return target
 
 

@@ -24,8 +24,14 @@ if [ -z "$interpreter" ]; then
   exit 2
 fi
 
+# replaced on each run, but only a folder this script made (it holds its marker)
+if [ -e "$work" ] && [ ! -e "$work/.nb2post-wheel-suite" ]; then
+  echo "wheel suite: $work exists and was not made by this script; remove it or set NB2POST_WHEEL_SUITE_DIR" >&2
+  exit 2
+fi
 rm -rf "$work"
 mkdir -p "$work/copy"
+touch "$work/.nb2post-wheel-suite"
 # The checkout's files as the working tree has them (deleted ones left out), in a repository of their
 # own: tests/test_hook.py and test_action.py copy the project from `git ls-files` of where they run.
 git -C "$source" ls-files -z -co --exclude-standard |

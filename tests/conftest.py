@@ -45,6 +45,15 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def offline_pip(tmp_path_factory) -> dict[str, str]:
+    """PIP_* variables with which pip installs nb2post without an index, into an environment made from the
+    bare base Python too (tests/wheelhouse.py); merge them into os.environ as the test has it."""
+    from wheelhouse import offline_pip_variables
+
+    return offline_pip_variables(tmp_path_factory.mktemp("wheelhouse"))
+
+
 def cell(kind: str, source: str, **extra) -> dict:
     base = {"cell_type": kind, "metadata": extra.pop("metadata", {}), "source": source}
     if kind == "code":

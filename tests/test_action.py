@@ -141,22 +141,17 @@ def action_dir(tmp_path_factory):
     return copy_project(tmp_path_factory.mktemp("action") / "nb2post")
 
 
-def offline_pip_env(runner_temp: Path) -> dict:
-    """pip without an index: the action's virtualenv sees this interpreter's packages (nb2post's
-    dependencies), and the isolated build of nb2post takes setuptools from the wheels virtualenv ships."""
-    import virtualenv
-
-    embedded = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
-    assert any(embedded.glob("setuptools-*.whl")), f"no setuptools wheel in {embedded}"
-    return {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(embedded), "PIP_CACHE_DIR": str(runner_temp / "pip-cache"),
-            "RUNNER_TEMP": str(runner_temp)}
+def offline_pip_env(runner_temp: Path, offline_pip: dict) -> dict:
+    """pip without an index: nb2post's dependencies and the setuptools of its isolated build come from
+    local wheels (the conftest fixture `offline_pip`), or from the interpreter the action's virtualenv sees."""
+    return {**os.environ, **offline_pip, "PIP_CACHE_DIR": str(runner_temp / "pip-cache"), "RUNNER_TEMP": str(runner_temp)}
 
 
 def note(site: Path, name: str, title: str) -> Path:
     return write_notebook(site / "_notebooks" / name, [cell("markdown", f"# {title}\n> About {title}"), cell("code", "print(2)")])
 
 
-def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path, action_dir, runner_temp):
+def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path, action_dir, runner_temp, offline_pip):
     """Two pushes in a row, the first one's run cancelled (GitHub keeps one pending run per concurrency
     group): the second run, whose `before` is the first push, still converts the first push's notebook."""
     repo, remote = repository_with_remote(tmp_path, tmp_path / "author", "blog")
@@ -185,7 +180,7 @@ def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path,
     git(workspace, "config", "user.email", "runner@example.com")
 
     github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": before}}
-    result = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner", offline_pip_env(runner_temp))
+    result = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner", offline_pip_env(runner_temp, offline_pip))
 
     assert "3 notebooks match blog/_notebooks/**/*.ipynb" in result["log"]
     posts = result["outputs"]["posts"].splitlines()
@@ -207,14 +202,14 @@ def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path,
 
     # the next run (a new branch's all-zero `before`, or any push): every post current, nothing to commit
     github = {"sha": commit, "ref": "refs/heads/main", "event": {"before": ZERO}}
-    again = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner2", offline_pip_env(runner_temp))
+    again = run_action(action_dir, workspace, {"site": "blog"}, github, tmp_path / "runner2", offline_pip_env(runner_temp, offline_pip))
     assert again["outputs"]["posts"] == "" and again["outputs"]["commit"] == ""
     assert "skipped: Commit and push the posts" in again["log"]
     assert "## nb2post: 0 of 3 notebooks converted" in again["summary"] and "already current" in again["summary"]
     assert git(remote, "rev-parse", "main").stdout.strip() == commit
 
 
-def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, runner_temp):
+def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, runner_temp, offline_pip):
     """A protected branch (here: the server's pre-receive hook, saying what GitHub says) refuses the posts commit."""
     site, remote = repository_with_remote(tmp_path, tmp_path / "site")
     note(site, "2024-08-01-only.ipynb", "Only")
@@ -228,7 +223,7 @@ def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, 
     git(site, "remote", "set-url", "origin", f"file://x-access-token:ghp_SECRET123@localhost{remote}")
     git(site, "config", f"url.file://{remote}.insteadOf", f"file://x-access-token:ghp_SECRET123@localhost{remote}")
     github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
-    result = run_action(action_dir, site, {"brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp), fails=True)
+    result = run_action(action_dir, site, {"brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp, offline_pip), fails=True)
     assert result["failed"] == "Commit and push the posts"
     error = next(line for line in result["log"].splitlines() if line.startswith("::error"))
     assert "the posts commit was not pushed" in error and "protected branch" in error and "GH006" in error
@@ -237,7 +232,7 @@ def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, 
     assert git(remote, "rev-parse", "main").stdout.strip() == sha  # nothing reached the branch
 
 
-def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_briefs(tmp_path, action_dir, runner_temp):
+def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_briefs(tmp_path, action_dir, runner_temp, offline_pip):
     """The deploy job's last step (convert: false, the posts job's `posts`, check-live: true) against the
     built site served on 127.0.0.1, published only a moment after the step starts waiting; then with
     nothing served, where it fails and says why."""
@@ -272,7 +267,7 @@ def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_bri
     thread = threading.Thread(target=serve_later, daemon=True)
     thread.start()
     try:
-        result = run_action(action_dir, site, inputs, github, tmp_path / "runner", offline_pip_env(runner_temp))
+        result = run_action(action_dir, site, inputs, github, tmp_path / "runner", offline_pip_env(runner_temp, offline_pip))
     finally:
         server.shutdown()
         server.server_close()
@@ -287,13 +282,13 @@ def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_bri
     assert git(remote, "rev-parse", "--verify", "-q", "main", check=False).stdout == ""  # nothing pushed
 
     inputs["live-timeout"] = "1"
-    failed = run_action(action_dir, site, inputs, github, tmp_path / "runner-down", offline_pip_env(runner_temp), fails=True)
+    failed = run_action(action_dir, site, inputs, github, tmp_path / "runner-down", offline_pip_env(runner_temp, offline_pip), fails=True)
     assert failed["failed"] == "Brief"
     assert "::error title=nb2post::a post did not go live" in failed["log"]
     assert f"- error: {url} is not live after 1 s" in failed["summary"]
 
 
-def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
+def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp, offline_pip):
     site, remote = repository_with_remote(tmp_path, tmp_path / "site")
     note(site, "2024-08-01-only.ipynb", "Only")
     git(site, "add", "-A")
@@ -301,7 +296,7 @@ def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp):
     git(site, "push", "-q", "origin", "main")
     sha = git(site, "rev-parse", "HEAD").stdout.strip()
     github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
-    result = run_action(action_dir, site, {"commit": "false", "brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp))
+    result = run_action(action_dir, site, {"commit": "false", "brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp, offline_pip))
     assert result["outputs"]["posts"] == "_posts/2024-08-01-only.md"
     assert (site / "_posts" / "2024-08-01-only.md").is_file()
     assert git(site, "rev-parse", "HEAD").stdout.strip() == sha and git(remote, "rev-parse", "main").stdout.strip() == sha
@@ -368,7 +363,7 @@ def act_binary() -> str:
     return found
 
 
-def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, action_dir, runner_temp):
+def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, action_dir, runner_temp, offline_pip):
     """`nb2post init --deploy pages`'s workflow, run by act in host mode for the second of two pushes in a
     row (the first push's run never happened): the posts job converts both notebooks and pushes the posts,
     the build job builds that commit with Jekyll into the Pages artifact, and the deploy job publishes it
@@ -415,7 +410,7 @@ def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, actio
     pages.mkdir()
     event = tmp_path / "event.json"
     event.write_text(f'{{"ref": "refs/heads/main", "before": "{before}", "after": "{sha}"}}')
-    pip = offline_pip_env(runner_temp)
+    pip = offline_pip_env(runner_temp, offline_pip)
     values = {"NB2POST_TEST_REMOTE": str(remote), "NB2POST_TEST_ARTIFACTS": str(artifacts), "NB2POST_TEST_PAGES": str(pages),
               "NB2POST_TEST_PAGE_URL": f"http://127.0.0.1:{port}/",
               **{key: pip[key] for key in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_CACHE_DIR")}}

@@ -221,28 +221,33 @@ def copy_project(destination: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hook_project(tmp_path_factory):
-    """This project as a hook repository, and one pre-commit cache for the module (its environment is built once)."""
+def hook_project(tmp_path_factory, offline_pip):
+    """This project as a hook repository, one pre-commit cache for the module (its environment is built
+    once), and the PIP_* variables with which pre-commit's pip installs the hook offline (conftest)."""
     if shutil.which("pre-commit") is None:
         pytest.fail("pre-commit is not installed: run scripts/test.sh (it installs the test extras)")
     base = tmp_path_factory.mktemp("pre-commit")
     hooks = copy_project(base / "nb2post-hooks")
-    return hooks, git(hooks, "rev-parse", "HEAD").stdout.strip(), base / "cache"
+    return hooks, git(hooks, "rev-parse", "HEAD").stdout.strip(), base / "cache", offline_pip
+
+
+def pre_commit_env(hook_project) -> dict:
+    """The test's environment plus pre-commit's cache and an offline pip (the hook's virtualenv sees the
+    base interpreter's packages; what it lacks comes from local wheels)."""
+    _, _, cache, pip = hook_project
+    return {**os.environ, "PRE_COMMIT_HOME": str(cache), **pip, "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1"}
 
 
 def pre_commit_pusher(work: Path, hook_project, hook_id: str):
     """Configure the real pre-commit framework in ``work`` with this project's hook ``hook_id`` on pre-push;
     return a ``push(*args)`` that runs ``git push`` in the environment pre-commit needs here."""
-    hooks, rev, cache = hook_project
+    hooks, rev, _, _ = hook_project
+    env = pre_commit_env(hook_project)
     (work / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: {hook_id}\n"
     )
     git(work, "add", ".pre-commit-config.yaml")
     git(work, "commit", "-qm", "pre-commit config")
-    # Offline environment build: the hook's virtualenv sees this interpreter's packages (nb2post's
-    # dependencies), pip may not reach an index, and builds nb2post with the setuptools already here.
-    env = {**os.environ, "PRE_COMMIT_HOME": str(cache), "PIP_NO_INDEX": "1",
-           "PIP_NO_BUILD_ISOLATION": "0", "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1"}
     subprocess.run(["pre-commit", "install", "--hook-type", "pre-push"], cwd=work, env=env, check=True, capture_output=True)
     assert "pre-commit" in (work / ".git" / "hooks" / "pre-push").read_text()
 
@@ -297,7 +302,7 @@ def test_under_pre_commit_the_fix_is_a_command_the_user_can_run(repo, hook_proje
     fixes = [line.split("Fix: ", 1)[1] for line in output.splitlines() if "Fix: " in line]
     assert len(fixes) == 1 and not fixes[0].startswith("nb2post "), output
     # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(hook_project[2]), "PIP_NO_INDEX": "1"}
+    env = pre_commit_env(hook_project)
     everything = subprocess.run(["pre-commit", "run", "nb2post-check", "--hook-stage", "pre-push", "--all-files"],
                                 cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert everything.returncode == 1 and "stale:   _posts/2024-05-01-first.md" in everything.stdout, everything.stdout

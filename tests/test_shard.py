@@ -222,6 +222,8 @@ def machine_path(folder: Path) -> str:
 def run_act(tmp_path: Path, site: Path, remote: Path, pushed: str, wheelhouse: Path) -> tuple[int, str, Path]:
     """act runs the site's workflow for the push of `pushed`; returns (exit code, log, artifacts folder).
     The test's own Python must come out of it untouched."""
+    import site as python_site
+
     from test_action import STUBS, _USES, act_binary
 
     act = act_binary()
@@ -241,6 +243,8 @@ def run_act(tmp_path: Path, site: Path, remote: Path, pushed: str, wheelhouse: P
         # sees: pip would call it "already satisfied" and install nothing. So the job's pip ignores what is
         # installed and takes only nb2post's wheel; its dependencies stay the machine's (no index here).
         "PIP_IGNORE_INSTALLED": "1", "PIP_NO_DEPS": "1",
+        # ...which, when this interpreter is a venv, lie in its site-packages (see the setup-python stand-in)
+        "NB2POST_TEST_SITE_PACKAGES": os.pathsep.join(python_site.getsitepackages()),
     }
     before = installed_state()
     done = subprocess.run(

@@ -325,3 +325,27 @@ def test_workers_write_posts_and_two_notebooks_of_one_name_do_not_clobber(tmp_pa
         assert f"_notebooks/{winner.lower()}/2024-03-01-twin.ipynb" in post and errors[0].count("twin.ipynb") == 1
         assert len(list((site / "_posts").iterdir())) == 7
     assert not list((site / ".git").glob(".nb2post-cache-*"))  # the workers never write the cache
+
+
+def test_a_cold_convert_reads_each_notebook_once_and_remembers_its_hash(tmp_path):
+    """A notebook with no post yet is not hashed by the parent (nothing to compare): the worker hashes the
+    bytes it parses, in a batch (workers) and alone, and the parent's cache learns those hashes, so the
+    next run reads nothing, and a same-size edit made after the convert is still found."""
+    for jobs in ("2", "1"):
+        site = make_site(tmp_path / f"blog-{jobs}")
+        for index in range(5):  # a batch of 5 runs in worker processes with -j2
+            write_notebook(site / "_notebooks" / f"2024-03-{index + 1:02d}-note-{index}.ipynb", notebook_cells(index))
+        subprocess.run(["git", "init", "-q", str(site)], check=True)
+        time.sleep(0.05)  # older than the run's clock: their hashes may be stored
+        assert run_cli("convert", "-q", "-j", jobs, cwd=site).returncode == 0
+        remembered = remembered_notebooks(site)
+        notebooks = {str(p.resolve()) for p in (site / "_notebooks").iterdir()}
+        assert remembered == notebooks
+        expected = {str(p.resolve()): hashlib.sha256(p.read_bytes()).hexdigest() for p in (site / "_notebooks").iterdir()}
+        for folder, names in cache_of(site).entries["content"].items():
+            for name, entry in names.items():
+                assert entry[4] == expected[os.path.join(folder, name)]
+        assert check(site).returncode == 0
+        same_size_edit(site / "_notebooks" / "2024-03-03-note-2.ipynb")
+        done = check(site)
+        assert done.returncode == 1 and "note-2" in done.stdout and "note-1" not in done.stdout

@@ -35,6 +35,16 @@ class Outcome:
     error: str | None = None
     post: Post | None = None
     notes: list[str] = field(default_factory=list)  # adoptions and URL changes, one line each
+    read: tuple | None = None  # (stat, SHA-256) of the bytes a worker hashed, for the parent's stat cache
+
+
+@dataclass
+class Unhashed:
+    """build_post's digest for a notebook the parent did not read (it has no post yet, so there is
+    nothing to compare): the bytes are hashed as they are read, and recorded in ``read`` for the stat
+    cache (os.stat_result as fstat gave it before the read, SHA-256 hex)."""
+    fingerprint: str
+    read: tuple | None = None
 
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
@@ -192,10 +202,12 @@ def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
 
 
 def build_post(
-    notebook_path: Path, settings: Settings, nb_path: str, digest: str, existing: Path | None, adoption=None
+    notebook_path: Path, settings: Settings, nb_path: str, digest: "str | Unhashed", existing: Path | None,
+    adoption=None,
 ) -> Post:
-    """Read and render one notebook (runs in a worker process for batches). ``adoption``: the post it
-    takes over (nb2post.adopt); by default the one its earlier post records having adopted."""
+    """Read and render one notebook (runs in a worker process for batches). ``digest``: the post's source
+    hash, or Unhashed to hash the bytes read. ``adoption``: the post it takes over (nb2post.adopt); by
+    default the one its earlier post records having adopted."""
     from . import reader, render
     from .front_matter import FrontMatterError, parse_file_name
 
@@ -204,7 +216,16 @@ def build_post(
 
         adoption = recorded(Path(settings.site), existing, settings.site_config)
 
-    notebook = reader.read(notebook_path)
+    if isinstance(digest, Unhashed):
+        unhashed = digest
+
+        def remember(data: bytes, st) -> None:
+            unhashed.read = (st, hashlib.sha256(data).hexdigest())
+
+        notebook = reader.read(notebook_path, on_bytes=remember)
+        digest = mixed_hash(unhashed.read[1], unhashed.fingerprint)
+    else:
+        notebook = reader.read(notebook_path)
     fallback = None
     try:
         name_date, _ = parse_file_name(notebook_path)
@@ -362,6 +383,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     outcome = Outcome(
         notebook,
         result.status,
+        read=args[3].read if isinstance(args[3], Unhashed) else None,
         post_path=result.post_path,
         written=result.written,
         removed=result.removed,
@@ -377,24 +399,22 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     return outcome
 
 
-def _in_order(pool, function, work: list, window: int):
-    """(item, function(item)) for each item, in order, run in ``pool`` with at most ``window`` items
-    submitted and not yet taken: ``pool.map`` submits everything at once, and finished results would
-    pile up in the parent while it is busy."""
-    from collections import deque
+def _bounded(pool, function, work: list, window: int):
+    """function(item) for each item, run in ``pool`` as they finish, with at most ``window`` submitted and
+    not yet taken: ``pool.map`` submits everything at once (results would pile up in the parent), and
+    taking them in order would leave a worker idle behind one big notebook."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from itertools import islice
 
-    pending: deque = deque()
     items = iter(work)
-    for item in items:
-        pending.append((item, pool.submit(function, item)))
-        if len(pending) >= window:
-            break
+    pending = {pool.submit(function, item) for item in islice(items, window)}
     while pending:
-        item, future = pending.popleft()
-        yield item, future.result()
-        following = next(items, None)
-        if following is not None:
-            pending.append((following, pool.submit(function, following)))
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            yield future.result()
+            following = next(items, None)
+            if following is not None:
+                pending.add(pool.submit(function, following))
 
 
 def convert(
@@ -437,12 +457,17 @@ def convert(
     work: list[tuple] = []
     for notebook in notebooks:
         key = keys[notebook]
-        try:
-            digest = mixed_hash(cache.content_digest(notebook), fingerprint)
-        except OSError as exc:
-            outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
-            continue
         previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
+        if previous is None:
+            # no post to compare with: the worker hashes the bytes it reads anyway (a cold run of a whole
+            # site would otherwise read every notebook twice, the first time here, alone)
+            digest = Unhashed(fingerprint)
+        else:
+            try:
+                digest = mixed_hash(cache.content_digest(notebook), fingerprint)
+            except OSError as exc:
+                outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
+                continue
         current = previous and previous[1].source == key and previous[1].source_hash == digest
         if not force and current and previous[0].is_file() and notebook not in adoptions:
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
@@ -450,12 +475,16 @@ def convert(
         args = (notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook))
         work.append((args, not adopt and notebook not in adoptions))
     cache.save()  # before the slow part: what this run hashed is not lost if it is interrupted
+    cache.begin()  # the clock for what the workers hash: it must precede their reads (see statcache)
 
     total = len(notebooks)
     done = len(outcomes)
 
     def record(outcome: Outcome) -> None:
         nonlocal done
+        if outcome.read is not None:
+            cache.store("content", os.path.abspath(outcome.notebook), *outcome.read)
+            outcome.read = None
         outcomes[outcome.notebook] = outcome
         done += 1
         if progress:
@@ -472,7 +501,7 @@ def convert(
             workers = min(workers, len(work))
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                      initargs=(os.getpid(), settings, force, dry_run, adopt, claims)) as pool:
-                for _, outcome in _in_order(pool, _convert_in_worker, work, window=2 * workers):
+                for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:
             batch = Batch(site, force, dry_run, adopt, claims)
@@ -480,6 +509,7 @@ def convert(
                 record(convert_one(batch, *job))
     finally:
         shutil.rmtree(claims, ignore_errors=True)
+        cache.save()
     return [outcomes[n] for n in notebooks], problems
 
 

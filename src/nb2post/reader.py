@@ -8,12 +8,16 @@ Problems that still leave a usable notebook come back as warnings; anything else
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import json
+import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 
 class NotebookError(Exception):
@@ -247,16 +251,27 @@ def _repair_outputs(cell: dict, problems: list[str], where: str) -> None:
     cell["outputs"] = kept
 
 
-def read(path: Path | str) -> Notebook:
+def read(path: Path | str, on_bytes: Callable[[bytes, os.stat_result], None] | None = None) -> Notebook:
+    """The notebook at ``path``. ``on_bytes(data, stat)``: sees the file's bytes (and its fstat from
+    before the read) before they are parsed, e.g. to hash them."""
     path = Path(path)
-    return parse(_read_bytes(path), path)  # no local name: parse() can free the bytes once decoded
+    return parse(_read_bytes(path, on_bytes), path)  # no local name: parse() can free the bytes once decoded
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, on_bytes=None) -> bytes:
     try:
-        return path.read_bytes()
+        # O_NONBLOCK and regular files only: a FIFO in a notebook's place must not hang the run
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as stream:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
+            data = stream.read()
     except OSError as exc:
         raise NotebookError(path, f"cannot read: {exc.strerror or exc}") from None
+    if on_bytes is not None:
+        on_bytes(data, st)
+    return data
 
 
 def _upgrade(text: str, content: dict, path: Path) -> dict:

@@ -151,6 +151,10 @@ class StatCache:
                         self._saved_at_exit = True
         return self._clock_ns
 
+    def begin(self) -> None:
+        """Start this run's clock now (if it has none): a file read after this may be stored."""
+        self._now()
+
     def save(self) -> bool:
         """Write the cache if this run learned something; True when written. Never raises OSError."""
         if not self.dirty or self.path is None or _READ_ONLY:

@@ -71,7 +71,10 @@ def _lines(body: str):
     """Each line with whether it belongs to a fenced code block (the fence lines included)."""
     fence = None
     for line in body.split("\n"):
-        match = _FENCE.match(line)
+        # a fence's first mark is within the first four characters: most lines are ruled out without
+        # the regex (a post's outputs hold hundreds of thousands of lines)
+        head = line[:4]
+        match = _FENCE.match(line) if "`" in head or "~" in head else None
         if match:
             marker = match.group(1)
             if fence is None:
@@ -85,7 +88,7 @@ def _lines(body: str):
 
 def has_heading(body: str) -> bool:
     """A Markdown heading outside code fences (``# comment`` lines in code do not count)."""
-    return any(not code and _ATX_HEADING.match(line) for line, code in _lines(body))
+    return "#" in body and any(not code and "#" in line[:4] and _ATX_HEADING.match(line) for line, code in _lines(body))
 
 
 def apply(body: str, values: dict, style: str) -> str:
@@ -158,14 +161,21 @@ def kramdown_id(text: str, seen: dict[str, int]) -> str:
 
 def heading_ids(body: str) -> list[tuple[str, str]]:
     """(heading text, kramdown id) for every heading outside code fences, in order."""
-    found: list[tuple[str, str]] = []
+    return [(text, new_id) for _, text, new_id in _headings(body)[1]]
+
+
+def _headings(body: str) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """The body's lines, and (line index, heading text, kramdown id) of each heading outside code fences."""
+    lines: list[str] = []
+    found: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
-    for line, code in _lines(body):
-        match = None if code else _HEADING_TEXT.match(line)
+    for index, (line, code) in enumerate(_lines(body)):
+        lines.append(line)
+        match = None if code or "#" not in line[:4] else _HEADING_TEXT.match(line)
         if match and match.group(1).strip():
             text = heading_text(match.group(1))
-            found.append((text, kramdown_id(text, seen)))
-    return found
+            found.append((index, text, kramdown_id(text, seen)))
+    return lines, found
 
 
 def jupyter_id(text: str) -> str:
@@ -179,28 +189,28 @@ def keep_jupyter_anchors(body: str) -> str:
     An empty element with the Jupyter id goes right before each heading: outside the heading, so no TOC
     copies it, and only where that id is new to the page (``## setup`` has the same id either way).
     """
-    headings = heading_ids(body)
+    if "#" not in body:
+        return body
+    lines, headings = _headings(body)
     if not headings:
         return body
     import html
 
     from .liquid import escape
 
-    taken = {kramdown_id_ for _, kramdown_id_ in headings}
-    anchors: list[str | None] = []
-    for text, _ in headings:
+    taken = {kramdown_id_ for _, _, kramdown_id_ in headings}
+    anchors: dict[int, str] = {}
+    for index, text, _ in headings:
         anchor = jupyter_id(text)
-        anchors.append(None if not anchor or anchor in taken else anchor)
+        if anchor and anchor not in taken and lines[index].startswith("#"):
+            anchors[index] = anchor
         taken.add(anchor)
+    if not anchors:
+        return body
     out: list[str] = []
-    position = 0
-    for line, code in _lines(body):
-        match = None if code else _HEADING_TEXT.match(line)
-        if match and match.group(1).strip():
-            anchor = anchors[position]
-            position += 1
-            if anchor and line.startswith("#"):
-                out.extend([f'<div id="{escape(html.escape(anchor))}"></div>', ""])
+    for index, line in enumerate(lines):
+        if index in anchors:
+            out.extend([f'<div id="{escape(html.escape(anchors[index]))}"></div>', ""])
         out.append(line)
     return "\n".join(out)
 

@@ -64,11 +64,16 @@ def decode(data: bytes, path: Path | str) -> str:
 
 
 def parse(data: bytes, path: Path | str) -> Notebook:
-    # Memory: a notebook is held as bytes, then as text, then as parsed JSON; each form is dropped as soon
-    # as the next exists, so a 150 MB notebook never has all three at once (``read`` keeps no reference).
+    return _parse_taken([data], path)
+
+
+def _parse_taken(holder: list, path: Path | str) -> Notebook:
+    """parse() of the bytes in ``holder``, which it takes out of it. Memory: a notebook is held as bytes,
+    then as text, then as parsed JSON; each form is dropped as soon as the next exists, so a 150 MB
+    notebook never has all three at once. (The bytes come in a list, not as an argument: Python 3.10
+    keeps a call's arguments referenced by its caller until the call returns.)"""
     path = Path(path)
-    text = decode(data, path)
-    del data
+    text = decode(holder.pop(), path)
     if not text or text.isspace():  # (not text.strip(): that copies the whole text)
         raise NotebookError(path, "file is empty; it is not a notebook")
     try:
@@ -255,7 +260,7 @@ def read(path: Path | str, on_bytes: Callable[[bytes, os.stat_result], None] | N
     """The notebook at ``path``. ``on_bytes(data, stat)``: sees the file's bytes (and its fstat from
     before the read) before they are parsed, e.g. to hash them."""
     path = Path(path)
-    return parse(_read_bytes(path, on_bytes), path)  # no local name: parse() can free the bytes once decoded
+    return _parse_taken([_read_bytes(path, on_bytes)], path)  # the bytes are freed once decoded
 
 
 def _read_bytes(path: Path, on_bytes=None) -> bytes:

@@ -56,12 +56,15 @@ _ZONE = r"(?P<zone>[A-Za-z]{1,5}|[+-]\d{1,2}(?::?\d{2})?)"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
 _MONTH_NAME = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TAIL = rf"(?:(?:[Tt]|[ \t]+){_TIME})?(?:[ \t]*{_ZONE})?[ \t]*$"
-_DATE_FORMS = [
-    re.compile(rf"^(?P<y>\d{{4}})(?P<sep>[-/])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){_TAIL}", re.I),
-    re.compile(rf"^{_WEEKDAY}{_MONTH_NAME}[ \t]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I),
-    re.compile(rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MONTH_NAME},?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I),
-    re.compile(rf"^(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TAIL}", re.I),
-]
+@functools.lru_cache(maxsize=None)
+def _date_forms() -> list:
+    """Compiled when a date needs them: every convert imports this module, few posts have such a date."""
+    return [
+        re.compile(rf"^(?P<y>\d{{4}})(?P<sep>[-/])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){_TAIL}", re.I),
+        re.compile(rf"^{_WEEKDAY}{_MONTH_NAME}[ \t]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I),
+        re.compile(rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MONTH_NAME},?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I),
+        re.compile(rf"^(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TAIL}", re.I),
+    ]
 # Time.zone_offset's table: Ruby ignores any other zone name (the time is then local).
 _ZONE_HOURS = {"utc": 0, "ut": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
                "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
@@ -321,7 +324,7 @@ def parse_ruby_time(text: str) -> tuple[dt.datetime, dt.timedelta | None] | None
 
     None when the text is in none of the forms nb2post knows how Ruby reads.
     """
-    for form in _DATE_FORMS:
+    for form in _date_forms():
         match = form.match(text.strip())
         if not match:
             continue

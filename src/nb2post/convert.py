@@ -479,14 +479,14 @@ def convert(
             except OSError as exc:
                 outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
                 continue
+        # (current: the post listed under this notebook's key a moment ago, so a regular file)
         current = previous and previous[1].source == key and previous[1].source_hash == digest
-        if not force and current and previous[0].is_file() and notebook not in adoptions:
+        if not force and current and notebook not in adoptions:
             outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
             continue
         args = (notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook))
         work.append((args, not adopt and notebook not in adoptions))
     cache.save()  # before the slow part: what this run hashed is not lost if it is interrupted
-    cache.begin()  # the clock for what the workers hash: it must precede their reads (see statcache)
 
     total = len(notebooks)
     done = len(outcomes)
@@ -503,6 +503,7 @@ def convert(
 
     if not work:
         return [outcomes[n] for n in notebooks], problems
+    cache.begin()  # the clock for what the workers hash: it must precede their reads (see statcache)
     claims = tempfile.mkdtemp(prefix="nb2post-claims-")
     try:
         workers = jobs if jobs is not None else (os.cpu_count() or 1)

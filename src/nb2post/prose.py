@@ -213,8 +213,50 @@ def contain_html(html_text: str) -> str:
     if "<" not in html_text:
         return html_text
     html_text = _PLAINTEXT.sub("&lt;", html_text)  # nothing ever ends <plaintext>
+    if _plainly_balanced(html_text):
+        return html_text
     _, edits = _balancing(html_text, raw=True)
     return _apply(html_text, edits)
+
+
+# A tag in its plainest spelling: a name, attributes with plain or quoted values, no '<' or '>' inside.
+_PLAIN_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)"
+    r"(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'=<>`]+))?)*\s*(/?)>"
+)
+
+
+def _plainly_balanced(text: str) -> bool:
+    """True when balancing raw HTML (``_balancing(text, raw=True)``) would change nothing: every ``<``
+    starts a plainly spelled tag (no comment, declaration or odd syntax), and the elements balanced nest
+    exactly, none self-closed or closed by an implied end, each raw-text element (``<style>``) with its
+    end tag. False says only "not sure": the full parser then decides. A fast path for the common case
+    (a DataFrame's HTML is thousands of tags, which HTMLParser takes one Python call each to read)."""
+    stack: list[str] = []
+    position = text.find("<")
+    while position != -1:
+        match = _PLAIN_TAG.match(text, position)
+        if match is None:
+            return False
+        closing, tag, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        end = match.end()
+        if tag in _RAW_TEXT or tag in _ELEMENTS:
+            if self_closing or (stack and not closing and tag in _IMPLIED_END.get(stack[-1], ())):
+                return False
+            if tag in _RAW_TEXT:
+                if closing:
+                    return False
+                close = re.compile(rf"</\s*{tag}\s*>", re.I).search(text, end)  # (HTMLParser's own rule)
+                if close is None or text.find("</", end, close.start()) != -1:
+                    return False  # (other end-tag-like text inside: parsers have differed on where it ends)
+                end = close.end()
+            elif closing:
+                if not stack or stack.pop() != tag:
+                    return False
+            else:
+                stack.append(tag)
+        position = text.find("<", end)
+    return not stack
 
 
 # The start tags that close an open element without its end tag, as the HTML parser in browsers does.

@@ -279,8 +279,10 @@ class Site:
         removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
         if not changes and not removed:
             return WriteResult(target, "unchanged")
-        for destination in [*changes, *removed]:
-            confined(destination, self.root)  # a folder linked out of the site: refused, dry run or not
+        # a folder linked out of the site: refused, dry run or not (checked once per folder: a post's
+        # images share one, and resolving it walks the whole path)
+        for destination in {path.parent: path for path in [*changes, *removed]}.values():
+            confined(destination, self.root)
         if dry_run:
             return WriteResult(target, "would write", written=list(changes), removed=removed)
         write_all(changes, inside=self.root)

@@ -4,6 +4,9 @@ Below the CLI layer (``commands``): the check, the hook and the nbconvert export
 """
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 # Jekyll reads _config.yml, or _config.yaml when there is no _config.yml.
@@ -28,3 +31,18 @@ def relative(path: Path, base: Path) -> str:
         return Path(path).resolve().relative_to(Path(base).resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def open_regular(path) -> tuple:
+    """(binary file, its fstat) for reading a regular file; OSError for anything else. Opened with
+    O_NONBLOCK: a FIFO that took a notebook's place since it was listed must not make a run wait for a
+    writer forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return open(fd, "rb"), found

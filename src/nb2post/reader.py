@@ -8,12 +8,10 @@ Problems that still leave a usable notebook come back as warnings; anything else
 from __future__ import annotations
 
 import codecs
-import errno
 import functools
 import json
 import os
 import re
-import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,13 +262,11 @@ def read(path: Path | str, on_bytes: Callable[[bytes, os.stat_result], None] | N
 
 
 def _read_bytes(path: Path, on_bytes=None) -> bytes:
+    from .paths import open_regular
+
     try:
-        # O_NONBLOCK and regular files only: a FIFO in a notebook's place must not hang the run
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as stream:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file")
+        stream, st = open_regular(path)
+        with stream:
             data = stream.read()
     except OSError as exc:
         raise NotebookError(path, f"cannot read: {exc.strerror or exc}") from None

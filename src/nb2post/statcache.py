@@ -30,7 +30,6 @@ needs no YAML parser (see ``nb2post.config.load_site_config``).
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -226,14 +225,11 @@ class StatCache:
         remembered = self.lookup("content", name, os.stat(name))
         if isinstance(remembered, str):
             return remembered
+        from .paths import open_regular
+
         self._now()  # before the read: an edit during it must look newer than this run
-        # O_NONBLOCK and a regular file only: a FIFO that took a notebook's place since it was listed
-        # must not make the run wait for a writer forever.
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file")
+        handle, st = open_regular(name)
+        with handle:
             digest = hashlib.sha256()
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)

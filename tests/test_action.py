@@ -209,14 +209,19 @@ def test_action_converts_every_notebook_so_a_skipped_run_loses_nothing(tmp_path,
     assert git(remote, "rev-parse", "main").stdout.strip() == commit
 
 
-def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, runner_temp, offline_pip):
-    """A protected branch (here: the server's pre-receive hook, saying what GitHub says) refuses the posts commit."""
+def one_notebook_pushed(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A site with one notebook (no post yet), committed and pushed: (site, bare remote, pushed sha)."""
     site, remote = repository_with_remote(tmp_path, tmp_path / "site")
     note(site, "2024-08-01-only.ipynb", "Only")
     git(site, "add", "-A")
     git(site, "commit", "-qm", "notebook")
     git(site, "push", "-q", "origin", "main")
-    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    return site, remote, git(site, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_a_refused_push_fails_with_the_reason_and_the_fix(tmp_path, action_dir, runner_temp, offline_pip):
+    """A protected branch (here: the server's pre-receive hook, saying what GitHub says) refuses the posts commit."""
+    site, remote, sha = one_notebook_pushed(tmp_path)
     hook = remote / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'error: GH006: Protected branch update failed for refs/heads/main.' >&2\nexit 1\n")
     hook.chmod(0o755)
@@ -289,12 +294,7 @@ def test_deploy_job_step_waits_until_the_posts_are_live_and_summarises_their_bri
 
 
 def test_action_without_commit_only_writes(tmp_path, action_dir, runner_temp, offline_pip):
-    site, remote = repository_with_remote(tmp_path, tmp_path / "site")
-    note(site, "2024-08-01-only.ipynb", "Only")
-    git(site, "add", "-A")
-    git(site, "commit", "-qm", "notebook")
-    git(site, "push", "-q", "origin", "main")
-    sha = git(site, "rev-parse", "HEAD").stdout.strip()
+    site, remote, sha = one_notebook_pushed(tmp_path)
     github = {"sha": sha, "ref": "refs/heads/main", "event": {"before": ZERO}}
     result = run_action(action_dir, site, {"commit": "false", "brief": "false"}, github, tmp_path / "runner", offline_pip_env(runner_temp, offline_pip))
     assert result["outputs"]["posts"] == "_posts/2024-08-01-only.md"

@@ -264,8 +264,8 @@ PARENT_POLL_SECONDS = 1.0
 
 
 def _exit_with_parent(convert_pid: int) -> None:
-    """In each worker (see _start_worker): a worker never outlives the ``convert`` that started it (a SIGKILLed parent
-    cannot shut its pool down, and workers waiting on the task queue would wait forever).
+    """In each worker (see _start_worker): a worker never outlives the ``convert`` that started it (a
+    SIGKILLed parent cannot shut its pool down, and workers waiting on the task queue would wait forever).
 
     On Linux the kernel signals the worker when its parent dies (``PR_SET_PDEATHSIG``); everywhere, a
     thread notices that its parent or the convert is gone and exits. (The parent is the convert itself
@@ -366,7 +366,7 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
 
 def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     from . import adopt as adopting
-    from .site import HandEditedError, OutsideSiteError
+    from .site import HandEditedError, OutsideSiteError, held_by_another
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
@@ -380,8 +380,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         # other fails as it would against a post already there (even with --force: neither is older).
         owner = _claim(batch.claims, post.file_name, post.source)
         if owner is not None:
-            error = (f"{site.posts_dir / post.file_name}: already holds the post made from {owner}; two notebooks "
-                     f"give the same date and name. Rename one of them or set 'slug:' in its front matter")
+            error = held_by_another(site.posts_dir / post.file_name, owner)
     if error is not None:
         return Outcome(notebook, "failed", error=error)
     try:

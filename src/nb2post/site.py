@@ -126,6 +126,12 @@ def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path) -> t
     return found[0] if len(found) == 1 else None
 
 
+def held_by_another(path: Path, owner: str) -> str:
+    """The error for a post name that notebook ``owner``'s post holds already (here, or earlier in this run)."""
+    return (f"{path}: already holds the post made from {owner}; two notebooks give the same date and name. "
+            f"Rename one of them or set 'slug:' in its front matter")
+
+
 class Site:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -248,10 +254,7 @@ class Site:
             if owner is None and path == adopted:
                 continue  # taken over on purpose: its name and front matter are in the new post
             if owner is not None and owner.source not in (post.source, previous_source) and not force:
-                raise HandEditedError(
-                    f"{path}: already holds the post made from {owner.source}; two notebooks give the same "
-                    f"date and name. Rename one of them or set 'slug:' in its front matter"
-                )
+                raise HandEditedError(held_by_another(path, owner.source))
             if owner is None and not force:
                 tool, same, named = other_generator(current, post.source, self.notebook_path(post.source))
                 if tool and same:

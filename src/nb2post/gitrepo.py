@@ -146,7 +146,7 @@ def git_dir(root: Path) -> Path | None:
         return dot_git
     try:
         text = dot_git.read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return None
     if not text.startswith("gitdir:"):
         return None

@@ -55,23 +55,12 @@ def read_only() -> None:
 
 def cache_path(site: Path) -> Path:
     """Where the cache of ``site`` lives (see the module's docstring)."""
+    from . import gitrepo
+
     site = Path(site).resolve()
-    for folder in (site, *site.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git / NAME
-        if dot_git.is_file():  # a linked worktree or a submodule: "gitdir: <path>"
-            try:
-                line = dot_git.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
-                break
-            if line.startswith("gitdir:"):
-                git_dir = Path(line[len("gitdir:"):].strip())
-                git_dir = git_dir if git_dir.is_absolute() else folder / git_dir
-                if git_dir.is_dir():
-                    return git_dir / NAME
-            break
-    return site / f".{NAME}"
+    root = gitrepo.find_root(site)
+    folder = gitrepo.git_dir(root) if root is not None else None
+    return folder / NAME if folder is not None and folder.is_dir() else site / f".{NAME}"
 
 
 def for_site(site: Path) -> "StatCache":

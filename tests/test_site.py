@@ -225,6 +225,25 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def test_moved_post_finds_the_one_post_of_a_gone_notebook_of_the_same_name_by_index_as_by_scan(tmp_path):
+    from nb2post.site import Marker, keys_by_name, moved_post
+
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "x.ipynb").write_text("{}")
+    posts = {key: (tmp_path / f"p{number}.md", Marker(key, "h", "")) for number, key in
+             enumerate(["old/x.ipynb", "old/y.ipynb", "here/x.ipynb"])}
+    by_name = keys_by_name(posts)
+    assert by_name == {"x.ipynb": {"old/x.ipynb", "here/x.ipynb"}, "y.ipynb": {"old/y.ipynb"}}
+    by_name["x.ipynb"].add("gone/x.ipynb")  # a key its post no longer holds (the post moved on)
+    for index in (None, by_name):
+        assert moved_post("new/x.ipynb", posts, tmp_path, index) == ("old/x.ipynb", *posts["old/x.ipynb"])
+        assert moved_post("new/z.ipynb", posts, tmp_path, index) is None
+    posts["other/x.ipynb"] = (tmp_path / "p9.md", Marker("other/x.ipynb", "h", ""))  # two candidates: neither
+    by_name = keys_by_name(posts)
+    assert moved_post("new/x.ipynb", posts, tmp_path, by_name) is None
+    assert moved_post("new/x.ipynb", posts, tmp_path) is None
+
+
 def test_a_moved_notebook_takes_its_post_along_and_check_and_convert_agree(tmp_path):
     site = make_site(tmp_path / "site")
     git(site, "init", "-q", "-b", "main")

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import config, gitrepo
 from .convert import find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
 from .post import edited_by_hand
-from .site import moved_post
+from .site import keys_by_name, moved_post
 
 MISSING, STALE, MOVED, ORPHAN = "missing", "stale", "moved", "orphan"
 _PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
@@ -148,13 +148,16 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     cache = statcache.for_site(place.site)  # check writes no file but this cache (see nb2post.statcache)
     key_of = key_function(place.site, resolved=full_scan)
     seen: set[str] = set()
+    by_name = None  # built when a notebook has no post: keys_by_name(posts)
     for notebook in notebooks:
         key = key_of(notebook)
         seen.add(key)
         report.checked += 1
         known = posts.get(key)
         digest = mixed_hash(cache.content_digest(notebook), fingerprint)
-        moved = moved_post(key, posts, place.site) if known is None else None
+        if known is None and by_name is None:
+            by_name = keys_by_name(posts)
+        moved = moved_post(key, posts, place.site, by_name) if known is None else None
         if moved is not None and moved[1].is_file():
             # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
             old_key, post, _ = moved

@@ -114,14 +114,26 @@ def notebook_gone(key: str, site: Path) -> bool:
     return not any((base / key).exists() for base in bases)
 
 
-def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path) -> tuple[str, Path, Marker] | None:
+def keys_by_name(posts: dict[str, tuple[Path, Marker]]) -> dict[str, set[str]]:
+    """The notebooks ``posts`` name, by file name: where :func:`moved_post` looks (a batch asks for each
+    notebook, and scanning every post each time made a cold run of a thousand notebooks quadratic)."""
+    found: dict[str, set[str]] = {}
+    for key in posts:
+        found.setdefault(PurePosixPath(key).name, set()).add(key)
+    return found
+
+
+def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path,
+               by_name: dict[str, set[str]] | None = None) -> tuple[str, Path, Marker] | None:
     """(old key, post, marker) when the notebook ``key`` looks moved (``git mv a/x.ipynb b/x.ipynb``): exactly
-    one post names a notebook of the same file name that no longer exists. The post then follows it."""
+    one post names a notebook of the same file name that no longer exists. The post then follows it.
+    ``by_name``: ``keys_by_name(posts)``, or keys besides (those no longer in ``posts`` are passed over)."""
     name = PurePosixPath(key).name
+    olds = posts if by_name is None else by_name.get(name, ())
     found = [
-        (old, path, marker)
-        for old, (path, marker) in posts.items()
-        if old != key and PurePosixPath(old).name == name and notebook_gone(old, site)
+        (old, *posts[old])
+        for old in olds
+        if old != key and old in posts and PurePosixPath(old).name == name and notebook_gone(old, site)
     ]
     return found[0] if len(found) == 1 else None
 
@@ -138,6 +150,7 @@ class Site:
         self.root = Path(settings.site)
         self.posts_dir = self.root / settings.posts_dir
         self._by_source: dict[str, tuple[Path, Marker]] | None = None
+        self._by_name: dict[str, set[str]] | None = None  # keys_by_name(self._by_source), kept up to date
         self._by_banner: dict[str, list[Path]] | None = None
 
     def fastpages_posts(self) -> dict[str, list[Path]]:
@@ -208,7 +221,9 @@ class Site:
         posts = self.posts_by_source()
         if key in posts:
             return posts[key]
-        moved = moved_post(key, posts, self.root)
+        if self._by_name is None:
+            self._by_name = keys_by_name(posts)
+        moved = moved_post(key, posts, self.root, self._by_name)
         if moved:
             return moved[1], moved[2]
         # Migrating from fastpages: the post it generated from this notebook, whatever its file name, is
@@ -295,6 +310,8 @@ class Site:
             if moved_from is not None:
                 self._by_source.pop(moved_from, None)
             self._by_source[post.source] = (target, Marker(post.source, post.source_hash, ""))
+            if self._by_name is not None:
+                self._by_name.setdefault(PurePosixPath(post.source).name, set()).add(post.source)
         return WriteResult(target, "written", written=list(changes), removed=removed)
 
 

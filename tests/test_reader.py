@@ -162,3 +162,101 @@ def test_utf16_escapes_in_json_and_yaml_never_crash_or_break_the_build(tmp_path)
     assert post.count("\ufffd") == 4  # description, prose, code and output: each lone half shown as U+FFFD
     page = (jekyll_build(site) / "2024" / "01" / "01" / "halves.html").read_text(encoding="utf-8")
     assert "café 😀" in page and "prose \ufffd here" in page
+
+
+# --- the quick schema check (reader._Schema.quick_pass) gives the whole schema's verdict ----------------
+
+MUTANTS = [None, 0, 1.5, -3, True, "", "x", "stream", "code", "raw", "markdown", "error", "display_data",
+           "execute_result", "stdout", [], ["a", 1], ["a\n", "b"], {}, {"output_type": "error"},
+           {"cell_type": "code"}, {"text/plain": 5}]
+DELETE = object()
+
+
+def _places(node, found):
+    """Every (container, key) inside a notebook's JSON."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        found.append((node, key))
+        _places(value, found)
+    return found
+
+
+def _verdicts(content):
+    import fastjsonschema
+
+    schema = reader._schema(content.get("nbformat_minor") if isinstance(content.get("nbformat_minor"), int) else -1)
+    try:
+        schema.full()(content)
+        whole = True
+    except fastjsonschema.JsonSchemaException:
+        whole = False
+    return schema.quick_pass(content), whole
+
+
+def test_the_quick_schema_check_agrees_with_the_whole_schema_on_real_and_damaged_notebooks(corpus):
+    import random
+
+    chooser = random.Random(20261130)
+    checked = {True: 0, False: 0}
+    for path in sorted(corpus.rglob("*.ipynb")):
+        try:
+            content = json.loads(path.read_bytes())
+        except ValueError:
+            continue
+        if not isinstance(content, dict) or content.get("nbformat") != 4:
+            continue
+        quick, whole = _verdicts(content)
+        assert quick == whole, path
+        checked[whole] += 1
+        places = _places(content, [])
+        for _ in range(40):
+            container, key = chooser.choice(places)
+            if container is content and key == "nbformat_minor":
+                continue  # (another schema: compared as well, but not the point here)
+            before = container[key]
+            replacement = chooser.choice([*MUTANTS, DELETE])
+            if replacement is DELETE and isinstance(container, dict):
+                del container[key]
+            else:
+                container[key] = replacement if replacement is not DELETE else None
+            quick, whole = _verdicts(content)
+            assert quick == whole, (path, key, replacement)
+            checked[whole] += 1
+            container[key] = before  # (a deleted key comes back at the end: order is not part of the verdict)
+    assert checked[True] > 300 and checked[False] > 300, checked
+
+
+def test_a_schema_problem_is_told_in_the_whole_schema_s_words():
+    # the quick check's own message would name the output's text (it checks that output alone); the
+    # message comes from the whole schema, as before the quick check existed
+    nb = notebook([cell("markdown", "a"), cell("code", "x", outputs=[{"output_type": "stream", "name": "stdout", "text": 5}])])
+    assert reader._schema_problem(nb) == "cells[1] must be valid exactly by one definition (0 matches found)"
+    nb["cells"][1]["outputs"] = []
+    nb["metadata"] = [1]
+    assert reader._schema_problem(nb) == "metadata must be object"
+    nb["metadata"] = {}
+    assert reader._schema_problem(nb) is None
+
+
+def test_the_compiled_schema_cache_survives_damage_and_an_unwritable_folder(tmp_path, monkeypatch):
+    bad = notebook([cell("markdown", "a")])
+    bad["metadata"] = [1]
+    good = notebook([cell("code", "x", outputs=[{"output_type": "stream", "name": "stdout", "text": ["1"]}])])
+
+    def fresh_answers():
+        reader._schema.cache_clear()
+        return reader._schema_problem(good), reader._schema_problem(bad)
+
+    expected = (None, "metadata must be object")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert fresh_answers() == expected
+    modules = sorted((tmp_path / "cache" / "nb2post").glob("nbschema_*.py"))
+    assert len(modules) == 2  # the quick check's code and the whole schema's
+    for module in modules:
+        module.write_text("raise SystemError('damaged')\n")
+    assert fresh_answers() == expected
+    assert all("damaged" not in module.read_text() for module in modules)  # compiled again and replaced
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # no folder can be made there
+    assert fresh_answers() == expected
+    reader._schema.cache_clear()

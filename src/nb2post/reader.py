@@ -290,13 +290,15 @@ def _upgrade(text: str, content: dict, path: Path) -> dict:
 def _schema_problem(content: dict) -> str | None:
     """First schema violation as short text, or None. Never raises."""
     minor = content.get("nbformat_minor")
-    validator = _schema_validator(minor if isinstance(minor, int) else -1)
-    if validator is None:
+    schema = _schema(minor if isinstance(minor, int) else -1)
+    if schema is None:
+        return None
+    if schema.quick_pass(content):
         return None
     import fastjsonschema
 
     try:
-        validator(content)
+        schema.full()(content)  # the whole schema at once: its first problem, in its own words
     except fastjsonschema.JsonSchemaException as exc:
         message = str(exc.message).replace("data.", "", 1)
         match = re.match(r"cells\[(\d+)\] must be valid exactly by one definition", message)
@@ -331,16 +333,120 @@ def _cell_problem(content: dict, index: int) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
-def _schema_validator(minor: int):
-    """nbformat's own JSON schema for this minor version, compiled by fastjsonschema.
+class _Schema:
+    """nbformat's JSON schema for one minor version, checked two ways with the same verdict.
 
-    Compiling takes ~70 ms and importing ``nbformat.validator`` ~180 ms, so the compiled code is cached
-    as a small module in the user's cache folder, keyed by the schema's hash: later runs load it in ~2 ms.
-    """
-    import hashlib
+    The schema says a cell is ``oneOf`` raw, markdown or code cell, and an output ``oneOf`` its four
+    kinds. fastjsonschema checks a ``oneOf`` by trying every branch and counting, raising and catching
+    an exception for each branch that fails: most of a valid notebook's check time. But each branch
+    requires its own ``cell_type`` (``output_type``) value, so exactly one branch can match, the one
+    named by that value. ``quick_pass`` checks each cell and output against that branch alone (and
+    a multiline string as one type check, see ``_merge_type_branches``); a notebook it does not pass is
+    checked again against the whole schema (``full``), so a problem is always reported in the same
+    words."""
+
+    def __init__(self, schema_bytes: bytes):
+        self.schema_bytes = schema_bytes
+        self.cells: dict = {}  # cell_type -> the check of that branch
+        self.outputs: dict = {}  # output_type -> the check of that branch
+        self.skeleton = None  # the whole schema with every cell and output accepted as it is
+        schema = json.loads(schema_bytes)
+        definitions = schema.get("definitions", {})
+        cells = _branches(definitions, "cell", "cell_type")
+        outputs = _branches(definitions, "output", "output_type")
+        if cells is None or outputs is None:
+            return  # a schema of another shape: the full check only
+        _merge_type_branches(schema)
+        for name, branches in (("cell", cells), ("output", outputs)):
+            # anyOf with an empty first branch passes at once, yet makes fastjsonschema compile a check
+            # for each named branch (validate___definitions_NAME), which quick_pass calls directly
+            definitions[name] = {"anyOf": [{}, *({"$ref": f"#/definitions/{ref}"} for ref in branches.values())]}
+        module = _compiled(schema, b"quick-2")
+        if module is None:
+            return
+        self.cells = {kind: module.get(f"validate___definitions_{ref}") for kind, ref in cells.items()}
+        self.outputs = {kind: module.get(f"validate___definitions_{ref}") for kind, ref in outputs.items()}
+        if None not in (*self.cells.values(), *self.outputs.values()):
+            self.skeleton = module.get("validate")
+
+    def quick_pass(self, content: dict) -> bool:
+        """True when the notebook follows the schema; False when it may not (then ask ``full``)."""
+        if self.skeleton is None:
+            return False
+        try:
+            self.skeleton(content)
+            for cell in content["cells"]:
+                self.cells[cell["cell_type"]](cell)
+                if cell["cell_type"] == "code":
+                    for output in cell["outputs"]:
+                        self.outputs[output["output_type"]](output)
+        except Exception:  # a problem, or a cell or output of no known kind: the full check says which
+            return False
+        return True
+
+    @functools.cached_property
+    def _full(self):
+        module = _compiled(json.loads(self.schema_bytes), b"full")
+        return None if module is None else module.get("validate")
+
+    def full(self):
+        if self._full is None:
+            raise RuntimeError("the schema could not be compiled")
+        return self._full
+
+
+def _merge_type_branches(node) -> None:
+    """Rewrite, throughout ``node``, each ``oneOf`` of branches that differ by type alone into one ``type``
+    list: ``oneOf: [{type: string}, {type: array, items: X}]`` (nbformat's multiline string) passes
+    exactly what ``{type: [string, array], items: X}`` passes, as ``items`` applies to arrays only, and
+    is checked without an exception for the branch that fails."""
+    if isinstance(node, list):
+        for item in node:
+            _merge_type_branches(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _merge_type_branches(value)
+    branches = node.get("oneOf")
+    if not isinstance(branches, list) or "type" in node or "items" in node:
+        return
+    types, items = [], None
+    for branch in branches:
+        kind = branch.get("type") if isinstance(branch, dict) else None
+        extra = set(branch) - {"type", "description"} if isinstance(branch, dict) else {None}
+        if kind not in {"string", "array", "object", "boolean", "null"} or kind in types:
+            return  # (integer and number overlap: not merged)
+        if extra - ({"items"} if kind == "array" else set()):
+            return
+        types.append(kind)
+        items = branch.get("items", items)
+    del node["oneOf"]
+    node["type"] = types
+    if items is not None:
+        node["items"] = items
+
+
+def _branches(definitions: dict, name: str, key: str) -> dict | None:
+    """{value of ``key``: definition} for the ``oneOf`` branches of definition ``name``, when each branch is
+    a definition that requires ``key`` to be one value of its own; else None."""
+    found: dict = {}
+    for branch in definitions.get(name, {}).get("oneOf", [None]):
+        ref = branch.get("$ref", "") if isinstance(branch, dict) else ""
+        target = definitions.get(ref.removeprefix("#/definitions/")) if ref.startswith("#/definitions/") else None
+        if not isinstance(target, dict) or key not in target.get("required", []):
+            return None
+        values = target.get("properties", {}).get(key, {}).get("enum")
+        if not (isinstance(values, list) and len(values) == 1 and isinstance(values[0], str)) or values[0] in found:
+            return None
+        found[values[0]] = ref.removeprefix("#/definitions/")
+    return found or None
+
+
+@functools.lru_cache(maxsize=None)
+def _schema(minor: int) -> _Schema | None:
+    """nbformat's own JSON schema for this minor version (its newest for an unknown minor), or None."""
     import importlib.util
-    import os
 
     spec = importlib.util.find_spec("nbformat")
     if spec is None or not spec.submodule_search_locations:
@@ -350,29 +456,49 @@ def _schema_validator(minor: int):
     if not schema_file.is_file():
         schema_file = folder / "nbformat.v4.schema.json"
     try:
-        schema_bytes = schema_file.read_bytes()
-    except OSError:
+        return _Schema(schema_file.read_bytes())
+    except (OSError, ValueError):
         return None
-    key = hashlib.sha256(schema_bytes).hexdigest()[:16]
+
+
+def _compiled(schema: dict, variant: bytes) -> dict | None:
+    """The names fastjsonschema's code for ``schema`` defines (``validate`` and one function per
+    definition it reaches), or None when it cannot compile it.
+
+    Compiling takes ~70 ms and importing ``nbformat.validator`` ~180 ms, so the code is cached as a small
+    module in the user's cache folder, keyed by the schema and ``variant``: later runs load it in ~2 ms."""
+    import hashlib
+    import importlib.util
+    import os
+
+    import fastjsonschema
+
+    text = json.dumps(schema, sort_keys=True).encode()
+    key = hashlib.sha256(variant + b"\0" + text).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nb2post"
     module_file = cache / f"nbschema_{key}.py"
-    if not module_file.is_file():
-        import fastjsonschema
-
-        code = fastjsonschema.compile_to_code(json.loads(schema_bytes))
+    if module_file.is_file():
         try:
-            cache.mkdir(parents=True, exist_ok=True)
-            temporary = module_file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(code, encoding="utf-8")
-            os.replace(temporary, module_file)
-        except OSError:  # no writable cache: compile in memory every time
-            namespace: dict = {}
-            exec(compile(code, "<nbformat schema>", "exec"), namespace)
-            return namespace["validate"]
-    loader = importlib.util.spec_from_file_location(f"nb2post_nbschema_{key}", module_file)
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module.validate
+            loader = importlib.util.spec_from_file_location(f"nb2post_nbschema_{key}", module_file)
+            module = importlib.util.module_from_spec(loader)
+            loader.loader.exec_module(module)
+            return vars(module)
+        except Exception:  # a damaged cache file: compiled again and replaced
+            pass
+    try:
+        code = fastjsonschema.compile_to_code(schema)
+        namespace: dict = {}
+        exec(compile(code, "<nbformat schema>", "exec"), namespace)
+    except Exception:  # a schema fastjsonschema cannot compile
+        return None
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = module_file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(code, encoding="utf-8")
+        os.replace(temporary, module_file)
+    except OSError:  # no writable cache: compiled in memory again next time
+        pass
+    return namespace
 
 
 def cell_source(cell: dict) -> str:

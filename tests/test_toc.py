@@ -170,3 +170,101 @@ def test_heading_ids_match_real_jekyll_and_jupyter_links_are_retargeted(tmp_path
     assert [a for a in anchors if unquote(a[1:]) not in ids] == ["#no-such-heading"]
     assert len(anchors) == 10
     assert "`[in code](#Setup)`" in post.content, "code is not rewritten"
+
+
+# --- the fence-aware scans agree with the plain line-by-line reading they replace ---------------------
+# toc finds headings and links from the lines that can open or close a fence (toc._Code) instead of
+# stepping through every line. The reference below is the line-by-line reading, kept here as the
+# definition; the two must agree on every body.
+
+def _reference_lines(body):
+    import re
+
+    fence = None
+    for line in body.split("\n"):
+        match = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(marker[0]):
+                fence = None
+            yield line, True
+        else:
+            yield line, fence is not None
+
+
+def _reference(body):
+    """(has_heading, heading_ids, keep_jupyter_anchors, retarget_jupyter_links) read line by line."""
+    import html
+    import re
+    from urllib.parse import quote, unquote
+
+    from nb2post.liquid import escape
+
+    lines, headings, seen = [], [], {}
+    for index, (line, code) in enumerate(_reference_lines(body)):
+        lines.append(line)
+        match = None if code else toc._HEADING_TEXT.match(line)
+        if match and match.group(1).strip():
+            text = toc.heading_text(match.group(1))
+            headings.append((index, text, toc.kramdown_id(text, seen)))
+    has = any(not code and toc._ATX_HEADING.match(line) for line, code in _reference_lines(body))
+    taken, anchors = {i for _, _, i in headings}, {}
+    for index, text, _ in headings:
+        anchor = toc.jupyter_id(text)
+        if anchor and anchor not in taken and lines[index].startswith("#"):
+            anchors[index] = anchor
+        taken.add(anchor)
+    kept = "\n".join(f'<div id="{escape(html.escape(anchors[i]))}"></div>\n\n{line}' if i in anchors else line
+                     for i, line in enumerate(lines)) if anchors else body
+    ids = {i for _, _, i in headings}
+    jupyter = {}
+    for _, text, new_id in headings:
+        jupyter.setdefault(toc.jupyter_id(text), new_id)
+        jupyter.setdefault(toc.jupyter_id(text).lower(), new_id)
+
+    def replace(match):
+        prefix, anchor = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        wanted = unquote(anchor)
+        new_id = None if wanted in ids else jupyter.get(wanted) or jupyter.get(wanted.lower())
+        return prefix + quote(new_id, safe="-_.~") if new_id else match.group(0)
+
+    out = []
+    for line, code in _reference_lines(body):
+        if not code and "#" in line:
+            line = "".join(p if p.startswith("`") else toc._ANCHOR_LINK.sub(replace, p) for p in re.split(r"(`+[^`]*`+)", line))
+        out.append(line)
+    return has, [(t, i) for _, t, i in headings], kept, "\n".join(out)
+
+
+def _scans(body):
+    return toc.has_heading(body), toc.heading_ids(body), toc.keep_jupyter_anchors(body), toc.retarget_jupyter_links(body)
+
+
+PIECES = ["# Title", "## Data-prep", "### `code` & more", "#no space", "   # indented", "    # four spaces",
+          "```", "````", "~~~", "``` python", "```x```", "  ~~~~", "``", "text", "", "\r", " ",
+          "[go](#Data-prep)", "[go](#data-prep)", "see [x](  #Title) and `[y](#Title)`", '<a href="#Title">t</a>',
+          "## Title", "## Ünïcode Heading", "# ", "#", "## a](#Title) b", "href", "](#"]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_fence_aware_scans_agree_with_reading_line_by_line(seed):
+    import random
+
+    chooser = random.Random(seed)
+    body = "\n".join(chooser.choice(PIECES) for _ in range(chooser.randint(0, 30)))
+    assert _scans(body) == _reference(body), body
+
+
+def test_fence_aware_scans_agree_with_reading_line_by_line_on_real_posts(corpus, tmp_path):
+    site = make_site(tmp_path / "site")
+    notebooks = sorted(p for p in corpus.rglob("*.ipynb") if p.stat().st_size < 3_000_000)
+    (site / "_notebooks").mkdir(exist_ok=True)
+    for number, path in enumerate(notebooks):
+        (site / "_notebooks" / f"2024-01-01-n{number}.ipynb").write_bytes(path.read_bytes())
+    run_cli("convert", "--site", str(site), str(site / "_notebooks"))
+    bodies = [post.read_text(encoding="utf-8") for post in (site / "_posts").glob("*.md")]
+    assert len(bodies) > 30
+    for body in bodies:
+        assert _scans(body) == _reference(body)

@@ -164,37 +164,18 @@ _SKIPPED_BLOCK = re.compile(r"^(?:#|<|\||\{%|\{:|\$\$|---|\*\*\*|___|!\[|\[!\[| 
 _LIST_OR_QUOTE = re.compile(r"^(?:>|[-*+][ \t]|\d+[.)][ \t])")
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+_FENCE_OPENING = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
 def first_paragraph(body: str) -> str:
     """The first paragraph of prose in a post body (code, headings, HTML, tables and images skipped)."""
     from .post import read_marker
 
     _, body = read_marker(body)
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
-    blocks: list[str] = []
-    current: list[str] = []
-    fence: str | None = None
-    for line in body.split("\n"):
-        bare = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", line)
-        opening = re.match(r"^[ \t]{0,3}(`{3,}|~{3,})", bare)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opening:
-            fence = opening.group(1)
-            if current:
-                blocks.append("\n".join(current))
-                current = []
-            continue
-        if bare.strip():
-            current.append(bare)
-        elif current:
-            blocks.append("\n".join(current))
-            current = []
-    if current:
-        blocks.append("\n".join(current))
     fallback = ""
-    for block in blocks:
+    for block in _blocks(_COMMENT.sub("", body)):  # (blocks are found as needed: the first is usually it)
         head = block.lstrip("\n")
         if _SKIPPED_BLOCK.match(head):
             continue
@@ -206,6 +187,32 @@ def first_paragraph(body: str) -> str:
             continue
         return text
     return fallback
+
+
+def _blocks(body: str):
+    """The blocks of lines between blank lines and code fences, fenced code left out."""
+    current: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        bare = _RAW_TAG.sub("", line) if "{%" in line else line
+        opening = _FENCE_OPENING.match(bare)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            if current:
+                yield "\n".join(current)
+                current = []
+            continue
+        if bare.strip():
+            current.append(bare)
+        elif current:
+            yield "\n".join(current)
+            current = []
+    if current:
+        yield "\n".join(current)
 
 
 def _is_prose(text: str) -> bool:

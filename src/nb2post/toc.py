@@ -67,28 +67,50 @@ def post_style(site: str | None, value, target_default: str, where: str, theme_d
     raise TocError(f"{where}: front matter 'toc: {value}' should be true, false or one of {', '.join(STYLES)}")
 
 
-def _lines(body: str):
-    """Each line with whether it belongs to a fenced code block (the fence lines included)."""
-    fence = None
-    for line in body.split("\n"):
-        # a fence's first mark is within the first four characters: most lines are ruled out without
-        # the regex (a post's outputs hold hundreds of thousands of lines)
-        head = line[:4]
-        match = _FENCE.match(line) if "`" in head or "~" in head else None
-        if match:
+# The lines that can open or close a code fence. Only they change whether a line is code, so a post's
+# headings and links are found without a Python step per line (outputs hold hundreds of thousands).
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*", re.M)
+_HEADING_LINE = re.compile(r"^ {0,3}#[^\n]*", re.M)
+
+
+class _Code:
+    """Where the fenced code blocks of ``body`` are (the fence lines included; one left open runs to
+    the end), to ask whether a line is code by its offset."""
+
+    def __init__(self, body: str):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        fence = None
+        for match in _FENCE_LINE.finditer(body):
             marker = match.group(1)
             if fence is None:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(marker[0]):
+                self.starts.append(match.start())
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not match.group(0).strip().strip(marker[0]):
                 fence = None
-            yield line, True
-        else:
-            yield line, fence is not None
+                self.ends.append(match.end())
+        if fence is not None:
+            self.ends.append(len(body))
+
+    def holds(self, offset: int) -> bool:
+        """True when the line starting at ``offset`` is in a fenced block."""
+        import bisect
+
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset <= self.ends[index]
 
 
 def has_heading(body: str) -> bool:
     """A Markdown heading outside code fences (``# comment`` lines in code do not count)."""
-    return "#" in body and any(not code and "#" in line[:4] and _ATX_HEADING.match(line) for line, code in _lines(body))
+    if "#" not in body:
+        return False
+    code = None
+    for line in _HEADING_LINE.finditer(body):
+        if _ATX_HEADING.match(line.group(0)):
+            code = code or _Code(body)
+            if not code.holds(line.start()):
+                return True
+    return False
 
 
 def apply(body: str, values: dict, style: str) -> str:
@@ -112,6 +134,8 @@ _HEADING_TEXT = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _ANCHOR_LINK = re.compile(r"(\]\(\s*<?#)([^)\s>]+)|(\bhref\s*=\s*[\"']#)([^\"']+)")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SPACED_ANCHOR = re.compile(r"\]\(\s+<?#")  # '](  #x)': the one link form the substring tests miss
+_LINK_START = re.compile(r"\]\(|href")  # a line with neither holds no link to retarget
+_CODE_SPANS = re.compile(r"(`+[^`]*`+)")
 
 
 def _word_character(char: str) -> bool:
@@ -161,21 +185,22 @@ def kramdown_id(text: str, seen: dict[str, int]) -> str:
 
 def heading_ids(body: str) -> list[tuple[str, str]]:
     """(heading text, kramdown id) for every heading outside code fences, in order."""
-    return [(text, new_id) for _, text, new_id in _headings(body)[1]]
+    return [(text, new_id) for _, text, new_id in _headings(body)]
 
 
-def _headings(body: str) -> tuple[list[str], list[tuple[int, str, str]]]:
-    """The body's lines, and (line index, heading text, kramdown id) of each heading outside code fences."""
-    lines: list[str] = []
+def _headings(body: str) -> list[tuple[int, str, str]]:
+    """(offset of its line, heading text, kramdown id) of each heading outside code fences."""
     found: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
-    for index, (line, code) in enumerate(_lines(body)):
-        lines.append(line)
-        match = None if code or "#" not in line[:4] else _HEADING_TEXT.match(line)
+    code = None
+    for line in _HEADING_LINE.finditer(body):
+        match = _HEADING_TEXT.match(line.group(0))
         if match and match.group(1).strip():
-            text = heading_text(match.group(1))
-            found.append((index, text, kramdown_id(text, seen)))
-    return lines, found
+            code = code or _Code(body)
+            if not code.holds(line.start()):
+                text = heading_text(match.group(1))
+                found.append((line.start(), text, kramdown_id(text, seen)))
+    return found
 
 
 def jupyter_id(text: str) -> str:
@@ -191,7 +216,7 @@ def keep_jupyter_anchors(body: str) -> str:
     """
     if "#" not in body:
         return body
-    lines, headings = _headings(body)
+    headings = _headings(body)
     if not headings:
         return body
     import html
@@ -200,19 +225,20 @@ def keep_jupyter_anchors(body: str) -> str:
 
     taken = {kramdown_id_ for _, _, kramdown_id_ in headings}
     anchors: dict[int, str] = {}
-    for index, text, _ in headings:
+    for offset, text, _ in headings:
         anchor = jupyter_id(text)
-        if anchor and anchor not in taken and lines[index].startswith("#"):
-            anchors[index] = anchor
+        if anchor and anchor not in taken and body.startswith("#", offset):
+            anchors[offset] = anchor
         taken.add(anchor)
     if not anchors:
         return body
     out: list[str] = []
-    for index, line in enumerate(lines):
-        if index in anchors:
-            out.extend([f'<div id="{escape(html.escape(anchors[index]))}"></div>', ""])
-        out.append(line)
-    return "\n".join(out)
+    done = 0
+    for offset, anchor in anchors.items():
+        out += [body[done:offset], f'<div id="{escape(html.escape(anchor))}"></div>\n\n']
+        done = offset
+    out.append(body[done:])
+    return "".join(out)
 
 
 def retarget_jupyter_links(body: str) -> str:
@@ -240,10 +266,18 @@ def retarget_jupyter_links(body: str) -> str:
         return prefix + quote(new_id, safe="-_.~") if new_id else match.group(0)
 
     out: list[str] = []
-    for line, code in _lines(body):
-        # the substring test first: outputs hold lines of megabytes where the regex alone takes long
-        if not code and "#" in line and ("](" in line or "href" in line):
-            pieces = re.split(r"(`+[^`]*`+)", line)  # leave code spans alone
-            line = "".join(p if p.startswith("`") else _ANCHOR_LINK.sub(replace, p) for p in pieces)
-        out.append(line)
-    return "\n".join(out)
+    code = _Code(body)
+    done = seen = 0  # body[:done] is in out; the lines before seen are dealt with
+    for hit in _LINK_START.finditer(body):
+        if hit.start() < seen:
+            continue
+        start = body.rfind("\n", 0, hit.start()) + 1
+        seen = body.find("\n", hit.start())
+        seen = len(body) if seen < 0 else seen
+        line = body[start:seen]
+        if "#" in line and not code.holds(start):
+            pieces = _CODE_SPANS.split(line)  # leave code spans alone
+            out += [body[done:start], "".join(p if p.startswith("`") else _ANCHOR_LINK.sub(replace, p) for p in pieces)]
+            done = seen
+    out.append(body[done:])
+    return "".join(out)

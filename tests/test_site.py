@@ -411,3 +411,22 @@ def test_the_pre_push_hook_lets_a_moved_notebook_through_once_its_post_follows(t
     second = subprocess.run(["git", "push", "-q"], cwd=site, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert git(remote, "rev-parse", "main") == git(site, "rev-parse", "HEAD")
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_read_marker_finds_what_a_search_of_the_whole_text_finds(seed):
+    import random
+
+    from nb2post import post as posts
+
+    marked = posts.with_marker("Body\n", "_notebooks/a;b--c.ipynb", "abc123")
+    pieces = ["text", "\n", "<!-- nb2post: generated from ", "x; edit the notebook, not this post. ", "source=ab content=cd -->",
+              marked, marked.strip("\n"), "<!-- nb2post:", "{{ x }}", ""]
+    chooser = random.Random(seed)
+    text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 8)))
+    match = posts._MARKER.search(text)
+    marker, before = posts.read_marker(text)
+    assert (marker is None) == (match is None), text
+    assert before == (text if match is None else text[: match.start()] + "\n")
+    if match:
+        assert (marker.source_hash, marker.content_hash) == (match.group("source_hash"), match.group("content_hash"))

@@ -20,6 +20,7 @@ _MARKER = re.compile(
     r"source=(?P<source_hash>[0-9a-f]+) content=(?P<content_hash>[0-9a-f]+) -->\n?\Z",
     re.S,
 )
+_MARKER_START = "<!-- nb2post: generated from "
 
 
 @dataclass
@@ -71,7 +72,9 @@ def with_marker(text: str, source: str, source_hash: str) -> str:
 
 def read_marker(text: str) -> tuple[Marker | None, str]:
     """(marker, the text before it) — marker is None for files nb2post did not write."""
-    match = _MARKER.search(text)
+    first = text.find(_MARKER_START)
+    # (no match starts before the first marker text: searched from there, not tried at every character)
+    match = _MARKER.search(text, max(0, first - 1)) if first >= 0 else None
     if not match:
         return None, text
     body = text[: match.start()] + "\n"

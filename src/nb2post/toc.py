@@ -67,10 +67,26 @@ def post_style(site: str | None, value, target_default: str, where: str, theme_d
     raise TocError(f"{where}: front matter 'toc: {value}' should be true, false or one of {', '.join(STYLES)}")
 
 
-# The lines that can open or close a code fence. Only they change whether a line is code, so a post's
-# headings and links are found without a Python step per line (outputs hold hundreds of thousands).
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*", re.M)
-_HEADING_LINE = re.compile(r"^ {0,3}#[^\n]*", re.M)
+class _Lines:
+    """The lines of a text that start with ``pattern``: (offset, line, match). Only the lines that can open
+    or close a fence change whether a line is code, so a post's headings and links are found without a
+    Python step per line (its outputs hold thousands). The search is for a newline and then the pattern:
+    a pattern anchored with ``^`` under re.MULTILINE is tried at every character, ten times slower."""
+
+    def __init__(self, pattern: str):
+        self.first = re.compile(pattern)
+        self.rest = re.compile(f"\n(?:{pattern})")
+
+    def find(self, text: str):
+        match = self.first.match(text)
+        if match:
+            yield 0, match.group(0), match
+        for match in self.rest.finditer(text):
+            yield match.start() + 1, match.group(0)[1:], match
+
+
+_FENCE_LINE = _Lines(r" {0,3}(`{3,}|~{3,})[^\n]*")  # group 1: the fence's marks
+_HEADING_LINE = _Lines(r" {0,3}#[^\n]*")
 
 
 class _Code:
@@ -81,12 +97,12 @@ class _Code:
         self.starts: list[int] = []
         self.ends: list[int] = []
         fence = None
-        for match in _FENCE_LINE.finditer(body):
+        for offset, line, match in _FENCE_LINE.find(body):
             marker = match.group(1)
             if fence is None:
                 fence = marker
-                self.starts.append(match.start())
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not match.group(0).strip().strip(marker[0]):
+                self.starts.append(offset)
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(marker[0]):
                 fence = None
                 self.ends.append(match.end())
         if fence is not None:
@@ -105,10 +121,10 @@ def has_heading(body: str) -> bool:
     if "#" not in body:
         return False
     code = None
-    for line in _HEADING_LINE.finditer(body):
-        if _ATX_HEADING.match(line.group(0)):
+    for offset, line, _ in _HEADING_LINE.find(body):
+        if _ATX_HEADING.match(line):
             code = code or _Code(body)
-            if not code.holds(line.start()):
+            if not code.holds(offset):
                 return True
     return False
 
@@ -193,13 +209,13 @@ def _headings(body: str) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     code = None
-    for line in _HEADING_LINE.finditer(body):
-        match = _HEADING_TEXT.match(line.group(0))
+    for offset, line, _ in _HEADING_LINE.find(body):
+        match = _HEADING_TEXT.match(line)
         if match and match.group(1).strip():
             code = code or _Code(body)
-            if not code.holds(line.start()):
+            if not code.holds(offset):
                 text = heading_text(match.group(1))
-                found.append((line.start(), text, kramdown_id(text, seen)))
+                found.append((offset, text, kramdown_id(text, seen)))
     return found
 
 

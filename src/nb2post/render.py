@@ -280,7 +280,7 @@ def _navigation(
         raise ConversionError(str(exc)) from None
     if no_liquid and toc_style == "include":
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
-    body = toc.apply(toc.keep_jupyter_anchors(toc.retarget_jupyter_links(body)), values, toc_style)
+    body = toc.prepare(body, values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
         return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
     badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)

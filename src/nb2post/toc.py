@@ -116,26 +116,53 @@ class _Code:
         return index >= 0 and offset <= self.ends[index]
 
 
-def has_heading(body: str) -> bool:
+class _Scans:
+    """What one text's scans found (its fences, its headings), shared by the steps of :func:`prepare` while
+    the text they see is the same. Texts are known by identity; each is held here, so none is freed and
+    its id given to another while the scans are in use."""
+
+    def __init__(self):
+        self._found: dict[int, tuple[str, dict]] = {}
+
+    def of(self, text: str) -> dict:
+        entry = self._found.get(id(text))
+        if entry is None:
+            entry = self._found[id(text)] = (text, {})
+        return entry[1]
+
+    def code(self, text: str) -> _Code:
+        found = self.of(text)
+        if "code" not in found:
+            found["code"] = _Code(text)
+        return found["code"]
+
+
+def prepare(body: str, values: dict, style: str) -> str:
+    """The body with its Jupyter links retargeted, its Jupyter anchors kept and its TOC as ``style`` asks
+    (the three steps below), each text's fences and headings found once."""
+    scans = _Scans()
+    return apply(keep_jupyter_anchors(retarget_jupyter_links(body, scans), scans), values, style, scans)
+
+
+def has_heading(body: str, scans: _Scans | None = None) -> bool:
     """A Markdown heading outside code fences (``# comment`` lines in code do not count)."""
     if "#" not in body:
         return False
-    code = None
+    scans = scans or _Scans()
     for offset, line, _ in _HEADING_LINE.find(body):
         if _ATX_HEADING.match(line):
-            code = code or _Code(body)
-            if not code.holds(offset):
+            if not scans.code(body).holds(offset):
                 return True
     return False
 
 
-def apply(body: str, values: dict, style: str) -> str:
+def apply(body: str, values: dict, style: str, scans: _Scans | None = None) -> str:
     """Set the ``toc`` key and put the TOC block at the top of ``body`` as ``style`` asks."""
     values.pop("toc", None)
     if style == "frontmatter":
         values["toc"] = True
         return body
-    if style in ("kramdown", "include") and has_heading(body):
+    if style in ("kramdown", "include") and has_heading(body, scans):
         block = template_text(f"toc_{style}.md").strip("\n")
         return block + "\n\n" + body
     return body
@@ -204,16 +231,19 @@ def heading_ids(body: str) -> list[tuple[str, str]]:
     return [(text, new_id) for _, text, new_id in _headings(body)]
 
 
-def _headings(body: str) -> list[tuple[int, str, str]]:
+def _headings(body: str, scans: _Scans | None = None) -> list[tuple[int, str, str]]:
     """(offset of its line, heading text, kramdown id) of each heading outside code fences."""
+    scans = scans or _Scans()
+    known = scans.of(body)
+    if "headings" in known:
+        return known["headings"]
     found: list[tuple[int, str, str]] = []
+    known["headings"] = found
     seen: dict[str, int] = {}
-    code = None
     for offset, line, _ in _HEADING_LINE.find(body):
         match = _HEADING_TEXT.match(line)
         if match and match.group(1).strip():
-            code = code or _Code(body)
-            if not code.holds(offset):
+            if not scans.code(body).holds(offset):
                 text = heading_text(match.group(1))
                 found.append((offset, text, kramdown_id(text, seen)))
     return found
@@ -224,7 +254,7 @@ def jupyter_id(text: str) -> str:
     return text.strip().replace(" ", "-")
 
 
-def keep_jupyter_anchors(body: str) -> str:
+def keep_jupyter_anchors(body: str, scans: _Scans | None = None) -> str:
     """Old deep links (``#Problem-Statement``) keep working next to kramdown's ids (``#problem-statement``).
 
     An empty element with the Jupyter id goes right before each heading: outside the heading, so no TOC
@@ -232,7 +262,7 @@ def keep_jupyter_anchors(body: str) -> str:
     """
     if "#" not in body:
         return body
-    headings = _headings(body)
+    headings = _headings(body, scans)
     if not headings:
         return body
     import html
@@ -257,7 +287,7 @@ def keep_jupyter_anchors(body: str) -> str:
     return "".join(out)
 
 
-def retarget_jupyter_links(body: str) -> str:
+def retarget_jupyter_links(body: str, scans: _Scans | None = None) -> str:
     """Point ``[x](#Jupyter-Style-Id)`` and ``href="#..."`` links at the ids kramdown gives the headings."""
     # Most posts have no such link: say so with substring tests (fast on megabytes of outputs) before
     # finding the headings and walking every line.
@@ -265,10 +295,11 @@ def retarget_jupyter_links(body: str) -> str:
         return body
     from urllib.parse import quote, unquote
 
-    headings = heading_ids(body)
-    ids = {kramdown_id_ for _, kramdown_id_ in headings}
+    scans = scans or _Scans()
+    headings = _headings(body, scans)
+    ids = {kramdown_id_ for _, _, kramdown_id_ in headings}
     jupyter: dict[str, str] = {}
-    for text, new_id in headings:
+    for _, text, new_id in headings:
         anchor = jupyter_id(text)
         jupyter.setdefault(anchor, new_id)
         jupyter.setdefault(anchor.lower(), new_id)
@@ -282,7 +313,7 @@ def retarget_jupyter_links(body: str) -> str:
         return prefix + quote(new_id, safe="-_.~") if new_id else match.group(0)
 
     out: list[str] = []
-    code = _Code(body)
+    code = scans.code(body)
     done = seen = 0  # body[:done] is in out; the lines before seen are dealt with
     for hit in _LINK_START.finditer(body):
         if hit.start() < seen:

@@ -349,3 +349,19 @@ def test_a_cold_convert_reads_each_notebook_once_and_remembers_its_hash(tmp_path
         same_size_edit(site / "_notebooks" / "2024-03-03-note-2.ipynb")
         done = check(site)
         assert done.returncode == 1 and "note-2" in done.stdout and "note-1" not in done.stdout
+
+
+def test_a_batch_claims_post_names_in_a_memory_folder_where_there_is_one(monkeypatch):
+    import tempfile
+
+    from nb2post import convert as converting
+
+    folder = converting._claims_folder()
+    os.rmdir(folder)
+    if os.access("/dev/shm", os.W_OK):
+        assert folder.startswith("/dev/shm/nb2post-claims-")
+    isdir = os.path.isdir
+    monkeypatch.setattr(converting.os.path, "isdir", lambda path: path != "/dev/shm" and isdir(path))
+    folder = converting._claims_folder()  # no /dev/shm: the usual temporary folder
+    os.rmdir(folder)
+    assert os.path.dirname(folder) == tempfile.gettempdir()

@@ -339,15 +339,23 @@ def _convert_in_worker(job: tuple) -> "Outcome":
     return convert_one(_BATCH, *job)
 
 
-def _memory_backed_temp() -> str | None:
-    """/dev/shm where it can be written (a tmpfs), else the usual temporary folder (None).
+def _claims_folder() -> str:
+    """A new folder for a run's claims: in /dev/shm (a tmpfs) where it can be made, else in the usual
+    temporary folder.
 
     A claim is an inode, and on a disk file system a thousand of them cost more than their size: ext4
     will not reuse an inode freed in the last minutes and scans past each one, so the claims a run
     deletes slow the file creation of every run soon after it (measured with perf: up to a sixth of a
     cold run's CPU time, in the kernel's ``recently_deleted``)."""
+    import tempfile
+
     shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        try:
+            return tempfile.mkdtemp(prefix="nb2post-claims-", dir=shm)
+        except OSError:  # full, or read-only after all
+            pass
+    return tempfile.mkdtemp(prefix="nb2post-claims-")
 
 
 def _claim(claims: str, name: str, owner: str) -> str | None:
@@ -459,7 +467,6 @@ def convert(
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed."""
     import shutil
-    import tempfile
 
     from . import statcache
     from .site import Site
@@ -514,7 +521,7 @@ def convert(
     if not work:
         return [outcomes[n] for n in notebooks], problems
     cache.begin()  # the clock for what the workers hash: it must precede their reads (see statcache)
-    claims = tempfile.mkdtemp(prefix="nb2post-claims-", dir=_memory_backed_temp())
+    claims = _claims_folder()
     try:
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if len(work) >= PARALLEL_THRESHOLD and workers > 1:

@@ -126,6 +126,10 @@ _SPAN_ELEMENTS = frozenset(
 )
 
 
+_INDENT = re.compile(r"[ \t]*")
+_NEWLINE_INDENT = re.compile(r"\n[ \t]*")
+
+
 class _TagBalance(HTMLParser):
     """Where a cell's HTML opens and closes elements: the HTML blocks left open, the end tags that close
     nothing, and the stretches of text inside an HTML block (which kramdown copies raw)."""
@@ -135,7 +139,8 @@ class _TagBalance(HTMLParser):
         self.text = text
         self.raw = raw  # raw HTML (an output's): every element counts, as the browser reads it all
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.line_texts = [m.end() for m in re.finditer(r"^[ \t]*", text, re.M)]  # where each line's text starts
+        # where each line's text starts (a newline searched for: ^ under re.M is tried at every character)
+        self.line_texts = [_INDENT.match(text).end()] + [m.end() for m in _NEWLINE_INDENT.finditer(text)]
         self.open: list[tuple[str, bool]] = []  # (tag, whether it is in an HTML block)
         self.stray: list[tuple[int, int]] = []  # (start, end) of end tags with nothing to close
         self.inside: list[tuple[int, int]] = []  # spans of text inside an HTML block

@@ -166,10 +166,15 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary site (its path is printed)")
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--delete-between-runs", action="store_true",
+                        help="delete each run's output before the next instead of setting it aside (see above: "
+                             "ext4 then slows every tool's file creation; how this script measured before)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
+    global DELETE_BETWEEN_RUNS
+    DELETE_BETWEEN_RUNS = args.delete_between_runs
     count = args.scale or len(readable_notebooks(args.corpus))
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-"))
     # a killed run still removes its site (a gigabyte at --scale 1000)
@@ -181,8 +186,15 @@ def main() -> int:
             shutil.rmtree(aside, ignore_errors=True)
 
 
+DELETE_BETWEEN_RUNS = False  # --delete-between-runs
+
+
 def set_aside(work: Path, *paths: Path) -> None:
     """Move a run's output out of the way for the next run (see the module's note on ext4)."""
+    if DELETE_BETWEEN_RUNS:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+        return
     aside = Path(tempfile.mkdtemp(prefix="aside-", dir=work))
     for number, path in enumerate(paths):
         if path.exists():
@@ -195,7 +207,8 @@ def benchmark(args, count: int, work: Path) -> int:
     largest = max(p.stat().st_size for p in notebooks)
     info = machine()
     print(f"{count} notebooks, {size / 1e6:.0f} MB (largest {largest / 1e6:.1f} MB); {args.runs} runs each; "
-          f"{info['nproc']} cores ({info['cpu']}); Python {info['python']}")
+          f"{info['nproc']} cores ({info['cpu']}); Python {info['python']}; "
+          f"outputs {'deleted' if DELETE_BETWEEN_RUNS else 'set aside'} between runs")
     if args.keep:
         print(f"site: {site}")
 
@@ -293,7 +306,8 @@ def benchmark(args, count: int, work: Path) -> int:
         print(note)
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "notebooks": count, "bytes": size, "largest_bytes": largest,
-                                         "runs": args.runs, "results": results, "notes": peers_note}, indent=2) + "\n")
+                                         "runs": args.runs, "outputs_between_runs": "deleted" if DELETE_BETWEEN_RUNS else "set aside",
+                                         "results": results, "notes": peers_note}, indent=2) + "\n")
     return 0
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -360,6 +359,8 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
     A destination that is a symbolic link is replaced by the file, never written through: a link in
     ``_posts`` must not turn a post into ``_config.yml``.
     """
+    import tempfile  # (only a run that writes needs it)
+
     staged: list[tuple[Path, Path]] = []
     created: list[Path] = []  # folders made here: removed again when the write fails
     # A post's images share one folder: it is confined and made once, not once per image (a thousand

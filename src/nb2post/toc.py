@@ -74,10 +74,12 @@ class _Lines:
     a pattern anchored with ``^`` under re.MULTILINE is tried at every character, ten times slower."""
 
     def __init__(self, pattern: str):
-        self.first = re.compile(pattern)
-        self.rest = re.compile(f"\n(?:{pattern})")
+        self.pattern = pattern
+        self.first = self.rest = None  # compiled when first used: a run with nothing to convert never does
 
     def find(self, text: str):
+        if self.first is None:
+            self.first, self.rest = re.compile(self.pattern), re.compile(f"\n(?:{self.pattern})")
         match = self.first.match(text)
         if match:
             yield 0, match.group(0), match

@@ -375,9 +375,9 @@ def _claim(claims: str, name: str, owner: str) -> str | None:
 def collector_paused():
     """Python's cycle collector held off for one bounded step: one notebook, or finding what changed.
     Such a step makes hundreds of thousands of objects (a parsed notebook, a path per file) and hardly a
-    cycle, and the collector would walk them again and again while they are being made: 4-8% of a cold
-    run and of a run where nothing changed (measured). It runs as usual between steps, so a cycle made
-    in one lives until the step ends."""
+    cycle, and the collector would walk them again and again while they are being made (with it off
+    throughout, a cold run of 1,000 notebooks took 4-8% less time, and a run with nothing to convert 4%).
+    It runs as usual between steps, so a cycle made in one lives until the step ends."""
     import gc
 
     if not gc.isenabled():

@@ -24,7 +24,6 @@ from .templates_text import template_text
 STYLES = ("kramdown", "frontmatter", "include", "off")
 _ON = (True, "true", "yes", "on")
 _OFF = (False, None, "false", "no", "off", "")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 

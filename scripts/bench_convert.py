@@ -173,8 +173,6 @@ def main() -> int:
     if not args.corpus.is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
-    global DELETE_BETWEEN_RUNS
-    DELETE_BETWEEN_RUNS = args.delete_between_runs
     count = args.scale or len(readable_notebooks(args.corpus))
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-"))
     # a killed run still removes its site (a gigabyte at --scale 1000)
@@ -186,12 +184,10 @@ def main() -> int:
             shutil.rmtree(aside, ignore_errors=True)
 
 
-DELETE_BETWEEN_RUNS = False  # --delete-between-runs
-
-
-def set_aside(work: Path, *paths: Path) -> None:
-    """Move a run's output out of the way for the next run (see the module's note on ext4)."""
-    if DELETE_BETWEEN_RUNS:
+def set_aside(work: Path, delete: bool, *paths: Path) -> None:
+    """Move a run's output out of the way for the next run (see the module's note on ext4); ``delete``:
+    delete it instead (--delete-between-runs)."""
+    if delete:
         for path in paths:
             shutil.rmtree(path, ignore_errors=True)
         return
@@ -208,7 +204,7 @@ def benchmark(args, count: int, work: Path) -> int:
     info = machine()
     print(f"{count} notebooks, {size / 1e6:.0f} MB (largest {largest / 1e6:.1f} MB); {args.runs} runs each; "
           f"{info['nproc']} cores ({info['cpu']}); Python {info['python']}; "
-          f"outputs {'deleted' if DELETE_BETWEEN_RUNS else 'set aside'} between runs")
+          f"outputs {'deleted' if args.delete_between_runs else 'set aside'} between runs")
     if args.keep:
         print(f"site: {site}")
 
@@ -219,7 +215,7 @@ def benchmark(args, count: int, work: Path) -> int:
     check = [*nb2post, "check", "-q", "--site", str(site)]
 
     def empty_site():
-        set_aside(work, site / "_posts", site / "assets")
+        set_aside(work, args.delete_between_runs, site / "_posts", site / "assets")
         for cache in (site / ".nb2post-cache", site / ".git" / "nb2post-cache"):
             cache.unlink(missing_ok=True)
         for leftover in (site / ".git").glob("nb2post-cache*"):
@@ -246,7 +242,7 @@ def benchmark(args, count: int, work: Path) -> int:
     out = work / "out"
 
     def fresh_out():
-        set_aside(work, out)
+        set_aside(work, args.delete_between_runs, out)
         out.mkdir()
 
     if not args.skip_peers:
@@ -306,7 +302,7 @@ def benchmark(args, count: int, work: Path) -> int:
         print(note)
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "notebooks": count, "bytes": size, "largest_bytes": largest,
-                                         "runs": args.runs, "outputs_between_runs": "deleted" if DELETE_BETWEEN_RUNS else "set aside",
+                                         "runs": args.runs, "outputs_between_runs": "deleted" if args.delete_between_runs else "set aside",
                                          "results": results, "notes": peers_note}, indent=2) + "\n")
     return 0
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, gitrepo
-from .convert import find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
+from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
 from .post import edited_by_hand
 from .site import keys_by_name, moved_post
 
@@ -137,40 +137,41 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
     from . import statcache
 
     report = Report(place)
-    full_scan = notebooks is None
-    if full_scan:
-        folder = place.site / place.notebooks_dir
-        notebooks = find_notebooks([folder], report.skipped)[0] if folder.is_dir() else []
-    listed_now = posts is None  # then every post in it was a readable file a moment ago
-    if posts is None:
-        posts = posts_by_source(place)
-    fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files)
-    cache = statcache.for_site(place.site)  # check writes no file but this cache (see nb2post.statcache)
-    key_of = key_function(place.site, resolved=full_scan)
-    seen: set[str] = set()
-    by_name = None  # built when a notebook has no post: keys_by_name(posts)
-    for notebook in notebooks:
-        key = key_of(notebook)
-        seen.add(key)
-        report.checked += 1
-        known = posts.get(key)
-        digest = mixed_hash(cache.content_digest(notebook), fingerprint)
-        if known is None and by_name is None:
-            by_name = keys_by_name(posts)
-        moved = moved_post(key, posts, place.site, by_name) if known is None else None
-        if moved is not None and moved[1].is_file():
-            # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
-            old_key, post, _ = moved
-            seen.add(old_key)
-            edited = edited_by_hand(post.read_text(encoding="utf-8", errors="replace"))
-            report.findings.append(Finding(MOVED, Path(notebook), post, edited, moved_from=old_key))
-        elif known is None or not (listed_now or known[0].is_file()):
-            report.findings.append(Finding(MISSING, Path(notebook)))
-        elif known[1].source_hash != digest:
-            edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
-            report.findings.append(Finding(STALE, Path(notebook), known[0], edited))
-        else:
-            report.current_posts.append(known[0])
+    with collector_paused():  # (a path or two per file and no cycle: see collector_paused)
+        full_scan = notebooks is None
+        if full_scan:
+            folder = place.site / place.notebooks_dir
+            notebooks = find_notebooks([folder], report.skipped)[0] if folder.is_dir() else []
+        listed_now = posts is None  # then every post in it was a readable file a moment ago
+        if posts is None:
+            posts = posts_by_source(place)
+        fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files)
+        cache = statcache.for_site(place.site)  # check writes no file but this cache (see nb2post.statcache)
+        key_of = key_function(place.site, resolved=full_scan)
+        seen: set[str] = set()
+        by_name = None  # built when a notebook has no post: keys_by_name(posts)
+        for notebook in notebooks:
+            key = key_of(notebook)
+            seen.add(key)
+            report.checked += 1
+            known = posts.get(key)
+            digest = mixed_hash(cache.content_digest(notebook), fingerprint)
+            if known is None and by_name is None:
+                by_name = keys_by_name(posts)
+            moved = moved_post(key, posts, place.site, by_name) if known is None else None
+            if moved is not None and moved[1].is_file():
+                # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
+                old_key, post, _ = moved
+                seen.add(old_key)
+                edited = edited_by_hand(post.read_text(encoding="utf-8", errors="replace"))
+                report.findings.append(Finding(MOVED, Path(notebook), post, edited, moved_from=old_key))
+            elif known is None or not (listed_now or known[0].is_file()):
+                report.findings.append(Finding(MISSING, Path(notebook)))
+            elif known[1].source_hash != digest:
+                edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
+                report.findings.append(Finding(STALE, Path(notebook), known[0], edited))
+            else:
+                report.current_posts.append(known[0])
 
     bases = [b for b in (gitrepo.find_root(place.site), place.site.resolve()) if b is not None]
     suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone} - seen

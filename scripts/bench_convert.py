@@ -10,6 +10,8 @@ the kernel's accounting of that process and the children it reaped: ``os.wait4``
 * convert, cold: every notebook into an empty site (no posts, no stat cache)
 * convert, nothing changed; convert with one notebook changed
 * check, nothing stale; check with one notebook stale
+* both with nothing to do and no record of an earlier such run (each run in full, as the first run
+  after a change is; see nb2post.replay): the record of the run before is removed before each
 * peers on the same notebooks: nbconvert's MarkdownExporter in one process over all of them;
   ``jupyter nbconvert --to markdown`` and ``pandoc -f ipynb -t gfm`` one process per notebook on a
   sample (--sample, default 10), scaled to N in the ratio column
@@ -175,6 +177,9 @@ def main() -> int:
         return 2
     count = args.scale or len(readable_notebooks(args.corpus))
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-"))
+    # nb2post's records of runs with nothing to do (nb2post.replay) and its compiled schema live in the
+    # user's cache folder: this run's own, beside the site, starts empty and is removed with it
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     # a killed run still removes its site (a gigabyte at --scale 1000)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
@@ -230,8 +235,14 @@ def benchmark(args, count: int, work: Path) -> int:
         one_worker = [*nb2post, "convert", "-q", "--jobs", "1", "--site", str(site), str(site / "_notebooks")]
         results["convert_cold_one_worker"] = measure(args.runs, one_worker, empty_site)
     run(convert)  # the cache of a cold run holds entries too new to trust (racy); a second run settles it
+
+    def no_records():  # each run finds no record of an earlier one: it runs in full, and records
+        shutil.rmtree(work / "cache" / "nb2post" / "runs", ignore_errors=True)
+
+    results["convert_nothing_changed_unrecorded"] = measure(args.runs, convert, no_records)
     results["convert_nothing_changed"] = measure(args.runs, convert)
     results["convert_one_changed"] = measure(args.runs, convert, lambda: touch_content(changed, next(edits)))
+    results["check_nothing_stale_unrecorded"] = measure(args.runs, check, no_records)
     results["check_nothing_stale"] = measure(args.runs, check)
     touch_content(changed, -1)
     run(check, expect=(1,))
@@ -278,8 +289,10 @@ def benchmark(args, count: int, work: Path) -> int:
         "version": "nb2post --version (start-up)",
         "convert_cold": f"nb2post convert, {count} notebooks, cold",
         "convert_cold_one_worker": "nb2post convert, cold, --jobs 1",
+        "convert_nothing_changed_unrecorded": "nb2post convert, nothing changed, no record yet",
         "convert_nothing_changed": "nb2post convert, nothing changed",
         "convert_one_changed": "nb2post convert, one notebook changed",
+        "check_nothing_stale_unrecorded": "nb2post check, nothing stale, no record yet",
         "check_nothing_stale": "nb2post check, nothing stale",
         "check_one_stale": "nb2post check, one stale",
         "nbconvert_markdown_exporter_one_process": f"nbconvert MarkdownExporter, one process, {count} notebooks",

@@ -29,7 +29,7 @@ status=0
 # the checkout, is imported (the tests run from a copy outside it), so a missing package file or a
 # dependency that breaks on a newer Python shows here. Runs after a whole-suite run (no test paths
 # given) or with NB2POST_WHEEL_TESTS=1; NB2POST_WHEEL_TESTS=0 skips it.
-WHEEL_TESTS=(test_describe.py test_twitter_text.py test_brief.py test_convert.py test_memory.py)
+WHEEL_TESTS=(test_describe.py test_twitter_text.py test_brief.py test_convert.py test_memory.py test_replay.py)
 paths_given=0
 for arg in "$@"; do case "$arg" in -*) ;; *) paths_given=1 ;; esac; done
 want="${NB2POST_WHEEL_TESTS:-$((1 - paths_given))}"

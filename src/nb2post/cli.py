@@ -6,6 +6,7 @@ Exit codes shared by every command: 0 done (or nothing to do), 1 some input fail
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -23,6 +24,29 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
+    def main(self, args=None, *more, **options):
+        """Run the command; ``convert`` and ``check`` run as their own process answer from the record of
+        the same run when nothing it looked at changed, and keep such a record (see nb2post.replay)."""
+        if args is not None or not options.get("standalone_mode", True):
+            return super().main(args, *more, **options)
+        from . import replay
+
+        argv = sys.argv[1:]
+        if not replay.eligible(argv):
+            return super().main(args, *more, **options)
+        if replay.replay(argv):
+            sys.exit(0)
+        recorder = replay.Recorder(argv)
+        recorder.start()
+        code = 1
+        try:
+            super().main(args, *more, **options)
+        except SystemExit as exc:
+            code = exc.code
+            raise
+        finally:
+            recorder.finish(code)
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 

@@ -45,7 +45,9 @@ def command(paths, site, target, config_files, quiet, verbose):
 
     Compares a hash of each notebook and the site's settings with the one recorded in its post, so a
     fresh checkout (new file times) is not stale. Writes nothing but nb2post's stat cache
-    (.git/nb2post-cache, or .nb2post-cache outside git), which spares re-reading unchanged notebooks.
+    (.git/nb2post-cache, or .nb2post-cache outside git), which spares re-reading unchanged notebooks, and
+    the record of a run that found nothing stale (~/.cache/nb2post/runs), which answers the same check
+    until something it looked at changes.
     Without PATHS: every notebook below the site's notebooks folder (the 'nb2post: notebooks_dir:'
     setting, default _notebooks), plus posts whose notebook is gone.
     """

@@ -1,0 +1,247 @@
+"""A run with nothing to do is answered from its record only while nothing it looked at has changed:
+edits that keep size and mtime, new and removed notebooks and posts, config, theme and branch changes,
+the environment, racy timestamps, damaged records. Real files, real git, the real command in its own
+process; no timings.
+
+Whether a run was replayed is read from Python's own import log (``-X importtime``, through
+PYTHONPROFILEIMPORTTIME): a replayed run never imports ``nb2post.config``."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, cell, make_site, run_cli, write_notebook
+
+from nb2post import replay
+
+REMOTE = "https://github.com/someone/blog.git"
+
+
+class Run:
+    def __init__(self, done: subprocess.CompletedProcess):
+        lines = done.stderr.splitlines(keepends=True)
+        imports = [line for line in lines if line.startswith("import time:")]
+        self.returncode = done.returncode
+        self.stdout = done.stdout
+        self.stderr = "".join(line for line in lines if not line.startswith("import time:"))
+        self.replayed = bool(imports) and not any(re.search(r"\bnb2post\.config\b", line) for line in imports)
+
+    @property
+    def output(self):
+        return self.returncode, self.stdout, self.stderr
+
+
+def run(site: Path, *args: str, env: dict | None = None, cwd: Path | None = None) -> Run:
+    return Run(run_cli(*args, cwd=cwd or site, env={"PYTHONPROFILEIMPORTTIME": "1", **(env or {})}))
+
+
+def notebook_cells(index: int) -> list[dict]:
+    return [cell("markdown", f"# Note {index}\n> About {index}"), cell("code", f"print({index})")]
+
+
+def blog(tmp_path: Path, count: int = 3) -> Path:
+    site = make_site(tmp_path / "blog")
+    for index in range(count):
+        write_notebook(site / "_notebooks" / f"2024-03-{index + 1:02d}-note-{index}.ipynb", notebook_cells(index))
+    subprocess.run(["git", "init", "-q", "-b", "main", str(site)], check=True)
+    subprocess.run(["git", "-C", str(site), "remote", "add", "origin", REMOTE], check=True)
+    assert run(site, "convert", "-q").returncode == 0
+    return site
+
+
+def replaying(site: Path, *args: str, env: dict | None = None) -> Run:
+    """Runs ``args`` until one is replayed (the first runs hash what changed, then record); that run."""
+    time.sleep(0.02)  # past the clock tick of the files just written
+    seen = []
+    for _ in range(4):
+        result = run(site, *args, env=env)
+        seen.append(result)
+        if result.replayed:
+            assert len(seen) == 1 or result.output == seen[-2].output, "a replayed run printed something else than the run it replays"
+            return result
+    raise AssertionError(f"never replayed: {[r.output for r in seen]}")
+
+
+def records(home: Path) -> list[Path]:
+    folder = home / ".cache" / "nb2post" / "runs"
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("args", [("check",), ("check", "-v"), ("check", "-q"), ("convert",), ("convert", "-v"),
+                                  ("convert", "-q", "_notebooks"), ("convert", "--dry-run")])
+def test_a_run_with_nothing_to_do_is_replayed_with_the_same_output(tmp_path, args):
+    site = blog(tmp_path)
+    replayed = replaying(site, *args)
+    assert replayed.returncode == 0
+    assert not replayed.stdout  # nothing written: no paths on stdout
+    assert ("unchanged" in replayed.stderr) if args[0] == "convert" else (args[1:] == ("-q",) or "current" in replayed.stderr)
+
+
+def _keep_size_and_times(path: Path, change) -> None:
+    before = path.stat()
+    change(path)
+    assert path.stat().st_size == before.st_size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _same_size_edit(path: Path) -> None:
+    data = path.read_bytes()
+    index = data.index(b"About")
+    path.write_bytes(data[:index] + b"about" + data[index + 5:])
+
+
+def _new_notebook_in_a_new_folder(site: Path) -> None:
+    write_notebook(site / "_notebooks" / "more" / "2024-04-01-late.ipynb", notebook_cells(9))
+
+
+def _layout_reading_a_switch(site: Path) -> None:
+    (site / "_layouts").mkdir(exist_ok=True)
+    (site / "_layouts" / "post.html").write_text("{% if page.toc %}{{ content }}{% endif %}\n", encoding="utf-8")
+
+
+def _switch_branch(site: Path) -> None:
+    subprocess.run(["git", "-C", str(site), "checkout", "-q", "-b", "other"], check=True)
+
+
+def _config_with_badges_off(site: Path) -> None:
+    config = site / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nnb2post:\n  badges: false\n", encoding="utf-8")
+
+
+CHANGES = {
+    # change -> (how, what `check` answers afterwards)
+    "notebook edited, same size and mtime": (lambda s: _keep_size_and_times(
+        s / "_notebooks" / "2024-03-01-note-0.ipynb", _same_size_edit), 1),
+    "notebook touched, same bytes": (lambda s: os.utime(s / "_notebooks" / "2024-03-02-note-1.ipynb"), 0),
+    "notebook added in a new folder": (_new_notebook_in_a_new_folder, 1),
+    "notebook removed": (lambda s: (s / "_notebooks" / "2024-03-03-note-2.ipynb").unlink(), 1),
+    "post removed": (lambda s: next((s / "_posts").glob("2024-03-01-*")).unlink(), 1),
+    "site config changed": (_config_with_badges_off, 1),
+    "layout added that reads a switch": (_layout_reading_a_switch, None),
+    "git branch switched (badge links name it)": (_switch_branch, 1),
+}
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_any_change_to_what_the_run_looked_at_runs_it_in_full(tmp_path, name):
+    site = blog(tmp_path)
+    before = replaying(site, "check")
+    change, answer = CHANGES[name]
+    change(site)
+    after = run(site, "check")
+    assert not after.replayed
+    if answer is not None:
+        assert after.returncode == answer, after.stderr
+    if answer == 0:
+        assert after.output == before.output
+    # and the full answer is what is recorded next: a stale site stays stale until converted
+    again = run(site, "check")
+    assert again.returncode == after.returncode and again.stdout == after.stdout
+
+
+def test_each_command_line_folder_and_environment_has_its_own_record(tmp_path):
+    site = blog(tmp_path)
+    replaying(site, "check")
+    assert not run(site, "check", "-q").replayed  # other arguments
+    assert not run(site, "check", env={"GITHUB_HEAD_REF": "feature"}).replayed  # what nb2post reads
+    assert not run(site, "check", cwd=site / "_notebooks").replayed  # another folder
+    assert run(site, "check").replayed  # the first record is still there
+
+
+@pytest.mark.parametrize("name", ["_config.yml", "_notebooks/2024-03-01-note-0.ipynb"])
+def test_a_file_changed_in_the_run_s_own_clock_tick_or_later_keeps_it_from_being_recorded(tmp_path, name):
+    """The racy rule: a file whose time is not older than the run could change again unseen (within one
+    tick of the clock, not even its ctime would move). A time in the future stands for such a file."""
+    site = blog(tmp_path)
+    replaying(site, "check")
+    path = site / name
+    future = time.time_ns() + 3600 * 10**9
+    os.utime(path, ns=(future, future))
+    for _ in range(3):
+        result = run(site, "check")
+        assert result.returncode == 0 and not result.replayed
+
+
+def test_a_run_that_writes_is_not_recorded(tmp_path):
+    site = blog(tmp_path)
+    replaying(site, "convert", "-q")
+    write_notebook(site / "_notebooks" / "2024-05-01-new.ipynb", notebook_cells(5))
+    first = run(site, "convert")
+    assert first.returncode == 0 and first.stdout.strip().endswith(".md") and not first.replayed
+    second = run(site, "convert")
+    assert not second.replayed and not second.stdout and "unchanged" in second.stderr
+
+
+def test_a_damaged_or_foreign_record_is_ignored(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    expected = replaying(site, "check").output
+    [record] = [p for p in records(isolated_git) if json.loads(p.read_bytes().partition(b"\n")[2])[0]]
+    good = record.read_bytes()
+    damaged = good.replace(b"current posts", b"current postz")
+    assert damaged != good
+    for bad in (good[: len(good) // 2], damaged, b"", b"nb2post-replay 1 00000000\n[]"):
+        record.write_bytes(bad)
+        result = run(site, "check")
+        assert result.output == expected and not result.replayed
+    # a whole record of another command line under this one's name: its key does not match
+    other = run(site, "check", "-v")
+    assert not other.replayed
+    replaying(site, "check", "-v")
+    [other_record] = [p for p in records(isolated_git) if p != record]
+    record.write_bytes(other_record.read_bytes())
+    result = run(site, "check")
+    assert result.output == expected and not result.replayed
+
+
+def test_no_record_is_kept_with_the_cache_switched_off(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    for _ in range(3):
+        assert run(site, "check", env={"NB2POST_NO_CACHE": "1"}).returncode == 0
+    assert not [p for p in records(isolated_git) if b'"NB2POST_NO_CACHE": "1"' in p.read_bytes()]
+
+
+def test_records_are_pruned_to_the_newest_few(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    folder = isolated_git / ".cache" / "nb2post" / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(replay.KEEP + 10):
+        (folder / f"{index:08x}").write_bytes(b"old")
+        os.utime(folder / f"{index:08x}", (1_000_000 + index, 1_000_000 + index))
+    replaying(site, "check")
+    kept = records(isolated_git)
+    assert len(kept) == replay.KEEP
+    assert not (folder / "00000000").exists()
+
+
+def test_main_called_with_arguments_never_records(tmp_path, isolated_git):
+    from click.testing import CliRunner
+
+    from nb2post.cli import main
+
+    site = blog(tmp_path)
+    before = records(isolated_git)
+    os.chdir(site)
+    try:
+        for _ in range(2):
+            assert CliRunner().invoke(main, ["check"]).exit_code == 0
+    finally:
+        os.chdir(ROOT)
+    assert records(isolated_git) == before
+
+
+def test_every_environment_variable_nb2post_reads_is_part_of_the_key():
+    names = set()
+    for path in (ROOT / "src" / "nb2post").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        names.update(re.findall(r"environ(?:\.get)?\(\s*\"([A-Z_0-9]+)\"", text))
+        names.update(re.findall(r"environ\[\"([A-Z_0-9]+)\"\]", text))
+        names.update(re.findall(r"\"([A-Z_0-9]+)\" in environ", text))
+        names.update(re.findall(r"getenv\(\s*\"([A-Z_0-9]+)\"", text))
+    assert names, "the search found no variable at all: it no longer matches how nb2post reads them"
+    assert names - {"PYTHONDONTWRITEBYTECODE"} <= set(replay.ENVIRONMENT)

@@ -179,7 +179,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-"))
     # nb2post's records of runs with nothing to do (nb2post.replay) and its compiled schema live in the
     # user's cache folder: this run's own, beside the site, starts empty and is removed with it
-    os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+    ENV["XDG_CACHE_HOME"] = str(work / "cache")
     # a killed run still removes its site (a gigabyte at --scale 1000)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:

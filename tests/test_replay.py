@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,14 @@ def test_a_damaged_or_foreign_record_is_ignored(tmp_path, isolated_git):
         record.write_bytes(bad)
         result = run(site, "check")
         assert result.output == expected and not result.replayed
+    # a whole, checksummed record of this command line whose lines are not lines of text
+    replaying(site, "check")
+    key, output, looked = json.loads(record.read_bytes().partition(b"\n")[2])
+    for odd in ([[None, True, True]], [["all", 5, True]], [["all", True]]):
+        body = json.dumps([key, odd, looked]).encode()
+        record.write_bytes(f"{replay.FORMAT} {zlib.crc32(body):08x}\n".encode() + body)
+        result = run(site, "check")
+        assert result.output == expected and not result.replayed
     # a whole record of another command line under this one's name: its key does not match
     other = run(site, "check", "-v")
     assert not other.replayed
@@ -197,6 +206,18 @@ def test_a_damaged_or_foreign_record_is_ignored(tmp_path, isolated_git):
     record.write_bytes(other_record.read_bytes())
     result = run(site, "check")
     assert result.output == expected and not result.replayed
+
+
+def test_a_record_holds_no_token_of_the_environment_or_the_remote(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    secret = "ghp_" + "k3y" * 12
+    subprocess.run(["git", "-C", str(site), "remote", "set-url", "origin",
+                    f"https://x-access-token:{secret}@github.com/someone/blog.git"], check=True)
+    assert run(site, "check").returncode == 0  # the same repository: the badge links stay
+    replaying(site, "check", env={"GITHUB_TOKEN": secret, "GH_TOKEN": secret})
+    assert records(isolated_git)
+    for record in records(isolated_git):
+        assert secret.encode() not in record.read_bytes()
 
 
 def test_no_record_is_kept_with_the_cache_switched_off(tmp_path, isolated_git):

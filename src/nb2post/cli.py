@@ -34,7 +34,11 @@ class LazyGroup(click.Group):
         argv = sys.argv[1:]
         if not replay.eligible(argv):
             return super().main(args, *more, **options)
-        if replay.replay(argv):
+        try:
+            replayed = replay.replay(argv)
+        except Exception:  # a record that cannot be read is only a run in full
+            replayed = False
+        if replayed:
             sys.exit(0)
         recorder = replay.Recorder(argv)
         recorder.start()

@@ -84,25 +84,23 @@ def eligible(argv: list[str]) -> bool:
 # --- what a path looks like: one function for the run that records and the run that replays -----------
 def _look(path: str, how: str):
     """What ``path`` looks like, as ``how`` looked at it: "s" stat (following links), "l" lstat, "L" a
-    listed folder, "c" an nb2post module. A folder's stat is its type only (the ``.git`` folder changes
-    whenever git or the stat cache writes in it, which no run's answer depends on); a listed folder's
-    is its stat; anything else's its stat; a path that cannot be stat'ed, its error number."""
+    listed folder, "c" an nb2post module (see ``_value``); a path that cannot be stat'ed, its error number."""
     try:
         st = _REAL_LSTAT(path) if how == "l" else _REAL_STAT(path)
     except OSError as exc:
         return exc.errno or -1
+    return _value(st, how)
+
+
+def _value(st: os.stat_result, how: str):
+    """A folder's stat is its type only (the ``.git`` folder changes whenever git or the stat cache
+    writes in it, which no run's answer depends on), a listed folder's its stat, anything else's its
+    stat; a module's, what changes when it is rewritten."""
     if how == "c":
         return [st.st_size, st.st_mtime_ns, st.st_ino]
     if how != "L" and (st.st_mode & 0o170000) == 0o040000:
         return "d"
     return [st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
-def _device(path: str, how: str) -> int | None:
-    try:
-        return (_REAL_LSTAT(path) if how == "l" else _REAL_STAT(path)).st_dev
-    except OSError:
-        return None
 
 
 # --- replay ---------------------------------------------------------------------------------------------
@@ -122,15 +120,12 @@ def replay(argv: list[str]) -> bool:
         return False  # damaged, or another version's
     try:
         recorded_key, output, looked = json.loads(body)
-    except ValueError:
-        return False
-    if recorded_key != key or not isinstance(looked, list) or not isinstance(output, list):
-        return False
-    try:
+        if recorded_key != key or not all(isinstance(m, str) and err in (0, 1) and nl in (0, 1) for m, err, nl in output):
+            return False
         for path, how, seen in looked:
             if _look(path, how) != seen:
                 return False
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # a record of another shape
         return False
     import click
 
@@ -145,6 +140,7 @@ class Recorder:
 
     def __init__(self, argv: list[str]):
         self.key = _key(argv)
+        self.cwd = os.getcwd() if self.key is not None else ""
         self.looked: dict[tuple[str, str], object] = {}
         self.output: list[list] = []
         self.spoiled: str | None = None if self.key is not None else "no current folder"
@@ -174,6 +170,10 @@ class Recorder:
 
         self._echo = click.echo
         click.echo = self._captured_echo
+        import warnings
+
+        self._showwarning = warnings.showwarning
+        warnings.showwarning = self._shown_warning  # printed past click.echo: such a run is not replayed
         _install()
         _ACTIVE = self
         os.stat, os.lstat = _traced_stat, _traced_lstat
@@ -187,8 +187,10 @@ class Recorder:
             _patch_pathlib(_REAL_STAT, _REAL_LSTAT)
         if self._echo is not None:
             import click
+            import warnings
 
             click.echo = self._echo
+            warnings.showwarning = self._showwarning
             self._echo = None
 
     def spoil(self, why: str) -> None:
@@ -204,10 +206,16 @@ class Recorder:
             self.output.append([message, bool(err), bool(nl)])
         return self._echo(message, file=file, nl=nl, err=err, color=color)
 
+    def _shown_warning(self, *args, **kwargs):
+        self.spoil("a Python warning")
+        return self._showwarning(*args, **kwargs)
+
     def saw(self, path, how: str, value) -> None:
         if isinstance(path, int) or self.spoiled:
             return  # a file descriptor: its file was opened, and recorded, by name
-        path = os.path.abspath(os.fsdecode(path))
+        path = os.fsdecode(path)
+        if not os.path.isabs(path):
+            path = os.path.join(self.cwd, path)  # (not normalized: "a/../b" is not "b" when a is a link)
         if path.startswith(self._ignored) or (how == "L" and path in sys.path):
             return  # the import system looking for modules (and gettext for translations)
         if how == "o":
@@ -240,7 +248,7 @@ class Recorder:
             os.replace(name, _record_path(self.key))
             _prune(os.path.dirname(name))
             return True
-        except (OSError, ValueError):
+        except Exception:  # keeping a record is never worth changing how the run ends
             return False
         finally:
             if fd is not None:
@@ -255,12 +263,17 @@ class Recorder:
         none changed since the run began (by the clock of the record's own device); else None."""
         looked = []
         for (path, how), seen in self.looked.items():
-            value = _look(path, how)
+            try:
+                st = _REAL_LSTAT(path) if how == "l" else _REAL_STAT(path)
+            except OSError as exc:
+                value = exc.errno or -1
+            else:
+                value = _value(st, how)
+                # times, which must be older than the run, by a clock of the same file system
+                if isinstance(value, list) and (value[2] >= now or value[3] >= now or st.st_dev != device):
+                    return None
             if seen is not None and value != seen:
                 return None
-            if isinstance(value, list):  # times, which must be older than the run
-                if value[2] >= now or value[3] >= now or _device(path, how) != device:
-                    return None
             looked.append([path, how, value])
         package = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
         for module in list(sys.modules.values()):
@@ -333,9 +346,7 @@ def _saw_stat(path, dir_fd, how: str, st) -> None:
     if dir_fd is not None:
         recorder.spoil("a stat relative to a folder descriptor")
         return
-    if not isinstance(st, int):
-        st = "d" if (st.st_mode & 0o170000) == 0o040000 else [st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-    recorder.saw(path, how, st)
+    recorder.saw(path, how, st if isinstance(st, int) else _value(st, how))
 
 
 def _patch_pathlib(stat_function, lstat_function) -> None:

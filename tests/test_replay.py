@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -46,10 +47,14 @@ def notebook_cells(index: int) -> list[dict]:
     return [cell("markdown", f"# Note {index}\n> About {index}"), cell("code", f"print({index})")]
 
 
-def blog(tmp_path: Path, count: int = 3) -> Path:
+def blog(tmp_path: Path, count: int = 3, notebooks: str = "_notebooks") -> Path:
+    """A site in git with ``count`` converted notebooks in ``notebooks`` (linked from _notebooks when it
+    is another folder)."""
     site = make_site(tmp_path / "blog")
     for index in range(count):
-        write_notebook(site / "_notebooks" / f"2024-03-{index + 1:02d}-note-{index}.ipynb", notebook_cells(index))
+        write_notebook(site / notebooks / f"2024-03-{index + 1:02d}-note-{index}.ipynb", notebook_cells(index))
+    if notebooks != "_notebooks":
+        (site / "_notebooks").symlink_to(notebooks)
     subprocess.run(["git", "init", "-q", "-b", "main", str(site)], check=True)
     subprocess.run(["git", "-C", str(site), "remote", "add", "origin", REMOTE], check=True)
     assert run(site, "convert", "-q").returncode == 0
@@ -82,6 +87,62 @@ def test_a_run_with_nothing_to_do_is_replayed_with_the_same_output(tmp_path, arg
     assert replayed.returncode == 0
     assert not replayed.stdout  # nothing written: no paths on stdout
     assert ("unchanged" in replayed.stderr) if args[0] == "convert" else (args[1:] == ("-q",) or "current" in replayed.stderr)
+
+
+def test_the_warnings_of_a_run_are_replayed_with_it(tmp_path):
+    site = blog(tmp_path)
+    config = site / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nnb2post:\n  colour: red\n", encoding="utf-8")
+    assert run(site, "convert", "-q").returncode == 0  # the settings changed: every post is written again
+    replayed = replaying(site, "convert")
+    assert "colour: is not a setting nb2post knows" in replayed.stderr
+    assert replayed.stderr.rstrip().endswith("3 unchanged")
+
+
+def test_a_record_names_the_nb2post_modules_the_run_loaded_and_a_changed_one_runs_it_in_full(tmp_path, isolated_git):
+    """A changed nb2post of the same version (a developer's edit, a reinstall) is not answered for."""
+    site = blog(tmp_path)
+    expected = replaying(site, "check").output
+    [record] = records(isolated_git)
+    key, output, looked = json.loads(record.read_bytes().partition(b"\n")[2])
+    modules = {Path(path).name for path, how, _ in looked if how == "c"}
+    assert {"cli.py", "replay.py", "config.py", "check.py", "statcache.py"} <= modules
+    for entry in looked:
+        if entry[1] == "c" and Path(entry[0]).name == "config.py":
+            entry[2][1] += 1  # its mtime
+    body = json.dumps([key, output, looked]).encode()
+    record.write_bytes(f"{replay.FORMAT} {zlib.crc32(body):08x}\n".encode() + body)
+    result = run(site, "check")
+    assert result.output == expected and not result.replayed
+
+
+def test_a_notebooks_folder_linked_elsewhere_is_followed_when_the_link_moves(tmp_path):
+    site = blog(tmp_path, notebooks="nbs-a")
+    first, second = site / "nbs-a", site / "nbs-b"
+    subprocess.run(["cp", "-a", str(first), str(second)], check=True)
+    _keep_size_and_times(second / "2024-03-01-note-0.ipynb", _same_size_edit)
+    replaying(site, "check")
+    (site / "_notebooks").unlink()
+    (site / "_notebooks").symlink_to("nbs-b")
+    after = run(site, "check")
+    assert not after.replayed and after.returncode == 1
+
+
+def test_concurrent_runs_each_answer_and_leave_a_whole_record(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    expected = replaying(site, "check").output
+    for record in records(isolated_git):
+        record.unlink()
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    runs = [subprocess.Popen([sys.executable, "-m", "nb2post.cli", "check"], cwd=site, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for process in runs:
+        stdout, stderr = process.communicate(timeout=120)
+        result = Run(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+        assert result.output == expected
+    assert len(records(isolated_git)) == 1
+    assert not list((isolated_git / ".cache" / "nb2post" / "runs").glob(".*.tmp"))
+    assert run(site, "check").replayed
 
 
 def _keep_size_and_times(path: Path, change) -> None:

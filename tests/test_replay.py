@@ -319,7 +319,9 @@ def test_main_called_with_arguments_never_records(tmp_path, isolated_git):
 
 def test_every_environment_variable_nb2post_reads_is_part_of_the_key():
     names = set()
-    for path in (ROOT / "src" / "nb2post").rglob("*.py"):
+    import nb2post
+
+    for path in Path(nb2post.__file__).parent.rglob("*.py"):  # the package as installed (a wheel's too)
         text = path.read_text(encoding="utf-8")
         names.update(re.findall(r"environ(?:\.get)?\(\s*\"([A-Z_0-9]+)\"", text))
         names.update(re.findall(r"environ\[\"([A-Z_0-9]+)\"\]", text))

@@ -194,7 +194,7 @@ class Recorder:
             self._echo = None
 
     def spoil(self, why: str) -> None:
-        """This run will not be recorded (``why``, for the tests); tracing stops at once."""
+        """This run will not be recorded (``why`` says what spoiled it, for whoever debugs a run that is never replayed); tracing stops at once."""
         if self.spoiled is None:
             self.spoiled = why
         self.stop()

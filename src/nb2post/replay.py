@@ -120,7 +120,9 @@ def replay(argv: list[str]) -> bool:
         return False  # damaged, or another version's
     try:
         recorded_key, output, looked = json.loads(body)
-        if recorded_key != key or not all(isinstance(m, str) and err in (0, 1) and nl in (0, 1) for m, err, nl in output):
+        if recorded_key != key:
+            return False
+        if not all(isinstance(text, str) and err in (0, 1) and nl in (0, 1) for text, err, nl in output):
             return False
         for path, how, seen in looked:
             if _look(path, how) != seen:
@@ -194,7 +196,8 @@ class Recorder:
             self._echo = None
 
     def spoil(self, why: str) -> None:
-        """This run will not be recorded (``why`` says what spoiled it, for whoever debugs a run that is never replayed); tracing stops at once."""
+        """This run will not be recorded; tracing stops at once. ``why`` says what spoiled it, for whoever
+        debugs a run that is never replayed."""
         if self.spoiled is None:
             self.spoiled = why
         self.stop()

@@ -305,6 +305,19 @@ def test_a_command_that_does_not_save_leaves_no_temporary_file(tmp_path):
     assert cache_of(site).entries.get("marker")
 
 
+def test_a_saving_run_removes_the_temporary_files_of_killed_runs_and_only_those(tmp_path):
+    site = blog(tmp_path)
+    folder = site / ".git"
+    old, recent, other = folder / ".nb2post-cache-1-ab.tmp", folder / ".nb2post-cache-2-cd.tmp", folder / ".keep-3.tmp"
+    for path in (old, recent, other):
+        path.write_bytes(b"")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    os.utime(other, (time.time() - 7200, time.time() - 7200))
+    write_notebook(site / "_notebooks" / "2024-03-09-note-9.ipynb", notebook_cells(9))
+    assert run_cli("convert", "-q", cwd=site).returncode == 0  # learns a notebook: saves the cache
+    assert not old.exists() and recent.exists() and other.exists()
+
+
 def test_workers_write_posts_and_two_notebooks_of_one_name_do_not_clobber(tmp_path):
     """In a batch, workers write their own posts (only the outcome goes back to the parent). Two
     notebooks that give the same post file name: one post is written, the other notebook fails with the

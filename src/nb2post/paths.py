@@ -46,3 +46,31 @@ def open_regular(path) -> tuple:
         os.close(fd)
         raise
     return open(fd, "rb"), found
+
+
+def clock_file(folder, prefix: str) -> tuple[int, str, os.stat_result]:
+    """A new temporary file in ``folder`` (made when missing), open for writing: (descriptor, path, its
+    fstat). Its mtime is "now" by the clock of that folder's file system, the clock a racy rule compares
+    file times with (nb2post.statcache, nb2post.replay); the file is then filled and renamed into place.
+    OSError when it cannot be made."""
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.join(folder, f"{prefix}{os.getpid()}-{os.urandom(6).hex()}.tmp")
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return fd, name, os.fstat(fd)
+
+
+def remove_abandoned(folder, prefix: str) -> None:
+    """The ``clock_file``s of runs killed before they could rename them (older than an hour)."""
+    import time
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            try:
+                if time.time() - entry.stat().st_mtime > 3600:
+                    os.unlink(entry.path)
+            except OSError:
+                continue

@@ -37,7 +37,7 @@ import os
 import stat
 from pathlib import Path
 
-# datetime and tempfile are imported where they are needed: a run with nothing to do uses neither.
+# datetime is imported where it is needed: a run with nothing to do does not use it.
 
 FORMAT = b"nb2post-statcache 2"
 NAME = "nb2post-cache"
@@ -121,13 +121,12 @@ class StatCache:
         if self._clock_ns is None:
             self._clock_ns = 0
             if self.path is not None and not _READ_ONLY:
-                import tempfile
+                from .paths import clock_file
 
                 try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    fd, name = tempfile.mkstemp(prefix=f".{NAME}-", suffix=".tmp", dir=self.path.parent)
+                    fd, name, st = clock_file(self.path.parent, f".{NAME}-")
                     self._clock_file = (fd, name)
-                    self._clock_ns = os.fstat(fd).st_mtime_ns
+                    self._clock_ns = st.st_mtime_ns
                 except OSError:
                     pass
                 else:
@@ -168,7 +167,9 @@ class StatCache:
                 stream.write(FORMAT + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.chmod(name, 0o644)
             os.replace(name, self.path)
-            _remove_abandoned(self.path.parent)
+            from .paths import remove_abandoned
+
+            remove_abandoned(self.path.parent, f".{NAME}-")
         except OSError:
             Path(name).unlink(missing_ok=True)
             return False
@@ -265,18 +266,6 @@ class StatCache:
         if _decode(encoded) == value and self.configs.get(key) != encoded:
             self.configs = {key: encoded}  # only the current config is worth keeping
             self.dirty = True
-
-
-def _remove_abandoned(folder: Path) -> None:
-    """Temporary files of runs that were killed before they could save (older than an hour)."""
-    import time
-
-    for leftover in folder.glob(f".{NAME}-*.tmp"):
-        try:
-            if time.time() - leftover.stat().st_mtime > 3600:
-                leftover.unlink()
-        except OSError:
-            continue
 
 
 # YAML gives str/int/float/bool/None, lists, mappings with any scalar keys, dates and datetimes. JSON keeps

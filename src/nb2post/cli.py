@@ -6,6 +6,7 @@ Exit codes shared by every command: 0 done (or nothing to do), 1 some input fail
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -21,19 +22,21 @@ COMMANDS = {
     "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
     "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
+# The commands answered from the record of their last run with nothing to do (nb2post.replay); the
+# others start without loading it.
+REPLAYED = ("convert", "check")
 
 
 class LazyGroup(click.Group):
     def main(self, args=None, *more, **options):
         """Run the command; ``convert`` and ``check`` run as their own process answer from the record of
         the same run when nothing it looked at changed, and keep such a record (see nb2post.replay)."""
-        if args is not None or not options.get("standalone_mode", True):
+        argv = sys.argv[1:]
+        own_run = args is None and options.get("standalone_mode", True)  # not main(args) from a test
+        if not (own_run and argv[:1] and argv[0] in REPLAYED) or os.environ.get("NB2POST_NO_CACHE"):
             return super().main(args, *more, **options)
         from . import replay
 
-        argv = sys.argv[1:]
-        if not replay.eligible(argv):
-            return super().main(args, *more, **options)
         try:
             replayed = replay.replay(argv)
         except Exception:  # a record that cannot be read is only a run in full

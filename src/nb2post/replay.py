@@ -44,7 +44,6 @@ import os
 import sys
 
 FORMAT = "nb2post-replay 1"
-COMMANDS = ("convert", "check")
 KEEP = 64  # records kept: a site or two, each with a few command lines
 # Every environment variable nb2post reads (tests/test_replay.py checks the package for others): a run
 # with another value may differ, so each one's value is part of the key.
@@ -53,6 +52,7 @@ ENVIRONMENT = (
     "GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL",
     "PRE_COMMIT", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_REMOTE_NAME", "PRE_COMMIT_LOCAL_BRANCH",
 )
+_TEMPORARY = ".nb2post-run-"  # a record being written (see nb2post.paths.clock_file)
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth")
 _REAL_STAT, _REAL_LSTAT = os.stat, os.lstat
 
@@ -77,19 +77,19 @@ def _record_path(key: str) -> str:
     return os.path.join(_folder(), "%08x" % binascii.crc32(key.encode("utf-8", "surrogateescape")))
 
 
-def eligible(argv: list[str]) -> bool:
-    return bool(argv) and argv[0] in COMMANDS and not os.environ.get("NB2POST_NO_CACHE")
-
-
 # --- what a path looks like: one function for the run that records and the run that replays -----------
 def _look(path: str, how: str):
     """What ``path`` looks like, as ``how`` looked at it: "s" stat (following links), "l" lstat, "L" a
     listed folder, "c" an nb2post module (see ``_value``); a path that cannot be stat'ed, its error number."""
     try:
-        st = _REAL_LSTAT(path) if how == "l" else _REAL_STAT(path)
+        st = _stat(path, how)
     except OSError as exc:
         return exc.errno or -1
     return _value(st, how)
+
+
+def _stat(path: str, how: str) -> os.stat_result:
+    return _REAL_STAT(path, follow_symlinks=how != "l")
 
 
 def _value(st: os.stat_result, how: str):
@@ -157,15 +157,13 @@ class Recorder:
         global _ACTIVE
         if self.spoiled:
             return
-        folder = _folder()
+        from .paths import clock_file
+
         try:
-            os.makedirs(folder, exist_ok=True)
-            name = os.path.join(folder, f".{os.getpid()}-{id(self):x}.tmp")
-            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd, name, st = clock_file(_folder(), _TEMPORARY)
         except OSError:
             self.spoiled = "no folder for records"
             return
-        st = os.fstat(fd)
         self.clock = (fd, name, st.st_mtime_ns, st.st_dev)
         import click
         import pathlib  # noqa: F401  (before os.stat is wrapped: Python 3.10's pathlib keeps what it finds)
@@ -267,7 +265,7 @@ class Recorder:
         looked = []
         for (path, how), seen in self.looked.items():
             try:
-                st = _REAL_LSTAT(path) if how == "l" else _REAL_STAT(path)
+                st = _stat(path, how)
             except OSError as exc:
                 value = exc.errno or -1
             else:
@@ -333,13 +331,7 @@ def _traced_stat(path, *, dir_fd=None, follow_symlinks=True):
 
 
 def _traced_lstat(path, *, dir_fd=None):
-    try:
-        st = _REAL_LSTAT(path, dir_fd=dir_fd)
-    except OSError as exc:
-        _saw_stat(path, dir_fd, "l", exc.errno or -1)
-        raise
-    _saw_stat(path, dir_fd, "l", st)
-    return st
+    return _traced_stat(path, dir_fd=dir_fd, follow_symlinks=False)
 
 
 def _saw_stat(path, dir_fd, how: str, st) -> None:
@@ -361,17 +353,16 @@ def _patch_pathlib(stat_function, lstat_function) -> None:
 
 
 def _prune(folder: str) -> None:
-    """Keep the newest ``KEEP`` records, and no temporary file of a killed run older than an hour."""
-    import time
+    """Keep the newest ``KEEP`` records, and no temporary file of a run killed an hour ago or more."""
+    from .paths import remove_abandoned
 
+    remove_abandoned(folder, _TEMPORARY)
     try:
-        entries = [(entry.stat().st_mtime, entry.path, entry.name) for entry in os.scandir(folder)]
+        records = sorted(((entry.stat().st_mtime, entry.path) for entry in os.scandir(folder)
+                          if not entry.name.startswith(".")), reverse=True)
     except OSError:
         return
-    records = sorted((e for e in entries if not e[2].startswith(".")), reverse=True)
-    stale = [e[1] for e in records[KEEP:]]
-    stale += [e[1] for e in entries if e[2].startswith(".") and time.time() - e[0] > 3600]
-    for path in stale:
+    for _, path in records[KEEP:]:
         try:
             os.unlink(path)
         except OSError:

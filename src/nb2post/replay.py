@@ -55,6 +55,7 @@ ENVIRONMENT = (
 _TEMPORARY = ".nb2post-run-"  # a record being written (see nb2post.paths.clock_file)
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth")
 _REAL_STAT, _REAL_LSTAT = os.stat, os.lstat
+_PACKAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")  # nb2post's own folder
 
 
 def _folder() -> str:
@@ -149,8 +150,8 @@ class Recorder:
         self.clock: tuple[int, str, int, int] | None = None  # (fd, temporary file, its mtime_ns, st_dev)
         self._echo = None
         # Python's own files and nb2post's (recorded as code when the run ends): what the import system looks at
-        self._ignored = tuple(os.path.join(os.path.realpath(p), "") for p in {
-            sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.abspath(__file__))})
+        pythons = {os.path.join(os.path.realpath(p), "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+        self._ignored = (_PACKAGE, *pythons)
 
     # tracing
     def start(self) -> None:
@@ -242,7 +243,7 @@ class Recorder:
             looked = self._settled(now, device)
             if looked is None:
                 return False
-            body = json.dumps([self.key, self.output, looked], separators=(",", ":")).encode("utf-8", "surrogateescape")
+            body = json.dumps([self.key, self.output, looked], separators=(",", ":")).encode()  # (ASCII)
             os.write(fd, f"{FORMAT} {binascii.crc32(body):08x}\n".encode() + body)
             os.close(fd)
             fd = None
@@ -276,18 +277,16 @@ class Recorder:
             if seen is not None and value != seen:
                 return None
             looked.append([path, how, value])
-        package = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
         for module in list(sys.modules.values()):
             path = getattr(module, "__file__", None)
-            if isinstance(path, str) and os.path.abspath(path).startswith(package):
+            if isinstance(path, str) and os.path.abspath(path).startswith(_PACKAGE):
                 looked.append([path, "c", _look(path, "c")])
         return looked
 
 
 _ACTIVE: Recorder | None = None
 _INSTALLED = False
-_WRITES = getattr(os, "O_WRONLY", 1) | getattr(os, "O_RDWR", 2) | getattr(os, "O_CREAT", 0o100) | \
-    getattr(os, "O_TRUNC", 0o1000) | getattr(os, "O_APPEND", 0o2000)
+_WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # Audit events that change files or leave Python: a run that raises one is not recorded.
 _SPOILING = {
     "os.rename", "os.remove", "os.rmdir", "os.mkdir", "os.symlink", "os.link", "os.truncate", "os.utime",

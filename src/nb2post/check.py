@@ -1,15 +1,16 @@
 """Which posts are out of date: by content hash (notebook bytes + settings), never by mtime.
 
 A notebook is *current* when a post's marker names it and records the hash nb2post would compute for it
-now; *missing* when no post names it; *stale* when the recorded hash differs. A post whose notebook no
+now; *missing* when no post names it; *stale* when the recorded hash differs; *edited* when its post is
+no longer what nb2post wrote (the marker's hash of the post itself differs). A post whose notebook no
 longer exists is an *orphan*.
 
-A stat cache (``nb2post.statcache``, kept in the git directory) spares reading notebooks whose stat has
-not changed; it only ever saves work, the answer is the hash's. The cache is the one file check writes.
+A stat cache (``nb2post.statcache``, kept in the git directory) spares reading notebooks and posts whose
+stat has not changed (an edit changes a post's stat, so it is hashed again at once); it only ever saves work, the answer is the hash's. The cache is the one file check writes.
 
 This runs on every push, so it stays cheap: the target and folders come from the ``nb2post:`` section's
-text (no YAML parser) when that section is plain ``key: value`` lines, nothing is rendered, and only the
-tail of each post is read.
+text (no YAML parser) when that section is plain ``key: value`` lines, nothing is rendered, and a post is
+read only when its stat changed.
 """
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ from pathlib import Path
 
 from . import config, gitrepo
 from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
-from .post import edited_by_hand
 from .site import keys_by_name, moved_post
 
-MISSING, STALE, MOVED, ORPHAN = "missing", "stale", "moved", "orphan"
+MISSING, STALE, EDITED, MOVED, ORPHAN = "missing", "stale", "edited", "moved", "orphan"
 _PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
 
 
@@ -40,7 +40,7 @@ class Layout:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # missing | stale | moved | orphan
+    kind: str  # missing | stale | edited | moved | orphan
     notebook: Path  # for an orphan: where its notebook was
     post: Path | None = None
     edited: bool = False  # the stale post was changed by hand: converting needs --force
@@ -161,15 +161,15 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
             moved = moved_post(key, posts, place.site, by_name) if known is None else None
             if moved is not None and moved[1].is_file():
                 # `git mv`: the post follows its notebook when converted (as `convert` does), not an orphan.
-                old_key, post, _ = moved
+                old_key, post, marker = moved
                 seen.add(old_key)
-                edited = edited_by_hand(post.read_text(encoding="utf-8", errors="replace"))
-                report.findings.append(Finding(MOVED, Path(notebook), post, edited, moved_from=old_key))
+                report.findings.append(Finding(MOVED, Path(notebook), post, marker.edited, moved_from=old_key))
             elif known is None or not (listed_now or known[0].is_file()):
                 report.findings.append(Finding(MISSING, Path(notebook)))
             elif known[1].source_hash != digest:
-                edited = edited_by_hand(known[0].read_text(encoding="utf-8", errors="replace"))
-                report.findings.append(Finding(STALE, Path(notebook), known[0], edited))
+                report.findings.append(Finding(STALE, Path(notebook), known[0], known[1].edited))
+            elif known[1].edited:
+                report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
             else:
                 report.current_posts.append(known[0])
 
@@ -198,6 +198,9 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")
+        elif finding.kind == EDITED:
+            lines.append(f"edited:  {shown(finding.post)} was edited by hand since nb2post wrote it from "
+                         f"{shown(finding.notebook)}")
         elif finding.kind == MOVED:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "

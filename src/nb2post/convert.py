@@ -516,8 +516,10 @@ def convert(
                 except OSError as exc:
                     outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
                     continue
-            # (current: the post listed under this notebook's key a moment ago, so a regular file)
-            current = previous and previous[1].source == key and previous[1].source_hash == digest
+            # (current: the post listed under this notebook's key a moment ago, so a regular file; an edited
+            # one is written, or refused, as a changed notebook's would be)
+            current = (previous and previous[1].source == key and previous[1].source_hash == digest
+                       and not previous[1].edited)
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue

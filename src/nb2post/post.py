@@ -3,7 +3,8 @@
 The marker is an HTML comment on the last line of every post nb2post writes. It records which notebook
 the post came from, a hash of that notebook together with the settings (so an unchanged notebook is
 skipped without being read or parsed) and a hash of the post text itself (so a post that a person edited
-afterwards is recognised and never overwritten without ``--force``).
+afterwards is recognised and never overwritten without ``--force``). A post with text after its marker
+(a line appended by hand) is still nb2post's, and edited.
 """
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ _MARKER = re.compile(
     re.S,
 )
 _MARKER_START = "<!-- nb2post: generated from "
+# The marker as a line of its own with text after it (see read_marker).
+_MARKER_LINE = re.compile(
+    r"<!-- nb2post: generated from (?P<source>[^\n]*?); edit the notebook, not this post\. "
+    r"source=(?P<source_hash>[0-9a-f]+) content=(?P<content_hash>[0-9a-f]+) -->[ \t]*(?:\n|\Z)"
+)
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Marker:
     source: str
     source_hash: str
     content_hash: str
+    edited: bool = False  # the post is no longer what nb2post wrote (known only where the whole post was read)
 
 
 def content_hash(text: str) -> str:
@@ -71,15 +78,27 @@ def with_marker(text: str, source: str, source_hash: str) -> str:
 
 
 def read_marker(text: str) -> tuple[Marker | None, str]:
-    """(marker, the text before it) — marker is None for files nb2post did not write."""
+    """(marker, the text without it) — marker is None for files nb2post did not write.
+
+    The marker is the post's last line; when a person added text after it, the last line that is a whole
+    marker still is one (the post is nb2post's, edited), and the text without that line is returned."""
     first = text.find(_MARKER_START)
     # (no match starts before the first marker text: searched from there, not tried at every character)
     match = _MARKER.search(text, max(0, first - 1)) if first >= 0 else None
-    if not match:
-        return None, text
-    body = text[: match.start()] + "\n"
+    if match:
+        return _marker_of(match), text[: match.start()] + "\n"
+    end = len(text)
+    while first >= 0 and (start := text.rfind(_MARKER_START, first, end)) >= 0:
+        line = _MARKER_LINE.match(text, start) if start == 0 or text[start - 1] == "\n" else None
+        if line:
+            return _marker_of(line), text[:start] + "\n" + text[line.end():]
+        end = start
+    return None, text
+
+
+def _marker_of(match: re.Match) -> Marker:
     source = match.group("source").replace(liquid.OPEN_BRACE, "{").replace("%2D%2D", "--").replace("%3B", ";")
-    return Marker(source, match.group("source_hash"), match.group("content_hash")), body
+    return Marker(source, match.group("source_hash"), match.group("content_hash"))
 
 
 def edited_by_hand(text: str) -> bool:
@@ -88,18 +107,34 @@ def edited_by_hand(text: str) -> bool:
     return marker is None or content_hash(body.rstrip("\n") + "\n") != marker.content_hash
 
 
+TAIL_BYTES = 16384  # where read_marker_from_file looks: the marker, and a few lines added after it
+
+
 def read_marker_from_file(path) -> Marker | None:
-    """Read only the tail of a post: the check path must stay cheap."""
+    """Read only the tail of a post (whether it is nb2post's, and from which notebook): cheap for a big one."""
     try:
         with open(path, "rb") as handle:
             handle.seek(0, 2)
             size = handle.tell()
-            handle.seek(max(0, size - 1024))
+            handle.seek(max(0, size - TAIL_BYTES))
             tail = handle.read().decode("utf-8", errors="replace")
     except OSError:
         return None
-    start = tail.rfind(MARKER_PREFIX)
-    if start == -1:
+    if size > TAIL_BYTES:
+        tail = tail[tail.find("\n") + 1:] if "\n" in tail else ""  # from a line start: not half a marker
+    return read_marker(tail)[0]
+
+
+def read_marker_and_edits(path) -> Marker | None:
+    """The marker of a post with ``edited`` set: the whole post is read and hashed (the stat cache
+    keeps the answer while the post's stat is the same, so an unchanged post is not read again)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8", errors="replace")
+    except OSError:
         return None
-    marker, _ = read_marker("\n" + tail[start:])
-    return marker
+    marker, body = read_marker(text)
+    if marker is None:
+        return None
+    edited = content_hash(body.rstrip("\n") + "\n") != marker.content_hash
+    return Marker(marker.source, marker.source_hash, marker.content_hash, edited)

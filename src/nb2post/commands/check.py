@@ -22,7 +22,7 @@ def load_layout(site: Path | None, target: str | None, config_files: str | None 
 
 @click.command(
     "check",
-    short_help="Report notebooks whose post is missing or stale (fast; for hooks and CI).",
+    short_help="Report notebooks whose post is missing, stale or edited by hand (fast; for hooks and CI).",
     epilog=epilog(
         [
             ("nb2post check", "every notebook of the site you are in"),
@@ -30,7 +30,7 @@ def load_layout(site: Path | None, target: str | None, config_files: str | None 
             ("nb2post check -q || nb2post convert", "in a script: convert only when needed"),
         ],
         "Exit status: 0 every post is current (or there is no notebook to check), 1 some post is missing, "
-        "stale or without its notebook (each is listed with the command that fixes it), 2 wrong usage, "
+        "stale, edited by hand or without its notebook (each is listed with the command that fixes it), 2 wrong usage, "
         "no notebooks folder, or a broken site configuration: as 'nb2post convert' would.",
     ),
 )
@@ -44,7 +44,8 @@ def command(paths, site, target, config_files, quiet, verbose):
     """Check that every notebook's post is current, without converting anything.
 
     Compares a hash of each notebook and the site's settings with the one recorded in its post, so a
-    fresh checkout (new file times) is not stale. Writes nothing but nb2post's stat cache
+    fresh checkout (new file times) is not stale, and a hash of each post with the one it records, so a
+    hand edit anywhere in it is reported at once. Writes nothing but nb2post's stat cache
     (.git/nb2post-cache, or .nb2post-cache outside git), which spares re-reading unchanged notebooks, and
     the record of a run that found nothing stale (~/.cache/nb2post/runs), which answers the same check
     until something it looked at changes.

@@ -156,7 +156,8 @@ def _shard(value):
 @site_option
 @to_option
 @config_option
-@click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
+@click.option("--force", is_flag=True, help="Rewrite nb2post's posts even when unchanged or edited by hand. A post "
+              "nb2post did not write is replaced only by adoption (--adopt, nb2post adopt), never by --force.")
 @click.option("--dry-run", "-n", is_flag=True, help="List what would be written, adopted, and every URL that would change; write nothing (but nb2post's stat cache).")
 @click.option("--adopt", is_flag=True, help="Take over the posts nb2post did not write that match a notebook (same date and name, or naming the notebook), keeping their URL and front matter.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
@@ -171,7 +172,8 @@ def command(paths, site, target, config_files, force, dry_run, adopt, jobs, quie
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
     when none is named); without PATHS every notebook below its notebooks folder (the 'nb2post:
     notebooks_dir:' setting, default _notebooks) is converted. Unchanged notebooks are skipped by
-    content hash. A post edited by hand after nb2post wrote it is never overwritten without --force.
+    content hash. A post edited by hand after nb2post wrote it (anywhere, also below its marker line) is
+    never overwritten without --force; a post nb2post did not write, only when adopted.
 
     The posts written are printed on stdout, one path per line; progress, warnings and errors go to
     stderr.

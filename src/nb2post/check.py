@@ -45,6 +45,7 @@ class Finding:
     post: Path | None = None
     edited: bool = False  # the stale post was changed by hand: converting needs --force
     moved_from: str | None = None  # moved: where the notebook was (its post follows it when converted)
+    missing_files: tuple = ()  # stale: the images and videos it links that were deleted (site paths)
 
 
 @dataclass
@@ -170,6 +171,8 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
                 report.findings.append(Finding(STALE, Path(notebook), known[0], known[1].edited))
             elif known[1].edited:
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
+            elif gone := known[1].missing_files(place.site):
+                report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(gone)))
             else:
                 report.current_posts.append(known[0])
 
@@ -195,6 +198,11 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
     for finding in report.findings:
         if finding.kind == MISSING:
             lines.append(f"missing: {shown(finding.notebook)} has no post yet")
+        elif finding.kind == STALE and finding.missing_files:
+            count, first = len(finding.missing_files), finding.missing_files[0].lstrip("/")
+            others = f" and {count - 1} more" if count > 1 else ""
+            lines.append(f"stale:   {shown(finding.post)} links {first}{others}, deleted since it was written "
+                         f"from {shown(finding.notebook)}")
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")

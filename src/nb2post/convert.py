@@ -324,16 +324,21 @@ class Batch:
 _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
-def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str) -> None:
+def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
+                  published: tuple) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
-    parent saves it), and keeps one Site for all the notebooks it converts."""
+    parent saves it), and keeps one Site for all the notebooks it converts. ``published``: the parent's
+    Site._published and _jekyll (where the site publishes its files)."""
     from . import statcache
     from .site import Site
 
     global _BATCH
     _exit_with_parent(convert_pid)
     statcache.read_only()
-    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims)
+    site = Site(settings)
+    site.claims = claims
+    site._published, site._jekyll = published
+    _BATCH = Batch(site, force, dry_run, adopt, claims)
 
 
 def _convert_in_worker(job: tuple) -> "Outcome":
@@ -406,7 +411,7 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
 
 def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     from . import adopt as adopting
-    from .site import HandEditedError, OutsideSiteError, held_by_another
+    from .site import HandEditedError, OutsideSiteError, UrlTakenError, held_by_another
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
@@ -426,7 +431,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     try:
         notes += _url_notes(site, post, dry_run, needs_flag=needs_flag)
         result = site.write(post, force=force, dry_run=dry_run)
-    except (HandEditedError, OutsideSiteError) as exc:
+    except (HandEditedError, OutsideSiteError, UrlTakenError) as exc:
         return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
     except OSError as exc:
         return Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
@@ -478,12 +483,14 @@ def convert(
     adopt: bool = False,
     adoptions: dict | None = None,
     shard: tuple[int, int] | None = None,
+    keep_edited: bool = False,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
     posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
     notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
-    of shard K (see ``in_shard``).
+    of shard K (see ``in_shard``). ``keep_edited``: a post edited by hand whose notebook did not change is
+    left as it is ("unchanged") instead of refused (publish leaves it out of its commit and says so).
 
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed."""
@@ -517,9 +524,10 @@ def convert(
                     outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
                     continue
             # (current: the post listed under this notebook's key a moment ago, so a regular file; an edited
-            # one is written, or refused, as a changed notebook's would be)
+            # one is written, or refused, as a changed notebook's would be, and one whose images were deleted
+            # is written again)
             current = (previous and previous[1].source == key and previous[1].source_hash == digest
-                       and not previous[1].edited)
+                       and (keep_edited or not previous[1].edited) and not previous[1].missing_files(settings.site))
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue
@@ -550,11 +558,17 @@ def convert(
             from concurrent.futures import ProcessPoolExecutor
 
             workers = min(workers, len(work))
+            try:
+                site.published_places()  # read once here, not once in each worker
+            except Exception:  # nor can a worker then: each writes without that comparison (see Site.write)
+                pass
+            published = (site._published, site._jekyll)
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims)) as pool:
+                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims, published)) as pool:
                 for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:
+            site.claims = claims
             batch = Batch(site, force, dry_run, adopt, claims)
             for job in work:
                 record(convert_one(batch, *job))

@@ -45,6 +45,12 @@ def escape_except(text: str, allow: Callable[[str], bool] | None) -> str:
 _RELATIVE_URL = re.compile(r'\{\{ "([^"]*)" \| relative_url \}\}')
 
 
+def linked_site_paths(text: str) -> list[str]:
+    """The site paths (``/assets/images/x/a.png``) that nb2post linked in ``text`` with ``relative_url``:
+    the images and videos of a post, each once."""
+    return list(dict.fromkeys(match.group(1).replace("%22", '"') for match in _RELATIVE_URL.finditer(text)))
+
+
 def unescape(text: str) -> str:
     """The exact inverse of :func:`escape`."""
     return text.replace(OPEN_BRACE, "{")

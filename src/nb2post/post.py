@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -56,6 +57,11 @@ class Marker:
     source_hash: str
     content_hash: str
     edited: bool = False  # the post is no longer what nb2post wrote (known only where the whole post was read)
+    linked: tuple[str, ...] = ()  # the site paths of the images and videos it links (likewise)
+
+    def missing_files(self, site) -> list[str]:
+        """The files the post links that are not in ``site`` (deleted since it was written): one stat each."""
+        return [path for path in self.linked if not os.path.isfile(os.path.join(site, path.lstrip("/")))]
 
 
 def content_hash(text: str) -> str:
@@ -126,8 +132,8 @@ def read_marker_from_file(path) -> Marker | None:
 
 
 def read_marker_and_edits(path) -> Marker | None:
-    """The marker of a post with ``edited`` set: the whole post is read and hashed (the stat cache
-    keeps the answer while the post's stat is the same, so an unchanged post is not read again)."""
+    """The marker of a post with ``edited`` and ``linked`` set: the whole post is read and hashed (the stat
+    cache keeps the answer while the post's stat is the same, so an unchanged post is not read again)."""
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8", errors="replace")
@@ -137,4 +143,4 @@ def read_marker_and_edits(path) -> Marker | None:
     if marker is None:
         return None
     edited = content_hash(body.rstrip("\n") + "\n") != marker.content_hash
-    return Marker(marker.source, marker.source_hash, marker.content_hash, edited)
+    return Marker(marker.source, marker.source_hash, marker.content_hash, edited, tuple(liquid.linked_site_paths(body)))

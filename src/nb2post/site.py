@@ -10,6 +10,7 @@ when adopted on purpose (``Post.adopts``, see nb2post.adopt).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,11 +18,16 @@ from pathlib import Path, PurePosixPath
 
 from . import gitrepo
 from .config import Settings
-from .post import Marker, Post, edited_by_hand, read_marker, read_marker_and_edits, with_marker
+from .post import (Marker, Post, edited_by_hand, read_marker, read_marker_and_edits, read_marker_from_file,
+                   with_marker)
 
 
 class HandEditedError(Exception):
     pass
+
+
+class UrlTakenError(Exception):
+    """The post would be published where another file of the site is published already."""
 
 
 @dataclass
@@ -158,6 +164,9 @@ class Site:
         self._by_source: dict[str, tuple[Path, Marker]] | None = None
         self._by_name: dict[str, set[str]] | None = None  # keys_by_name(self._by_source), kept up to date
         self._by_banner: dict[str, list[Path]] | None = None
+        self._published: dict[str, list[Path]] | None = None  # nb2post.published.destinations, once per run
+        self._jekyll = 4  # the Jekyll major version that builds the site (read with _published)
+        self.claims: str | None = None  # the run's claims folder (nb2post.convert): its posts' places, across workers
 
     def fastpages_posts(self) -> dict[str, list[Path]]:
         """Posts fastpages generated (no nb2post marker; its banner near the top), by the notebook the
@@ -194,7 +203,7 @@ class Site:
                 for name in names:
                     fields = markers.get(name)
                     if fields is not None:
-                        marker = Marker(*fields)
+                        marker = Marker(*fields[:4], tuple(fields[4]))
                         found[marker.source] = (self.posts_dir / name, marker)
             self._by_source = found
         return self._by_source
@@ -209,12 +218,75 @@ class Site:
             # the config in hand (also --config overrides), and both URLs by the same Jekyll's rules
             published = urls.read_post_file(self.root, old, config)
             before = urls.page_url(published, config)
-            date = post.front_matter.get("date")
-            after = urls.page_url(urls.post_file_for(self.root, new, post.front_matter, config,
-                                                     None if date is None else str(date), published.jekyll), config)
+            after = self._new_url(new, post, published.jekyll)
         except Exception:  # an unusual permalink or front matter: a rename is then taken as a move
             return ""
         return None if before == after else f" {before} → {after}"
+
+    def _new_url(self, target: Path, post: Post, jekyll: int | None) -> str:
+        """``page.url`` of ``post`` written at ``target``; UrlError (or ValueError) when it cannot be known."""
+        from . import urls
+
+        date = post.front_matter.get("date")
+        return urls.page_url(urls.post_file_for(self.root, target, post.front_matter, self.settings.site_config,
+                                                None if date is None else str(date), jekyll), self.settings.site_config)
+
+    def published_places(self) -> dict[str, list[Path]]:
+        """Where the site publishes each of its files (nb2post.published.destinations): read once, and
+        handed to the workers of a batch (``_published``) so that they do not each read it again."""
+        if self._published is None:
+            from . import published, statcache, urls
+
+            config = self.settings.site_config
+            self._jekyll = urls.site_jekyll(self.root, config, self.settings.target)[0]
+            self._published = published.destinations(self.root, config, self._jekyll, (self.settings.posts_dir,),
+                                                      statcache.for_site(self.root))
+        return self._published
+
+    def _refuse_taken_url(self, post: Post, target: Path, leaving: set) -> None:
+        """UrlTakenError when the site publishes another file where ``post`` would be published (``leaving``:
+        the files this write replaces, whose places it may take)."""
+        from . import urls
+
+        try:
+            places = self.published_places()
+            url = self._new_url(target, post, self._jekyll)
+        except Exception:  # an unusual permalink: post_warnings says why, and Jekyll's build will
+            return
+        destination = urls.output_file(url)
+        others = [path for path in places.get(destination, []) if path not in leaving]
+        if not others and self.claims is None:
+            places.setdefault(destination, []).append(target)  # a later post must not take it
+            return
+        if not others:  # and no other notebook of this run, in any worker, took it first
+            from .convert import _claim
+
+            first = _claim(self.claims, "url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
+            if first is None:
+                return
+            raise UrlTakenError(
+                f"{target}: would be published at {url}, where the post of {first} is written in this run "
+                f"(Jekyll keeps only one of them); not written. Give one of them its own URL with 'slug:' or "
+                f"'permalink:' in {post.source} or {first}"
+            )
+        other = others[0]
+        marker = read_marker_from_file(other) if other.suffix in (".md", ".markdown", ".html") else None
+        whose = f" (nb2post's post of {marker.source})" if marker else ""
+        if any(path in leaving for path in places.get(destination, [])):
+            # the post it replaces shares that place already: not taken by this write, but still lost
+            post.warnings.append(
+                f"{target}: is published at {url}, where {other}{whose} is published too (Jekyll keeps only one "
+                f"of them, as it did before); give one of them its own URL with 'slug:' or 'permalink:'")
+            return
+        pairing = ""
+        if marker is None and urls._DATE_FILE_NAME.match(other.name) and other.parent == self.posts_dir:
+            notebook = self.notebook_path(post.source) or post.source
+            pairing = f", or make that post this notebook's: {pairing_command(other, notebook)}"
+        raise UrlTakenError(
+            f"{target}: would be published at {url}, where {other}{whose} is published already (Jekyll keeps "
+            f"only one of them); not written. Give the post its own URL with 'slug:' or 'permalink:' in "
+            f"{post.source}{pairing}"
+        )
 
     def notebook_path(self, key: str) -> Path | None:
         """The notebook a post names, if it exists (``key`` is relative to the repository, else the site)."""
@@ -302,6 +374,7 @@ class Site:
                 changes[destination] = data
         if target.is_symlink() or not (target.exists() and target.read_bytes() == text.encode("utf-8")):
             changes[target] = text.encode("utf-8")
+            self._refuse_taken_url(post, target, {target, stale, replaced, adopted})
         removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
         if not changes and not removed:
             return WriteResult(target, "unchanged")
@@ -325,12 +398,14 @@ class Site:
 
 def _marker_fields(path: Path) -> list | None:
     marker = read_marker_and_edits(path)
-    return None if marker is None else [marker.source, marker.source_hash, marker.content_hash, marker.edited]
+    return None if marker is None else [marker.source, marker.source_hash, marker.content_hash, marker.edited,
+                                        list(marker.linked)]
 
 
 def _is_marker_fields(value) -> bool:
-    return value is None or (isinstance(value, list) and len(value) == 4 and all(isinstance(f, str) for f in value[:3])
-                             and isinstance(value[3], bool))
+    return value is None or (isinstance(value, list) and len(value) == 5 and all(isinstance(f, str) for f in value[:3])
+                             and isinstance(value[3], bool) and isinstance(value[4], list)
+                             and all(isinstance(f, str) for f in value[4]))
 
 
 class OutsideSiteError(ValueError):

@@ -639,30 +639,41 @@ def output_file(url_path: str, output_ext: str = ".html") -> str:
     return path.lstrip("/")
 
 
-def read_post_file(site: Path, post_path: Path, site_config: dict | None = None) -> PostFile:
-    """Front matter, raw ``date:`` and body of a post file on disk, and which Jekyll builds the site."""
+def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
+    """(front matter, raw ``date:`` text, body) of a page or post file on disk; the front matter is None
+    when the file has none (Jekyll copies it as a static file). UrlError when it cannot be read."""
     from .front_matter import FrontMatterError, load_yaml
     from .post import read_marker
 
-    post_path = Path(post_path)
+    path = Path(path)
     try:
-        text = post_path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise UrlError(f"{post_path}: cannot read: {exc.strerror or exc}") from None
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UrlError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     _, text = read_marker(text)
     match = re.match(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", text, re.S)
+    if not match:
+        return None, None, text
     front: dict = {}
     raw_date = None
-    if match and match.group(1):
+    if match.group(1):
         try:
-            loaded = load_yaml(match.group(1), f"{post_path}: the front matter")
+            loaded = load_yaml(match.group(1), f"{path}: the front matter")
         except FrontMatterError as exc:
             raise UrlError(str(exc)) from None
         if not isinstance(loaded, dict):
-            raise UrlError(f"{post_path}: the front matter is not a set of 'key: value' lines")
+            raise UrlError(f"{path}: the front matter is not a set of 'key: value' lines")
         front = loaded
         line = re.search(r"^date:[ \t]*(.*?)[ \t]*(?:#.*)?$", match.group(1), re.M)
         raw_date = line.group(1) if line else None
+    return front, raw_date, text[match.end():]
+
+
+def read_post_file(site: Path, post_path: Path, site_config: dict | None = None) -> PostFile:
+    """Front matter, raw ``date:`` and body of a post file on disk, and which Jekyll builds the site."""
+    post_path = Path(post_path)
+    front, raw_date, body = read_front_matter(post_path)
+    front = front or {}
     if site_config is None:
         from .config import ConfigError, load_site_config
 
@@ -682,7 +693,7 @@ def read_post_file(site: Path, post_path: Path, site_config: dict | None = None)
                 f"{folder}/_posts/ and never publishes this one; move it there"
             )
         relative = _strip_collections_dir(relative, site_config)
-    return PostFile(relative, front, raw_date, text[match.end() :] if match else text, site_jekyll(site, site_config)[0])
+    return PostFile(relative, front, raw_date, body, site_jekyll(site, site_config)[0])
 
 
 def post_url(site: Path, post_path: Path, site_config: dict, version: int | None = None) -> str:

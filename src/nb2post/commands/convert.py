@@ -10,10 +10,10 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
-                adoptions=None, settings=None, shard=None):
+                adoptions=None, settings=None, shard=None, keep_edited=False):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
     the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
-    converts only shard K of N (see nb2post.convert.in_shard).
+    converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert.
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
@@ -60,7 +60,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
 
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
     outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard)
+                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard,
+                                 keep_edited=keep_edited)
     if bar is not None:
         bar.clear()
     site_warnings += skipped

@@ -128,7 +128,9 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     def say(text: str) -> None:
         click.echo(gitrepo.redact(text, secrets))
 
-    outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose, settings=settings)
+    # (a post edited by hand is left out of the commit, with a warning, not a failure of the whole run)
+    outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose, settings=settings,
+                                 keep_edited=True)
     if code != EXIT_OK:
         raise publish.PublishError(
             "nothing committed: fix the notebooks named above, then publish again "

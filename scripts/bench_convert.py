@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import signal
@@ -87,7 +88,8 @@ def readable_notebooks(corpus: Path) -> list[Path]:
 
 
 def build_site(work: Path, count: int, corpus: Path) -> tuple[Path, list[Path]]:
-    """An N-notebook site in a git work tree; copy i of corpus notebook k carries ``bench_copy: i``."""
+    """An N-notebook site in a git work tree; copy i of corpus notebook k carries ``bench_copy: i`` (and its
+    own ``permalink:``, if it sets one, ends in ``-i/``)."""
     site = work / "site"
     folder = site / "_notebooks"
     folder.mkdir(parents=True)
@@ -99,6 +101,10 @@ def build_site(work: Path, count: int, corpus: Path) -> tuple[Path, list[Path]]:
         source = sources[index % len(sources)]
         data = json.loads(source.read_bytes())
         data.setdefault("metadata", {})["bench_copy"] = index
+        for cell in data.get("cells", []):  # each copy its own URL: convert refuses a post another one's
+            if cell.get("cell_type") == "markdown":
+                text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                cell["source"] = re.sub(r"(?m)^(- permalink: )(\S*?)/?$", rf"\g<1>\g<2>-{index}/", text)
         stem = "".join(c if c.isalnum() else "-" for c in source.stem.lower()).strip("-")[:40]
         path = folder / f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d}-n{index:05d}-{stem}.ipynb"
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")

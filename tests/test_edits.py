@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, png, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, png, run_cli, write_notebook
 
 NOTEBOOK = "_notebooks/2024-03-01-note.ipynb"
 POST = "_posts/2024-03-01-note.md"
@@ -124,13 +124,11 @@ def owner_blog(tmp_path: Path) -> Path:
 
 
 def test_no_post_takes_a_url_the_site_publishes_already(tmp_path):
-    from conftest import jekyll_build
-
     site = owner_blog(tmp_path)
     notebooks = site / "_notebooks"
     # each of these would be published where an owner's file is
-    write_notebook(notebooks / "2024-05-01-bernoulli.ipynb", [cell("markdown", "# Bernoulli\n> Coins\n- categories: [ml]"),
-                                                               cell("markdown", "New.")])
+    write_notebook(notebooks / "2024-05-01-bernoulli.ipynb",
+                   [cell("markdown", "# Bernoulli\n> Coins\n- categories: [ml]"), cell("markdown", "New.")])
     write_notebook(notebooks / "2024-05-02-about.ipynb", [cell("markdown", "# About me\n\nNew.")])
     write_notebook(notebooks / "2024-05-03-moved.ipynb", [cell("markdown", "# Moved\n> Here\n- categories: [ml]"),
                                                            cell("markdown", "New.")])
@@ -168,7 +166,8 @@ def test_two_notebooks_of_one_run_never_share_a_url(tmp_path):
     site = make_site(tmp_path / "blog", extra_config="permalink: /:title/\n")
     for day in range(1, 5):
         name = "weekly" if day in (1, 3) else f"other-{day}"
-        write_notebook(site / "_notebooks" / f"2024-06-0{day}-{name}.ipynb", [cell("markdown", f"# {name}\n\nDay {day}.")])
+        write_notebook(site / "_notebooks" / f"2024-06-0{day}-{name}.ipynb",
+                       [cell("markdown", f"# {name}\n\nDay {day}.")])
     subprocess.run(["git", "init", "-q", str(site)], check=True)
     done = run_cli("convert", "--jobs", "2", cwd=site)
     assert done.returncode == 1, done.stderr
@@ -186,10 +185,9 @@ def test_two_notebooks_of_one_run_never_share_a_url(tmp_path):
     assert built.returncode == 0 and "Conflict" not in built.stdout + built.stderr, built.stdout + built.stderr
 
 
-@pytest.mark.parametrize("permalink", ["date", "pretty", "none", "/:categories/:title/", "/blog/:year/:title:output_ext"])
+@pytest.mark.parametrize("permalink",
+                         ["date", "pretty", "none", "/:categories/:title/", "/blog/:year/:title:output_ext"])
 def test_the_destinations_nb2post_reads_are_the_pages_jekyll_writes(tmp_path, permalink):
-    from conftest import jekyll_build
-
     from nb2post import published
     from nb2post.config import load_site_config
 

@@ -6,7 +6,8 @@ no longer what nb2post wrote (the marker's hash of the post itself differs). A p
 longer exists is an *orphan*.
 
 A stat cache (``nb2post.statcache``, kept in the git directory) spares reading notebooks and posts whose
-stat has not changed (an edit changes a post's stat, so it is hashed again at once); it only ever saves work, the answer is the hash's. The cache is the one file check writes.
+stat has not changed (an edit changes a post's stat, so it is hashed again at once); it only ever saves
+work, the answer is the hash's. The cache is the one file check writes.
 
 This runs on every push, so it stays cheap: the target and folders come from the ``nb2post:`` section's
 text (no YAML parser) when that section is plain ``key: value`` lines, nothing is rendered, and a post is

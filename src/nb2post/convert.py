@@ -562,9 +562,8 @@ def convert(
                 site.published_places()  # read once here, not once in each worker
             except Exception:  # nor can a worker then: each writes without that comparison (see Site.write)
                 pass
-            published = (site._published, site._jekyll)
-            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims, published)) as pool:
+            initargs = (os.getpid(), settings, force, dry_run, adopt, claims, (site._published, site._jekyll))
+            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=initargs) as pool:
                 for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:

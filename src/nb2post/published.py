@@ -70,7 +70,8 @@ def _document_destination(collection: str, inside: str, front: dict, template: s
     own = front.get("permalink")
     output_ext = urls._output_ext(ext[1:], own, site_config)
     slug = front.get("slug") or posixpath.basename(stem)
-    values = {"collection": collection, "path": "/" + stem, "name": urls.slugify(posixpath.basename(stem), version=version),
+    values = {"collection": collection, "path": "/" + stem,
+              "name": urls.slugify(posixpath.basename(stem), version=version),
               "title": urls.slugify(str(slug), "pretty", cased=True, version=version),
               "slug": urls.slugify(str(slug), version=version), "output_ext": output_ext}
     chosen = (str(own) if own not in (None, "", False)

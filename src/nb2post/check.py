@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import config, gitrepo
 from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
+from .paths import missing_files
 from .site import keys_by_name, moved_post
 
 MISSING, STALE, EDITED, MOVED, ORPHAN = "missing", "stale", "edited", "moved", "orphan"
@@ -152,6 +153,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
         key_of = key_function(place.site, resolved=full_scan)
         seen: set[str] = set()
         by_name = None  # built when a notebook has no post: keys_by_name(posts)
+        listed: dict = {}  # the folders of the posts' images, each listed once (see paths.missing_files)
         for notebook in notebooks:
             key = key_of(notebook)
             seen.add(key)
@@ -172,7 +174,7 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
                 report.findings.append(Finding(STALE, Path(notebook), known[0], known[1].edited))
             elif known[1].edited:
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
-            elif gone := known[1].missing_files(place.site):
+            elif known[1].linked and (gone := missing_files(place.site, known[1].linked, listed)):
                 report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(gone)))
             else:
                 report.current_posts.append(known[0])

@@ -495,6 +495,7 @@ def convert(
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed."""
     from . import statcache
+    from .paths import missing_files
     from .site import Site
 
     adoptions = adoptions or {}
@@ -510,6 +511,7 @@ def convert(
         cache = statcache.for_site(settings.site)
         outcomes: dict[Path, Outcome] = {}
         work: list[tuple] = []
+        listed: dict = {}  # the folders of the posts' images, each listed once (see paths.missing_files)
         for notebook in notebooks:
             key = keys[notebook]
             previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
@@ -527,7 +529,8 @@ def convert(
             # one is written, or refused, as a changed notebook's would be, and one whose images were deleted
             # is written again)
             current = (previous and previous[1].source == key and previous[1].source_hash == digest
-                       and (keep_edited or not previous[1].edited) and not previous[1].missing_files(settings.site))
+                       and (keep_edited or not previous[1].edited)
+                       and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed)))
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue

@@ -45,10 +45,14 @@ def escape_except(text: str, allow: Callable[[str], bool] | None) -> str:
 _RELATIVE_URL = re.compile(r'\{\{ "([^"]*)" \| relative_url \}\}')
 
 
-def linked_site_paths(text: str) -> list[str]:
-    """The site paths (``/assets/images/x/a.png``) that nb2post linked in ``text`` with ``relative_url``:
-    the images and videos of a post, each once."""
-    return list(dict.fromkeys(match.group(1).replace("%22", '"') for match in _RELATIVE_URL.finditer(text)))
+def linked_files(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The files nb2post linked in ``text`` with ``relative_url`` (a post's images and videos), by folder:
+    ``(("/assets/images/x", ("a.png", "b.png")), ...)``, each once."""
+    folders: dict[str, dict[str, None]] = {}
+    for match in _RELATIVE_URL.finditer(text):
+        folder, _, name = match.group(1).replace("%22", '"').rpartition("/")
+        folders.setdefault(folder, {})[name] = None
+    return tuple((folder, tuple(names)) for folder, names in folders.items())
 
 
 def unescape(text: str) -> str:

@@ -74,3 +74,22 @@ def remove_abandoned(folder, prefix: str) -> None:
                     os.unlink(entry.path)
             except OSError:
                 continue
+
+
+def missing_files(root, linked, listed: dict) -> list[str]:
+    """The site paths of the files in ``linked`` (``((folder, names), ...)``, site paths below folder
+    ``root``: see liquid.linked_files) that are not in their folder. Each folder is listed once per
+    ``listed`` (a dict the caller keeps for a run): one listing answers for all of a post's files, and a run
+    answered from its record (nb2post.replay) sees the folder change when a file is deleted from it."""
+    gone = []
+    for folder, names in linked:
+        present = listed.get(folder)
+        if present is None:
+            try:
+                present = frozenset(os.listdir(os.path.join(root, folder.lstrip("/"))))
+            except OSError:
+                present = frozenset()
+            listed[folder] = present
+        if not present.issuperset(names):
+            gone.extend(f"{folder}/{name}" for name in names if name not in present)
+    return gone

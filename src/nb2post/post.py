@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -57,11 +56,7 @@ class Marker:
     source_hash: str
     content_hash: str
     edited: bool = False  # the post is no longer what nb2post wrote (known only where the whole post was read)
-    linked: tuple[str, ...] = ()  # the site paths of the images and videos it links (likewise)
-
-    def missing_files(self, site) -> list[str]:
-        """The files the post links that are not in ``site`` (deleted since it was written): one stat each."""
-        return [path for path in self.linked if not os.path.isfile(os.path.join(site, path.lstrip("/")))]
+    linked: tuple = ()  # the images and videos it links, by folder (liquid.linked_files; likewise)
 
 
 def content_hash(text: str) -> str:
@@ -143,4 +138,4 @@ def read_marker_and_edits(path) -> Marker | None:
     if marker is None:
         return None
     edited = content_hash(body.rstrip("\n") + "\n") != marker.content_hash
-    return Marker(marker.source, marker.source_hash, marker.content_hash, edited, tuple(liquid.linked_site_paths(body)))
+    return Marker(marker.source, marker.source_hash, marker.content_hash, edited, liquid.linked_files(body))

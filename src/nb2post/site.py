@@ -203,7 +203,7 @@ class Site:
                 for name in names:
                     fields = markers.get(name)
                     if fields is not None:
-                        marker = Marker(*fields[:4], tuple(fields[4]))
+                        marker = Marker(*fields[:4], tuple((folder, tuple(names)) for folder, names in fields[4]))
                         found[marker.source] = (self.posts_dir / name, marker)
             self._by_source = found
         return self._by_source
@@ -400,13 +400,15 @@ class Site:
 def _marker_fields(path: Path) -> list | None:
     marker = read_marker_and_edits(path)
     return None if marker is None else [marker.source, marker.source_hash, marker.content_hash, marker.edited,
-                                        list(marker.linked)]
+                                        [[folder, list(names)] for folder, names in marker.linked]]
 
 
 def _is_marker_fields(value) -> bool:
-    return value is None or (isinstance(value, list) and len(value) == 5 and all(isinstance(f, str) for f in value[:3])
-                             and isinstance(value[3], bool) and isinstance(value[4], list)
-                             and all(isinstance(f, str) for f in value[4]))
+    return value is None or (
+        isinstance(value, list) and len(value) == 5 and all(isinstance(f, str) for f in value[:3])
+        and isinstance(value[3], bool) and isinstance(value[4], list)
+        and all(type(group) is list and len(group) == 2 and isinstance(group[0], str) and type(group[1]) is list
+                and all(isinstance(name, str) for name in group[1]) for group in value[4]))
 
 
 class OutsideSiteError(ValueError):

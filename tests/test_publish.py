@@ -757,3 +757,16 @@ def test_two_publishes_at_once_never_report_a_false_failure(blog):
         assert said[0] == "committed" and "nothing to publish: the posts are committed and on origin/main" in said[1], said
         assert head(remote, "main") == head(site)
         assert git(site, "status", "--porcelain", "--", "_posts") == ""
+
+
+def test_a_percent_encoded_credential_is_scrubbed_as_written_and_decoded():
+    from nb2post import gitrepo
+
+    target = gitrepo.PushTarget("origin", "main", "main", "https://deploy-bot:t0k%40en%2Fx%25yz@git.example.org/blog.git")
+    echoed = ("remote: user deploy-bot with password t0k@en/x%yz may not push\n"
+              "fatal: https://deploy-bot:t0k@en/x%yz@git.example.org/blog.git and t0k%40en%2Fx%25yz refused")
+
+    shown = gitrepo.redact(echoed, target.secrets)
+
+    assert "t0k" not in shown and "deploy-bot" not in shown and "en/x" not in shown, shown
+    assert "https://***@git.example.org/blog.git" in shown and target.shown_url == "https://***@git.example.org/blog.git"

@@ -770,3 +770,55 @@ def test_a_percent_encoded_credential_is_scrubbed_as_written_and_decoded():
 
     assert "t0k" not in shown and "deploy-bot" not in shown and "en/x" not in shown, shown
     assert "https://***@git.example.org/blog.git" in shown and target.shown_url == "https://***@git.example.org/blog.git"
+
+
+def _random_png(side: int) -> bytes:
+    """A real PNG of random pixels (it does not compress: about 3 * side² bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + os.urandom(3 * side) for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_the_pre_commit_frameworks_large_file_check_refuses_a_big_post_image(blog):
+    """The real pre-commit framework with pre-commit-hooks' check-added-large-files (a local 'system' hook:
+    nothing to download): a post with a 1.5 MB image is refused, nothing is committed or staged, the user's
+    staged and unstaged changes survive pre-commit's stash of them; --no-verify publishes it."""
+    import base64
+
+    pytest.importorskip("pre_commit_hooks.check_added_large_files")
+    site, remote = blog
+    (site / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: check-added-large-files\n    name: check for added large files\n"
+        f"    entry: {sys.executable} -m pre_commit_hooks.check_added_large_files --maxkb=500\n    language: system\n"
+    )
+    git(site, "add", ".pre-commit-config.yaml")
+    git(site, "commit", "-q", "-m", "pre-commit")
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=site, check=True, capture_output=True)
+    big = base64.b64encode(_random_png(710)).decode()
+    write_notebook(site / "_notebooks" / "2024-03-04-hello.ipynb", [
+        cell("markdown", "# Hello publish\n> A post to publish"),
+        cell("code", "plot()", outputs=[{"output_type": "display_data", "data": {"image/png": big}, "metadata": {}}]),
+    ])
+    (site / "both.md").write_text("both v2, staged\n")
+    git(site, "add", "both.md")
+    (site / "both.md").write_text("both v3, on top, not staged\n")
+    before, head_before = _index_state(site), head(site)
+
+    done = publish("_notebooks", cwd=site)
+
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "error: the pre-commit hook (.git/hooks/pre-commit) refused the commit: " in done.stderr
+    assert "KB) exceeds 500 KB" in done.stderr and "--no-verify" in done.stderr, done.stderr
+    assert _index_state(site) == before and head(site) == head_before
+    assert (site / "both.md").read_text() == "both v3, on top, not staged\n"
+
+    skipped = publish("--no-verify", "_notebooks", cwd=site)
+    assert skipped.returncode == 0, skipped.stderr
+    assert POST in files_of(site) and head(remote, "main") == head(site)
+    assert _index_state(site)[:2] == before[:2]

@@ -822,3 +822,109 @@ def test_the_pre_commit_frameworks_large_file_check_refuses_a_big_post_image(blo
     assert skipped.returncode == 0, skipped.stderr
     assert POST in files_of(site) and head(remote, "main") == head(site)
     assert _index_state(site)[:2] == before[:2]
+
+
+def test_a_sigterm_during_the_users_pre_commit_hook_leaves_the_index_and_no_lock(blog, tmp_path):
+    site, remote = blog
+    staged = _stage_one_hunk(site)
+    pids_file = tmp_path / "pids"
+    hook = site / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nsleep 60 &\necho $$ $! > '{pids_file}.tmp' && mv '{pids_file}.tmp' '{pids_file}'\nwait\n")
+    hook.chmod(0o755)
+    before, head_before = _index_state(site), head(site)
+    running = _start_publish(site, "_notebooks")
+    pids = _wait_for(pids_file)
+
+    running.send_signal(signal.SIGTERM)
+    out, err = running.communicate(timeout=30)
+
+    assert running.returncode == 143, out + err
+    assert "error: stopped by SIGTERM during git commit; nothing was committed or staged" in err
+    assert _all_gone(pids) == []
+    assert _index_state(site) == before and head(site) == head_before
+    assert git(site, "diff", "--cached", "--full-index", "--", "notes.md") == staged
+    assert not list((site / ".git").glob("*.lock")) and head(remote, "main") == head_before
+
+
+def _publish_on_a_terminal(site: Path, *args: str):
+    """publish in a new session whose controlling terminal is a pseudo-terminal (as in a shell): returns
+    (pid, the terminal's master side)."""
+    import pty
+
+    pid, master = pty.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.chdir(site)
+            os.execv(sys.executable, [sys.executable, "-m", "nb2post.cli", "publish", *args])
+        finally:
+            os._exit(127)
+    return pid, master
+
+
+def _read_until(master: int, text: str, seconds: float = 60) -> str:
+    import select
+    import time
+
+    seen, deadline = b"", time.monotonic() + seconds
+    while text.encode() not in seen:
+        assert time.monotonic() < deadline, seen.decode(errors="replace")
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen.decode(errors="replace")
+
+
+def _exit_status(pid: int, master: int, seconds: float = 60) -> tuple[int, str]:
+    import select
+    import time
+
+    output, deadline = "", time.monotonic() + seconds
+    while True:
+        if time.monotonic() > deadline:
+            os.killpg(pid, signal.SIGKILL)  # the session pty.fork made: publish and all it started
+            pytest.fail(f"publish on a terminal did not finish: {output}")
+        ready = select.select([master], [], [], 0.1)[0]
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                chunk = b""
+            output += chunk.decode(errors="replace")
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status), output
+
+
+def test_on_a_terminal_git_can_still_prompt_and_ctrl_c_stops_the_push(blog, tmp_path):
+    """With a terminal, publish hands git's process group the terminal's foreground while it runs: a hook
+    that asks on /dev/tty gets its answer (in the background it would be stopped by SIGTTIN and hang), and
+    Ctrl-C (the terminal's SIGINT, to git's group) stops the push and publish reports it: exit 130."""
+    site, remote = blog
+    hooks = site / ".git" / "hooks"
+    (hooks / "pre-push").write_text("#!/bin/sh\nprintf 'push? ' > /dev/tty\nread answer < /dev/tty\n[ \"$answer\" = yes ]\n")
+    (hooks / "pre-push").chmod(0o755)
+    pid, master = _publish_on_a_terminal(site, "_notebooks")
+    _read_until(master, "push? ")
+    os.write(master, b"yes\n")
+    code, output = _exit_status(pid, master, 20)
+    assert code == 0, output
+    assert head(remote, "main") == head(site)
+
+    (hooks / "pre-push").unlink()
+    pids_file = tmp_path / "pids"
+    _stalling_remote(remote, pids_file, 60)
+    notebook = site / "_notebooks" / "2024-03-04-hello.ipynb"
+    notebook.write_text(notebook.read_text().replace("A post to publish", "A post, edited"))
+    pid, master = _publish_on_a_terminal(site, "_notebooks")
+    pids = _wait_for(pids_file)
+    os.write(master, b"\x03")  # Ctrl-C
+    code, output = _exit_status(pid, master)
+    assert code == 130, output
+    assert "stopped by SIGINT during the push to origin/main" in output
+    assert _all_gone(pids) == []
+    os.close(master)

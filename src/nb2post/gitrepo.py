@@ -147,19 +147,25 @@ def commit_paths(root: Path, paths: list[Path], message: str, verify: bool = Tru
     """
     names = [str(p) for p in paths]
     index = Path(root) / _git_checked(["rev-parse", "--git-path", "index"], root).strip()
-    try:
-        saved = index.read_bytes()
-    except FileNotFoundError:
-        saved = None  # a new repository: no index yet
+    before = head_commit(root)
+    saved = _read_index(index)
     done = False
     try:
         _git_checked(["add", "-A", "--", *names], root)
         _commit(root, names, message, verify)
         done = True
     finally:
-        if not done:
+        # A commit that went in just before a signal left the index as git wrote it, which is right.
+        if not done and _read_index(index) != saved and head_commit(root) == before:
             _put_back(index, saved)
     return _git_checked(["rev-parse", "HEAD"], root).strip()
+
+
+def _read_index(index: Path) -> bytes | None:
+    try:
+        return index.read_bytes()
+    except FileNotFoundError:
+        return None  # a new repository: no index yet
 
 
 def _commit(root: Path, names: list[str], message: str, verify: bool) -> None:
@@ -176,8 +182,13 @@ def _commit(root: Path, names: list[str], message: str, verify: bool) -> None:
         )
         if status == 0:
             return
+        events = []
         with open(trace, encoding="utf-8", errors="replace") as lines:
-            events = [json.loads(line) for line in lines if line.startswith("{")]
+            for line in lines:
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    pass  # a hook's own git processes append here too; a torn line is not git's verdict
     finally:
         os.unlink(trace)
     said = "; ".join([line.strip() for line in (err + out).splitlines() if line.strip()][-5:])
@@ -217,14 +228,19 @@ def _put_back(index: Path, saved: bytes | None) -> None:
 
 # --- Commands a signal must be able to stop: publish's commit (the user's hooks) and push ----------
 
-def _own_group() -> None:
-    """In the child, before git starts: a process group of its own, so stopping it stops all it started
-    (the local receive-pack and its hooks, ssh, credential helpers, the user's hooks), and a signal when
-    nb2post itself is killed."""
-    from .children import die_with_parent
+def _own_group():
+    """What the child runs before git starts: a process group of its own, so stopping it stops all it
+    started (the local receive-pack and its hooks, ssh, credential helpers, the user's hooks), and a
+    signal when nb2post itself is killed."""
+    from .children import parent_death_request
 
-    os.setpgid(0, 0)
-    die_with_parent()
+    request = parent_death_request()
+
+    def in_child() -> None:
+        os.setpgid(0, 0)
+        request()
+
+    return in_child
 
 
 def _controlling_terminal() -> int | None:
@@ -274,7 +290,7 @@ def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
         try:
             child = subprocess.Popen(
                 ["git", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_own_group,
+                stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_own_group(),
             )
         except OSError as exc:
             return 1, "", f"cannot run git: {exc}"
@@ -292,7 +308,8 @@ def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
         if terminal is not None:
             _give_foreground(terminal, os.getpgrp())
             os.close(terminal)
-    if child.returncode == -signal.SIGINT:
+    if child.returncode == -signal.SIGINT:  # Ctrl-C on the terminal git had: what ignores SIGINT goes too
+        stop_group(child)
         raise KeyboardInterrupt
     return child.returncode, out, err
 
@@ -638,6 +655,14 @@ def paths_changed_since(repo, old: str | None, new: str) -> set[str]:
     return {p for p in out.split("\0") if p.strip()} if status == 0 else set()
 
 
+def paths_on(repo, ref: str, paths: list[str]) -> set[str]:
+    """Which of ``paths`` the commit ``ref`` holds (none when there is no such ref)."""
+    if not paths:
+        return set()
+    status, out, _ = _run(repo, "ls-tree", "-r", "-z", "--name-only", "--full-tree", ref, "--", *paths)
+    return {p for p in out.split("\0") if p} if status == 0 else set()
+
+
 def rev(repo, ref: str) -> str | None:
     status, out, _ = _run(repo, "rev-parse", "--verify", "--quiet", ref + "^{commit}")
     return out.strip() if status == 0 and out.strip() else None
@@ -741,7 +766,10 @@ class PublishLock:
         deadline = time.monotonic() + timeout
         told = False
         while True:
-            handle = open(self.path, "a+", encoding="ascii")
+            try:
+                handle = open(self.path, "a+", encoding="ascii")
+            except OSError:  # a read-only git dir: nothing can be committed there either; git will say so
+                return True
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

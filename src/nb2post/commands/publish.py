@@ -56,7 +56,10 @@ def command(paths, site, target, remote, remote_branch, message, include_noteboo
     def terminated(signum, frame):
         raise Interrupted(signum)
 
-    signal.signal(signal.SIGTERM, terminated)
+    try:
+        signal.signal(signal.SIGTERM, terminated)
+    except ValueError:
+        pass  # not the main thread (a test calling the command in a thread): SIGTERM stays the default
     try:
         code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
                            quiet, verbose, no_verify)
@@ -192,7 +195,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
             on_remote = f" and on {push_to.remote}/{push_to.branch}" if push_to else ""
             say(f"nothing to publish: the posts are committed{on_remote}")
             if push_to is not None and ahead == 0:
-                _write_briefs(root, site, [], secrets, say)  # those a publish stopped after its push still owes
+                _write_briefs(repo, root, site, push_to, [], secrets, say)  # owed by a publish stopped after its push
             return EXIT_OK
         # An earlier publish committed but could not push (say, the remote had moved on): push it now.
         if ahead:
@@ -231,7 +234,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         say(f"remote: {line}")
     say(f"pushed {branch} to {where}" if result.kind == "pushed" else f"{where} already has {branch}")
 
-    _write_briefs(root, site, post_paths, secrets, say)
+    _write_briefs(repo, root, site, push_to, post_paths, secrets, say)
     return EXIT_OK
 
 
@@ -241,6 +244,7 @@ def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets)
 
     left = f"{changed[0]}" + (f" and {len(changed) - 1} more file(s)" if len(changed) > 1 else "")
     left = f"nothing was committed or staged, the generated files stay in the work tree: {left}"
+    before = gitrepo.head_commit(root)
     try:
         return gitrepo.commit_paths(root, [Path(p) for p in changed], message, verify)
     except gitrepo.HookRefused as exc:
@@ -251,19 +255,25 @@ def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets)
         raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)}; {left}", EXIT_FAILED) from None
     except KeyboardInterrupt as exc:
         name, code = publish.interruption(exc)
+        after = gitrepo.head_commit(root)
+        if after != before:
+            left = f"the commit {after[:7]} was made, not pushed: publish again to push it"
         raise publish.PublishError(f"stopped by {name} during git commit; {left}", code) from None
 
 
-def _write_briefs(root: Path, site: Path, post_paths: list[str], secrets, say) -> None:
-    """The briefs of the posts just pushed and of those an earlier publish pushed but did not brief."""
+def _write_briefs(repo, root: Path, site: Path, push_to, post_paths: list[str], secrets, say) -> None:
+    """The briefs of the posts just pushed, and of those an earlier publish committed to push whose brief
+    it never wrote, once the remote has them (a post whose commit never reached it stays owed)."""
     from .. import gitrepo, publish
 
     folder = gitrepo.git_dir(root)
-    owed = list(dict.fromkeys(publish.pending_briefs(folder) + post_paths))
+    pending = publish.pending_briefs(folder)
+    arrived = gitrepo.paths_on(repo, push_to.tracking_ref, [p for p in pending if p not in post_paths])
+    owed = list(dict.fromkeys(post_paths + [p for p in pending if p in arrived]))
     if not owed:
         return
     briefs, problems = publish.write_briefs(site, [root / p for p in owed if (root / p).is_file()])
-    publish.set_pending_briefs(folder, [])
+    publish.set_pending_briefs(folder, [p for p in pending if p not in owed])  # a brief that failed is warned once
     for problem in problems:
         warn(gitrepo.redact(problem, secrets))
     for path in briefs:

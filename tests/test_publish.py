@@ -928,3 +928,25 @@ def test_on_a_terminal_git_can_still_prompt_and_ctrl_c_stops_the_push(blog, tmp_
     assert "stopped by SIGINT during the push to origin/main" in output
     assert _all_gone(pids) == []
     os.close(master)
+
+
+def test_a_hook_that_fixes_the_post_and_refuses_gets_nb2posts_post_back(blog):
+    """A fixer hook (trailing whitespace, end of file) rewrites the post and refuses, as pre-commit's do:
+    the post is put back as nb2post wrote it (else the next run would take it for someone else's file),
+    and the error says so."""
+    site, remote = blog
+    hook = site / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nfor f in $(git diff --cached --name-only -- '*.md'); do echo '<!-- fixed -->' >> \"$f\"; done\n"
+                    "echo 'Fixing files' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    done = publish("_notebooks", cwd=site)
+
+    assert done.returncode == 3, done.stderr
+    assert (f"the hook changed {POST}, put back as nb2post wrote it (keep nb2post's files out of that hook)"
+            in done.stderr.splitlines()[-1]), done.stderr
+    assert "<!-- fixed -->" not in (site / POST).read_text()
+    assert git(site, "status", "--porcelain", "--untracked-files=all", "--", "_posts") == f"?? {POST}"
+    again = publish("--no-verify", "_notebooks", cwd=site)
+    assert again.returncode == 0, again.stderr
+    assert "<!-- fixed -->" not in git(site, "show", f"HEAD:{POST}") and head(remote, "main") == head(site)

@@ -130,6 +130,7 @@ class HookRefused(GitError):
     def __init__(self, hook: str, path: str, said: str):
         super().__init__(f"the {hook} hook ({path}) refused the commit" + (f": {said}" if said else ""))
         self.hook = hook
+        self.changed: list[str] = []  # files to commit that the hook rewrote (a fixer), now put back as staged
 
 
 # The hooks `git commit --no-verify` skips; prepare-commit-msg always runs.
@@ -152,13 +153,33 @@ def commit_paths(root: Path, paths: list[Path], message: str, verify: bool = Tru
     done = False
     try:
         _git_checked(["add", "-A", "--", *names], root)
-        _commit(root, names, message, verify)
+        try:
+            _commit(root, names, message, verify)
+        except HookRefused as exc:
+            # A fixer hook (whitespace, end of file) rewrote generated files: put nb2post's back, else the
+            # next run takes them for hand edits (and a notebook's post for someone else's file).
+            exc.changed = _rewritten(root, names)
+            if exc.changed:
+                _git_checked(["checkout-index", "-f", "--", *exc.changed], root)
+            raise
         done = True
     finally:
         # A commit that went in just before a signal left the index as git wrote it, which is right.
         if not done and _read_index(index) != saved and head_commit(root) == before:
             _put_back(index, saved)
     return _git_checked(["rev-parse", "HEAD"], root).strip()
+
+
+def _rewritten(root: Path, names: list[str]) -> list[str]:
+    """Which of the staged ``names`` differ in the work tree now from what was staged."""
+    staged = {}
+    for entry in _git_checked(["ls-files", "-s", "-z", "--", *names], root).split("\0"):
+        if "\t" in entry:
+            meta, path = entry.split("\t", 1)
+            staged[path] = meta.split()[1]
+    present = [path for path in staged if (Path(root) / path).is_file()]
+    now = _git_checked(["hash-object", "--", *present], root).split() if present else []
+    return [path for path, sha in zip(present, now) if staged[path] != sha]
 
 
 def _read_index(index: Path) -> bytes | None:

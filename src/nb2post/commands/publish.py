@@ -249,6 +249,8 @@ def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets)
         return gitrepo.commit_paths(root, [Path(p) for p in changed], message, verify)
     except gitrepo.HookRefused as exc:
         skip = ", or publish with --no-verify to skip it" if exc.hook in gitrepo.SKIPPED_BY_NO_VERIFY else ""
+        if exc.changed:
+            left += f"; the hook changed {', '.join(exc.changed)}, put back as nb2post wrote it (keep nb2post's files out of that hook)"
         raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)}; fix what it says and publish again{skip}; "
                                    f"{left}", EXIT_NOT_PUSHED) from None
     except gitrepo.GitError as exc:

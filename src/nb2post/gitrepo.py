@@ -1,6 +1,7 @@
 """Every git call nb2post makes lives here.
 
-Cheap queries run ``git`` directly; publishing (commit and push) uses GitPython.
+Cheap queries run ``git`` directly; publish's queries go through GitPython's command wrapper, and its
+commit and push through ``run_stoppable`` (a process group of their own that a signal stops whole).
 """
 from __future__ import annotations
 
@@ -467,8 +468,9 @@ def remote_and_branch(path: Path) -> tuple[str | None, str | None]:
 
 
 # --- publishing: commit exactly nb2post's files, push without force ------------------------------------
-# Queries and the push run git through GitPython's command wrapper (``repo.git``); the commit itself is
-# ``commit_paths`` above (``git commit --only``). GitPython's own index writer never touches a user's index.
+# Queries run git through GitPython's command wrapper (``repo.git``); the commit (``commit_paths``, ``git
+# commit --only``) and the push run through ``run_stoppable``. GitPython's own index writer never touches a
+# user's index.
 
 PUSH_TIMEOUT_SECONDS = 300
 _URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s'\"]+)@")

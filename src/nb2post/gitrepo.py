@@ -312,7 +312,8 @@ def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
         try:
             child = subprocess.Popen(
                 ["git", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_own_group(),
+                stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+                preexec_fn=_own_group() if hasattr(os, "killpg") else None,  # Windows: git alone is stopped
             )
         except OSError as exc:
             return 1, "", f"cannot run git: {exc}"
@@ -342,6 +343,11 @@ def stop_group(child, grace: float = 5.0) -> None:
     import signal
     import subprocess
     import time
+
+    if not hasattr(os, "killpg"):  # no process groups (Windows)
+        child.kill()
+        child.communicate()
+        return
 
     def signal_group(signum: int) -> bool:
         try:

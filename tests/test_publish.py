@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -832,13 +833,16 @@ def test_a_sigterm_during_the_users_pre_commit_hook_leaves_the_index_and_no_lock
     staged = _stage_one_hunk(site)
     pids_file = tmp_path / "pids"
     hook = site / ".git" / "hooks" / "pre-commit"
-    hook.write_text(f"#!/bin/sh\nsleep 60 &\necho $$ $! > '{pids_file}.tmp' && mv '{pids_file}.tmp' '{pids_file}'\nwait\n")
+    # A hook that ignores SIGTERM (and so does its sleep): only the SIGKILL after the grace period stops it.
+    hook.write_text(f"#!/bin/sh\ntrap '' TERM INT\nsleep 60 &\necho $$ $! > '{pids_file}.tmp' && mv '{pids_file}.tmp' '{pids_file}'\nwait\n")
     hook.chmod(0o755)
     before, head_before = _index_state(site), head(site)
     running = _start_publish(site, "_notebooks")
     pids = _wait_for(pids_file)
 
     running.send_signal(signal.SIGTERM)
+    time.sleep(0.2)
+    running.send_signal(signal.SIGTERM)  # impatient: a second one while publish stops git and repairs
     out, err = running.communicate(timeout=30)
 
     assert running.returncode == 143, out + err

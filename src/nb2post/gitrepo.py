@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,8 +167,9 @@ def commit_paths(root: Path, paths: list[Path], message: str, verify: bool = Tru
         done = True
     finally:
         # A commit that went in just before a signal left the index as git wrote it, which is right.
-        if not done and _read_index(index) != saved and head_commit(root) == before:
-            _put_back(index, saved)
+        with signals_held():  # a second Ctrl-C must not stop the repair halfway
+            if not done and _read_index(index) != saved and head_commit(root) == before:
+                _put_back(index, saved)
     return _git_checked(["rev-parse", "HEAD"], root).strip()
 
 
@@ -222,6 +224,21 @@ def _commit(root: Path, names: list[str], message: str, verify: bool) -> None:
         if start and event.get("sid") == top and event.get("event") == "child_exit" and event.get("code") != 0:
             raise HookRefused(start.get("hook_name", "commit"), (start.get("argv") or ["?"])[0], said)
     raise GitError(f"git commit failed: {said or f'exit status {status}'}")
+
+
+@contextmanager
+def signals_held():
+    """Ctrl-C and SIGTERM wait (they are delivered when the block ends) while cleanup must finish."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _put_back(index: Path, saved: bytes | None) -> None:
@@ -322,17 +339,20 @@ def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
         try:
             out, err = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            stop_group(child)
+            with signals_held():
+                stop_group(child)
             return 1, "", f"git {args[0]} did not finish within {timeout:.0f} s and was stopped"
         except BaseException:
-            stop_group(child)
+            with signals_held():
+                stop_group(child)
             raise
     finally:
         if terminal is not None:
             _give_foreground(terminal, os.getpgrp())
             os.close(terminal)
     if child.returncode == -signal.SIGINT:  # Ctrl-C on the terminal git had: what ignores SIGINT goes too
-        stop_group(child)
+        with signals_held():
+            stop_group(child)
         raise KeyboardInterrupt
     return child.returncode, out, err
 

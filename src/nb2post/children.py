@@ -25,3 +25,18 @@ def parent_death_request(signum: int = signal.SIGTERM) -> Callable[[], None]:
 def die_with_parent(signum: int = signal.SIGTERM) -> None:
     """In the child itself (a worker): receive ``signum`` when the parent dies."""
     parent_death_request(signum)()
+
+
+def adopt_orphans() -> bool:
+    """Make this process the one that orphaned descendants are given to (Linux ``PR_SET_CHILD_SUBREAPER``),
+    so that it can reap them itself: a container's PID 1 may reap late or never, and an unreaped zombie
+    still counts as a member of its process group. False where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        pr_set_child_subreaper = 36
+        return ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False

@@ -321,9 +321,12 @@ def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
     import signal
     import subprocess
 
+    from .children import adopt_orphans
+
     env = {**os.environ, **(env or {})}
     if not os.isatty(0):
         env["GIT_TERMINAL_PROMPT"] = "0"  # never hang on a credential prompt nobody can answer
+    adopt_orphans()  # what git leaves behind when stopped comes to us to be reaped (see stop_group)
     terminal = _controlling_terminal()
     try:
         try:
@@ -383,7 +386,12 @@ def stop_group(child, grace: float = 5.0) -> None:
     except subprocess.TimeoutExpired:
         pass
     while signal_group(0) and time.monotonic() < deadline:
-        time.sleep(0.05)  # what git started, winding down
+        try:  # the group's orphans are ours to reap (adopt_orphans): a zombie is still in the group
+            while os.waitpid(-child.pid, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass
+        time.sleep(0.02)  # what git started, winding down
     if signal_group(signal.SIGKILL):
         child.wait()
     try:

@@ -957,3 +957,28 @@ def test_a_hook_that_fixes_the_post_and_refuses_gets_nb2posts_post_back(blog):
     again = publish("--no-verify", "_notebooks", cwd=site)
     assert again.returncode == 0, again.stderr
     assert "<!-- fixed -->" not in git(site, "show", f"HEAD:{POST}") and head(remote, "main") == head(site)
+
+
+def test_the_publish_lock_waits_names_its_holder_and_leaves_no_file(blog):
+    from nb2post import gitrepo
+
+    site, _ = blog
+    first, second = gitrepo.PublishLock(site), gitrepo.PublishLock(site)
+    assert first.acquire(1)
+    told = []
+    assert not second.acquire(0.3, told.append)
+    assert told == [str(os.getpid())]
+    first.release()
+    assert not (site / ".git" / gitrepo.LOCK_NAME).exists()
+    assert second.acquire(1) and (site / ".git" / gitrepo.LOCK_NAME).exists()
+    second.release()
+    # a holder that dies (SIGKILL: no release) leaves nothing that blocks the next publish
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from nb2post import gitrepo; "
+                               f"lock = gitrepo.PublishLock({str(site)!r}); assert lock.acquire(1); print('held', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    assert not first.acquire(0.2)
+    holder.kill()
+    holder.wait()
+    assert first.acquire(2)
+    first.release()

@@ -21,6 +21,7 @@ COMMANDS = {
     "hook": ("nb2post.commands.hook", "Install, remove or run the git pre-push hook."),
     "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
     "new": ("nb2post.commands.new", "Start a post: a dated notebook with the site's front matter, in its notebooks folder."),
+    "preview": ("nb2post.commands.preview", "Serve the site with Jekyll and convert each notebook as you save it (live reload)."),
     "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
 # The commands answered from the record of their last run with nothing to do (nb2post.replay); the

@@ -86,9 +86,13 @@ class Preview:
         self.wait_for(lambda: any(line.startswith("preview: http://") for line in self.err), what="the server")
         return f"http://127.0.0.1:{self.port}"
 
+    def jekyll_pids(self) -> list[int]:
+        """Each server it started (-v says so: 'note: jekyll serve runs as process N')."""
+        return [int(line.rsplit(" ", 1)[1]) for line in self.err
+                if line.startswith("note: ") and " runs as process " in line]
+
     def jekyll_pid(self) -> int:
-        line = next(line for line in self.err if line.startswith("note: jekyll serve runs as process "))
-        return int(line.rsplit(" ", 1)[1])
+        return self.jekyll_pids()[-1]
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -112,11 +116,9 @@ def previews():
     yield start
     for preview in started:
         preview.stop()
-        for line in preview.err:  # a preview that failed to stop its Jekyll must not leave it running
-            if line.startswith("note: jekyll serve runs as process "):
-                pid = int(line.rsplit(" ", 1)[1])
-                if running(pid):
-                    os.killpg(pid, signal.SIGKILL)
+        for pid in preview.jekyll_pids():  # a preview that failed to stop its Jekyll must not leave it running
+            if running(pid):
+                os.killpg(pid, signal.SIGKILL)
 
 
 def fetch(url: str) -> str:
@@ -336,4 +338,16 @@ def test_a_broken_config_keeps_the_preview_and_its_settings(tmp_path, previews):
     assert running(jekyll)
     save(notebook, "Still converting.")
     preview.wait_for(lambda: "Still converting." in fetch(page), what="a save served with the old settings")
+    assert preview.stop() == 130
+
+
+def test_a_site_with_a_gemfile_is_served_by_bundle_exec(tmp_path, previews):
+    site, notebook = blog(tmp_path)
+    (site / "Gemfile").write_text('source "https://rubygems.org"\ngem "jekyll"\ngem "minima"\ngem "jekyll-feed"\n'
+                                  'gem "jekyll-seo-tag"\n', encoding="utf-8")  # Debian's gems satisfy it offline
+    preview = previews(site)
+    page = preview.started() + POST_URL_PATH
+    assert any(line.startswith("note: bundle exec runs as process ") for line in preview.err)
+    save(notebook, "Through Bundler.")
+    preview.wait_for(lambda: "Through Bundler." in fetch(page), what="the save served")
     assert preview.stop() == 130

@@ -49,7 +49,8 @@ def server_command(site: Path, host: str, port: int, livereload_port: int, confi
             raise PreviewError(INSTALL_JEKYLL)
         start = ["jekyll"]
     return [*start, "serve", "--livereload", "--drafts", "--future", "--host", host, "--port", str(port),
-            "--livereload-port", str(livereload_port), "--source", str(site), "--destination", str(Path(site) / "_site"),
+            "--livereload-port", str(livereload_port), "--source", str(site),
+            "--destination", str(Path(site) / "_site"),
             "--config", ",".join(config_files)]
 
 
@@ -69,7 +70,8 @@ def port_problem(host: str, port: int, what: str, option: str) -> str | None:
             if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
                 return (f"port {port} on {host} ({what}) is in use, maybe by another jekyll serve or nb2post "
                         f"preview; stop it or pass {option} with another port")
-            return f"cannot listen on {host} port {port} ({what}): {exc.strerror or exc}; pass {option} with another port"
+            return (f"cannot listen on {host} port {port} ({what}): {exc.strerror or exc}; "
+                    f"pass {option} with another port")
     return None
 
 
@@ -200,7 +202,8 @@ class Session:
 
         outcome = convert_notebook(notebook, self.settings)
         shown = relative(outcome.notebook, self.cwd)
-        lines = [("warning", message.replace(str(outcome.notebook), shown)) for message in dict.fromkeys(outcome.warnings)]
+        lines = [("warning", message.replace(str(outcome.notebook), shown))
+                 for message in dict.fromkeys(outcome.warnings)]
         if outcome.status == "failed":
             return [("error", (outcome.error or f"{notebook}: not converted").replace(str(outcome.notebook), shown))]
         if outcome.status == "unchanged":
@@ -209,7 +212,8 @@ class Session:
         try:
             url = local_url(site, outcome.post_path, self.settings.site_config, self.host, self.port)
         except Exception as exc:  # the post is written; only its address is unknown
-            return lines + [("warning", f"{relative(outcome.post_path, self.cwd)}: written, but its URL is unknown ({exc})")]
+            written = relative(outcome.post_path, self.cwd)
+            return lines + [("warning", f"{written}: written, but its URL is unknown ({exc})")]
         return lines + [("url", url)]
 
     def deleted(self, notebook: Path) -> list[tuple[str, str]]:

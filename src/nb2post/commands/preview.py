@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option, relative,
-                     site_option, to_option, verbose_option)
+from .common import (EXIT_FAILED, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+                     relative, site_option, to_option, verbose_option)
 
 EXIT_INTERRUPTED = 130
 START_SECONDS = 120  # a big site's first build, before Jekyll serves
@@ -45,8 +45,8 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     """
     from ..config import ConfigError, config_paths, load
     from ..convert import notebooks_dir
-    from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals, port_problem,
-                           server_command)
+    from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals,
+                           port_problem, server_command)
     from ..statcache import cache_path
     from ..watch import Watcher
     from .convert import run_convert
@@ -62,7 +62,8 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     if not folder.is_dir():
         fail(f"the site has no {relative(folder, cwd)}/ folder to watch (the 'nb2post: notebooks_dir:' setting); "
              "make it, or start a post with 'nb2post new \"Title\"'", EXIT_USAGE)
-    for number, what, option in ((port, "the web server", "--port"), (livereload_port, "LiveReload", "--livereload-port")):
+    ports = ((port, "the web server", "--port"), (livereload_port, "LiveReload", "--livereload-port"))
+    for number, what, option in ports:
         problem = port_problem(host, number, what, option)
         if problem:
             fail(problem, EXIT_USAGE)
@@ -71,7 +72,8 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     scratch = Path(tempfile.mkdtemp(prefix="nb2post-preview-"))
     extra_config = scratch / "_config.nb2post-preview.yml"
     try:
-        command_line = server_command(site, host, port, livereload_port, [str(p.resolve()) for p in configs] + [str(extra_config)])
+        jekyll_configs = [str(path.resolve()) for path in configs] + [str(extra_config)]
+        command_line = server_command(site, host, port, livereload_port, jekyll_configs)
     except PreviewError as exc:
         scratch.rmdir()
         fail(str(exc), exc.code)
@@ -84,13 +86,15 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     address = f"http://{browse_host(host)}:{port}/{baseurl + '/' if baseurl else ''}"
 
     def serve() -> None:
-        """(Re)start Jekyll, its watcher told to ignore the notebooks and nb2post's own files, and wait until it serves."""
-        extra_config.write_text(ignore_config(site, session.settings.site_config, folder, [cache_path(site)]), encoding="utf-8")
+        """(Re)start Jekyll, its watcher told to ignore the notebooks and nb2post's own files; wait until it serves."""
+        ignored = ignore_config(site, session.settings.site_config, folder, [cache_path(site)])
+        extra_config.write_text(ignored, encoding="utf-8")
         server.start()
         if verbose:
             echo_err(f"note: {' '.join(command_line[:2])} runs as process {server.pid}")
         if not server.wait_ready(START_SECONDS):
-            raise _StartFailed(f"jekyll serve did not start ({server.last_line()}); run '{' '.join(command_line)}' to see why")
+            raise _StartFailed(f"jekyll serve did not start ({server.last_line()}); "
+                               f"run '{' '.join(command_line)}' to see why")
         echo_err(f"preview: {address}  (saves are converted as you make them; Ctrl-C stops)")
 
     install_stop_signals()

@@ -101,3 +101,22 @@ def test_outside_a_site_is_a_usage_error(tmp_path):
     done = new(tmp_path, "X")
     assert done.returncode == 2 and done.stderr.startswith("error: no _config.yml")
     assert list(tmp_path.iterdir()) == []
+
+
+TITLES = ["Learning C#", '"Quoted"', "'single'", "a: b # c", "100% sure, [really]", "Ünïcode ✓ 🎉", "- dash", "> arrow",
+          "yes", "2024"]
+
+
+def test_every_title_reads_back_from_both_styles():
+    from nb2post.front_matter import load_yaml
+    from nb2post.new import Draft, front_matter_cell
+
+    for title in TITLES:
+        draft = Draft(title, dt.date(2024, 5, 1), description=title, categories=["C# tips", "a, b", "yes", "2024"])
+        values = title_cell(front_matter_cell(draft, fastpages=True)["source"])
+        assert values is not None, title
+        assert (values["title"], values["description"]) == (title, title)
+        assert values["categories"] == ["C# tips", "a, b", "yes", "2024"]
+        source = front_matter_cell(draft, fastpages=False)["source"]
+        assert load_yaml(source.strip("-\n"), "cell") == {"title": title, "description": title,
+                                                          "categories": draft.categories, "toc": False}

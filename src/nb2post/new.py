@@ -42,9 +42,8 @@ def file_name(draft: Draft) -> str:
 def front_matter_cell(draft: Draft, fastpages: bool) -> dict:
     """The cell holding the front matter, as nbformat's cell fields (cell_type, source)."""
     if fastpages:
-        # fastpages' parser keeps a title cell's values as written, so only the title's line breaks matter
-        title = " ".join(draft.title.split())
-        description = " ".join(draft.description.split())
+        title = _title_cell_text(draft.title)
+        description = _title_cell_text(draft.description)
         categories = "[" + ", ".join(_flow_item(c) for c in draft.categories) + "]"
         lines = [f"# {title}", f"> {description}".rstrip(), "", f"- toc: {str(draft.toc).lower()}",
                  "- badges: true", "- comments: false", f"- categories: {categories}"]
@@ -54,6 +53,15 @@ def front_matter_cell(draft: Draft, fastpages: bool) -> dict:
     values = {"title": draft.title, "description": draft.description, "categories": list(draft.categories),
               "toc": draft.toc}
     return {"cell_type": "raw", "source": f"---\n{dump(values)}---"}
+
+
+def _title_cell_text(text: str) -> str:
+    """``text`` as a title cell line reads it back: on one line, and quoted when the reader would
+    otherwise take something off (a heading's closing ``#``s, quotes around the whole line)."""
+    text = " ".join(text.split())
+    if text.endswith("#") or (len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'"):
+        return f'"{text}"'
+    return text
 
 
 def _flow_item(text: str) -> str:

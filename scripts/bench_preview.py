@@ -12,10 +12,11 @@ file renamed over it), and the clock reads:
 * post -> page served: from then until ``jekyll serve`` serves the page with the new word (Jekyll's
   watcher and rebuild: what the site costs), and Jekyll's own "done in" time for that rebuild.
 
-Medians over the runs (the first save of each notebook is left out: it is the warm-up that imports the
+--posts N gives the site N other posts first (a blog with history: Jekyll rebuilds them all, and
+nb2post's site reads their markers). Medians over the runs (the first save of each notebook is left out: it is the warm-up that imports the
 renderer, if the warm-up thread had not yet). Timings depend on the machine; they stay out of the tests.
 
-    python3 scripts/bench_preview.py --runs 7 [--json out.json] [NOTEBOOK ...]
+    python3 scripts/bench_preview.py --runs 7 [--posts 300] [--json out.json] [NOTEBOOK ...]
 """
 from __future__ import annotations
 
@@ -104,7 +105,11 @@ def save(path: Path, data: dict, word: str) -> None:
     os.replace(temporary, path)
 
 
-def bench(source: Path, runs: int) -> dict:
+OTHER_POST = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Another post\n\nSome words."}],
+              "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+
+
+def bench(source: Path, runs: int, others: int = 0) -> dict:
     work = Path(tempfile.mkdtemp(prefix="nb2post-bench-preview-"))
     try:
         site = work / "site"
@@ -112,6 +117,12 @@ def bench(source: Path, runs: int) -> dict:
         (site / "_config.yml").write_text(CONFIG, encoding="utf-8")
         notebook = site / "_notebooks" / "2024-05-01-bench.ipynb"
         shutil.copy(source, notebook)
+        for index in range(others):  # a blog's other posts, converted before the preview starts
+            other = site / "_notebooks" / f"2023-01-01-other-{index}.ipynb"
+            other.write_text(json.dumps(OTHER_POST), encoding="utf-8")
+        if others:
+            subprocess.run([sys.executable, "-m", "nb2post.cli", "convert", "-q"], cwd=site, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         data = json.loads(notebook.read_text(encoding="utf-8"))
         post = site / "_posts" / "2024-05-01-bench.md"
         preview = Preview(site)
@@ -139,7 +150,9 @@ def bench(source: Path, runs: int) -> dict:
         finally:
             preview.stop()
         return {
-            "notebook": str(source.relative_to(CORPUS) if source.is_relative_to(CORPUS) else source),
+            "site_posts": others + 1,
+            "notebook": str(source.resolve().relative_to(CORPUS.resolve()) if source.resolve().is_relative_to(CORPUS.resolve())
+                            else source),
             "bytes": source.stat().st_size,
             "cells": len(data["cells"]) - runs - 1,
             "save_to_post_s": statistics.median(written),
@@ -155,15 +168,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="Notebooks to time (default: three of the corpus).")
     parser.add_argument("--runs", type=int, default=7, help="Saves timed per notebook (median; default 7).")
+    parser.add_argument("--posts", type=int, default=0, help="Other posts the site has (small notebooks, converted first).")
     parser.add_argument("--json", type=Path, help="Also write the results as JSON here.")
     options = parser.parse_args()
     notebooks = options.notebooks or [CORPUS / name for name in DEFAULT_NOTEBOOKS]
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"nb2post preview, save to post, median of {options.runs} saves ({machine})")
+    print(f"nb2post preview, save to post, median of {options.runs} saves, on a site of {options.posts + 1} "
+          f"posts ({machine})")
     print(f"{'notebook':58} {'KB':>6} {'cells':>5} {'save→post':>10} {'(max)':>7} {'post→page':>10} {'Jekyll':>7}")
     results = []
     for path in notebooks:
-        result = bench(path, options.runs)
+        result = bench(path, options.runs, options.posts)
         results.append(result)
         print(f"{result['notebook'][:58]:58} {result['bytes'] / 1024:6.0f} {result['cells']:5d} "
               f"{result['save_to_post_s']:9.3f}s {result['save_to_post_max_s']:6.3f}s {result['post_to_page_s']:9.3f}s "

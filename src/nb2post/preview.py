@@ -18,9 +18,6 @@ import threading
 import time
 from pathlib import Path
 
-# Jekyll's own default ports.
-DEFAULT_PORT = 4000
-DEFAULT_LIVERELOAD_PORT = 35729
 STOP_SECONDS = 5.0  # how long Jekyll gets to stop on SIGINT before it is killed
 
 
@@ -208,10 +205,11 @@ class Session:
             return [("error", (outcome.error or f"{notebook}: not converted").replace(str(outcome.notebook), shown))]
         if outcome.status == "unchanged":
             return lines + [("detail", f"{shown}: saved without changes; its post is current")]
-        site = Path(self.settings.site)
+        from .urls import UrlError
+
         try:
-            url = local_url(site, outcome.post_path, self.settings.site_config, self.host, self.port)
-        except Exception as exc:  # the post is written; only its address is unknown
+            url = local_url(Path(self.settings.site), outcome.post_path, self.settings.site_config, self.host, self.port)
+        except UrlError as exc:  # the post is written; only its address is unknown
             written = relative(outcome.post_path, self.cwd)
             return lines + [("warning", f"{written}: written, but its URL is unknown ({exc})")]
         return lines + [("url", url)]

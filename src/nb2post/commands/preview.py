@@ -11,6 +11,7 @@ from .common import (EXIT_FAILED, EXIT_USAGE, config_option, echo_err, epilog, f
                      relative, site_option, to_option, verbose_option)
 
 EXIT_INTERRUPTED = 130
+DEFAULT_PORT, DEFAULT_LIVERELOAD_PORT = 4000, 35729  # Jekyll's own
 START_SECONDS = 120  # a big site's first build, before Jekyll serves
 
 
@@ -31,8 +32,8 @@ START_SECONDS = 120  # a big site's first build, before Jekyll serves
 @to_option
 @config_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address the server listens on.")
-@click.option("--port", "-P", type=click.IntRange(1, 65535), default=4000, show_default=True, help="The web server's port.")
-@click.option("--livereload-port", type=click.IntRange(1, 65535), default=35729, show_default=True, help="The port of Jekyll's LiveReload, which reloads the page in the browser.")
+@click.option("--port", "-P", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="The web server's port.")
+@click.option("--livereload-port", type=click.IntRange(1, 65535), default=DEFAULT_LIVERELOAD_PORT, show_default=True, help="The port of Jekyll's LiveReload, which reloads the page in the browser.")
 @quiet_option("Post URLs and errors only, not Jekyll's own output.")
 @verbose_option("Also say each save that changed nothing, and the server's process.")
 def command(site, target, config_files, host, port, livereload_port, quiet, verbose):

@@ -351,3 +351,21 @@ def test_a_site_with_a_gemfile_is_served_by_bundle_exec(tmp_path, previews):
     save(notebook, "Through Bundler.")
     preview.wait_for(lambda: "Through Bundler." in fetch(page), what="the save served")
     assert preview.stop() == 130
+
+
+def test_the_printed_url_is_where_jekyll_serves_the_post_on_a_fastpages_blog_with_a_baseurl(tmp_path, previews):
+    from site_kits import make_fastpages_site
+
+    site = make_fastpages_site(tmp_path / "blog", extra_config='baseurl: "/nb-blog"\n')
+    made = run_cli("new", "Charts: a look", "--date", "2024-05-03", "-c", "plots", "-c", "data", cwd=site, check=True)
+    notebook = site / made.stdout.strip()
+    preview = previews(site)
+    preview.started()
+    assert any(line.startswith(f"preview: http://127.0.0.1:{preview.port}/nb-blog/") for line in preview.err)
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    data["cells"][1]["source"] = "Words under categories."
+    notebook.write_text(json.dumps(data), encoding="utf-8")
+    url = preview.wait_for(lambda: next((line for line in preview.out if line.startswith("http://")), None), what="the URL")
+    assert url == f"http://127.0.0.1:{preview.port}/nb-blog/plots/data/2024/05/03/charts-a-look.html"
+    preview.wait_for(lambda: "Words under categories." in fetch(url), what="the page at the printed URL")
+    assert preview.stop() == 130

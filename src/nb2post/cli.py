@@ -73,6 +73,8 @@ class LazyGroup(click.Group):
 
 EPILOG = """\b
 Examples:
+  nb2post new "Title"       # start a post: a dated notebook with the site's front matter
+  nb2post preview           # serve the site; each notebook save converted, the page reloaded
   nb2post convert           # every notebook of the site you are in, into its _posts/
   nb2post check             # are the posts current? (for hooks and CI)
   nb2post publish           # convert, commit exactly those files, push

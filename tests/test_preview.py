@@ -369,3 +369,26 @@ def test_the_printed_url_is_where_jekyll_serves_the_post_on_a_fastpages_blog_wit
     assert url == f"http://127.0.0.1:{preview.port}/nb-blog/plots/data/2024/05/03/charts-a-look.html"
     preview.wait_for(lambda: "Words under categories." in fetch(url), what="the page at the printed URL")
     assert preview.stop() == 130
+
+
+def test_quiet_keeps_jekylls_errors_and_drops_its_progress():
+    from nb2post.preview import says_problem
+
+    assert says_problem("  Liquid Exception: Liquid syntax error (line 3): 'if' tag was never closed in index.md")
+    assert says_problem("             Error: Run jekyll build --trace for more information.")
+    assert not says_problem("      Regenerating: 1 file(s) changed at 2026-12-07 22:51:01")
+    assert not says_problem("                    ...done in 0.150429684 seconds.")
+
+
+def test_a_moved_notebooks_folder_is_said_and_not_followed(tmp_path, previews):
+    site, _ = blog(tmp_path)
+    (site / "writing").mkdir()
+    preview = previews(site)
+    preview.started()
+    jekyll = preview.jekyll_pid()
+    config = site / "_config.yml"
+    config.write_text(config.read_text() + "  notebooks_dir: writing\n", encoding="utf-8")
+    preview.wait_for(lambda: "warning: the notebooks folder is now writing/: stop the preview and start it again to "
+                             "watch it (it still watches _notebooks/)" in preview.err, what="the warning")
+    assert running(jekyll)
+    assert preview.stop() == 130

@@ -147,23 +147,34 @@ class Server:
         if self.process is None:
             return
         if self.process.poll() is None:
-            _signal_group(self.process.pid, signal.SIGINT)
+            _signal_group(self.process, signal.SIGINT)
             try:
                 self.process.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 pass
-        _signal_group(self.process.pid, signal.SIGKILL)  # whatever it started that is still there
+        _signal_group(self.process, getattr(signal, "SIGKILL", signal.SIGTERM))  # whatever it started that is still there
         try:
             self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:  # pragma: no cover - a process SIGKILL cannot stop
             pass
 
 
-def _signal_group(pid: int, number: int) -> None:
+def _signal_group(process: subprocess.Popen, number: int) -> None:
+    """Signal the server's session (Jekyll and anything it started); where there are no sessions
+    (Windows), the process itself."""
     try:
-        os.killpg(pid, number)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, number)
+        elif process.poll() is None:
+            process.terminate()
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def says_problem(line: str) -> bool:
+    """Whether a line of Jekyll's output reports a problem (an error, a Liquid exception, a warning)."""
+    lowered = line.lower()
+    return any(word in lowered for word in ("error", "exception", "warning"))
 
 
 def browse_host(host: str) -> str:

@@ -14,7 +14,6 @@ import queue
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 # Long enough to merge one save's events (they come within a few milliseconds), short enough to be
 # unnoticed beside the conversion itself.
@@ -86,7 +85,6 @@ class Watcher:
                         watcher._seen(os.fsdecode(path))
 
         self.observer = Observer()
-        os.makedirs(self.folder, exist_ok=True)
         self.observer.schedule(Handler(), self.folder, recursive=True)
         for parent in sorted({os.path.dirname(path) for path in self.config_files}):
             if os.path.realpath(parent) != os.path.realpath(self.folder):
@@ -132,11 +130,3 @@ class Watcher:
     def is_config(self, path: str) -> bool:
         return path in self.config_files
 
-
-def loop(watcher: Watcher, on_change: Callable[[list[str]], bool], alive: Callable[[], bool]) -> None:
-    """Hand each batch of due paths to ``on_change`` until it returns False or ``alive()`` says stop
-    (checked at least twice a second: the server may die)."""
-    while alive():
-        changes = watcher.next_changes(timeout=0.5)
-        if changes and on_change(changes) is False:
-            return

@@ -47,7 +47,7 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     from ..config import ConfigError, config_paths, load
     from ..convert import notebooks_dir
     from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals,
-                           port_problem, server_command)
+                           port_problem, says_problem, server_command)
     from ..statcache import cache_path
     from ..watch import Watcher
     from .convert import run_convert
@@ -79,7 +79,10 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
         scratch.rmdir()
         fail(str(exc), exc.code)
 
-    show_jekyll = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+    def show_jekyll(line: str) -> None:
+        if not quiet or says_problem(line):  # -q: Jekyll's errors still, not its progress
+            click.echo(line, err=True)
+
     session = Session(settings, host, port, cwd)
     watcher = Watcher(folder, configs)
     server = Server(command_line, site, show_jekyll)
@@ -114,6 +117,11 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
             if any(watcher.is_config(path) for path in changes):
                 problems = session.reload_settings(target, config_files)
                 _show(problems, verbose)
+                moved = site / notebooks_dir(session.settings.raw, session.settings.target, site)
+                if not problems and moved != folder:
+                    problems = [("warning", f"the notebooks folder is now {relative(moved, cwd)}/: stop the preview "
+                                            f"and start it again to watch it (it still watches {relative(folder, cwd)}/)")]
+                    _show(problems, verbose)
                 if not problems:
                     run_convert([folder], site, target, False, False, None, quiet, verbose, config_files,
                                 settings=session.settings)

@@ -48,14 +48,14 @@ def running(pid: int) -> bool:
 class Preview:
     """``nb2post preview -v`` running on ``site``; its output lines collected as they come."""
 
-    def __init__(self, site: Path, *args: str, env: dict | None = None):
+    def __init__(self, site: Path, *args: str, env: dict | None = None, cwd: Path | None = None):
         self.port, self.livereload_port = free_port(), free_port()
         while self.livereload_port == self.port:
             self.livereload_port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "nb2post.cli", "preview", "-v", "--port", str(self.port), "--livereload-port",
              str(self.livereload_port), *args],
-            cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+            cwd=cwd or site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
         self.out: list[str] = []
         self.err: list[str] = []
         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
@@ -327,7 +327,7 @@ def test_a_site_jekyll_cannot_build_is_one_error_and_no_process(tmp_path):
 
 def test_a_broken_config_keeps_the_preview_and_its_settings(tmp_path, previews):
     site, notebook = blog(tmp_path)
-    preview = previews(site)
+    preview = previews(site, "--site", "site", cwd=tmp_path)  # (a relative --site: Jekyll runs in the site)
     page = preview.started() + POST_URL_PATH
     jekyll = preview.jekyll_pid()
     config = site / "_config.yml"

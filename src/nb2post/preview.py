@@ -37,7 +37,8 @@ INSTALL_BUNDLER = ("the site has a Gemfile but Bundler is not installed: install
 
 def server_command(site: Path, host: str, port: int, livereload_port: int, config_files: list[str]) -> list[str]:
     """The command that serves ``site``. PreviewError when the program it needs is not installed."""
-    if (Path(site) / "Gemfile").is_file():
+    site = Path(site).resolve()  # (the server runs in the site's folder: a relative --site would not be found)
+    if (site / "Gemfile").is_file():
         if shutil.which("bundle") is None:
             raise PreviewError(INSTALL_BUNDLER)
         start = ["bundle", "exec", "jekyll"]
@@ -47,7 +48,7 @@ def server_command(site: Path, host: str, port: int, livereload_port: int, confi
         start = ["jekyll"]
     return [*start, "serve", "--livereload", "--drafts", "--future", "--host", host, "--port", str(port),
             "--livereload-port", str(livereload_port), "--source", str(site),
-            "--destination", str(Path(site) / "_site"),
+            "--destination", str(site / "_site"),
             "--config", ",".join(config_files)]
 
 

@@ -48,14 +48,16 @@ def running(pid: int) -> bool:
 class Preview:
     """``nb2post preview -v`` running on ``site``; its output lines collected as they come."""
 
-    def __init__(self, site: Path, *args: str, env: dict | None = None, cwd: Path | None = None):
+    def __init__(self, site: Path, *args: str, env: dict | None = None, cwd: Path | None = None,
+                 own_group: bool = False):
         self.port, self.livereload_port = free_port(), free_port()
         while self.livereload_port == self.port:
             self.livereload_port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "nb2post.cli", "preview", "-v", "--port", str(self.port), "--livereload-port",
              str(self.livereload_port), *args],
-            cwd=cwd or site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+            cwd=cwd or site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+            start_new_session=own_group)
         self.out: list[str] = []
         self.err: list[str] = []
         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
@@ -392,3 +394,18 @@ def test_a_moved_notebooks_folder_is_said_and_not_followed(tmp_path, previews):
                              "watch it (it still watches _notebooks/)" in preview.err, what="the warning")
     assert running(jekyll)
     assert preview.stop() == 130
+
+
+@pytest.mark.parametrize("how", ["Ctrl-C in a terminal", "SIGTERM"])
+def test_every_way_of_stopping_leaves_no_process(tmp_path, previews, how):
+    site, _ = blog(tmp_path)
+    preview = previews(site, own_group=True)
+    preview.started()
+    jekyll = preview.jekyll_pid()
+    if how == "SIGTERM":
+        preview.process.send_signal(signal.SIGTERM)
+    else:  # a terminal signals its whole foreground process group
+        os.killpg(preview.process.pid, signal.SIGINT)
+    assert preview.process.wait(timeout=30) == 130
+    time.sleep(0.2)
+    assert not running(jekyll)

@@ -63,8 +63,8 @@ def is_notebook(path: str, folder: str) -> bool:
 
 
 class Watcher:
-    """Watches ``folder`` (recursively) for notebooks and ``config_files`` for settings; ``changes()``
-    yields what is due. Start it before the first conversion, so no save is missed meanwhile."""
+    """Watches ``folder`` (recursively) for notebooks and ``config_files`` for settings; ``next_changes()``
+    returns what is due. Start it before the first conversion, so no save is missed meanwhile."""
 
     def __init__(self, folder: Path, config_files: list[Path], quiet: float = QUIET_SECONDS):
         from watchdog.events import FileSystemEventHandler

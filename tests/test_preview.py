@@ -409,3 +409,16 @@ def test_every_way_of_stopping_leaves_no_process(tmp_path, previews, how):
     assert preview.process.wait(timeout=30) == 130
     time.sleep(0.2)
     assert not running(jekyll)
+
+
+def test_jekyll_dies_with_a_killed_preview(tmp_path, previews):
+    site, _ = blog(tmp_path)
+    preview = previews(site)
+    preview.started()
+    jekyll = preview.jekyll_pid()
+    preview.process.kill()  # SIGKILL: nb2post cannot stop anything itself
+    preview.process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while running(jekyll) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(jekyll)

@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -106,7 +107,7 @@ class Server:
         is set once it says it serves."""
         self.ready = threading.Event()
         self.lines = []
-        self.process = subprocess.Popen(self.command, cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.process = subprocess.Popen([*_with_parent(), *self.command], cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True, text=True, errors="replace",
                                         bufsize=1)
         threading.Thread(target=self._relay, args=(self.process, self.ready, self.lines),
@@ -158,6 +159,14 @@ class Server:
             self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:  # pragma: no cover - a process SIGKILL cannot stop
             pass
+
+
+def _with_parent() -> list[str]:
+    """A prefix that makes the server die with nb2post even when nb2post cannot stop it (SIGKILL): on
+    Linux, util-linux's ``setpriv --pdeathsig`` (it then becomes the server, same process). The kernel
+    signals when the thread that started it ends: the main thread, here, which ends only with nb2post."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
 def _signal_group(process: subprocess.Popen, number: int) -> None:

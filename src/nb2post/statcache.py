@@ -15,6 +15,11 @@ Never a wrong answer:
   moment this run began hashing, read from the same file-system clock (the mtime of the cache's own
   temporary file, created before any file is read). A file edited in the same tick as it was read is
   therefore hashed again by the next run. An entry that is not yet safe is simply not stored.
+* That clock is only a clock for its own file system: a work tree on another one than its git directory
+  (a worktree on another disk, ``--separate-git-dir``, a bind mount, WSL's ``/mnt/c``) may keep coarser
+  times (1 s on ext4 with small inodes, 2 s on FAT), and two same-size edits within one of its ticks would
+  keep the key the cache compared. So a file on another device than the clock is never remembered (it is
+  hashed on every run, as ``nb2post.replay`` refuses such paths too).
 * The file carries a checksum of its body: a corrupt, truncated or foreign file is ignored (one full
   hash, then rewritten). It is replaced atomically (temporary file + rename), so concurrent runs each
   leave a whole, correct file; the last one wins and the loser's entries are merely hashed again.
@@ -89,14 +94,20 @@ class StatCache:
         self.dirty = False
         self._clock_file: tuple[int, str] | None = None  # (fd, path) of the temporary file
         self._clock_ns: int | None = None
+        self._clock_device: int | None = None  # st_dev of the clock file: times of other devices are not comparable
         self._saved_at_exit = False
         if path is not None:
             self._load()
 
     # --- the file -------------------------------------------------------------------------------
     def _load(self) -> None:
+        from .paths import open_regular
+
         try:
-            raw = self.path.read_bytes()
+            # a FIFO (or a device) put in the cache's place would make every run wait for a writer forever
+            stream, _ = open_regular(self.path)
+            with stream:
+                raw = stream.read()
         except OSError:
             return
         header, _, body = raw.partition(b"\n")
@@ -119,14 +130,14 @@ class StatCache:
         """This run's "now" by the file-system clock: the mtime of the cache's temporary file, created
         before the first file is read. 0 (nothing is ever stored) when the cache cannot be written."""
         if self._clock_ns is None:
-            self._clock_ns = 0
+            self._clock_ns, self._clock_device = 0, None
             if self.path is not None and not _READ_ONLY:
                 from .paths import clock_file
 
                 try:
                     fd, name, st = clock_file(self.path.parent, f".{NAME}-")
                     self._clock_file = (fd, name)
-                    self._clock_ns = st.st_mtime_ns
+                    self._clock_ns, self._clock_device = st.st_mtime_ns, st.st_dev
                 except OSError:
                     pass
                 else:
@@ -200,10 +211,11 @@ class StatCache:
 
     def store(self, kind: str, path: str, st: os.stat_result, value) -> None:
         """Remember ``value`` for ``path`` as stat ``st`` was before its bytes were read — unless the file
-        changed in this run's clock tick or later (racy: it could change again without a new stat)."""
+        changed in this run's clock tick or later (racy: it could change again without a new stat), or
+        lies on another file system than the clock, whose ticks may be coarser."""
         folder, name = os.path.split(path)
         files = self.entries.setdefault(kind, {}).setdefault(folder, {})
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= self._now():
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= self._now() or st.st_dev != self._clock_device:
             if files.pop(name, None) is not None:
                 self.dirty = True
             return

@@ -269,6 +269,17 @@ def test_a_damaged_or_foreign_record_is_ignored(tmp_path, isolated_git):
     assert result.output == expected and not result.replayed
 
 
+
+def test_a_fifo_in_place_of_a_record_neither_hangs_nor_changes_the_answer(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    expected = replaying(site, "check").output
+    [record] = records(isolated_git)
+    record.unlink()
+    os.mkfifo(record)
+    done = subprocess.run([sys.executable, "-m", "nb2post.cli", "check"], cwd=site, capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == expected
+
 def test_a_record_holds_no_token_of_the_environment_or_the_remote(tmp_path, isolated_git):
     site = blog(tmp_path)
     secret = "ghp_" + "k3y" * 12

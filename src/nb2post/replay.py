@@ -111,8 +111,11 @@ def replay(argv: list[str]) -> bool:
     key = _key(argv)
     if key is None:
         return False
+    from .paths import open_regular
+
     try:
-        with open(_record_path(key), "rb") as stream:
+        stream, _ = open_regular(_record_path(key))  # (a FIFO there must not make the run wait forever)
+        with stream:
             raw = stream.read()
     except OSError:
         return False

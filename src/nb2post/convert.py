@@ -37,6 +37,9 @@ class Outcome:
     post: Post | None = None
     notes: list[str] = field(default_factory=list)  # adoptions and URL changes, one line each
     read: tuple | None = None  # (stat, SHA-256) of the bytes a worker hashed, for the parent's stat cache
+    # failed: the error is what those bytes give under the run's settings (not the site's state, not a
+    # bug): the stat cache reports it again while the notebook's stat is the same
+    remember_error: bool = False
 
 
 @dataclass
@@ -248,17 +251,19 @@ def build_post(
     return render.to_post(notebook, settings, nb_path, digest, fallback, adoption)
 
 
-def _build_in_worker(args) -> tuple[Post | None, str | None]:
+def _build_in_worker(args) -> tuple[Post | None, str | None, bool]:
+    """(post, None, False), or (None, error, whether the error is the notebook's: what its bytes give
+    under these settings, as opposed to a bug)."""
     from .front_matter import FrontMatterError
     from .reader import NotebookError
     from .render import ConversionError
 
     try:
-        return build_post(*args), None
+        return build_post(*args), None, False
     except (NotebookError, ConversionError, FrontMatterError) as exc:
-        return None, str(exc)
+        return None, str(exc), True
     except Exception as exc:  # a bug must not take the batch down: report it against the notebook
-        return None, f"{args[0]}: internal error while converting ({type(exc).__name__}: {exc}); please report it"
+        return None, f"{args[0]}: internal error while converting ({type(exc).__name__}: {exc}); please report it", False
 
 
 PARENT_POLL_SECONDS = 1.0
@@ -410,7 +415,11 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
-    post, error = _build_in_worker(args)
+    post, error, notebooks_own = _build_in_worker(args)
+    if notebooks_own and isinstance(args[3], Unhashed) and args[3].read is not None:
+        # a notebook without a post whose bytes do not convert (no other post or notebook was involved
+        # yet): the same bytes give the same error, so the stat cache may report it next time
+        return Outcome(notebook, "failed", error=error, read=args[3].read, remember_error=True)
     if error is None and post.adopts is None and args[4] is None:
         if batch.unmarked is None:
             batch.unmarked = adopting.unmarked_posts(site.posts_dir)
@@ -507,6 +516,10 @@ def convert(
             key = keys[notebook]
             previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
             if previous is None:
+                failure = None if force else cache.remembered_failure(os.fspath(notebook), fingerprint)
+                if failure is not None:  # these bytes failed under these settings: not read again
+                    outcomes[notebook] = Outcome(notebook, "failed", error=failure)
+                    continue
                 # no post to compare with: the worker hashes the bytes it reads anyway (a cold run of a whole
                 # site would otherwise read every notebook twice, the first time here, alone)
                 digest = Unhashed(fingerprint)
@@ -531,7 +544,9 @@ def convert(
     def record(outcome: Outcome) -> None:
         nonlocal done
         if outcome.read is not None:
-            cache.store("content", os.path.abspath(outcome.notebook), *outcome.read)
+            path = os.path.abspath(outcome.notebook)
+            cache.store("content", path, *outcome.read)
+            cache.remember_failure(path, outcome.read[0], fingerprint, outcome.error if outcome.remember_error else None)
             outcome.read = None
         outcomes[outcome.notebook] = outcome
         done += 1
@@ -599,7 +614,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why)
     except adopting.AdoptError as exc:
         return post, str(exc), []
-    adopted, error = _build_in_worker((*args[:5], adoption))
+    adopted, error, _ = _build_in_worker((*args[:5], adoption))
     if error is not None:
         return post, error, []
     return adopted, None, []

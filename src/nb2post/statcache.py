@@ -4,7 +4,8 @@
 and hashing hundreds of megabytes on every run is what made "nothing changed" slow; ``stat()`` of the
 same files is a thousand times cheaper. So, as git does, nb2post remembers per file its (size,
 mtime_ns, ctime_ns, inode) and what was computed from its bytes (the notebook's content hash, a post's
-marker line), and trusts the remembered value only while the stat is exactly the same.
+marker line, the error a broken notebook gives under the current settings), and trusts the remembered
+value only while the stat is exactly the same.
 
 Never a wrong answer:
 
@@ -264,6 +265,29 @@ class StatCache:
             values[name] = compute(path)
             self.store(kind, path, st, values[name])
         return values
+
+    # --- notebooks that failed -----------------------------------------------------------------------
+    def remembered_failure(self, path: str, fingerprint: str) -> str | None:
+        """The error reading or rendering ``path`` gave under settings ``fingerprint``, while its stat is
+        the same as when it failed (its bytes the same: see the racy rule); else None."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # reading it reports what is wrong now
+        remembered = self.lookup("failed", path, st)
+        if type(remembered) is list and len(remembered) == 2 and remembered[0] == fingerprint and isinstance(remembered[1], str):
+            return remembered[1]
+        return None
+
+    def remember_failure(self, path: str, st: os.stat_result, fingerprint: str, error: str | None) -> None:
+        """``error``: what the bytes of ``path`` read as stat ``st`` gave under settings ``fingerprint``;
+        None when they converted (a failure remembered earlier is forgotten)."""
+        if error is not None:
+            self.store("failed", path, st, [fingerprint, error])
+        else:
+            folder, name = os.path.split(path)
+            if self.entries.get("failed", {}).get(folder, {}).pop(name, None) is not None:
+                self.dirty = True
 
     # --- parsed config files --------------------------------------------------------------------
     def parsed_config(self, key: str):

@@ -383,6 +383,27 @@ def test_a_batch_claims_post_names_in_a_memory_folder_where_there_is_one(monkeyp
     assert os.path.dirname(folder) == tempfile.gettempdir()
 
 
+
+def test_a_file_on_another_device_than_the_clock_is_never_remembered(tmp_path):
+    """Directly, where no file system can be mounted: the same stat, old enough, is kept on the clock's
+    device and refused on any other (whose clock may tick in whole seconds)."""
+    site = blog(tmp_path)
+    notebook = site / "_notebooks" / "2024-03-01-note-0.ipynb"
+    cache = cache_of(site)
+    now = cache._now()
+    st = notebook.stat()
+    assert os.stat(statcache.cache_path(site).parent).st_dev == st.st_dev
+
+    def on(device):
+        return os.stat_result((st.st_mode, st.st_ino, device, st.st_nlink, st.st_uid, st.st_gid, st.st_size,
+                               0, 0, 0, 0, 0, 0, now - 5, now - 5, now - 5))
+
+    cache.store("content", str(notebook), on(st.st_dev + 1), "x")
+    assert cache.lookup("content", str(notebook), on(st.st_dev + 1)) is statcache.MISSING
+    cache.store("content", str(notebook), on(st.st_dev), "x")
+    assert cache.lookup("content", str(notebook), on(st.st_dev)) == "x"
+    cache.discard()
+
 @pytest.fixture
 def coarse_file_system(tmp_path):
     """A real file system with 1-second timestamps, loop-mounted: ext4 with 128-byte inodes (no room for
@@ -443,6 +464,11 @@ def test_a_work_tree_on_a_coarser_file_system_than_its_git_dir_is_never_answered
     converted = run_cli("convert", "-v", cwd=site)
     assert "written: _posts/2024-03-01-note.md" in converted.stderr, converted.stderr
     assert check(site).returncode == 0
+    # by a clock of the work tree's own file system, a notebook older than the run is remembered still
+    time.sleep(1.1)
+    assert check(site).returncode == 0
+    assert str(notebook.resolve()) in remembered_notebooks(site)
+    assert not [name for name in os.listdir(site) if name.startswith(".nb2post")]  # that clock is gone
 
 
 def test_a_fifo_in_place_of_the_cache_file_neither_hangs_nor_changes_the_answer(tmp_path):

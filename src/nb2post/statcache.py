@@ -19,8 +19,10 @@ Never a wrong answer:
 * That clock is only a clock for its own file system: a work tree on another one than its git directory
   (a worktree on another disk, ``--separate-git-dir``, a bind mount, WSL's ``/mnt/c``) may keep coarser
   times (1 s on ext4 with small inodes, 2 s on FAT), and two same-size edits within one of its ticks would
-  keep the key the cache compared. So a file on another device than the clock is never remembered (it is
-  hashed on every run, as ``nb2post.replay`` refuses such paths too).
+  keep the key the cache compared. So each file is compared with a clock of its own device: the site
+  (work tree) on another device than the cache gets a second clock, a temporary file made in the site
+  and removed at once; a file on any other device is never remembered (it is hashed on every run, as
+  ``nb2post.replay`` refuses such paths too).
 * The file carries a checksum of its body: a corrupt, truncated or foreign file is ignored (one full
   hash, then rewritten). It is replaced atomically (temporary file + rename), so concurrent runs each
   leave a whole, correct file; the last one wins and the loser's entries are merely hashed again.
@@ -76,7 +78,7 @@ def for_site(site: Path) -> "StatCache":
         return StatCache(None)
     path = cache_path(site)
     if path not in _OPEN:
-        _OPEN[path] = StatCache(path)
+        _OPEN[path] = StatCache(path, work_tree=Path(site).resolve())
     return _OPEN[path]
 
 
@@ -85,8 +87,11 @@ def _stat_key(st: os.stat_result) -> list:
 
 
 class StatCache:
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, work_tree: Path | None = None):
+        """``work_tree``: the folder of the files this cache remembers, when it may lie on another file
+        system than ``path`` (it gets a clock of its own there)."""
         self.path = path
+        self.work_tree = work_tree
         # kind -> folder -> file name -> [size, mtime_ns, ctime_ns, ino, value]: grouped by folder, the
         # file is half as big as with whole paths, and reading it is most of a run with nothing to do.
         self.entries: dict[str, dict[str, dict[str, list]]] = {}
@@ -95,7 +100,7 @@ class StatCache:
         self.dirty = False
         self._clock_file: tuple[int, str] | None = None  # (fd, path) of the temporary file
         self._clock_ns: int | None = None
-        self._clock_device: int | None = None  # st_dev of the clock file: times of other devices are not comparable
+        self._clocks: dict[int, int] = {}  # st_dev -> this run's "now" by that file system's clock
         self._saved_at_exit = False
         if path is not None:
             self._load()
@@ -131,17 +136,18 @@ class StatCache:
         """This run's "now" by the file-system clock: the mtime of the cache's temporary file, created
         before the first file is read. 0 (nothing is ever stored) when the cache cannot be written."""
         if self._clock_ns is None:
-            self._clock_ns, self._clock_device = 0, None
+            self._clock_ns, self._clocks = 0, {}
             if self.path is not None and not _READ_ONLY:
                 from .paths import clock_file
 
                 try:
                     fd, name, st = clock_file(self.path.parent, f".{NAME}-")
                     self._clock_file = (fd, name)
-                    self._clock_ns, self._clock_device = st.st_mtime_ns, st.st_dev
+                    self._clock_ns, self._clocks = st.st_mtime_ns, {st.st_dev: st.st_mtime_ns}
                 except OSError:
                     pass
                 else:
+                    self._work_tree_clock(clock_file)
                     if not self._saved_at_exit:
                         # a command that learned something but does not save (brief, ...) still leaves
                         # a whole cache and no temporary file behind
@@ -150,6 +156,23 @@ class StatCache:
                         atexit.register(self.save)
                         self._saved_at_exit = True
         return self._clock_ns
+
+    def _work_tree_clock(self, clock_file) -> None:
+        """A clock on the work tree's file system when that is another than the cache's: a temporary file
+        of its own, removed at once (only its mtime is wanted). When none can be made there (a read-only
+        checkout), no file of that device is remembered."""
+        try:
+            if self.work_tree is None or os.stat(self.work_tree).st_dev in self._clocks:
+                return
+            fd, name, st = clock_file(self.work_tree, f".{NAME}-clock-")
+        except OSError:
+            return
+        os.close(fd)
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+        self._clocks.setdefault(st.st_dev, st.st_mtime_ns)
 
     def begin(self) -> None:
         """Start this run's clock now (if it has none): a file read after this may be stored."""
@@ -213,10 +236,11 @@ class StatCache:
     def store(self, kind: str, path: str, st: os.stat_result, value) -> None:
         """Remember ``value`` for ``path`` as stat ``st`` was before its bytes were read — unless the file
         changed in this run's clock tick or later (racy: it could change again without a new stat), or
-        lies on another file system than the clock, whose ticks may be coarser."""
+        lies on a file system this run has no clock of (its ticks may be coarser)."""
         folder, name = os.path.split(path)
         files = self.entries.setdefault(kind, {}).setdefault(folder, {})
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= self._now() or st.st_dev != self._clock_device:
+        self._now()
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= self._clocks.get(st.st_dev, 0):
             if files.pop(name, None) is not None:
                 self.dirty = True
             return

@@ -332,6 +332,24 @@ def test_a_broken_notebook_is_reported_from_the_cache_and_such_runs_are_replayed
     assert not run(site, "convert", "--jobs", jobs).read_notebooks
 
 
+
+def test_a_notebook_with_a_post_that_is_no_notebook_any_more_is_read_once(tmp_path):
+    """A merge leaves conflict markers in a notebook that has a post: the same error, exit 1, from the
+    cache and then from the record, until the notebook is fixed."""
+    site = blog(tmp_path)
+    notebook = site / "_notebooks" / "2024-03-02-note-1.ipynb"
+    good = notebook.read_text(encoding="utf-8")
+    notebook.write_text("<<<<<<< HEAD\n" + good + "=======\n" + good + ">>>>>>> theirs\n", encoding="utf-8")
+    time.sleep(0.02)
+    first = run(site, "convert")
+    assert first.returncode == 1 and "error: _notebooks/2024-03-02-note-1.ipynb: broken JSON" in first.stderr
+    second = run(site, "convert")
+    assert second.output == first.output and not second.read_notebooks
+    assert run(site, "convert").replayed
+    notebook.write_text(good.replace("About 1", "About one"), encoding="utf-8")
+    fixed = run(site, "convert")
+    assert fixed.returncode == 0 and fixed.stdout == "_posts/2024-03-02-note-1.md\n"
+
 def test_a_remembered_failure_is_read_again_when_the_settings_change_or_with_force(tmp_path):
     site = blog(tmp_path)
     [_, _, _, bad_yaml] = broken_notebooks(site)

@@ -291,23 +291,27 @@ class StatCache:
         return values
 
     # --- notebooks that failed -----------------------------------------------------------------------
-    def remembered_failure(self, path: str, fingerprint: str) -> str | None:
-        """The error reading or rendering ``path`` gave under settings ``fingerprint``, while its stat is
-        the same as when it failed (its bytes the same: see the racy rule); else None."""
+    def remembered_failure(self, path: str, fingerprint: str, kinds: tuple) -> str | None:
+        """The error reading or rendering ``path`` gave under settings ``fingerprint``, when it is of one of
+        ``kinds`` (see ``remember_failure``) and the file's stat is the same as when it failed (its bytes the
+        same: see the racy rule); else None."""
         try:
             st = os.stat(path)
         except OSError:
             return None  # reading it reports what is wrong now
         remembered = self.lookup("failed", path, st)
-        if type(remembered) is list and len(remembered) == 2 and remembered[0] == fingerprint and isinstance(remembered[1], str):
+        if (type(remembered) is list and len(remembered) == 3 and remembered[0] == fingerprint
+                and isinstance(remembered[1], str) and remembered[2] in kinds):
             return remembered[1]
         return None
 
-    def remember_failure(self, path: str, st: os.stat_result, fingerprint: str, error: str | None) -> None:
-        """``error``: what the bytes of ``path`` read as stat ``st`` gave under settings ``fingerprint``;
-        None when they converted (a failure remembered earlier is forgotten)."""
-        if error is not None:
-            self.store("failed", path, st, [fingerprint, error])
+    def remember_failure(self, path: str, st: os.stat_result, fingerprint: str, error: str | None,
+                         kind: str | None) -> None:
+        """``error`` of ``kind`` ("read": the bytes are no notebook; "render": no post can be made of
+        them): what the bytes of ``path`` read as stat ``st`` gave under settings ``fingerprint``. ``kind``
+        None: they converted, or failed for another reason (a failure remembered earlier is forgotten)."""
+        if kind is not None:
+            self.store("failed", path, st, [fingerprint, error, kind])
         else:
             folder, name = os.path.split(path)
             if self.entries.get("failed", {}).get(folder, {}).pop(name, None) is not None:

@@ -173,6 +173,9 @@ class StatCache:
         except OSError:
             pass
         self._clocks.setdefault(st.st_dev, st.st_mtime_ns)
+        from .paths import remove_abandoned
+
+        remove_abandoned(self.work_tree, f".{NAME}-clock-")  # of a run killed between making and removing one
 
     def begin(self) -> None:
         """Start this run's clock now (if it has none): a file read after this may be stored."""

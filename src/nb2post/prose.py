@@ -52,7 +52,8 @@ class Holder:
         return text
 
 
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.S | re.M)
+# A closing fence may stand up to three spaces in, whatever the opening's indentation (CommonMark).
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[`~]*[ \t]*$|\Z)", re.S | re.M)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _DISPLAY_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}")
 # What can open or close inline math, as Jupyter's ``removeMath`` splits a cell: dollars (an escaped
@@ -90,8 +91,7 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
         return placeholder
 
     text = separate_blocks(text)
-    # fastpages (mistune) turned each tab into four spaces; browsers would show a tab eight columns wide.
-    text = _FENCE.sub(lambda m: hold_code(m.group(0), _plain_info_string(m.group(0)).replace("\t", "    ")), text)
+    text = _FENCE.sub(lambda m: hold_code(m.group(0), _expand_tabs(_plain_info_string(m.group(0)))), text)
     text = _CODE_SPAN.sub(lambda m: hold_code(m.group(0), m.group(0)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
@@ -347,6 +347,12 @@ def kramdown_footnotes(text: str) -> str:
 def _escape_code(text: str, ctx: ProseContext) -> str:
     """Code shows Liquid literally, even tags a target allows in prose (a fastpages `{% fn 1 %}` example)."""
     return text if ctx.keep_all_liquid else liquid.escape(text)
+
+
+def _expand_tabs(block: str) -> str:
+    """Tabs up to the next tab stop of four columns, as Jupyter's and fastpages' Markdown (mistune) show
+    code: aligned columns stay aligned (a browser would show a tab eight columns wide)."""
+    return block.expandtabs(4) if "\t" in block else block
 
 
 _FENCE_OPENING = re.compile(r"\A( {0,3}(?:`{3,}|~{3,}))[ \t]*([^\n]*)")

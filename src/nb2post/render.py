@@ -370,7 +370,8 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
             if code.strip() and vis.input is not Show.HIDDEN:
                 block = liquid.escape(outputs.fence(code, _language_of(code, language)))
                 cell_pieces.append(_fold(block, vis.input, "input", "Show code"))
-            if vis.output is not Show.HIDDEN and (source.strip() or target.OUTPUTS_OF_EMPTY_CELLS):
+            # an empty cell's outputs are left out for fastpages, as nbdev did; one of only whitespace keeps them
+            if vis.output is not Show.HIDDEN and (source or target.OUTPUTS_OF_EMPTY_CELLS):
                 out_ctx = outputs.OutputContext(
                     assets=assets,
                     image_prefix=prefix,
@@ -422,12 +423,18 @@ def _fold(block: str, show: Show, part: str, summary: str) -> str:
 
 
 def _raw(cell: dict, source: str) -> str:
-    """Raw cells reach the post only when meant for Markdown or HTML (or untyped)."""
+    """Raw cells reach the post only when meant for Markdown or HTML, or untyped or plain text.
+
+    An untyped raw cell is text, not Markdown: Jupyter shows it as written and nbconvert's HTML export
+    does not read it as Markdown, whereas kramdown would take ``[x]::y`` lines for link definitions (they
+    vanish), pair ``$`` signs as math and link a later ``[x]``. It is shown as written, in a pre block."""
     meta = cell.get("metadata") or {}
     mime = str(meta.get("raw_mimetype") or meta.get("format") or "").lower()
     if not source.strip():
         return ""
-    if mime in ("", "text/markdown", "markdown", "md"):
+    if mime in ("", "text/plain", "plain", "text"):
+        return liquid.escape(outputs.fence(source.strip("\n")))
+    if mime in ("text/markdown", "markdown", "md"):
         return liquid.escape(prose.contain_markdown_html(source.strip("\n")))
     if mime in ("text/html", "html"):
         return liquid.escape(outputs.nomarkdown(prose.contain_html(source)))  # as an HTML output: closed at its end

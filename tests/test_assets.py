@@ -431,6 +431,92 @@ def test_copied_video_and_audio_play_in_chromium(tmp_path):
         assert "/assets/images/2024-05-02-playing/media/" in src, states
 
 
+def html_output(html_text: str, plain: str = "<IPython.core.display.HTML object>") -> dict:
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": html_text, "text/plain": plain}}
+
+
+# What IPython 8 writes for a video, a sound, an image and a page given by a local path (embed=False).
+VIDEO_OUTPUT = html_output('<video src="media/wave.webm" controls  >\n      Your browser does not support the <code>video</code> '
+                           "element.\n    </video>", "<IPython.core.display.Video object>")
+AUDIO_OUTPUT = html_output('\n                <audio  controls="controls" >\n                    <source src="media/tone.wav" '
+                           'type="audio/x-wav" />\n                    Your browser does not support the audio element.\n'
+                           "                </audio>\n              ", "<IPython.lib.display.Audio object>")
+IMAGE_URL_OUTPUT = html_output('<img src="media/dot.png"/>', "<IPython.core.display.Image object>")
+IFRAME_OUTPUT = html_output('\n        <iframe\n            width="300"\n            height="200"\n            src="media/plot.html"\n'
+                            '            frameborder="0"\n            allowfullscreen\n            \n        ></iframe>\n        ',
+                            "<IPython.lib.display.IFrame at 0x7f>")
+
+
+def test_media_that_outputs_name_are_published_with_the_post_and_play_in_chromium(tmp_path):
+    """IPython's Video, Audio(url=...), Image(url=...), Image(filename=...) and IFrame outputs name files
+    next to the notebook: the media are copied under the same rules as a markdown cell's, the rest is
+    warned about, and the video plays in Chromium from its copy after a real Jekyll build."""
+    from conftest import free_port, wait_for_port
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    site = make_site(tmp_path / "site")
+    media = site / "_notebooks" / "media"
+    media.mkdir(parents=True)
+    (media / "tone.wav").write_bytes(wav())
+    (media / "dot.png").write_bytes(png((1, 2, 3)))
+    (media / "plot.html").write_text("<p>a page of its own</p>")
+    (site / "_notebooks" / "outside.webm").symlink_to("/etc/hostname")
+    nb = write_notebook(
+        site / "_notebooks" / "2024-05-03-outputs.ipynb",
+        [
+            cell("code", "Video('media/wave.webm')", outputs=[VIDEO_OUTPUT]),
+            cell("code", "Audio(url='media/tone.wav')", outputs=[AUDIO_OUTPUT]),
+            cell("code", "Image(url='media/dot.png')", outputs=[IMAGE_URL_OUTPUT]),
+            cell("code", "Image(filename='media/dot.png')", outputs=[{
+                "output_type": "execute_result", "execution_count": 4, "metadata": {},
+                "data": {"image/png": b64(png((1, 2, 3))), "text/plain": "<IPython.core.display.Image object>"}}]),
+            cell("code", "IFrame('media/plot.html', 300, 200)", outputs=[IFRAME_OUTPUT]),
+            cell("code", "Video('outside.webm')", outputs=[html_output('<video src="outside.webm" controls></video>')]),
+        ],
+    )
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            maker = browser.new_page()
+            maker.set_content("<body></body>")
+            (media / "wave.webm").write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+            done = convert(site, nb)
+            assert done.returncode == 0, done.stderr
+            built = jekyll_build(site)
+            port = free_port()
+            server = subprocess.Popen(
+                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=built,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            try:
+                assert wait_for_port(port)
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port}/2024/05/03/outputs.html")
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error || m.networkState === 3)",
+                    timeout=20000,
+                )
+                states = page.eval_on_selector_all(
+                    "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc || m.getAttribute('src'), m.readyState, m.error && m.error.code])"
+                )
+                images = page.eval_on_selector_all("img", "is => is.map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])")
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        finally:
+            browser.close()
+    folder = "/assets/images/2024-05-03-outputs"
+    video, audio, outside = states
+    assert video[0] == "VIDEO" and video[1].endswith(f"{folder}/media/wave.webm") and video[2] >= 1 and video[3] is None, states
+    assert audio[0] == "AUDIO" and audio[1].endswith(f"{folder}/media/tone.wav") and audio[2] >= 1 and audio[3] is None, states
+    assert outside[1].endswith("/outside.webm") and outside[2] == 0, "a file outside the repository is not published"
+    assert images[0] == [f"{folder}/media/dot.png", 1] and images[1][1] == 1, images
+    assert (site / folder.lstrip("/") / "media" / "dot.png").read_bytes() == png((1, 2, 3))
+    assert "cell 5: 'media/plot.html' is not an image, video or audio file by its content; link left as written" in done.stderr
+    assert "cell 6: 'outside.webm' resolves outside the repository; link left as written" in done.stderr
+    assert 'src="media/plot.html"' in built_page(built, "outputs")
+
+
 def test_fastpages_image_paths_stay_fastpages_paths(tmp_path):
     """--to fastpages keeps images/copied_from_nb/<path>, now with the file there; the nested form follows too."""
     site = make_site(tmp_path / "site")

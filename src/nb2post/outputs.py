@@ -214,12 +214,17 @@ def _json_or_none(value):
 
 
 def _html(mime, value, ctx: OutputContext) -> str | None:
+    """HTML as Jupyter shows it, closed at its end; the local files its media elements name (IPython's
+    ``Video``, ``Audio(url=…)``, ``Image(url=…)``, ``IFrame``) are published with the post."""
     html = text_of(value)
     if not html.strip():
         return None
-    from .prose import contain_html
+    from .prose import Holder, contain_html, html_media_files
 
-    return liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{contain_html(html)}\n</div>'))
+    where = cell_label(ctx.image_prefix)
+    links = Holder()  # the links are Liquid the escaping below must leave alone
+    html = html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold)
+    return links.restore(liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{contain_html(html)}\n</div>')))
 
 
 def _image(mime, value, ctx: OutputContext) -> str | None:

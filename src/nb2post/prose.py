@@ -61,8 +61,8 @@ _DISPLAY_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}")
 # never spans a blank line). ``$$`` is its own token: display math was taken out before.
 _MATH_TOKEN = re.compile(r"\\[{}$]|\$\$?|\\\(|\\\)|[{}]|\n(?:[ \t]*\n)+")
 _MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
-# The elements whose files a page loads (<img>, <video>, <audio>, <source>) and their file attributes.
-_HTML_MEDIA = re.compile(r"<(?:img|video|audio|source)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
+# The elements whose files a page loads (<img>, <video>, <audio>, <source>, <iframe>) and their file attributes.
+_HTML_MEDIA = re.compile(r"<(?:img|video|audio|source|iframe)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
 # Quoted values come first in the alternation so that "src=" inside an alt text is not taken.
 _HTML_MEDIA_SOURCE = re.compile(r"(\s(?:src|poster)\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>\"']+)|\"[^\"]*\"|'[^']*'", re.I)
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -588,23 +588,28 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
             return f'<{kind} controls src="{holder.hold(liquid_link(site_path))}"{title}></{kind}>'
         return f"![{alt}]({holder.hold(liquid_link(site_path))}{match.group(3)})"
 
+    if "attachment:" in text:
+        text = _MD_ATTACHMENT_WITH_SPACES.sub(lambda m: _attachment_with_spaces(m, ctx, holder, where), text)
+    text = _MD_IMAGE.sub(markdown_image, text)
+    return html_media_files(text, site_path_for, holder.hold)
+
+
+def html_media_files(text: str, site_path_for: Callable[[str], str | None], hold: Callable[[str], str]) -> str:
+    """HTML whose media elements (``<img>``, ``<video>``, ``<audio>``, ``<source>``, ``<iframe>``) load the
+    files of the post: each ``src``/``poster`` that ``site_path_for`` publishes (it says why not itself)
+    becomes a link under the site's baseurl, which ``hold`` keeps from being touched again."""
+
     def html_attribute(match: re.Match) -> str:
         if match.group(1) is None:
             return match.group(0)
         raw = match.group(2)
-        src = raw[1:-1] if raw[:1] in "\"'" else raw
+        src = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
         site_path = site_path_for(src)
         if site_path is None:
             return match.group(0)
-        return f'{match.group(1)}"{holder.hold(liquid_link(site_path))}"'
+        return f'{match.group(1)}"{hold(liquid_link(site_path))}"'
 
-    def html_media(match: re.Match) -> str:
-        return _HTML_MEDIA_SOURCE.sub(html_attribute, match.group(0))
-
-    if "attachment:" in text:
-        text = _MD_ATTACHMENT_WITH_SPACES.sub(lambda m: _attachment_with_spaces(m, ctx, holder, where), text)
-    text = _MD_IMAGE.sub(markdown_image, text)
-    return _HTML_MEDIA.sub(html_media, text)
+    return _HTML_MEDIA.sub(lambda match: _HTML_MEDIA_SOURCE.sub(html_attribute, match.group(0)), text)
 
 
 def _attachment(name: str, ctx: ProseContext, where: str) -> str | None:

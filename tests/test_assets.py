@@ -517,6 +517,26 @@ def test_media_that_outputs_name_are_published_with_the_post_and_play_in_chromiu
     assert 'src="media/plot.html"' in built_page(built, "outputs")
 
 
+@pytest.mark.parametrize("to", [None, "fastpages", "jekyll"])
+def test_a_front_matter_image_beside_the_notebook_is_published_with_the_post(tmp_path, to):
+    """fastpages' own post (2020-02-20-test) names `image: images/chart-preview.png`; blogs name icons kept
+    beside the notebook in _notebooks/, which Jekyll does not publish: the file goes with the post."""
+    from conftest import CORPUS
+    from site_kits import fastpages_site
+
+    site = init_repo(fastpages_site(tmp_path / "site"), remote="https://github.com/octo-org/nb-blog.git")
+    icon = CORPUS / "fastai__fastpages" / "my_icons" / "fastai_logo.png"
+    (site / "_notebooks" / "my_icons").mkdir(parents=True)
+    (site / "_notebooks" / "my_icons" / "fastai_logo.png").write_bytes(icon.read_bytes())
+    nb = write_notebook(site / "_notebooks" / "2024-06-03-icon.ipynb", [
+        cell("markdown", "# Icon\n> A post with a card image\n\n- image: my_icons/fastai_logo.png"), cell("markdown", "Text.")])
+    done = convert(site, nb, extra=["--to", to] if to else [])
+    assert done.returncode == 0 and "names no file" not in done.stderr, done.stderr
+    image = frontmatter.loads((site / "_posts" / "2024-06-03-icon.md").read_text()).metadata["image"]
+    built = jekyll_build(site, "--config", f"{site / '_config.yml'},{site / '_config_test.yml'}")
+    assert (built / image.lstrip("/")).read_bytes() == icon.read_bytes(), image
+
+
 def test_fastpages_image_paths_stay_fastpages_paths(tmp_path):
     """--to fastpages keeps images/copied_from_nb/<path>, now with the file there; the nested form follows too."""
     site = make_site(tmp_path / "site")

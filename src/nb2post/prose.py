@@ -79,6 +79,7 @@ class ProseContext:
     allow_liquid: Callable[[str], bool] | None = None
     keep_all_liquid: bool = False
     has_math: bool = False
+    without_alt: int = 0  # images shown with empty brackets, ![](x.png)
 
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
@@ -586,6 +587,8 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
             title = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             title = f' title="{title}"' if title else ""
             return f'<{kind} controls src="{holder.hold(liquid_link(site_path))}"{title}></{kind}>'
+        if not alt.strip():
+            ctx.without_alt += 1
         return f"![{alt}]({holder.hold(liquid_link(site_path))}{match.group(3)})"
 
     if "attachment:" in text:

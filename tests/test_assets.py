@@ -379,9 +379,34 @@ RECORD_WEBM = """async () => {
 }"""
 
 
-def test_copied_video_and_audio_play_in_chromium(tmp_path):
-    from conftest import free_port, wait_for_port
+def record_webm(browser, path: Path) -> None:
+    maker = browser.new_page()
+    maker.set_content("<body></body>")
+    path.write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+    maker.close()
 
+
+def settled_media(browser, built: Path, page_path: str) -> tuple[list, list]:
+    """The built site served on 127.0.0.1 and ``page_path`` opened in Chromium until its media settled:
+    ([tag, source, readyState, error code] of each video and audio, [src, naturalWidth] of each image)."""
+    from site_kits import serve_folder
+
+    with serve_folder(built) as base:
+        page = browser.new_page()
+        page.goto(f"{base}/{page_path}")
+        page.wait_for_function(
+            # settled: metadata loaded, or failed (an error, or no source it could use)
+            "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error || m.networkState === 3)",
+            timeout=20000,
+        )
+        states = page.eval_on_selector_all(
+            "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc || m.getAttribute('src'), m.readyState, m.error && m.error.code])"
+        )
+        images = page.eval_on_selector_all("img", "is => is.map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])")
+    return states, images
+
+
+def test_copied_video_and_audio_play_in_chromium(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     site = make_site(tmp_path / "site")
     media = site / "_notebooks" / "media"
@@ -398,31 +423,9 @@ def test_copied_video_and_audio_play_in_chromium(tmp_path):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         try:
-            maker = browser.new_page()
-            maker.set_content("<body></body>")
-            (media / "wave.webm").write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+            record_webm(browser, media / "wave.webm")
             assert convert(site, nb).returncode == 0
-            built = jekyll_build(site)
-            port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=built,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            try:
-                assert wait_for_port(port)
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{port}/2024/05/02/playing.html")
-                page.wait_for_function(
-                    # settled: metadata loaded, or failed (an error, or no source it could use)
-                    "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error || m.networkState === 3)",
-                    timeout=20000,
-                )
-                states = page.eval_on_selector_all(
-                    "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc || m.getAttribute('src'), m.readyState, m.error && m.error.code])"
-                )
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
+            states, _ = settled_media(browser, jekyll_build(site), "2024/05/02/playing.html")
         finally:
             browser.close()
     assert len(states) == 4, states
@@ -451,8 +454,6 @@ def test_media_that_outputs_name_are_published_with_the_post_and_play_in_chromiu
     """IPython's Video, Audio(url=...), Image(url=...), Image(filename=...) and IFrame outputs name files
     next to the notebook: the media are copied under the same rules as a markdown cell's, the rest is
     warned about, and the video plays in Chromium from its copy after a real Jekyll build."""
-    from conftest import free_port, wait_for_port
-
     playwright = pytest.importorskip("playwright.sync_api")
     site = make_site(tmp_path / "site")
     media = site / "_notebooks" / "media"
@@ -477,32 +478,11 @@ def test_media_that_outputs_name_are_published_with_the_post_and_play_in_chromiu
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         try:
-            maker = browser.new_page()
-            maker.set_content("<body></body>")
-            (media / "wave.webm").write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+            record_webm(browser, media / "wave.webm")
             done = convert(site, nb)
             assert done.returncode == 0, done.stderr
             built = jekyll_build(site)
-            port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=built,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            try:
-                assert wait_for_port(port)
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{port}/2024/05/03/outputs.html")
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error || m.networkState === 3)",
-                    timeout=20000,
-                )
-                states = page.eval_on_selector_all(
-                    "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc || m.getAttribute('src'), m.readyState, m.error && m.error.code])"
-                )
-                images = page.eval_on_selector_all("img", "is => is.map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])")
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
+            states, images = settled_media(browser, built, "2024/05/03/outputs.html")
         finally:
             browser.close()
     folder = "/assets/images/2024-05-03-outputs"

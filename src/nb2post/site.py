@@ -328,13 +328,15 @@ class Site:
         from .assets import post_folder
 
         try:
-            text = earlier.read_text(encoding="utf-8", errors="replace")
+            with open(earlier, encoding="utf-8", errors="replace") as stream:
+                head = stream.read(16384)  # the banner follows the front matter; the rest only when needed
+                was = "fastpages" if _FASTPAGES_BANNER.search(head) else "jekyll"
+                if was == post.target:
+                    return None, []
+                text = head + stream.read()
         except OSError:
             return None, []
         if read_marker(text)[0] is None:
-            return None, []
-        was = "fastpages" if _FASTPAGES_BANNER.search(text) else "jekyll"
-        if was == post.target:
             return None, []
         named = re.match(r"(\d{4}-\d\d-\d\d)-(.+)$", earlier.stem)
         try:

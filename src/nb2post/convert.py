@@ -273,19 +273,13 @@ def _exit_with_parent(convert_pid: int) -> None:
     with "fork", multiprocessing's fork server with "forkserver", which exits with the convert.)
     """
     import signal
-    import sys
     import threading
     import time
 
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
+    from .children import die_with_parent
 
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    parent = os.getppid()
+    die_with_parent(signal.SIGTERM)
 
     def orphaned() -> bool:
         if os.getppid() != parent:

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 RECORD = "nb2post_adopted"
 # Keys that describe the notebook nb2post converts, not the post: never taken from the old post.
 NOT_CARRIED = {RECORD, "nb_path"}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)  # as urls.read_post_file
 _POST_FILE = re.compile(r"\A(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.(?:md|markdown|html)\Z")
 # A notebook's file name as a post names it (in a link, a path, "generated from x.ipynb"); not `x.ipynb.bak`.
 _NAMED_NOTEBOOK = re.compile(r"[^\s/\\\"'()<>\[\]`=]+\.ipynb(?![\w-]|\.\w)")
@@ -38,6 +39,8 @@ class Adoption:
     slug: str
     front_matter: dict = field(hash=False)
     how: str = "adopt"  # why it was matched: "names the notebook", "has the same date and name", "adopt", "adopted earlier"
+    # key -> the owner's own lines for it (front_matter.entries): written back as they are
+    lines: dict = field(default_factory=dict, hash=False)
 
 
 def file_name_parts(name: str) -> tuple[dt.date, str] | None:
@@ -66,27 +69,47 @@ def from_post(site: Path, post: Path, site_config: dict | None = None, how: str 
         raise AdoptError(str(exc)) from None
     if read_marker_from_file(post) is not None:
         recorded = front.get(RECORD)
-        keep = set(recorded) if isinstance(recorded, list) else set()
-        front = {key: value for key, value in front.items() if key in keep}
+        keep = {key_name(key) for key in recorded} if isinstance(recorded, list) else set()
+        front = {key: value for key, value in front.items() if key_name(key) in keep}
     try:
         relative = Path(post).resolve().relative_to(Path(site).resolve()).as_posix()
     except ValueError:
         raise AdoptError(f"{post}: is outside the site {site}; only a post of this site can be adopted") from None
-    return Adoption(relative, parts[0], parts[1], front, how)
+    return Adoption(relative, parts[0], parts[1], front, how, _own_lines(post, front))
 
 
-def carry(values: dict, own: set[str], adoption: Adoption) -> list[str]:
+def _own_lines(post: Path, front: dict) -> dict:
+    """The lines of ``post``'s front matter for each of the keys in ``front`` (see front_matter.entries)."""
+    from .front_matter import entries
+
+    try:
+        text = Path(post).read_text(encoding="utf-8-sig")
+    except OSError:
+        return {}
+    found = _FRONT_MATTER.match(text)
+    if not found or not found.group(1) or not front:
+        return {}
+    return {key: lines for key, lines in entries(found.group(1), front).items() if key in front}
+
+
+def carry(values: dict, own: set[str], adoption: Adoption) -> list:
     """Put the adopted post's front matter into ``values`` where the notebook does not set the key
     itself (``own``); returns the keys carried, in the old post's order, and records them (the record
-    itself marks the post as adopted)."""
+    itself marks the post as adopted; it names keys as text, whatever YAML reads them as)."""
     carried = []
     for key, value in adoption.front_matter.items():
         if key in own or key in NOT_CARRIED:
             continue
         values[key] = value
         carried.append(key)
-    values[RECORD] = carried  # even when empty: later converts keep the adopted file name
+    values[RECORD] = [key_name(key) for key in carried]  # even when empty: later converts keep the file name
     return carried
+
+
+def kept_lines(adoption: Adoption, carried: list) -> dict:
+    """key -> (value, the owner's lines) for the carried keys: front_matter.dump writes those lines as
+    they are while nothing changed the value."""
+    return {key: (adoption.front_matter[key], adoption.lines[key]) for key in carried if key in adoption.lines}
 
 
 def named_notebooks(text: str) -> set[str]:
@@ -133,11 +156,27 @@ def match(key: str, file_name: str, candidates: dict[Path, str]) -> tuple[Path, 
 
 def summary(post: str, how: str, carried: list[str], url: str | None, new_name: str) -> str:
     """One line on what adopting a post kept."""
-    what = ", ".join(carried) if carried else "no front matter"
+    what = ", ".join(key_name(key) for key in carried) if carried else "no front matter"
     kept = f"URL {url} kept, " if url else ""
     name = PurePosixPath(post).name
     named = "file name kept" if name == new_name else f"renamed {name} → {new_name}"
     return f"{post} ({how}): {kept}{named}, carried over {what}"
+
+
+def key_name(key) -> str:
+    """A front matter key as its owner wrote it, for messages: YAML keys need not be strings (``1:``,
+    ``2020-01-02:``, ``[]:``, ``? [a, b]``)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (tuple, list)):
+        return "[" + ", ".join(key_name(item) for item in key) + "]"
+    if isinstance(key, (dt.date, dt.datetime)):
+        return key.isoformat()
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
 
 
 def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoption | None:

@@ -189,20 +189,28 @@ def mixed_hash(content_digest: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{fingerprint}\0{content_digest}".encode()).hexdigest()[:16]
 
 
-def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
+def fallback_date(notebook: Path, existing: Path | None, paired: Path | None = None) -> tuple[dt.date, str]:
     """A stable date for a notebook with none in its name or front matter.
 
-    The date of the post made from it earlier (its URL, which inbound links use, must not move); else the
-    day it was first committed to git; else today (UTC), which the post's file name then keeps. Never the
-    file's mtime, which a fresh checkout resets — and the post first, as a shallow clone (CI's
-    ``fetch-depth: 1``) dates every file by its one commit.
+    The date of the post made from it earlier, else of the post it takes over (``paired``, see
+    nb2post.adopt) — its URL, which inbound links use, must not move; else the day it was first committed
+    to git; else today (UTC), which the post's file name then keeps. Never the file's mtime, which a fresh
+    checkout resets — and the post first, as a shallow clone (CI's ``fetch-depth: 1``) dates every file by
+    its one commit, and a clone with missing objects cannot tell at all.
     """
-    if existing is not None:
-        try:
-            return dt.date.fromisoformat(existing.name[:10]), "the date of the post made from it earlier"
-        except ValueError:
-            pass
-    committed = gitrepo.first_commit(notebook)
+    for post, origin in ((existing, "the post made from it earlier"), (paired, "the post it takes over")):
+        if post is not None:
+            try:
+                return dt.date.fromisoformat(Path(post).name[:10]), f"the date of {origin}"
+            except ValueError:
+                pass
+    try:
+        committed = gitrepo.first_commit(notebook)
+    except gitrepo.HistoryUnreadable as exc:
+        return dt.datetime.now(dt.timezone.utc).date(), (
+            f"today's date, as git cannot read the repository's history ({exc}); repair the clone "
+            "(git fetch --refetch, or a fresh clone) for the day the notebook was first committed"
+        )
     if committed and committed[1]:
         return committed[0], (
             "the oldest commit of this shallow clone, which may be later than the notebook's first commit "
@@ -244,7 +252,7 @@ def build_post(
     except FrontMatterError:
         name_date = None
     if name_date is None:
-        fallback = fallback_date(notebook_path, existing)
+        fallback = fallback_date(notebook_path, existing, adoption and Path(adoption.post))
     return render.to_post(notebook, settings, nb_path, digest, fallback, adoption)
 
 

@@ -38,6 +38,8 @@ class Post:
     adopts: str | None = None  # the post nb2post did not write that this one takes over (site-relative)
     carried: list[str] = field(default_factory=list)  # the front matter keys carried over from it
     adopted_how: str = ""  # why that post is this notebook's (nb2post.adopt.Adoption.how)
+    # front matter keys written as their owner wrote them: key -> (value, lines) (front_matter.dump)
+    verbatim: dict = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:

@@ -132,6 +132,7 @@ def to_post(
         adopts=adoption.post if adoption is not None else None,
         carried=carried,
         adopted_how=adoption.how if adoption is not None else "",
+        verbatim=_kept_lines(adoption, carried),
     )
 
 
@@ -146,6 +147,14 @@ def _adopted(head: Heading, found, adoption) -> list[str]:
     if "date" not in own:
         head.date, head.date_origin = adoption.date, "file name"
     return adopt.carry(head.values, own, adoption)
+
+
+def _kept_lines(adoption, carried: list) -> dict:
+    if adoption is None:
+        return {}
+    from . import adopt
+
+    return adopt.kept_lines(adoption, carried)
 
 
 def post_assets(notebook: Notebook, settings: Settings, target, head: Heading) -> AssetSet:

@@ -1,0 +1,162 @@
+"""Migrating a blog loses nothing (issue 20): any front matter an owner wrote survives adoption byte for
+byte, a clone whose history cannot be read is said to be one, and the owner's words are compared with
+what the notebook gives before their post is replaced."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+
+from nb2post import front_matter as fm
+
+# Keys YAML reads as non-strings, an anchor and its alias, a merge key, comments and quoting of every kind.
+ODD_FRONT_MATTER = """\
+# the owner's own comment
+layout: post
+title:   "Exponential family"   # spaced and quoted as they like
+1: one
+2020-01-02: dated key
+? [a, b]
+: a pair as the key
+[]: #classes: wide
+when: 2020-01-22 10:00:00 +0100
+flags: {draft: no, stars: 3, ratio: 0.5}
+base: &shared
+  x: 1
+merged:
+  <<: *shared
+  y: 2
+tags:
+- maths
+-   statistics
+note: >-
+  folded
+  text
+"""
+# the lines of each key as written (comments go with the key above them)
+KEPT_AS_WRITTEN = [
+    "# the owner's own comment\nlayout: post\n",
+    '1: one\n', '2020-01-02: dated key\n', '? [a, b]\n: a pair as the key\n', '[]: #classes: wide\n',
+    'when: 2020-01-22 10:00:00 +0100\n', 'flags: {draft: no, stars: 3, ratio: 0.5}\n',
+    'base: &shared\n  x: 1\n', 'tags:\n- maths\n-   statistics\n', 'note: >-\n  folded\n  text\n',
+]
+
+
+def git(site: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=site, check=True, capture_output=True, text=True).stdout
+
+
+def committed(site: Path) -> Path:
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "the blog as it was")
+    return site
+
+
+def post_front_matter(post: Path) -> str:
+    return post.read_text(encoding="utf-8").split("---\n", 2)[1]
+
+
+def test_front_matter_entries_are_the_owners_lines_and_dump_writes_them_back_as_they_are():
+    loaded = fm.load_yaml(ODD_FRONT_MATTER, "test")
+    lines = fm.entries(ODD_FRONT_MATTER, loaded)
+    assert (1 in lines and dt.date(2020, 1, 2) in lines and ("a", "b") in lines and () in lines)
+    assert "merged" not in lines  # an alias of an anchor set in another key: not readable on its own
+    assert "".join(lines[key] for key in lines if key != "title") == "".join(KEPT_AS_WRITTEN)
+
+    verbatim = {key: (loaded[key], text) for key, text in lines.items()}
+    written = fm.dump(loaded, verbatim)
+    assert fm.same_value(fm.load_yaml(written, "written"), loaded)
+    for text in KEPT_AS_WRITTEN:
+        assert text in written
+    assert "merged:\n  x: 1\n  'y': 2\n" in written  # written from its value: what Jekyll read
+
+    changed = {**loaded, "title": "Another", "tags": ["maths"]}
+    rewritten = fm.dump(changed, verbatim)
+    assert "title: Another\n" in rewritten and "tags:\n- maths\n" in rewritten and "statistics" not in rewritten
+    assert '1: one\n' in rewritten and fm.same_value(fm.load_yaml(rewritten, "rewritten"), changed)
+
+    assert fm.entries("{a: 1, b: 2}\n", {"a": 1, "b": 2}) == {}  # a flow mapping: written from values
+    assert fm.entries("a: 1\na: 2\n", {"a": 2}) == {}  # given twice: Jekyll reads the last
+    assert not fm.same_value(1, True) and not fm.same_value({"a": 1}, {"a": 1.0})
+
+
+def odd_site(tmp_path: Path, name: str = "site") -> tuple[Path, Path, Path]:
+    site = make_site(tmp_path / name, extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    post = site / "_posts" / "2020-01-22-exponential-family.md"
+    post.write_text(f"---\n{ODD_FRONT_MATTER}---\nThe exponential family, in short.\n", encoding="utf-8")
+    nb = write_notebook(site / "_notebooks" / "2020-01-22-exponential-family.ipynb",
+                        [cell("markdown", "The exponential family, in short.")])
+    return committed(site), nb, post
+
+
+def test_odd_front_matter_never_crashes_dry_run_adopt_or_nb2post_adopt_and_is_kept_byte_for_byte(tmp_path):
+    site, nb, post = odd_site(tmp_path)
+    before = post.read_bytes()
+    shown = run_cli("convert", "--site", str(site), "--dry-run")
+    assert shown.returncode == 0, shown.stderr
+    assert "internal error" not in shown.stderr + shown.stdout
+    assert "1, 2020-01-02, [a, b], []" in shown.stdout and post.read_bytes() == before
+
+    other = shutil.copytree(site, tmp_path / "other")
+    done = run_cli("adopt", str(other / "_posts" / post.name), str(other / "_notebooks" / nb.name))
+    assert done.returncode == 0, done.stderr
+
+    for adopted in (post, other / "_posts" / post.name):
+        if adopted == post:
+            run_cli("convert", "--site", str(site), "--adopt", check=True)
+        written = post_front_matter(adopted)
+        for text in KEPT_AS_WRITTEN:
+            assert text in written, (text, written)
+        values = fm.load_yaml(written, "written")
+        assert values["merged"] == {"x": 1, "y": 2} and values[("a", "b")] == "a pair as the key"
+        assert {"1", "2020-01-02", "[a, b]", "[]", "merged"} <= set(values["nb2post_adopted"])
+
+    # the notebook changes: a later convert keeps the owner's lines still
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    data["cells"][0]["source"] = "The exponential family, in short. Now longer."
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    run_cli("convert", "--site", str(site), check=True)
+    written = post_front_matter(post)
+    for text in KEPT_AS_WRITTEN:
+        assert text in written
+    assert "Now longer." in post.read_text(encoding="utf-8")
+    assert run_cli("check", "--site", str(site)).returncode == 0
+    out = jekyll_build(site)
+    assert "Now longer." in (out / "2020/01/22/exponential-family.html").read_text(encoding="utf-8")
+
+
+def broken_history(site: Path) -> None:
+    """Remove the tree object of the first commit, as a clone with missing objects has it."""
+    (site / "later.txt").write_text("later\n", encoding="utf-8")
+    git(site, "add", "-A")
+    git(site, "commit", "-qm", "later")
+    tree = git(site, "rev-parse", "HEAD~1^{tree}").strip()
+    (site / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+
+
+def test_unreadable_history_is_said_to_be_so_and_an_adopted_post_gives_the_date(tmp_path):
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    post = site / "_posts" / "2019-05-01-gradients.md"
+    post.write_text("---\ntitle: Gradients\n---\nSee [the notebook](../_notebooks/gradients.ipynb).\n", encoding="utf-8")
+    write_notebook(site / "_notebooks" / "gradients.ipynb", [cell("markdown", "Gradients, step by step.")])
+    write_notebook(site / "_notebooks" / "undated.ipynb", [cell("markdown", "No post yet.")])
+    broken_history(committed(site))
+
+    shown = run_cli("convert", "--site", str(site), "--dry-run")
+    assert shown.returncode == 0, shown.stderr
+    undated = [line for line in shown.stderr.splitlines() if "undated.ipynb" in line]
+    assert len(undated) == 1 and "git cannot read the repository's history (fatal: unable to read tree" in undated[0]
+    assert "not committed yet" not in shown.stderr
+    assert "would adopt _posts/2019-05-01-gradients.md" in shown.stdout
+    assert not [line for line in shown.stderr.splitlines() if "gradients.ipynb" in line and "dated" in line]
+
+    run_cli("convert", "--site", str(site), "--adopt", str(site / "_notebooks" / "gradients.ipynb"), check=True)
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2019-05-01-gradients.md"]
+    assert "Gradients, step by step." in post.read_text(encoding="utf-8")

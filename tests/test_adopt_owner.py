@@ -46,6 +46,10 @@ KEPT_AS_WRITTEN = [
 ]
 
 
+COLAB_BADGE = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+               "(https://colab.research.google.com/github/me/blog/blob/master/{nb})\n")
+
+
 def git(site: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=site, check=True, capture_output=True, text=True).stdout
 
@@ -144,7 +148,8 @@ def test_unreadable_history_is_said_to_be_so_and_an_adopted_post_gives_the_date(
     site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
     (site / "_posts").mkdir()
     post = site / "_posts" / "2019-05-01-gradients.md"
-    post.write_text("---\ntitle: Gradients\n---\nSee [the notebook](../_notebooks/gradients.ipynb).\n", encoding="utf-8")
+    post.write_text("---\ntitle: Gradients\n---\nGradients, step by step.\n\n" + COLAB_BADGE.format(nb="_notebooks/gradients.ipynb"),
+                    encoding="utf-8")
     write_notebook(site / "_notebooks" / "gradients.ipynb", [cell("markdown", "Gradients, step by step.")])
     write_notebook(site / "_notebooks" / "undated.ipynb", [cell("markdown", "No post yet.")])
     broken_history(committed(site))
@@ -160,3 +165,178 @@ def test_unreadable_history_is_said_to_be_so_and_an_adopted_post_gives_the_date(
     run_cli("convert", "--site", str(site), "--adopt", str(site / "_notebooks" / "gradients.ipynb"), check=True)
     assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2019-05-01-gradients.md"]
     assert "Gradients, step by step." in post.read_text(encoding="utf-8")
+
+
+# --- The owner's words: compared before their post is replaced (nb2post.losses) ------------------------
+
+NOTEBOOK_MARKDOWN = """It's a "short" introduction to Bernoulli embeddings, with *emphasis* and a snake_case name.
+
+## The model
+
+The likelihood is $p(x) = \\theta^x (1-\\theta)^{1-x}$, and [the paper](https://example.org/paper.pdf) says why.
+
+$$
+\\mathcal{L} = \\sum_i \\log p(x_i)
+$$
+"""
+# The same text as an owner published it: a Colab badge, reflowed lines, typographic quotes, escapes,
+# kramdown's TOC and attribute lists, other spacing in the formulas, an HTML comment, an excerpt mark.
+OWNER_COPY = """[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/x.ipynb)
+
+* TOC
+{:toc}
+
+It’s a “short” introduction to
+Bernoulli embeddings, with _emphasis_ and a snake\\_case name.
+<!--more-->
+
+## The model {#model}
+
+The likelihood is $p(x)=\\theta^x(1-\\theta)^{1-x}$, and [the paper](https://example.org/paper.pdf) says why.
+
+$$\\mathcal{L} = \\sum_i \\log p(x_i)$$
+
+```python
+import numpy as np
+```
+
+    0.5
+"""
+NEW_BODY = (
+    '<a href="https://colab.research.google.com/github/me/blog/blob/main/x.ipynb"><img src="badge.svg"></a>\n\n'
+    + NOTEBOOK_MARKDOWN.replace("$p(x)", "$$p(x)").replace("{1-x}$", "{1-x}$$")
+    + '\n```python\nimport numpy as np\n```\n\n<pre>0.5</pre>\n\n![png]({{ "/images/2020/cell3.png" | relative_url }})\n'
+)
+
+
+def test_what_nb2post_adds_or_reflows_is_no_loss():
+    from nb2post import losses
+
+    assert not losses.compare(OWNER_COPY, NEW_BODY)
+    assert not losses.compare(NEW_BODY, NEW_BODY) and not losses.compare("", NEW_BODY)
+
+
+def test_text_only_in_the_owners_post_is_found_counted_and_shown_first_to_last():
+    from nb2post import losses
+
+    owner = OWNER_COPY.replace("short", "brief") + (
+        "\n## Theorem 2\n\nA section written later, with $\\nabla A(\\eta)$.\n\n"
+        "```python\nprint('added later')\n```\n\n![a figure](/images/figure.png)\n\n"
+        "See [my other post](/2019/01/01/other.html).\n"
+    )
+    lost = losses.compare(owner, NEW_BODY)
+    assert lost.counts() == {"heading": 1, "paragraph": 3, "formula": 1, "code line": 1, "image": 1, "link": 1}
+    assert [text for _, text in lost.items][:2] == [
+        "It’s a “brief” introduction to\nBernoulli embeddings, with _emphasis_ and a snake\\_case name.", "## Theorem 2"]
+    assert lost.describe() == (
+        "1 heading, 3 paragraphs, 1 formula, 1 code line, 1 image, 1 link only in the post, "
+        "e.g. 'It’s a “brief” introduction to Bernoulli embeddings, with _…', '## Theorem 2'")
+    # an image is the new post's when the caller finds its bytes there
+    kept = losses.compare(owner, NEW_BODY, same_image=lambda src: src == "/images/figure.png")
+    assert "image" not in kept.counts()
+    # a setext heading, an HTML heading's words and a fenced block of another kind are read too
+    assert losses.compare("Theorem 3\n=========\n", NEW_BODY).items == [("heading", "Theorem 3")]
+    assert losses.compare("~~~\nx = 1\n~~~\n", "x = 1\n").items == []
+
+
+
+EXPONENTIAL_OWNER = """---
+layout: post
+title: "The exponential family"
+---
+The exponential family covers the normal, Poisson and Bernoulli distributions.
+
+## Theorem 1
+
+Every member has the form $p(x) = h(x) \\exp(\\eta T(x) - A(\\eta))$.
+
+## Theorem 2
+
+The sufficient statistic has mean $\\nabla A(\\eta)$, a section written after the notebook.
+"""
+EXPONENTIAL_NOTEBOOK = [  # the notebook as it was: a typo the owner fixed in the post, no Theorem 2
+    cell("markdown", "The exponential family covers teh normal, Poisson and Bernoulli distributions."),
+    cell("markdown", "## Theorem 1\n\nEvery member has the form $p(x) = h(x) \\exp(\\eta T(x) - A(\\eta))$."),
+]
+BERNOULLI_OWNER = """---
+layout: post
+title: Bernoulli embeddings
+---
+[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/me/blog/blob/master/_notebooks/bernoulli.ipynb)
+
+It’s a “short” introduction to
+Bernoulli embeddings.
+
+## The model
+
+The likelihood is $p(x)=\\theta^x (1-\\theta)^{1-x}$.
+
+```python
+print(sum([1, 0, 1]) / 3)
+```
+
+    0.6666666666666666
+"""
+BERNOULLI_NOTEBOOK = [
+    cell("markdown", "It's a \"short\" introduction to Bernoulli embeddings.\n\n## The model\n\n"
+                     "The likelihood is $p(x) = \\theta^x (1-\\theta)^{1-x}$."),
+    cell("code", "print(sum([1, 0, 1]) / 3)",
+         outputs=[{"output_type": "stream", "name": "stdout", "text": "0.6666666666666666\n"}]),
+]
+EXPONENTIAL_LOST = ("_posts/2020-01-22-exponential-family.md: 1 heading, 2 paragraphs, 1 formula only in the post, "
+                    "e.g. 'The exponential family covers the normal, Poisson and Berno…', '## Theorem 2'")
+
+
+def owners_blog(tmp_path: Path) -> Path:
+    """A blog in git: a post with a section and a typo fix only in it, and a post equal to its notebook."""
+    site = make_site(tmp_path / "blog", extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    (site / "_posts" / "2020-01-22-exponential-family.md").write_text(EXPONENTIAL_OWNER, encoding="utf-8")
+    (site / "_posts" / "2020-03-01-bernoulli.md").write_text(BERNOULLI_OWNER, encoding="utf-8")
+    write_notebook(site / "_notebooks" / "2020-01-22-exponential-family.ipynb", EXPONENTIAL_NOTEBOOK)
+    write_notebook(site / "_notebooks" / "bernoulli.ipynb", BERNOULLI_NOTEBOOK)
+    return committed(site)
+
+
+def test_a_post_with_words_only_in_it_is_reported_refused_and_replaced_only_when_asked(tmp_path):
+    site = owners_blog(tmp_path)
+    exponential = site / "_posts" / "2020-01-22-exponential-family.md"
+    bernoulli = site / "_posts" / "2020-03-01-bernoulli.md"
+
+    shown = run_cli("convert", "--site", str(site), "--dry-run", check=True)
+    assert f"{EXPONENTIAL_LOST}; adopting it needs --replace-owner-text" in shown.stdout.splitlines()
+    assert "bernoulli.md:" not in shown.stdout.replace("would adopt _posts/2020-03-01-bernoulli.md", "")
+
+    done = run_cli("convert", "--site", str(site), "--adopt")
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {EXPONENTIAL_LOST}; not replaced. Copy them into the notebook, or run again "
+                      "with --replace-owner-text to replace the post anyway"]
+    assert not [line for line in done.stderr.splitlines() if line.startswith("warning:") and "bernoulli" in line]
+    assert exponential.read_text(encoding="utf-8") == EXPONENTIAL_OWNER  # untouched
+    assert "<!-- nb2post:" in bernoulli.read_text(encoding="utf-8")  # all its words survive: adopted silently
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2020-01-22-exponential-family.md",
+                                                                   "2020-03-01-bernoulli.md"]
+    page = (jekyll_build(site) / "2020/01/22/exponential-family.html").read_text(encoding="utf-8")
+    assert "Theorem 2</h2>" in page and "covers the normal" in page and "written after the notebook" in page
+
+    replaced = run_cli("convert", "--site", str(site), "--adopt", "--replace-owner-text", check=True)
+    assert "_posts/2020-01-22-exponential-family.md: replaced although it had 1 heading" in replaced.stderr
+    assert "covers teh normal" in exponential.read_text(encoding="utf-8")
+    assert run_cli("check", "--site", str(site)).returncode == 0
+    page = (jekyll_build(site) / "2020/01/22/exponential-family.html").read_text(encoding="utf-8")
+    assert "Theorem 2" not in page and "Theorem 1</h2>" in page
+
+
+def test_nb2post_adopt_refuses_a_post_with_words_only_in_it_and_says_which_flag_replaces_it(tmp_path):
+    site = owners_blog(tmp_path)
+    post, nb = site / "_posts" / "2020-01-22-exponential-family.md", site / "_notebooks" / "2020-01-22-exponential-family.ipynb"
+    shown = run_cli("adopt", "-n", str(post), str(nb), check=True)
+    assert f"{EXPONENTIAL_LOST}; adopting it needs --replace-owner-text" in shown.stdout
+    refused = run_cli("adopt", str(post), str(nb))
+    assert refused.returncode == 1 and post.read_text(encoding="utf-8") == EXPONENTIAL_OWNER
+    assert [line for line in refused.stderr.splitlines() if line.startswith("error:")][0].startswith(f"error: {EXPONENTIAL_LOST}")
+    run_cli("adopt", "--replace-owner-text", str(post), str(nb), check=True)
+    assert "<!-- nb2post:" in post.read_text(encoding="utf-8")
+    for command in ("convert", "adopt"):
+        assert "--replace-owner-text" in run_cli(command, "--help", check=True).stdout

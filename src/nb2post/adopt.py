@@ -194,6 +194,57 @@ def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoptio
         return None
 
 
+REPLACE_FLAG = "--replace-owner-text"
+_LIQUID_PATH = re.compile(r"""\{\{\s*(?:site\.baseurl\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
+
+
+def owner_losses(site: Path, post, site_config: dict):
+    """What replacing the owner's post that ``post`` (nb2post.post.Post) adopts would lose: the items of
+    its body that the notebook's body lacks (nb2post.losses). Its images are compared by their bytes with
+    the new post's images, found as Jekyll would serve them from the site."""
+    import hashlib
+
+    from . import losses, urls
+
+    owner = Path(site) / post.adopts
+    try:
+        body = urls.read_post_file(site, owner, site_config).body
+    except urls.UrlError:
+        return losses.Losses()
+    digests = {hashlib.sha256(data).digest() for data in post.assets.values()}
+
+    def same_image(src: str) -> bool:
+        path = _image_file(Path(site), owner, src, site_config)
+        try:
+            return path is not None and hashlib.sha256(path.read_bytes()).digest() in digests
+        except OSError:
+            return False
+
+    return losses.compare(body, post.body, same_image)
+
+
+def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | None:
+    """The file in the site that the owner's image ``src`` shows (None for a remote or missing one)."""
+    from urllib.parse import unquote
+
+    src = _LIQUID_PATH.sub(lambda m: m.group(1) or "", src).split("#", 1)[0].split("?", 1)[0]
+    if not src or "://" in src or src.startswith(("data:", "//")):
+        return None
+    src = unquote(src)
+    baseurl = str(site_config.get("baseurl") or "").strip("/")
+    if baseurl and src.lstrip("/").startswith(baseurl + "/"):
+        src = src.lstrip("/")[len(baseurl):]
+    root = site.resolve()
+    for candidate in (site / src.lstrip("/"), owner.parent / src):
+        try:
+            resolved = candidate.resolve()
+            if resolved.is_file() and resolved.is_relative_to(root):
+                return resolved
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def url_of(site: Path, post_path: Path, site_config: dict) -> str | None:
     """The URL Jekyll gives the post file ``post_path`` as it is on disk (None when it cannot be told)."""
     from . import urls

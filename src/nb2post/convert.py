@@ -327,12 +327,14 @@ class Batch:
     adopt: bool
     claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
+    replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
 
 
 _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
-def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str) -> None:
+def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
+                  replace_owner_text: bool) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
     parent saves it), and keeps one Site for all the notebooks it converts."""
     from . import statcache
@@ -341,7 +343,7 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     global _BATCH
     _exit_with_parent(convert_pid)
     statcache.read_only()
-    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims)
+    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims, replace_owner_text=replace_owner_text)
 
 
 def _convert_in_worker(job: tuple) -> "Outcome":
@@ -423,6 +425,9 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         if batch.unmarked is None:
             batch.unmarked = adopting.unmarked_posts(site.posts_dir)
         post, error, notes = _adopt_matched(args, post, batch)
+    owner_notes: list[str] = []
+    if error is None and post.adopts is not None and post.adopted_how != "adopted earlier":
+        error, owner_notes = _owner_text(batch, post)
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
@@ -432,7 +437,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     if error is not None:
         return Outcome(notebook, "failed", error=error)
     try:
-        notes += _url_notes(site, post, dry_run, needs_flag=needs_flag)
+        notes += _url_notes(site, post, dry_run, needs_flag=needs_flag) + owner_notes
         result = site.write(post, force=force, dry_run=dry_run)
     except (HandEditedError, OutsideSiteError) as exc:
         return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
@@ -486,12 +491,14 @@ def convert(
     adopt: bool = False,
     adoptions: dict | None = None,
     shard: tuple[int, int] | None = None,
+    replace_owner_text: bool = False,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
     posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
     notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
-    of shard K (see ``in_shard``).
+    of shard K (see ``in_shard``). ``replace_owner_text``: adopt a post even when text only in it would be
+    lost (see nb2post.losses); without it such a post is refused.
 
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed."""
@@ -557,11 +564,12 @@ def convert(
 
             workers = min(workers, len(work))
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims)) as pool:
+                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims,
+                                               replace_owner_text)) as pool:
                 for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:
-            batch = Batch(site, force, dry_run, adopt, claims)
+            batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text)
             for job in work:
                 record(convert_one(batch, *job))
     finally:
@@ -611,6 +619,22 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     if error is not None:
         return post, error, []
     return adopted, None, []
+
+
+def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:
+    """Before a post nb2post did not write is replaced: what only the owner's post has (nb2post.losses).
+    A dry run says it; a real run refuses the post unless told to replace it anyway. (error, notes)"""
+    from . import adopt as adopting
+
+    lost = adopting.owner_losses(batch.site.root, post, batch.site.settings.site_config)
+    if not lost:
+        return None, []
+    if batch.replace_owner_text:
+        return None, [f"{post.adopts}: replaced although it had {lost.describe()} ({adopting.REPLACE_FLAG})"]
+    if batch.dry_run:
+        return None, [f"{post.adopts}: {lost.describe()}; adopting it needs {adopting.REPLACE_FLAG}"]
+    return (f"{post.adopts}: {lost.describe()}; not replaced. Copy them into the notebook, or run again with "
+            f"{adopting.REPLACE_FLAG} to replace the post anyway"), []
 
 
 def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> list[str]:

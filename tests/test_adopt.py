@@ -71,7 +71,8 @@ def test_an_adopted_post_keeps_its_url_and_metadata_and_later_converts_keep_it(t
 
     shown = run_cli("adopt", "--dry-run", str(post), str(nb), check=True)
     assert "would adopt _posts/2019-03-04-svd.md" in shown.stdout and "URL /study/svd/ kept" in shown.stdout
-    assert "title, permalink, categories, tags, description, comments, giscus_comments" in shown.stdout
+    assert ("file name kept; title kept; 7 keys kept (layout, permalink, categories, tags, description, comments, "
+            "giscus_comments); 1 key from the notebook (excerpt)") in shown.stdout
     assert "would change URL" not in shown.stdout
     assert post.read_text(encoding="utf-8") == before and len(list((site / "_posts").iterdir())) == 1
 
@@ -149,17 +150,33 @@ def test_a_hand_made_post_of_the_same_date_and_name_is_adopted_with_adopt(tmp_pa
     assert "From the notebook." in mine.read_text(encoding="utf-8")
 
 
-def test_the_notebooks_own_title_wins_over_the_adopted_one(tmp_path):
+def test_the_post_keeps_its_title_and_the_notebooks_is_shown_and_taken_only_when_asked(tmp_path):
     site, nb, post = hand_made_site(tmp_path)
     data = json.loads(nb.read_text(encoding="utf-8"))
-    data["cells"].insert(0, cell("raw", "---\ntitle: The notebook's own title\n---"))
+    data["cells"].insert(0, cell("raw", "---\ntitle: The notebook's own title\ndescription: The notebook's words.\n---"))
     nb.write_text(json.dumps(data), encoding="utf-8")
-    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", check=True)
+    shown = run_cli("adopt", "-n", str(post), str(nb), "--replace-owner-text", check=True)
+    assert "title kept (the notebook's is \"The notebook's own title\"; --notebook-title takes it)" in shown.stdout
+
+    other = tmp_path / "other"
+    subprocess.run(["cp", "-a", str(site), str(other)], check=True)
+    run_cli("adopt", str(post), str(nb), "--replace-owner-text", check=True)
+    values = front_matter(post)
+    assert values["title"] == "SVD, spelled out" and values["description"] == "How the singular value decomposition works."
+    # later converts keep it too
+    data["cells"].append(cell("markdown", "More."))
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    run_cli("convert", "--site", str(site), check=True)
+    assert front_matter(post)["title"] == "SVD, spelled out" and "More." in post.read_text(encoding="utf-8")
+
+    post, nb = other / "_posts" / post.name, other / "_notebooks" / nb.name
+    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", "--notebook-title", check=True)
     values = front_matter(post)
     assert values["title"] == "The notebook's own title"
-    assert values["permalink"] == "/study/svd/" and values["description"].startswith("How the singular")
+    assert values["permalink"] == "/study/svd/" and values["description"] == "How the singular value decomposition works."
     line = next(line for line in done.stderr.splitlines() if line.startswith("adopted "))
-    assert "carried over layout, permalink, categories" in line and " title" not in line
+    assert "7 keys kept (layout, permalink, categories, tags, description, comments, giscus_comments)" in line
+    assert line.endswith("; 2 keys from the notebook (title, excerpt); replacing the post's title")
 
 
 def test_dry_run_lists_every_url_that_would_change(tmp_path):
@@ -270,8 +287,8 @@ def test_an_adoption_that_carries_nothing_still_keeps_the_file_name_later(tmp_pa
     post.write_text("---\ntitle: Old\n---\nOld.\n", encoding="utf-8")
     nb = write_notebook(site / "_notebooks" / "2024-02-03-new.ipynb",
                         [cell("raw", "---\ntitle: New\n---"), cell("markdown", "First.")])
-    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", check=True)
-    assert "carried over no front matter" in done.stderr
+    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", "--notebook-title", check=True)
+    assert "file name kept; no key kept; 3 keys from the notebook (layout, title, description)" in done.stderr
     data = json.loads(nb.read_text(encoding="utf-8"))
     data["cells"][1]["source"] = "Second."
     nb.write_text(json.dumps(data), encoding="utf-8")

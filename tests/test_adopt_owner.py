@@ -340,3 +340,44 @@ def test_nb2post_adopt_refuses_a_post_with_words_only_in_it_and_says_which_flag_
     assert "<!-- nb2post:" in post.read_text(encoding="utf-8")
     for command in ("convert", "adopt"):
         assert "--replace-owner-text" in run_cli(command, "--help", check=True).stdout
+
+
+def test_an_adopted_post_keeps_its_title_description_and_image_and_gets_badges_only_when_asked(tmp_path):
+    """A site that never set nb2post's badges: new posts get them, adopted ones only when their front
+    matter asks; the owner's title, description and card image stay although the notebook has its own."""
+    from conftest import png
+
+    site = make_site(tmp_path / "blog")
+    (site / "_posts").mkdir()
+    (site / "images").mkdir()
+    (site / "images" / "owner-card.png").write_bytes(png((1, 2, 3)))
+    body = "Bernoulli embeddings, in short.\n"
+    (site / "_posts" / "2020-03-01-bernoulli.md").write_text(
+        "---\ntitle: 'Bernoulli Embeddings, explained'\ndescription: The owner's own summary.\n"
+        "image: /images/owner-card.png\n---\n" + body, encoding="utf-8")
+    (site / "_posts" / "2020-03-02-asks.md").write_text("---\ntitle: Asks\nbadges: true\n---\nAsks for badges.\n",
+                                                       encoding="utf-8")
+    figure = {"output_type": "display_data", "metadata": {},
+              "data": {"image/png": __import__("base64").b64encode(png((9, 9, 9))).decode()}}
+    write_notebook(site / "_notebooks" / "2020-03-01-bernoulli.ipynb", [
+        cell("raw", "---\ndescription: The notebook's summary.\n---"),
+        cell("markdown", "# Bernoulli embeddings\n\n" + body), cell("code", "show()", outputs=[figure])])
+    write_notebook(site / "_notebooks" / "2020-03-02-asks.ipynb", [cell("markdown", "Asks for badges.")])
+    write_notebook(site / "_notebooks" / "2020-04-01-new.ipynb", [cell("markdown", "A new post.")])
+    committed(site)
+    git(site, "remote", "add", "origin", "https://github.com/me/blog.git")
+
+    shown = run_cli("convert", "--site", str(site), "--dry-run", check=True)
+    assert ("_posts/2020-03-01-bernoulli.md (has the same date and name): URL /2020/03/01/bernoulli.html kept, "
+            "file name kept; title kept (the notebook's is 'Bernoulli embeddings'; --notebook-title takes it); "
+            "2 keys kept (description, image); 1 key from the notebook (layout)") in shown.stdout
+
+    run_cli("convert", "--site", str(site), "--adopt", check=True)
+    adopted = (site / "_posts" / "2020-03-01-bernoulli.md").read_text(encoding="utf-8")
+    assert "title: 'Bernoulli Embeddings, explained'\n" in adopted
+    assert "description: The owner's own summary.\n" in adopted and "image: /images/owner-card.png\n" in adopted
+    assert "Open in Colab" not in adopted
+    assert "Open in Colab" in (site / "_posts" / "2020-03-02-asks.md").read_text(encoding="utf-8")
+    assert "Open in Colab" in (site / "_posts" / "2020-04-01-new.md").read_text(encoding="utf-8")
+    page = (jekyll_build(site) / "2020/03/01/bernoulli.html").read_text(encoding="utf-8")
+    assert "<title>Bernoulli Embeddings, explained</title>" in page and "Bernoulli embeddings, in short." in page

@@ -20,6 +20,10 @@ from pathlib import Path, PurePosixPath
 RECORD = "nb2post_adopted"
 # Keys that describe the notebook nb2post converts, not the post: never taken from the old post.
 NOT_CARRIED = {RECORD, "nb_path"}
+# What readers and search see of a post: the owner's value stays even where the notebook sets one
+# (the title unless the adoption is told to take the notebook's, TITLE_FLAG).
+OWNER_KEEPS = ("title", "description", "excerpt", "image")
+TITLE_FLAG = "--notebook-title"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)  # as urls.read_post_file
 _POST_FILE = re.compile(r"\A(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.(?:md|markdown|html)\Z")
 # A notebook's file name as a post names it (in a link, a path, "generated from x.ipynb"); not `x.ipynb.bak`.
@@ -41,6 +45,7 @@ class Adoption:
     how: str = "adopt"  # why it was matched: "names the notebook", "has the same date and name", "adopt", "adopted earlier"
     # key -> the owner's own lines for it (front_matter.entries): written back as they are
     lines: dict = field(default_factory=dict, hash=False)
+    notebook_title: bool = False  # the notebook's title replaces the post's (TITLE_FLAG)
 
 
 def file_name_parts(name: str) -> tuple[dt.date, str] | None:
@@ -54,9 +59,11 @@ def file_name_parts(name: str) -> tuple[dt.date, str] | None:
         return None
 
 
-def from_post(site: Path, post: Path, site_config: dict | None = None, how: str = "adopt") -> Adoption:
+def from_post(site: Path, post: Path, site_config: dict | None = None, how: str = "adopt",
+              notebook_title: bool = False) -> Adoption:
     """The adoption of ``post`` as it is on disk. A post nb2post wrote carries over only the keys it
-    recorded as adopted (the rest it derived from the notebook, which may have changed since)."""
+    recorded as adopted (the rest it derived from the notebook, which may have changed since).
+    ``notebook_title``: the notebook's title replaces the post's."""
     from . import urls
     from .post import read_marker_from_file
 
@@ -75,7 +82,7 @@ def from_post(site: Path, post: Path, site_config: dict | None = None, how: str 
         relative = Path(post).resolve().relative_to(Path(site).resolve()).as_posix()
     except ValueError:
         raise AdoptError(f"{post}: is outside the site {site}; only a post of this site can be adopted") from None
-    return Adoption(relative, parts[0], parts[1], front, how, _own_lines(post, front))
+    return Adoption(relative, parts[0], parts[1], front, how, _own_lines(post, front), notebook_title)
 
 
 def _own_lines(post: Path, front: dict) -> dict:
@@ -154,13 +161,29 @@ def match(key: str, file_name: str, candidates: dict[Path, str]) -> tuple[Path, 
     return None
 
 
-def summary(post: str, how: str, carried: list[str], url: str | None, new_name: str) -> str:
-    """One line on what adopting a post kept."""
-    what = ", ".join(key_name(key) for key in carried) if carried else "no front matter"
-    kept = f"URL {url} kept, " if url else ""
-    name = PurePosixPath(post).name
-    named = "file name kept" if name == new_name else f"renamed {name} → {new_name}"
-    return f"{post} ({how}): {kept}{named}, carried over {what}"
+def summary(adopted, url: str | None, new_name: str) -> str:
+    """One line on what adopting a post kept and what the notebook changed (``adopted``: the
+    nb2post.post.Post that takes the post over), e.g. '..., file name kept; title kept; 2 keys kept
+    (permalink, tags); 3 keys from the notebook (layout, description, excerpt)'."""
+    name = PurePosixPath(adopted.adopts).name
+    said = [(f"URL {url} kept, " if url else "")
+            + ("file name kept" if name == new_name else f"renamed {name} → {new_name}")]
+    carried = adopted.carried
+    if "title" in carried:
+        said.append("title kept" + (f" (the notebook's is {adopted.other_title!r}; {TITLE_FLAG} takes it)"
+                                    if adopted.other_title else ""))
+    kept = [key for key in carried if key != "title"]
+    said.append(_keys(kept, "kept") if kept else "no other key kept" if "title" in carried else "no key kept")
+    from_notebook = [key for key in adopted.front_matter if key not in carried and key != RECORD]
+    if from_notebook:
+        said.append(_keys(from_notebook, "from the notebook"))
+    if adopted.replaced:
+        said.append("replacing the post's " + ", ".join(key_name(key) for key in adopted.replaced))
+    return f"{adopted.adopts} ({adopted.adopted_how}): " + "; ".join(said)
+
+
+def _keys(keys: list, what: str) -> str:
+    return f"{len(keys)} key{'' if len(keys) == 1 else 's'} {what} ({', '.join(key_name(key) for key in keys)})"
 
 
 def key_name(key) -> str:

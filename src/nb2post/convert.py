@@ -328,13 +328,14 @@ class Batch:
     claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
     replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
+    notebook_title: bool = False  # an adopted post takes the notebook's title
 
 
 _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
 def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
-                  replace_owner_text: bool) -> None:
+                  replace_owner_text: bool, notebook_title: bool) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
     parent saves it), and keeps one Site for all the notebooks it converts."""
     from . import statcache
@@ -343,7 +344,8 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     global _BATCH
     _exit_with_parent(convert_pid)
     statcache.read_only()
-    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims, replace_owner_text=replace_owner_text)
+    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+                   notebook_title=notebook_title)
 
 
 def _convert_in_worker(job: tuple) -> "Outcome":
@@ -492,13 +494,15 @@ def convert(
     adoptions: dict | None = None,
     shard: tuple[int, int] | None = None,
     replace_owner_text: bool = False,
+    notebook_title: bool = False,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
     posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
     notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
     of shard K (see ``in_shard``). ``replace_owner_text``: adopt a post even when text only in it would be
-    lost (see nb2post.losses); without it such a post is refused.
+    lost (see nb2post.losses); without it such a post is refused. ``notebook_title``: a post adopted here
+    takes the notebook's title instead of keeping its own.
 
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed."""
@@ -565,11 +569,12 @@ def convert(
             workers = min(workers, len(work))
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                      initargs=(os.getpid(), settings, force, dry_run, adopt, claims,
-                                               replace_owner_text)) as pool:
+                                               replace_owner_text, notebook_title)) as pool:
                 for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:
-            batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text)
+            batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+                          notebook_title=notebook_title)
             for job in work:
                 record(convert_one(batch, *job))
     finally:
@@ -612,7 +617,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
-        adoption = adopting.from_post(site.root, path, settings.site_config, how=why)
+        adoption = adopting.from_post(site.root, path, settings.site_config, how=why, notebook_title=batch.notebook_title)
     except adopting.AdoptError as exc:
         return post, str(exc), []
     adopted, error = _build_in_worker((*args[:5], adoption))
@@ -655,7 +660,7 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         adopted = site.root / post.adopts
         url = adopting.url_of(site.root, adopted, site.settings.site_config)
         kept = url if site._url_move(adopted, target, post) is None else None
-        line = adopting.summary(post.adopts, post.adopted_how, post.carried, kept, target.name)
+        line = adopting.summary(post, kept, target.name)
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
         notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
     if dry_run:

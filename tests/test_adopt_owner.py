@@ -381,3 +381,87 @@ def test_an_adopted_post_keeps_its_title_description_and_image_and_gets_badges_o
     assert "Open in Colab" in (site / "_posts" / "2020-04-01-new.md").read_text(encoding="utf-8")
     page = (jekyll_build(site) / "2020/03/01/bernoulli.html").read_text(encoding="utf-8")
     assert "<title>Bernoulli Embeddings, explained</title>" in page and "Bernoulli embeddings, in short." in page
+
+
+# --- Posts that look like a notebook's are found, not duplicated ---------------------------------------
+
+def test_look_alikes_are_found_by_name_date_title_and_nbconvert_folder():
+    from nb2post import adopt
+
+    posts = {
+        Path("_posts/2020-02-22-vae.md"): "---\ntitle: VAE\n---\nx",
+        Path("_posts/2020-06-22-vae.md"): "---\ntitle: Later\n---\nx",  # too far apart
+        Path("_posts/2020-01-03-my-notebook.md"): "---\ntitle: x\n---\nx",
+        Path("_posts/2021-06-01-pytorch-tensor.md"): "---\ntitle: 'PyTorch Tensors!'\n---\nx",
+        Path("_posts/2019-08-08-figures.md"): "![png](/images/2019-07-07-figs_files/2019-07-07-figs_3_0.png)",
+    }
+    alikes = adopt.LookAlikes.of(posts)
+
+    def found(key, slug, day, title=""):
+        return adopt.LookAlikes.candidates(alikes, key, slug, dt.date.fromisoformat(day), title, posts)
+
+    assert found("nb/2020-02-20-vae.ipynb", "vae", "2020-02-20") == [(Path("_posts/2020-02-22-vae.md"), "has the same name, 2 days apart")]
+    assert found("nb/My Notebook.ipynb", "My-Notebook", "2020-01-03") == [
+        (Path("_posts/2020-01-03-my-notebook.md"), "has the same name once case and punctuation are set aside")]
+    assert found("nb/tensors.ipynb", "tensors", "2021-01-01", "PyTorch tensors") == [
+        (Path("_posts/2021-06-01-pytorch-tensor.md"), "has the same title")]
+    assert found("nb/2019-07-07-figs.ipynb", "figs", "2019-07-07") == [
+        (Path("_posts/2019-08-08-figures.md"), "shows images from nbconvert's 2019-07-07-figs_files/ folder")]
+    assert found("nb/other.ipynb", "other", "2020-02-20", "Other") == []
+    assert found("nb/vae.ipynb", "vae", "2020-02-20", "vae") == [(Path("_posts/2020-02-22-vae.md"), "has the same name, 2 days apart")]
+    # Liquid names a notebook as any text does
+    assert adopt.named_notebooks('{% assign p = "liquid.ipynb" %}{% jupyter_notebook p %}') == {"liquid.ipynb"}
+    assert adopt.named_notebooks('{% include notebook.html file="nbs/x.ipynb" %}') == {"x.ipynb"}
+
+
+def look_alike_blog(tmp_path: Path) -> Path:
+    site = make_site(tmp_path / "blog", extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    for name, front, body in (
+        ("2020-02-22-vae.md", "title: VAE", "Variational autoencoders."),  # the notebook is dated two days earlier
+        ("2020-01-03-my-notebook.md", "title: Mine", "Mine."),  # from `My Notebook.ipynb`
+        ("2019-01-01-a-liquid-post.md", "title: Liquid", '{% assign p = "liquid.ipynb" %}\nRead by a plugin.'),
+        ("2021-03-01-first.md", "title: Twins", "Twins."),  # two posts look like one notebook
+        ("2021-03-03-first.md", "title: Twins", "Twins."),
+    ):
+        (site / "_posts" / name).write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
+    write_notebook(site / "_notebooks" / "2020-02-20-vae.ipynb", [cell("markdown", "Variational autoencoders.")])
+    write_notebook(site / "_notebooks" / "2020-01-01-My Notebook.ipynb", [cell("markdown", "Mine.")])
+    write_notebook(site / "_notebooks" / "liquid.ipynb", [cell("markdown", "Read by a plugin.")])
+    write_notebook(site / "_notebooks" / "2021-03-02-first.ipynb", [cell("markdown", "Twins.")])
+    return committed(site)
+
+
+def test_a_look_alike_is_named_with_the_pairing_command_adopted_by_adopt_and_never_published_twice(tmp_path):
+    site = look_alike_blog(tmp_path)
+    before = {p.name: p.read_bytes() for p in (site / "_posts").iterdir()}
+
+    plain = run_cli("convert", "--site", str(site), cwd=site)
+    assert plain.returncode == 1 and plain.stdout == ""
+    errors = [line for line in plain.stderr.splitlines() if line.startswith("error:")]
+    assert any("2020-02-22-vae.md: was not written by nb2post; it has the same name, 2 days apart" in line
+               and "'nb2post adopt _posts/2020-02-22-vae.md _notebooks/2020-02-20-vae.ipynb'" in line for line in errors)
+    assert any("'nb2post adopt _posts/2020-01-03-my-notebook.md \"_notebooks/2020-01-01-My Notebook.ipynb\"'" in line
+               for line in errors)
+    assert any("a-liquid-post.md: was not written by nb2post; it names the notebook" in line for line in errors)
+    assert any(line.startswith("error: _notebooks/2021-03-02-first.ipynb: 2 posts nb2post did not write look like its post: "
+                               "_posts/2021-03-01-first.md (has the same name, 1 day apart); _posts/2021-03-03-first.md")
+               for line in errors)
+    assert {p.name: p.read_bytes() for p in (site / "_posts").iterdir()} == before
+
+    shown = run_cli("convert", "--site", str(site), "--dry-run", cwd=site)
+    assert "would adopt _posts/2020-02-22-vae.md (has the same name, 2 days apart)" in shown.stdout
+    assert "would write _posts/2020-02-20-vae.md" not in shown.stdout
+
+    adopted = run_cli("convert", "--site", str(site), "--adopt", cwd=site)
+    assert adopted.returncode == 1  # the twins still need the owner's choice
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == sorted(before)
+    for name in ("2020-02-22-vae.md", "2020-01-03-my-notebook.md", "2019-01-01-a-liquid-post.md"):
+        assert "<!-- nb2post:" in (site / "_posts" / name).read_text(encoding="utf-8"), name
+    run_cli("adopt", str(site / "_posts" / "2021-03-03-first.md"), str(site / "_notebooks" / "2021-03-02-first.ipynb"),
+            check=True)
+    out = jekyll_build(site)
+    assert len(list(out.rglob("*.html"))) == 5  # one page per post, no second copy
+
+    forced = run_cli("convert", "--site", str(site), "--force", cwd=site, check=True)
+    assert "internal error" not in forced.stderr

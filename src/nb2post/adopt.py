@@ -161,6 +161,62 @@ def match(key: str, file_name: str, candidates: dict[Path, str]) -> tuple[Path, 
     return None
 
 
+# The reasons ``match`` gives: the posts nb2post always paired; a look-alike's message names the command.
+EXACT = ("has the same date and name", "names the notebook")
+# How far apart the dates of a notebook's post and a post of the same slug may be for the two to look
+# like one post (a post published a few days or weeks after the notebook was dated).
+NEAR_DAYS = 42
+_TITLE_LINE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.M)
+_FILES_FOLDER = re.compile(r"([^\s/\\\"'()<>\[\]`=]+)_files/")
+
+
+def _loose(text: str) -> str:
+    """A slug or title with case, '_', spaces and punctuation set aside: 'My_Notebook!' -> 'my-notebook'."""
+    return "-".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+@dataclass
+class LookAlikes:
+    """What the posts nb2post did not write look like, read once per batch: their loose slugs (with
+    dates), titles, and the nbconvert image folders (``x_files/``) they show."""
+
+    slugs: dict = field(default_factory=dict)  # loose slug -> [(date, path)]
+    titles: dict = field(default_factory=dict)  # loose title -> [path]
+    files_folders: dict = field(default_factory=dict)  # notebook stem -> [path]
+
+    @classmethod
+    def of(cls, posts: dict[Path, str]) -> "LookAlikes":
+        found = cls()
+        for path, text in posts.items():
+            date, slug = file_name_parts(path.name) or (None, "")
+            found.slugs.setdefault(_loose(slug), []).append((date, path))
+            head = text[:4096].split("\n---", 1)[0] if text.startswith("---") else ""
+            title = _TITLE_LINE.search(head)
+            if title and _loose(title.group(1).strip("'\"")):
+                found.titles.setdefault(_loose(title.group(1).strip("'\"")), []).append(path)
+            for stem in {_loose(stem) for stem in _FILES_FOLDER.findall(text)}:
+                found.files_folders.setdefault(stem, []).append(path)
+        return found
+
+    def candidates(self, key: str, slug: str, date: dt.date, title: str, among: dict) -> list[tuple[Path, str]]:
+        """The posts (of ``among``) that look like notebook ``key``'s post of ``slug``, ``date`` and
+        ``title``: (path, why) each, by file name."""
+        found: dict[Path, str] = {}
+        for other_date, path in self.slugs.get(_loose(slug), []):
+            if other_date is not None and abs((other_date - date).days) <= NEAR_DAYS:
+                apart = abs((other_date - date).days)
+                found.setdefault(path, "has the same name" + (f", {apart} day{'s' if apart != 1 else ''} apart"
+                                                              if apart else " once case and punctuation are set aside"))
+        loose_title = _loose(title)
+        if loose_title and loose_title != _loose(slug):  # (a title made from the slug says nothing more)
+            for path in self.titles.get(loose_title, []):
+                found.setdefault(path, "has the same title")
+        stem = PurePosixPath(key).stem  # nbconvert's folder, perhaps renamed without the date
+        for path in dict.fromkeys(self.files_folders.get(_loose(stem), []) + self.files_folders.get(_loose(slug), [])):
+            found.setdefault(path, f"shows images from nbconvert's {stem}_files/ folder")
+        return sorted(((path, why) for path, why in found.items() if path in among), key=lambda item: item[0].name)
+
+
 def summary(adopted, url: str | None, new_name: str) -> str:
     """One line on what adopting a post kept and what the notebook changed (``adopted``: the
     nb2post.post.Post that takes the post over), e.g. '..., file name kept; title kept; 2 keys kept

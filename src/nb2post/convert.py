@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 from . import gitrepo
 from .config import Settings
+from .paths import relative
 from .post import Post
 
 # The rendering stages (and the process pool) are imported inside the functions that use them:
@@ -328,6 +329,7 @@ class Batch:
     claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
     replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
+    look_alikes: object = None  # adopt.LookAlikes of ``unmarked``, read when a notebook has no match
     notebook_title: bool = False  # an adopted post takes the notebook's title
 
 
@@ -600,15 +602,24 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     }
     matched = adopting.match(post.source, post.file_name, candidates)
     if matched is None:
-        return post, None, []
+        matched, error = _look_alike(notebook, post, batch, candidates)
+        if matched is None:
+            return post, error, []
     path, why = matched
-    if not adopt and not dry_run and not (force and why == "names the notebook"):
+    separate = why != "has the same date and name"  # --force may write a post of another name beside it
+    if not adopt and not dry_run and not (force and separate) and why not in adopting.EXACT:
+        pair = f"nb2post adopt {_quoted(relative(path, Path.cwd()))} {_quoted(notebook)}"
+        return post, (
+            f"{path}: was not written by nb2post; it {why}, so it looks like the post of {notebook}; not written "
+            f"twice. Run again with --adopt to take it over (keeping its URL and front matter), or pair them "
+            f"with '{pair}', or --force to write a separate post"), []
+    if not adopt and not dry_run and not (force and separate):
         which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
         return post, (
             f"{path}: was not written by nb2post; {which}, so it looks like that notebook's post; not "
             f"overwritten. Run again with --adopt to take it over (keeping its URL and front matter), "
             f"or name the pair with 'nb2post adopt POST NOTEBOOK'"
-            + (", or --force to write a separate post" if why == "names the notebook" else "")
+            + (", or --force to write a separate post" if separate else "")
         ), []
     if force and not adopt and not dry_run:
         return post, None, []
@@ -624,6 +635,34 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     if error is not None:
         return post, error, []
     return adopted, None, []
+
+
+def _look_alike(notebook: Path, post: Post, batch: Batch, candidates: dict):
+    """The one post among ``candidates`` that looks like ``post`` (see adopt.LookAlikes) as (path, why),
+    or (None, an error naming each of several, or None when none)."""
+    from . import adopt as adopting
+
+    if batch.look_alikes is None:
+        batch.look_alikes = adopting.LookAlikes.of(batch.unmarked)
+    title = str(post.front_matter.get("title") or "")
+    found = batch.look_alikes.candidates(post.source, post.slug, post.date, title, candidates)
+    if len(found) <= 1:
+        return (found[0] if found else None), None
+    if batch.force and not batch.adopt:
+        return None, None  # a separate post, as asked
+    listed = "; ".join(f"{relative(path, Path.cwd())} ({why})" for path, why in found)
+    return None, (f"{notebook}: {len(found)} posts nb2post did not write look like its post: {listed}; not written "
+                  f"twice. Pair it with one: 'nb2post adopt POST {_quoted(notebook)}', or --force to write a "
+                  f"separate post")
+
+
+def _quoted(path) -> str:
+    """A path as a shell command line takes it, in double quotes where needed (the message quotes the
+    command in single ones; ``tidy`` later shows the notebook's path as the user typed it)."""
+    import shlex
+
+    text = str(path)
+    return text if shlex.quote(text) == text else '"' + text.replace('"', '\\"') + '"'
 
 
 def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:

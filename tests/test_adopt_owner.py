@@ -372,7 +372,7 @@ def test_an_adopted_post_keeps_its_title_description_and_image_and_gets_badges_o
             "file name kept; title kept (the notebook's is 'Bernoulli embeddings'; --notebook-title takes it); "
             "2 keys kept (description, image); 1 key from the notebook (layout)") in shown.stdout
 
-    run_cli("convert", "--site", str(site), "--adopt", check=True)
+    run_cli("convert", "--site", str(site), "--adopt", "--new-posts", check=True)
     adopted = (site / "_posts" / "2020-03-01-bernoulli.md").read_text(encoding="utf-8")
     assert "title: 'Bernoulli Embeddings, explained'\n" in adopted
     assert "description: The owner's own summary.\n" in adopted and "image: /images/owner-card.png\n" in adopted
@@ -465,3 +465,102 @@ def test_a_look_alike_is_named_with_the_pairing_command_adopted_by_adopt_and_nev
 
     forced = run_cli("convert", "--site", str(site), "--force", cwd=site, check=True)
     assert "internal error" not in forced.stderr
+
+
+# --- A migration publishes only what was asked -------------------------------------------------------
+
+def test_adopt_converts_only_what_it_pairs_lists_the_rest_and_drafts_are_never_posts(tmp_path):
+    site = make_site(tmp_path / "blog", extra_config="nb2post:\n  badges: false\n")
+    (site / "_posts").mkdir()
+    (site / "_posts" / "2020-02-22-vae.md").write_text("---\ntitle: VAE\n---\nVariational autoencoders.\n", encoding="utf-8")
+    write_notebook(site / "_notebooks" / "2020-02-22-vae.ipynb", [cell("markdown", "Variational autoencoders.")])
+    for name in ("2021-01-01-one", "2021-01-02-two"):
+        write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("markdown", f"{name} has no post yet.")])
+    for folder in ("_drafts", "draft", "drafts"):
+        write_notebook(site / "_notebooks" / folder / f"2021-02-02-{folder.strip('_')}.ipynb", [cell("markdown", "Not yet.")])
+    committed(site)
+
+    shown = run_cli("convert", "--site", str(site), "--adopt", "--dry-run", cwd=site, check=True)
+    assert ("2 notebooks have no post yet: _notebooks/2021-01-01-one.ipynb, _notebooks/2021-01-02-two.ipynb; "
+            "run again with --new-posts to publish them too") in shown.stdout
+    assert "would write _posts/2021" not in shown.stdout and "draft" not in shown.stdout
+
+    done = run_cli("convert", "--site", str(site), "--adopt", cwd=site, check=True)
+    assert done.stdout.strip() == "_posts/2020-02-22-vae.md"
+    assert "2 notebooks have no post yet" in done.stderr and done.stderr.splitlines()[-1] == "2 new, 1 written"
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2020-02-22-vae.md"]
+
+    run_cli("convert", "--site", str(site), "--adopt", "--new-posts", cwd=site, check=True)
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == [
+        "2020-02-22-vae.md", "2021-01-01-one.md", "2021-01-02-two.md"]
+
+    fresh = make_site(tmp_path / "fresh")  # a site without posts: convert writes every notebook, as before
+    for name in ("2021-01-01-one", "2021-01-02-two"):
+        write_notebook(fresh / "_notebooks" / f"{name}.ipynb", [cell("markdown", "Hello.")])
+    write_notebook(fresh / "_notebooks" / "drafts" / "2021-02-02-wip.ipynb", [cell("markdown", "Not yet.")])
+    run_cli("convert", "--site", str(fresh), check=True)
+    assert sorted(p.name for p in (fresh / "_posts").iterdir()) == ["2021-01-01-one.md", "2021-01-02-two.md"]
+    assert run_cli("check", "--site", str(fresh)).returncode == 0  # a draft is no missing post
+
+
+# --- Properties: any front matter, any body ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), _WORDS,
+                     st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)),
+                     st.text(alphabet="ab :#'\"-[]{}&*!|>%@`,?", min_size=0, max_size=12))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                        st.dictionaries(_WORDS, inner, max_size=3)), max_leaves=6)
+_KEYS = st.one_of(_WORDS, st.integers(0, 99), st.dates(dt.date(2000, 1, 1), dt.date(2030, 1, 1)))
+
+
+def _yaml_text(values: dict, style: int) -> str:
+    """Front matter as an owner's tool may write it: nested collections in block or flow style (a top-level
+    flow mapping is written from values, see front_matter.entries), with comments between keys."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    pieces = []
+    for key, value in values.items():
+        yaml = YAML(typ="safe", pure=True)
+        yaml.default_flow_style = None if style == 1 and isinstance(value, (dict, list)) and value else False
+        stream = io.StringIO()
+        yaml.dump({key: value}, stream)
+        pieces.append(stream.getvalue() + ("# a comment\n" if style == 2 else ""))
+    return "".join(pieces)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=6), st.integers(0, 2), st.data())
+def test_any_front_matter_is_written_back_as_it_was_where_it_is_unchanged(values, style, data):
+    text = _yaml_text(values, style)
+    loaded = fm.load_yaml(text, "generated")
+    lines = fm.entries(text, loaded)
+    assert set(lines) == set(loaded)  # every key of a block mapping reads alone
+    changed_key = data.draw(st.sampled_from(sorted(loaded, key=repr)))
+    new_values = {**loaded, changed_key: "changed"}
+    written = fm.dump(new_values, {key: (loaded[key], text_of) for key, text_of in lines.items()})
+    assert fm.same_value(fm.load_yaml(written, "written"), new_values)
+    for key, text_of in lines.items():
+        if key != changed_key:
+            assert text_of in written
+
+
+_SENTENCES = st.lists(_WORDS, min_size=3, max_size=9).map(lambda words: " ".join(words).capitalize() + ".")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_SENTENCES, min_size=1, max_size=6), st.lists(_SENTENCES, min_size=0, max_size=3), st.randoms())
+def test_what_only_the_owner_wrote_is_always_found_and_a_reflowed_copy_loses_nothing(shared, added, rnd):
+    from nb2post import losses
+
+    notebook = "\n\n".join(shared) + "\n"
+    reflowed = "\n\n".join(sentence.replace(" ", rnd.choice([" ", "\n", "  "]), 2) for sentence in shared)
+    assert not losses.compare(reflowed.replace("'", "’"), notebook)
+    owner = reflowed + "\n\n" + "\n\n".join(f"{sentence} Zq{index}" for index, sentence in enumerate(added))
+    lost = losses.compare(owner, notebook)
+    assert lost.counts().get("paragraph", 0) == len(added)

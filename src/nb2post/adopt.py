@@ -274,7 +274,9 @@ def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoptio
 
 
 REPLACE_FLAG = "--replace-owner-text"
-_LIQUID_PATH = re.compile(r"""\{\{\s*(?:site\.baseurl\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
+# `{{ site.baseurl }}/x.png` and `{{ "/x.png" | relative_url }}`: the path inside
+_LIQUID_PATH = re.compile(
+    r"""\{\{\s*(?:site\.baseurl\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
 
 
 def owner_losses(site: Path, post, site_config: dict):

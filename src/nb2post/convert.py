@@ -21,7 +21,9 @@ from .post import Post
 # The rendering stages (and the process pool) are imported inside the functions that use them:
 # `nb2post check` imports this module for notebook_key/source_hash and must start fast.
 
-SKIP_DIRS = {".ipynb_checkpoints", ".git", "_site", ".jekyll-cache", "node_modules", "__pycache__"}
+# Folders of drafts: a notebook found below one is never a post (name it to convert it anyway).
+DRAFT_DIRS = {"_drafts", "draft", "drafts"}
+SKIP_DIRS = {".ipynb_checkpoints", ".git", "_site", ".jekyll-cache", "node_modules", "__pycache__", *DRAFT_DIRS}
 # Below this many notebooks a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 4
 
@@ -29,7 +31,7 @@ PARALLEL_THRESHOLD = 4
 @dataclass
 class Outcome:
     notebook: Path
-    status: str  # written | unchanged | would write | failed
+    status: str  # written | unchanged | would write | failed | new (no post yet, not written by --adopt)
     post_path: Path | None = None
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
@@ -329,6 +331,7 @@ class Batch:
     claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
     replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
+    new_posts: bool = True  # write the posts of notebooks that have none (--adopt without --new-posts: no)
     look_alikes: object = None  # adopt.LookAlikes of ``unmarked``, read when a notebook has no match
     notebook_title: bool = False  # an adopted post takes the notebook's title
 
@@ -337,7 +340,7 @@ _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
 def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
-                  replace_owner_text: bool, notebook_title: bool) -> None:
+                  replace_owner_text: bool, notebook_title: bool, new_posts: bool) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
     parent saves it), and keeps one Site for all the notebooks it converts."""
     from . import statcache
@@ -347,7 +350,7 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     _exit_with_parent(convert_pid)
     statcache.read_only()
     _BATCH = Batch(Site(settings), force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
-                   notebook_title=notebook_title)
+                   notebook_title=notebook_title, new_posts=new_posts)
 
 
 def _convert_in_worker(job: tuple) -> "Outcome":
@@ -432,6 +435,9 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     owner_notes: list[str] = []
     if error is None and post.adopts is not None and post.adopted_how != "adopted earlier":
         error, owner_notes = _owner_text(batch, post)
+    if (error is None and not batch.new_posts and post.adopts is None and args[4] is None
+            and not (site.posts_dir / post.file_name).exists()):  # (a post fastpages made is replaced, as ever)
+        return Outcome(notebook, "new")
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
@@ -497,6 +503,7 @@ def convert(
     shard: tuple[int, int] | None = None,
     replace_owner_text: bool = False,
     notebook_title: bool = False,
+    new_posts: bool | None = None,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
@@ -504,7 +511,9 @@ def convert(
     notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
     of shard K (see ``in_shard``). ``replace_owner_text``: adopt a post even when text only in it would be
     lost (see nb2post.losses); without it such a post is refused. ``notebook_title``: a post adopted here
-    takes the notebook's title instead of keeping its own.
+    takes the notebook's title instead of keeping its own. ``new_posts``: write the posts of notebooks that
+    have none and match no post (default: unless ``adopt``, which converts only what it pairs and leaves
+    the others with status "new").
 
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed."""
@@ -512,6 +521,8 @@ def convert(
     from .site import Site
 
     adoptions = adoptions or {}
+    if new_posts is None:
+        new_posts = not adopt
 
     with collector_paused():  # finding what changed
         notebooks, problems = find_notebooks(paths, skipped)
@@ -571,12 +582,12 @@ def convert(
             workers = min(workers, len(work))
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                      initargs=(os.getpid(), settings, force, dry_run, adopt, claims,
-                                               replace_owner_text, notebook_title)) as pool:
+                                               replace_owner_text, notebook_title, new_posts)) as pool:
                 for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:
             batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
-                          notebook_title=notebook_title)
+                          notebook_title=notebook_title, new_posts=new_posts)
             for job in work:
                 record(convert_one(batch, *job))
     finally:
@@ -628,7 +639,8 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
-        adoption = adopting.from_post(site.root, path, settings.site_config, how=why, notebook_title=batch.notebook_title)
+        adoption = adopting.from_post(site.root, path, settings.site_config, how=why,
+                                      notebook_title=batch.notebook_title)
     except adopting.AdoptError as exc:
         return post, str(exc), []
     adopted, error = _build_in_worker((*args[:5], adoption))

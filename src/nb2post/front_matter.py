@@ -501,7 +501,8 @@ def _emitter():
 
 def _plain(value):
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        # a key YAML reads as a number, date or null stays one (an owner's `1:`); others become text
+        return {k if k is None or isinstance(k, (str, int, float, dt.date)) else str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value

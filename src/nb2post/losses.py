@@ -29,14 +29,16 @@ _SKIPPED_BLOCK = (
 )
 _DISPLAY_OPEN = re.compile(r"^\s*(\$\$|\\\[|\\begin\{([a-zA-Z*]+)\})")
 # a line nb2post writes or needs nothing of: kramdown's TOC and attribute lists, an empty reference label
-_NOTHING = re.compile(r"^\s*(?:[*-][ \t]+TOC[ \t]*|\{:[^}]*\}|\[\]:.*|-{3,}|\*{3,}|_{3,}|\{%-?\s*(?:raw|endraw)\s*-?%\})\s*$")
+_NOTHING = re.compile(
+    r"^\s*(?:[*-][ \t]+TOC[ \t]*|\{:[^}]*\}|\[\]:.*|-{3,}|\*{3,}|_{3,}|\{%-?\s*(?:raw|endraw)\s*-?%\})\s*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _IMG_TAG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _A_TAG = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$")
-_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\\n])+?)\$(?!\$)|\$\$((?:\\.|[^$\\])+?)\$\$|\\\((.+?)\\\)", re.S)
+_INLINE_MATH = re.compile(  # $x$, $$x$$ inside a line (kramdown's inline math), \(x\)
+    r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\\n])+?)\$(?!\$)|\$\$((?:\\.|[^$\\])+?)\$\$|\\\((.+?)\\\)", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?.*?-?%\}", re.S)
 _LIQUID_CONTENT = re.compile(r"\b(?:content|text|caption)\s*=\s*(\"[^\"]*\"|'[^']*')")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)

@@ -619,3 +619,21 @@ def test_after_the_migration_every_owner_heading_and_paragraph_is_on_its_page_in
                 assert not missing, f"{path}: not on the page: {missing}"
         finally:
             browser.close()
+
+
+def test_what_nbconvert_wrote_of_a_notebook_is_no_loss_where_nb2post_writes_it_its_own_way():
+    """Measured on the shared corpus (nbconvert's Markdown of 37 notebooks against nb2post's posts): the
+    notebook's `# Title` and fastpages' summary become front matter, cells a directive hides stay hidden,
+    outputs and their images are nb2post's own, bare URLs become autolinks."""
+    from nb2post import losses
+
+    owner = (
+        "# Simulating counts\n\n> A short summary\n- toc: true\n- author: <a href='https://twitter.com/x'>X</a>\n\n"
+        "Inspired by https://example.org/a-question.html today.\n\n"
+        "```python\n#hide\nfrom fastcore.test import *\n```\n\n```python\nprint(1)\n```\n\n    1\n\n"
+        "![png](2021-07-06-simulating-counts_files/2021-07-06-simulating-counts_3_0.png)\n"
+    )
+    new = ("Inspired by <https://example.org/a-question.html> today.\n\n```python\nprint(1)\n```\n\n"
+           "<pre>1</pre>\n\n![png](/assets/images/2021-07-06-simulating-counts/cell4-output1.png)\n")
+    assert losses.compare(owner, new, shown=["Simulating counts", "A short summary"]).items == []
+    assert [kind for kind, _ in losses.compare(owner, new).items] == ["heading", "paragraph"]

@@ -301,7 +301,8 @@ def owner_losses(site: Path, post, site_config: dict):
         except OSError:
             return False
 
-    return losses.compare(body, post.body, same_image)
+    shown = [str(post.front_matter.get(key) or "") for key in ("title", "description")] + [post.other_title]
+    return losses.compare(body, post.body, same_image, shown=[text for text in shown if text])
 
 
 def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | None:

@@ -47,6 +47,11 @@ _WORD = re.compile(r"[^\W_]+")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 # a cell's directive to Quarto, fastpages or nbdev (`#| echo: false`, `#hide`): nb2post reads and drops it
 _DIRECTIVE = re.compile(r"^\s*#\s*(?:\||(?:hide|hide_input|hide_output|collapse[-_\w]*|export\w*|default_exp)\b)")
+_HIDING = re.compile(r"^\s*#\s*(?:\|\s*(?:echo|include)\s*:\s*false|\|?\s*(?:hide|hide_input|exporti?|default_exp)\b)")
+# a paragraph of `key: value` lines (fastpages' `- toc: true`, Quarto's YAML cell): the notebook's front matter
+_FRONT_MATTER_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+\s*:(?:\s|$)")
+# an image nbconvert wrote from an output (`x_files/x_3_0.png`, `output_3_0.png`): nb2post writes its own
+_OUTPUT_IMAGE = re.compile(r"_\d+_\d+\.(?:png|jpe?g|svg|gif)(?:[?#].*)?$", re.I)
 # links and images that are badges: nb2post writes its own (or none, as the site asks)
 _BADGE = re.compile(
     r"colab\.research\.google\.com|mybinder\.org|nbviewer|deepnote\.com|kaggle\.com/kernels|badge|shields\.io|"
@@ -95,16 +100,20 @@ class _Parts:
     order: list[tuple[str, int]] = field(default_factory=list)  # (kind, index) in the text's order
 
 
-def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = None) -> Losses:
+def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = None, shown=()) -> Losses:
     """The items of the owner's body ``owner`` that the new body ``new`` does not have. ``same_image(src)``:
     whether the owner's image ``src`` is one of the new post's images (by its bytes); without it, or
-    when it says no, an image is kept when the new body names the same file."""
+    when it says no, an image is kept when the new body names the same file. ``shown``: what the new
+    post shows besides its body (its title and description, from the front matter): a notebook's
+    ``# Title`` or summary line becomes those, and is no loss."""
     mine, theirs = _parts(owner), _parts(new)
     heading_words = {words for _, words in theirs.headings}
+    heading_words.update(" ".join(_WORD.findall(_words_text(text).lower())) for text in shown)
     new_text = _plain(new)
-    new_words = " " + " ".join(_WORD.findall(_words_text(new).lower())) + " "
+    new_words = " " + " ".join(_WORD.findall(_words_text("\n\n".join([*shown, new])).lower())) + " "
     new_math = _math_key(new_text)
     new_flat = _code_key(new_text)
+    new_lines = {_code_key(line) for line in new_text.split("\n")}  # most lines are found here, without a search
     lost = Losses()
     for kind, index in mine.order:
         if kind == "heading":
@@ -121,7 +130,8 @@ def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = Non
                 lost.items.append((kind, formula))
         elif kind == "code line":
             line = mine.code[index]
-            if _code_key(line) not in new_flat and not _DIRECTIVE.match(line):
+            key = _code_key(line)
+            if key not in new_lines and key not in new_flat and not _DIRECTIVE.match(line):
                 lost.items.append((kind, line.strip()))
         elif kind == "image":
             src = mine.images[index]
@@ -166,10 +176,14 @@ def _parts(body: str) -> _Parts:
             flush()
             mark = fence.group(1)
             index += 1
+            block = []
             while index < len(lines) and not lines[index].lstrip().startswith(mark[0] * len(mark)):
                 if lines[index].strip():
-                    add("code line", parts.code, lines[index])
+                    block.append(lines[index])
                 index += 1
+            if not (block and _HIDING.match(block[0])):  # a cell its directive hides: nb2post hides it too
+                for line in block:
+                    add("code line", parts.code, line)
         elif _HIGHLIGHT.match(line):
             flush()
             index += 1
@@ -201,7 +215,7 @@ def _parts(body: str) -> _Parts:
         elif not line.strip():
             flush()
         elif (line.startswith("    ") or line.startswith("\t")) and not paragraph:
-            add("code line", parts.code, line)
+            pass  # an output, as nbconvert writes them: nb2post renders the notebook's outputs itself
         elif _ATX.match(line):
             flush()
             _heading(line, _ATX.match(line).group(2), parts, add)
@@ -231,12 +245,15 @@ def _heading(written: str, text: str, parts: _Parts, add) -> None:
 
 def _prose(text: str, parts: _Parts, add) -> None:
     """One paragraph: its images, links and formulas, then its words."""
-    for match in _IMAGE.finditer(text):
-        if not _BADGE.search(match.group(2)):
-            add("image", parts.images, match.group(2))
-    for match in _IMG_TAG.finditer(text):
-        if not _BADGE.search(match.group(1)):
-            add("image", parts.images, match.group(1))
+    lines = text.split("\n")
+    if all(_FRONT_MATTER_LINE.match(line) for line in lines):
+        return
+    if lines[0].startswith(">") and len(lines) > 1 and all(line.lstrip().startswith("- ") and
+                                                             _FRONT_MATTER_LINE.match(line) for line in lines[1:]):
+        text = lines[0]  # fastpages' `> summary` with its `- key: value` lines: the summary is the description
+    for src in [match.group(2) for match in _IMAGE.finditer(text)] + _IMG_TAG.findall(text):
+        if not _BADGE.search(src) and not _OUTPUT_IMAGE.search(src):
+            add("image", parts.images, src)
     for pattern in (_LINK, _A_TAG, _AUTOLINK):
         for match in pattern.finditer(_IMAGE.sub("", text)):
             url = match.group(2) if pattern is _LINK else match.group(1)
@@ -263,6 +280,7 @@ def _words_text(text: str) -> str:
     text = _liquid_text(text)
     text = _IMAGE.sub(" ", text)  # an image's alt text is no prose ("png")
     text = _LINK.sub(lambda m: " " + m.group(1) + " ", text)
+    text = _AUTOLINK.sub(r" \1 ", text)  # <https://x>, as nb2post writes a bare URL: its words, not a tag
     text = _HTML_TAG.sub(" ", text)
     text = html.unescape(text)
     return _ESCAPED.sub(r"\1", text)

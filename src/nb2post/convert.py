@@ -618,20 +618,17 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
             return post, error, []
     path, why = matched
     separate = why != "has the same date and name"  # --force may write a post of another name beside it
-    if not adopt and not dry_run and not (force and separate) and why not in adopting.EXACT:
-        pair = f"nb2post adopt {_quoted(relative(path, Path.cwd()))} {_quoted(notebook)}"
-        return post, (
-            f"{path}: was not written by nb2post; it {why}, so it looks like the post of {notebook}; not written "
-            f"twice. Run again with --adopt to take it over (keeping its URL and front matter), or pair them "
-            f"with '{pair}', or --force to write a separate post"), []
     if not adopt and not dry_run and not (force and separate):
-        which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
+        pair = f"nb2post adopt {_quoted(relative(path, Path.cwd()))} {_quoted(notebook)}"
+        if why in adopting.EXACT:
+            which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
+            which += ", so it looks like that notebook's post; not overwritten"
+        else:
+            which = f"it {why}, so it looks like the post of {notebook}; not written twice"
         return post, (
-            f"{path}: was not written by nb2post; {which}, so it looks like that notebook's post; not "
-            f"overwritten. Run again with --adopt to take it over (keeping its URL and front matter), "
-            f"or name the pair with 'nb2post adopt POST NOTEBOOK'"
-            + (", or --force to write a separate post" if separate else "")
-        ), []
+            f"{path}: was not written by nb2post; {which}. Run again with --adopt to take it over (keeping its "
+            f"URL and front matter), or pair them with '{pair}'" + (", or --force to write a separate post"
+                                                                    if separate else "")), []
     if force and not adopt and not dry_run:
         return post, None, []
     if not dry_run:

@@ -661,6 +661,8 @@ def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
             loaded = load_yaml(match.group(1), f"{path}: the front matter")
         except FrontMatterError as exc:
             raise UrlError(str(exc)) from None
+        if loaded is None:  # only blank lines or comments: Jekyll reads no keys
+            loaded = {}
         if not isinstance(loaded, dict):
             raise UrlError(f"{path}: the front matter is not a set of 'key: value' lines")
         front = loaded

@@ -288,6 +288,7 @@ def test_check_live_needs_a_site_url(tmp_path):
     _post_for(site, notebook.name, TF_CELLS)
     done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "1")
     assert done.returncode == 2 and "url:" in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and not (site / "_briefs").exists(), "refused before writing anything"
 
 
 # --- one click per channel, in plain words ------------------------------------------------------------

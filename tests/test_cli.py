@@ -58,7 +58,8 @@ def test_no_config_anywhere_is_refused_in_one_line_unless_site_names_a_folder(tm
         assert len(lines) == 1 and "no _config.yml in" in lines[0] and "--site" in lines[0], (args, lines)
         assert done.stdout == ""
     assert sorted(p.name for p in folder.iterdir()) == [nb.name], "nothing written"
-    # --site names the folder to write into, even without a _config.yml
+    # --site names the folder to write into, even without a _config.yml (but it must exist: test_exit_status)
+    (folder / "blog").mkdir()
     done = run_cli("convert", "--site", "blog", "2024-05-01-x.ipynb", cwd=folder)
     assert done.returncode == 0, done.stderr
     assert (folder / "blog" / "_posts" / "2024-05-01-x.md").is_file()

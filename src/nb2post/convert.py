@@ -73,21 +73,30 @@ def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> t
     problems: list[str] = []
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            if path.name.endswith(".ipynb"):
-                problems.append(f"{path}: is a folder, not a notebook file; name the notebook (or its parent folder)")
-                continue
+        problem = named_path_problem(path)
+        if problem is not None:
+            problems.append(problem)
+        elif path.is_dir():
             found.extend(_notebooks_below(os.fspath(path), skipped))
-        elif path.is_file():
-            if path.suffix.lower() != ".ipynb":
-                problems.append(f"{path}: is not a notebook (an .ipynb file); name notebooks or the folders holding them")
-                continue
-            found.append(path.resolve())
-        elif os.path.lexists(path) and _not_a_file(path):
-            problems.append(f"{path}: is {_not_a_file(path)}, not a notebook file")
         else:
-            problems.append(f"{path}: no such file or folder")
+            found.append(path.resolve())
     return list(dict.fromkeys(found)), problems
+
+
+def named_path_problem(path: Path) -> str | None:
+    """Why a path named on the command line is neither a notebook file nor a folder to search; else None.
+    Only stat is used (see _not_a_file), so the commands can refuse a bad name before doing anything."""
+    if path.is_dir():
+        if path.name.endswith(".ipynb"):
+            return f"{path}: is a folder, not a notebook file; name the notebook (or its parent folder)"
+        return None
+    if path.is_file():
+        if path.suffix.lower() != ".ipynb":
+            return f"{path}: is not a notebook (an .ipynb file); name notebooks or the folders holding them"
+        return None
+    if os.path.lexists(path) and _not_a_file(path):
+        return f"{path}: is {_not_a_file(path)}, not a notebook file"
+    return f"{path}: no such file or folder"
 
 
 def _notebooks_below(top: str, skipped: list[str] | None):

@@ -37,9 +37,8 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
             ("nb2post brief _notebooks/2024-05-01-x.ipynb", "the brief of the post made from it"),
             ("nb2post brief _posts/2024-05-01-x.md --check-live", "then wait for its URL to answer"),
         ],
-        "Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed, a URL did not answer "
-        "in time, or (with --strict-card) its preview card is broken: no og:title or twitter:card tag, or an "
-        "og:image that does not answer; 2 wrong usage or a broken site configuration.",
+        "1: a brief failed, a URL did not answer in time, or (with --strict-card) its preview card "
+        "is broken: no og:title or twitter:card tag, or an og:image that does not answer.",
     ),
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
@@ -81,6 +80,12 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
+    if check_live:
+        from ..urls import absolute_url
+
+        if not absolute_url(settings.site_config, "/").startswith(("http://", "https://")):
+            fail(f"--check-live needs the site's address: set 'url:' in {site / '_config.yml'} (e.g. "
+                 "https://you.github.io)", EXIT_USAGE)
     site_object = Site(settings)
     code = EXIT_OK
     urls: list[tuple[str, dict]] = []
@@ -103,10 +108,6 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
         urls.append((url, brief.get("card") or {}))
     if check_live:
         for url, card in urls:
-            if not url.startswith(("http://", "https://")):
-                echo_err(f"error: cannot check {url}: set 'url:' in {site / '_config.yml'} (e.g. https://you.github.io)")
-                code = EXIT_USAGE if code == EXIT_OK else code
-                continue
             if not quiet:
                 echo_err(f"waiting up to {timeout:g} s for {url} ...")
             live, message = wait_until_live(url, timeout)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, require_notebooks_folder, verbose_option, warn)
+                     relative, require_named_paths, site_option, to_option, require_notebooks_folder, verbose_option, warn)
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
@@ -33,6 +33,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     if not paths:
         require_notebooks_folder(folder, cwd)
         paths = [folder]
+    require_named_paths(paths)
     site_warnings = list(settings.warnings)
     from ..urls import UrlError, post_warnings_for, site_jekyll
     from ..urls import site_warnings as jekyll_warnings
@@ -148,8 +149,8 @@ def _shard(value):
             ("nb2post convert --adopt", "take over the posts you made that match notebooks, keeping URLs"),
             ("nb2post convert | xargs git add", "the posts written, one path per line"),
         ],
-        "Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "
-        "post was kept, 2 wrong usage or a broken site configuration.",
+        "1 also when a post edited by hand was kept (--force replaces it); 2 also when a "
+        "notebook named does not exist.",
     ),
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))

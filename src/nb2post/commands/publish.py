@@ -5,10 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, site_option,
-                     to_option, verbose_option, warn)
-
-EXIT_NOT_PUSHED = 3
+from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option,
+                     require_named_paths, site_option, to_option, verbose_option, warn)
 
 EPILOG = epilog(
     [
@@ -16,10 +14,9 @@ EPILOG = epilog(
         ("nb2post publish -n", "the files it would commit and the push it would make"),
         ("nb2post publish --no-push -m 'Post: $titles'", "commit only, with your message"),
     ],
-    "Exit status: 0 published, or nothing to publish (also after --no-push or --dry-run); "
-    "1 failed before anything was committed (git state, identity, remote, a notebook): the repository is "
-    "as it was; 2 wrong usage; 3 committed but not pushed (rejected, unreachable, credentials): the local "
-    "commit is kept, fix the cause and publish again."
+    "0 also after --no-push or --dry-run; 1: failed before anything was committed (git state, "
+    "identity, remote, a notebook): the repository is as it was; 3: committed but not pushed (rejected, "
+    "unreachable, credentials): fix the cause and publish again."
 )
 
 
@@ -60,8 +57,7 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
     from ..templates_text import template_text
 
     site = locate_site(site, paths)
-    if not site.is_dir():
-        fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
+    require_named_paths(paths)
     try:
         settings = load(site, target)
     except (ConfigError, ValueError) as exc:

@@ -1,0 +1,93 @@
+"""One exit status table for every command (0 done, 1 a notebook or post failed, 2 usage or settings
+error and nothing done, 3 git refused, 130 interrupted), printed by each --help and the README, and the
+real commands keeping to it. Every test runs the real command in a subprocess."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, cell, make_site, run_cli, write_notebook
+from nb2post.commands import EXIT_STATUS
+
+COMMANDS = [[], ["adopt"], ["brief"], ["convert"], ["check"], ["hook"], ["hook", "install"], ["hook", "uninstall"],
+            ["hook", "run"], ["publish"], ["init"]]
+TABLE = [line.strip() for line in EXIT_STATUS.splitlines()[2:]]  # after click's \b and the heading
+
+
+def _rows(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "nb2post")
+def test_every_help_prints_the_one_table(command):
+    shown = _rows(run_cli(*command, "--help", check=True).stdout)
+    assert [row for row in shown if row[:4].rstrip() in ("0", "1", "2", "3", "130") and "  " not in row] != []
+    for row in TABLE:
+        assert " ".join(row.split()) in shown, (row, command)
+
+
+def test_the_readme_has_the_same_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Exit status", 1)[1].split("\n#", 1)[0]
+    documented = dict(re.findall(r"^\| `(\d+)` \| (.+?) \|$", section, re.M))
+    table = dict(row.split(None, 1) for row in TABLE)
+    assert set(documented) == set(table) == {"0", "1", "2", "3", "130"}
+    for code, meaning in table.items():
+        assert documented[code].rstrip(".") == meaning, code
+
+
+def _site(tmp_path: Path) -> Path:
+    site = make_site(tmp_path / "site")
+    write_notebook(site / "_notebooks" / "2024-05-01-a.ipynb", [cell("markdown", "# A\n> Summary")])
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    return site
+
+
+@pytest.mark.parametrize("command, rest", [
+    (["convert"], ["_notebooks/2024-05-01-a.ipynb"]), (["check"], []), (["publish"], ["--no-push"]),
+    (["brief"], ["x.md"]), (["hook", "install"], []), (["init"], ["--no-workflow"]),
+], ids=lambda words: " ".join(words))
+def test_a_site_that_does_not_exist_is_a_usage_error_and_nothing_is_made(tmp_path, command, rest):
+    site = _site(tmp_path)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    done = run_cli(*command, "--site", "nope/deeper", *rest, cwd=site)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == ["error: --site nope/deeper: no such folder; pass --site the folder holding _config.yml"]
+    assert done.stdout == ""
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before, "nothing created"
+
+
+def test_a_named_notebook_that_does_not_exist_is_a_usage_error_for_convert_as_for_check(tmp_path):
+    site = _site(tmp_path)
+    for command in ("convert", "check", "publish"):
+        done = run_cli(command, "_notebooks/2024-05-01-a.ipynb", "_notebooks/nosuch.ipynb", cwd=site)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.splitlines() == ["error: _notebooks/nosuch.ipynb: no such file or folder"], command
+        assert not (site / "_posts").exists(), f"{command}: the notebook that exists was not converted either"
+
+
+def test_check_live_without_a_site_url_is_refused_before_any_brief(tmp_path):
+    site = _site(tmp_path)
+    run_cli("convert", cwd=site, check=True)
+    done = run_cli("brief", "_posts/2024-05-01-a.md", "--check-live", cwd=site)
+    assert done.returncode == 2 and done.stderr.startswith("error: --check-live needs the site's address: set 'url:'")
+    assert not (site / "_briefs").exists()
+
+
+def test_ctrl_c_while_a_command_waits_is_exit_130_not_aborted(tmp_path):
+    """SIGINT to the command while it waits for input (hook run reads git's lines from stdin)."""
+    site = _site(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "nb2post.cli", "hook", "run", "origin"], cwd=site,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # started and reading stdin
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Aborted!" not in err and "Traceback" not in err and err.strip() == "interrupted"

@@ -205,6 +205,19 @@ def test_a_progress_bar_on_a_terminal(tmp_path):
     os.close(main)
     assert "\x1b[K" not in terminal and terminal.strip() == "3 written"
 
+    # TERM=dumb (Emacs shells, some CI consoles) cannot redraw a line: no bar, no escape codes
+    shutil.rmtree(site / "_posts")
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "nb2post.cli", "convert", "-j", "1"], cwd=site,
+                               stdout=subprocess.DEVNULL, stderr=secondary, stdin=subprocess.DEVNULL,
+                               env={**os.environ, "TERM": "dumb"})
+    os.close(secondary)
+    terminal = read_pty(main, process).decode("utf-8", "replace")
+    process.wait(timeout=120)
+    os.close(main)
+    assert process.returncode == 0 and "\x1b" not in terminal and "1/3" not in terminal, terminal
+    assert terminal.strip().splitlines()[-1] == "3 written"
+
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_takes_quiet_and_verbose(command):
@@ -221,6 +234,7 @@ def test_help_has_examples_and_no_cut_sentences(command):
     text = done.stdout
     if command:
         assert "Examples:" in text and "nb2post " + command[0] in text.split("Examples:")[1]
+        assert text.count("Examples:") == 1, "the examples once (init printed a second list from its docstring)"
     cut = [line for line in text.splitlines() if line.rstrip().endswith("...") and not line.startswith("Usage:")]
     assert not cut, cut
 

@@ -91,3 +91,60 @@ def test_ctrl_c_while_a_command_waits_is_exit_130_not_aborted(tmp_path):
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Aborted!" not in err and "Traceback" not in err and err.strip() == "interrupted"
+
+
+def _group_members(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid`` (from /proc: the convert and its workers)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("jobs", ["2", "1"], ids=["workers", "in-process"])
+def test_ctrl_c_in_a_batch_of_200_lists_what_was_written_and_leaves_nothing_behind(tmp_path, jobs):
+    from nb2post.post import read_marker
+
+    site = make_site(tmp_path / "site")
+    cells = [cell("markdown", "# Post {n}\n> Summary")] + [
+        cell("markdown", f"Paragraph {i} with *some* text and $x_{i}$.") if i % 2 else
+        cell("code", f"x = {i}\nprint(x)", outputs=[{"output_type": "stream", "name": "stdout", "text": f"{i}\n"}])
+        for i in range(60)]
+    for n in range(200):
+        write_notebook(site / "_notebooks" / f"2024-05-01-post-{n:03d}.ipynb",
+                       [dict(cells[0], source=f"# Post {n}\n> Summary"), *cells[1:]])
+    posts = site / "_posts"
+    # As a terminal's Ctrl-C: SIGINT to the whole process group (the convert and its workers).
+    process = subprocess.Popen([sys.executable, "-m", "nb2post.cli", "convert", "-j", jobs], cwd=site,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(posts.glob("*.md")) if posts.is_dir() else []) < 10:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "Aborted!" not in err, err
+    listed = out.splitlines()
+    last = err.strip().splitlines()[-1]
+    assert last == f"interrupted: {len(listed)} written; run the same command again to convert the rest", err
+    assert 10 <= len(listed) < 200, "stopped in the middle of the batch"
+    on_disk = sorted(p.relative_to(site).as_posix() for p in posts.glob("*.md"))
+    assert sorted(listed) == on_disk, "every post written is listed, and only those"
+    for name in listed:
+        text = (site / name).read_text(encoding="utf-8")
+        assert text.startswith("---\n") and read_marker(text)[0] is not None, f"{name} is not whole"
+    assert not [p for p in site.rglob("*.tmp")], "no temporary file left"
+    assert _group_members(process.pid) == [], "no worker left"
+
+    # running again continues: the rest is converted, what was written is unchanged
+    again = run_cli("convert", cwd=site)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.strip().splitlines()[-1] == f"{len(listed)} unchanged, {200 - len(listed)} written"

@@ -39,6 +39,16 @@ class Outcome:
     read: tuple | None = None  # (stat, SHA-256) of the bytes a worker hashed, for the parent's stat cache
 
 
+class Interrupted(Exception):
+    """Ctrl-C stopped a batch. ``outcomes``: those of the notebooks finished before the workers stopped
+    (their posts are whole: each file is renamed into place), in the batch's order; ``problems`` as
+    ``convert`` returns them."""
+
+    def __init__(self, outcomes: list["Outcome"], problems: list[str]):
+        super().__init__("interrupted")
+        self.outcomes, self.problems = outcomes, problems
+
+
 @dataclass
 class Unhashed:
     """build_post's digest for a notebook the parent did not read (it has no post yet, so there is
@@ -339,7 +349,12 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     from . import statcache
     from .site import Site
 
+    import signal
+
     global _BATCH
+    # Ctrl-C reaches the whole process group: the convert stops the batch, and each worker finishes the
+    # notebook it has (so no post is left half-made) instead of dying with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(convert_pid)
     statcache.read_only()
     _BATCH = Batch(Site(settings), force, dry_run, adopt, claims)
@@ -458,22 +473,71 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     return outcome
 
 
-def _bounded(pool, function, work: list, window: int):
+def _bounded(pool, function, work: list, window: int, submitted: list):
     """function(item) for each item, run in ``pool`` as they finish, with at most ``window`` submitted and
     not yet taken: ``pool.map`` submits everything at once (results would pile up in the parent), and
-    taking them in order would leave a worker idle behind one big notebook."""
+    taking them in order would leave a worker idle behind one big notebook. Each future is appended to
+    ``submitted``, for the caller to settle them after an interrupt (see ``_settle``)."""
     from concurrent.futures import FIRST_COMPLETED, wait
     from itertools import islice
 
+    def submit(item):
+        future = pool.submit(function, item)
+        submitted.append(future)
+        return future
+
     items = iter(work)
-    pending = {pool.submit(function, item) for item in islice(items, window)}
+    pending = {submit(item) for item in islice(items, window)}
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
             yield future.result()
             following = next(items, None)
             if following is not None:
-                pending.add(pool.submit(function, following))
+                pending.add(submit(following))
+
+
+@contextlib.contextmanager
+def _interrupts_between_notebooks():
+    """A batch converted in this process stops at Ctrl-C between two notebooks, as the workers of a
+    parallel one do: each post is then written and reported, or not started. A second Ctrl-C stops at
+    once (a file being written is still removed). Yields the check to make after each notebook."""
+    import signal
+    import threading
+
+    asked: list[int] = []
+
+    def stop_if_asked() -> None:
+        if asked:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield stop_if_asked  # (only the main thread gets signals; an ignored SIGINT, as under nohup, stays so)
+        return
+
+    def handler(signum, frame):
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(signum)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield stop_if_asked
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _settle(submitted: list, record: Callable[["Outcome"], None], outcomes: dict) -> None:
+    """After Ctrl-C: the notebooks not yet started are dropped; those a worker had started finish (the
+    workers ignore SIGINT) and are recorded with the others, so every post written is reported."""
+    started = [future for future in submitted if not future.cancel()]
+    for future in started:
+        try:
+            outcome = future.result()
+        except Exception:  # a worker that died: its notebook is converted next time
+            continue
+        if outcome.notebook not in outcomes:
+            record(outcome)
 
 
 def convert(
@@ -557,14 +621,25 @@ def convert(
             from concurrent.futures import ProcessPoolExecutor
 
             workers = min(workers, len(work))
-            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims)) as pool:
-                for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
+            submitted: list = []
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                       initargs=(os.getpid(), settings, force, dry_run, adopt, claims))
+            try:
+                for outcome in _bounded(pool, _convert_in_worker, work, 2 * workers, submitted):
                     record(outcome)
+            except KeyboardInterrupt:
+                _settle(submitted, record, outcomes)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # every worker has exited when convert returns
         else:
             batch = Batch(site, force, dry_run, adopt, claims)
-            for job in work:
-                record(convert_one(batch, *job))
+            with _interrupts_between_notebooks() as stop_if_asked:
+                for job in work:
+                    record(convert_one(batch, *job))
+                    stop_if_asked()
+    except KeyboardInterrupt:
+        raise Interrupted([outcomes[n] for n in notebooks if n in outcomes], problems) from None
     finally:
         import shutil  # (here: a run with nothing to convert does without its 1.5 ms import)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
                      relative, require_named_paths, site_option, to_option, require_notebooks_folder, verbose_option, warn)
 
 
@@ -19,7 +19,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
     summary line. ``-q`` leaves errors and the summary; ``-v`` also lists every notebook's outcome."""
     from ..config import ConfigError, load
-    from ..convert import convert, notebooks_dir
+    from ..convert import Interrupted, convert, notebooks_dir
     from .progress import ProgressBar
 
     site = locate_site(site, paths)
@@ -60,8 +60,12 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         bar.update(done, relative(outcome.notebook, cwd))
 
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
-    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard)
+    interrupted = False
+    try:
+        outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
+                                     skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard)
+    except Interrupted as stopped:  # reported as usual, as far as it got; then exit 130
+        outcomes, problems, interrupted = stopped.outcomes, stopped.problems, True
     if bar is not None:
         bar.clear()
     site_warnings += skipped
@@ -98,11 +102,14 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
             said.add(outcome.error)
             echo_err(f"error: {tidy(outcome.error, outcome.notebook, cwd)}")
-    if not outcomes and not problems:
+    if not outcomes and not problems and not interrupted:
         where = ", ".join(relative(p, cwd) for p in paths)
         echo_err(f"warning: no notebooks found in {where}" if shard is None
                  else f"warning: none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
+    if interrupted:
+        echo_err(f"interrupted: {summary}; run the same command again to convert the rest")
+        raise SystemExit(EXIT_INTERRUPTED)
     echo_err(summary)
     failed = counts.get("failed", 0) or problems
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)

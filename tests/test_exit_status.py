@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cell, make_site, run_cli, write_notebook
+from conftest import ROOT, cell, make_site, process_table, run_cli, write_notebook
 from nb2post.commands import EXIT_STATUS
 
 COMMANDS = [[], ["adopt"], ["brief"], ["convert"], ["check"], ["hook"], ["hook", "install"], ["hook", "uninstall"],
@@ -95,16 +95,7 @@ def test_ctrl_c_while_a_command_waits_is_exit_130_not_aborted(tmp_path):
 
 def _group_members(pgid: int) -> list[int]:
     """The live processes of process group ``pgid`` (from /proc: the convert and its workers)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                members.append(int(entry.name))
-    return members
+    return [pid for pid, fields in process_table().items() if int(fields[2]) == pgid and fields[0] != "Z"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
@@ -148,3 +139,58 @@ def test_ctrl_c_in_a_batch_of_200_lists_what_was_written_and_leaves_nothing_behi
     again = run_cli("convert", cwd=site)
     assert again.returncode == 0, again.stderr
     assert again.stderr.strip().splitlines()[-1] == f"{len(listed)} unchanged, {200 - len(listed)} written"
+
+
+BAD_INPUT = {  # notebook name: (its JSON text, the error line's words after the notebook's path)
+    "2024-05-01-slug": ({"slug": "x" * 300}, "front matter 'slug' is too long for a file name (300 bytes"),
+    "2024-05-01-category": ({"categories": ["é" * 150]}, "front matter 'categories' is too long for a file name (300 bytes"),
+    "2024-05-01-permalink": ({"permalink": "/a/" + "x" * 252 + "/"}, "front matter 'permalink' is too long"),
+    "2024-05-01-image": ({"image": "x" * 300 + ".png"}, "front matter 'image' is too long for a file name"),
+    "2024-05-01-nul-category": ({"categories": ["a\0b"]}, "front matter 'categories' holds a NUL byte"),
+    "2024-05-01-nul-permalink": ({"permalink": "/a\0b/"}, "front matter 'permalink' holds a NUL byte"),
+    "2024-05-01-attachment": ("attachment", "the name of its file 'cell2-xxxxxxxxxxxxxxxxxx…"),
+    "n" * 244: (None, "the post's file name"),
+    "2024-05-01-big-int": ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {"n": ' + "1" * 4301 + '}, "cells": []}',
+                           "holds a number with more than 4,300 digits"),
+    "2024-05-01-v3-level": ({"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "heading", "level": "x", "source": "H"}]}]},
+                            'cell 1 is a heading of level "x", not a number from 1 to 6'),
+}
+
+
+def test_bad_input_is_one_error_line_each_and_the_rest_builds(tmp_path):
+    import base64
+    import json
+
+    from conftest import jekyll_build, png
+
+    site = make_site(tmp_path / "site")
+    folder = site / "_notebooks"
+    for name, (spec, _) in BAD_INPUT.items():
+        cells = [cell("markdown", "# Bad\n> s")]
+        if isinstance(spec, str) and spec != "attachment":
+            (folder / f"{name}.ipynb").write_text(spec, encoding="utf-8")
+            continue
+        if isinstance(spec, dict) and "nbformat" in spec:
+            (folder / f"{name}.ipynb").write_text(json.dumps(spec), encoding="utf-8")
+            continue
+        if spec == "attachment":
+            long = "x" * 300 + ".png"
+            cells.append(cell("markdown", f"![p](attachment:{long})", attachments={long: {"image/png": base64.b64encode(png()).decode()}}))
+        write_notebook(folder / f"{name}.ipynb", cells, **({"nb2post": spec} if isinstance(spec, dict) else {}))
+    # fine, and heading levels outside 1-6 are only said: the nearest level is written
+    write_notebook(folder / "2024-05-02-good.ipynb", [cell("markdown", "# Good\n> s")])
+    (folder / "2024-05-02-v3-levels.ipynb").write_text(json.dumps({"nbformat": 3, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "heading", "level": 9, "source": "Deep"}, {"cell_type": "heading", "level": 0, "source": "Top"}]}]}))
+
+    done = run_cli("convert", "-j", "1", cwd=site)
+    assert done.returncode == 1, done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(BAD_INPUT), done.stderr
+    for name, (_, words) in BAD_INPUT.items():
+        assert any(line.startswith(f"error: _notebooks/{name}.ipynb: {words}") for line in errors), (name, errors)
+    assert "cell 1 is a heading of level 9; written as level 6" in done.stderr
+    assert sorted(done.stdout.split()) == ["_posts/2024-05-02-good.md", "_posts/2024-05-02-v3-levels.md"]
+    post = (site / "_posts" / "2024-05-02-v3-levels.md").read_text(encoding="utf-8")
+    assert "\n###### Deep\n" in post and "\n# Top\n" in post
+    jekyll_build(site)

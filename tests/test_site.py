@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, process_table, run_cli, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 
@@ -164,16 +164,7 @@ def test_naming_something_that_is_not_a_notebook_is_an_error(tmp_path):
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
+    return {child for child, fields in process_table().items() if int(fields[1]) == pid}
 
 
 def _alive(pid: int) -> bool:

@@ -440,6 +440,8 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
             batch.unmarked = adopting.unmarked_posts(site.posts_dir)
         post, error, notes = _adopt_matched(args, post, batch)
     if error is None:
+        error = _name_too_long(post, notebook)
+    if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
         owner = _claim(batch.claims, post.file_name, post.source)
@@ -471,6 +473,21 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
             f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
         )
     return outcome
+
+
+def _name_too_long(post: Post, notebook: Path) -> str | None:
+    """The error for a post with a file (the post, an image) whose name is longer than a file name may
+    be: a long attachment name, or an undated notebook's long name with the date put in front."""
+    from .front_matter import NAME_MAX
+
+    for path in (post.file_name, *post.assets):
+        name = path.rsplit("/", 1)[-1]
+        size = len(name.encode("utf-8", "surrogatepass"))
+        if size > NAME_MAX:
+            made = "the post's file name" if path == post.file_name else "the name of its file"
+            return (f"{notebook}: {made} '{name[:24]}…{name[-12:]}' is {size} bytes, longer than a file name may "
+                    f"be ({NAME_MAX}); shorten the name it is made from (the notebook's, its slug or the attachment's)")
+    return None
 
 
 def _bounded(pool, function, work: list, window: int, submitted: list):

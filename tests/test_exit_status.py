@@ -64,13 +64,17 @@ def test_a_site_that_does_not_exist_is_a_usage_error_and_nothing_is_made(tmp_pat
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before, "nothing created"
 
 
-def test_a_named_notebook_that_does_not_exist_is_a_usage_error_for_convert_as_for_check(tmp_path):
+def test_a_named_file_that_does_not_exist_is_a_usage_error_for_every_command(tmp_path):
     site = _site(tmp_path)
     for command in ("convert", "check", "publish"):
         done = run_cli(command, "_notebooks/2024-05-01-a.ipynb", "_notebooks/nosuch.ipynb", cwd=site)
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr.splitlines() == ["error: _notebooks/nosuch.ipynb: no such file or folder"], command
         assert not (site / "_posts").exists(), f"{command}: the notebook that exists was not converted either"
+    run_cli("convert", cwd=site, check=True)
+    done = run_cli("brief", "_posts/2024-05-01-a.md", "_posts/nosuch.md", cwd=site)
+    assert done.returncode == 2 and done.stderr.splitlines() == ["error: _posts/nosuch.md: no such file"]
+    assert not (site / "_briefs").exists()
 
 
 def test_check_live_without_a_site_url_is_refused_before_any_brief(tmp_path):

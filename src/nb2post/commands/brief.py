@@ -15,8 +15,6 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     from ..brief import BriefError
     from ..convert import notebook_key
 
-    if not target.exists():
-        raise BriefError(f"{target}: no such file")
     if target.suffix.lower() != ".ipynb":
         return target
     key = notebook_key(target, site)
@@ -75,6 +73,9 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
     from ..site import Site
 
     site = locate_site(site, targets)
+    missing = [f"{target}: no such file" for target in targets if not target.exists()]
+    if missing:  # a wrong name is a usage error, as for convert and check: no brief is written
+        fail("; ".join(missing), EXIT_USAGE)
     try:
         settings = load(site)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early

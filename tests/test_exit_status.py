@@ -35,7 +35,7 @@ def test_every_help_prints_the_one_table(command):
 
 def test_the_readme_has_the_same_table():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Exit status", 1)[1].split("\n#", 1)[0]
+    section = readme.split("\n## Exit status\n", 1)[1].split("\n#", 1)[0]
     documented = dict(re.findall(r"^\| `(\d+)` \| (.+?) \|$", section, re.M))
     table = dict(row.split(None, 1) for row in TABLE)
     assert set(documented) == set(table) == {"0", "1", "2", "3", "130"}

@@ -90,7 +90,13 @@ def test_ctrl_c_while_a_command_waits_is_exit_130_not_aborted(tmp_path):
     site = _site(tmp_path)
     process = subprocess.Popen([sys.executable, "-m", "nb2post.cli", "hook", "run", "origin"], cwd=site,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)  # started and reading stdin
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:  # until it waits on the pipe (Linux says so)
+        if "pipe" in (wchan.read_text() if wchan.exists() else "pipe"):
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err

@@ -521,3 +521,13 @@ def test_an_image_of_the_site_that_a_post_only_links_is_never_committed(blog):
     assert POST in committed and "assets/images/logo.png" not in committed, committed
     assert any(p.startswith("assets/images/") and p.endswith(".png") for p in committed), committed
     assert git(site, "status", "--porcelain", "--", "assets") == "?? assets/images/logo.png"
+
+
+def test_publish_reads_the_config_files_named_with_config(blog):
+    site, _ = blog
+    (site / "_config_dev.yml").write_text("nb2post:\n  commit_message: 'Dev: $count post'\n", encoding="utf-8")
+    git(site, "add", "_config_dev.yml")
+    git(site, "commit", "-q", "-m", "dev config")
+    done = publish("--no-push", "--config", "_config.yml,_config_dev.yml", "_notebooks", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert git(site, "log", "-1", "--format=%s") == "Dev: 1 post"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, relative,
-                     site_option, verbose_option)
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+                     relative, site_option, verbose_option)
 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
@@ -41,6 +41,7 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
 @site_option
+@config_option
 @click.option(
     "--check-live",
     is_flag=True,
@@ -62,7 +63,7 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 )
 @quiet_option("Print errors and the briefs' paths only.")
 @verbose_option("Also print each brief's notes (what to fix before sharing).")
-def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
+def command(targets, site, config_files, check_live, strict_card, timeout, quiet, verbose):
     """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
@@ -77,7 +78,7 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
     if missing:  # a wrong name is a usage error, as for convert and check: no brief is written
         fail("; ".join(missing), EXIT_USAGE)
     try:
-        settings = load(site)
+        settings = load(site, config_files=config_files)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
@@ -93,7 +94,7 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
     for target in targets:
         try:
             post_path = resolve_post(target, site, site_object)
-            written = write_brief(site, post_path)
+            written = write_brief(site, post_path, settings)
         except (BriefError, OSError) as exc:
             echo_err(f"error: {exc}")
             code = EXIT_FAILED

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option,
-                     require_named_paths, site_option, to_option, verbose_option, warn)
+from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site,
+                     quiet_option, require_named_paths, site_option, to_option, verbose_option, warn)
 
 EPILOG = epilog(
     [
@@ -24,6 +24,7 @@ EPILOG = epilog(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
+@config_option
 @click.option("--remote", default=None, help="Remote to push to. Default: the branch's upstream, else the only remote or origin.")
 @click.option("--branch", "remote_branch", default=None, help="Branch on the remote. Default: the upstream branch, else the local branch's name.")
 @click.option("--message", "-m", default=None, help="Commit message template ($subject, $titles, $count, $list). Default: 'nb2post: commit_message:' in _config.yml, else 'Publish $subject'.")
@@ -33,7 +34,8 @@ EPILOG = epilog(
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
 @quiet_option("No progress and no notes: errors, the summary and what was committed and pushed.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force, quiet, verbose):
+def command(paths, site, target, config_files, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
+            quiet, verbose):
     """Convert notebooks, commit exactly the files nb2post wrote or removed, and push them.
 
     Whatever else is staged or modified in the repository stays exactly as it was. Never force-pushes.
@@ -44,14 +46,14 @@ def command(paths, site, target, remote, remote_branch, message, include_noteboo
 
     try:
         code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                           quiet, verbose)
+                           quiet, verbose, config_files)
     except PublishError as exc:
         fail(redact(str(exc)), exc.code)
     raise SystemExit(code)
 
 
 def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                quiet=False, verbose=False) -> int:
+                quiet=False, verbose=False, config_files=None) -> int:
     from .. import gitrepo, publish
     from ..config import CONFIG_NAME, ConfigError, load
     from ..templates_text import template_text
@@ -59,7 +61,7 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
     site = locate_site(site, paths)
     require_named_paths(paths)
     try:
-        settings = load(site, target)
+        settings = load(site, target, config_files)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
     configured = settings.option("commit_message")
@@ -189,7 +191,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
 
     published = gitrepo.paths_changed_since(repo, before, gitrepo.head_commit(root))
     post_paths = [o.post_path for o, _ in plan.by_outcome if o.post_path and publish.inside_repo(o.post_path, top) in published]
-    briefs, problems = publish.write_briefs(site, post_paths)
+    briefs, problems = publish.write_briefs(site, post_paths, settings)
     for problem in problems:
         warn(gitrepo.redact(problem, secrets))
     for path in briefs:

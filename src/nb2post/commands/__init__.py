@@ -8,5 +8,5 @@ Exit status:
   0    done, or nothing to do
   1    some notebook or post failed (check: some post is out of date); each is named
   2    usage or settings error; nothing was done
-  3    git refused (publish): committed but not pushed; the commit is kept
+  3    git refused (publish): a hook refused the commit, or the push failed (a commit made is kept)
   130  interrupted (Ctrl-C); what was written is whole, run again to go on"""

@@ -1,8 +1,8 @@
 """STUBS of the two networks' HTTP APIs, for tests/test_share.py, on 127.0.0.1 in a thread.
 
-No Mastodon server can be installed here, and Bluesky's reference PDS (@atproto/pds) could not be run
-offline (see the share commit), so each stub answers the documented endpoints nb2post share uses, the
-way the real servers do, and checks what it is sent:
+No Mastodon server can be installed here; Bluesky's reference PDS runs (tests/pds_server.mjs) but cannot
+be made to fail on cue. So each stub answers the documented endpoints nb2post share uses, the way the
+real servers do, checks what it is sent, and gives the faults a test queues:
 
 - MastodonStub: GET /api/v1/instance (configuration.statuses.max_characters), POST /api/v1/statuses
   with a Bearer token, honouring Idempotency-Key (a repeated key returns the first status, as Mastodon

@@ -1,12 +1,18 @@
-"""nb2post share: posts once, to a Mastodon STUB and a Bluesky PDS STUB (tests/share_stubs.py says
-why stubs), from a real converted site built by Jekyll and served on 127.0.0.1; the ledger in the
-brief; failures contained to their channel; credentials never written or printed."""
+"""nb2post share: posts once, to Bluesky's reference PDS (@atproto/dev-env, run by tests/pds_server.mjs)
+and a Mastodon STUB (no Mastodon server installs here; tests/share_stubs.py), from a real converted site
+built by Jekyll and served on 127.0.0.1; the ledger in the brief; failures contained to their channel
+(a Bluesky STUB for the server faults a real PDS cannot be made to give); credentials never written or
+printed."""
 from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import json
+import os
+import queue
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -70,8 +76,78 @@ def built(tmp_path_factory):
     server.server_close()
 
 
-def _site(built, tmp_path: Path, mastodon: MastodonStub | None, bluesky: BlueskyStub | None) -> Path:
-    """A copy of the built site whose nb2post: share: names the stubs."""
+ATPROTO_DIR = Path(os.environ.get("NB2POST_ATPROTO_DIR") or Path.home() / ".cache" / "nb2post-tests" / "atproto")
+
+
+class ReferencePds:
+    """Bluesky's reference PDS and a PLC directory (@atproto/dev-env) in a node process of the test's own."""
+
+    def __init__(self, process: subprocess.Popen, url: str):
+        self.process, self.url, self.lines = process, url, queue.Queue()
+        self.numbers = itertools.count(1)
+        threading.Thread(target=lambda: [self.lines.put(line) for line in process.stdout], daemon=True).start()
+
+    @staticmethod
+    def start(log: Path) -> "ReferencePds":
+        if shutil.which("node") is None or not (ATPROTO_DIR / "node_modules" / "@atproto" / "dev-env").is_dir():
+            pytest.fail(f"Bluesky's reference PDS is not installed in {ATPROTO_DIR}: run the README's test command "
+                        "(scripts/test.sh), which npm-installs @atproto/dev-env there")
+        process = subprocess.Popen(
+            ["node", str(Path(__file__).with_name("pds_server.mjs"))], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=log.open("wb"), text=True, env={**os.environ, "ATPROTO_DIR": str(ATPROTO_DIR)},
+        )
+        pds = ReferencePds(process, "")
+        pds.url = pds._answer()["url"]
+        return pds
+
+    def _answer(self) -> dict:
+        try:
+            return json.loads(self.lines.get(timeout=120))
+        except queue.Empty:
+            pytest.fail("the reference PDS said nothing within 120 s")
+
+    def account(self) -> dict:
+        """A new account {did, handle, appPassword}: each test its own, as each posts the same URL."""
+        self.process.stdin.write(f"share{next(self.numbers)}.test\n")
+        self.process.stdin.flush()
+        answer = self._answer()
+        assert "error" not in answer, answer["error"]
+        return answer
+
+    def records(self, did: str) -> list[dict]:
+        import requests
+
+        answer = requests.get(f"{self.url}/xrpc/com.atproto.repo.listRecords",
+                              params={"repo": did, "collection": "app.bsky.feed.post"}, timeout=30)
+        answer.raise_for_status()
+        return answer.json()["records"]
+
+    def blob(self, did: str, cid: str) -> bytes:
+        import requests
+
+        answer = requests.get(f"{self.url}/xrpc/com.atproto.sync.getBlob", params={"did": did, "cid": cid}, timeout=30)
+        answer.raise_for_status()
+        return answer.content
+
+    def stop(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def pds(tmp_path_factory):
+    server = ReferencePds.start(tmp_path_factory.mktemp("pds") / "pds.log")
+    yield server
+    server.stop()
+
+
+def _site(built, tmp_path: Path, mastodon: MastodonStub | None, bluesky: BlueskyStub | ReferencePds | None,
+          handle: str = HANDLE) -> Path:
+    """A copy of the built site whose nb2post: share: names the servers."""
     source, port = built
     site = tmp_path / "site"
     shutil.copytree(source, site, ignore=shutil.ignore_patterns("_site", ".jekyll-cache", "_briefs"))
@@ -79,7 +155,7 @@ def _site(built, tmp_path: Path, mastodon: MastodonStub | None, bluesky: Bluesky
     if mastodon:
         share.append(f"    mastodon: {{instance: {mastodon.url}}}")
     if bluesky:
-        share.append(f"    bluesky: {{handle: {HANDLE}, service: {bluesky.url}}}")
+        share.append(f"    bluesky: {{handle: {handle}, service: {bluesky.url}}}")
     with (site / "_config.yml").open("a", encoding="utf-8") as config:
         config.write("nb2post:\n  share:\n" + "\n".join(share) + "\n")
     return site
@@ -99,9 +175,9 @@ def _ledger(site: Path, slug: str = "cafe") -> tuple[str, dict]:
     return markdown, rows
 
 
-def _assert_no_secret(site: Path, *outputs):
-    """Neither credential in anything printed or in any file under the site (ledger, brief, temporaries)."""
-    for secret in (MASTODON_TOKEN, BLUESKY_PASSWORD, "SECRET"):
+def _assert_no_secret(site: Path, *outputs, secret: str = ""):
+    """No credential in anything printed or in any file under the site (ledger, brief, temporaries)."""
+    for secret in filter(None, (MASTODON_TOKEN, BLUESKY_PASSWORD, "SECRET", secret)):
         for output in outputs:
             assert secret not in output.stdout and secret not in output.stderr
         for path in site.rglob("*"):
@@ -187,39 +263,48 @@ def test_dry_run_shows_each_channels_text_and_count_against_its_limit_and_posts_
 # --- end to end: posted once, recorded, never twice -------------------------------------------------
 
 
-def test_share_posts_once_per_channel_records_it_and_a_second_run_skips(built, tmp_path):
-    with MastodonStub(MASTODON_TOKEN) as mastodon, BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
-        site = _site(built, tmp_path, mastodon, bluesky)
-        first = _share(site)
-        second = _share(site)
+def test_share_posts_once_per_channel_records_it_and_a_second_run_skips(built, tmp_path, pds):
+    account = pds.account()
+    secrets = {**SECRETS, "NB2POST_BLUESKY_APP_PASSWORD": account["appPassword"]}
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site = _site(built, tmp_path, mastodon, pds, handle=account["handle"])
+        first = _share(site, env=secrets)
+        second = _share(site, env=secrets)
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
-    assert len(mastodon.statuses) == 1 and len(bluesky.records) == 1 and bluesky.put_count == 1
+    records = pds.records(account["did"])
+    assert len(mastodon.statuses) == 1 and len(records) == 1
     brief = json.loads((site / "_briefs" / "cafe.json").read_text(encoding="utf-8"))
     texts = {v["channel"]: v["text"] for v in brief["description"]["variants"]}
     url = brief["url"]
     status = mastodon.statuses[0]
     assert status["content"] == texts["mastodon"] and status["visibility"] == "public" and url in status["content"]
-    key, record = next(iter(bluesky.records.items()))
-    assert record["text"] == texts["bluesky"] and record["createdAt"]
+    record = records[0]["value"]
+    key = records[0]["uri"].rsplit("/", 1)[1]
+    assert TID.fullmatch(key) and record["text"] == texts["bluesky"] and record["createdAt"]
     raw = record["text"].encode("utf-8")
-    spans = {raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode() for f in record["facets"]}
-    assert spans == {url, "#DeepLearning", "#données"}
+    spans = {raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode(): f["features"][0] for f in record["facets"]}
+    assert spans == {
+        url: {"$type": "app.bsky.richtext.facet#link", "uri": url},
+        "#DeepLearning": {"$type": "app.bsky.richtext.facet#tag", "tag": "DeepLearning"},
+        "#données": {"$type": "app.bsky.richtext.facet#tag", "tag": "données"},
+    }
     external = record["embed"]["external"]
+    assert record["embed"]["$type"] == "app.bsky.embed.external"
     assert external["uri"] == url and external["title"] == TITLE
     assert external["description"].startswith("Training a naïve model")
-    blob = bluesky.blobs[external["thumb"]["ref"]["$link"]]
-    assert blob["data"] == (site / "assets" / "card.png").read_bytes() and blob["blob"]["mimeType"] == "image/png"
+    assert external["thumb"]["mimeType"] == "image/png"
+    assert pds.blob(account["did"], external["thumb"]["ref"]["$link"]) == (site / "assets" / "card.png").read_bytes()
     markdown, rows = _ledger(site)
     assert rows["mastodon"]["posted_where"] == status["url"] and rows["mastodon"]["posted_id"] == status["id"]
-    assert rows["bluesky"]["posted_where"] == f"https://bsky.app/profile/{HANDLE}/post/{key}"
-    assert rows["bluesky"]["posted_id"] == f"at://{bluesky.did}/app.bsky.feed.post/{key}"
+    assert rows["bluesky"]["posted_where"] == f"https://bsky.app/profile/{account['handle']}/post/{key}"
+    assert rows["bluesky"]["posted_id"] == records[0]["uri"]
     for row in (rows["mastodon"], rows["bluesky"]):
         assert row["posted_when"].endswith("Z")
         assert f"| {row['posted_where']} | {row['posted_when']} |" in markdown
     assert f"posted to Mastodon: {status['url']}" in first.stderr
     assert "Mastodon: already posted" in second.stderr and "Bluesky: already posted" in second.stderr
-    _assert_no_secret(site, first, second)
+    _assert_no_secret(site, first, second, secret=account["appPassword"])
     # brief, run again, keeps the ledger (in both files)
     run_cli("brief", "--site", str(site), str(site / "_notebooks" / "2024-03-01-cafe.ipynb"), check=True)
     markdown_after, rows_after = _ledger(site)
@@ -228,14 +313,16 @@ def test_share_posts_once_per_channel_records_it_and_a_second_run_skips(built, t
 
 
 @pytest.mark.parametrize("channel", ["mastodon", "bluesky"])
-def test_a_run_killed_between_posting_and_the_ledger_does_not_post_twice(built, tmp_path, channel):
-    with MastodonStub(MASTODON_TOKEN) as mastodon, BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
-        site = _site(built, tmp_path, mastodon, bluesky)
-        killed = _share(site, env={**SECRETS, "NB2POST_TEST_KILL_AFTER_POST": channel})
-        again = _share(site)
+def test_a_run_killed_between_posting_and_the_ledger_does_not_post_twice(built, tmp_path, pds, channel):
+    account = pds.account()
+    secrets = {**SECRETS, "NB2POST_BLUESKY_APP_PASSWORD": account["appPassword"]}
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site = _site(built, tmp_path, mastodon, pds, handle=account["handle"])
+        killed = _share(site, env={**secrets, "NB2POST_TEST_KILL_AFTER_POST": channel})
+        again = _share(site, env=secrets)
     assert killed.returncode == -9  # SIGKILL: no handler, no cleanup ran
     assert again.returncode == 0, again.stderr
-    assert len(mastodon.statuses) == 1 and len(bluesky.records) == 1 and bluesky.put_count == 1
+    assert len(mastodon.statuses) == 1 and len(pds.records(account["did"])) == 1
     markdown, rows = _ledger(site)
     assert rows["mastodon"]["posted_where"] and rows["bluesky"]["posted_where"]
     if channel == "bluesky":

@@ -426,3 +426,34 @@ def test_a_card_image_over_the_blob_limit_is_left_out_with_a_note(built, tmp_pat
     record = next(iter(bluesky.records.values()))
     assert "thumb" not in record["embed"]["external"] and bluesky.blobs == {}
     assert "over Bluesky's 1,000,000 bytes: the card has no picture" in done.stderr
+
+
+def test_a_live_page_without_og_tags_is_not_shared(tmp_path):
+    """The page answers 200, but its layout writes no og: tags: the posts would have no card."""
+    port = free_port()
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site = make_site(tmp_path / "site", extra_config=f"url: http://127.0.0.1:{port}\nnb2post:\n  share:\n"
+                                                         f"    mastodon: {{instance: {mastodon.url}}}\n")
+        notebook = write_notebook(site / "_notebooks" / "2024-03-03-bare.ipynb", CELLS)
+        outcomes, _ = convert([notebook], load(site))
+        assert outcomes[0].status == "written", outcomes[0].error
+        handler = functools.partial(_Quiet, directory=str(jekyll_build(site)))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        try:
+            done = run_cli("share", "--site", str(site), str(notebook), "--wait", "10", env=SECRETS)
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert done.returncode == 1
+    assert done.stderr.count("error: ") == 1 and "not shared:" in done.stderr and "no og:title tag" in done.stderr
+    assert mastodon.statuses == []
+
+
+def test_an_unreachable_instance_is_counted_against_mastodons_default_in_a_dry_run(built, tmp_path):
+    site = _site(built, tmp_path, None, None)
+    with (site / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write(f"    mastodon: {{instance: http://127.0.0.1:{free_port()}}}\n")
+    done = _share(site, "--dry-run", env={})
+    assert done.returncode == 0, done.stderr
+    assert "/500 graphemes" in done.stdout and "counted against Mastodon's default 500" in done.stdout

@@ -94,9 +94,11 @@ def wait_for_page(url: str, card: dict, wait: float) -> str:
     if not live:
         return message.replace("with a longer --timeout", "with a longer --wait")
     ok, findings = check_card(url, card)
-    if not ok:
-        return "; ".join(f for f in findings if "no " in f or "does not" in f) or f"{url}: its card is broken"
-    return ""
+    if ok:
+        return ""
+    # check_card's findings mix facts ("og:title is ...") with the faults that made it fail
+    faults = [f for f in findings if "the layout must" in f or "has no og:image" in f or "does not answer" in f]
+    return "; ".join(faults) or f"{url}: its preview card is broken (nb2post brief --check-live says why)"
 
 
 def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[[str], None]) -> dict:

@@ -319,7 +319,7 @@ def test_a_run_killed_between_posting_and_the_ledger_does_not_post_twice(built, 
     with MastodonStub(MASTODON_TOKEN) as mastodon:
         site = _site(built, tmp_path, mastodon, pds, handle=account["handle"])
         killed = _share(site, env={**secrets, "NB2POST_TEST_KILL_AFTER_POST": channel})
-        again = _share(site, env=secrets)
+        again = _share(site, "-v", env=secrets)
     assert killed.returncode == -9  # SIGKILL: no handler, no cleanup ran
     assert again.returncode == 0, again.stderr
     assert len(mastodon.statuses) == 1 and len(pds.records(account["did"])) == 1
@@ -425,7 +425,8 @@ def test_a_card_image_over_the_blob_limit_is_left_out_with_a_note(built, tmp_pat
     assert done.returncode == 0, done.stderr
     record = next(iter(bluesky.records.values()))
     assert "thumb" not in record["embed"]["external"] and bluesky.blobs == {}
-    assert "over Bluesky's 1,000,000 bytes: the card has no picture" in done.stderr
+    assert "warning: _posts/2024-03-02-huge.md: Bluesky: the card image" in done.stderr
+    assert "over Bluesky's 1,000,000 bytes: the Bluesky card has no picture; set a smaller image:" in done.stderr
 
 
 def test_a_live_page_without_og_tags_is_not_shared(tmp_path):
@@ -457,3 +458,18 @@ def test_an_unreachable_instance_is_counted_against_mastodons_default_in_a_dry_r
     done = _share(site, "--dry-run", env={})
     assert done.returncode == 0, done.stderr
     assert "/500 graphemes" in done.stdout and "counted against Mastodon's default 500" in done.stdout
+
+
+def test_a_bluesky_server_error_leaves_mastodon_posted_and_the_next_run_posts_bluesky_once(built, tmp_path):
+    with MastodonStub(MASTODON_TOKEN) as mastodon, BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
+        site = _site(built, tmp_path, mastodon, bluesky)
+        bluesky.queue("/xrpc/com.atproto.repo.putRecord", 502, {"error": "UpstreamFailure"})
+        failed = _share(site)
+        _, rows = _ledger(site)
+        again = _share(site)
+    assert failed.returncode == 1
+    assert f"error: _posts/2024-03-01-cafe.md: Bluesky ({HANDLE}): server error (HTTP 502); nothing recorded, run it again later" in failed.stderr
+    assert rows["mastodon"]["posted_where"] and not rows["bluesky"]["posted_where"]
+    assert again.returncode == 0, again.stderr
+    assert "Mastodon: already posted" in again.stderr and "posted to Bluesky" in again.stderr
+    assert len(mastodon.statuses) == 1 and len(bluesky.records) == 1 and bluesky.put_count == 1

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, site_option
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, site_option,
+                     verbose_option)
 
 
 @click.command(
@@ -25,12 +26,14 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, lo
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
 @site_option
-@click.option("--dry-run", is_flag=True, help="Print what each channel would receive, counted against its limit; post nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Print what each channel would receive, counted against its limit; post nothing.")
 @click.option("--wait", type=click.FloatRange(min=0), default=300.0, show_default=True,
               help="Seconds to wait for the post's page to answer HTTP 200 with its og: tags.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds to wait for each answer of Mastodon or Bluesky.")
-def command(targets, site, dry_run, wait, timeout):
+@verbose_option("Also print notes (e.g. a Bluesky post an interrupted run made, found and recorded).")
+def command(targets, site, dry_run, wait, timeout, verbose):
     """Post each post (or the post made from each notebook) to the channels in nb2post: share:, with
     the text its brief wrote for each; skip a channel its brief's ledger already records, and record
     each new post's link and time there (in _briefs/<slug>.md and .json)."""
@@ -56,7 +59,7 @@ def command(targets, site, dry_run, wait, timeout):
         try:
             post_path = resolve_post(target, site, site_object)
             done = share(site, post_path, chosen, dry_run=dry_run, wait=wait, timeout=timeout,
-                         say=echo_err, show=click.echo)
+                         say=echo_err, show=click.echo, note=echo_err if verbose else lambda _: None)
         except (BriefError, OSError) as exc:
             echo_err(f"error: {exc}")
             done = False

@@ -24,6 +24,7 @@ _TID_SPAN_US = 365 * 24 * 3600 * 1_000_000
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _TAG = re.compile(r"(?:^|(?<=\s))[#＃]([^\s#＃]+)")
 _TRAILING = ".,;:!?)]}\"'"
+NO_PICTURE = "the Bluesky card has no picture"
 
 
 def record_key(post_url: str) -> str:
@@ -60,7 +61,8 @@ def facets(text: str) -> list[dict]:
 
 
 def _facet(text: str, start: int, end: int, feature: dict) -> dict:
-    return {"index": {"byteStart": _byte_offset(text, start), "byteEnd": _byte_offset(text, end)}, "features": [feature]}
+    index = {"byteStart": _byte_offset(text, start), "byteEnd": _byte_offset(text, end)}
+    return {"index": index, "features": [feature]}
 
 
 def build_record(text: str, card: dict, post_url: str, thumb: dict | None, created_at: str) -> dict:
@@ -148,12 +150,12 @@ def fetch_thumb(image_url: str, timeout: float) -> tuple[bytes | None, str, str]
         data = answer.raw.read(THUMB_MAX_BYTES + 1, decode_content=True) if answer.status_code == 200 else b""
         answer.close()
     except requests.RequestException as exc:
-        return None, "", f"the card image {image_url} could not be fetched ({type(exc).__name__}): the card has no picture"
+        return None, "", f"the card image {image_url} could not be fetched ({type(exc).__name__}): {NO_PICTURE}"
     if not data:
-        return None, "", f"the card image {image_url} does not answer (HTTP {answer.status_code}): the card has no picture"
+        return None, "", f"the card image {image_url} does not answer (HTTP {answer.status_code}): {NO_PICTURE}"
     if len(data) > THUMB_MAX_BYTES:
-        return None, "", (f"the card image {image_url} is over Bluesky's {THUMB_MAX_BYTES:,} bytes: the card has no "
-                          "picture; use a smaller image: in the front matter")
+        return None, "", (f"the card image {image_url} is over Bluesky's {THUMB_MAX_BYTES:,} bytes: {NO_PICTURE}; "
+                          "set a smaller image: in the front matter")
     if not mime.startswith("image/"):
-        return None, "", f"the card image {image_url} is served as {mime or 'no type'}, not an image: the card has no picture"
+        return None, "", f"the card image {image_url} is served as {mime or 'no type'}, not an image: {NO_PICTURE}"
     return data, mime, ""

@@ -25,7 +25,7 @@ def text_limit(session, instance: str, timeout: float) -> tuple[int, str]:
         if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
             return limit, ""
     except (ShareError, ValueError, KeyError, TypeError) as exc:
-        reason = str(exc) if isinstance(exc, ShareError) else "its answer names no configuration.statuses.max_characters"
+        reason = str(exc) if isinstance(exc, ShareError) else "no configuration.statuses.max_characters in its answer"
         return DEFAULT_LIMIT, f"{reason}; counted against Mastodon's default {DEFAULT_LIMIT}"
     return DEFAULT_LIMIT, f"Mastodon ({instance}) names no text limit; counted against the default {DEFAULT_LIMIT}"
 

@@ -42,7 +42,8 @@ def load_brief(site: Path, post_path: Path) -> tuple[dict, Path, Path]:
     return json.loads(json_path.read_text(encoding="utf-8")), markdown_path, json_path
 
 
-def plans(brief: dict, accounts: list[Account], markdown_path: Path, json_path: Path, session, timeout: float) -> list[Plan]:
+def plans(brief: dict, accounts: list[Account], markdown_path: Path, json_path: Path, session,
+          timeout: float) -> list[Plan]:
     from ..describe import BLUESKY, MASTODON
     from . import ledger, mastodon
 
@@ -70,7 +71,8 @@ def describe_plan(plan: Plan, brief: dict) -> str:
     verdict = "fits" if plan.fits else "OVER THE LIMIT: shorten the post's description"
     lines = [f"== {account.label} ({where}): {plan.count}/{plan.limit} {plan.counted_as}; {verdict}"]
     if plan.recorded:
-        lines.append(f"   already posted: {plan.recorded['posted_where']} ({plan.recorded.get('posted_when') or 'time not recorded'}); skipped")
+        when = plan.recorded.get("posted_when") or "time not recorded"
+        lines.append(f"   already posted: {plan.recorded['posted_where']} ({when}); skipped")
     lines.append(plan.text)
     card = brief.get("card") or {}
     if account.channel == "bluesky":
@@ -101,8 +103,10 @@ def wait_for_page(url: str, card: dict, wait: float) -> str:
     return "; ".join(faults) or f"{url}: its preview card is broken (nb2post brief --check-live says why)"
 
 
-def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[[str], None]) -> dict:
+def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[[str], None],
+            note: Callable[[str], None]) -> dict:
     """Post to one channel: {"url", "id"}. ShareError when it fails."""
+    name = brief.get("post") or brief["url"]
     import requests
 
     from . import bluesky, mastodon
@@ -118,20 +122,23 @@ def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[
         key = bluesky.record_key(url)
         earlier = client.existing(key)
         if earlier:
-            say(f"note: {account.label}: found the record an earlier run made ({earlier.get('uri')}); recording it")
+            note(f"note: {name}: {account.label}: found the record an earlier run made ({earlier.get('uri')}); recording it")
             return {"url": bluesky.post_url(account.handle, key), "id": str(earlier.get("uri") or "")}
         card = brief.get("card") or {}
-        data, mime, note = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
-        if note:
-            say(f"note: {account.label}: {note}")
+        data, mime, left_out = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
+        if left_out:
+            say(f"warning: {name}: {account.label}: {left_out}")
         thumb = client.upload_thumb(data, mime) if data else None
         answer = client.put(key, bluesky.build_record(plan.text, card, url, thumb, now()))
-        return {"url": bluesky.post_url(account.handle, key), "id": str(answer.get("uri") or f"at://{client.did}/{bluesky.COLLECTION}/{key}")}
+        uri = answer.get("uri") or f"at://{client.did}/{bluesky.COLLECTION}/{key}"
+        return {"url": bluesky.post_url(account.handle, key), "id": str(uri)}
 
 
 def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool, wait: float, timeout: float,
-          say: Callable[[str], None], show: Callable[[str], None], environ=None) -> bool:
-    """Share one post; False when something failed (each failure said in one line through ``say``)."""
+          say: Callable[[str], None], show: Callable[[str], None], note: Callable[[str], None] = lambda _: None,
+          environ=None) -> bool:
+    """Share one post; False when something failed (each failure said in one line through ``say``;
+    ``show`` prints the dry run, ``note`` what -v adds)."""
     import requests
 
     from . import ledger
@@ -169,7 +176,7 @@ def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool
         return False
     for plan in pending:
         try:
-            result = post_to(plan, brief, environ[plan.account.token_variable], timeout, say)
+            result = post_to(plan, brief, environ[plan.account.token_variable], timeout, say, note)
         except ShareError as exc:
             say(f"error: {name}: {exc}")
             ok = False

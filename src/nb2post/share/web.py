@@ -45,7 +45,8 @@ def request(session, method: str, url: str, *, label: str, fix_auth: str, timeou
     """``session.request`` that returns a 2xx answer or raises ShareError with the line to print.
 
     ``label`` names the channel ("Mastodon (https://mastodon.social)"), ``fix_auth`` what to do
-    about a 401/403; statuses in ``allow`` are returned as well. 429 and 503 with a Retry-After within RETRY_AFTER_BOUND are waited out."""
+    about a 401/403; statuses in ``allow`` are returned as well. 429 and 503 with a Retry-After
+    within RETRY_AFTER_BOUND are waited out."""
     import requests
 
     for attempt in range(RETRIES + 1):
@@ -66,7 +67,8 @@ def request(session, method: str, url: str, *, label: str, fix_auth: str, timeou
             time.sleep(wait)
             continue
         if status in (401, 403):
-            raise ShareError(f"{label}: the server refused the credentials (HTTP {status}{_server_says(answer)}); {fix_auth}")
+            says = _server_says(answer)
+            raise ShareError(f"{label}: the server refused the credentials (HTTP {status}{says}); {fix_auth}")
         if status == 429:
             later = f"after {wait:.0f} s" if wait is not None else "later"
             raise ShareError(f"{label}: rate limited (HTTP 429); nothing recorded, run it again {later}")

@@ -17,7 +17,7 @@ from conftest import ROOT, cell, make_site, process_table, run_cli, write_notebo
 from nb2post.commands import EXIT_STATUS
 
 COMMANDS = [[], ["adopt"], ["brief"], ["convert"], ["check"], ["hook"], ["hook", "install"], ["hook", "uninstall"],
-            ["hook", "run"], ["publish"], ["init"], ["new"], ["preview"]]
+            ["hook", "run"], ["publish"], ["init"], ["new"], ["preview"], ["share"]]
 TABLE = [line.strip() for line in EXIT_STATUS.splitlines()[2:]]  # after click's \b and the heading
 
 
@@ -53,7 +53,7 @@ def _site(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("command, rest", [
     (["convert"], ["_notebooks/2024-05-01-a.ipynb"]), (["check"], []), (["publish"], ["--no-push"]),
     (["brief"], ["x.md"]), (["hook", "install"], []), (["init"], ["--no-workflow"]), (["new"], ["A title"]),
-    (["preview"], []),
+    (["preview"], []), (["share"], ["x.md"]),
 ], ids=lambda words: " ".join(words))
 def test_a_site_that_does_not_exist_is_a_usage_error_and_nothing_is_made(tmp_path, command, rest):
     site = _site(tmp_path)

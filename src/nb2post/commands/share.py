@@ -19,9 +19,8 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, l
         ],
         "Settings: nb2post: share: {mastodon: {instance: URL}, bluesky: {handle: H, service: URL}} in "
         "_config.yml; secrets from NB2POST_MASTODON_TOKEN and NB2POST_BLUESKY_APP_PASSWORD only.\n\n"
-        "Exit status: 0 posted (or posted before, as the brief's ledger says); 1 a channel failed, a text "
-        "is over its limit, or the page never went live (the channels that worked are recorded); "
-        "2 wrong usage or a broken site configuration.",
+        "0: also when posted before, as the brief's ledger says; 1: a channel failed, a text is over its "
+        "limit, or the page never went live (the channels that worked are recorded).",
     ),
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))

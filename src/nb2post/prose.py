@@ -3,7 +3,8 @@
 * Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` (found as Jupyter finds them, prices
   excepted) become ``$$x$$`` (kramdown's inline math),
   display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
-  so ``_``, ``*`` and ``|`` inside math never turn into markup.
+  so ``_``, ``*`` and ``|`` inside math never turn into markup. Where the site's renderer does not take
+  what kramdown makes of ``$$``, math is written in the renderer's own delimiters (see nb2post.mathrender).
 * Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
 * HTML: each cell's HTML blocks are closed at its end and code inside them is escaped, so no cell's HTML
   reaches into the rest of the post (see :func:`_contain_html`).
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import liquid
+from . import liquid, mathrender
 from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
 
 _HOLD = "\ue000{}\ue001"
@@ -78,6 +79,7 @@ class ProseContext:
     allow_liquid: Callable[[str], bool] | None = None
     keep_all_liquid: bool = False
     has_math: bool = False
+    math: mathrender.MathStyle | None = None  # how math is written for the site's renderer (None: $$)
 
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
@@ -657,10 +659,10 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
             indent = text[start:match_start]
             if first_item is None or first_item.end() > start:
                 indent = ""
-            lines = ["$$", *(line.strip() for line in body.split("\n")), "$$"]
-            block = "\n".join(lines[:1] + [indent + line for line in lines[1:]])
+            block = mathrender.block([line.strip() for line in body.split("\n")], ctx.math, indent)
             return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
-        return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
+        written = mathrender.inline(f"\\displaystyle {_inline_safe(body)}", ctx.math)
+        return holder.hold(_escape(written, ctx))
 
     out: list[str] = []
     done = 0
@@ -732,7 +734,8 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
         body = text[opening.end() : tokens[end].start()]
         ctx.has_math = True
         out.append(text[done : opening.start()])
-        out.append(holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx)))
+        written = mathrender.inline(_inline_safe(body), ctx.math, _fills_line(text, opening.start(), tokens[end].end()))
+        out.append(holder.hold(_escape(written, ctx)))
         done = tokens[end].end()
         index = end + 1
     out.append(text[done:])
@@ -768,6 +771,19 @@ def _is_math(text: str, opening: re.Match, closing: re.Match) -> bool:
     if after.isdigit():
         return False
     return not (body[0].isdigit() and body[-1].isspace())
+
+
+# What may stand before a formula at the start of a block: indentation, quote and list markers.
+_BLOCK_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+
+
+def _fills_line(text: str, start: int, end: int) -> bool:
+    """Whether the math from ``start`` to ``end`` is all its line holds (after quote and list markers):
+    where kramdown would read ``$$x$$`` as a display block."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[end:] if line_end == -1 else text[end:line_end]
+    return not rest.strip() and _BLOCK_LINE_PREFIX.fullmatch(text, line_start, start) is not None
 
 
 _LIST_ITEM_ANYWHERE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.M)

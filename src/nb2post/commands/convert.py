@@ -82,6 +82,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
                 click.echo(f"would write {relative(path, site)}")
             for path in outcome.removed:
                 click.echo(f"would remove {relative(path, site)}")
+    math = getattr(settings.theme, "math", None)
+    if verbose and not quiet and math is not None and math.note:  # the site's renderer, found once per run
+        echo_err(f"note: {relative(site, cwd)}: {math.note}")
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":

@@ -26,7 +26,11 @@ from nb2post.assets import AssetSet
 # The corpus's notebooks with math in their prose or outputs (the others have none), and their formulas:
 # (all, displayed), counted in their cells as Jupyter finds math (genai's outputs hold Markdown with math;
 # its `$0.4x + 0.25$` is a paragraph of its own, inline in Jupyter).
-FORMULAS = {"pca": (90, 15), "gp": (59, 11), "genai": (26, 7), "latex": (1, 1), "unsupervised": (37, 0)}
+FORMULAS = {"pca": (90, 15), "gp": (59, 11), "genai": (26, 7), "latex": (1, 1), "unsupervised": (37, 0),
+            "prices": (2, 0)}
+# Prices stay text, as in Jupyter, also where the renderer pairs dollars (written for the test).
+PRICES = [cell("markdown", "# Prices\n\nApples cost $5 and pears $10, so $x$ apples cost $5x$; escaped: \\$3 and \\$4.")]
+PRICES_TEXT = "Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4."
 MATH_NOTEBOOKS = {
     "pca": "drscotthawley__blog_fastpages/2019-12-21-PCA-From-Scratch.ipynb",
     "gp": "hyunholee26__fastpages/2022_09_26_Efforts_to_undertand_GP.ipynb",
@@ -113,7 +117,8 @@ def test_configurations_read_from_template_text():
 
     # MathJax 3 with both inline delimiters takes kramdown's \(…\): written as before
     chirpy = "<script>MathJax = { tex: { inlineMath: [ ['$','$'], ['\\\\(','\\\\)'] ] } };</script><script src=x/tex-mml-chtml.js></script>"
-    assert style(chirpy) == mathrender.MathStyle(note=style(chirpy).note) and style(chirpy).inline is None
+    assert (style(chirpy).inline, style(chirpy).display) == (None, None)
+    assert style(chirpy).text_dollar == mathrender.IGNORED_DOLLAR  # it pairs dollars: prices stay text
     # ... and no engine: kramdown writes $…$, which it takes too
     assert style(chirpy, "none").inline is None
     # KaTeX with display delimiters only for $$: \[…\] from kramdown would stay text
@@ -150,6 +155,25 @@ def test_math_written_raw_in_the_renderers_delimiters():
     assert '<span markdown="0">$\\displaystyle e^x$</span> and' in _convert("$$e^x$$ and more", dollar)
     # kramdown's own $$ as before where the renderer takes what kramdown writes
     assert _convert("Cost $a_1 * b_2$ here.", None) == "Cost $$a_1 * b_2$$ here."
+
+
+def test_dollars_of_the_text_where_the_renderer_pairs_dollars():
+    pairs = mathrender.choose(mathrender.find([("_layouts/post.html", "MathJax.Hub.Config({tex2jax: {inlineMath: [['$','$']]}})")]), "mathjax")
+    ignored = mathrender.IGNORED_DOLLAR
+    out = _convert("Cost $5 and $10, and \\$3 for $y$.", pairs)
+    assert out == f'Cost {ignored}5 and {ignored}10, and {ignored}3 for <span markdown="0">$y$</span>.', out
+    # in a tag or a link's target a dollar is not text
+    assert _convert("See [a](http://x.org/$y).", pairs) == "See [a](http://x.org/$y)."
+    assert _convert("See <b title='$'>b</b>.", pairs) == "See <b title='$'>b</b>."
+    assert "$5 and $10" in _convert("Cost $5 and $10", None)  # a renderer that does not pair dollars: as written
+
+
+def test_brief_text_from_prose_carries_the_tex():
+    from nb2post import describe
+
+    body = ('The square <span markdown="0">\\(a^2\\)</span> of $$a_1 * b_1$$ grows with <span>$$x$$</span> and '
+            f"costs {mathrender.IGNORED_DOLLAR}5.\n")
+    assert describe.describe({"title": "T"}, body).text == "The square $a^2$ of $a_1 * b_1$ grows with $x$ and costs $5."
 
 
 @pytest.mark.parametrize("source", ["$x^2$", "> $x^2$", "- $x^2$", "1. $x^2$", "Intro\n\n$x^2$\n\nmore"])
@@ -225,6 +249,7 @@ def built_sites(tmp_path_factory):
             target = site / "_notebooks" / f"2024-01-01-{label}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(CORPUS / path, target)
+        write_notebook(site / "_notebooks" / "2024-01-01-prices.ipynb", PRICES)
         run_cli("convert", "--site", str(site), check=True)
         out = jekyll_build(site)
         (root / name).symlink_to(out, target_is_directory=True)
@@ -233,7 +258,7 @@ def built_sites(tmp_path_factory):
             marker = re.search(r"generated from _notebooks/2024-01-01-(\w+)\.ipynb", page.read_text(encoding="utf-8"))
             if marker:
                 pages[name][marker.group(1)] = page
-        assert sorted(pages[name]) == sorted(MATH_NOTEBOOKS), pages[name]
+        assert sorted(pages[name]) == sorted([*MATH_NOTEBOOKS, "prices"]), pages[name]
     with serve_folder(root) as base:
         yield {name: {label: f"{base}/{name}/" + quote(page.relative_to(work / name / "_site").as_posix())
                       for label, page in by_label.items()} for name, by_label in pages.items()}
@@ -269,6 +294,8 @@ def test_every_formula_of_the_corpus_typeset_on_every_renderer(built_sites):
                     for raw in ("\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\begin", "^{", "_{"):
                         assert raw not in text, f"{name}/{label}: raw TeX {raw!r} left: ...{_around(text, raw)}..."
                     counts.setdefault(label, {})[name] = (found[0], found[1])
+                    if label == "prices":
+                        assert " ".join(text.split()) == " ".join(PRICES_TEXT.split()), f"{name}: {text!r}"
         finally:
             browser.close()
     for label, by_site in counts.items():

@@ -70,10 +70,14 @@ class MathStyle:
     inline: tuple | None = None
     display: tuple | None = None
     display_prefix: str = ""
+    text_dollar: str = ""  # what a dollar of the text is written as, where the renderer pairs dollars
     note: str = ""  # what was found and what is written, said once per run (-v)
 
 
 KRAMDOWN = MathStyle()
+# A dollar no renderer pairs, whatever its processEscapes: MathJax 2 and 3 skip their default ignore
+# class, and KaTeX's auto-render looks for math within one run of text, which the element ends.
+IGNORED_DOLLAR = '<span class="tex2jax_ignore">$</span>'
 # The MathJax a post brings itself on a site whose layouts load none (nb2post.render; MathJax 2 and 3
 # take the same delimiters by default, whichever ``mathjax_url`` names).
 LOADER = Renderer(name="MathJax", where="nb2post's loader in each post with math (mathjax_url)",
@@ -258,7 +262,12 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
                f"{inline_out[0]}…{inline_out[1]})")
     written += (f", display math as {display[0]}…{display[1]}" if display else
                 f", display math as $$…$$ (kramdown writes {display_out[0]}…{display_out[1]})")
-    return MathStyle(inline=inline, display=display, display_prefix=prefix, note=f"{found}: {written}")
+    text_dollar = ""
+    if ("$", "$") in renderer.inline:
+        text_dollar = IGNORED_DOLLAR  # prices stay text, as in Jupyter
+        written += f", a dollar of the text as {IGNORED_DOLLAR}"
+    return MathStyle(inline=inline, display=display, display_prefix=prefix, text_dollar=text_dollar,
+                     note=f"{found}: {written}")
 
 
 def html_escaped(body: str) -> str:

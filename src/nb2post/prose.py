@@ -733,13 +733,24 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
             continue
         body = text[opening.end() : tokens[end].start()]
         ctx.has_math = True
-        out.append(text[done : opening.start()])
+        out.append(_text_dollars(text[done : opening.start()], ctx, holder))
         written = mathrender.inline(_inline_safe(body), ctx.math, _fills_line(text, opening.start(), tokens[end].end()))
         out.append(holder.hold(_escape(written, ctx)))
         done = tokens[end].end()
         index = end + 1
-    out.append(text[done:])
+    out.append(_text_dollars(text[done:], ctx, holder))
     return "".join(out)
+
+
+# A dollar of the text (``\\$`` too, which Jupyter shows as one), outside tags and link targets.
+_TEXT_DOLLAR = re.compile(r"(<[^<>\n]*>|\]\([^)\n]*\))|\\?\$")
+
+
+def _text_dollars(text: str, ctx: ProseContext, holder: Holder) -> str:
+    """Dollars that are not math (prices, ``\\$``), written so a renderer that pairs ``$`` leaves them."""
+    if ctx.math is None or not ctx.math.text_dollar or "$" not in text:
+        return text
+    return _TEXT_DOLLAR.sub(lambda m: m.group(1) or holder.hold(ctx.math.text_dollar), text)
 
 
 def _closing_token(tokens: list[re.Match], start: int, closer: str) -> tuple[int | None, int]:

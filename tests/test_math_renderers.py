@@ -127,6 +127,10 @@ def test_configurations_read_from_template_text():
     # a renderer with no display delimiters: display math in its inline ones, in display style
     only_inline = "renderMathInElement(document.body, {delimiters: [{left: '$', right: '$', display: false}]})"
     assert (style(only_inline).display, style(only_inline).display_prefix) == (("$", "$"), "\\displaystyle ")
+    # delimiters that are an environment's are not the ones a formula is wrapped in
+    envs = ("renderMathInElement(document.body, {delimiters: [{left: '\\\\begin{equation}', right: '\\\\end{equation}', display: true},"
+            " {left: '$$', right: '$$', display: true}, {left: '$', right: '$', display: false}]})")
+    assert (style(envs).inline, style(envs).display) == (("$", "$"), ("$$", "$$"))
     # server-side KaTeX: kramdown's $$ is what it typesets, whatever the layouts load
     assert style(katex, "katex").inline is None and "typesets math when the site is built" in style(katex, "katex").note
     # a configuration nb2post cannot read (Liquid builds it), an unknown engine, no renderer: as before

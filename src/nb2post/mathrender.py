@@ -217,7 +217,8 @@ def find(files: list[tuple[str, str]]) -> Renderer | None:
 
 
 def _is_generic(kind: str, name: str) -> bool:
-    """A MathJax configuration file that names no version configures the MathJax the layouts load."""
+    """MathJax 2 and 3 name their delimiters alike (``inlineMath``/``displayMath``): a MathJax
+    configuration, of whichever version a file tells or none, configures the MathJax the layouts load."""
     return kind.startswith("MathJax") and name.startswith("MathJax")
 
 
@@ -251,13 +252,16 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
     found = (f"{renderer.name} in {renderer.where} typesets inline {_show(renderer.inline)} and display "
              f"{_show(renderer.display)}")
     inline_out, display_out = output
-    inline = None if inline_out in renderer.inline or not renderer.inline else renderer.inline[0]
+    # delimiters that wrap any formula (KaTeX may also list \begin{equation}…\end{equation})
+    inline_pairs = [pair for pair in renderer.inline if not pair[0].startswith("\\begin")]
+    display_pairs = [pair for pair in renderer.display if not pair[0].startswith("\\begin")]
+    inline = None if inline_out in inline_pairs or not inline_pairs else inline_pairs[0]
     display, prefix = None, ""
-    if display_out not in renderer.display:
-        if renderer.display:
-            display = renderer.display[0]
-        elif renderer.inline:
-            display, prefix = renderer.inline[0], "\\displaystyle "
+    if display_out not in display_pairs:
+        if display_pairs:
+            display = display_pairs[0]
+        elif inline_pairs:
+            display, prefix = inline_pairs[0], "\\displaystyle "
     written = (f"inline math as {inline[0]}…{inline[1]}" if inline else f"inline math as $$…$$ (kramdown writes "
                f"{inline_out[0]}…{inline_out[1]})")
     written += (f", display math as {display[0]}…{display[1]}" if display else

@@ -30,7 +30,7 @@ COMMENT_KEYS = ("comments", "giscus_comments")
 _PAGE_KEY = re.compile(r"\b(?:page|layout)(?:\.(\w+)|\[\s*['\"](\w+)['\"]\s*\])")
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _TOC_FILTER = re.compile(r"\{\{[^}]*\|\s*toc(?:_only)?\b")  # jekyll-toc: `{{ content | toc }}` reads page.toc
-_MATH_SCRIPT = re.compile(r"mathjax|katex|renderMathInElement", re.I)
+_MATH_SCRIPT = re.compile(r"mathjax|katex", re.I)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def read_switches(folders: list[Path], math_files: list | None = None) -> dict[s
                         found.setdefault(key, where)
             if _TOC_FILTER.search(text):
                 found.setdefault("_toc_filter", where)
-            if _MATH_SCRIPT.search(text):
+            if _MATH_SCRIPT.search(text) or "renderMathInElement" in text:  # (KaTeX configured on its own)
                 found.setdefault("_math_script", where)
                 if math_files is not None:
                     from .mathrender import local_scripts  # (its patterns only where a layout loads math)

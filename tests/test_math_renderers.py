@@ -27,10 +27,11 @@ from nb2post.assets import AssetSet
 # (all, displayed), counted in their cells as Jupyter finds math (genai's outputs hold Markdown with math;
 # its `$0.4x + 0.25$` is a paragraph of its own, inline in Jupyter).
 FORMULAS = {"pca": (90, 15), "gp": (59, 11), "genai": (26, 7), "latex": (1, 1), "unsupervised": (37, 0),
-            "prices": (2, 0)}
+            "prices": (3, 1)}
 # Prices stay text, as in Jupyter, also where the renderer pairs dollars (written for the test).
-PRICES = [cell("markdown", "# Prices\n\nApples cost $5 and pears $10, so $x$ apples cost $5x$; escaped: \\$3 and \\$4.")]
-PRICES_TEXT = "Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4."
+PRICES = [cell("markdown", "# Prices\n\nApples cost $5 and pears $10, so $x$ apples cost $5x$; escaped: \\$3 and \\$4.\n\n"
+                           "Displayed as in Jupyter: $$\\sum_i x_i$$ inside a paragraph.")]
+PRICES_TEXT = "Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4. Displayed as in Jupyter:  inside a paragraph."
 MATH_NOTEBOOKS = {
     "pca": "drscotthawley__blog_fastpages/2019-12-21-PCA-From-Scratch.ipynb",
     "gp": "hyunholee26__fastpages/2022_09_26_Efforts_to_undertand_GP.ipynb",
@@ -155,8 +156,15 @@ def test_math_written_raw_in_the_renderers_delimiters():
     assert 'Cost <span markdown="0">$a_1 * b_2 &lt; c$</span> here.' in out
     assert '<div markdown="0">$$\nx &amp; y \\\\ z\n$$</div>' in out
     assert '  <div markdown="0">$$\n  q\n  $$</div>' in out  # inside the list item: indented with it
-    # display math inside a paragraph stays display style, in the inline delimiters
-    assert '<span markdown="0">$\\displaystyle e^x$</span> and' in _convert("$$e^x$$ and more", dollar)
+    # display math inside a paragraph is displayed, as in Jupyter: in the display delimiters the renderer takes
+    defaults = mathrender.choose(mathrender.find([("_layouts/post.html", '<script src="/js/MathJax.js"></script>')]), "mathjax")
+    assert _convert("$$e^x$$ and more", defaults) == '<span markdown="0">\\[e^x\\]</span> and more'
+    assert _convert("$$e^x$$ and more", mathrender.choose(mathrender.find([("_layouts/post.html", '<script src="/js/MathJax.js"></script>')]), "none")) \
+        == '<span markdown="0">$$e^x$$</span> and more'
+    # ... in display style where it has no display delimiters, or nb2post cannot tell
+    only_inline = mathrender.choose(mathrender.find([("x", "renderMathInElement(document.body, {delimiters: [{left: '$', right: '$'}]})")]), "mathjax")
+    assert _convert("$$e^x$$ and more", only_inline) == '<span markdown="0">$\\displaystyle e^x$</span> and more'
+    assert _convert("$$e^x$$ and more", None) == "$$\\displaystyle e^x$$ and more"
     # kramdown's own $$ as before where the renderer takes what kramdown writes
     assert _convert("Cost $a_1 * b_2$ here.", None) == "Cost $$a_1 * b_2$$ here."
 

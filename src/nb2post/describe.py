@@ -149,11 +149,11 @@ _HELD_MATH = re.compile("\ue002(\\d+)\ue003")
 def _math_as_tex(match: re.Match, held: list[str]) -> str:
     """A formula as its author writes it in Markdown: ``$x$`` (``$$x$$`` for display style)."""
     body = match.group(1) if match.group(1) is not None else match.group(2)
+    dollars = "$"
     for opening, closing in _DELIMITERS:
         if len(body) > len(opening) + len(closing) and body.startswith(opening) and body.endswith(closing):
-            body = body[len(opening) : -len(closing)]
+            body, dollars = body[len(opening) : -len(closing)], "$$" if opening in ("\\[", "$$") else "$"
             break
-    dollars = "$"
     if body.startswith("\\displaystyle "):  # nb2post's mark of display math inside a paragraph
         body, dollars = body[len("\\displaystyle ") :], "$$"
     held.append(f"{dollars}{body.strip()}{dollars}")

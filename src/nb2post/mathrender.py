@@ -70,6 +70,7 @@ class MathStyle:
     inline: tuple | None = None
     display: tuple | None = None
     display_prefix: str = ""
+    display_in_text: tuple | None = None  # display math inside a paragraph, in a <span> (None: \\displaystyle)
     text_dollar: str = ""  # what a dollar of the text is written as, where the renderer pairs dollars
     note: str = ""  # what was found and what is written, said once per run (-v)
 
@@ -270,7 +271,9 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
     if ("$", "$") in renderer.inline:
         text_dollar = IGNORED_DOLLAR  # prices stay text, as in Jupyter
         written += f", a dollar of the text as {IGNORED_DOLLAR}"
-    return MathStyle(inline=inline, display=display, display_prefix=prefix, text_dollar=text_dollar,
+    # Jupyter shows `text $$x$$ text` displayed: written raw in display delimiters, as kramdown would write them
+    in_text = display if display and not prefix else None if display else display_out
+    return MathStyle(inline=inline, display=display, display_prefix=prefix, display_in_text=in_text, text_dollar=text_dollar,
                      note=f"{found}: {written}")
 
 
@@ -286,6 +289,15 @@ def inline(body: str, style: MathStyle | None, fills_line: bool = False) -> str:
     if style is None or style.inline is None:
         return f"<span>$${body}$$</span>" if fills_line else f"$${body}$$"
     opening, closing = style.inline
+    return f'<span markdown="0">{opening}{html_escaped(body)}{closing}</span>'
+
+
+def display_in_text(body: str, style: MathStyle | None) -> str:
+    """Display math inside a paragraph (``body``: one line): displayed, as Jupyter shows it, where the
+    renderer's display delimiters are known; else inline math in display style."""
+    if style is None or style.display_in_text is None:
+        return inline(f"\\displaystyle {body}", style)
+    opening, closing = style.display_in_text
     return f'<span markdown="0">{opening}{html_escaped(body)}{closing}</span>'
 
 

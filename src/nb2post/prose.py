@@ -661,7 +661,7 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
                 indent = ""
             block = mathrender.block([line.strip() for line in body.split("\n")], ctx.math, indent)
             return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
-        written = mathrender.inline(f"\\displaystyle {_inline_safe(body)}", ctx.math)
+        written = mathrender.display_in_text(_inline_safe(body), ctx.math)
         return holder.hold(_escape(written, ctx))
 
     out: list[str] = []

@@ -16,7 +16,7 @@ from nb2post.check import _simple_section, layout
 
 HEAVY = ("nbconvert", "nbformat", "ruamel", "git", "requests", "regex", "nb2post.twitter_text", "nb2post.render", "nb2post.front_matter",
          "nb2post.prose", "nb2post.assets", "nb2post.outputs",
-         "concurrent.futures.process", "multiprocessing")
+         "concurrent.futures.process", "multiprocessing", "watchdog", "nb2post.watch", "nb2post.preview")
 
 
 def blog(tmp_path: Path, count: int = 3, extra_config: str = "") -> Path:

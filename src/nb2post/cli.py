@@ -20,6 +20,8 @@ COMMANDS = {
     "check": ("nb2post.commands.check", "Report notebooks whose post is missing or stale (fast; for hooks and CI)."),
     "hook": ("nb2post.commands.hook", "Install, remove or run the git pre-push hook."),
     "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
+    "new": ("nb2post.commands.new", "Start a post: a dated notebook with the site's front matter, in its notebooks folder."),
+    "preview": ("nb2post.commands.preview", "Serve the site with Jekyll and convert each notebook as you save it (live reload)."),
     "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
 # The commands answered from the record of their last run with nothing to do (nb2post.replay); the
@@ -71,6 +73,8 @@ class LazyGroup(click.Group):
 
 EPILOG = """\b
 Examples:
+  nb2post new "Title"       # start a post: a dated notebook with the site's front matter
+  nb2post preview           # serve the site; each notebook save converted, the page reloaded
   nb2post convert           # every notebook of the site you are in, into its _posts/
   nb2post check             # are the posts current? (for hooks and CI)
   nb2post publish           # convert, commit exactly those files, push

@@ -27,10 +27,13 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import liquid, mathrender
+from . import liquid
 from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
+
+if TYPE_CHECKING:
+    from .mathrender import MathStyle
 
 _HOLD = "\ue000{}\ue001"
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -79,7 +82,7 @@ class ProseContext:
     allow_liquid: Callable[[str], bool] | None = None
     keep_all_liquid: bool = False
     has_math: bool = False
-    math: mathrender.MathStyle | None = None  # how math is written for the site's renderer (None: $$)
+    math: MathStyle | None = None  # how math is written for the site's renderer (None: kramdown's $$)
 
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
@@ -648,6 +651,8 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
     first_item = _LIST_ITEM_ANYWHERE.search(text)
 
     def display(match_start: int, match_end: int, body: str) -> str:
+        from . import mathrender  # (loaded only by runs whose prose has math)
+
         ctx.has_math = True
         body = "\n".join(line for line in body.strip().split("\n") if line.strip())
         start = text.rfind("\n", 0, match_start) + 1
@@ -733,6 +738,7 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
             continue
         body = text[opening.end() : tokens[end].start()]
         ctx.has_math = True
+        from . import mathrender
         out.append(_text_dollars(text[done : opening.start()], ctx, holder))
         written = mathrender.inline(_inline_safe(body), ctx.math, _fills_line(text, opening.start(), tokens[end].end()))
         out.append(holder.hold(_escape(written, ctx)))

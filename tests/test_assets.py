@@ -379,9 +379,34 @@ RECORD_WEBM = """async () => {
 }"""
 
 
-def test_copied_video_and_audio_play_in_chromium(tmp_path):
-    from conftest import free_port, wait_for_port
+def record_webm(browser, path: Path) -> None:
+    maker = browser.new_page()
+    maker.set_content("<body></body>")
+    path.write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+    maker.close()
 
+
+def settled_media(browser, built: Path, page_path: str) -> tuple[list, list]:
+    """The built site served on 127.0.0.1 and ``page_path`` opened in Chromium until its media settled:
+    ([tag, source, readyState, error code] of each video and audio, [src, naturalWidth] of each image)."""
+    from site_kits import serve_folder
+
+    with serve_folder(built) as base:
+        page = browser.new_page()
+        page.goto(f"{base}/{page_path}")
+        page.wait_for_function(
+            # settled: metadata loaded, or failed (an error, or no source it could use)
+            "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error || m.networkState === 3)",
+            timeout=20000,
+        )
+        states = page.eval_on_selector_all(
+            "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc || m.getAttribute('src'), m.readyState, m.error && m.error.code])"
+        )
+        images = page.eval_on_selector_all("img", "is => is.map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])")
+    return states, images
+
+
+def test_copied_video_and_audio_play_in_chromium(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     site = make_site(tmp_path / "site")
     media = site / "_notebooks" / "media"
@@ -398,37 +423,98 @@ def test_copied_video_and_audio_play_in_chromium(tmp_path):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         try:
-            maker = browser.new_page()
-            maker.set_content("<body></body>")
-            (media / "wave.webm").write_bytes(base64.b64decode(maker.evaluate(RECORD_WEBM)))
+            record_webm(browser, media / "wave.webm")
             assert convert(site, nb).returncode == 0
-            built = jekyll_build(site)
-            port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)], cwd=built,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            try:
-                assert wait_for_port(port)
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{port}/2024/05/02/playing.html")
-                page.wait_for_function(
-                    # settled: metadata loaded, or failed (an error, or no source it could use)
-                    "() => [...document.querySelectorAll('video, audio')].every(m => m.readyState > 0 || m.error || m.networkState === 3)",
-                    timeout=20000,
-                )
-                states = page.eval_on_selector_all(
-                    "video, audio", "ms => ms.map(m => [m.tagName, m.currentSrc || m.getAttribute('src'), m.readyState, m.error && m.error.code])"
-                )
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
+            states, _ = settled_media(browser, jekyll_build(site), "2024/05/02/playing.html")
         finally:
             browser.close()
     assert len(states) == 4, states
     for tag, src, ready, error in states:
         assert ready > 0 and error is None, states
         assert "/assets/images/2024-05-02-playing/media/" in src, states
+
+
+def html_output(html_text: str, plain: str = "<IPython.core.display.HTML object>") -> dict:
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": html_text, "text/plain": plain}}
+
+
+# What IPython 8 writes for a video, a sound, an image and a page given by a local path (embed=False).
+VIDEO_OUTPUT = html_output('<video src="media/wave.webm" controls  >\n      Your browser does not support the <code>video</code> '
+                           "element.\n    </video>", "<IPython.core.display.Video object>")
+AUDIO_OUTPUT = html_output('\n                <audio  controls="controls" >\n                    <source src="media/tone.wav" '
+                           'type="audio/x-wav" />\n                    Your browser does not support the audio element.\n'
+                           "                </audio>\n              ", "<IPython.lib.display.Audio object>")
+IMAGE_URL_OUTPUT = html_output('<img src="media/dot.png"/>', "<IPython.core.display.Image object>")
+IFRAME_OUTPUT = html_output('\n        <iframe\n            width="300"\n            height="200"\n            src="media/plot.html"\n'
+                            '            frameborder="0"\n            allowfullscreen\n            \n        ></iframe>\n        ',
+                            "<IPython.lib.display.IFrame at 0x7f>")
+
+
+def test_media_that_outputs_name_are_published_with_the_post_and_play_in_chromium(tmp_path):
+    """IPython's Video, Audio(url=...), Image(url=...), Image(filename=...) and IFrame outputs name files
+    next to the notebook: the media are copied under the same rules as a markdown cell's, the rest is
+    warned about, and the video plays in Chromium from its copy after a real Jekyll build."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    site = make_site(tmp_path / "site")
+    media = site / "_notebooks" / "media"
+    media.mkdir(parents=True)
+    (media / "tone.wav").write_bytes(wav())
+    (media / "dot.png").write_bytes(png((1, 2, 3)))
+    (media / "plot.html").write_text("<p>a page of its own</p>")
+    (site / "_notebooks" / "outside.webm").symlink_to("/etc/hostname")
+    nb = write_notebook(
+        site / "_notebooks" / "2024-05-03-outputs.ipynb",
+        [
+            cell("code", "Video('media/wave.webm')", outputs=[VIDEO_OUTPUT]),
+            cell("code", "Audio(url='media/tone.wav')", outputs=[AUDIO_OUTPUT]),
+            cell("code", "Image(url='media/dot.png')", outputs=[IMAGE_URL_OUTPUT]),
+            cell("code", "Image(filename='media/dot.png')", outputs=[{
+                "output_type": "execute_result", "execution_count": 4, "metadata": {},
+                "data": {"image/png": b64(png((1, 2, 3))), "text/plain": "<IPython.core.display.Image object>"}}]),
+            cell("code", "IFrame('media/plot.html', 300, 200)", outputs=[IFRAME_OUTPUT]),
+            cell("code", "Video('outside.webm')", outputs=[html_output('<video src="outside.webm" controls></video>')]),
+        ],
+    )
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            record_webm(browser, media / "wave.webm")
+            done = convert(site, nb)
+            assert done.returncode == 0, done.stderr
+            built = jekyll_build(site)
+            states, images = settled_media(browser, built, "2024/05/03/outputs.html")
+        finally:
+            browser.close()
+    folder = "/assets/images/2024-05-03-outputs"
+    video, audio, outside = states
+    assert video[0] == "VIDEO" and video[1].endswith(f"{folder}/media/wave.webm") and video[2] >= 1 and video[3] is None, states
+    assert audio[0] == "AUDIO" and audio[1].endswith(f"{folder}/media/tone.wav") and audio[2] >= 1 and audio[3] is None, states
+    assert outside[1].endswith("/outside.webm") and outside[2] == 0, "a file outside the repository is not published"
+    assert images[0] == [f"{folder}/media/dot.png", 1] and images[1][1] == 1, images
+    assert (site / folder.lstrip("/") / "media" / "dot.png").read_bytes() == png((1, 2, 3))
+    assert "cell 5: 'media/plot.html' is not an image, video or audio file by its content; link left as written" in done.stderr
+    assert "cell 6: 'outside.webm' resolves outside the repository; link left as written" in done.stderr
+    assert 'src="media/plot.html"' in built_page(built, "outputs")
+
+
+@pytest.mark.parametrize("to", [None, "fastpages", "jekyll"])
+def test_a_front_matter_image_beside_the_notebook_is_published_with_the_post(tmp_path, to):
+    """fastpages' own post (2020-02-20-test) names `image: images/chart-preview.png`; blogs name icons kept
+    beside the notebook in _notebooks/, which Jekyll does not publish: the file goes with the post."""
+    from conftest import CORPUS
+    from site_kits import fastpages_site
+
+    site = init_repo(fastpages_site(tmp_path / "site"), remote="https://github.com/octo-org/nb-blog.git")
+    icon = CORPUS / "fastai__fastpages" / "my_icons" / "fastai_logo.png"
+    (site / "_notebooks" / "my_icons").mkdir(parents=True)
+    (site / "_notebooks" / "my_icons" / "fastai_logo.png").write_bytes(icon.read_bytes())
+    nb = write_notebook(site / "_notebooks" / "2024-06-03-icon.ipynb", [
+        cell("markdown", "# Icon\n> A post with a card image\n\n- image: my_icons/fastai_logo.png"), cell("markdown", "Text.")])
+    done = convert(site, nb, extra=["--to", to] if to else [])
+    assert done.returncode == 0 and "names no file" not in done.stderr, done.stderr
+    image = frontmatter.loads((site / "_posts" / "2024-06-03-icon.md").read_text()).metadata["image"]
+    built = jekyll_build(site, "--config", f"{site / '_config.yml'},{site / '_config_test.yml'}")
+    assert (built / image.lstrip("/")).read_bytes() == icon.read_bytes(), image
 
 
 def test_fastpages_image_paths_stay_fastpages_paths(tmp_path):

@@ -65,6 +65,28 @@ def test_github_enterprise_gets_github_and_binder_only():
     assert set(links) == {"github", "binder"}
 
 
+def test_an_http_remote_keeps_http_and_a_host_that_is_not_github_gets_no_badges():
+    plain = badges.parse_remote("http://github.corp.example:8080/team/notebooks.git")
+    assert plain.scheme == "http" and plain.on_github
+    links = badges.urls(plain, "main", "nb.ipynb")
+    assert links["github"] == "http://github.corp.example:8080/team/notebooks/blob/main/nb.ipynb"
+    assert links["binder"] == "https://mybinder.org/v2/git/http%3A%2F%2Fgithub.corp.example%3A8080%2Fteam%2Fnotebooks.git/main?labpath=nb.ipynb"
+    assert badges.parse_remote("https://octo.ghe.com/team/notebooks.git").on_github
+    for url in ("http://git.example.org/team/notebooks.git", "https://gitlab.com/team/notebooks.git",
+                "git@codeberg.org:team/notebooks.git", "https://mygithub.example.org/team/notebooks.git"):
+        assert badges.urls(badges.parse_remote(url), "main", "nb.ipynb") == {}, url
+
+
+def test_a_post_on_a_remote_that_is_not_github_gets_no_badges_and_a_warning(tmp_path):
+    repo, site = _site_in_repo(tmp_path, remote="http://git.example.org:8080/team/blog.git")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain\n\nText")])
+    done = run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert _badge_links(built_page(jekyll_build(site), "plain")) == {}
+    assert "git.example.org" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
+    assert ("the remote of " in done.stderr and "is on git.example.org:8080, which is not GitHub" in done.stderr
+            and "no Colab/Binder/GitHub badges" in done.stderr), done.stderr
+
+
 def test_remote_and_branch_from_real_repositories(tmp_path, monkeypatch):
     monkeypatch.delenv("GITHUB_HEAD_REF", raising=False)
     monkeypatch.delenv("GITHUB_REF_NAME", raising=False)

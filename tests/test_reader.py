@@ -1,5 +1,6 @@
 import codecs
 import json
+import re
 
 import pytest
 
@@ -47,10 +48,27 @@ def test_unusable_files(data, expected, tmp_path):
 
 
 def test_schema_invalid_but_usable_warns(tmp_path):
-    nb = notebook([cell("markdown", "x")])
-    nb["nbformat_minor"] = 5  # 4.5 requires cell ids; this one has none
+    nb = notebook([cell("markdown", "x", id="$not an id")])
+    nb["nbformat_minor"] = 5
     parsed = reader.parse(_bytes(nb), tmp_path / "n.ipynb")
-    assert parsed.cells and any("schema" in w for w in parsed.warnings)
+    assert parsed.cells and any("schema" in w and "invalid id" in w for w in parsed.warnings)
+
+
+def test_missing_cell_ids_are_added_as_nbformat_normalises_them(tmp_path, corpus):
+    """nbformat 4.5 requires ids, yet many tools write 4.5 without them (one notebook of the corpus's
+    fastpages blogs): they are added, every cell's different, the same on every read, and nothing is said."""
+    from nbformat.validator import isvalid
+
+    nb = notebook([cell("markdown", "x"), cell("code", "y", id="kept"), cell("raw", "z")])
+    nb["nbformat_minor"] = 5
+    first, again = (reader.parse(_bytes(nb), tmp_path / "n.ipynb") for _ in range(2))
+    ids = [c["id"] for c in first.cells]
+    assert first.warnings == [] and ids == [c["id"] for c in again.cells]
+    assert ids[1] == "kept" and len(set(ids)) == 3 and all(re.fullmatch(r"[0-9a-f]{8}", i) for i in ids[::2]), ids
+    assert isvalid(first.content)
+    real = reader.read(corpus / "greglandrum__rdkit-blog-fastpages" / "2021-11-26-highlighting-changed-bonds-in-reactions.ipynb")
+    assert real.content["nbformat_minor"] >= 5 and all("id" in c for c in real.cells)
+    assert real.warnings == [], real.warnings
 
 
 def test_valid_notebook_has_no_warnings(tmp_path):

@@ -1,7 +1,7 @@
 """Open in Colab, Binder, GitHub and Deepnote badges, built from the repository the site lives in.
 
 The repository comes from the real git remote (https, ssh and ``git@host:`` forms, GitHub Enterprise
-hosts), the branch from what is checked out (never a hard-coded ``master``), the notebook path from its
+hosts; a remote on any other host gets no badges: its pages are not GitHub's), the branch from what is checked out (never a hard-coded ``master``), the notebook path from its
 place in the repository. Everything is read from files under ``.git`` (see :mod:`nb2post.gitrepo`).
 
 Plain Jekyll sites get the badges as HTML at the top of the post (inline SVG: no image is fetched from a
@@ -31,15 +31,23 @@ class Repository:
     host: str  # github.com, or a GitHub Enterprise host (with its port for http(s) remotes)
     owner: str
     name: str
+    scheme: str = "https"  # an http remote's pages are served over http: a link must not turn it into https
 
     @property
     def on_github_com(self) -> bool:
         return self.host.lower() in ("github.com", "www.github.com")
 
     @property
+    def on_github(self) -> bool:
+        """github.com or a GitHub Enterprise host (named ``github.…`` as GitHub's guide has it, or
+        ``<name>.ghe.com``): the hosts whose pages "View on GitHub" and Binder links can point at."""
+        hostname = self.host.lower().split(":")[0]
+        return self.on_github_com or hostname.split(".")[0].startswith("github") or hostname.endswith(".ghe.com")
+
+    @property
     def web_url(self) -> str:
         # encoded: a remote such as `o{{w}}n/repo` must not put Liquid (or HTML) into a post
-        return f"https://{quote(self.host, safe=':')}/{quote(self.owner, safe='')}/{quote(self.name, safe='')}"
+        return f"{self.scheme}://{quote(self.host, safe=':')}/{quote(self.owner, safe='')}/{quote(self.name, safe='')}"
 
 
 def parse_remote(url: str | None) -> Repository | None:
@@ -50,13 +58,16 @@ def parse_remote(url: str | None) -> Repository | None:
     if not url:
         return None
     url = url.strip()
+    scheme = "https"
     if "://" in url:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https", "ssh", "git", "git+ssh", "ssh+git") or not parts.hostname:
             return None
         host = parts.hostname
-        if parts.scheme.lower() in ("http", "https") and parts.port:
-            host = f"{host}:{parts.port}"
+        if parts.scheme.lower() in ("http", "https"):
+            scheme = parts.scheme.lower()
+            if parts.port:
+                host = f"{host}:{parts.port}"
         path = parts.path
     else:
         match = _SCP_LIKE.match(url)
@@ -69,7 +80,7 @@ def parse_remote(url: str | None) -> Repository | None:
     name = segments[-1][:-4] if segments[-1].endswith(".git") else segments[-1]
     if not name:
         return None
-    return Repository(host=host, owner=segments[-2], name=name)
+    return Repository(host=host, owner=segments[-2], name=name, scheme=scheme)
 
 
 def _path(text: str) -> str:
@@ -78,7 +89,9 @@ def _path(text: str) -> str:
 
 
 def urls(repo: Repository, branch: str, nb_path: str) -> dict[str, str]:
-    """Badge name -> link, for the badges this host supports."""
+    """Badge name -> link, for the badges this host supports (none off GitHub)."""
+    if not repo.on_github:
+        return {}
     blob = f"{repo.web_url}/blob/{_path(branch)}/{_path(nb_path)}"
     found = {"github": blob}
     labpath = quote(nb_path, safe="")
@@ -116,7 +129,7 @@ def fingerprint_input(site: Path) -> str:
     """What badges depend on besides the notebook: the repository and branch (no credentials)."""
     url, branch = gitrepo.remote_and_branch(site)
     repo = parse_remote(url)
-    where = f"{repo.host}/{repo.owner}/{repo.name}" if repo else ""
+    where = f"{'http://' if repo.scheme == 'http' else ''}{repo.host}/{repo.owner}/{repo.name}" if repo else ""
     return f"{where}@{branch or ''}"
 
 
@@ -172,6 +185,11 @@ def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -
     if branch is None:
         return "", [f"cannot tell which branch {site} is on (detached HEAD); no badges. Check out a branch"]
     links = urls(repo, branch, nb_path)
+    if not links:
+        return "", [
+            f"the remote of {site} is on {repo.host}, which is not GitHub (github.com or a GitHub Enterprise host "
+            "named github.… or ….ghe.com); no Colab/Binder/GitHub badges. Set 'nb2post: badges: false' to want none"
+        ]
     warnings = []
     skipped = [name for name in wanted if name not in links]
     if skipped:

@@ -118,7 +118,7 @@ def layout(site: Path, target: str | None = None, config_files=None) -> Layout:
         settings = config.load(site, target, config_files)
         chosen, posts_dir, section = settings.target, settings.posts_dir, settings.raw
     else:
-        chosen = target or section.get("target") or "jekyll"
+        chosen = target or section.get("target") or config.default_target(site, section)
         default = config.default_posts_dir(site, get_target(chosen).DEFAULTS["posts_dir"])
         posts_dir = config._relative(section.get("posts_dir") or default, "posts_dir", site)
     return Layout(site, chosen, posts_dir, notebooks_dir(section, chosen, site), config_files)

@@ -351,6 +351,33 @@ def check_section(section: dict, where: str) -> list[str]:
     return warnings
 
 
+_FASTPAGES_SETTING = re.compile(r"^default_badges:", re.M)
+
+
+def fastpages_marks(site: Path, config: dict | None = None, texts: list[str] | None = None) -> str:
+    """Why ``site`` is a fastpages blog (its notebook layout, its Actions files, its ``default_badges``
+    setting, from the parsed ``config`` or else the config ``texts``), or "" when it is not one."""
+    site = Path(site)
+    if (site / "_layouts" / "notebook.html").is_file():
+        return "_layouts/notebook.html (fastpages' notebook layout)"
+    if config is not None:
+        has_setting = isinstance(config.get("default_badges"), dict)
+    else:
+        has_setting = any(_FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else _config_texts(site)))
+    if has_setting or (site / "_action_files").is_dir():
+        return "fastpages' settings (default_badges) in _config.yml"
+    return ""
+
+
+def default_target(site: Path, section: dict, config: dict | None = None, texts: list[str] | None = None) -> str:
+    """The target when neither ``--to`` nor ``nb2post: target:`` says: a fastpages blog gets the posts
+    its layouts read (unless ``nb2post: theme:`` names another theme), any other site plain Jekyll's."""
+    theme = str(section.get("theme") or "fastpages").strip().lower()
+    if theme in ("fastpages", "fastai/fastpages") and fastpages_marks(site, config, texts):
+        return "fastpages"
+    return "jekyll"
+
+
 def load(site: Path, target: str | None = None, config_files=()) -> Settings:
     from .targets import get_target
     from .themes import detect
@@ -363,7 +390,7 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
     if not isinstance(section, dict):
         raise ConfigError(f"{where}: 'nb2post:' must hold 'key: value' settings")
     warnings = check_section(section, where)
-    chosen = target or section.get("target") or "jekyll"
+    chosen = target or section.get("target") or default_target(site, section, config)
     try:
         module = get_target(chosen)
     except ValueError as exc:

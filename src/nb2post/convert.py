@@ -273,19 +273,13 @@ def _exit_with_parent(convert_pid: int) -> None:
     with "fork", multiprocessing's fork server with "forkserver", which exits with the convert.)
     """
     import signal
-    import sys
     import threading
     import time
 
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
+    from .children import die_with_parent
 
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    parent = os.getppid()
+    die_with_parent(signal.SIGTERM)
 
     def orphaned() -> bool:
         if os.getppid() != parent:
@@ -430,6 +424,8 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
     except OSError as exc:
         return Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
+    if result.retargeted:
+        notes.append(_retarget_note(site, result, post, dry_run))
     outcome = Outcome(
         notebook,
         result.status,
@@ -603,6 +599,15 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     if error is not None:
         return post, error, []
     return adopted, None, []
+
+
+def _retarget_note(site, result, post: Post, dry_run: bool) -> str:
+    count = len(result.retired)
+    said = f"; {'would remove' if dry_run else 'removed'} the {count} image{'s' if count != 1 else ''} " \
+        f"it wrote for that target" if count else ""
+    where = result.post_path.relative_to(site.root).as_posix()
+    return (f"{where}: {'would be' if dry_run else 'now'} written for --to {post.target}, "
+            f"{'was' if dry_run else 'no longer'} --to {result.retargeted}{said}")
 
 
 def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> list[str]:

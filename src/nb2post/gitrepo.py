@@ -1,12 +1,14 @@
 """Every git call nb2post makes lives here.
 
-Cheap queries run ``git`` directly; publishing (commit and push) uses GitPython.
+Cheap queries run ``git`` directly; publish's queries go through GitPython's command wrapper, and its
+commit and push through ``run_stoppable`` (a process group of their own that a signal stops whole).
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,14 +126,278 @@ def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
 
 
-def commit_paths(root: Path, paths: list[Path], message: str) -> str:
+class HookRefused(GitError):
+    """A hook of the user's said no to nb2post's commit (git prints nothing of its own then)."""
+
+    def __init__(self, hook: str, path: str, said: str):
+        super().__init__(f"the {hook} hook ({path}) refused the commit" + (f": {said}" if said else ""))
+        self.hook = hook
+        self.changed: list[str] = []  # files to commit that the hook rewrote (a fixer), now put back as staged
+
+
+# The hooks `git commit --no-verify` skips; prepare-commit-msg always runs.
+SKIPPED_BY_NO_VERIFY = ("pre-commit", "commit-msg")
+
+
+def commit_paths(root: Path, paths: list[Path], message: str, verify: bool = True) -> str:
     """Commit exactly ``paths`` (written or removed files), leaving anything else staged as it was.
-    Returns the new commit's sha."""
+    Returns the new commit's sha. With ``verify`` the user's pre-commit and commit-msg hooks run, as for a
+    commit of their own; a refusal raises HookRefused.
+
+    A commit that fails (a hook, signing, a signal) leaves the index byte for byte as it was: ``commit
+    --only`` takes known paths only, so new files must be added first, and the index is saved before that
+    and put back after a failure.
+    """
     names = [str(p) for p in paths]
-    _git_checked(["add", "-A", "--", *names], root)
-    # --no-verify: the posts are generated; the user's commit hooks are for their own edits.
-    _git_checked(["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names], root)
+    index = Path(root) / _git_checked(["rev-parse", "--git-path", "index"], root).strip()
+    before = head_commit(root)
+    saved = _read_index(index)
+    done = False
+    try:
+        _git_checked(["add", "-A", "--", *names], root)
+        try:
+            _commit(root, names, message, verify)
+        except HookRefused as exc:
+            # A fixer hook (whitespace, end of file) rewrote generated files: put nb2post's back, else the
+            # next run takes them for hand edits (and a notebook's post for someone else's file).
+            exc.changed = _rewritten(root, names)
+            if exc.changed:
+                _git_checked(["checkout-index", "-f", "--", *exc.changed], root)
+            raise
+        done = True
+    finally:
+        # A commit that went in just before a signal left the index as git wrote it, which is right.
+        with signals_held():  # a second Ctrl-C must not stop the repair halfway
+            if not done and _read_index(index) != saved and head_commit(root) == before:
+                _put_back(index, saved)
     return _git_checked(["rev-parse", "HEAD"], root).strip()
+
+
+def _rewritten(root: Path, names: list[str]) -> list[str]:
+    """Which of the staged ``names`` differ in the work tree now from what was staged."""
+    staged = {}
+    for entry in _git_checked(["ls-files", "-s", "-z", "--", *names], root).split("\0"):
+        if "\t" in entry:
+            meta, path = entry.split("\t", 1)
+            staged[path] = meta.split()[1]
+    present = [path for path in staged if (Path(root) / path).is_file()]
+    now = _git_checked(["hash-object", "--", *present], root).split() if present else []
+    return [path for path, sha in zip(present, now) if staged[path] != sha]
+
+
+def _read_index(index: Path) -> bytes | None:
+    try:
+        return index.read_bytes()
+    except FileNotFoundError:
+        return None  # a new repository: no index yet
+
+
+def _commit(root: Path, names: list[str], message: str, verify: bool) -> None:
+    import json
+    import tempfile
+
+    # git says nothing when a hook refuses; its trace names the hook and its exit status.
+    handle, trace = tempfile.mkstemp(prefix="nb2post-commit-", suffix=".trace")
+    os.close(handle)
+    try:
+        status, out, err = run_stoppable(
+            ["commit", "--quiet", *([] if verify else ["--no-verify"]), "-m", message, "--only", "--", *names],
+            root, {"GIT_TRACE2_EVENT": trace},
+        )
+        if status == 0:
+            return
+        events = []
+        with open(trace, encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    pass  # a hook's own git processes append here too; a torn line is not git's verdict
+    finally:
+        os.unlink(trace)
+    said = "; ".join([line.strip() for line in (err + out).splitlines() if line.strip()][-5:])
+    top = events[0].get("sid") if events else None
+    hooks = {e.get("child_id"): e for e in events if e.get("sid") == top and e.get("event") == "child_start"
+             and e.get("child_class") == "hook"}
+    for event in events:
+        start = hooks.get(event.get("child_id"))
+        if start and event.get("sid") == top and event.get("event") == "child_exit" and event.get("code") != 0:
+            raise HookRefused(start.get("hook_name", "commit"), (start.get("argv") or ["?"])[0], said)
+    raise GitError(f"git commit failed: {said or f'exit status {status}'}")
+
+
+@contextmanager
+def signals_held():
+    """Ctrl-C and SIGTERM wait (they are delivered when the block ends) while cleanup must finish."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _put_back(index: Path, saved: bytes | None) -> None:
+    """Restore the index as it was, under ``index.lock`` as git itself writes it."""
+    lock = index.with_name(index.name + ".lock")
+    try:
+        handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise GitError(f"the index could not be put back ({lock} is held by another git); "
+                       f"run git reset -q -- <the generated files> to unstage them") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(saved or b"")
+        if saved is None:
+            os.unlink(index)
+            os.unlink(lock)
+        else:
+            os.replace(lock, index)
+    except OSError:
+        try:
+            os.unlink(lock)
+        except OSError:
+            pass
+        raise
+
+
+# --- Commands a signal must be able to stop: publish's commit (the user's hooks) and push ----------
+
+def _own_group():
+    """What the child runs before git starts: a process group of its own, so stopping it stops all it
+    started (the local receive-pack and its hooks, ssh, credential helpers, the user's hooks), and a
+    signal when nb2post itself is killed."""
+    from .children import parent_death_request
+
+    request = parent_death_request()
+
+    def in_child() -> None:
+        os.setpgid(0, 0)
+        request()
+
+    return in_child
+
+
+def _controlling_terminal() -> int | None:
+    """A descriptor of the terminal whose foreground nb2post has, or None (no terminal, or in the
+    background: then nothing of git's can prompt there anyway)."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return None
+    try:
+        if os.tcgetpgrp(fd) == os.getpgrp():
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _give_foreground(fd: int, group: int) -> None:
+    import signal
+
+    # A process that is not in the foreground is stopped (SIGTTOU) when it moves the foreground.
+    previous = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    try:
+        os.tcsetpgrp(fd, group)
+    except OSError:
+        pass
+    finally:
+        signal.signal(signal.SIGTTOU, previous)
+
+
+def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
+                  timeout: float | None = None) -> tuple[int, str, str]:
+    """(status, stdout, stderr) of ``git args`` in a process group of its own; never raises for a
+    non-zero status. Any exception while it runs (Ctrl-C, a SIGTERM turned into one) and the timeout stop
+    the whole group first: nothing git started outlives the call. With a terminal, the group has the
+    terminal's foreground while it runs, so git can still prompt there and Ctrl-C reaches it (a git that
+    died of SIGINT raises KeyboardInterrupt here)."""
+    import signal
+    import subprocess
+
+    from .children import adopt_orphans
+
+    env = {**os.environ, **(env or {})}
+    if not os.isatty(0):
+        env["GIT_TERMINAL_PROMPT"] = "0"  # never hang on a credential prompt nobody can answer
+    adopt_orphans()  # what git leaves behind when stopped comes to us to be reaped (see stop_group)
+    terminal = _controlling_terminal()
+    try:
+        try:
+            child = subprocess.Popen(
+                ["git", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+                preexec_fn=_own_group() if hasattr(os, "killpg") else None,  # Windows: git alone is stopped
+            )
+        except OSError as exc:
+            return 1, "", f"cannot run git: {exc}"
+        if terminal is not None:
+            _give_foreground(terminal, child.pid)
+        try:
+            out, err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with signals_held():
+                stop_group(child)
+            return 1, "", f"git {args[0]} did not finish within {timeout:.0f} s and was stopped"
+        except BaseException:
+            with signals_held():
+                stop_group(child)
+            raise
+    finally:
+        if terminal is not None:
+            _give_foreground(terminal, os.getpgrp())
+            os.close(terminal)
+    if child.returncode == -signal.SIGINT:  # Ctrl-C on the terminal git had: what ignores SIGINT goes too
+        with signals_held():
+            stop_group(child)
+        raise KeyboardInterrupt
+    return child.returncode, out, err
+
+
+def stop_group(child, grace: float = 5.0) -> None:
+    """SIGTERM to the child's process group (git removes its lock files then), SIGKILL to what is left
+    after ``grace``; returns when the group is gone."""
+    import signal
+    import subprocess
+    import time
+
+    if not hasattr(os, "killpg"):  # no process groups (Windows)
+        child.kill()
+        child.communicate()
+        return
+
+    def signal_group(signum: int) -> bool:
+        try:
+            os.killpg(child.pid, signum)
+            return True
+        except (ProcessLookupError, PermissionError):
+            return False
+
+    signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    while signal_group(0) and time.monotonic() < deadline:
+        try:  # the group's orphans are ours to reap (adopt_orphans): a zombie is still in the group
+            while os.waitpid(-child.pid, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass
+        time.sleep(0.02)  # what git started, winding down
+    if signal_group(signal.SIGKILL):
+        child.wait()
+    try:
+        child.communicate(timeout=grace)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        pass
 
 
 # --- Remote and branch for badges (issue 3) ---------------------------------------------------------
@@ -236,8 +502,9 @@ def remote_and_branch(path: Path) -> tuple[str | None, str | None]:
 
 
 # --- publishing: commit exactly nb2post's files, push without force ------------------------------------
-# Queries and the push run git through GitPython's command wrapper (``repo.git``); the commit itself is
-# ``commit_paths`` above (``git commit --only``). GitPython's own index writer never touches a user's index.
+# Queries run git through GitPython's command wrapper (``repo.git``); the commit (``commit_paths``, ``git
+# commit --only``) and the push run through ``run_stoppable``. GitPython's own index writer never touches a
+# user's index.
 
 PUSH_TIMEOUT_SECONDS = 300
 _URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s'\"]+)@")
@@ -245,11 +512,11 @@ _URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinf
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     """``scheme://user:token@host`` -> ``scheme://***@host``; and every known secret string -> ``***``."""
-    text = _URL_USERINFO.sub(lambda m: m.group("scheme") + "***@", str(text))
-    for secret in secrets:
+    text = str(text)
+    for secret in secrets:  # first: a decoded password may hold an '@' that would end the userinfo early
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
-    return text
+    return _URL_USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
@@ -257,8 +524,12 @@ def url_secrets(url: str) -> tuple[str, ...]:
     match = _URL_USERINFO.search(url or "")
     if not match:
         return ()
+    from urllib.parse import unquote
+
     user, _, password = match.group("userinfo").partition(":")
-    return tuple(part for part in (password, user) if part)
+    # A server may echo a credential decoded (p%40ss as p@ss): scrub both spellings, the longer first.
+    parts = [form for part in (password, user) if part for form in (part, unquote(part))]
+    return tuple(sorted(dict.fromkeys(parts), key=len, reverse=True))
 
 
 def open_repo(root: Path):
@@ -441,6 +712,14 @@ def paths_changed_since(repo, old: str | None, new: str) -> set[str]:
     return {p for p in out.split("\0") if p.strip()} if status == 0 else set()
 
 
+def paths_on(repo, ref: str, paths: list[str]) -> set[str]:
+    """Which of ``paths`` the commit ``ref`` holds (none when there is no such ref)."""
+    if not paths:
+        return set()
+    status, out, _ = _run(repo, "ls-tree", "-r", "-z", "--name-only", "--full-tree", ref, "--", *paths)
+    return {p for p in out.split("\0") if p} if status == 0 else set()
+
+
 def rev(repo, ref: str) -> str | None:
     status, out, _ = _run(repo, "rev-parse", "--verify", "--quiet", ref + "^{commit}")
     return out.strip() if status == 0 and out.strip() else None
@@ -470,8 +749,8 @@ def push(repo, target: PushTarget) -> PushResult:
     server's ``remote:`` lines are parsed, so a pre-receive hook's message and a pre-push hook's output
     both reach the user (GitPython's ``Remote.push`` loses the latter)."""
     secrets = target.secrets
-    status, out, err = _run(
-        repo, "push", "--porcelain", target.remote, target.refspec, kill_after_timeout=PUSH_TIMEOUT_SECONDS
+    status, out, err = run_stoppable(
+        ["push", "--porcelain", target.remote, target.refspec], Path(repo.working_tree_dir), timeout=PUSH_TIMEOUT_SECONDS
     )
     out, err = redact(out, secrets), redact(err, secrets)
     remote_lines = [line[len("remote:"):].strip() for line in err.splitlines() if line.startswith("remote:")]
@@ -514,3 +793,76 @@ def push(repo, target: PushTarget) -> PushResult:
             False, "pre-push hook", f"a pre-push hook stopped the push: {'; '.join(said) or last}", remote_lines
         )
     return PushResult(False, "failed", f"push to {where} failed: {last}", remote_lines)
+
+
+# --- One publish at a time in a work tree -----------------------------------------------------------
+
+LOCK_NAME = "nb2post-publish.lock"
+
+
+class PublishLock:
+    """An exclusive lock on ``<git dir>/nb2post-publish.lock`` for one ``publish`` from its first look at
+    the repository to its last brief: a second one waits, then sees what the first did (it would otherwise
+    commit or push the same posts at the same time and report the loser's race as a failure). It is an
+    flock, which the kernel drops when its process dies: a killed publish never leaves a stale lock; the
+    file is removed on release."""
+
+    def __init__(self, root: Path):
+        folder = git_dir(root)
+        self.path = (folder or Path(root) / ".git") / LOCK_NAME
+        self._handle = None
+
+    def acquire(self, timeout: float, waiting=None) -> bool:
+        """True once held; False after ``timeout`` seconds. ``waiting(pid)`` is called once if it must wait."""
+        import time
+
+        try:
+            import fcntl
+        except ImportError:  # no flock here (Windows): publishes are not serialised
+            return True
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                handle = open(self.path, "a+", encoding="ascii")
+            except OSError:  # a read-only git dir: nothing can be committed there either; git will say so
+                return True
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not told and waiting is not None:
+                    waiting(self.holder())
+                    told = True
+                handle.close()
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.1)
+                continue
+            try:
+                current = os.stat(self.path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and os.path.samestat(current, os.fstat(handle.fileno())):
+                break
+            handle.close()  # the holder removed the file as we opened it: lock the new one
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._handle = handle
+        return True
+
+    def holder(self) -> str:
+        try:
+            return self.path.read_text(encoding="ascii").strip() or "?"
+        except OSError:
+            return "?"
+
+    def release(self) -> None:
+        if self._handle is not None:
+            try:
+                os.unlink(self.path)  # while still held: a waiter then sees the file gone and retries
+            except OSError:
+                pass
+            self._handle.close()  # closing drops the flock
+            self._handle = None

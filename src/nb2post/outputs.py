@@ -83,6 +83,44 @@ def nomarkdown(html: str) -> str:
 
 
 @dataclass
+class Figures:
+    """The words a cell gives its image outputs: Quarto's ``#| fig-cap:`` / ``#| fig-alt:`` (a text, or a
+    list with one entry per figure), or the same keys in the cell's metadata or tags (``fig-cap: text``),
+    or MyST-NB's ``mystnb: {figure: {caption}, image: {alt}}``. A single alt text describes every image
+    of the cell, a single caption goes under the first; an image with a caption and no alt text takes
+    the caption as its alt text."""
+
+    captions: list[str] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)
+    shown: int = 0  # image outputs of the cell so far
+
+    @classmethod
+    def of_cell(cls, options: dict, metadata: dict, tags) -> "Figures":
+        words = {"fig_cap": options.get("fig_cap"), "fig_alt": options.get("fig_alt")}
+        mystnb = metadata.get("mystnb") if isinstance(metadata.get("mystnb"), dict) else {}
+        nested = {"fig_cap": ((mystnb.get("figure") or {}).get("caption") if isinstance(mystnb.get("figure"), dict) else None),
+                  "fig_alt": ((mystnb.get("image") or {}).get("alt") if isinstance(mystnb.get("image"), dict) else None)}
+        for key in words:
+            for found in (metadata.get(key.replace("_", "-")), metadata.get(key), nested[key],
+                          *(str(tag).split(":", 1)[1] for tag in tags or [] if str(tag).startswith(key.replace("_", "-") + ":"))):
+                if words[key] in (None, "", []) and found not in (None, ""):
+                    words[key] = found
+        return cls(captions=_texts(words["fig_cap"]), alts=_texts(words["fig_alt"]))
+
+    def next(self) -> tuple[str, str]:
+        """(alt text, caption) of the cell's next image output; "" where the cell gives none."""
+        index, self.shown = self.shown, self.shown + 1
+        caption = self.captions[index] if index < len(self.captions) else ""
+        alt = self.alts[0] if len(self.alts) == 1 else self.alts[index] if index < len(self.alts) else ""
+        return alt or caption, caption
+
+
+def _texts(value) -> list[str]:
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    return [" ".join(str(item).split()) for item in values]
+
+
+@dataclass
 class OutputContext:
     assets: AssetSet
     image_prefix: str  # e.g. "cell12"
@@ -92,6 +130,8 @@ class OutputContext:
     has_math: bool = False
     widgets_loaded: bool = False
     stateless_widgets_as_text: bool = True  # False: a widget whose state was not saved is left out
+    figures: Figures = field(default_factory=Figures)
+    without_alt: int = 0  # image outputs shown with no words of the author's
     warnings: list[str] = field(default_factory=list)
     math: object = None  # nb2post.mathrender.MathStyle: how math is written for the site's renderer
 
@@ -215,12 +255,17 @@ def _json_or_none(value):
 
 
 def _html(mime, value, ctx: OutputContext) -> str | None:
+    """HTML as Jupyter shows it, closed at its end; the local files its media elements name (IPython's
+    ``Video``, ``Audio(url=…)``, ``Image(url=…)``, ``IFrame``) are published with the post."""
     html = text_of(value)
     if not html.strip():
         return None
-    from .prose import contain_html
+    from .prose import Holder, contain_html, html_media_files
 
-    return liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{contain_html(html)}\n</div>'))
+    where = cell_label(ctx.image_prefix)
+    links = Holder()  # the links are Liquid the escaping below must leave alone
+    html = html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold)
+    return links.restore(liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{contain_html(html)}\n</div>')))
 
 
 def _image(mime, value, ctx: OutputContext) -> str | None:
@@ -229,7 +274,23 @@ def _image(mime, value, ctx: OutputContext) -> str | None:
     site_path = ctx.assets.add_image(name, mime, value, cell_label(ctx.image_prefix), "an image output")
     if site_path is None:
         return None
-    return f"![output]({liquid_link(site_path)})"
+    alt, caption = ctx.figures.next()
+    if not alt:
+        ctx.without_alt += 1
+        return f"![output]({liquid_link(site_path)})"
+    if not caption:
+        return f"![{liquid.escape(_markdown_text(alt))}]({liquid_link(site_path)})"
+    from html import escape
+
+    return nomarkdown(
+        f'<figure class="nb2post-figure"><img src="{liquid_link(site_path)}" alt="{liquid.escape(escape(alt))}">'
+        f"<figcaption>{liquid.escape(escape(caption))}</figcaption></figure>"
+    )
+
+
+def _markdown_text(text: str) -> str:
+    """Text that kramdown shows as written inside ``![...]``."""
+    return re.sub(r"([\\\[\]`*_<>{}])", r"\\\1", text)
 
 
 def _markdown(mime, value, ctx: OutputContext) -> str | None:

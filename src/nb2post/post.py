@@ -34,6 +34,7 @@ class Post:
     source_hash: str
     assets: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> bytes
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what is worth knowing but needs no fix (shown with -v)
     date_origin: str = "file name"
     adopts: str | None = None  # the post nb2post did not write that this one takes over (site-relative)
     carried: list[str] = field(default_factory=list)  # the front matter keys carried over from it

@@ -56,7 +56,8 @@ class Holder:
         return text
 
 
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.S | re.M)
+# A closing fence may stand up to three spaces in, whatever the opening's indentation (CommonMark).
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[`~]*[ \t]*$|\Z)", re.S | re.M)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _DISPLAY_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}")
 # What can open or close inline math, as Jupyter's ``removeMath`` splits a cell: dollars (an escaped
@@ -64,8 +65,8 @@ _DISPLAY_OPENING = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z]+\*?)\}")
 # never spans a blank line). ``$$`` is its own token: display math was taken out before.
 _MATH_TOKEN = re.compile(r"\\[{}$]|\$\$?|\\\(|\\\)|[{}]|\n(?:[ \t]*\n)+")
 _MD_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^)\s]+)((?:\s+(?:\"[^\"]*\"|'[^']*'))?)\s*\)")
-# The elements whose files a page loads (<img>, <video>, <audio>, <source>) and their file attributes.
-_HTML_MEDIA = re.compile(r"<(?:img|video|audio|source)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
+# The elements whose files a page loads (<img>, <video>, <audio>, <source>, <iframe>) and their file attributes.
+_HTML_MEDIA = re.compile(r"<(?:img|video|audio|source|iframe)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
 # Quoted values come first in the alternation so that "src=" inside an alt text is not taken.
 _HTML_MEDIA_SOURCE = re.compile(r"(\s(?:src|poster)\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>\"']+)|\"[^\"]*\"|'[^']*'", re.I)
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -83,6 +84,7 @@ class ProseContext:
     keep_all_liquid: bool = False
     has_math: bool = False
     math: MathStyle | None = None  # how math is written for the site's renderer (None: kramdown's $$)
+    without_alt: int = 0  # images shown with empty brackets, ![](x.png)
 
 
 def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | None = None) -> str:
@@ -95,8 +97,7 @@ def convert(text: str, ctx: ProseContext, hook: Callable[[str, Holder], str] | N
         return placeholder
 
     text = separate_blocks(text)
-    # fastpages (mistune) turned each tab into four spaces; browsers would show a tab eight columns wide.
-    text = _FENCE.sub(lambda m: hold_code(m.group(0), _plain_info_string(m.group(0)).replace("\t", "    ")), text)
+    text = _FENCE.sub(lambda m: hold_code(m.group(0), _expand_tabs(_plain_info_string(m.group(0)))), text)
     text = _CODE_SPAN.sub(lambda m: hold_code(m.group(0), m.group(0)), text)
     text = _images(text, ctx, holder)
     text = _math(text, ctx, holder)
@@ -354,6 +355,12 @@ def _escape_code(text: str, ctx: ProseContext) -> str:
     return text if ctx.keep_all_liquid else liquid.escape(text)
 
 
+def _expand_tabs(block: str) -> str:
+    """Tabs up to the next tab stop of four columns, as Jupyter's and fastpages' Markdown (mistune) show
+    code: aligned columns stay aligned (a browser would show a tab eight columns wide)."""
+    return block.expandtabs(4) if "\t" in block else block
+
+
 _FENCE_OPENING = re.compile(r"\A( {0,3}(?:`{3,}|~{3,}))[ \t]*([^\n]*)")
 # MyST directives that hold code: their language is the next word (```{code-cell} ipython3).
 _CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode"}
@@ -585,25 +592,32 @@ def _images(text: str, ctx: ProseContext, holder: Holder) -> str:
             title = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             title = f' title="{title}"' if title else ""
             return f'<{kind} controls src="{holder.hold(liquid_link(site_path))}"{title}></{kind}>'
+        if not alt.strip():
+            ctx.without_alt += 1
         return f"![{alt}]({holder.hold(liquid_link(site_path))}{match.group(3)})"
+
+    if "attachment:" in text:
+        text = _MD_ATTACHMENT_WITH_SPACES.sub(lambda m: _attachment_with_spaces(m, ctx, holder, where), text)
+    text = _MD_IMAGE.sub(markdown_image, text)
+    return html_media_files(text, site_path_for, holder.hold)
+
+
+def html_media_files(text: str, site_path_for: Callable[[str], str | None], hold: Callable[[str], str]) -> str:
+    """HTML whose media elements (``<img>``, ``<video>``, ``<audio>``, ``<source>``, ``<iframe>``) load the
+    files of the post: each ``src``/``poster`` that ``site_path_for`` publishes (it says why not itself)
+    becomes a link under the site's baseurl, which ``hold`` keeps from being touched again."""
 
     def html_attribute(match: re.Match) -> str:
         if match.group(1) is None:
             return match.group(0)
         raw = match.group(2)
-        src = raw[1:-1] if raw[:1] in "\"'" else raw
+        src = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
         site_path = site_path_for(src)
         if site_path is None:
             return match.group(0)
-        return f'{match.group(1)}"{holder.hold(liquid_link(site_path))}"'
+        return f'{match.group(1)}"{hold(liquid_link(site_path))}"'
 
-    def html_media(match: re.Match) -> str:
-        return _HTML_MEDIA_SOURCE.sub(html_attribute, match.group(0))
-
-    if "attachment:" in text:
-        text = _MD_ATTACHMENT_WITH_SPACES.sub(lambda m: _attachment_with_spaces(m, ctx, holder, where), text)
-    text = _MD_IMAGE.sub(markdown_image, text)
-    return _HTML_MEDIA.sub(html_media, text)
+    return _HTML_MEDIA.sub(lambda match: _HTML_MEDIA_SOURCE.sub(html_attribute, match.group(0)), text)
 
 
 def _attachment(name: str, ctx: ProseContext, where: str) -> str | None:

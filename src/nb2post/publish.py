@@ -7,6 +7,7 @@ an earlier conversion wrote that are still exactly as nb2post left them, and the
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -23,6 +24,22 @@ class PublishError(Exception):
     def __init__(self, message: str, code: int):
         super().__init__(message)
         self.code = code
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal that stops a publish the way Ctrl-C does (SIGTERM from a supervisor, a CI runner)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def interruption(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """(the signal's name, the exit status: 128 + its number, as a shell reports it)."""
+    import signal
+
+    signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+    return signal.Signals(signum).name, 128 + int(signum)
 
 
 @dataclass
@@ -208,3 +225,31 @@ def write_briefs(site: Path, post_paths: list[Path]) -> tuple[list[Path], list[s
         except Exception as exc:  # the push already succeeded: a brief problem must not turn it into a failure
             problems.append(f"{post_path.name}: no share brief ({type(exc).__name__}: {exc})")
     return written, problems
+
+
+# Posts pushed whose brief is not written yet: a publish killed after its push (or whose push finished
+# behind its back) leaves them here, and the next publish writes them.
+PENDING_BRIEFS = "nb2post-briefs-pending"
+
+
+def pending_briefs(git_dir: Path | None) -> list[str]:
+    if git_dir is None:
+        return []
+    try:
+        text = (Path(git_dir) / PENDING_BRIEFS).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def set_pending_briefs(git_dir: Path | None, posts: list[str]) -> None:
+    """Record the posts (relative to the repository root) whose briefs are still to be written."""
+    if git_dir is None:
+        return
+    path = Path(git_dir) / PENDING_BRIEFS
+    if not posts:
+        path.unlink(missing_ok=True)
+        return
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text("".join(f"{post}\n" for post in dict.fromkeys(posts)), encoding="utf-8")
+    os.replace(temporary, path)

@@ -108,6 +108,7 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
             f"{path}: holds text with a broken UTF-16 escape (a lone \\ud800-\\udfff in the JSON); "
             "shown as U+FFFD \ufffd"
         )
+    _add_missing_ids(content)
     problem = _schema_problem(content)
     repaired = _repair(content)
     if problem or repaired:
@@ -285,6 +286,30 @@ def _upgrade(text: str, content: dict, path: Path) -> dict:
     except Exception as exc:  # nbformat raises many kinds on malformed old files
         raise NotebookError(path, f"cannot upgrade nbformat {content.get('nbformat')} notebook: {exc}") from None
     return json.loads(json.dumps(upgraded))
+
+
+def _add_missing_ids(content: dict) -> None:
+    """Give every cell of an nbformat 4.5+ notebook an id, as ``nbformat.validator.normalize`` does: many
+    tools write 4.5 without them, which is nothing an owner needs to fix. nbformat draws 8 random hex
+    digits; these are 8 hex digits from the cell's place, so a notebook reads the same on every run."""
+    minor = content.get("nbformat_minor")
+    cells = content.get("cells") or []
+    if not isinstance(minor, int) or minor < 5 or all("id" in cell for cell in cells):
+        return
+    import hashlib
+
+    taken = {str(cell["id"]) for cell in cells if "id" in cell}
+    for index, cell in enumerate(cells):
+        if "id" in cell:
+            continue
+        seed = f"{index}"
+        while True:
+            made = hashlib.sha256(seed.encode()).hexdigest()[:8]
+            if made not in taken:
+                break
+            seed += "+"
+        cell["id"] = made
+        taken.add(made)
 
 
 def _schema_problem(content: dict) -> str | None:

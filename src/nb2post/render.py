@@ -94,7 +94,7 @@ def to_post(
 
     assets = post_assets(notebook, settings, target, head)
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
-    body, has_math, warnings = render_body(notebook, settings, target, found, assets, keep_liquid)
+    body, has_math, warnings, notes = render_body(notebook, settings, target, found, assets, keep_liquid)
     _card_image(values, assets, notebook)
     if target.DESCRIPTION_FROM_PROSE and values.get("description") in (None, ""):
         description = prose_description(body)
@@ -128,6 +128,7 @@ def to_post(
         assets=assets.files,
         # warnings about the site's repository are not about this notebook: said once per batch
         warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings] + site_warnings,
+        notes=notes,
         date_origin=head.date_origin,
         adopts=adoption.post if adoption is not None else None,
         carried=carried,
@@ -331,6 +332,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
     widget_state = (notebook.metadata.get("widgets") or {}).get("application/vnd.jupyter.widget-state+json")
     pieces: list[str] = []
     warnings: list[str] = []
+    without_alt: list[int] = []  # the cells that show an image with no words of the author's
     has_math = False
     math = settings.theme.math if settings.theme is not None else None  # the site's renderer's delimiters
     widgets_loaded = False  # the widget state and its script go into a post once
@@ -360,6 +362,8 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
             )
             text = prose.convert(directives.source, ctx, hook=target.prose_hook)
             has_math = has_math or ctx.has_math
+            if ctx.without_alt:
+                without_alt.append(index + 1)
             if text.strip():
                 pieces.append(text.strip("\n"))
         elif kind == "raw":
@@ -372,7 +376,8 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
             if code.strip() and vis.input is not Show.HIDDEN:
                 block = liquid.escape(outputs.fence(code, _language_of(code, language)))
                 cell_pieces.append(_fold(block, vis.input, "input", "Show code"))
-            if vis.output is not Show.HIDDEN and (source.strip() or target.OUTPUTS_OF_EMPTY_CELLS):
+            # an empty cell's outputs are left out for fastpages, as nbdev did; one of only whitespace keeps them
+            if vis.output is not Show.HIDDEN and (source or target.OUTPUTS_OF_EMPTY_CELLS):
                 out_ctx = outputs.OutputContext(
                     assets=assets,
                     image_prefix=prefix,
@@ -381,8 +386,11 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                     widgets_loaded=widgets_loaded,
                     stateless_widgets_as_text=target.WIDGETS_WITHOUT_STATE,
                     math=math,
+                    figures=outputs.Figures.of_cell(directives.options, cell.get("metadata") or {}, tags),
                 )
                 rendered = outputs.render(cell.get("outputs") or [], out_ctx)
+                if out_ctx.without_alt:
+                    without_alt.append(index + 1)
                 widgets_loaded = out_ctx.widgets_loaded
                 has_math = has_math or out_ctx.has_math
                 warnings.extend(f"{notebook.path}: {w}" for w in out_ctx.warnings)
@@ -392,7 +400,13 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
         else:
             warnings.append(f"{notebook.path}: cell {index + 1} has unknown type {kind!r}; left out")
     body = "\n\n".join(pieces).strip("\n") + "\n" if pieces else ""
-    return body, has_math, warnings
+    return body, has_math, warnings, [_without_alt_note(notebook.path, without_alt)] if without_alt else []
+
+
+def _without_alt_note(where, cells: list[int]) -> str:
+    named = ", ".join(map(str, cells[:10])) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
+    return (f"{where}: images with no alt text in cell{'s' if len(cells) > 1 else ''} {named}; describe them "
+            "with '#| fig-alt: ...' in the code cell, or in the brackets of ![...](...)")
 
 
 def _drop_first_heading(source: str) -> str:
@@ -425,12 +439,18 @@ def _fold(block: str, show: Show, part: str, summary: str) -> str:
 
 
 def _raw(cell: dict, source: str) -> str:
-    """Raw cells reach the post only when meant for Markdown or HTML (or untyped)."""
+    """Raw cells reach the post only when meant for Markdown or HTML, or untyped or plain text.
+
+    An untyped raw cell is text, not Markdown: Jupyter shows it as written and nbconvert's HTML export
+    does not read it as Markdown, whereas kramdown would take ``[x]::y`` lines for link definitions (they
+    vanish), pair ``$`` signs as math and link a later ``[x]``. It is shown as written, in a pre block."""
     meta = cell.get("metadata") or {}
     mime = str(meta.get("raw_mimetype") or meta.get("format") or "").lower()
     if not source.strip():
         return ""
-    if mime in ("", "text/markdown", "markdown", "md"):
+    if mime in ("", "text/plain", "plain", "text"):
+        return liquid.escape(outputs.fence(source.strip("\n")))
+    if mime in ("text/markdown", "markdown", "md"):
         return liquid.escape(prose.contain_markdown_html(source.strip("\n")))
     if mime in ("text/html", "html"):
         return liquid.escape(outputs.nomarkdown(prose.contain_html(source)))  # as an HTML output: closed at its end

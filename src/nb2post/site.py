@@ -9,6 +9,7 @@ when adopted on purpose (``Post.adopts``, see nb2post.adopt).
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -30,6 +31,8 @@ class WriteResult:
     status: str  # "written", "unchanged", "would write"
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    retargeted: str | None = None  # the target the post's earlier version was written for, when another
+    retired: list[Path] = field(default_factory=list)  # the images that version alone had (in removed too)
 
 
 def post_text(post: Post) -> str:
@@ -294,6 +297,8 @@ class Site:
         if target.is_symlink() or not (target.exists() and target.read_bytes() == text.encode("utf-8")):
             changes[target] = text.encode("utf-8")
         removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
+        retargeted, retired = self._other_targets_images(previous[0], post) if previous else (None, [])
+        removed += retired
         if not changes and not removed:
             return WriteResult(target, "unchanged")
         # a folder linked out of the site: refused, dry run or not (checked once per folder: a post's
@@ -301,17 +306,56 @@ class Site:
         for destination in {path.parent: path for path in [*changes, *removed]}.values():
             confined(destination, self.root)
         if dry_run:
-            return WriteResult(target, "would write", written=list(changes), removed=removed)
+            return WriteResult(target, "would write", written=list(changes), removed=removed, retargeted=retargeted,
+                               retired=retired)
         write_all(changes, inside=self.root)
         for path in removed:
             path.unlink()
+        _remove_empty_folders(retired, self.root)
         if self._by_source is not None:
             if moved_from is not None:
                 self._by_source.pop(moved_from, None)
             self._by_source[post.source] = (target, Marker(post.source, post.source_hash, ""))
             if self._by_name is not None:
                 self._by_name.setdefault(PurePosixPath(post.source).name, set()).add(post.source)
-        return WriteResult(target, "written", written=list(changes), removed=removed)
+        return WriteResult(target, "written", written=list(changes), removed=removed, retargeted=retargeted,
+                           retired=retired)
+
+    def _other_targets_images(self, earlier: Path, post: Post) -> tuple[str | None, list[Path]]:
+        """(the target nb2post wrote the notebook's earlier post for, the images in that post's own folder
+        the new post does not have) when the target changed; (None, []) when it did not. Files of the
+        shared folder fastpages copies local images to may serve other posts too: they stay."""
+        from .assets import post_folder
+
+        try:
+            with open(earlier, encoding="utf-8", errors="replace") as stream:
+                head = stream.read(16384)  # the banner follows the front matter; the rest only when needed
+                was = "fastpages" if _FASTPAGES_BANNER.search(head) else "jekyll"
+                if was == post.target:
+                    return None, []
+                text = head + stream.read()
+        except OSError:
+            return None, []
+        if read_marker(text)[0] is None:
+            return None, []
+        named = re.match(r"(\d{4}-\d\d-\d\d)-(.+)$", earlier.stem)
+        try:
+            own = post_folder(dt.date.fromisoformat(named.group(1)), named.group(2)) if named else None
+        except ValueError:
+            own = None
+        kept = {PurePosixPath(path).as_posix().lstrip("/") for path in post.assets}
+        retired: list[Path] = []
+        front = _FRONT_MATTER.match(text)
+        card = _FRONT_MATTER_FILE.findall(front.group("body") or "") if front else []
+        root = self.root.resolve()
+        for link in dict.fromkeys(_SITE_LINK.findall(text) + card):
+            parts = PurePosixPath(link.lstrip("/")).parts
+            if own is None or own not in parts[:-1] or ".." in parts or "/".join(parts) in kept:
+                continue
+            path = self.root.joinpath(*parts)
+            if path.is_file() and not path.is_symlink() and root in path.resolve().parents:
+                retired.append(path)
+        return was, retired
 
 
 def _marker_fields(path: Path) -> list | None:
@@ -325,6 +369,22 @@ def _is_marker_fields(value) -> bool:
 
 class OutsideSiteError(ValueError):
     """A destination that leaves the site through a symbolic link (or '..')."""
+
+
+# The files a post nb2post wrote links to: `{{ "/assets/images/x/a.png" | relative_url }}`, `image: /a/b.png`
+_SITE_LINK = re.compile(r'\{\{ "(/[^"\s]+)" \| relative_url \}\}')
+_FRONT_MATTER_FILE = re.compile(r"""^[ \t]*(?:image|path):[ \t]*['"]?(/?[\w./-]+?)['"]?[ \t]*$""", re.M)
+
+
+def _remove_empty_folders(files: list[Path], root: Path) -> None:
+    """The folders that held ``files`` and are empty now, up to (not including) ``root``."""
+    for folder in sorted({path.parent for path in files}, key=lambda path: len(path.parts), reverse=True):
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def confined(destination: Path, root: Path) -> Path:

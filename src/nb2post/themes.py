@@ -112,14 +112,6 @@ def post_layout(theme: Theme | None) -> str:
     return POST_LAYOUTS.get(theme.name if theme else "", "post")
 
 
-def _is_fastpages(site: Path, config: dict) -> str:
-    if (site / "_layouts" / "notebook.html").is_file():
-        return "_layouts/notebook.html (fastpages' notebook layout)"
-    if isinstance(config.get("default_badges"), dict) or (site / "_action_files").is_dir():
-        return "fastpages' settings (default_badges) in _config.yml"
-    return ""
-
-
 def _gemfile_theme(site: Path) -> str:
     try:
         text = (site / "Gemfile").read_text(encoding="utf-8", errors="replace")
@@ -139,7 +131,9 @@ def recognise(site: Path, config: dict, chosen=None, target: str = "jekyll") -> 
         return name, f"nb2post: theme: {chosen}" + ("" if name else " is not one nb2post knows")
     if target == "fastpages":
         return "fastpages", "the fastpages target"
-    fastpages = _is_fastpages(site, config)
+    from .config import fastpages_marks
+
+    fastpages = fastpages_marks(site, config)
     if fastpages:
         return "fastpages", fastpages
     for key in ("remote_theme", "theme"):

@@ -80,6 +80,7 @@ _DIRECTIVE_WORDS = {"hide", "collapse", "show", "remove", "input", "output", "ec
 
 _FLAG_LINE = re.compile(r"^\s*#\s*([A-Za-z][A-Za-z_-]*)\s*$")
 _OPTION_LINE = re.compile(r"^\s*#\|\s*([A-Za-z][\w-]*)\s*(?::\s*(.*?))?\s*$")
+_OPTION_ITEM = re.compile(r"^\s*#\|\s+-\s*(.*?)\s*$")  # `#|   - "b"`: an item of the option above's list
 
 
 def normalise(spelling: str) -> str:
@@ -93,6 +94,8 @@ class Directives:
     visibility: Visibility
     source: str
     warnings: list[str] = field(default_factory=list)
+    # the `#|` options' values by normalised name (`fig_cap`): text, or a list for a YAML list of lines
+    options: dict[str, str | list[str]] = field(default_factory=dict)
 
 
 def _apply(vis: Visibility, effect: tuple[str, Show]) -> Visibility:
@@ -121,6 +124,8 @@ def parse_cell(source: str, tags=(), code: bool = True) -> Directives:
     """
     vis = from_tags(tags)
     notes: list[str] = []
+    options: dict[str, str | list[str]] = {}
+    listing: str | None = None  # the option whose value is a list of the `#| - item` lines below it
     lines = source.split("\n")
     kept: list[str] = []
     leading = True
@@ -131,10 +136,19 @@ def parse_cell(source: str, tags=(), code: bool = True) -> Directives:
                 continue
             kept.append(line)
             continue
+        item = _OPTION_ITEM.match(line) if leading and listing is not None else None
+        if item:
+            options[listing].append(_unquoted(item.group(1)))
+            continue
         option = _OPTION_LINE.match(line) if leading else None
         if option:
             key = normalise(option.group(1))
             value = option.group(2)
+            options[key] = _unquoted(value or "")
+            if value in (None, ""):
+                listing, options[key] = key, []
+            else:
+                listing = None
             spelled = key if value in (None, "") else f"{key}:{normalise(value.strip(chr(34) + chr(39)))}"
             if (OPTION, spelled) in DIRECTIVES:
                 vis = _apply(vis, DIRECTIVES[(OPTION, spelled)])
@@ -152,4 +166,12 @@ def parse_cell(source: str, tags=(), code: bool = True) -> Directives:
             if len(words) > 1 and words & _DIRECTIVE_WORDS:
                 notes.append(f"'{line.strip()}' looks like a directive but is not one; kept as a comment")
         kept.append(line)
-    return Directives(visibility=vis, source="\n".join(kept).strip("\n"), warnings=notes)
+    return Directives(visibility=vis, source="\n".join(kept).strip("\n"), warnings=notes, options=options)
+
+
+def _unquoted(value: str) -> str:
+    """A YAML scalar as written on one line: quotes around it removed (`"a: b"` is the text a: b)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace("''", "'") if value[0] == "'" else inner.replace('\\"', '"')
+    return value

@@ -62,7 +62,8 @@ def to_option(function):
         "target",
         type=click.Choice(["jekyll", "fastpages"]),
         default=None,
-        help="Post conventions to follow. Default: 'nb2post: target:' in _config.yml, else jekyll.",
+        help="Post conventions to follow. Default: 'nb2post: target:' in _config.yml, else fastpages on a "
+        "fastpages blog, else jekyll.",
     )(function)
 
 

@@ -8,7 +8,8 @@ import click
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, site_option,
                      to_option, verbose_option, warn)
 
-EXIT_NOT_PUSHED = 3
+EXIT_NOT_PUSHED = 3  # git refused: a hook refused the commit, or the push failed (the commit is kept)
+LOCK_WAIT_SECONDS = 600  # another publish of the same work tree: wait this long for it to finish
 
 EPILOG = epilog(
     [
@@ -17,9 +18,11 @@ EPILOG = epilog(
         ("nb2post publish --no-push -m 'Post: $titles'", "commit only, with your message"),
     ],
     "Exit status: 0 published, or nothing to publish (also after --no-push or --dry-run); "
-    "1 failed before anything was committed (git state, identity, remote, a notebook): the repository is "
-    "as it was; 2 wrong usage; 3 committed but not pushed (rejected, unreachable, credentials): the local "
-    "commit is kept, fix the cause and publish again."
+    "1 failed before anything was committed (git state, identity, remote, a notebook, signing): the "
+    "repository and its index are as they were; 2 wrong usage; 3 git refused: your pre-commit (or "
+    "commit-msg, prepare-commit-msg) hook refused the commit, nothing committed or staged; or committed but "
+    "not pushed (rejected, unreachable, credentials), the local commit is kept: fix the cause and publish "
+    "again; 130/143 stopped by Ctrl-C/SIGTERM (git stopped with it; publish again to finish)."
 )
 
 
@@ -34,27 +37,43 @@ EPILOG = epilog(
 @click.option("--no-push", is_flag=True, help="Commit only.")
 @click.option("--dry-run", "-n", is_flag=True, help="Print the files it would commit and the push it would make; change nothing.")
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
+@click.option("--no-verify", is_flag=True, help="Skip your pre-commit and commit-msg hooks for nb2post's commit (as git commit --no-verify).")
 @quiet_option("No progress and no notes: errors, the summary and what was committed and pushed.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force, quiet, verbose):
+def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force, no_verify,
+            quiet, verbose):
     """Convert notebooks, commit exactly the files nb2post wrote or removed, and push them.
 
-    Whatever else is staged or modified in the repository stays exactly as it was. Never force-pushes.
+    Whatever else is staged or modified in the repository stays exactly as it was, also when the commit
+    fails. Your pre-commit hook runs on the commit (skip it with --no-verify). Never force-pushes.
     After a successful push the share brief of each published post is written (when available).
     """
+    import signal
+
     from ..gitrepo import redact
-    from ..publish import PublishError
+    from ..publish import Interrupted, PublishError, interruption
+
+    def terminated(signum, frame):
+        raise Interrupted(signum)
 
     try:
+        signal.signal(signal.SIGTERM, terminated)
+    except ValueError:
+        pass  # not the main thread (a test calling the command in a thread): SIGTERM stays the default
+    try:
         code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                           quiet, verbose)
+                           quiet, verbose, no_verify)
     except PublishError as exc:
         fail(redact(str(exc)), exc.code)
+    except KeyboardInterrupt as exc:
+        name, code = interruption(exc)
+        fail(f"stopped by {name}; what was committed stays committed, posts converted stay in place: "
+             "publish again to finish", code)
     raise SystemExit(code)
 
 
 def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                quiet=False, verbose=False) -> int:
+                quiet=False, verbose=False, no_verify=False) -> int:
     from .. import gitrepo, publish
     from ..config import CONFIG_NAME, ConfigError, load
     from ..templates_text import template_text
@@ -76,6 +95,13 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
     publish.check_template(template, where)
 
     root = publish.repository_root(site, Path.cwd())
+    lock = gitrepo.PublishLock(root)
+    if not dry_run and not lock.acquire(LOCK_WAIT_SECONDS, lambda pid: _waiting(pid, root, verbose)):
+        raise publish.PublishError(
+            f"another nb2post publish (pid {lock.holder()}) has been running in {root} for over "
+            f"{LOCK_WAIT_SECONDS // 60} minutes; wait for it to finish (or stop it), then publish again (nothing was changed)",
+            EXIT_FAILED,
+        )
     repo = gitrepo.open_repo(root)
     try:
         # Everything that can refuse is checked before any notebook is converted: a refusal changes nothing.
@@ -84,12 +110,18 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
         try:
             return _convert_commit_push(
                 repo, root, site, settings, branch, push_to, template,
-                paths, target, include_notebooks, dry_run, force, quiet, verbose,
+                paths, target, include_notebooks, dry_run, force, quiet, verbose, no_verify,
             )
         except gitrepo.GitError as exc:
             raise publish.PublishError(gitrepo.redact(str(exc), secrets), EXIT_FAILED) from None
     finally:
         repo.close()
+        lock.release()
+
+
+def _waiting(pid: str, root: Path, verbose: bool) -> None:
+    if verbose:
+        echo_err(f"note: another nb2post publish (pid {pid}) is running in {root}; waiting for it to finish")
 
 
 def _preflight(repo, root: Path, remote, remote_branch, no_push):
@@ -119,7 +151,7 @@ def _preflight(repo, root: Path, remote, remote_branch, no_push):
 
 
 def _convert_commit_push(repo, root, site, settings, branch, push_to, template, paths, target, include_notebooks, dry_run, force,
-                         quiet=False, verbose=False) -> int:
+                         quiet=False, verbose=False, no_verify=False) -> int:
     from .. import gitrepo, publish
     from .convert import run_convert
 
@@ -155,16 +187,15 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
             for path in changed:
                 say(f"  {path}")
         else:
-            try:
-                committed = gitrepo.commit_paths(root, [Path(p) for p in changed], message)
-            except gitrepo.GitError as exc:
-                raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)} (nothing was committed)", EXIT_FAILED) from None
+            committed = _commit(root, changed, message, not no_verify, secrets)
             say(f"committed {committed[:7]} on {branch} ({len(changed)} file(s)): {subject}")
     else:
         ahead = gitrepo.commits_not_on(repo, push_to) if push_to else 0
         if push_to is None or ahead == 0 or gitrepo.head_commit(root) is None:
             on_remote = f" and on {push_to.remote}/{push_to.branch}" if push_to else ""
             say(f"nothing to publish: the posts are committed{on_remote}")
+            if push_to is not None and ahead == 0:
+                _write_briefs(repo, root, site, push_to, [], secrets, say)  # owed by a publish stopped after its push
             return EXIT_OK
         # An earlier publish committed but could not push (say, the remote had moved on): push it now.
         if ahead:
@@ -181,7 +212,19 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         return EXIT_OK
 
     before = gitrepo.rev(repo, push_to.tracking_ref)
-    result = gitrepo.push(repo, push_to)
+    head = gitrepo.head_commit(root)
+    pushed = gitrepo.paths_changed_since(repo, before, head) if head else set()
+    post_paths = [publish.inside_repo(o.post_path, top) for o, _ in plan.by_outcome if o.post_path]
+    post_paths = [p for p in post_paths if p in pushed]
+    folder = gitrepo.git_dir(root)
+    publish.set_pending_briefs(folder, publish.pending_briefs(folder) + post_paths)
+    try:
+        result = gitrepo.push(repo, push_to)
+    except KeyboardInterrupt as exc:
+        name, code = publish.interruption(exc)
+        kept = f"the commit {committed[:7]} is kept" if committed else "the local commits are kept"
+        raise publish.PublishError(f"stopped by {name} during the push to {where}: git push was stopped; {kept} on "
+                                   f"{branch}: publish again to push it", code) from None
     if not result.ok:
         echo_err(gitrepo.redact(f"error: {result.explanation}", secrets))
         kept = f"the commit {committed[:7]} is kept" if committed else "the local commits are kept"
@@ -191,11 +234,49 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         say(f"remote: {line}")
     say(f"pushed {branch} to {where}" if result.kind == "pushed" else f"{where} already has {branch}")
 
-    published = gitrepo.paths_changed_since(repo, before, gitrepo.head_commit(root))
-    post_paths = [o.post_path for o, _ in plan.by_outcome if o.post_path and publish.inside_repo(o.post_path, top) in published]
-    briefs, problems = publish.write_briefs(site, post_paths)
+    _write_briefs(repo, root, site, push_to, post_paths, secrets, say)
+    return EXIT_OK
+
+
+def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets) -> str:
+    """The new commit's sha, or PublishError saying what was left where (the index is always as it was)."""
+    from .. import gitrepo, publish
+
+    left = f"{changed[0]}" + (f" and {len(changed) - 1} more file(s)" if len(changed) > 1 else "")
+    left = f"nothing was committed or staged, the generated files stay in the work tree: {left}"
+    before = gitrepo.head_commit(root)
+    try:
+        return gitrepo.commit_paths(root, [Path(p) for p in changed], message, verify)
+    except gitrepo.HookRefused as exc:
+        skip = ", or publish with --no-verify to skip it" if exc.hook in gitrepo.SKIPPED_BY_NO_VERIFY else ""
+        if exc.changed:
+            left += f"; the hook changed {', '.join(exc.changed)}, put back as nb2post wrote it (keep nb2post's files out of that hook)"
+        raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)}; fix what it says and publish again{skip}; "
+                                   f"{left}", EXIT_NOT_PUSHED) from None
+    except gitrepo.GitError as exc:
+        raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)}; {left}", EXIT_FAILED) from None
+    except KeyboardInterrupt as exc:
+        name, code = publish.interruption(exc)
+        after = gitrepo.head_commit(root)
+        if after != before:
+            left = f"the commit {after[:7]} was made, not pushed: publish again to push it"
+        raise publish.PublishError(f"stopped by {name} during git commit; {left}", code) from None
+
+
+def _write_briefs(repo, root: Path, site: Path, push_to, post_paths: list[str], secrets, say) -> None:
+    """The briefs of the posts just pushed, and of those an earlier publish committed to push whose brief
+    it never wrote, once the remote has them (a post whose commit never reached it stays owed)."""
+    from .. import gitrepo, publish
+
+    folder = gitrepo.git_dir(root)
+    pending = publish.pending_briefs(folder)
+    arrived = gitrepo.paths_on(repo, push_to.tracking_ref, [p for p in pending if p not in post_paths])
+    owed = list(dict.fromkeys(post_paths + [p for p in pending if p in arrived]))
+    if not owed:
+        return
+    briefs, problems = publish.write_briefs(site, [root / p for p in owed if (root / p).is_file()])
+    publish.set_pending_briefs(folder, [p for p in pending if p not in owed])  # a brief that failed is warned once
     for problem in problems:
         warn(gitrepo.redact(problem, secrets))
     for path in briefs:
         say(f"brief: {path}")
-    return EXIT_OK

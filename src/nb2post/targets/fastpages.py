@@ -40,6 +40,13 @@ _EMBED = re.compile(r"^>[ \t]*(youtube|twitter)[ \t]*:[ \t]*(\S+)[ \t]*$", re.I)
 # vanished, showing the text inside as written.
 _RAW_WRAPPER = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _QUOTE_LINE = re.compile(r"^>[ \t]?(.*)$")
+# A YouTube link's video id (youtu.be/ID, youtube.com/watch?v=ID, /embed/ID, /shorts/ID, /live/ID).
+_YOUTUBE_ID = re.compile(r"(?:youtu\.be/|youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#\s]*&)?v=|embed/|shorts/|live/))([\w-]{11})(?![\w-])")
+
+
+def youtube_id(url: str) -> str | None:
+    found = _YOUTUBE_ID.search(url)
+    return found.group(1) if found else None
 
 
 def file_slug(name: str) -> str:
@@ -122,6 +129,10 @@ def prose_hook(text: str, holder) -> str:
         elif embed:
             kind, url = embed.group(1).lower(), embed.group(2)
             if kind == "youtube":
+                # fastpages' include takes the id as the link's last path segment: `watch?v=ID&list=...`
+                # would embed a page that does not exist, so the include gets the short link to the video
+                video = youtube_id(url)
+                url = f"https://youtu.be/{video}" if video else url
                 link = _argument(f'<a href="{url}">{url}</a>')
                 out.append(indent + holder.hold("{%% include youtube.html content='%s' %%}" % link))
             else:

@@ -30,8 +30,6 @@ def allow_liquid(tag: str) -> bool:
     return False
 
 
-# A YouTube link's video id (youtu.be/ID, youtube.com/watch?v=ID, /embed/ID, /shorts/ID, /live/ID).
-_YOUTUBE_ID = re.compile(r"(?:youtu\.be/|youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#\s]*&)?v=|embed/|shorts/|live/))([\w-]{11})(?![\w-])")
 _YOUTUBE_EMBED = ('<div class="nb2post-youtube"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/%s" '
                   'title="YouTube video" frameborder="0" allowfullscreen></iframe></div>')
 
@@ -45,20 +43,20 @@ def prose_hook(text: str, holder) -> str:
     text = kramdown_footnotes(text)
     if "youtube" not in text.lower():
         return text
-    from .fastpages import _EMBED, _split_indent
+    from .fastpages import _EMBED, _split_indent, youtube_id
 
     lines = text.split("\n")
     out: list[str] = []
     for index, line in enumerate(lines):
         indent, stripped = _split_indent(line)
         embed = _EMBED.match(stripped)
-        video = _YOUTUBE_ID.search(embed.group(2)) if embed and embed.group(1).lower() == "youtube" else None
+        video = youtube_id(embed.group(2)) if embed and embed.group(1).lower() == "youtube" else None
         alone = (index == 0 or not lines[index - 1].lstrip().startswith(">")) and (
             index + 1 == len(lines) or not lines[index + 1].strip())
         if video and alone:
             if out and out[-1].strip():
                 out.append("")  # an HTML block must not continue a paragraph
-            out.append(indent + holder.hold(_YOUTUBE_EMBED % video.group(1)))
+            out.append(indent + holder.hold(_YOUTUBE_EMBED % video))
         else:
             out.append(line)
     return "\n".join(out)

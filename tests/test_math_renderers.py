@@ -110,6 +110,24 @@ def test_each_renderer_and_its_delimiters_are_found(tmp_path):
         assert not theme.math_script, name  # the layouts load math: no loader in posts
     assert "MathJax 3 in _layouts/post.html (configured in assets/js/math-config.js)" in config.load(tmp_path / "mathjax3-file").theme.math.note
     assert "KaTeX auto-render in _layouts/post.html typesets inline $…$" in config.load(tmp_path / "katex-dollar").theme.math.note
+    # a theme nb2post cannot read (not on disk) and layouts that load no renderer: math written as always
+    unread = tmp_path / "unread"
+    unread.mkdir()
+    (unread / "_config.yml").write_text("remote_theme: someone/odd-theme\n", encoding="utf-8")
+    assert config.load(unread).theme.math is None
+
+
+def test_a_changed_renderer_configuration_makes_posts_stale(tmp_path):
+    site = _site(tmp_path / "site", "mathjax3-file")
+    nb = write_notebook(site / "_notebooks" / "2024-05-01-a.ipynb", [cell("markdown", "# T\n\nSee $x$ here.")])
+    run_cli("convert", "--site", str(site), check=True)
+    assert '<span markdown="0">$x$</span>' in (site / "_posts" / "2024-05-01-a.md").read_text(encoding="utf-8")
+    assert run_cli("check", "--site", str(site)).returncode == 0
+    script = site / "assets" / "js" / "math-config.js"
+    script.write_text(script.read_text().replace("[['$', '$']]", "[['$', '$'], ['\\\\(', '\\\\)']]"))
+    assert run_cli("check", "--site", str(site)).returncode == 1  # the site's script now takes \(…\)
+    run_cli("convert", "--site", str(site), str(nb), check=True)
+    assert "See $$x$$ here." in (site / "_posts" / "2024-05-01-a.md").read_text(encoding="utf-8")
 
 
 def test_configurations_read_from_template_text():

@@ -732,6 +732,7 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
     if "$" not in text and "\\(" not in text:
         return text
     tokens = list(_MATH_TOKEN.finditer(text))
+    mathrender = None
     budget = 20 * len(tokens) + 1000  # pathological `$`-and-brace soup cannot make this quadratic
     out: list[str] = []
     done = 0  # text before this offset is in `out`
@@ -752,7 +753,8 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
             continue
         body = text[opening.end() : tokens[end].start()]
         ctx.has_math = True
-        from . import mathrender
+        if mathrender is None:
+            from . import mathrender  # (loaded only by runs whose prose has math)
         out.append(_text_dollars(text[done : opening.start()], ctx, holder))
         written = mathrender.inline(_inline_safe(body), ctx.math, _fills_line(text, opening.start(), tokens[end].end()))
         out.append(holder.hold(_escape(written, ctx)))

@@ -12,6 +12,10 @@ the kernel's accounting of that process and the children it reaped: ``os.wait4``
 * check, nothing stale; check with one notebook stale
 * both with nothing to do and no record of an earlier such run (each run in full, as the first run
   after a change is; see nb2post.replay): the record of the run before is removed before each
+* the same site with --broken notebooks added that nb2post cannot convert (copies of the corpus's broken
+  ones: JSON, front matter, nbformat): convert and check with nothing else to do, with and without a
+  record; each ratio is to the same run on the site without them (a failure is reported from the stat
+  cache, not read again, and such a run is replayed too)
 * peers on the same notebooks: nbconvert's MarkdownExporter in one process over all of them;
   ``jupyter nbconvert --to markdown`` and ``pandoc -f ipynb -t gfm`` one process per notebook on a
   sample (--sample, default 10), scaled to N in the ratio column
@@ -47,6 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BROKEN = {"notebook2_broken_json.ipynb", "02_showdoc_broken_json.ipynb", "test3_no_worksheets.ipynb",
           "jupyter_with_raw_cell_with_invalid_yaml.ipynb", "raw_cell_with_non_dict_yaml_content.ipynb",
           "empty-utf-16.ipynb", "invalid.ipynb", "test4plus.ipynb", "invalid_cell_id.ipynb", "test2.ipynb", "test3.ipynb"}
+# the ones of those nb2post cannot convert either (it reads the others, with warnings)
+FAILING = ("notebook2_broken_json.ipynb", "02_showdoc_broken_json.ipynb", "test3_no_worksheets.ipynb",
+           "jupyter_with_raw_cell_with_invalid_yaml.ipynb", "raw_cell_with_non_dict_yaml_content.ipynb")
 
 # As installed for real: bytecode cached (some machines set PYTHONDONTWRITEBYTECODE; no user pays that).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -109,6 +116,18 @@ def build_site(work: Path, count: int, corpus: Path) -> tuple[Path, list[Path]]:
 TIME = shutil.which("time", path="/usr/bin:/bin")  # GNU time: its child's peak RSS, without our own
 
 
+def add_broken(folder: Path, count: int, corpus: Path) -> list[Path]:
+    """``count`` notebooks nb2post cannot convert, copied from the corpus's (see FAILING) into ``folder``."""
+    sources = [path for name in FAILING for path in sorted(corpus.rglob(name))[:1]]
+    added = []
+    for index in range(count):
+        source = sources[index % len(sources)]
+        path = folder / f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d}-b{index:05d}-{source.stem.lower()[:40]}.ipynb"
+        path.write_bytes(source.read_bytes())
+        added.append(path)
+    return added
+
+
 def run(command: list[str], cwd: Path | None = None, expect: tuple = (0,)) -> tuple[float, float]:
     """Wall seconds and peak RSS in MB of one command (the largest of it and the children it reaped).
 
@@ -168,6 +187,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary site (its path is printed)")
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--broken", type=int, default=None,
+                        help="notebooks nb2post cannot convert added for the last rows (default: a tenth of --scale, "
+                             "at least 5; 0 leaves those rows out)")
     parser.add_argument("--delete-between-runs", action="store_true",
                         help="delete each run's output before the next instead of setting it aside (see above: "
                              "ext4 then slows every tool's file creation; how this script measured before)")
@@ -248,6 +270,20 @@ def benchmark(args, count: int, work: Path) -> int:
     run(check, expect=(1,))
     results["check_one_stale"] = measure(args.runs, check, expect=(1,))
 
+    broken = max(5, count // 10) if args.broken is None else args.broken
+    if broken:
+        run(convert)  # the stale one: the site is current again, as in the rows above
+        add_broken(site / "_notebooks", broken, args.corpus)
+        time.sleep(0.05)  # past the clock tick of the copies (see nb2post.statcache's racy rule)
+        run(convert, expect=(1,))  # reads them and remembers how each failed
+        failing = {"expect": (1,)}
+        results["convert_broken_unrecorded"] = measure(args.runs, convert, no_records, **failing)
+        results["convert_broken"] = measure(args.runs, convert, **failing)
+        results["check_broken_unrecorded"] = measure(args.runs, check, no_records, **failing)
+        results["check_broken"] = measure(args.runs, check, **failing)
+        for key in ("convert_broken_unrecorded", "convert_broken", "check_broken_unrecorded", "check_broken"):
+            results[key]["broken"] = broken
+
     peers_note = []
     sample = notebooks[:: max(1, len(notebooks) // args.sample)][: args.sample]
     out = work / "out"
@@ -295,6 +331,10 @@ def benchmark(args, count: int, work: Path) -> int:
         "check_nothing_stale_unrecorded": "nb2post check, nothing stale, no record yet",
         "check_nothing_stale": "nb2post check, nothing stale",
         "check_one_stale": "nb2post check, one stale",
+        "convert_broken_unrecorded": f"  with {broken} broken: convert, nothing else, no record yet",
+        "convert_broken": f"  with {broken} broken: convert, nothing else",
+        "check_broken_unrecorded": f"  with {broken} broken: check, nothing else, no record yet",
+        "check_broken": f"  with {broken} broken: check, nothing else",
         "nbconvert_markdown_exporter_one_process": f"nbconvert MarkdownExporter, one process, {count} notebooks",
         "convert_sample_cold": f"nb2post convert, sample of {len(sample)}, cold",
         "jupyter_nbconvert_per_notebook_sample": f"jupyter nbconvert --to markdown, {len(sample)} processes",
@@ -305,6 +345,10 @@ def benchmark(args, count: int, work: Path) -> int:
         ratio = f"{row['median_s'] / base:5.1f}x start-up" if key.startswith(("convert_nothing", "check_")) else ""
         if key == "convert_cold" and "nbconvert_markdown_exporter_one_process" in results:
             ratio = f"{row['median_s'] / results['nbconvert_markdown_exporter_one_process']['median_s']:.2f}x nbconvert (one process)"
+        without = {"convert_broken_unrecorded": "convert_nothing_changed_unrecorded", "convert_broken": "convert_nothing_changed",
+                   "check_broken_unrecorded": "check_nothing_stale_unrecorded", "check_broken": "check_nothing_stale"}.get(key)
+        if without:
+            ratio = f"{row['median_s'] / results[without]['median_s']:5.2f}x without the broken ones"
         if key == "convert_cold_one_worker":
             ratio = f"{row['median_s'] / results['convert_cold']['median_s']:.2f}x the cold run with all cores"
         if key in ("jupyter_nbconvert_per_notebook_sample", "pandoc_per_notebook_sample") and "convert_sample_cold" in results:

@@ -33,6 +33,7 @@ class Run:
         self.stdout = done.stdout
         self.stderr = "".join(line for line in lines if not line.startswith("import time:"))
         self.replayed = bool(imports) and not any(re.search(r"\bnb2post\.config\b", line) for line in imports)
+        self.read_notebooks = any(re.search(r"\bnb2post\.reader\b", line) for line in imports)
 
     @property
     def output(self):
@@ -104,13 +105,13 @@ def test_a_record_names_the_nb2post_modules_the_run_loaded_and_a_changed_one_run
     site = blog(tmp_path)
     expected = replaying(site, "check").output
     [record] = records(isolated_git)
-    key, output, looked = json.loads(record.read_bytes().partition(b"\n")[2])
+    key, output, looked, code = json.loads(record.read_bytes().partition(b"\n")[2])
     modules = {Path(path).name for path, how, _ in looked if how == "c"}
     assert {"cli.py", "replay.py", "config.py", "check.py", "statcache.py"} <= modules
     for entry in looked:
         if entry[1] == "c" and Path(entry[0]).name == "config.py":
             entry[2][1] += 1  # its mtime
-    body = json.dumps([key, output, looked]).encode()
+    body = json.dumps([key, output, looked, code]).encode()
     record.write_bytes(f"{replay.FORMAT} {zlib.crc32(body):08x}\n".encode() + body)
     result = run(site, "check")
     assert result.output == expected and not result.replayed
@@ -251,11 +252,14 @@ def test_a_damaged_or_foreign_record_is_ignored(tmp_path, isolated_git):
         record.write_bytes(bad)
         result = run(site, "check")
         assert result.output == expected and not result.replayed
-    # a whole, checksummed record of this command line whose lines are not lines of text
+    # a whole, checksummed record of this command line whose lines are not lines of text, or whose exit
+    # status is not one a record may end with
     replaying(site, "check")
-    key, output, looked = json.loads(record.read_bytes().partition(b"\n")[2])
-    for odd in ([[None, True, True]], [["all", 5, True]], [["all", True]]):
-        body = json.dumps([key, odd, looked]).encode()
+    key, output, looked, code = json.loads(record.read_bytes().partition(b"\n")[2])
+    for odd in ([key, [[None, True, True]], looked, code], [key, [["all", 5, True]], looked, code],
+                [key, [["all", True]], looked, code], [key, output, looked, 2], [key, output, looked, True],
+                [key, output, looked, "0"], [key, output, looked]):
+        body = json.dumps(odd).encode()
         record.write_bytes(f"{replay.FORMAT} {zlib.crc32(body):08x}\n".encode() + body)
         result = run(site, "check")
         assert result.output == expected and not result.replayed
@@ -267,6 +271,101 @@ def test_a_damaged_or_foreign_record_is_ignored(tmp_path, isolated_git):
     record.write_bytes(other_record.read_bytes())
     result = run(site, "check")
     assert result.output == expected and not result.replayed
+
+
+
+def test_a_fifo_in_place_of_a_record_neither_hangs_nor_changes_the_answer(tmp_path, isolated_git):
+    site = blog(tmp_path)
+    expected = replaying(site, "check").output
+    [record] = records(isolated_git)
+    record.unlink()
+    os.mkfifo(record)
+    done = subprocess.run([sys.executable, "-m", "nb2post.cli", "check"], cwd=site, capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == expected
+
+
+def broken_notebooks(site: Path) -> list[Path]:
+    """Four notebooks that do not convert, each its own way: broken JSON, an empty file, a newer nbformat
+    than nb2post reads, front matter that is not YAML."""
+    folder = site / "_notebooks"
+    broken = [folder / "2024-04-01-broken-json.ipynb", folder / "2024-04-02-empty.ipynb",
+              folder / "2024-04-03-future.ipynb", folder / "2024-04-04-bad-yaml.ipynb"]
+    broken[0].write_text('{"cells": [', encoding="utf-8")
+    broken[1].write_text("", encoding="utf-8")
+    future = json.loads(write_notebook(broken[2], notebook_cells(7)).read_text(encoding="utf-8"))
+    broken[2].write_text(json.dumps({**future, "nbformat": 5}), encoding="utf-8")
+    write_notebook(broken[3], [cell("raw", "---\ntitle: [unclosed\n---"), *notebook_cells(8)])
+    return broken
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_broken_notebook_is_reported_from_the_cache_and_such_runs_are_replayed(tmp_path, jobs):
+    """A failure is remembered by the notebook's stat and the settings: the next run reports the same
+    lines with the same exit status without reading it (nor any notebook), the run after that is
+    replayed, and a fixed notebook converts at once."""
+    site = blog(tmp_path)
+    broken = broken_notebooks(site)
+    time.sleep(0.02)  # past the clock tick of the files just written (see the racy rule)
+    first = run(site, "convert", "--jobs", jobs)
+    assert first.returncode == 1 and first.read_notebooks
+    errors = [line for line in first.stderr.splitlines() if line.startswith("error: ")]
+    assert [line.split(":")[1].strip() for line in errors] == [f"_notebooks/{path.name}" for path in broken]
+    assert first.stderr.rstrip().endswith("4 failed, 3 unchanged")
+    second = run(site, "convert", "--jobs", jobs)
+    assert second.output == first.output and not second.read_notebooks and not second.replayed
+    third = run(site, "convert", "--jobs", jobs)
+    assert third.output == first.output and third.replayed
+
+    # check finds them missing (exit 1), and is replayed with that answer too
+    checked = run(site, "check")
+    assert checked.returncode == 1 and checked.stdout.count("has no post yet") == 4
+    again = replaying(site, "check")
+    assert again.output == checked.output
+
+    # a fixed notebook converts at once; the others are still reported, from the cache
+    write_notebook(broken[0], notebook_cells(9))
+    fixed = run(site, "convert", "--jobs", jobs)
+    assert fixed.returncode == 1 and fixed.stdout == "_posts/2024-04-01-broken-json.md\n"
+    assert fixed.stderr.rstrip().endswith("3 failed, 3 unchanged, 1 written")
+    assert [line for line in fixed.stderr.splitlines() if line.startswith("error: ")] == errors[1:]
+    assert not run(site, "convert", "--jobs", jobs).read_notebooks
+
+
+
+def test_a_notebook_with_a_post_that_is_no_notebook_any_more_is_read_once(tmp_path):
+    """A merge leaves conflict markers in a notebook that has a post: the same error, exit 1, from the
+    cache and then from the record, until the notebook is fixed."""
+    site = blog(tmp_path)
+    notebook = site / "_notebooks" / "2024-03-02-note-1.ipynb"
+    good = notebook.read_text(encoding="utf-8")
+    notebook.write_text("<<<<<<< HEAD\n" + good + "=======\n" + good + ">>>>>>> theirs\n", encoding="utf-8")
+    time.sleep(0.02)
+    first = run(site, "convert")
+    assert first.returncode == 1 and "error: _notebooks/2024-03-02-note-1.ipynb: broken JSON" in first.stderr
+    second = run(site, "convert")
+    assert second.output == first.output and not second.read_notebooks
+    assert run(site, "convert").replayed
+    notebook.write_text(good.replace("About 1", "About one"), encoding="utf-8")
+    fixed = run(site, "convert")
+    assert fixed.returncode == 0 and fixed.stdout == "_posts/2024-03-02-note-1.md\n"
+
+def test_a_remembered_failure_is_read_again_when_the_settings_change_or_with_force(tmp_path):
+    site = blog(tmp_path)
+    [_, _, _, bad_yaml] = broken_notebooks(site)
+    time.sleep(0.02)
+    first = run(site, "convert")
+    assert first.returncode == 1 and not run(site, "convert").read_notebooks
+    forced = run(site, "convert", "--force")
+    assert forced.read_notebooks and forced.returncode == 1
+    assert [line for line in forced.stderr.splitlines() if line.startswith("error: ")] == \
+        [line for line in first.stderr.splitlines() if line.startswith("error: ")]
+    config = site / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nnb2post:\n  badges: false\n", encoding="utf-8")
+    assert run(site, "convert").read_notebooks  # other settings: every notebook is read again
+    bad_yaml.write_text(bad_yaml.read_text(encoding="utf-8").replace("[unclosed", "fixed"), encoding="utf-8")
+    fixed = run(site, "convert")
+    assert fixed.returncode == 1 and fixed.stdout == "_posts/2024-04-04-bad-yaml.md\n"
 
 
 def test_a_record_holds_no_token_of_the_environment_or_the_remote(tmp_path, isolated_git):

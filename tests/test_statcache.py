@@ -6,10 +6,13 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
@@ -378,3 +381,112 @@ def test_a_batch_claims_post_names_in_a_memory_folder_where_there_is_one(monkeyp
     folder = converting._claims_folder()  # no /dev/shm: the usual temporary folder
     os.rmdir(folder)
     assert os.path.dirname(folder) == tempfile.gettempdir()
+
+
+
+def test_a_file_on_another_device_than_the_clock_is_never_remembered(tmp_path):
+    """Directly, where no file system can be mounted: the same stat, old enough, is kept on the clock's
+    device and refused on any other (whose clock may tick in whole seconds)."""
+    site = blog(tmp_path)
+    notebook = site / "_notebooks" / "2024-03-01-note-0.ipynb"
+    cache = cache_of(site)
+    now = cache._now()
+    st = notebook.stat()
+    assert os.stat(statcache.cache_path(site).parent).st_dev == st.st_dev
+
+    def on(device):
+        return os.stat_result((st.st_mode, st.st_ino, device, st.st_nlink, st.st_uid, st.st_gid, st.st_size,
+                               0, 0, 0, 0, 0, 0, now - 5, now - 5, now - 5))
+
+    cache.store("content", str(notebook), on(st.st_dev + 1), "x")
+    assert cache.lookup("content", str(notebook), on(st.st_dev + 1)) is statcache.MISSING
+    cache.store("content", str(notebook), on(st.st_dev), "x")
+    assert cache.lookup("content", str(notebook), on(st.st_dev)) == "x"
+    cache.discard()
+
+@pytest.fixture
+def coarse_file_system(tmp_path):
+    """A real file system with 1-second timestamps, loop-mounted: ext4 with 128-byte inodes (no room for
+    nanoseconds). Needs root, mkfs.ext4 and a loop device; skipped with the reason otherwise."""
+    tools = "/usr/sbin:/sbin:/usr/bin:/bin"
+    if os.geteuid() != 0 or not shutil.which("mkfs.ext4", path=tools) or not shutil.which("mount", path=tools):
+        pytest.skip("mounting a 1-second-timestamp file system needs root, mkfs.ext4 and mount")
+    image, folder = tmp_path / "coarse.img", tmp_path / "coarse"
+    with open(image, "wb") as stream:
+        stream.truncate(16 << 20)
+    folder.mkdir()
+    made = subprocess.run([shutil.which("mkfs.ext4", path=tools), "-q", "-F", "-I", "128", str(image)], capture_output=True, text=True)
+    mounted = made.returncode == 0 and subprocess.run(
+        [shutil.which("mount", path=tools), "-o", "loop", str(image), str(folder)], capture_output=True, text=True)
+    if not mounted or mounted.returncode != 0:
+        pytest.skip(f"cannot loop-mount an ext4 image here: {(made.stderr or mounted.stderr).strip()[:200]}")
+    try:
+        probe = folder / "probe"
+        probe.write_bytes(b"x")
+        assert probe.stat().st_mtime_ns % 10**9 == 0, "the file system should keep whole seconds only"
+        probe.unlink()
+        yield folder
+    finally:
+        if subprocess.run([shutil.which("umount", path=tools), str(folder)]).returncode != 0:
+            subprocess.run([shutil.which("umount", path=tools), "-l", str(folder)])
+
+
+def key_of(path: Path) -> tuple:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def test_a_work_tree_on_a_coarser_file_system_than_its_git_dir_is_never_answered_from_the_cache(
+        tmp_path, coarse_file_system):
+    """The work tree on a 1-second file system, its git directory (where the cache and its clock live)
+    on a nanosecond one (`git init --separate-git-dir`, as a worktree on another disk or a bind mount):
+    two same-size edits within one second keep size, mtime, ctime and inode. The cache must not answer
+    for such a file: check says stale, not current."""
+    site = make_site(coarse_file_system / "blog")
+    notebook = write_notebook(site / "_notebooks" / "2024-03-01-note.ipynb", notebook_cells(0))
+    subprocess.run(["git", "init", "-q", f"--separate-git-dir={tmp_path / 'git-dir'}", str(site)], check=True)
+    assert os.stat(statcache.cache_path(site).parent).st_dev != os.stat(notebook).st_dev
+    run_cli("convert", "-q", cwd=site, check=True)
+    current = notebook.read_bytes()
+    for _ in range(5):
+        time.sleep(1.02 - time.time() % 1)  # the start of a second: the rest of it for a check and an edit
+        notebook.write_bytes(current)  # the bytes the post was made from, with a new stat
+        before = key_of(notebook)
+        assert check(site).returncode == 0
+        same_size_edit(notebook)
+        if key_of(notebook) == before:
+            break
+        notebook.write_bytes(current)
+    else:
+        pytest.skip("check did not finish within a second in 5 tries: the same-second edit could not be made")
+    done = check(site)
+    assert done.returncode == 1 and "stale:   _posts/2024-03-01-note.md" in done.stdout, done.stdout
+    converted = run_cli("convert", "-v", cwd=site)
+    assert "written: _posts/2024-03-01-note.md" in converted.stderr, converted.stderr
+    assert check(site).returncode == 0
+    # by a clock of the work tree's own file system, a notebook older than the run is remembered still
+    abandoned = site / ".nb2post-cache-clock-1-killed.tmp"  # a run killed while its clock was there
+    abandoned.write_bytes(b"")
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    time.sleep(1.1)
+    assert check(site).returncode == 0
+    assert str(notebook.resolve()) in remembered_notebooks(site)
+    assert not [name for name in os.listdir(site) if name.startswith(".nb2post")]  # that clock is gone
+
+
+def test_a_fifo_in_place_of_the_cache_file_neither_hangs_nor_changes_the_answer(tmp_path):
+    """Opening a FIFO for reading waits for a writer forever: the cache is opened as notebooks are
+    (non-blocking, regular files only), so a FIFO there is only "nothing remembered"."""
+    site = blog(tmp_path)
+    settle(site)
+    same_size_edit(site / "_notebooks" / "2024-03-02-note-1.ipynb")
+    cache = statcache.cache_path(site)
+    for command, code, expected in ((["check"], 1, "stale:   _posts/2024-03-02-note-1.md"),
+                                    (["convert"], 0, "_posts/2024-03-02-note-1.md"),
+                                    (["check"], 0, "")):
+        cache.unlink()
+        os.mkfifo(cache)
+        done = subprocess.run([sys.executable, "-m", "nb2post.cli", *command], cwd=site, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == code and expected in done.stdout, (command, done.stdout, done.stderr)
+        assert cache.is_file()  # the run's own cache replaced it

@@ -42,12 +42,12 @@ class LazyGroup(click.Group):
         try:
             replayed = replay.replay(argv)
         except Exception:  # a record that cannot be read is only a run in full
-            replayed = False
-        if replayed:
-            sys.exit(0)
+            replayed = None
+        if replayed is not None:
+            sys.exit(replayed)
         recorder = replay.Recorder(argv)
         recorder.start()
-        code = 1
+        code = "no exit status"  # a run that raised something else than SystemExit (a crash) is never recorded
         try:
             super().main(args, *more, **options)
         except SystemExit as exc:

@@ -37,6 +37,10 @@ class Outcome:
     post: Post | None = None
     notes: list[str] = field(default_factory=list)  # adoptions and URL changes, one line each
     read: tuple | None = None  # (stat, SHA-256) of the bytes a worker hashed, for the parent's stat cache
+    # failed: the error is what those bytes give under the run's settings (not a bug), "read" (they are
+    # no notebook) or "render" (no post can be made of them, judged without a post of theirs): the stat
+    # cache reports it again while the notebook's stat is the same
+    remember_error: str | None = None
 
 
 @dataclass
@@ -248,17 +252,21 @@ def build_post(
     return render.to_post(notebook, settings, nb_path, digest, fallback, adoption)
 
 
-def _build_in_worker(args) -> tuple[Post | None, str | None]:
+def _build_in_worker(args) -> tuple[Post | None, str | None, str | None]:
+    """(post, None, None), or (None, error, what the error is about: "read" the bytes are no notebook,
+    "render" no post can be made of them, None a bug)."""
     from .front_matter import FrontMatterError
     from .reader import NotebookError
     from .render import ConversionError
 
     try:
-        return build_post(*args), None
-    except (NotebookError, ConversionError, FrontMatterError) as exc:
-        return None, str(exc)
+        return build_post(*args), None, None
+    except NotebookError as exc:
+        return None, str(exc), "read"
+    except (ConversionError, FrontMatterError) as exc:
+        return None, str(exc), "render"
     except Exception as exc:  # a bug must not take the batch down: report it against the notebook
-        return None, f"{args[0]}: internal error while converting ({type(exc).__name__}: {exc}); please report it"
+        return None, f"{args[0]}: internal error while converting ({type(exc).__name__}: {exc}); please report it", None
 
 
 PARENT_POLL_SECONDS = 1.0
@@ -404,7 +412,13 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
-    post, error = _build_in_worker(args)
+    post, error, about = _build_in_worker(args)
+    if about is not None and isinstance(args[3], Unhashed) and args[3].read is not None and (
+            about == "read" or args[4] is None):
+        # bytes that are no notebook, or that no post can be made of while the notebook has none (its post
+        # may carry an adoption): no other post or notebook was involved yet, so the same bytes give the
+        # same error, and the stat cache may report it next time
+        return Outcome(notebook, "failed", error=error, read=args[3].read, remember_error=about)
     if error is None and post.adopts is None and args[4] is None:
         if batch.unmarked is None:
             batch.unmarked = adopting.unmarked_posts(site.posts_dir)
@@ -482,7 +496,8 @@ def convert(
     of shard K (see ``in_shard``).
 
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
-    changed is read and hashed."""
+    changed is read and hashed, and a notebook that failed is reported from it (the same error) until its
+    stat or the settings change."""
     from . import statcache
     from .site import Site
 
@@ -503,6 +518,10 @@ def convert(
             key = keys[notebook]
             previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
             if previous is None:
+                failure = None if force else cache.remembered_failure(os.fspath(notebook), fingerprint, ("read", "render"))
+                if failure is not None:  # these bytes failed under these settings: not read again
+                    outcomes[notebook] = Outcome(notebook, "failed", error=failure)
+                    continue
                 # no post to compare with: the worker hashes the bytes it reads anyway (a cold run of a whole
                 # site would otherwise read every notebook twice, the first time here, alone)
                 digest = Unhashed(fingerprint)
@@ -517,6 +536,13 @@ def convert(
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue
+            if previous is not None and not force and notebook not in adoptions:
+                # a notebook with a post that is no notebook any more (a merge left conflict markers in it)
+                failure = cache.remembered_failure(os.fspath(notebook), fingerprint, ("read",))
+                if failure is not None:
+                    outcomes[notebook] = Outcome(notebook, "failed", error=failure)
+                    continue
+                digest = Unhashed(fingerprint)  # the same hash, of the bytes the worker reads, with their stat
             args = (notebook, settings, key, digest, previous[0] if previous else None, adoptions.get(notebook))
             work.append((args, not adopt and notebook not in adoptions))
         cache.save()  # before the slow part: what this run hashed is not lost if it is interrupted
@@ -527,7 +553,9 @@ def convert(
     def record(outcome: Outcome) -> None:
         nonlocal done
         if outcome.read is not None:
-            cache.store("content", os.path.abspath(outcome.notebook), *outcome.read)
+            path = os.path.abspath(outcome.notebook)
+            cache.store("content", path, *outcome.read)
+            cache.remember_failure(path, outcome.read[0], fingerprint, outcome.error, outcome.remember_error)
             outcome.read = None
         outcomes[outcome.notebook] = outcome
         done += 1
@@ -595,7 +623,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why)
     except adopting.AdoptError as exc:
         return post, str(exc), []
-    adopted, error = _build_in_worker((*args[:5], adoption))
+    adopted, error, _ = _build_in_worker((*args[:5], adoption))
     if error is not None:
         return post, error, []
     return adopted, None, []

@@ -2,11 +2,13 @@
 
 ``nb2post check`` runs on every push and ``nb2post convert`` in every Action run; mostly they find
 nothing to do. Such a run still starts Python, loads the settings, the theme and the posts' markers, and
-stats every notebook: about twice the interpreter's start-up. So a run that finds nothing to do (exit 0,
-nothing written) keeps a record: every path it looked at with what it saw there, and the lines it
-printed. The next run with the same command line, current folder, environment and nb2post stats those
-paths again; when each is as recorded it prints the same lines and exits 0, having loaded none of the
-rest. When anything differs it runs in full (and records again).
+stats every notebook: about twice the interpreter's start-up. So a run that finds nothing to do (nothing
+written; exit 0, or 1 for what it found: a stale post ``check`` reports, a broken notebook ``convert``
+reports from the stat cache) keeps a record: every path it looked at with what it saw there, the lines
+it printed and its exit status. The next run with the same command line, current folder, environment
+and nb2post stats those paths again; when each is as recorded it prints the same lines and exits with
+the same status, having loaded none of the rest. When anything differs it runs in full (and records
+again).
 
 What a run looks at is traced while it runs, not listed by hand, so a new input of some later change
 cannot be forgotten:
@@ -43,7 +45,8 @@ import json
 import os
 import sys
 
-FORMAT = "nb2post-replay 1"
+FORMAT = "nb2post-replay 2"
+RECORDED_CODES = (0, 1)  # exit statuses a record may end with: done, or a notebook/post needing work
 KEEP = 64  # records kept: a site or two, each with a few command lines
 # Every environment variable nb2post reads (tests/test_replay.py checks the package for others): a run
 # with another value may differ, so each one's value is part of the key.
@@ -105,36 +108,39 @@ def _value(st: os.stat_result, how: str):
 
 
 # --- replay ---------------------------------------------------------------------------------------------
-def replay(argv: list[str]) -> bool:
-    """Print the recorded output of this command line and return True when nothing it looked at changed
-    since it was recorded; False (having printed nothing) otherwise."""
+def replay(argv: list[str]) -> int | None:
+    """Print the recorded output of this command line and return its exit status when nothing it looked
+    at changed since it was recorded; None (having printed nothing) otherwise."""
     key = _key(argv)
     if key is None:
-        return False
+        return None
+    from .paths import open_regular
+
     try:
-        with open(_record_path(key), "rb") as stream:
+        stream, _ = open_regular(_record_path(key))  # (a FIFO there must not make the run wait forever)
+        with stream:
             raw = stream.read()
     except OSError:
-        return False
+        return None
     header, _, body = raw.partition(b"\n")
     if header != f"{FORMAT} {binascii.crc32(body):08x}".encode():
-        return False  # damaged, or another version's
+        return None  # damaged, or another version's
     try:
-        recorded_key, output, looked = json.loads(body)
-        if recorded_key != key:
-            return False
+        recorded_key, output, looked, code = json.loads(body)
+        if recorded_key != key or type(code) is not int or code not in RECORDED_CODES:
+            return None
         if not all(isinstance(text, str) and err in (0, 1) and nl in (0, 1) for text, err, nl in output):
-            return False
+            return None
         for path, how, seen in looked:
             if _look(path, how) != seen:
-                return False
+                return None
     except (TypeError, ValueError):  # a record of another shape
-        return False
+        return None
     import click
 
     for message, err, nl in output:
         click.echo(message, err=err, nl=nl)
-    return True
+    return code
 
 
 # --- recording ------------------------------------------------------------------------------------------
@@ -232,18 +238,20 @@ class Recorder:
 
     # the end
     def finish(self, code) -> bool:
-        """The run ended with exit status ``code``: keep its record when it may be replayed. True when kept."""
+        """The run ended with exit status ``code`` (None: 0; anything but an int or None: it did not end
+        by SystemExit): keep its record when it may be replayed. True when kept."""
         self.stop()
         if self.clock is None:
             return False
         fd, name, now, device = self.clock
+        code = 0 if code is None else code
         try:
-            if code not in (0, None) or self.spoiled:
+            if type(code) is not int or code not in RECORDED_CODES or self.spoiled:
                 return False
             looked = self._settled(now, device)
             if looked is None:
                 return False
-            body = json.dumps([self.key, self.output, looked], separators=(",", ":")).encode()  # (ASCII)
+            body = json.dumps([self.key, self.output, looked, code], separators=(",", ":")).encode()  # (ASCII)
             os.write(fd, f"{FORMAT} {binascii.crc32(body):08x}\n".encode() + body)
             os.close(fd)
             fd = None

@@ -4,7 +4,8 @@
 and hashing hundreds of megabytes on every run is what made "nothing changed" slow; ``stat()`` of the
 same files is a thousand times cheaper. So, as git does, nb2post remembers per file its (size,
 mtime_ns, ctime_ns, inode) and what was computed from its bytes (the notebook's content hash, a post's
-marker line), and trusts the remembered value only while the stat is exactly the same.
+marker line, the error a broken notebook gives under the current settings), and trusts the remembered
+value only while the stat is exactly the same.
 
 Never a wrong answer:
 
@@ -15,6 +16,13 @@ Never a wrong answer:
   moment this run began hashing, read from the same file-system clock (the mtime of the cache's own
   temporary file, created before any file is read). A file edited in the same tick as it was read is
   therefore hashed again by the next run. An entry that is not yet safe is simply not stored.
+* That clock is only a clock for its own file system: a work tree on another one than its git directory
+  (a worktree on another disk, ``--separate-git-dir``, a bind mount, WSL's ``/mnt/c``) may keep coarser
+  times (1 s on ext4 with small inodes, 2 s on FAT), and two same-size edits within one of its ticks would
+  keep the key the cache compared. So each file is compared with a clock of its own device: the site
+  (work tree) on another device than the cache gets a second clock, a temporary file made in the site
+  and removed at once; a file on any other device is never remembered (it is hashed on every run, as
+  ``nb2post.replay`` refuses such paths too).
 * The file carries a checksum of its body: a corrupt, truncated or foreign file is ignored (one full
   hash, then rewritten). It is replaced atomically (temporary file + rename), so concurrent runs each
   leave a whole, correct file; the last one wins and the loser's entries are merely hashed again.
@@ -70,7 +78,7 @@ def for_site(site: Path) -> "StatCache":
         return StatCache(None)
     path = cache_path(site)
     if path not in _OPEN:
-        _OPEN[path] = StatCache(path)
+        _OPEN[path] = StatCache(path, work_tree=Path(site).resolve())
     return _OPEN[path]
 
 
@@ -79,8 +87,11 @@ def _stat_key(st: os.stat_result) -> list:
 
 
 class StatCache:
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, work_tree: Path | None = None):
+        """``work_tree``: the folder of the files this cache remembers, when it may lie on another file
+        system than ``path`` (it gets a clock of its own there)."""
         self.path = path
+        self.work_tree = work_tree
         # kind -> folder -> file name -> [size, mtime_ns, ctime_ns, ino, value]: grouped by folder, the
         # file is half as big as with whole paths, and reading it is most of a run with nothing to do.
         self.entries: dict[str, dict[str, dict[str, list]]] = {}
@@ -89,14 +100,20 @@ class StatCache:
         self.dirty = False
         self._clock_file: tuple[int, str] | None = None  # (fd, path) of the temporary file
         self._clock_ns: int | None = None
+        self._clocks: dict[int, int] = {}  # st_dev -> this run's "now" by that file system's clock
         self._saved_at_exit = False
         if path is not None:
             self._load()
 
     # --- the file -------------------------------------------------------------------------------
     def _load(self) -> None:
+        from .paths import open_regular
+
         try:
-            raw = self.path.read_bytes()
+            # a FIFO (or a device) put in the cache's place would make every run wait for a writer forever
+            stream, _ = open_regular(self.path)
+            with stream:
+                raw = stream.read()
         except OSError:
             return
         header, _, body = raw.partition(b"\n")
@@ -119,17 +136,18 @@ class StatCache:
         """This run's "now" by the file-system clock: the mtime of the cache's temporary file, created
         before the first file is read. 0 (nothing is ever stored) when the cache cannot be written."""
         if self._clock_ns is None:
-            self._clock_ns = 0
+            self._clock_ns, self._clocks = 0, {}
             if self.path is not None and not _READ_ONLY:
                 from .paths import clock_file
 
                 try:
                     fd, name, st = clock_file(self.path.parent, f".{NAME}-")
                     self._clock_file = (fd, name)
-                    self._clock_ns = st.st_mtime_ns
+                    self._clock_ns, self._clocks = st.st_mtime_ns, {st.st_dev: st.st_mtime_ns}
                 except OSError:
                     pass
                 else:
+                    self._work_tree_clock(clock_file)
                     if not self._saved_at_exit:
                         # a command that learned something but does not save (brief, ...) still leaves
                         # a whole cache and no temporary file behind
@@ -138,6 +156,26 @@ class StatCache:
                         atexit.register(self.save)
                         self._saved_at_exit = True
         return self._clock_ns
+
+    def _work_tree_clock(self, clock_file) -> None:
+        """A clock on the work tree's file system when that is another than the cache's: a temporary file
+        of its own, removed at once (only its mtime is wanted). When none can be made there (a read-only
+        checkout), no file of that device is remembered."""
+        try:
+            if self.work_tree is None or os.stat(self.work_tree).st_dev in self._clocks:
+                return
+            fd, name, st = clock_file(self.work_tree, f".{NAME}-clock-")
+        except OSError:
+            return
+        os.close(fd)
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+        self._clocks.setdefault(st.st_dev, st.st_mtime_ns)
+        from .paths import remove_abandoned
+
+        remove_abandoned(self.work_tree, f".{NAME}-clock-")  # of a run killed between making and removing one
 
     def begin(self) -> None:
         """Start this run's clock now (if it has none): a file read after this may be stored."""
@@ -200,10 +238,12 @@ class StatCache:
 
     def store(self, kind: str, path: str, st: os.stat_result, value) -> None:
         """Remember ``value`` for ``path`` as stat ``st`` was before its bytes were read — unless the file
-        changed in this run's clock tick or later (racy: it could change again without a new stat)."""
+        changed in this run's clock tick or later (racy: it could change again without a new stat), or
+        lies on a file system this run has no clock of (its ticks may be coarser)."""
         folder, name = os.path.split(path)
         files = self.entries.setdefault(kind, {}).setdefault(folder, {})
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= self._now():
+        self._now()
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= self._clocks.get(st.st_dev, 0):
             if files.pop(name, None) is not None:
                 self.dirty = True
             return
@@ -252,6 +292,33 @@ class StatCache:
             values[name] = compute(path)
             self.store(kind, path, st, values[name])
         return values
+
+    # --- notebooks that failed -----------------------------------------------------------------------
+    def remembered_failure(self, path: str, fingerprint: str, kinds: tuple) -> str | None:
+        """The error reading or rendering ``path`` gave under settings ``fingerprint``, when it is of one of
+        ``kinds`` (see ``remember_failure``) and the file's stat is the same as when it failed (its bytes the
+        same: see the racy rule); else None."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # reading it reports what is wrong now
+        remembered = self.lookup("failed", path, st)
+        if (type(remembered) is list and len(remembered) == 3 and remembered[0] == fingerprint
+                and isinstance(remembered[1], str) and remembered[2] in kinds):
+            return remembered[1]
+        return None
+
+    def remember_failure(self, path: str, st: os.stat_result, fingerprint: str, error: str | None,
+                         kind: str | None) -> None:
+        """``error`` of ``kind`` ("read": the bytes are no notebook; "render": no post can be made of
+        them): what the bytes of ``path`` read as stat ``st`` gave under settings ``fingerprint``. ``kind``
+        None: they converted, or failed for another reason (a failure remembered earlier is forgotten)."""
+        if kind is not None:
+            self.store("failed", path, st, [fingerprint, error, kind])
+        else:
+            folder, name = os.path.split(path)
+            if self.entries.get("failed", {}).get(folder, {}).pop(name, None) is not None:
+                self.dirty = True
 
     # --- parsed config files --------------------------------------------------------------------
     def parsed_config(self, key: str):

@@ -14,6 +14,10 @@ the renderer's own delimiters inside ``<span markdown="0">`` or ``<div markdown=
 copies without parsing (so ``<``, ``&`` and ``>`` are written as entities). A renderer nb2post cannot
 read (a theme not on disk, a configuration built by Liquid) keeps the ``$$`` writing.
 
+Two more things Jupyter shows that kramdown would not: display math inside a paragraph is displayed
+(written raw in display delimiters the renderer takes, where they are known), and where the renderer pairs
+``$``, a dollar of the text (a price, ``\\$``) is written in an element of its own that no renderer pairs.
+
 Reads text only; the result is a small value that travels with the theme (nb2post.themes).
 """
 from __future__ import annotations

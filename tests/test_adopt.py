@@ -71,11 +71,17 @@ def test_an_adopted_post_keeps_its_url_and_metadata_and_later_converts_keep_it(t
 
     shown = run_cli("adopt", "--dry-run", str(post), str(nb), check=True)
     assert "would adopt _posts/2019-03-04-svd.md" in shown.stdout and "URL /study/svd/ kept" in shown.stdout
-    assert "title, permalink, categories, tags, description, comments, giscus_comments" in shown.stdout
+    assert ("file name kept; title kept; 7 keys kept (layout, permalink, categories, tags, description, comments, "
+            "giscus_comments); 1 key from the notebook (excerpt)") in shown.stdout
     assert "would change URL" not in shown.stdout
     assert post.read_text(encoding="utf-8") == before and len(list((site / "_posts").iterdir())) == 1
 
-    done = run_cli("adopt", str(post), str(nb), check=True)
+    refused = run_cli("adopt", str(post), str(nb))
+    assert refused.returncode == 1 and refused.stdout == "" and post.read_text(encoding="utf-8") == before
+    assert refused.stderr.splitlines()[0].startswith(
+        "error: _posts/2019-03-04-svd.md: 1 paragraph only in the post, e.g. 'Old hand-made body.")
+    assert "--replace-owner-text" in refused.stderr.splitlines()[0]
+    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", check=True)
     assert done.stdout.strip() == "_posts/2019-03-04-svd.md" or done.stdout.strip().endswith("2019-03-04-svd.md")
     carried = [line for line in done.stderr.splitlines() if line.startswith("adopted ")]
     assert len(carried) == 1 and "URL /study/svd/ kept" in carried[0] and "giscus_comments" in carried[0]
@@ -123,7 +129,7 @@ def test_a_post_naming_the_notebook_is_matched_shown_by_dry_run_and_taken_over_o
     assert refused.returncode == 1 and "--adopt" in refused.stderr and "2019-03-04-svd.md" in refused.stderr
     assert post.read_text(encoding="utf-8") == before and len(list((site / "_posts").iterdir())) == 1
 
-    run_cli("convert", "--site", str(site), "--adopt", check=True)
+    run_cli("convert", "--site", str(site), "--adopt", "--replace-owner-text", check=True)
     assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2019-03-04-svd.md"]
     values = front_matter(post)
     assert values["permalink"] == "/study/svd/" and values["comments"] is True
@@ -138,23 +144,39 @@ def test_a_hand_made_post_of_the_same_date_and_name_is_adopted_with_adopt(tmp_pa
     nb = write_notebook(site / "_notebooks" / "2024-02-03-post.ipynb", [cell("markdown", "From the notebook.")])
     refused = run_cli("convert", "--site", str(site), str(nb))
     assert refused.returncode == 1 and "not written by nb2post" in refused.stderr and "--adopt" in refused.stderr
-    run_cli("convert", "--site", str(site), str(nb), "--adopt", check=True)
+    run_cli("convert", "--site", str(site), str(nb), "--adopt", "--replace-owner-text", check=True)
     values = front_matter(mine)
     assert values["title"] == "Mine" and list(values["tags"]) == ["a"]
     assert "From the notebook." in mine.read_text(encoding="utf-8")
 
 
-def test_the_notebooks_own_title_wins_over_the_adopted_one(tmp_path):
+def test_the_post_keeps_its_title_and_the_notebooks_is_shown_and_taken_only_when_asked(tmp_path):
     site, nb, post = hand_made_site(tmp_path)
     data = json.loads(nb.read_text(encoding="utf-8"))
-    data["cells"].insert(0, cell("raw", "---\ntitle: The notebook's own title\n---"))
+    data["cells"].insert(0, cell("raw", "---\ntitle: The notebook's own title\ndescription: The notebook's words.\n---"))
     nb.write_text(json.dumps(data), encoding="utf-8")
-    done = run_cli("adopt", str(post), str(nb), check=True)
+    shown = run_cli("adopt", "-n", str(post), str(nb), "--replace-owner-text", check=True)
+    assert "title kept (the notebook's is \"The notebook's own title\"; --notebook-title takes it)" in shown.stdout
+
+    other = tmp_path / "other"
+    subprocess.run(["cp", "-a", str(site), str(other)], check=True)
+    run_cli("adopt", str(post), str(nb), "--replace-owner-text", check=True)
+    values = front_matter(post)
+    assert values["title"] == "SVD, spelled out" and values["description"] == "How the singular value decomposition works."
+    # later converts keep it too
+    data["cells"].append(cell("markdown", "More."))
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    run_cli("convert", "--site", str(site), check=True)
+    assert front_matter(post)["title"] == "SVD, spelled out" and "More." in post.read_text(encoding="utf-8")
+
+    post, nb = other / "_posts" / post.name, other / "_notebooks" / nb.name
+    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", "--notebook-title", check=True)
     values = front_matter(post)
     assert values["title"] == "The notebook's own title"
-    assert values["permalink"] == "/study/svd/" and values["description"].startswith("How the singular")
+    assert values["permalink"] == "/study/svd/" and values["description"] == "How the singular value decomposition works."
     line = next(line for line in done.stderr.splitlines() if line.startswith("adopted "))
-    assert "carried over layout, permalink, categories" in line and " title" not in line
+    assert "7 keys kept (layout, permalink, categories, tags, description, comments, giscus_comments)" in line
+    assert line.endswith("; 2 keys from the notebook (title, excerpt); replacing the post's title")
 
 
 def test_dry_run_lists_every_url_that_would_change(tmp_path):
@@ -209,7 +231,7 @@ def test_a_site_wide_permalink_of_categories_keeps_the_url_and_a_markdown_post_b
     shown = run_cli("adopt", "-n", str(post), str(nb), check=True)
     assert "URL /study/2019/03/05/svd/ kept, renamed 2019-03-04-svd.markdown → 2019-03-04-svd.md" in shown.stdout
     assert "would remove _posts/2019-03-04-svd.markdown" in shown.stdout and post.is_file()
-    run_cli("adopt", str(post), str(nb), check=True)
+    run_cli("adopt", str(post), str(nb), "--replace-owner-text", check=True)
     assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2019-03-04-svd.md"]
     out = jekyll_build(site)
     assert "New." in (out / "study/2019/03/05/svd/index.html").read_text(encoding="utf-8")
@@ -242,7 +264,7 @@ def test_many_notebooks_adopted_across_worker_processes_keep_their_posts(tmp_pat
             f"---\ntitle: Owner title {i}\npermalink: /notes/{name}/\n---\n[notebook](../nbs/{name}.ipynb)\n",
             encoding="utf-8")
         write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("markdown", f"Body {i}, first.")])
-    run_cli("convert", "--site", str(site), "--adopt", "-j", "2", check=True)
+    run_cli("convert", "--site", str(site), "--adopt", "-j", "2", "--replace-owner-text", check=True)
     for i, name in enumerate(names):
         nb = site / "_notebooks" / f"{name}.ipynb"
         data = json.loads(nb.read_text(encoding="utf-8"))
@@ -265,8 +287,8 @@ def test_an_adoption_that_carries_nothing_still_keeps_the_file_name_later(tmp_pa
     post.write_text("---\ntitle: Old\n---\nOld.\n", encoding="utf-8")
     nb = write_notebook(site / "_notebooks" / "2024-02-03-new.ipynb",
                         [cell("raw", "---\ntitle: New\n---"), cell("markdown", "First.")])
-    done = run_cli("adopt", str(post), str(nb), check=True)
-    assert "carried over no front matter" in done.stderr
+    done = run_cli("adopt", str(post), str(nb), "--replace-owner-text", "--notebook-title", check=True)
+    assert "file name kept; no key kept; 3 keys from the notebook (layout, title, description)" in done.stderr
     data = json.loads(nb.read_text(encoding="utf-8"))
     data["cells"][1]["source"] = "Second."
     nb.write_text(json.dumps(data), encoding="utf-8")
@@ -285,7 +307,7 @@ def test_on_minima_the_adopted_posts_url_title_and_description_reach_seo_tags_an
     git(site, "init", "-q")
     git(site, "add", "-A")
     git(site, "commit", "-qm", "the blog")
-    run_cli("convert", "--site", str(site), str(nb), "--adopt", check=True)
+    run_cli("convert", "--site", str(site), str(nb), "--adopt", "--replace-owner-text", check=True)
     out = jekyll_build(site)
     page = (out / "study/svd/index.html").read_text(encoding="utf-8")
     assert '<meta property="og:title" content="SVD, spelled out"' in page
@@ -307,6 +329,6 @@ def test_adopting_replaces_both_the_notebooks_earlier_post_and_the_adopted_file(
     shown = run_cli("adopt", "-n", str(mine), str(nb), check=True)
     assert "would remove _posts/2024-02-03-new.md" in shown.stdout and "would remove _posts/2019-01-01-mine.markdown" in shown.stdout
     assert "would change URL /2024/02/03/new.html → /2019/01/01/mine.html (_posts/2024-02-03-new.md)" in shown.stdout
-    run_cli("adopt", str(mine), str(nb), check=True)
+    run_cli("adopt", str(mine), str(nb), "--replace-owner-text", check=True)
     assert [p.name for p in (site / "_posts").iterdir()] == ["2019-01-01-mine.md"]
     assert front_matter(site / "_posts" / "2019-01-01-mine.md")["title"] == "Mine"

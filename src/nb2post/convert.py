@@ -15,12 +15,15 @@ from typing import Callable, Iterable
 
 from . import gitrepo
 from .config import Settings
+from .paths import relative
 from .post import Post
 
 # The rendering stages (and the process pool) are imported inside the functions that use them:
 # `nb2post check` imports this module for notebook_key/source_hash and must start fast.
 
-SKIP_DIRS = {".ipynb_checkpoints", ".git", "_site", ".jekyll-cache", "node_modules", "__pycache__"}
+# Folders of drafts: a notebook found below one is never a post (name it to convert it anyway).
+DRAFT_DIRS = {"_drafts", "draft", "drafts"}
+SKIP_DIRS = {".ipynb_checkpoints", ".git", "_site", ".jekyll-cache", "node_modules", "__pycache__", *DRAFT_DIRS}
 # Below this many notebooks a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 4
 
@@ -28,7 +31,7 @@ PARALLEL_THRESHOLD = 4
 @dataclass
 class Outcome:
     notebook: Path
-    status: str  # written | unchanged | would write | failed
+    status: str  # written | unchanged | would write | failed | new (no post yet, not written by --adopt)
     post_path: Path | None = None
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
@@ -193,20 +196,28 @@ def mixed_hash(content_digest: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{fingerprint}\0{content_digest}".encode()).hexdigest()[:16]
 
 
-def fallback_date(notebook: Path, existing: Path | None) -> tuple[dt.date, str]:
+def fallback_date(notebook: Path, existing: Path | None, paired: Path | None = None) -> tuple[dt.date, str]:
     """A stable date for a notebook with none in its name or front matter.
 
-    The date of the post made from it earlier (its URL, which inbound links use, must not move); else the
-    day it was first committed to git; else today (UTC), which the post's file name then keeps. Never the
-    file's mtime, which a fresh checkout resets — and the post first, as a shallow clone (CI's
-    ``fetch-depth: 1``) dates every file by its one commit.
+    The date of the post made from it earlier, else of the post it takes over (``paired``, see
+    nb2post.adopt) — its URL, which inbound links use, must not move; else the day it was first committed
+    to git; else today (UTC), which the post's file name then keeps. Never the file's mtime, which a fresh
+    checkout resets — and the post first, as a shallow clone (CI's ``fetch-depth: 1``) dates every file by
+    its one commit, and a clone with missing objects cannot tell at all.
     """
-    if existing is not None:
-        try:
-            return dt.date.fromisoformat(existing.name[:10]), "the date of the post made from it earlier"
-        except ValueError:
-            pass
-    committed = gitrepo.first_commit(notebook)
+    for post, origin in ((existing, "the post made from it earlier"), (paired, "the post it takes over")):
+        if post is not None:
+            try:
+                return dt.date.fromisoformat(Path(post).name[:10]), f"the date of {origin}"
+            except ValueError:
+                pass
+    try:
+        committed = gitrepo.first_commit(notebook)
+    except gitrepo.HistoryUnreadable as exc:
+        return dt.datetime.now(dt.timezone.utc).date(), (
+            f"today's date, as git cannot read the repository's history ({exc}); repair the clone "
+            "(git fetch --refetch, or a fresh clone) for the day the notebook was first committed"
+        )
     if committed and committed[1]:
         return committed[0], (
             "the oldest commit of this shallow clone, which may be later than the notebook's first commit "
@@ -248,7 +259,7 @@ def build_post(
     except FrontMatterError:
         name_date = None
     if name_date is None:
-        fallback = fallback_date(notebook_path, existing)
+        fallback = fallback_date(notebook_path, existing, adoption and Path(adoption.post))
     return render.to_post(notebook, settings, nb_path, digest, fallback, adoption)
 
 
@@ -321,12 +332,17 @@ class Batch:
     adopt: bool
     claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
+    replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
+    new_posts: bool = True  # write the posts of notebooks that have none (--adopt without --new-posts: no)
+    look_alikes: object = None  # adopt.LookAlikes of ``unmarked``, read when a notebook has no match
+    notebook_title: bool = False  # an adopted post takes the notebook's title
 
 
 _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
-def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str) -> None:
+def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
+                  replace_owner_text: bool, notebook_title: bool, new_posts: bool) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
     parent saves it), and keeps one Site for all the notebooks it converts."""
     from . import statcache
@@ -335,7 +351,8 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     global _BATCH
     _exit_with_parent(convert_pid)
     statcache.read_only()
-    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims)
+    _BATCH = Batch(Site(settings), force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+                   notebook_title=notebook_title, new_posts=new_posts)
 
 
 def _convert_in_worker(job: tuple) -> "Outcome":
@@ -423,6 +440,12 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         if batch.unmarked is None:
             batch.unmarked = adopting.unmarked_posts(site.posts_dir)
         post, error, notes = _adopt_matched(args, post, batch)
+    owner_notes: list[str] = []
+    if error is None and post.adopts is not None and post.adopted_how != "adopted earlier":
+        error, owner_notes = _owner_text(batch, post)
+    if (error is None and not batch.new_posts and post.adopts is None and args[4] is None
+            and not (site.posts_dir / post.file_name).exists()):  # (a post fastpages made is replaced, as ever)
+        return Outcome(notebook, "new")
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
@@ -432,7 +455,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     if error is not None:
         return Outcome(notebook, "failed", error=error)
     try:
-        notes += _url_notes(site, post, dry_run, needs_flag=needs_flag)
+        notes += _url_notes(site, post, dry_run, needs_flag=needs_flag) + owner_notes
         result = site.write(post, force=force, dry_run=dry_run)
     except (HandEditedError, OutsideSiteError) as exc:
         return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
@@ -488,12 +511,19 @@ def convert(
     adopt: bool = False,
     adoptions: dict | None = None,
     shard: tuple[int, int] | None = None,
+    replace_owner_text: bool = False,
+    notebook_title: bool = False,
+    new_posts: bool | None = None,
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
     posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
     notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
-    of shard K (see ``in_shard``).
+    of shard K (see ``in_shard``). ``replace_owner_text``: adopt a post even when text only in it would be
+    lost (see nb2post.losses); without it such a post is refused. ``notebook_title``: a post adopted here
+    takes the notebook's title instead of keeping its own. ``new_posts``: write the posts of notebooks that
+    have none and match no post (default: unless ``adopt``, which converts only what it pairs and leaves
+    the others with status "new").
 
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed, and a notebook that failed is reported from it (the same error) until its
@@ -502,6 +532,8 @@ def convert(
     from .site import Site
 
     adoptions = adoptions or {}
+    if new_posts is None:
+        new_posts = not adopt
 
     with collector_paused():  # finding what changed
         notebooks, problems = find_notebooks(paths, skipped)
@@ -573,11 +605,13 @@ def convert(
 
             workers = min(workers, len(work))
             with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims)) as pool:
+                                     initargs=(os.getpid(), settings, force, dry_run, adopt, claims,
+                                               replace_owner_text, notebook_title, new_posts)) as pool:
                 for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
                     record(outcome)
         else:
-            batch = Batch(site, force, dry_run, adopt, claims)
+            batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+                          notebook_title=notebook_title, new_posts=new_posts)
             for job in work:
                 record(convert_one(batch, *job))
     finally:
@@ -603,16 +637,22 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     }
     matched = adopting.match(post.source, post.file_name, candidates)
     if matched is None:
-        return post, None, []
+        matched, error = _look_alike(notebook, post, batch, candidates)
+        if matched is None:
+            return post, error, []
     path, why = matched
-    if not adopt and not dry_run and not (force and why == "names the notebook"):
-        which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
+    separate = why != "has the same date and name"  # --force may write a post of another name beside it
+    if not adopt and not dry_run and not (force and separate):
+        pair = f"nb2post adopt {_quoted(relative(path, Path.cwd()))} {_quoted(notebook)}"
+        if why in adopting.EXACT:
+            which = f"it {why} {notebook}" if why == "names the notebook" else f"it {why} as the post of {notebook}"
+            which += ", so it looks like that notebook's post; not overwritten"
+        else:
+            which = f"it {why}, so it looks like the post of {notebook}; not written twice"
         return post, (
-            f"{path}: was not written by nb2post; {which}, so it looks like that notebook's post; not "
-            f"overwritten. Run again with --adopt to take it over (keeping its URL and front matter), "
-            f"or name the pair with 'nb2post adopt POST NOTEBOOK'"
-            + (", or --force to write a separate post" if why == "names the notebook" else "")
-        ), []
+            f"{path}: was not written by nb2post; {which}. Run again with --adopt to take it over (keeping its "
+            f"URL and front matter), or pair them with '{pair}'" + (", or --force to write a separate post"
+                                                                    if separate else "")), []
     if force and not adopt and not dry_run:
         return post, None, []
     if not dry_run:
@@ -620,13 +660,58 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
-        adoption = adopting.from_post(site.root, path, settings.site_config, how=why)
+        adoption = adopting.from_post(site.root, path, settings.site_config, how=why,
+                                      notebook_title=batch.notebook_title)
     except adopting.AdoptError as exc:
         return post, str(exc), []
     adopted, error, _ = _build_in_worker((*args[:5], adoption))
     if error is not None:
         return post, error, []
     return adopted, None, []
+
+
+def _look_alike(notebook: Path, post: Post, batch: Batch, candidates: dict):
+    """The one post among ``candidates`` that looks like ``post`` (see adopt.LookAlikes) as (path, why),
+    or (None, an error naming each of several, or None when none)."""
+    from . import adopt as adopting
+
+    if batch.look_alikes is None:
+        batch.look_alikes = adopting.LookAlikes.of(batch.unmarked)
+    title = str(post.front_matter.get("title") or "")
+    found = batch.look_alikes.candidates(post.source, post.slug, post.date, title, candidates)
+    if len(found) <= 1:
+        return (found[0] if found else None), None
+    if batch.force and not batch.adopt:
+        return None, None  # a separate post, as asked
+    listed = "; ".join(f"{relative(path, Path.cwd())} ({why})" for path, why in found)
+    return None, (f"{notebook}: {len(found)} posts nb2post did not write look like its post: {listed}; not written "
+                  f"twice. Pair it with one: 'nb2post adopt POST {_quoted(notebook)}', or --force to write a "
+                  f"separate post")
+
+
+def _quoted(path) -> str:
+    """A path as a shell command line takes it, in double quotes where needed (the message quotes the
+    command in single ones; ``tidy`` later shows the notebook's path as the user typed it)."""
+    import shlex
+
+    text = str(path)
+    return text if shlex.quote(text) == text else '"' + text.replace('"', '\\"') + '"'
+
+
+def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:
+    """Before a post nb2post did not write is replaced: what only the owner's post has (nb2post.losses).
+    A dry run says it; a real run refuses the post unless told to replace it anyway. (error, notes)"""
+    from . import adopt as adopting
+
+    lost = adopting.owner_losses(batch.site.root, post, batch.site.settings.site_config)
+    if not lost:
+        return None, []
+    if batch.replace_owner_text:
+        return None, [f"{post.adopts}: replaced although it had {lost.describe()} ({adopting.REPLACE_FLAG})"]
+    if batch.dry_run:
+        return None, [f"{post.adopts}: {lost.describe()}; adopting it needs {adopting.REPLACE_FLAG}"]
+    return (f"{post.adopts}: {lost.describe()}; not replaced. Copy them into the notebook, or run again with "
+            f"{adopting.REPLACE_FLAG} to replace the post anyway"), []
 
 
 def _retarget_note(site, result, post: Post, dry_run: bool) -> str:
@@ -656,7 +741,7 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         adopted = site.root / post.adopts
         url = adopting.url_of(site.root, adopted, site.settings.site_config)
         kept = url if site._url_move(adopted, target, post) is None else None
-        line = adopting.summary(post.adopts, post.adopted_how, post.carried, kept, target.name)
+        line = adopting.summary(post, kept, target.name)
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
         notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
     if dry_run:

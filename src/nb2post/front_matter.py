@@ -394,15 +394,87 @@ _YAML11_NON_STRING = re.compile(
 )
 
 
-def dump(values: dict) -> str:
+def dump(values: dict, verbatim: dict | None = None) -> str:
     """Serialise with a real YAML emitter; any title survives (':', '#', quotes, CJK, emoji).
 
     ruamel writes YAML 1.2, where ``yes`` or ``1:20`` are plain strings; Jekyll reads YAML 1.1, where
     they are a boolean and a number. Such strings are quoted.
+
+    ``verbatim``: key -> (value, the lines a person wrote for it, see ``entries``): those lines are
+    written as they are while the key still has that value, so what nobody changed keeps its quoting,
+    comments and YAML forms (and Jekyll reads it as it did before).
     """
+    if not verbatim:
+        return _emitted(values)
+    pieces: list[str] = []
+    pending: dict = {}
+    for key, value in values.items():
+        kept = verbatim.get(key)
+        if kept is not None and same_value(kept[0], value):
+            if pending:
+                pieces.append(_emitted(pending))
+                pending = {}
+            pieces.append(kept[1])
+        else:
+            pending[key] = value
+    if pending:
+        pieces.append(_emitted(pending))
+    return "".join(pieces)
+
+
+def _emitted(values: dict) -> str:
     stream = io.StringIO()
     _emitter().dump(_plain(values), stream)
     return stream.getvalue()
+
+
+def same_value(one, other) -> bool:
+    """Equal and of the same types throughout (YAML's ``1``, ``1.0`` and ``true`` are not one value)."""
+    if type(one) is not type(other):
+        return False
+    if isinstance(one, dict):
+        return one.keys() == other.keys() and all(same_value(value, other[key]) for key, value in one.items())
+    if isinstance(one, (list, tuple)):
+        return len(one) == len(other) and all(same_value(a, b) for a, b in zip(one, other))
+    return one == other
+
+
+def entries(text: str, loaded: dict) -> dict:
+    """The lines of each top-level key of the front matter ``text`` (a YAML mapping, read as ``loaded``)
+    that say the same on their own: key -> lines, for ``dump``'s ``verbatim``. Comments go with the key
+    above them (the first key takes the leading ones). Left out: a key whose lines need others to be read
+    (an alias of an anchor set elsewhere, a merge key ``<<``), a key given twice, and everything of a
+    flow mapping (``{a: 1, b: 2}``); those are written from their values."""
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.nodes import MappingNode
+
+    text = text.replace("\r\n", "\n")
+    try:
+        node = _yaml().compose(text)
+    except (YAMLError, ValueError, RecursionError):
+        return {}
+    if not isinstance(node, MappingNode) or node.flow_style or not node.value:
+        return {}
+    starts = [key.start_mark.line for key, _ in node.value]
+    if any(later <= earlier for earlier, later in zip(starts, starts[1:])):
+        return {}
+    lines = text.splitlines(keepends=True)
+    bounds = zip([0] + starts[1:], starts[1:] + [len(lines)])
+    found: dict = {}
+    for start, end in bounds:
+        lines_of_key = "".join(lines[start:end])
+        try:
+            alone = load_yaml(lines_of_key, "a front matter key")
+        except FrontMatterError:
+            continue
+        if not isinstance(alone, dict) or len(alone) != 1:
+            continue
+        ((key, value),) = alone.items()
+        if key in found or key not in loaded or not same_value(loaded[key], value):
+            found[key] = None  # given twice, or merged over: its value says what Jekyll reads
+            continue
+        found[key] = lines_of_key if lines_of_key.endswith("\n") else lines_of_key + "\n"
+    return {key: lines_of_key for key, lines_of_key in found.items() if lines_of_key is not None}
 
 
 @functools.lru_cache(maxsize=None)
@@ -429,7 +501,8 @@ def _emitter():
 
 def _plain(value):
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        # a key YAML reads as a number, date or null stays one (an owner's `1:`); others become text
+        return {k if k is None or isinstance(k, (str, int, float, dt.date)) else str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value

@@ -32,15 +32,25 @@ def _git(args: list[str], cwd: Path) -> str | None:
         return None
 
 
+class HistoryUnreadable(RuntimeError):
+    """The repository's history cannot be read (missing objects, a partial clone that cannot fetch them)."""
+
+
 def first_commit(path: Path) -> tuple[dt.date, bool] | None:
     """(the day the file was first committed, whether that commit is where a shallow clone's history is
-    cut off — then the file may well be older), or None when it is not in git history."""
+    cut off — then the file may well be older), or None when it is not in git history. Raises
+    HistoryUnreadable, with git's own words, when the repository has commits but git cannot walk them."""
     path = Path(path).resolve()
     root = find_root(path)
     if root is None:
         return None
-    out = _git(["log", "--diff-filter=A", "--follow", "--format=%H %as", "--", str(path)], root)
-    if not out or not out.strip():
+    try:
+        out = _git_checked(["log", "--diff-filter=A", "--follow", "--format=%H %as", "--", str(path)], root)
+    except GitError as exc:
+        if _git(["rev-parse", "-q", "--verify", "HEAD"], root) is None:
+            return None  # a repository without commits yet
+        raise HistoryUnreadable(str(exc).replace("git log failed: ", "", 1)) from None
+    if not out.strip():
         return None
     sha, _, day = out.strip().split("\n")[-1].strip().partition(" ")
     try:

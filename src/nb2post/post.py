@@ -37,8 +37,12 @@ class Post:
     notes: list[str] = field(default_factory=list)  # what is worth knowing but needs no fix (shown with -v)
     date_origin: str = "file name"
     adopts: str | None = None  # the post nb2post did not write that this one takes over (site-relative)
-    carried: list[str] = field(default_factory=list)  # the front matter keys carried over from it
+    carried: list = field(default_factory=list)  # the front matter keys carried over from it
+    replaced: list = field(default_factory=list)  # its keys whose values the notebook's replaced
+    other_title: str = ""  # the notebook's own title, where the adopted post's was kept instead
     adopted_how: str = ""  # why that post is this notebook's (nb2post.adopt.Adoption.how)
+    # front matter keys written as their owner wrote them: key -> (value, lines) (front_matter.dump)
+    verbatim: dict = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:

@@ -90,19 +90,24 @@ def to_post(
     except fm.FrontMatterError as exc:
         raise ConversionError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
     values = head.values
-    carried = _adopted(head, found, adoption) if adoption is not None else []
+    carried, replaced, other_title = _adopted(head, found, adoption) if adoption is not None else ([], [], "")
 
     assets = post_assets(notebook, settings, target, head)
     keep_liquid = bool(values.pop("liquid_in_prose", settings.liquid_in_prose))
     body, has_math, warnings, notes = render_body(notebook, settings, target, found, assets, keep_liquid)
-    _card_image(values, assets, notebook)
+    if "image" not in carried:  # the owner's card image is theirs, where it is
+        _card_image(values, assets, notebook)
     if target.DESCRIPTION_FROM_PROSE and values.get("description") in (None, ""):
         description = prose_description(body)
         if description:
             values["description"] = description
     no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where, settings.site_config)
     own_badges = badges.carried_by(notebook.cells)
-    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges)
+    # an adopted post shows badges only when the site's settings (nb2post's, or fastpages' default_badges,
+    # which its layout draws from) or the post's own front matter ask for them
+    asked = adoption is None or "badges" in settings.raw or target.BADGES_IN_FRONT_MATTER
+    enabled = settings.badges if asked else ()
+    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges, enabled)
     body, theme_notes = _theme_switches(body, values, settings, has_math)
     site_warnings += theme_notes
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config, site=settings.site, theme=settings.theme)
@@ -132,21 +137,42 @@ def to_post(
         date_origin=head.date_origin,
         adopts=adoption.post if adoption is not None else None,
         carried=carried,
+        replaced=replaced,
+        other_title=other_title,
         adopted_how=adoption.how if adoption is not None else "",
+        verbatim=_kept_lines(adoption, carried),
     )
 
 
-def _adopted(head: Heading, found, adoption) -> list[str]:
+def _adopted(head: Heading, found, adoption) -> tuple[list, list, str]:
     """Take over an adopted post's file name and front matter where the notebook sets neither itself
-    (its own front matter, or a leading level-1 heading for the title)."""
+    (its own front matter, or a leading level-1 heading for the title) — and its title, description,
+    excerpt and card image even where the notebook sets them (the title unless the adoption takes the
+    notebook's). Returns (the keys carried, the owner's keys the notebook replaced, the notebook's own
+    title where the owner's was kept instead and differs)."""
     from . import adopt
 
+    notebook_title = "title" in found.values or bool(found.first_heading)
     own = set(found.values) | ({"title"} if found.first_heading else set())
+    theirs = set(adoption.front_matter)
+    own -= (theirs & set(adopt.OWNER_KEEPS)) - ({"title"} if adoption.notebook_title else set())
     if "slug" not in own:
         head.slug = adoption.slug
     if "date" not in own:
         head.date, head.date_origin = adoption.date, "file name"
-    return adopt.carry(head.values, own, adoption)
+    title = head.values.get("title")
+    carried = adopt.carry(head.values, own, adoption)
+    replaced = [key for key in adoption.front_matter if key in own and key not in adopt.NOT_CARRIED]
+    other = title if notebook_title and "title" in carried and str(title) != str(head.values["title"]) else ""
+    return carried, replaced, other or ""
+
+
+def _kept_lines(adoption, carried: list) -> dict:
+    if adoption is None:
+        return {}
+    from . import adopt
+
+    return adopt.kept_lines(adoption, carried)
 
 
 def post_assets(notebook: Notebook, settings: Settings, target, head: Heading) -> AssetSet:
@@ -266,7 +292,8 @@ def jekyll_major_version(site) -> int | None:
 
 
 def _navigation(
-    body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool, own_badges: list[str]
+    body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool, own_badges: list[str],
+    enabled_badges: tuple,
 ):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
     from . import toc
@@ -283,8 +310,8 @@ def _navigation(
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
     body = toc.prepare(body, values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
-        return body, badges.for_front_matter(values, settings.badges, settings.site, settings.site_config)
-    badge_block, warnings = badges.for_html(values, settings.badges, settings.site, nb_path)
+        return body, badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config)
+    badge_block, warnings = badges.for_html(values, enabled_badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body
     if not _opens_with_prose(body):

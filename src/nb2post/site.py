@@ -38,7 +38,7 @@ class WriteResult:
 def post_text(post: Post) -> str:
     from . import front_matter as fm  # here, not at the top: `nb2post check` reads posts without it
 
-    text = "---\n" + fm.dump(post.front_matter) + "---\n\n" + post.body
+    text = "---\n" + fm.dump(post.front_matter, post.verbatim) + "---\n\n" + post.body
     return with_marker(text, post.source, post.source_hash)
 
 

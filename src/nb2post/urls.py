@@ -658,6 +658,8 @@ def read_post_file(site: Path, post_path: Path, site_config: dict | None = None)
             loaded = load_yaml(match.group(1), f"{post_path}: the front matter")
         except FrontMatterError as exc:
             raise UrlError(str(exc)) from None
+        if loaded is None:  # only blank lines or comments: Jekyll reads no keys
+            loaded = {}
         if not isinstance(loaded, dict):
             raise UrlError(f"{post_path}: the front matter is not a set of 'key: value' lines")
         front = loaded

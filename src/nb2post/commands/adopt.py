@@ -24,14 +24,18 @@ from .common import EXIT_USAGE, config_option, epilog, fail, locate_site, quiet_
 @to_option
 @config_option
 @click.option("--force", is_flag=True, help="Rename the post even when that moves its published URL.")
+@click.option("--replace-owner-text", is_flag=True, help="Replace the post even when headings, paragraphs, formulas, code, images or links in it are not in what the notebook gives (--dry-run lists them).")
+@click.option("--notebook-title", is_flag=True, help="Take the notebook's title (its front matter or leading '# Title') instead of keeping the post's.")
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would be kept and every URL that would change; write nothing.")
 @quiet_option("Errors and the summary line only.")
 @verbose_option("Also list the notebook's outcome.")
-def command(post, notebook, target, config_files, force, dry_run, quiet, verbose):
+def command(post, notebook, target, config_files, force, replace_owner_text, notebook_title, dry_run, quiet, verbose):
     """Make POST, a post nb2post did not write, the post of NOTEBOOK: the post is rewritten from the
     notebook at once (with nb2post's marker, so later converts keep the pairing), keeping its file name
-    (so its date, slug and URL) and every front matter key its owner set that the notebook does not set
-    itself. What was carried over is listed.
+    (so its date, slug and URL), its title, description, excerpt and card image, and every other front
+    matter key its owner set that the notebook does not set itself. What was kept and what came from the
+    notebook is listed. A post with text the notebook does not have (a section, a
+    fixed typo, a formula) is not replaced without --replace-owner-text; --dry-run lists that text.
     """
     from ..adopt import AdoptError, from_post
     from ..config import ConfigError, load
@@ -50,9 +54,10 @@ def command(post, notebook, target, config_files, force, dry_run, quiet, verbose
         if marker.source != notebook_key(notebook, site):
             fail(f"{post}: is nb2post's post of {marker.source}, not a post to adopt; name a post nb2post did not write")
     try:
-        adoption = from_post(site, post, settings.site_config)
+        adoption = from_post(site, post, settings.site_config, notebook_title=notebook_title)
     except AdoptError as exc:
         fail(str(exc), EXIT_USAGE)
     _, code = run_convert([notebook], site, target, force, dry_run, 1, quiet, verbose, config_files,
-                          adoptions={notebook.resolve(): adoption}, settings=settings)
+                          adoptions={notebook.resolve(): adoption}, settings=settings,
+                          replace_owner_text=replace_owner_text, notebook_title=notebook_title)
     raise SystemExit(code)

@@ -10,7 +10,8 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
-                adoptions=None, settings=None, shard=None):
+                adoptions=None, settings=None, shard=None, replace_owner_text=False, notebook_title=False,
+                new_posts=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
     the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
     converts only shard K of N (see nb2post.convert.in_shard).
@@ -60,7 +61,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
 
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
     outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard)
+                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard,
+                                 replace_owner_text=replace_owner_text, notebook_title=notebook_title,
+                                 new_posts=new_posts)
     if bar is not None:
         bar.clear()
     site_warnings += skipped
@@ -82,6 +85,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
                 click.echo(f"would write {relative(path, site)}")
             for path in outcome.removed:
                 click.echo(f"would remove {relative(path, site)}")
+    waiting = [relative(outcome.notebook, cwd) for outcome in outcomes if outcome.status == "new"]
+    if waiting:  # --adopt converts what it pairs; a new post is published only when asked
+        shown = ", ".join(waiting[:5]) + (f", … ({len(waiting) - 5} more)" if len(waiting) > 5 else "")
+        click.echo(f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
+                   f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too", err=not dry_run)
     math = getattr(settings.theme, "math", None)
     if verbose and not quiet and math is not None and math.note:  # the site's renderer, found once per run
         echo_err(f"note: {relative(site, cwd)}: {math.note}")
@@ -165,23 +173,29 @@ def _shard(value):
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
 @click.option("--dry-run", "-n", is_flag=True, help="List what would be written, adopted, and every URL that would change; write nothing (but nb2post's stat cache).")
 @click.option("--adopt", is_flag=True, help="Take over the posts nb2post did not write that match a notebook (same date and name, or naming the notebook), keeping their URL and front matter.")
+@click.option("--replace-owner-text", is_flag=True, help="With --adopt: replace a post even when headings, paragraphs, formulas, code, images or links in it are not in what its notebook gives (--dry-run lists them); without it such a post is kept and reported.")
+@click.option("--new-posts", is_flag=True, help="With --adopt: also write the posts of notebooks that have none yet (without it --adopt converts only the notebooks it pairs with a post, and lists the others).")
+@click.option("--notebook-title", is_flag=True, help="With --adopt: a post adopted takes the notebook's title (its front matter or leading '# Title'); without it the post keeps its own, and --dry-run shows the notebook's.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @quiet_option("No progress bar and no warnings: errors and the summary line only.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
 @click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
               help="Convert only shard K of N (a stable hash of each notebook's path), for a CI job matrix; "
               "see templates/workflow_sharded.yml.")
-def command(paths, site, target, config_files, force, dry_run, adopt, jobs, quiet, verbose, shard):
+def command(paths, site, target, config_files, force, dry_run, adopt, replace_owner_text, new_posts, notebook_title, jobs,
+            quiet, verbose, shard):
     """Convert notebooks (files or folders, searched recursively) into posts in the site's _posts folder.
 
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
     when none is named); without PATHS every notebook below its notebooks folder (the 'nb2post:
-    notebooks_dir:' setting, default _notebooks) is converted. Unchanged notebooks are skipped by
-    content hash. A post edited by hand after nb2post wrote it is never overwritten without --force.
+    notebooks_dir:' setting, default _notebooks) is converted, except those below folders of drafts
+    (_drafts, draft, drafts). Unchanged notebooks are skipped by content hash. A post edited by hand
+    after nb2post wrote it is never overwritten without --force.
 
     The posts written are printed on stdout, one path per line; progress, warnings and errors go to
     stderr.
     """
     _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files, adopt,
-                          shard=shard)
+                          shard=shard, replace_owner_text=replace_owner_text, notebook_title=notebook_title,
+                          new_posts=True if new_posts else None)
     raise SystemExit(code)

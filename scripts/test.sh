@@ -15,6 +15,9 @@ command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
 # npm fetches MathJax 3 and KaTeX for tests/test_math_renderers.py (below)
 command -v npm >/dev/null 2>&1 || apt_needed+=(npm)
 command -v git >/dev/null 2>&1 || apt_needed+=(git)
+# Bluesky's reference PDS (tests/test_share.py) comes from npm; its better-sqlite3 builds with g++
+command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
+command -v g++ >/dev/null 2>&1 || apt_needed+=(g++ make)
 if [ ${#apt_needed[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_needed[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -33,6 +36,13 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
+# @atproto/dev-env (a PDS and a PLC directory) outside the checkout, shared by worktrees: ~6 minutes once
+ATPROTO_DIR="${NB2POST_ATPROTO_DIR:-$HOME/.cache/nb2post-tests/atproto}"
+if [ ! -d "$ATPROTO_DIR/node_modules/@atproto/dev-env" ]; then
+  echo "installing Bluesky's reference PDS (@atproto/dev-env) into $ATPROTO_DIR" >&2
+  mkdir -p "$ATPROTO_DIR"
+  (cd "$ATPROTO_DIR" && npm install -q --no-audit --no-fund @atproto/dev-env@0.3.215 >/dev/null)
+fi
 status=0
 "$PYTHON" -m pytest "$@" || status=$?
 

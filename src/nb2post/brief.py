@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 
 BRIEFS_DIR = "_briefs"
-RECORDED = ("posted_where", "posted_when")
+RECORDED = ("posted_where", "posted_when", "posted_id")  # posted_id: what `nb2post share` was answered
 _TABLE_SPLIT = re.compile(r"(?<!\\)\|")
 
 

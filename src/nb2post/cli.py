@@ -22,6 +22,7 @@ COMMANDS = {
     "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
     "new": ("nb2post.commands.new", "Start a post: a dated notebook with the site's front matter, in its notebooks folder."),
     "preview": ("nb2post.commands.preview", "Serve the site with Jekyll and convert each notebook as you save it (live reload)."),
+    "share": ("nb2post.commands.share", "Post a post to Mastodon and Bluesky once it is live, once, and record where."),
     "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
 # The commands answered from the record of their last run with nothing to do (nb2post.replay); the

@@ -346,6 +346,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
     warnings: list[str] = []
     without_alt: list[int] = []  # the cells that show an image with no words of the author's
     has_math = False
+    math = settings.theme.math if settings.theme is not None else None  # the site's renderer's delimiters
     widgets_loaded = False  # the widget state and its script go into a post once
     for index, cell in enumerate(notebook.cells):
         if index in found.consumed_cells:
@@ -369,6 +370,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                 attachments=cell.get("attachments") or {},
                 allow_liquid=target.allow_liquid,
                 keep_all_liquid=keep_liquid,
+                math=math,
             )
             text = prose.convert(directives.source, ctx, hook=target.prose_hook)
             has_math = has_math or ctx.has_math
@@ -395,6 +397,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                     widget_state=widget_state,
                     widgets_loaded=widgets_loaded,
                     stateless_widgets_as_text=target.WIDGETS_WITHOUT_STATE,
+                    math=math,
                     figures=outputs.Figures.of_cell(directives.options, cell.get("metadata") or {}, tags),
                 )
                 rendered = outputs.render(cell.get("outputs") or [], out_ctx)

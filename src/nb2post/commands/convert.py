@@ -95,6 +95,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         shown = ", ".join(waiting[:5]) + (f", … ({len(waiting) - 5} more)" if len(waiting) > 5 else "")
         click.echo(f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
                    f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too", err=not dry_run)
+    math = getattr(settings.theme, "math", None)
+    if verbose and not quiet and math is not None and math.note:  # the site's renderer, found once per run
+        echo_err(f"note: {relative(site, cwd)}: {math.note}")
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":

@@ -12,7 +12,12 @@ command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
 command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
 # MathJax 2.7 served locally, so tests/test_browser.py sees math typeset without a CDN
 [ -f /usr/share/javascript/mathjax/MathJax.js ] || apt_needed+=(libjs-mathjax)
+# npm fetches MathJax 3 and KaTeX for tests/test_math_renderers.py (below)
+command -v npm >/dev/null 2>&1 || apt_needed+=(npm)
 command -v git >/dev/null 2>&1 || apt_needed+=(git)
+# Bluesky's reference PDS (tests/test_share.py) comes from npm; its better-sqlite3 builds with g++
+command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
+command -v g++ >/dev/null 2>&1 || apt_needed+=(g++ make)
 if [ ${#apt_needed[@]} -gt 0 ]; then
   echo "installing Debian packages: ${apt_needed[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -20,8 +25,24 @@ if [ ${#apt_needed[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_needed[@]}" >/dev/null
 fi
 
+# MathJax 3 and KaTeX served locally for tests/test_math_renderers.py (npm's registry; Debian packages
+# neither in the versions sites load). Kept in a cache folder between runs; the tests skip without them.
+export NB2POST_MATH_JS="${NB2POST_MATH_JS:-$HOME/.cache/nb2post/math-js}"
+if [ ! -f "$NB2POST_MATH_JS/node_modules/mathjax/es5/tex-chtml.js" ] || [ ! -f "$NB2POST_MATH_JS/node_modules/katex/dist/katex.min.js" ]; then
+  mkdir -p "$NB2POST_MATH_JS"
+  npm install --silent --no-audit --no-fund --prefix "$NB2POST_MATH_JS" mathjax@3 katex@0.16 >/dev/null ||
+    echo "could not install mathjax@3 and katex@0.16 with npm: the math renderer tests will skip" >&2
+fi
+
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
+# @atproto/dev-env (a PDS and a PLC directory) outside the checkout, shared by worktrees: ~6 minutes once
+ATPROTO_DIR="${NB2POST_ATPROTO_DIR:-$HOME/.cache/nb2post-tests/atproto}"
+if [ ! -d "$ATPROTO_DIR/node_modules/@atproto/dev-env" ]; then
+  echo "installing Bluesky's reference PDS (@atproto/dev-env) into $ATPROTO_DIR" >&2
+  mkdir -p "$ATPROTO_DIR"
+  (cd "$ATPROTO_DIR" && npm install -q --no-audit --no-fund @atproto/dev-env@0.3.215 >/dev/null)
+fi
 status=0
 "$PYTHON" -m pytest "$@" || status=$?
 

@@ -104,6 +104,18 @@ def jekyll_build(site: Path, *extra: str) -> Path:
     return out
 
 
+def process_table() -> dict[int, list[str]]:
+    """Each process's fields of /proc/PID/stat after its name: [state, ppid, pgrp, ...] (Linux)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                table[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    return table
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     import socket

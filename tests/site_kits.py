@@ -3,6 +3,7 @@ includes and plugins written minimally here, read the same front matter as fastp
 helpers that read ids, TOC links and badge links out of built pages."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -269,6 +270,18 @@ def serve_folder(root: Path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# MathJax 3 and KaTeX from npm, installed by scripts/test.sh (`npm install --prefix $NB2POST_MATH_JS mathjax@3
+# katex@0.16`): their node_modules folder.
+MATH_JS = Path(os.environ.get("NB2POST_MATH_JS") or Path.home() / ".cache" / "nb2post" / "math-js") / "node_modules"
+
+
+def require_math_js() -> None:
+    missing = [p for p in ("mathjax/es5/tex-chtml.js", "katex/dist/contrib/auto-render.min.js") if not (MATH_JS / p).is_file()]
+    if missing:
+        pytest.skip(f"MathJax 3 and KaTeX are not in {MATH_JS} ({', '.join(missing)} missing): scripts/test.sh installs "
+                    "them with npm into NB2POST_MATH_JS (default ~/.cache/nb2post/math-js)")
 
 
 def require_mathjax() -> None:

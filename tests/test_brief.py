@@ -288,6 +288,7 @@ def test_check_live_needs_a_site_url(tmp_path):
     _post_for(site, notebook.name, TF_CELLS)
     done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "1")
     assert done.returncode == 2 and "url:" in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and not (site / "_briefs").exists(), "refused before writing anything"
 
 
 # --- one click per channel, in plain words ------------------------------------------------------------
@@ -420,3 +421,14 @@ def test_a_broken_site_url_is_a_warning(tmp_path):
     post = _post_for(site, "2024-02-26-badurl.ipynb", TF_CELLS)
     write_brief(site, post)
     assert any("'https://some one.github.io' is no valid http(s) URL" in w for w in _brief_json(site, "badurl")["warnings"])
+
+
+def test_brief_reads_the_config_files_named_with_config(tmp_path):
+    site = _site(tmp_path)
+    (site / "_config_dev.yml").write_text("url: http://localhost:4000\n", encoding="utf-8")
+    post = _post_for(site, "2024-02-20-dev.ipynb", TF_CELLS)
+    done = run_cli("brief", "--config", "_config.yml,_config_dev.yml", str(post.relative_to(site)), cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert _brief_json(site, "dev")["url"] == "http://localhost:4000/deep%20learning/2024/02/20/dev.html"
+    run_cli("brief", str(post.relative_to(site)), cwd=site, check=True)
+    assert _brief_json(site, "dev")["url"] == "https://someone.github.io/deep%20learning/2024/02/20/dev.html", "_config.yml alone"

@@ -58,7 +58,8 @@ def test_no_config_anywhere_is_refused_in_one_line_unless_site_names_a_folder(tm
         assert len(lines) == 1 and "no _config.yml in" in lines[0] and "--site" in lines[0], (args, lines)
         assert done.stdout == ""
     assert sorted(p.name for p in folder.iterdir()) == [nb.name], "nothing written"
-    # --site names the folder to write into, even without a _config.yml
+    # --site names the folder to write into, even without a _config.yml (but it must exist: test_exit_status)
+    (folder / "blog").mkdir()
     done = run_cli("convert", "--site", "blog", "2024-05-01-x.ipynb", cwd=folder)
     assert done.returncode == 0, done.stderr
     assert (folder / "blog" / "_posts" / "2024-05-01-x.md").is_file()
@@ -204,6 +205,19 @@ def test_a_progress_bar_on_a_terminal(tmp_path):
     os.close(main)
     assert "\x1b[K" not in terminal and terminal.strip() == "3 written"
 
+    # TERM=dumb (Emacs shells, some CI consoles) cannot redraw a line: no bar, no escape codes
+    shutil.rmtree(site / "_posts")
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "nb2post.cli", "convert", "-j", "1"], cwd=site,
+                               stdout=subprocess.DEVNULL, stderr=secondary, stdin=subprocess.DEVNULL,
+                               env={**os.environ, "TERM": "dumb"})
+    os.close(secondary)
+    terminal = read_pty(main, process).decode("utf-8", "replace")
+    process.wait(timeout=120)
+    os.close(main)
+    assert process.returncode == 0 and "\x1b" not in terminal and "1/3" not in terminal, terminal
+    assert terminal.strip().splitlines()[-1] == "3 written"
+
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_takes_quiet_and_verbose(command):
@@ -220,6 +234,7 @@ def test_help_has_examples_and_no_cut_sentences(command):
     text = done.stdout
     if command:
         assert "Examples:" in text and "nb2post " + command[0] in text.split("Examples:")[1]
+        assert text.count("Examples:") == 1, "the examples once (init printed a second list from its docstring)"
     cut = [line for line in text.splitlines() if line.rstrip().endswith("...") and not line.startswith("Usage:")]
     assert not cut, cut
 

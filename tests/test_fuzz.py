@@ -4,7 +4,10 @@ Each example is a batch of notebooks made from hostile pieces — every cell and
 attachments, Liquid, HTML, math, odd file names, front matter from every source with odd values, and local
 references that point outside the repository. For every batch:
 
-* the command ends with exit status 0 or 1, never a traceback or an "internal error";
+* the command ends with exit status 0 or 1, never a traceback or an "internal error", and each notebook
+  that fails has one error line naming it — also for bad input (``bad_input``: names too long for a file
+  system, NUL bytes in front matter that makes paths, integers longer than Python reads, nbformat 3
+  headings of odd levels);
 * nothing is written outside the site, and no byte of a file outside the repository reaches the site;
 * the site builds with strict Liquid (every accepted post builds);
 * every line of every visible code cell — ``{{`` and ``{%`` included — shows literally on its page.
@@ -166,6 +169,59 @@ def notebook(draw):
     return {"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells}, name, dated, visible_code
 
 
+# Bad input that must give one clear error line (or a post that builds), never an internal error: names
+# longer than a file name may be (255 bytes), NUL bytes where Jekyll makes paths, integers longer than
+# Python reads (4,300 digits), nbformat 3 headings of odd levels and odd minor versions.
+long_text = st.tuples(st.sampled_from(["x", "é", "日", "a-b"]), st.integers(200, 320)).map(lambda p: (p[0] * p[1])[:320])
+with_nul = st.sampled_from(["a\0b", "\0", "ml\0"])
+LEVELS = [0, -1, 1, 6, 7, 9, 2.5, 2.0, "x", "2", None, True, 1e300, [1]]
+BIG = "<an integer of thousands of digits>"
+
+
+@st.composite
+def bad_input(draw):
+    """(notebook dict or raw JSON text, name, dated, visible code): one of the families above."""
+    family = draw(st.sampled_from(["front-matter", "attachment", "long-name", "big-int", "nbformat-3"]))
+    name = draw(st.sampled_from(NAME_PIECES))
+    title = {"cell_type": "markdown", "metadata": {}, "source": "# Bad input\n> s"}
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [title]}
+    if family == "front-matter":
+        key = draw(st.sampled_from(["slug", "permalink", "categories", "image", "image-path"]))
+        value = draw(long_text | with_nul)
+        values = {"slug": {"slug": value}, "permalink": {"permalink": f"/{value}/"}, "categories": {"categories": [value]},
+                  "image": {"image": value + ".png"}, "image-path": {"image": {"path": value + ".png"}}}[key]
+        nb["metadata"]["nb2post"] = values
+    elif family == "attachment":
+        attachment = draw(long_text) + ".png"
+        nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": f"![p](attachment:{attachment})",
+                            "attachments": {attachment: {"image/png": PNG}}})
+    elif family == "long-name":
+        name = "n" * draw(st.integers(240, 246))  # the date put in front makes the post's name too long
+        return nb, name, False, []
+    elif family == "big-int":
+        code = {"cell_type": "code", "metadata": {}, "source": "1", "execution_count": 1, "outputs": [
+            {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"application/json": {"n": 1}}}]}
+        nb["cells"].append(code)
+        where = draw(st.sampled_from(["metadata", "execution_count", "output"]))
+        if where == "metadata":
+            nb["metadata"]["n"] = BIG
+        elif where == "execution_count":
+            code["execution_count"] = BIG
+        else:
+            code["outputs"][0]["data"]["application/json"]["n"] = BIG
+        digits = "7" * draw(st.integers(4301, 6000))  # (json.dumps cannot write such an int: it is put in)
+        return json.dumps(nb).replace(json.dumps(BIG), digits), name, draw(st.booleans()), []
+    else:
+        cells = [{"cell_type": "heading", "level": level, "source": "Heading", "metadata": {}}
+                 for level in draw(st.lists(st.sampled_from(LEVELS), min_size=1, max_size=3))]
+        cells.append({"cell_type": "markdown", "source": "text", "metadata": {}})
+        nb = {"nbformat": 3, "metadata": {}, "worksheets": [{"cells": cells}]}
+        minor = draw(st.sampled_from(["missing", 0, "x", None]))
+        if minor != "missing":
+            nb["nbformat_minor"] = minor
+    return nb, name, draw(st.booleans()), []
+
+
 def _page_text(page: str) -> str:
     """What a reader sees: tags gone, entities decoded, white space folded."""
     page = re.sub(r"<script\b.*?</script>", " ", page, flags=re.S | re.I)
@@ -194,7 +250,7 @@ def _check_batch(batch) -> None:
             file_name = f"{'2024-05-%02d-' % (index % 28 + 1) if dated else ''}{name}-{index}.ipynb"
             path = site / "_notebooks" / file_name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+            path.write_text(nb if isinstance(nb, str) else json.dumps(nb, ensure_ascii=False), encoding="utf-8")
             expected[file_name] = visible
         (root / "before.txt").write_text("\n".join(sorted(p.name for p in root.iterdir())), encoding="utf-8")
 
@@ -216,6 +272,10 @@ def _check_outcome(root: Path, site: Path, done, report: str, expected: dict) ->
     outside = root / "outside"
     assert done.returncode in (0, 1), report
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr, report
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    failed = re.search(r"(\d+) failed", done.stderr.strip().splitlines()[-1])
+    assert len(errors) == (int(failed.group(1)) if failed else 0), f"one error line per failed notebook\n{report}"
+    assert all(".ipynb" in line for line in errors), report
     before_outside = (root / "before.txt").read_text(encoding="utf-8").split("\n")
     now = sorted(p.name for p in root.iterdir() if p.name != "before.txt")
     assert now == sorted(n for n in before_outside if n), "something was written outside the repo"
@@ -258,6 +318,7 @@ def _check_outcome(root: Path, site: Path, done, report: str, expected: dict) ->
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-@given(st.lists(notebook(), min_size=NOTEBOOKS_PER_BATCH, max_size=NOTEBOOKS_PER_BATCH))
+@given(st.lists(st.one_of(notebook(), notebook(), notebook(), bad_input()), min_size=NOTEBOOKS_PER_BATCH,
+                max_size=NOTEBOOKS_PER_BATCH))
 def test_generated_notebooks_convert_and_build(batch):
     _check_batch(batch)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 from site_kits import init_repo, make_fastpages_site
 
@@ -155,11 +157,31 @@ def test_liquid_in_every_field_and_output_kind_builds_in_strict_sites(tmp_path):
         assert page.count("{% y %}") >= 8, "the Liquid-looking text shows literally, in prose, code and outputs"
 
 
-def test_render_with_liquid_false_from_the_sites_defaults(tmp_path):
-    defaults = "defaults:\n  - scope: {path: '', type: posts}\n    values: {render_with_liquid: false}\n"
+@pytest.mark.parametrize("kind", ["posts", "post"])
+def test_render_with_liquid_false_from_the_sites_defaults(tmp_path, kind):
+    """Jekyll reads the scope 'type: post' as 'posts' too (urls.front_matter_defaults, the one reader of
+    defaults:): Liquid is off, so the post carries no escapes for the reader to see."""
+    defaults = f"defaults:\n  - scope: {{path: '', type: {kind}}}\n    values: {{render_with_liquid: false}}\n"
     site = make_site(tmp_path / "site", extra_config=defaults)
     (site / "Gemfile.lock").write_text("GEM\n  specs:\n    jekyll (4.3.1)\n", encoding="utf-8")
     write_notebook(site / "_notebooks" / "2024-05-01-x.ipynb", [cell("markdown", "Prose {{ x }}"), cell("code", "print('{{ y }}')")])
     run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
     page = next(jekyll_build(site).rglob("x.html")).read_text(encoding="utf-8")
     assert "Prose {{ x }}" in page and "{{ y }}" in page and '"{"' not in page.split("<!-- nb2post")[0]
+
+
+@pytest.mark.parametrize("declared", ["nb2post-jekyll-3", "root-gemfile"])
+def test_render_with_liquid_false_follows_the_jekyll_the_site_declares_anywhere(tmp_path, declared):
+    """One reader of which Jekyll builds the site (urls.site_jekyll): 'nb2post: jekyll: 3' or a Gemfile at
+    the repository root (the site in docs/) make it Jekyll 3, which ignores the key: the escapes stay."""
+    repo = tmp_path / "repo"
+    site = make_site(repo / "docs", extra_config="nb2post:\n  jekyll: 3\n" if declared == "nb2post-jekyll-3" else "")
+    init_repo(repo)
+    if declared == "root-gemfile":
+        (repo / "Gemfile").write_text('source "https://rubygems.org"\ngem "github-pages", group: :jekyll_plugins\n', encoding="utf-8")
+    write_notebook(site / "_notebooks" / "2024-05-01-x.ipynb", RWL_SOURCES["title-cell"]["cells"] + [cell("code", "{{ y }}")])
+    done = run_cli("convert", "--site", str(site), str(site / "_notebooks"))
+    assert done.returncode == 0, done.stderr
+    assert "ignored by Jekyll 3.x" in done.stderr and "needs Jekyll 4" not in done.stderr, done.stderr
+    assert '{{ "{" }}{ y }}' in (site / "_posts" / "2024-05-01-x.md").read_text(encoding="utf-8")
+

@@ -524,6 +524,16 @@ def test_an_image_of_the_site_that_a_post_only_links_is_never_committed(blog):
     assert git(site, "status", "--porcelain", "--", "assets") == "?? assets/images/logo.png"
 
 
+def test_publish_reads_the_config_files_named_with_config(blog):
+    site, _ = blog
+    (site / "_config_dev.yml").write_text("nb2post:\n  commit_message: 'Dev: $count post'\n", encoding="utf-8")
+    git(site, "add", "_config_dev.yml")
+    git(site, "commit", "-q", "-m", "dev config")
+    done = publish("--no-push", "--config", "_config.yml,_config_dev.yml", "_notebooks", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert git(site, "log", "-1", "--format=%s") == "Dev: 1 post"
+
+
 # --- Faults (issue 26): a failed commit, the user's hooks, signals, two publishes at once -------------------
 
 BRIEFS = importlib.util.find_spec("nb2post.brief") is not None

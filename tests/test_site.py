@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, process_table, run_cli, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 
@@ -138,18 +138,18 @@ def test_naming_something_that_is_not_a_notebook_is_an_error(tmp_path):
     os.mkfifo(site / "pipe.ipynb")
     (site / "empty").mkdir()
 
+    # A wrong name is a usage error (exit 2) and nothing is converted, as git add refuses a pathspec.
     folder = nb2post("convert", "folder.ipynb", "_notebooks", cwd=site)
-    assert folder.returncode == 1, folder.stderr
-    assert "error: folder.ipynb: is a folder, not a notebook file" in folder.stderr
-    assert (site / "_posts" / "2024-01-01-real.md").is_file()  # the rest of the batch still converts
-    assert "no notebooks found" not in folder.stderr
+    assert folder.returncode == 2, folder.stderr
+    assert folder.stderr.splitlines() == ["error: folder.ipynb: is a folder, not a notebook file; name the notebook (or its parent folder)"]
+    assert not (site / "_posts").exists() and folder.stdout == ""
 
     pipe = nb2post("convert", "pipe.ipynb", cwd=site)
-    assert pipe.returncode == 1 and "error: pipe.ipynb: is a FIFO, not a notebook file" in pipe.stderr
+    assert pipe.returncode == 2 and "error: pipe.ipynb: is a FIFO, not a notebook file" in pipe.stderr
     config = nb2post("convert", "_config.yml", cwd=site)
-    assert config.returncode == 1 and "error: _config.yml: is not a notebook (an .ipynb file)" in config.stderr
+    assert config.returncode == 2 and "error: _config.yml: is not a notebook (an .ipynb file)" in config.stderr
 
-    # check refuses the same names before checking anything (a usage error there, as for a missing path)
+    # check refuses the same names before checking anything, as convert does
     for named in ("folder.ipynb", "pipe.ipynb", "_config.yml"):
         done = nb2post("check", named, cwd=site)
         assert done.returncode == 2 and f"error: {named}: is " in done.stderr, done.stderr
@@ -164,16 +164,7 @@ def test_naming_something_that_is_not_a_notebook_is_an_error(tmp_path):
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
+    return {child for child, fields in process_table().items() if int(fields[1]) == pid}
 
 
 def _alive(pid: int) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 
 BRIEFS_DIR = "_briefs"
-RECORDED = ("posted_where", "posted_when")
+RECORDED = ("posted_where", "posted_when", "posted_id")  # posted_id: what `nb2post share` was answered
 _TABLE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
@@ -53,8 +53,9 @@ def brief_slug(post_path: Path) -> str:
     return slug
 
 
-def build(site: Path, post_path: Path) -> dict:
-    """Everything the brief says, as plain data (the JSON twin)."""
+def build(site: Path, post_path: Path, settings=None) -> dict:
+    """Everything the brief says, as plain data (the JSON twin). ``settings``: the site's, when the
+    caller loaded them already (with its --config files); else they are loaded from _config.yml."""
     from .channels import PASTE, ChannelError, choose, facts_from_post, mastodon_instance, notebook_facts
     from .config import ConfigError, load
     from .convert import notebook_key
@@ -66,7 +67,7 @@ def build(site: Path, post_path: Path) -> dict:
     if not post_path.is_file():
         raise BriefError(f"{post_path}: no such post")
     try:
-        settings = load(site)
+        settings = settings if settings is not None else load(site)
         post_file = read_post_file(site, post_path, settings.site_config)  # the config already read
         url = absolute_url(settings.site_config, page_url(post_file, settings.site_config))
     except (ConfigError, UrlError) as exc:
@@ -491,12 +492,13 @@ def brief_paths(site: Path, post_path: Path) -> tuple[Path, Path]:
     return markdown, twin
 
 
-def write_brief(site: Path, post_path: Path) -> list[Path]:
-    """Write (or refresh) the share brief of one post; returns the files written."""
+def write_brief(site: Path, post_path: Path, settings=None) -> list[Path]:
+    """Write (or refresh) the share brief of one post; returns the files written. ``settings``: as for
+    ``build``."""
     from .site import write_all
 
     site, post_path = Path(site), Path(post_path)
-    brief = build(site, post_path)
+    brief = build(site, post_path, settings)
     markdown_path, json_path = brief_paths(site, post_path)
     previous_markdown = markdown_path.read_text(encoding="utf-8") if markdown_path.is_file() else ""
     previous_json = json_path.read_text(encoding="utf-8") if json_path.is_file() else ""

@@ -1,7 +1,7 @@
 """The ``nb2post`` command. Thin: each subcommand lives in ``nb2post.commands.<name>`` and is imported
 only when it runs, so ``nb2post check`` never pays for what ``nb2post convert`` needs.
 
-Exit codes shared by every command: 0 done (or nothing to do), 1 some input failed, 2 wrong usage.
+Exit codes shared by every command: nb2post.commands.EXIT_STATUS, printed in each --help.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .commands import EXIT_INTERRUPTED, EXIT_STATUS
 
 COMMANDS = {
     "adopt": ("nb2post.commands.adopt", "Make an existing post a notebook's post, keeping its URL and front matter."),
@@ -22,6 +23,7 @@ COMMANDS = {
     "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
     "new": ("nb2post.commands.new", "Start a post: a dated notebook with the site's front matter, in its notebooks folder."),
     "preview": ("nb2post.commands.preview", "Serve the site with Jekyll and convert each notebook as you save it (live reload)."),
+    "share": ("nb2post.commands.share", "Post a post to Mastodon and Bluesky once it is live, once, and record where."),
     "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
 # The commands answered from the record of their last run with nothing to do (nb2post.replay); the
@@ -56,6 +58,15 @@ class LazyGroup(click.Group):
         finally:
             recorder.finish(code)
 
+    def invoke(self, ctx):
+        """Ctrl-C ends any command with exit status 130, as a shell reports a command stopped by SIGINT
+        (click's own handling prints "Aborted!" and exits 1). ``convert`` says what it wrote first."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 
@@ -83,7 +94,8 @@ Examples:
 \b
 Shell completion (bash; use zsh_source or fish_source for those shells):
   eval "$(_NB2POST_COMPLETE=bash_source nb2post)"
-"""
+
+""" + EXIT_STATUS
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)

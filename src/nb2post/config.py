@@ -328,6 +328,7 @@ KNOWN_SETTINGS = {
     "mathjax_url": (str,),
     "jekyll": (int, str),  # which Jekyll builds the site: 3 (GitHub Pages' builder) or 4, see nb2post.jekyll_version
     "mastodon_instance": (str,),  # the brief's one-click Mastodon share link
+    "share": (dict,),  # the accounts nb2post share posts to, see nb2post.share.settings
 }
 _TYPE_NAMES = {str: "text", bool: "true or false", dict: "'key: value' settings", int: "a number"}
 

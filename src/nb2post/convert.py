@@ -46,6 +46,16 @@ class Outcome:
     remember_error: str | None = None
 
 
+class Interrupted(Exception):
+    """Ctrl-C stopped a batch. ``outcomes``: those of the notebooks finished before the workers stopped
+    (their posts are whole: each file is renamed into place), in the batch's order; ``problems`` as
+    ``convert`` returns them."""
+
+    def __init__(self, outcomes: list["Outcome"], problems: list[str]):
+        super().__init__("interrupted")
+        self.outcomes, self.problems = outcomes, problems
+
+
 @dataclass
 class Unhashed:
     """build_post's digest for a notebook the parent did not read (it has no post yet, so there is
@@ -80,21 +90,30 @@ def find_notebooks(paths: Iterable[Path], skipped: list[str] | None = None) -> t
     problems: list[str] = []
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            if path.name.endswith(".ipynb"):
-                problems.append(f"{path}: is a folder, not a notebook file; name the notebook (or its parent folder)")
-                continue
+        problem = named_path_problem(path)
+        if problem is not None:
+            problems.append(problem)
+        elif path.is_dir():
             found.extend(_notebooks_below(os.fspath(path), skipped))
-        elif path.is_file():
-            if path.suffix.lower() != ".ipynb":
-                problems.append(f"{path}: is not a notebook (an .ipynb file); name notebooks or the folders holding them")
-                continue
-            found.append(path.resolve())
-        elif os.path.lexists(path) and _not_a_file(path):
-            problems.append(f"{path}: is {_not_a_file(path)}, not a notebook file")
         else:
-            problems.append(f"{path}: no such file or folder")
+            found.append(path.resolve())
     return list(dict.fromkeys(found)), problems
+
+
+def named_path_problem(path: Path) -> str | None:
+    """Why a path named on the command line is neither a notebook file nor a folder to search; else None.
+    Only stat is used (see _not_a_file), so the commands can refuse a bad name before doing anything."""
+    if path.is_dir():
+        if path.name.endswith(".ipynb"):
+            return f"{path}: is a folder, not a notebook file; name the notebook (or its parent folder)"
+        return None
+    if path.is_file():
+        if path.suffix.lower() != ".ipynb":
+            return f"{path}: is not a notebook (an .ipynb file); name notebooks or the folders holding them"
+        return None
+    if os.path.lexists(path) and _not_a_file(path):
+        return f"{path}: is {_not_a_file(path)}, not a notebook file"
+    return f"{path}: no such file or folder"
 
 
 def _notebooks_below(top: str, skipped: list[str] | None):
@@ -346,10 +365,15 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
     parent saves it), and keeps one Site for all the notebooks it converts. ``published``: the parent's
     Site._published and _jekyll (where the site publishes its files)."""
+    import signal
+
     from . import statcache
     from .site import Site
 
     global _BATCH
+    # Ctrl-C reaches the whole process group: the convert stops the batch, and each worker finishes the
+    # notebook it has (so no post is left half-made) instead of dying with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(convert_pid)
     statcache.read_only()
     site = Site(settings)
@@ -451,6 +475,8 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
             and not (site.posts_dir / post.file_name).exists()):  # (a post fastpages made is replaced, as ever)
         return Outcome(notebook, "new")
     if error is None:
+        error = _name_too_long(post, notebook)
+    if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
         owner = _claim(batch.claims, post.file_name, post.source)
@@ -486,22 +512,86 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     return outcome
 
 
-def _bounded(pool, function, work: list, window: int):
+def _name_too_long(post: Post, notebook: Path) -> str | None:
+    """The error for a post with a file (the post, an image) whose name is longer than a file name may
+    be: a long attachment name, or an undated notebook's long name with the date put in front."""
+    from .front_matter import NAME_MAX
+
+    for path in (post.file_name, *post.assets):
+        name = path.rsplit("/", 1)[-1]
+        size = len(name.encode("utf-8", "surrogatepass"))
+        if size > NAME_MAX:
+            made = "the post's file name" if path == post.file_name else "the name of its file"
+            return (f"{notebook}: {made} '{name[:24]}…{name[-12:]}' is {size} bytes, longer than a file name may "
+                    f"be ({NAME_MAX}); shorten the name it is made from (the notebook's, its slug or the attachment's)")
+    return None
+
+
+def _bounded(pool, function, work: list, window: int, submitted: list):
     """function(item) for each item, run in ``pool`` as they finish, with at most ``window`` submitted and
     not yet taken: ``pool.map`` submits everything at once (results would pile up in the parent), and
-    taking them in order would leave a worker idle behind one big notebook."""
+    taking them in order would leave a worker idle behind one big notebook. Each future is appended to
+    ``submitted``, for the caller to settle them after an interrupt (see ``_settle``)."""
     from concurrent.futures import FIRST_COMPLETED, wait
     from itertools import islice
 
+    def submit(item):
+        future = pool.submit(function, item)
+        submitted.append(future)
+        return future
+
     items = iter(work)
-    pending = {pool.submit(function, item) for item in islice(items, window)}
+    pending = {submit(item) for item in islice(items, window)}
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
             yield future.result()
             following = next(items, None)
             if following is not None:
-                pending.add(pool.submit(function, following))
+                pending.add(submit(following))
+
+
+@contextlib.contextmanager
+def _interrupts_between_notebooks():
+    """A batch converted in this process stops at Ctrl-C between two notebooks, as the workers of a
+    parallel one do: each post is then written and reported, or not started. A second Ctrl-C stops at
+    once (a file being written is still removed). Yields the check to make after each notebook."""
+    import signal
+    import threading
+
+    asked: list[int] = []
+
+    def stop_if_asked() -> None:
+        if asked:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield stop_if_asked  # (only the main thread gets signals; an ignored SIGINT, as under nohup, stays so)
+        return
+
+    def handler(signum, frame):
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(signum)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield stop_if_asked
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _settle(submitted: list, record: Callable[["Outcome"], None], outcomes: dict) -> None:
+    """After Ctrl-C: the notebooks not yet started are dropped; those a worker had started finish (the
+    workers ignore SIGINT) and are recorded with the others, so every post written is reported."""
+    started = [future for future in submitted if not future.cancel()]
+    for future in started:
+        try:
+            outcome = future.result()
+        except Exception:  # a worker that died: its notebook is converted next time
+            continue
+        if outcome.notebook not in outcomes:
+            record(outcome)
 
 
 def convert(
@@ -620,17 +710,28 @@ def convert(
                 site.published_places()  # read once here, not once in each worker
             except Exception:  # nor can a worker then: each writes without that comparison (see Site.write)
                 pass
+            submitted: list = []
             initargs = (os.getpid(), settings, force, dry_run, adopt, claims, replace_owner_text, notebook_title,
                         new_posts, (site._published, site._jekyll))
-            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=initargs) as pool:
-                for outcome in _bounded(pool, _convert_in_worker, work, window=2 * workers):
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=initargs)
+            try:
+                for outcome in _bounded(pool, _convert_in_worker, work, 2 * workers, submitted):
                     record(outcome)
+            except KeyboardInterrupt:
+                _settle(submitted, record, outcomes)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # every worker has exited when convert returns
         else:
             site.claims = claims
             batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
                           notebook_title=notebook_title, new_posts=new_posts)
-            for job in work:
-                record(convert_one(batch, *job))
+            with _interrupts_between_notebooks() as stop_if_asked:
+                for job in work:
+                    record(convert_one(batch, *job))
+                    stop_if_asked()
+    except KeyboardInterrupt:
+        raise Interrupted([outcomes[n] for n in notebooks if n in outcomes], problems) from None
     finally:
         import shutil  # (here: a run with nothing to convert does without its 1.5 ms import)
 

@@ -139,8 +139,33 @@ REDDIT_TITLE = Limit("reddit", "Reddit title", 300, "characters", len)
 # --- text from markdown -------------------------------------------------------------------------
 
 
+# Math as nb2post writes it for kramdown (``$$x$$``, ``<span>$$x$$</span>``) or raw for the site's renderer
+# (``<span markdown="0">\\(x\\)</span>``); the delimiters each renderer may be given, longest first.
+_WRITTEN_MATH = re.compile(r'<span markdown="0">(.*?)</span>|(?<!\\)\$\$(?=\S)(.+?)(?<!\\)\$\$', re.S)
+_DELIMITERS = (("\\(", "\\)"), ("\\[", "\\]"), ("$$", "$$"), ("$", "$"))
+_HELD_MATH = re.compile("\ue002(\\d+)\ue003")
+
+
+def _math_as_tex(match: re.Match, held: list[str]) -> str:
+    """A formula as its author writes it in Markdown: ``$x$`` (``$$x$$`` for display style)."""
+    body = match.group(1) if match.group(1) is not None else match.group(2)
+    dollars = "$"
+    for opening, closing in _DELIMITERS:
+        if len(body) > len(opening) + len(closing) and body.startswith(opening) and body.endswith(closing):
+            body, dollars = body[len(opening) : -len(closing)], "$$" if opening in ("\\[", "$$") else "$"
+            break
+    if body.startswith("\\displaystyle "):  # nb2post's mark of display math inside a paragraph
+        body, dollars = body[len("\\displaystyle ") :], "$$"
+    held.append(f"{dollars}{body.strip()}{dollars}")
+    return f"\ue002{len(held) - 1}\ue003"
+
+
 def markdown_to_text(text: str) -> str:
-    """Prose from a bit of Markdown: no images, links reduced to their words, no markup, one line."""
+    """Prose from a bit of Markdown: no images, links reduced to their words, no markup, one line; math
+    as its TeX (``$x$``), not as written for kramdown or a renderer."""
+    held: list[str] = []
+    if "$" in text or 'markdown="0"' in text:
+        text = _WRITTEN_MATH.sub(lambda m: _math_as_tex(m, held), text)
     text = re.sub(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
     text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}|\{:[^}\n]*\}", " ", text, flags=re.S)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]", " ", text)
@@ -156,11 +181,14 @@ def markdown_to_text(text: str) -> str:
     text = re.sub(r"~~(.+?)~~", r"\1", text)
     text = re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+", "", text)
     text = re.sub(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text)
+    if held:
+        text = _HELD_MATH.sub(lambda m: held[int(m.group(1))], text)
     text = _BIDI_CONTROLS.sub("", html.unescape(text))
     return " ".join(text.split())
 
 
-_SKIPPED_BLOCK = re.compile(r"^(?:#|<|\||\{%|\{:|\$\$|---|\*\*\*|___|!\[|\[!\[|    |\t|\[\^)")
+# (a paragraph that starts with a formula is prose: `<span>` and `$$x$$ ...` are not skipped)
+_SKIPPED_BLOCK = re.compile(r"^(?:#|<(?!span[ >])|\||\{%|\{:|\$\$[ \t]*(?:\n|$)|---|\*\*\*|___|!\[|\[!\[|    |\t|\[\^)")
 _LIST_OR_QUOTE = re.compile(r"^(?:>|[-*+][ \t]|\d+[.)][ \t])")
 
 

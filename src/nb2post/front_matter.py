@@ -358,6 +358,7 @@ def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dic
         shown = json.dumps(value, ensure_ascii=False, default=str)[:80]
         origin = "_config.yml's 'nb2post: front_matter:'" if key in from_site else "its front matter"
         raise FrontMatterError(f"{where}: '{key}: {shown}' in {origin} is not valid: '{key}' must be {expected}")
+    _check_path_values(values, where)
     for word in _category_words(values.get("categories")):
         if ":" in word and not _URI_SCHEME.match(word.split(":", 1)[0]):
             # Jekyll puts categories at the front of a post's URL, and `1:20/2024/…` then reads as a link with
@@ -370,6 +371,38 @@ def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dic
 
 
 _URI_SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]*\Z")
+
+# A file or folder name may hold 255 bytes (NAME_MAX on Linux, macOS and Windows' NTFS); Jekyll adds
+# ".html" or "index.html" to the last part of a URL, so a part of one may hold less.
+NAME_MAX = 255
+_URL_PART_MAX = NAME_MAX - len(".html")
+
+
+def _check_path_values(values: dict, where: str) -> None:
+    """The values that become names of files and folders (the post's, its URL's in ``_site``, the card
+    image's) must be names a file system takes: no NUL byte (which also stops the Jekyll build) and no
+    part longer than a file name may be (ENAMETOOLONG, for nb2post or for Jekyll)."""
+    image = values.get("image")
+    named = [
+        ("slug", values.get("slug"), NAME_MAX - len("YYYY-MM-DD-.md"), "the post's file name is made from it"),
+        ("permalink", values.get("permalink"), _URL_PART_MAX, "Jekyll writes the page under it"),
+        ("image", image.get("path") if isinstance(image, dict) else image, NAME_MAX, "it names a file"),
+        *(("categories", word, NAME_MAX, "Jekyll makes a folder of each category")
+          for word in _category_words(values.get("categories"))),
+    ]
+    for key, value, limit, why in named:
+        if not isinstance(value, str):
+            continue
+        if "\0" in value:
+            raise FrontMatterError(f"{where}: front matter '{key}' holds a NUL byte (\\0), which no file name and "
+                                   "no Jekyll build takes; remove it")
+        longest = max(value.split("/"), key=lambda part: len(part.encode("utf-8", "surrogatepass")))
+        size = len(longest.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise FrontMatterError(
+                f"{where}: front matter '{key}' is too long for a file name ({size} bytes in "
+                f"'{longest[:24]}…'; at most {limit}, as {why}); shorten it"
+            )
 
 
 def _category_words(value) -> list[str]:

@@ -133,6 +133,7 @@ class OutputContext:
     figures: Figures = field(default_factory=Figures)
     without_alt: int = 0  # image outputs shown with no words of the author's
     warnings: list[str] = field(default_factory=list)
+    math: object = None  # nb2post.mathrender.MathStyle: how math is written for the site's renderer
 
 
 def render(outputs: list[dict], ctx: OutputContext) -> list[str]:
@@ -299,7 +300,8 @@ def _markdown(mime, value, ctx: OutputContext) -> str | None:
     text = text_of(value).replace("\r\n", "\n")
     if not text.strip():
         return None
-    prose_ctx = prose.ProseContext(assets=ctx.assets, notebook_dir=ctx.notebook_dir, image_prefix=f"{ctx.image_prefix}-output{ctx.counter}")
+    prose_ctx = prose.ProseContext(assets=ctx.assets, notebook_dir=ctx.notebook_dir, image_prefix=f"{ctx.image_prefix}-output{ctx.counter}",
+                                   math=ctx.math)
     converted = prose.convert(text, prose_ctx).strip("\n")
     ctx.has_math = ctx.has_math or prose_ctx.has_math
     return converted or None
@@ -314,8 +316,9 @@ def _latex(mime, value, ctx: OutputContext) -> str | None:
         text = text[2:-2]
     elif text.startswith("$") and text.endswith("$"):
         text = text[1:-1]
-    body = "\n".join(line for line in text.strip().split("\n") if line.strip())
-    return liquid.escape(f"$$\n{body}\n$$")
+    from .mathrender import block
+
+    return liquid.escape(block([line for line in text.strip().split("\n") if line.strip()], ctx.math))
 
 
 def _javascript(mime, value, ctx: OutputContext) -> str | None:

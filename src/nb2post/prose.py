@@ -3,7 +3,8 @@
 * Math: kramdown knows only ``$$``. Inline ``$x$`` and ``\\(x\\)`` (found as Jupyter finds them, prices
   excepted) become ``$$x$$`` (kramdown's inline math),
   display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
-  so ``_``, ``*`` and ``|`` inside math never turn into markup.
+  so ``_``, ``*`` and ``|`` inside math never turn into markup. Where the site's renderer does not take
+  what kramdown makes of ``$$``, math is written in the renderer's own delimiters (see nb2post.mathrender).
 * Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
 * HTML: each cell's HTML blocks are closed at its end and code inside them is escaped, so no cell's HTML
   reaches into the rest of the post (see :func:`_contain_html`).
@@ -26,10 +27,13 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import liquid
 from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
+
+if TYPE_CHECKING:
+    from .mathrender import MathStyle
 
 _HOLD = "\ue000{}\ue001"
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -79,6 +83,7 @@ class ProseContext:
     allow_liquid: Callable[[str], bool] | None = None
     keep_all_liquid: bool = False
     has_math: bool = False
+    math: MathStyle | None = None  # how math is written for the site's renderer (None: kramdown's $$)
     without_alt: int = 0  # images shown with empty brackets, ![](x.png)
 
 
@@ -660,6 +665,8 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
     first_item = _LIST_ITEM_ANYWHERE.search(text)
 
     def display(match_start: int, match_end: int, body: str) -> str:
+        from . import mathrender  # (loaded only by runs whose prose has math)
+
         ctx.has_math = True
         body = "\n".join(line for line in body.strip().split("\n") if line.strip())
         start = text.rfind("\n", 0, match_start) + 1
@@ -671,10 +678,10 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
             indent = text[start:match_start]
             if first_item is None or first_item.end() > start:
                 indent = ""
-            lines = ["$$", *(line.strip() for line in body.split("\n")), "$$"]
-            block = "\n".join(lines[:1] + [indent + line for line in lines[1:]])
+            block = mathrender.block([line.strip() for line in body.split("\n")], ctx.math, indent)
             return "\n\n" + indent + holder.hold(_escape(block, ctx)) + "\n\n"
-        return holder.hold(_escape(f"$$\\displaystyle {_inline_safe(body)}$$", ctx))
+        written = mathrender.display_in_text(_inline_safe(body), ctx.math)
+        return holder.hold(_escape(written, ctx))
 
     out: list[str] = []
     done = 0
@@ -725,6 +732,7 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
     if "$" not in text and "\\(" not in text:
         return text
     tokens = list(_MATH_TOKEN.finditer(text))
+    mathrender = None
     budget = 20 * len(tokens) + 1000  # pathological `$`-and-brace soup cannot make this quadratic
     out: list[str] = []
     done = 0  # text before this offset is in `out`
@@ -745,12 +753,26 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
             continue
         body = text[opening.end() : tokens[end].start()]
         ctx.has_math = True
-        out.append(text[done : opening.start()])
-        out.append(holder.hold(_escape(f"$${_inline_safe(body)}$$", ctx)))
+        if mathrender is None:
+            from . import mathrender  # (loaded only by runs whose prose has math)
+        out.append(_text_dollars(text[done : opening.start()], ctx, holder))
+        written = mathrender.inline(_inline_safe(body), ctx.math, _fills_line(text, opening.start(), tokens[end].end()))
+        out.append(holder.hold(_escape(written, ctx)))
         done = tokens[end].end()
         index = end + 1
-    out.append(text[done:])
+    out.append(_text_dollars(text[done:], ctx, holder))
     return "".join(out)
+
+
+# A dollar of the text (``\\$`` too, which Jupyter shows as one), outside tags and link targets.
+_TEXT_DOLLAR = re.compile(r"(<[^<>\n]*>|\]\([^)\n]*\))|\\?\$")
+
+
+def _text_dollars(text: str, ctx: ProseContext, holder: Holder) -> str:
+    """Dollars that are not math (prices, ``\\$``), written so a renderer that pairs ``$`` leaves them."""
+    if ctx.math is None or not ctx.math.text_dollar or "$" not in text:
+        return text
+    return _TEXT_DOLLAR.sub(lambda m: m.group(1) or holder.hold(ctx.math.text_dollar), text)
 
 
 def _closing_token(tokens: list[re.Match], start: int, closer: str) -> tuple[int | None, int]:
@@ -782,6 +804,19 @@ def _is_math(text: str, opening: re.Match, closing: re.Match) -> bool:
     if after.isdigit():
         return False
     return not (body[0].isdigit() and body[-1].isspace())
+
+
+# What may stand before a formula at the start of a block: indentation, quote and list markers.
+_BLOCK_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
+
+
+def _fills_line(text: str, start: int, end: int) -> bool:
+    """Whether the math from ``start`` to ``end`` is all its line holds (after quote and list markers):
+    where kramdown would read ``$$x$$`` as a display block."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[end:] if line_end == -1 else text[end:line_end]
+    return not rest.strip() and _BLOCK_LINE_PREFIX.fullmatch(text, line_start, start) is not None
 
 
 _LIST_ITEM_ANYWHERE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.M)

@@ -211,8 +211,9 @@ def commit_message(template: str, posts: list[tuple[Outcome, list[str]]]) -> str
     return string.Template(template).substitute(values).strip() + "\n"
 
 
-def write_briefs(site: Path, post_paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The share brief of each published post, when ``nb2post.brief`` is installed. (paths, problems)."""
+def write_briefs(site: Path, post_paths: list[Path], settings=None) -> tuple[list[Path], list[str]]:
+    """The share brief of each published post, when ``nb2post.brief`` is installed. (paths, problems).
+    ``settings``: the run's (with its --config files)."""
     if importlib.util.find_spec("nb2post.brief") is None:
         return [], []
     from .brief import write_brief
@@ -221,7 +222,7 @@ def write_briefs(site: Path, post_paths: list[Path]) -> tuple[list[Path], list[s
     problems: list[str] = []
     for post_path in post_paths:
         try:
-            written.extend(write_brief(site, post_path))
+            written.extend(write_brief(site, post_path, settings))
         except Exception as exc:  # the push already succeeded: a brief problem must not turn it into a failure
             problems.append(f"{post_path.name}: no share brief ({type(exc).__name__}: {exc})")
     return written, problems

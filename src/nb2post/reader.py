@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,19 +83,31 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
         ) from None
     except RecursionError:
         raise NotebookError(path, "JSON nested too deeply (hundreds of levels) to be a notebook; fix the file") from None
+    except ValueError as exc:  # (after JSONDecodeError, a ValueError too) Python's limit on digits
+        if "digits" not in str(exc):
+            raise
+        raise NotebookError(
+            path, f"holds a number with more than {_INT_DIGITS:,} digits, more than Python reads (and no notebook "
+            "needs); fix the file"
+        ) from None
     if not isinstance(content, dict) or "nbformat" not in content:
         raise NotebookError(path, "JSON without an 'nbformat' key; it is not a Jupyter notebook")
     major = content.get("nbformat")
     if not isinstance(major, int):
         raise NotebookError(path, f"'nbformat' is {major!r}, not a version number")
     escaped_surrogates = _SURROGATE_ESCAPE.search(text) is not None
-    if major >= 4:
-        del text  # only an upgrade from nbformat 2 or 3 reads the text again
+    del text
     notes: list[str] = []
     if major > 4:
         raise NotebookError(path, f"nbformat {major} is newer than this nb2post understands (4); upgrade nb2post")
     if major < 4:
-        content = _upgrade(text, content, path)
+        notes += _heading_levels(content, path)
+        minor = content.get("nbformat_minor")
+        if "nbformat_minor" in content and (isinstance(minor, bool) or not isinstance(minor, int)):
+            del content["nbformat_minor"]  # nbformat's upgrade stops on it without a word; it reads none as 0
+            notes.append(f"{path}: 'nbformat_minor' is {json.dumps(minor)[:20]}, not a version number; read as "
+                         f"nbformat {major}.0")
+        content = _upgrade(json.dumps(content), content, path)  # (with the levels and minor version as read)
         notes.append(f"{path}: upgraded from nbformat {major} to 4")
     if not isinstance(content.get("cells", []), list):
         raise NotebookError(path, "'cells' is not a list")
@@ -276,6 +289,32 @@ def _read_bytes(path: Path, on_bytes=None) -> bytes:
     return data
 
 
+_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+
+
+def _heading_levels(content: dict, path: Path) -> list[str]:
+    """nbformat 3's heading cells become Markdown headings ('#' times the level) on upgrade: a level
+    outside 1-6 is set to the nearest one (and said), as Markdown has no other; one that is no number
+    at all is an error naming the cell."""
+    notes = []
+    worksheets = content.get("worksheets")
+    cells = [cell for sheet in worksheets if isinstance(sheet, dict) for cell in sheet.get("cells") or []
+             if isinstance(cell, dict)] if isinstance(worksheets, list) else []
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "heading" or "level" not in cell:
+            continue
+        level = cell["level"]
+        if isinstance(level, bool) or not isinstance(level, (int, float)) or level != level:
+            raise NotebookError(path, f"cell {index + 1} is a heading of level {json.dumps(level)[:20]}, not a number "
+                                "from 1 to 6; fix the level (or re-save the notebook with Jupyter)")
+        nearest = 6 if level > 6 else 1 if level < 1 else int(level)
+        if nearest != level:
+            notes.append(f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
+                         "(Markdown has levels 1 to 6)")
+        cell["level"] = nearest
+    return notes
+
+
 def _upgrade(text: str, content: dict, path: Path) -> dict:
     import nbformat
 
@@ -326,6 +365,9 @@ def _schema_problem(content: dict) -> str | None:
         schema.full()(content)  # the whole schema at once: its first problem, in its own words
     except fastjsonschema.JsonSchemaException as exc:
         message = str(exc.message).replace("data.", "", 1)
+        # fastjsonschema's "data must contain ['nbformat_minor'] properties": the key that is missing
+        message = re.sub(r"^(?:data|(\S+)) must contain \[(.+?)\] properties$",
+                         lambda m: f"{m.group(1) or 'the notebook'} has no {m.group(2)}", message)
         match = re.match(r"cells\[(\d+)\] must be valid exactly by one definition", message)
         if match:
             message = _cell_problem(content, int(match.group(1))) or message

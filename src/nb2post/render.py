@@ -101,7 +101,7 @@ def to_post(
         description = prose_description(body)
         if description:
             values["description"] = description
-    no_liquid, liquid_warnings = _render_without_liquid(values, settings.site, where, settings.site_config)
+    no_liquid, liquid_warnings = _render_without_liquid(values, settings, where, f"{head.date.isoformat()}-{head.slug}.md")
     own_badges = badges.carried_by(notebook.cells)
     # an adopted post shows badges only when the site's settings (nb2post's, or fastpages' default_badges,
     # which its layout draws from) or the post's own front matter ask for them
@@ -245,50 +245,35 @@ def prose_description(body: str) -> str:
     return short[0] if short else ""
 
 
-def _posts_default(site_config: dict, key: str):
-    """The value a site's ``defaults:`` give posts for ``key`` (the last matching entry wins, as in Jekyll)."""
-    found = None
-    for entry in site_config.get("defaults") or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
-            continue
-        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
-        if scope.get("type") in ("posts", None) and str(scope.get("path") or "") in ("", "_posts") and key in entry["values"]:
-            found = entry["values"][key]
-    return found
-
-
-def _render_without_liquid(values: dict, site, where: str, site_config: dict) -> tuple[bool, list[str]]:
+def _render_without_liquid(values: dict, settings: Settings, where: str, file_name: str) -> tuple[bool, list[str]]:
     """Whether the post is written for ``render_with_liquid: false`` (its own or the site's ``defaults:``),
     and what to say about it.
 
     Jekyll 4 then shows the post as written, so it must carry no Liquid escapes and no filters. Jekyll 3
     (GitHub Pages' classic builder) ignores the key and runs Liquid anyway: a site known to build with it
-    keeps the escaped post, which renders right there.
+    keeps the escaped post, which renders right there. Which Jekyll, and which defaults apply, are read
+    as the URL rules read them (nb2post.urls), so the two never disagree.
     """
-    setting = values.get("render_with_liquid", _posts_default(site_config, "render_with_liquid"))
+    from .urls import front_matter_defaults, site_jekyll_guessed
+
+    if "render_with_liquid" in values:
+        setting = values["render_with_liquid"]
+    else:
+        setting = front_matter_defaults(settings.site_config, f"_posts/{file_name}").get("render_with_liquid")
     if setting is not False:
         return False, []
-    major = jekyll_major_version(site)
-    if major is not None and major < 4:
+    major, why, guessed = site_jekyll_guessed(settings.site, settings.site_config, settings.target)
+    if not guessed and major < 4:
         return False, [
             f"{where}: 'render_with_liquid: false' is ignored by Jekyll {major}.x, which this site builds with "
-            "(Gemfile); the post keeps its Liquid escapes so it renders the same"
+            f"({why}); the post keeps its Liquid escapes so it renders the same"
         ]
-    if major is None:
+    if guessed:
         return True, [
             f"{where}: 'render_with_liquid: false' needs Jekyll 4; Jekyll 3.x (GitHub Pages' classic builder) "
             "ignores it and would run Liquid over the post. Build with Jekyll 4 or drop the key"
         ]
     return True, []
-
-
-def jekyll_major_version(site) -> int | None:
-    """The Jekyll major version the site's Gemfile.lock (or Gemfile) pins; None when it does not say. The
-    same reading the URL rules use (nb2post.jekyll_version), so both agree on which Jekyll builds the site."""
-    from .jekyll_version import from_gemfile
-
-    found = from_gemfile(Path(site))
-    return found.version if found else None
 
 
 def _navigation(
@@ -361,6 +346,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
     warnings: list[str] = []
     without_alt: list[int] = []  # the cells that show an image with no words of the author's
     has_math = False
+    math = settings.theme.math if settings.theme is not None else None  # the site's renderer's delimiters
     widgets_loaded = False  # the widget state and its script go into a post once
     for index, cell in enumerate(notebook.cells):
         if index in found.consumed_cells:
@@ -384,6 +370,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                 attachments=cell.get("attachments") or {},
                 allow_liquid=target.allow_liquid,
                 keep_all_liquid=keep_liquid,
+                math=math,
             )
             text = prose.convert(directives.source, ctx, hook=target.prose_hook)
             has_math = has_math or ctx.has_math
@@ -410,6 +397,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
                     widget_state=widget_state,
                     widgets_loaded=widgets_loaded,
                     stateless_widgets_as_text=target.WIDGETS_WITHOUT_STATE,
+                    math=math,
                     figures=outputs.Figures.of_cell(directives.options, cell.get("metadata") or {}, tags),
                 )
                 rendered = outputs.render(cell.get("outputs") or [], out_ctx)

@@ -54,6 +54,7 @@ ENVIRONMENT = (
     "HOME", "XDG_CACHE_HOME", "NB2POST_NO_CACHE", "GEM_HOME", "GEM_PATH", "GITHUB_HEAD_REF", "GITHUB_REF_NAME",
     "GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL",
     "PRE_COMMIT", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_REMOTE_NAME", "PRE_COMMIT_LOCAL_BRANCH",
+    "TERM",
 )
 _TEMPORARY = ".nb2post-run-"  # a record being written (see nb2post.paths.clock_file)
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd", ".pth")

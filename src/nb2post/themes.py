@@ -43,16 +43,19 @@ class Theme:
     toc_keys: tuple = ()  # keys the layouts read to draw a TOC, beyond `toc`
     comment_keys: tuple = ()  # keys the layouts read to show comments
     learned: tuple = field(default_factory=tuple)  # (key, file) pairs read from the site's layouts
+    math_loaded_by: str = ""  # the layout or include that loads math on every page (no key switches it)
+    math: object = None  # nb2post.mathrender.MathStyle: how math is written for the site's renderer
 
     def describe(self) -> str:
         """One line: the theme, the TOC style, the math switch, and why."""
         name = self.name or "no known theme"
-        math = ("a MathJax script in each post with math" if self.math_script
-                else " and ".join(f"'{k}: true'" for k in self.math_keys) or "'use_math: true'")
+        math = ("switched on by a MathJax script in each post with math" if self.math_script
+                else f"loaded on every page by {self.math_loaded_by}" if self.math_loaded_by and not self.math_keys
+                else "switched on by " + (" and ".join(f"'{k}: true'" for k in self.math_keys) or "'use_math: true'"))
         toc = {"kramdown": "kramdown's {:toc}", "frontmatter": "'toc: true'", "include": "{% include toc %}"}.get(
             self.toc_style, self.toc_style)
         learned = "; read from " + ", ".join(sorted({f"page.{k} in {w}" for k, w in self.learned})) if self.learned else ""
-        return f"{name} ({self.reason}{learned}): a table of contents is {toc}, math is switched on by {math}"
+        return f"{name} ({self.reason}{learned}): a table of contents is {toc}, math is {math}"
 
 
 # What each recognised theme draws, before its layouts (when present) are read.
@@ -168,10 +171,11 @@ def _template_files(folder: Path):
                     yield path
 
 
-def read_switches(folders: list[Path]) -> dict[str, str]:
+def read_switches(folders: list[Path], math_files: list | None = None) -> dict[str, str]:
     """{key: file} for the ``page.X`` keys of interest that the layouts and includes read, plus
     ``_toc_filter`` when a layout renders jekyll-toc's ``| toc`` and ``_math_script`` when one loads
-    MathJax or KaTeX."""
+    MathJax or KaTeX. ``math_files`` gets (where, text) of the files that load or configure math (and of
+    the site's own small scripts they load), for nb2post.mathrender."""
     found: dict[str, str] = {}
     wanted = set(MATH_KEYS + TOC_KEYS + COMMENT_KEYS)
     for folder in folders:
@@ -188,13 +192,23 @@ def read_switches(folders: list[Path]) -> dict[str, str]:
                         found.setdefault(key, where)
             if _TOC_FILTER.search(text):
                 found.setdefault("_toc_filter", where)
-            if _MATH_SCRIPT.search(text):
+            if _MATH_SCRIPT.search(text) or "renderMathInElement" in text:  # (KaTeX configured on its own)
                 found.setdefault("_math_script", where)
+                if math_files is not None:
+                    from .mathrender import local_scripts  # (its patterns only where a layout loads math)
+
+                    math_files.append((where, text))
+                    for script in local_scripts(text, folder):
+                        try:
+                            math_files.append((script.relative_to(folder).as_posix(), script.read_text(encoding="utf-8", errors="replace")))
+                        except OSError:
+                            continue
     return found
 
 
 def detect(site: Path, config: dict, chosen=None, target: str = "jekyll") -> Theme:
-    """The site's theme (``chosen``: the site's ``nb2post: theme:``) and the switches its layouts read."""
+    """The site's theme (``chosen``: the site's ``nb2post: theme:``), the switches its layouts read and
+    how math is written for the renderer they load."""
     site = Path(site)
     name, reason = recognise(site, config, chosen, target)
     facts = dict(KNOWN.get(name, {}))
@@ -202,7 +216,8 @@ def detect(site: Path, config: dict, chosen=None, target: str = "jekyll") -> The
     gem_folder = _gem_folder(GEM_NAMES[name]) if name in GEM_NAMES else None
     if gem_folder is not None:
         folders.append(gem_folder)
-    switches = read_switches(folders)
+    math_files: list[tuple[str, str]] = []
+    switches = read_switches(folders, math_files)
     math = tuple(k for k in MATH_KEYS if k in switches)
     toc_extra = tuple(k for k in TOC_KEYS if k in switches and k != "toc")
     comments = tuple(k for k in COMMENT_KEYS if k in switches)
@@ -221,15 +236,31 @@ def detect(site: Path, config: dict, chosen=None, target: str = "jekyll") -> The
     if math:
         facts["math_keys"], facts["math_script"] = math, False
     elif "_math_script" in switches:
-        facts["math_script"] = False  # a layout loads math for every page
+        # a layout loads math for every page: no key switches it
+        facts["math_script"], facts["math_keys"], facts["math_loaded_by"] = False, (), switches["_math_script"]
     if "toc" in switches and facts.get("toc_style") == "kramdown":
         facts["toc_style"] = "frontmatter"  # the site's layout draws `toc: true` itself
     facts["toc_keys"] = toc_extra
     facts["comment_keys"] = comments
+    facts["math"] = _math_style(math_files, config, facts.get("math_script", False))
     return Theme(name=name, reason=reason, learned=learned, **facts)
 
 
+def _math_style(math_files: list, config: dict, loader: bool):
+    """How math is written: for the renderer the layouts load (or nb2post's own loader, when they load
+    none), through the kramdown math engine the site sets."""
+    kramdown = config.get("kramdown")
+    if not math_files and not loader and not (isinstance(kramdown, dict) and "math_engine" in kramdown):
+        return None  # nothing loads math and kramdown writes as always: math is written as $$
+    from . import mathrender
+
+    renderer = mathrender.LOADER if loader else mathrender.find(math_files)
+    return mathrender.choose(renderer, mathrender.kramdown_engine(config))
+
+
 _TOP_LEVEL = re.compile(r"^(theme|remote_theme|default_badges)[ \t]*:[ \t]*(.*?)[ \t]*(?:#.*)?$", re.M)
+_KRAMDOWN_SECTION = re.compile(r"^kramdown[ \t]*:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*", re.M)
+_MATH_ENGINE = re.compile(r"^[ \t]+math_engine[ \t]*:[ \t]*([^#\s]*)", re.M)
 _CHOSEN = re.compile(r"^[ \t]+theme[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.M)
 
 
@@ -241,6 +272,10 @@ def fingerprint_input(site: Path, config_texts: list[str], section: str, target:
     for text in config_texts:
         for key, value in _TOP_LEVEL.findall(text):
             config[key] = {} if key == "default_badges" else value.strip("'\"")
+        kramdown = _KRAMDOWN_SECTION.search(text)
+        engine = _MATH_ENGINE.search(kramdown.group(0)) if kramdown else None
+        if engine:
+            config["kramdown"] = {"math_engine": engine.group(1).strip("'\"") or None}
     chosen = _CHOSEN.search(section)
     return repr(detect(Path(site), config, chosen.group(1) if chosen else None, target))
 

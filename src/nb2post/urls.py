@@ -150,16 +150,23 @@ def requested_version(site_config: dict) -> int | None:
 
 def site_jekyll(site: Path, site_config: dict, target: str | None = None) -> tuple[int, str]:
     """The Jekyll major version that builds the site, and why nb2post thinks so."""
+    version, why, _ = site_jekyll_guessed(site, site_config, target)
+    return version, why
+
+
+def site_jekyll_guessed(site: Path, site_config: dict, target: str | None = None) -> tuple[int, str, bool]:
+    """``site_jekyll``, and whether the version is only assumed: nothing says, so GitHub Pages' own build
+    (Jekyll 3.10) is taken."""
     from .jekyll_version import detect
 
     requested = requested_version(site_config)
     if requested:
-        return requested, f"{Path(site) / '_config.yml'} says nb2post: jekyll: {requested}"
+        return requested, f"{Path(site) / '_config.yml'} says nb2post: jekyll: {requested}", False
     found = detect(Path(site))
     section = site_config.get("nb2post")
     if found.guessed and (target or (section.get("target") if isinstance(section, dict) else None)) == "fastpages":
-        return 4, "the site is a fastpages blog (fastpages builds with Jekyll 4)"
-    return found.version, found.reason
+        return 4, "the site is a fastpages blog (fastpages builds with Jekyll 4)", False
+    return found.version, found.reason, found.guessed
 
 
 def version_of(post: PostFile, site_config: dict, version: int | None = None) -> int:

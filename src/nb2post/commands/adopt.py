@@ -16,7 +16,7 @@ from .common import EXIT_USAGE, config_option, epilog, fail, locate_site, quiet_
             ("nb2post adopt _posts/2019-03-04-svd.md _notebooks/gcn-notebook.ipynb", ""),
             ("nb2post adopt -n _posts/2019-03-04-svd.md nb.ipynb", "show what would be kept and changed"),
         ],
-        "Exit status: 0 adopted, 1 the notebook failed or the post is another notebook's, 2 wrong usage.",
+        "1: the notebook failed or the post is another notebook's.",
     ),
 )
 @click.argument("post", type=click.Path(exists=True, dir_okay=False, path_type=Path))

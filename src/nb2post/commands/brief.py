@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, relative,
-                     site_option, verbose_option)
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+                     relative, site_option, verbose_option)
 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
@@ -15,8 +15,6 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     from ..brief import BriefError
     from ..convert import notebook_key
 
-    if not target.exists():
-        raise BriefError(f"{target}: no such file")
     if target.suffix.lower() != ".ipynb":
         return target
     key = notebook_key(target, site)
@@ -37,13 +35,13 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
             ("nb2post brief _notebooks/2024-05-01-x.ipynb", "the brief of the post made from it"),
             ("nb2post brief _posts/2024-05-01-x.md --check-live", "then wait for its URL to answer"),
         ],
-        "Exit status: 0 briefs written (and live, with --check-live), 1 a brief failed, a URL did not answer "
-        "in time, or (with --strict-card) its preview card is broken: no og:title or twitter:card tag, or an "
-        "og:image that does not answer; 2 wrong usage or a broken site configuration.",
+        "1: a brief failed, a URL did not answer in time, or (with --strict-card) its preview card "
+        "is broken: no og:title or twitter:card tag, or an og:image that does not answer.",
     ),
 )
 @click.argument("targets", nargs=-1, required=True, metavar="POST_OR_NOTEBOOK...", type=click.Path(path_type=Path))
 @site_option
+@config_option
 @click.option(
     "--check-live",
     is_flag=True,
@@ -65,7 +63,7 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 )
 @quiet_option("Print errors and the briefs' paths only.")
 @verbose_option("Also print each brief's notes (what to fix before sharing).")
-def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
+def command(targets, site, config_files, check_live, strict_card, timeout, quiet, verbose):
     """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
@@ -76,18 +74,27 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
     from ..site import Site
 
     site = locate_site(site, targets)
+    missing = [f"{target}: no such file" for target in targets if not target.exists()]
+    if missing:  # a wrong name is a usage error, as for convert and check: no brief is written
+        fail("; ".join(missing), EXIT_USAGE)
     try:
-        settings = load(site)
+        settings = load(site, config_files=config_files)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
+    if check_live:
+        from ..urls import absolute_url
+
+        if not absolute_url(settings.site_config, "/").startswith(("http://", "https://")):
+            fail(f"--check-live needs the site's address: set 'url:' in {site / '_config.yml'} (e.g. "
+                 "https://you.github.io)", EXIT_USAGE)
     site_object = Site(settings)
     code = EXIT_OK
     urls: list[tuple[str, dict]] = []
     for target in targets:
         try:
             post_path = resolve_post(target, site, site_object)
-            written = write_brief(site, post_path)
+            written = write_brief(site, post_path, settings)
         except (BriefError, OSError) as exc:
             echo_err(f"error: {exc}")
             code = EXIT_FAILED
@@ -103,10 +110,6 @@ def command(targets, site, check_live, strict_card, timeout, quiet, verbose):
         urls.append((url, brief.get("card") or {}))
     if check_live:
         for url, card in urls:
-            if not url.startswith(("http://", "https://")):
-                echo_err(f"error: cannot check {url}: set 'url:' in {site / '_config.yml'} (e.g. https://you.github.io)")
-                code = EXIT_USAGE if code == EXIT_OK else code
-                continue
             if not quiet:
                 echo_err(f"waiting up to {timeout:g} s for {url} ...")
             live, message = wait_until_live(url, timeout)

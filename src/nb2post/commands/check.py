@@ -29,9 +29,9 @@ def load_layout(site: Path | None, target: str | None, config_files: str | None 
             ("nb2post check docs/_notebooks/x.ipynb", "one notebook"),
             ("nb2post check -q || nb2post convert", "in a script: convert only when needed"),
         ],
-        "Exit status: 0 every post is current (or there is no notebook to check), 1 some post is missing, "
-        "stale, edited by hand or without its notebook (each is listed with the command that fixes it), 2 wrong usage, "
-        "no notebooks folder, or a broken site configuration: as 'nb2post convert' would.",
+        "1: some post is missing, stale, edited by hand or without its notebook (each is listed with the "
+        "command that fixes it); 2: as 'nb2post convert' would (no notebooks folder, a notebook named does not "
+        "exist).",
     ),
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))

@@ -8,7 +8,8 @@ import click
 
 from ..paths import find_site, relative  # noqa: F401  (re-exported for the subcommands)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from . import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_STATUS,  # noqa: F401  (re-exported)
+               EXIT_USAGE)
 
 
 def locate_site(site: Path | None, paths=()) -> Path:
@@ -16,6 +17,8 @@ def locate_site(site: Path | None, paths=()) -> Path:
     the named notebooks (or the current folder when none is named), as git finds its repository.
     Exits 2 with one line when there is none, or when the notebooks belong to different sites."""
     if site is not None:
+        if not Path(site).is_dir():
+            fail(f"--site {site}: no such folder; pass --site the folder holding _config.yml", EXIT_USAGE)
         return Path(site)
     starts = [Path(p) for p in paths] or [Path.cwd()]
     found = {}
@@ -75,11 +78,12 @@ def verbose_option(help_text: str):
     return click.option("--verbose", "-v", is_flag=True, help=help_text)
 
 
-def epilog(examples: list[tuple[str, str]], exit_status: str) -> str:
-    """An epilog with examples kept as written (click's ``\\b`` marks a paragraph it must not rewrap)."""
+def epilog(examples: list[tuple[str, str]], details: str = "") -> str:
+    """An epilog: examples kept as written (click's ``\\b`` marks a paragraph it must not rewrap), the
+    shared exit status table, then what its codes mean for this command (``details``, optional)."""
     width = max(len(command) for command, _ in examples)
     lines = [f"  {command.ljust(width)}  # {what}" if what else f"  {command}" for command, what in examples]
-    return "\b\nExamples:\n" + "\n".join(lines) + "\n\n" + exit_status
+    return "\b\nExamples:\n" + "\n".join(lines) + "\n\n" + EXIT_STATUS + ("\n\n" + details if details else "")
 
 
 def echo_err(message: str) -> None:
@@ -101,3 +105,13 @@ def require_notebooks_folder(folder: Path, cwd: Path) -> None:
     if not folder.is_dir():
         fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
              "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)
+
+
+def require_named_paths(paths) -> None:
+    """Every path named must be a notebook or a folder: a wrong name is a usage error and nothing is done
+    (as git add refuses a pathspec that matches nothing), all of them said on one line."""
+    from ..convert import named_path_problem
+
+    named = [problem for problem in map(named_path_problem, map(Path, paths)) if problem]
+    if named:
+        fail("; ".join(named), EXIT_USAGE)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, require_notebooks_folder, verbose_option, warn)
+from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
+                     relative, require_named_paths, site_option, to_option, require_notebooks_folder, verbose_option, warn)
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
@@ -20,7 +20,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
     summary line. ``-q`` leaves errors and the summary; ``-v`` also lists every notebook's outcome."""
     from ..config import ConfigError, load
-    from ..convert import convert, notebooks_dir
+    from ..convert import Interrupted, convert, notebooks_dir
     from .progress import ProgressBar
 
     site = locate_site(site, paths)
@@ -34,6 +34,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     if not paths:
         require_notebooks_folder(folder, cwd)
         paths = [folder]
+    require_named_paths(paths)
     site_warnings = list(settings.warnings)
     from ..urls import UrlError, post_warnings_for, site_jekyll
     from ..urls import site_warnings as jekyll_warnings
@@ -60,10 +61,14 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         bar.update(done, relative(outcome.notebook, cwd))
 
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
-    outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                 skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard,
-                                 replace_owner_text=replace_owner_text, notebook_title=notebook_title,
-                                 new_posts=new_posts, keep_edited=keep_edited)
+    interrupted = False
+    try:
+        outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
+                                     skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard,
+                                     replace_owner_text=replace_owner_text, notebook_title=notebook_title,
+                                     new_posts=new_posts, keep_edited=keep_edited)
+    except Interrupted as stopped:  # reported as usual, as far as it got; then exit 130
+        outcomes, problems, interrupted = stopped.outcomes, stopped.problems, True
     if bar is not None:
         bar.clear()
     site_warnings += skipped
@@ -90,6 +95,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         shown = ", ".join(waiting[:5]) + (f", … ({len(waiting) - 5} more)" if len(waiting) > 5 else "")
         click.echo(f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
                    f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too", err=not dry_run)
+    math = getattr(settings.theme, "math", None)
+    if verbose and not quiet and math is not None and math.note:  # the site's renderer, found once per run
+        echo_err(f"note: {relative(site, cwd)}: {math.note}")
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":
@@ -108,11 +116,14 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
             said.add(outcome.error)
             echo_err(f"error: {tidy(outcome.error, outcome.notebook, cwd)}")
-    if not outcomes and not problems:
+    if not outcomes and not problems and not interrupted:
         where = ", ".join(relative(p, cwd) for p in paths)
         echo_err(f"warning: no notebooks found in {where}" if shard is None
                  else f"warning: none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
+    if interrupted:
+        echo_err(f"interrupted: {summary}; run the same command again to convert the rest")
+        raise SystemExit(EXIT_INTERRUPTED)
     echo_err(summary)
     failed = counts.get("failed", 0) or problems
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)
@@ -159,8 +170,8 @@ def _shard(value):
             ("nb2post convert --adopt", "take over the posts you made that match notebooks, keeping URLs"),
             ("nb2post convert | xargs git add", "the posts written, one path per line"),
         ],
-        "Exit status: 0 all converted (or already up to date), 1 a notebook failed or a hand-edited "
-        "post was kept, 2 wrong usage or a broken site configuration.",
+        "1 also when a post edited by hand was kept (--force replaces it); 2 also when a "
+        "notebook named does not exist.",
     ),
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))

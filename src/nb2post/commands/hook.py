@@ -42,7 +42,7 @@ def command():
     "install",
     short_help="Write the pre-push hook into the repository.",
     epilog=epilog([("nb2post hook install", ""), ("nb2post hook install --mode convert --site docs", "")],
-                  "Exit status: 0 installed (or already), 1 a hook of your own is in the way, 2 wrong usage."),
+                  "1: a pre-push hook of your own is in the way."),
 )
 @site_option
 @click.option("--mode", type=click.Choice(["check", "convert"]), default="check", show_default=True, help=MODE_HELP)
@@ -70,7 +70,7 @@ def install_command(site, mode, force, quiet, verbose):
 @command.command(
     "uninstall",
     short_help="Remove the pre-push hook nb2post wrote.",
-    epilog=epilog([("nb2post hook uninstall", "")], "Exit status: 0 removed (or none there), 1 the hook is not nb2post's."),
+    epilog=epilog([("nb2post hook uninstall", "")], "1: the pre-push hook is not nb2post's (it is left alone)."),
 )
 @site_option
 @quiet_option("Print errors only.")
@@ -98,7 +98,7 @@ def uninstall_command(site, quiet, verbose):
             ("git push", "runs it through the installed hook"),
             ("nb2post hook run origin < refs.txt", "by hand, with git's pre-push lines on stdin"),
         ],
-        "Exit status: 0 the push may go on, 1 it is stopped (the reason and the fix are printed), 2 wrong usage.",
+        "0: the push may go on; 1: it is stopped (the reason and the fix are printed).",
     ),
 )
 @click.argument("remote", required=False)

@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from ..init import DEPLOY_CHOICES
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, quiet_option, relative, site_option, to_option,
-                     verbose_option)
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, locate_site, quiet_option, relative,
+                     site_option, to_option, verbose_option)
 
 
 @click.command(
@@ -16,11 +16,11 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, f
     epilog=epilog(
         [
             ("nb2post init", "in the site's folder"),
+            ("nb2post init --deploy pages", "notebook push -> live post, in one workflow"),
             ("nb2post init --site docs --hook check", "a site in docs/, and the pre-push hook"),
             ("nb2post init --to fastpages --no-workflow", "settings only"),
         ],
-        "Exit status: 0 set up (or already set up), 1 a hook of your own is in the way, 2 wrong usage "
-        "or an unreadable _config.yml.",
+        "1: a pre-push hook of your own is in the way.",
     ),
 )
 @site_option
@@ -37,11 +37,6 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     kept), a GitHub workflow that converts the site's notebooks on each push and commits the posts (with
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
     Running it again changes nothing.
-
-    \b
-    Examples:
-      nb2post init --deploy pages         # notebook push -> live post, in one workflow
-      nb2post init --site docs --to fastpages --hook check
     """
     from ..config import ConfigError
     from ..gitrepo import find_root
@@ -49,9 +44,7 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     from ..init import check_action_reference, default_action, init
 
     # A site to set up may have no _config.yml yet: then it is the current folder.
-    site = site if site is not None else (find_site(Path.cwd()) or Path.cwd())
-    if not site.is_dir():
-        fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
+    site = locate_site(site) if site is not None else (find_site(Path.cwd()) or Path.cwd())
     if action is not None and (problem := check_action_reference(action)):
         fail(problem, EXIT_USAGE)
     if deploy and no_workflow:

@@ -28,8 +28,7 @@ def _date(ctx, param, value):
             ('nb2post new "Plots" --date 2024-05-01 -c python -c plots --toc', ""),
             ('jupyter lab "$(nb2post new "Draft")"', "open it at once"),
         ],
-        "Exit status: 0 written, 1 a notebook of that name exists already (it is never overwritten) or "
-        "cannot be written, 2 wrong usage or a broken site configuration.",
+        "1: a notebook of that name exists already (it is never overwritten) or cannot be written.",
     ),
 )
 @click.argument("title")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, verbose_option)
+from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site,
+                     quiet_option, relative, site_option, to_option, verbose_option)
 
-EXIT_INTERRUPTED = 130
 DEFAULT_PORT, DEFAULT_LIVERELOAD_PORT = 4000, 35729  # Jekyll's own
 START_SECONDS = 120  # a big site's first build, before Jekyll serves
 
@@ -24,8 +23,8 @@ START_SECONDS = 120  # a big site's first build, before Jekyll serves
             ("nb2post preview --port 4001", "beside another server"),
             ("nb2post preview --host 0.0.0.0", "reachable from other machines on the network"),
         ],
-        "Exit status: 130 stopped with Ctrl-C (or SIGTERM), 1 Jekyll failed to start or stopped, 2 wrong "
-        "usage, Jekyll not installed, a port in use, or a broken site configuration.",
+        "130: stopped with Ctrl-C (or SIGTERM), its usual end; 1: Jekyll failed to start or stopped; 2: also "
+        "Jekyll not installed or a port in use.",
     ),
 )
 @site_option

@@ -1,7 +1,9 @@
 """How a batch reports itself, as click, pip and pre-commit do: a progress bar redrawn in place on a
-terminal's stderr, nothing at all when stderr is a pipe or a log (the summary line says it all there)."""
+terminal's stderr, nothing at all when stderr is a pipe or a log (the summary line says it all there) or
+the terminal is TERM=dumb (Emacs shells, some CI consoles: no cursor movement, so a redrawn line piles up)."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -15,7 +17,7 @@ class ProgressBar:
         self.total = total
         self.stream = stream if stream is not None else sys.stderr
         if enabled is None:
-            enabled = total > 1 and _is_terminal(self.stream)
+            enabled = total > 1 and _is_terminal(self.stream) and os.environ.get("TERM") != "dumb"
         self.enabled = enabled
         self.started = time.monotonic()
         self.drawn = False

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, site_option,
-                     to_option, verbose_option, warn)
+from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site,
+                     quiet_option, require_named_paths, site_option, to_option, verbose_option, warn)
 
-EXIT_NOT_PUSHED = 3  # git refused: a hook refused the commit, or the push failed (the commit is kept)
 LOCK_WAIT_SECONDS = 600  # another publish of the same work tree: wait this long for it to finish
 
 EPILOG = epilog(
@@ -17,12 +16,11 @@ EPILOG = epilog(
         ("nb2post publish -n", "the files it would commit and the push it would make"),
         ("nb2post publish --no-push -m 'Post: $titles'", "commit only, with your message"),
     ],
-    "Exit status: 0 published, or nothing to publish (also after --no-push or --dry-run); "
-    "1 failed before anything was committed (git state, identity, remote, a notebook, signing): the "
-    "repository and its index are as they were; 2 wrong usage; 3 git refused: your pre-commit (or "
+    "0 also after --no-push or --dry-run; 1: failed before anything was committed (git state, identity, "
+    "remote, a notebook, signing): the repository and its index are as they were; 3: your pre-commit (or "
     "commit-msg, prepare-commit-msg) hook refused the commit, nothing committed or staged; or committed but "
     "not pushed (rejected, unreachable, credentials), the local commit is kept: fix the cause and publish "
-    "again; 130/143 stopped by Ctrl-C/SIGTERM (git stopped with it; publish again to finish)."
+    "again; 130 (143 for SIGTERM): stopped, git with it; publish again to finish."
 )
 
 
@@ -30,6 +28,7 @@ EPILOG = epilog(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
+@config_option
 @click.option("--remote", default=None, help="Remote to push to. Default: the branch's upstream, else the only remote or origin.")
 @click.option("--branch", "remote_branch", default=None, help="Branch on the remote. Default: the upstream branch, else the local branch's name.")
 @click.option("--message", "-m", default=None, help="Commit message template ($subject, $titles, $count, $list). Default: 'nb2post: commit_message:' in _config.yml, else 'Publish $subject'.")
@@ -40,8 +39,8 @@ EPILOG = epilog(
 @click.option("--no-verify", is_flag=True, help="Skip your pre-commit and commit-msg hooks for nb2post's commit (as git commit --no-verify).")
 @quiet_option("No progress and no notes: errors, the summary and what was committed and pushed.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-def command(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force, no_verify,
-            quiet, verbose):
+def command(paths, site, target, config_files, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
+            no_verify, quiet, verbose):
     """Convert notebooks, commit exactly the files nb2post wrote or removed, and push them.
 
     Whatever else is staged or modified in the repository stays exactly as it was, also when the commit
@@ -62,7 +61,7 @@ def command(paths, site, target, remote, remote_branch, message, include_noteboo
         pass  # not the main thread (a test calling the command in a thread): SIGTERM stays the default
     try:
         code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                           quiet, verbose, no_verify)
+                           quiet, verbose, no_verify, config_files)
     except PublishError as exc:
         fail(redact(str(exc)), exc.code)
     except KeyboardInterrupt as exc:
@@ -73,16 +72,15 @@ def command(paths, site, target, remote, remote_branch, message, include_noteboo
 
 
 def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                quiet=False, verbose=False, no_verify=False) -> int:
+                quiet=False, verbose=False, no_verify=False, config_files=None) -> int:
     from .. import gitrepo, publish
     from ..config import CONFIG_NAME, ConfigError, load
     from ..templates_text import template_text
 
     site = locate_site(site, paths)
-    if not site.is_dir():
-        fail(f"{site}: no such site folder; pass --site the folder holding _config.yml", EXIT_USAGE)
+    require_named_paths(paths)
     try:
-        settings = load(site, target)
+        settings = load(site, target, config_files)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
     configured = settings.option("commit_message")
@@ -197,7 +195,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
             on_remote = f" and on {push_to.remote}/{push_to.branch}" if push_to else ""
             say(f"nothing to publish: the posts are committed{on_remote}")
             if push_to is not None and ahead == 0:
-                _write_briefs(repo, root, site, push_to, [], secrets, say)  # owed by a publish stopped after its push
+                _write_briefs(repo, root, site, settings, push_to, [], secrets, say)  # owed by a publish stopped after its push
             return EXIT_OK
         # An earlier publish committed but could not push (say, the remote had moved on): push it now.
         if ahead:
@@ -236,7 +234,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         say(f"remote: {line}")
     say(f"pushed {branch} to {where}" if result.kind == "pushed" else f"{where} already has {branch}")
 
-    _write_briefs(repo, root, site, push_to, post_paths, secrets, say)
+    _write_briefs(repo, root, site, settings, push_to, post_paths, secrets, say)
     return EXIT_OK
 
 
@@ -265,7 +263,7 @@ def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets)
         raise publish.PublishError(f"stopped by {name} during git commit; {left}", code) from None
 
 
-def _write_briefs(repo, root: Path, site: Path, push_to, post_paths: list[str], secrets, say) -> None:
+def _write_briefs(repo, root: Path, site: Path, settings, push_to, post_paths: list[str], secrets, say) -> None:
     """The briefs of the posts just pushed, and of those an earlier publish committed to push whose brief
     it never wrote, once the remote has them (a post whose commit never reached it stays owed)."""
     from .. import gitrepo, publish
@@ -276,7 +274,7 @@ def _write_briefs(repo, root: Path, site: Path, push_to, post_paths: list[str], 
     owed = list(dict.fromkeys(post_paths + [p for p in pending if p in arrived]))
     if not owed:
         return
-    briefs, problems = publish.write_briefs(site, [root / p for p in owed if (root / p).is_file()])
+    briefs, problems = publish.write_briefs(site, [root / p for p in owed if (root / p).is_file()], settings)
     publish.set_pending_briefs(folder, [p for p in pending if p not in owed])  # a brief that failed is warned once
     for problem in problems:
         warn(gitrepo.redact(problem, secrets))

@@ -505,7 +505,7 @@ def test_adopt_converts_only_what_it_pairs_lists_the_rest_and_drafts_are_never_p
 
 # --- Properties: any front matter, any body ------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
@@ -538,7 +538,12 @@ def _yaml_text(values: dict, style: int) -> str:
 @given(st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=6), st.integers(0, 2), st.data())
 def test_any_front_matter_is_written_back_as_it_was_where_it_is_unchanged(values, style, data):
     text = _yaml_text(values, style)
-    loaded = fm.load_yaml(text, "generated")
+    try:
+        loaded = fm.load_yaml(text, "generated")
+    except fm.FrontMatterError:
+        # ruamel's flow style writes some plain scalars no YAML reader takes back ('?>' as [?>]): no
+        # owner's front matter, since Jekyll would refuse it as well
+        assume(False)
     lines = fm.entries(text, loaded)
     assert set(lines) == set(loaded)  # every key of a block mapping reads alone
     changed_key = data.draw(st.sampled_from(sorted(loaded, key=repr)))

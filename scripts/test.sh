@@ -12,10 +12,9 @@ command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
 command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
 # MathJax 2.7 served locally, so tests/test_browser.py sees math typeset without a CDN
 [ -f /usr/share/javascript/mathjax/MathJax.js ] || apt_needed+=(libjs-mathjax)
-# npm fetches MathJax 3 and KaTeX for tests/test_math_renderers.py (below)
-command -v npm >/dev/null 2>&1 || apt_needed+=(npm)
 command -v git >/dev/null 2>&1 || apt_needed+=(git)
-# Bluesky's reference PDS (tests/test_share.py) comes from npm; its better-sqlite3 builds with g++
+# npm fetches MathJax 3 and KaTeX (tests/test_math_renderers.py) and Bluesky's reference PDS
+# (tests/test_share.py), whose better-sqlite3 builds with g++
 command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 command -v g++ >/dev/null 2>&1 || apt_needed+=(g++ make)
 if [ ${#apt_needed[@]} -gt 0 ]; then

@@ -204,14 +204,14 @@ def test_bad_badges_setting_is_a_clear_error(tmp_path):
     assert done.returncode == 2 and "_config.yml" in done.stderr and "kaggle" in done.stderr
 
 
-def test_no_remote_no_badges_and_a_warning(tmp_path):
+def test_no_remote_no_badges_and_a_note(tmp_path):
     repo = init_repo(tmp_path / "repo", "main")
     site = make_site(repo / "site")
     write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain\n\n## Body")])
     write_notebook(site / "_notebooks" / "2024-01-03-other.ipynb", [cell("markdown", "# Other")])
-    done = run_cli("convert", "--site", str(site), str(site / "_notebooks"), check=True)
+    done = run_cli("convert", "-v", "--site", str(site), str(site / "_notebooks"), check=True)
     assert done.stderr.count("no git remote") == 1, "said once for the batch, not once per notebook"
-    assert str(site) in done.stderr
+    assert f"note: the repository of {site} has no git remote" in done.stderr, done.stderr
     assert "nb2post-badge" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
 
 

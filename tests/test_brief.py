@@ -242,18 +242,24 @@ def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_
     out = jekyll_build(site)
     with _serve_later(out, port, delay=1.5):
         done = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "60")
+        told = run_cli("brief", "-v", "--site", str(site), str(notebook), "--check-live", "--timeout", "10")
         (out / "assets" / "card.png").unlink()  # the deploy lost the image
         lenient = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--timeout", "10")
         broken = run_cli("brief", "--site", str(site), str(notebook), "--check-live", "--strict-card", "--timeout", "10")
     page = f"http://127.0.0.1:{port}/deep%20learning/2024/02/14/live.html"
     assert done.returncode == 0, done.stderr
     assert f"{page} is live" in done.stderr
-    assert f"og:image http://127.0.0.1:{port}/assets/card.png answers HTTP 200" in done.stderr
-    assert "og:title is 'Tiny models on phones'" in done.stderr
+    # what is right with the card is a note: shown with -v only, never as a warning
+    assert "answers HTTP 200" not in done.stderr and "og:title is" not in done.stderr, done.stderr
+    assert told.returncode == 0, told.stderr
+    assert f"note: {page}: og:image http://127.0.0.1:{port}/assets/card.png answers HTTP 200" in told.stderr.splitlines()
+    assert f"note: {page}: og:title is 'Tiny models on phones'" in told.stderr.splitlines()
+    assert "warning:" not in told.stderr, told.stderr
     card = _brief_json(site, "live")["card"]
     assert (card["width"], card["height"]) == (1200, 600) and card["notes"] == []
     assert "(1200×600 px)" in (site / "_briefs" / "live.md").read_text(encoding="utf-8")
     assert lenient.returncode == 0 and "warning: " in lenient.stderr and "does not answer (HTTP 404)" in lenient.stderr
+    assert "og:title is" not in lenient.stderr, "a broken card does not make its facts warnings"
     assert broken.returncode == 1
     assert "error: " in broken.stderr and "does not answer (HTTP 404)" in broken.stderr
 

@@ -73,21 +73,21 @@ def test_switches_are_set_and_the_sites_front_matter_still_wins(tmp_path):
     site = mm_site(tmp_path / "mm")
     text = (site / "_config.yml").read_text().replace("nb2post:\n", "nb2post:\n  front_matter: {toc_sticky: false}\n")
     (site / "_config.yml").write_text(text)
-    post, done = _convert(site)
+    post, done = _convert(site, "-v")  # the theme line is a note
     assert post["mathjax"] is True and post["toc"] is True and post["toc_sticky"] is False and post["comments"] is True
     assert "use_math" not in post.metadata and "{:toc}" not in post.content and "include toc" not in post.content
     assert "MathJax" not in post.content  # the layout loads it: no loader in the post
     notes = [line for line in done.stderr.splitlines() if "theme minimal-mistakes" in line]
-    assert len(notes) == 1 and "page.mathjax in _layouts/default.html" in notes[0], done.stderr
+    assert len(notes) == 1 and notes[0].startswith("note: ") and "page.mathjax in _layouts/default.html" in notes[0], done.stderr
 
 
 def test_the_choice_is_said_once_per_batch(tmp_path):
     site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
     for name in ("2024-05-01-a", "2024-05-02-b", "2024-05-03-c"):
         write_notebook(site / "_notebooks" / f"{name}.ipynb", NOTEBOOK)
-    done = run_cli("convert", "--site", str(site), "--jobs", "1", str(site / "_notebooks"), check=True)
+    done = run_cli("convert", "-v", "--site", str(site), "--jobs", "1", str(site / "_notebooks"), check=True)
     notes = [line for line in done.stderr.splitlines() if "a table of contents is" in line]
-    assert len(notes) == 1 and "no known theme" in notes[0] and "kramdown's {:toc}" in notes[0], done.stderr
+    assert len(notes) == 1 and notes[0].startswith("note: ") and "no known theme" in notes[0] and "kramdown's {:toc}" in notes[0], done.stderr
 
 
 @pytest.fixture

@@ -166,36 +166,37 @@ def badge_html(name: str, href: str) -> str:
     ).strip("\n")
 
 
-def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -> tuple[str, list[str]]:
-    """Badges as HTML for the top of a plain Jekyll post; consumes the badge keys of ``values``."""
+def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -> tuple[str, list[str], list[str]]:
+    """Badges as HTML for the top of a plain Jekyll post; consumes the badge keys of ``values``.
+    (html, warnings, notes): a repository with no hosted remote is a fact of the site, not a fault (a note)."""
     wanted = _wanted(values, enabled)
     values.pop("badges", None)
     for name in NAMES:
         values.pop(f"hide_{name}_badge", None)
     if not wanted:
-        return "", []
+        return "", [], []
     url, branch = gitrepo.remote_and_branch(site)
     repo = parse_remote(url)
     if repo is None:
         why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
-        return "", [
+        return "", [], [
             f"the repository of {site} {why}; no Colab/Binder/GitHub badges. "
             "Add one with 'git remote add origin URL' or set 'nb2post: badges: false'"
         ]
     if branch is None:
-        return "", [f"cannot tell which branch {site} is on (detached HEAD); no badges. Check out a branch"]
+        return "", [f"cannot tell which branch {site} is on (detached HEAD); no badges. Check out a branch"], []
     links = urls(repo, branch, nb_path)
     if not links:
         return "", [
             f"the remote of {site} is on {repo.host}, which is not GitHub (github.com or a GitHub Enterprise host "
             "named github.… or ….ghe.com); no Colab/Binder/GitHub badges. Set 'nb2post: badges: false' to want none"
-        ]
+        ], []
     warnings = []
     skipped = [name for name in wanted if name not in links]
     if skipped:
         warnings.append(f"{', '.join(skipped)} badge(s) left out: they open github.com repositories only, not {repo.host}")
     pieces = [badge_html(name, links[name]) for name in wanted if name in links]
-    return fill("badges.html", links="\n".join(pieces)).strip("\n"), warnings
+    return fill("badges.html", links="\n".join(pieces)).strip("\n"), warnings, []
 
 
 def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict) -> list[str]:

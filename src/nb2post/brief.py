@@ -560,9 +560,10 @@ def _meta_tags(html_text: str) -> dict[str, str]:
     return found
 
 
-def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[str]]:
+def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[str], list[str]]:
     """Fetch the published page and check what the networks read for its card: og:title,
-    twitter:card, og:description, and og:image answering HTTP 200. (ok, one message per finding)."""
+    twitter:card, og:description, and og:image answering HTTP 200. (ok, one message per finding to fix,
+    the facts found in good order: the title read, the image answering)."""
     import requests
     from urllib.parse import urljoin
 
@@ -571,15 +572,15 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
         answer = requests.get(url, timeout=timeout, headers=headers)
         page = answer.text
     except requests.RequestException as exc:
-        return False, [f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"]
+        return False, [f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"], []
     tags = _meta_tags(page)
-    ok, messages = True, []
+    ok, messages, facts = True, [], []
     for key in ("og:title", "twitter:card"):
         if not tags.get(key):
             ok = False
             messages.append(f"{url}: no {key} tag: the layout must write it (jekyll-seo-tag's {{% seo %}} does)")
     if tags.get("og:title"):
-        messages.append(f"{url}: og:title is {tags['og:title']!r}")
+        facts.append(f"{url}: og:title is {tags['og:title']!r}")
     if not tags.get("og:description"):
         messages.append(f"{url}: no og:description: cards show no description")
     image = tags.get("og:image") or tags.get("twitter:image")
@@ -587,7 +588,7 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
         if card.get("image"):
             ok = False
             messages.append(f"{url}: the post sets image: {card['image']} but the page has no og:image tag")
-        return ok, messages
+        return ok, messages, facts
     image_url = urljoin(url, image)
     if card.get("image") and tags.get("twitter:card") != "summary_large_image":
         messages.append(f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image")
@@ -598,8 +599,8 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
     except requests.RequestException as exc:
         status = type(exc).__name__
     if status == 200:
-        messages.append(f"{url}: og:image {image_url} answers HTTP 200")
+        facts.append(f"{url}: og:image {image_url} answers HTTP 200")
     else:
         ok = False
         messages.append(f"{url}: og:image {image_url} does not answer (HTTP {status}): the cards show no picture")
-    return ok, messages
+    return ok, messages, facts

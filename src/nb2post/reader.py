@@ -33,6 +33,7 @@ class Notebook:
     path: Path
     content: dict
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # facts about the file that need no fix (shown with -v)
 
     @property
     def cells(self) -> list[dict]:
@@ -98,6 +99,7 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     escaped_surrogates = _SURROGATE_ESCAPE.search(text) is not None
     del text
     notes: list[str] = []
+    facts: list[str] = []  # an old format read is normal, not a fault: a note (-v), not a warning
     if major > 4:
         raise NotebookError(path, f"nbformat {major} is newer than this nb2post understands (4); upgrade nb2post")
     if major < 4:
@@ -108,7 +110,7 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
             notes.append(f"{path}: 'nbformat_minor' is {json.dumps(minor)[:20]}, not a version number; read as "
                          f"nbformat {major}.0")
         content = _upgrade(json.dumps(content), content, path)  # (with the levels and minor version as read)
-        notes.append(f"{path}: upgraded from nbformat {major} to 4")
+        facts.append(f"{path}: upgraded from nbformat {major} to 4")
     if not isinstance(content.get("cells", []), list):
         raise NotebookError(path, "'cells' is not a list")
     for index, cell in enumerate(content.get("cells", [])):
@@ -126,7 +128,7 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     repaired = _repair(content)
     if problem or repaired:
         notes.append(f"{path}: does not follow the notebook schema ({problem or repaired}); converted anyway")
-    return Notebook(path=path, content=content, warnings=notes)
+    return Notebook(path=path, content=content, warnings=notes, notes=facts)
 
 
 # JSON may spell text as UTF-16 escapes; json.loads joins a valid pair into one character but keeps a lone

@@ -107,9 +107,9 @@ def to_post(
     # which its layout draws from) or the post's own front matter ask for them
     asked = adoption is None or "badges" in settings.raw or target.BADGES_IN_FRONT_MATTER
     enabled = settings.badges if asked else ()
-    body, site_warnings = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges, enabled)
+    body, site_warnings, site_notes = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges,
+                                                  enabled)
     body, theme_notes = _theme_switches(body, values, settings, has_math)
-    site_warnings += theme_notes
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config, site=settings.site, theme=settings.theme)
     header = target.header(info)
     if header:
@@ -133,7 +133,8 @@ def to_post(
         assets=assets.files,
         # warnings about the site's repository are not about this notebook: said once per batch
         warnings=notebook.warnings + warnings + [f"{where}: {w}" for w in assets.warnings] + site_warnings,
-        notes=notes,
+        # the site's facts (its theme, a repository with no hosted remote) come with every post: said once
+        notes=notebook.notes + notes + site_notes + theme_notes,
         date_origin=head.date_origin,
         adopts=adoption.post if adoption is not None else None,
         carried=carried,
@@ -280,7 +281,8 @@ def _navigation(
     body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool, own_badges: list[str],
     enabled_badges: tuple,
 ):
-    """Table of contents and badges, in the site's own style; returns (body, warnings about the site)."""
+    """Table of contents and badges, in the site's own style; returns (body, warnings about the site, notes
+    about it)."""
     from . import toc
 
     for name in own_badges:  # the notebook shows its own: no second one (unless the post asks for it)
@@ -295,15 +297,15 @@ def _navigation(
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
     body = toc.prepare(body, values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
-        return body, badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config)
-    badge_block, warnings = badges.for_html(values, enabled_badges, settings.site, nb_path)
+        return body, badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config), []
+    badge_block, warnings, notes = badges.for_html(values, enabled_badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body
     if not _opens_with_prose(body):
         # Jekyll's excerpt is the first paragraph: badges, a TOC, code or an image would become the
         # og:description, the feed summary and the home page teaser. The post's own words are set instead.
         values.setdefault("excerpt", str(values.get("description") or ""))
-    return body, warnings
+    return body, warnings, notes
 
 
 MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"

@@ -172,19 +172,22 @@ def _template_files(folder: Path):
 
 
 def read_switches(folders: list[Path], math_files: list | None = None) -> dict[str, str]:
-    """{key: file} for the ``page.X`` keys of interest that the layouts and includes read, plus
-    ``_toc_filter`` when a layout renders jekyll-toc's ``| toc`` and ``_math_script`` when one loads
-    MathJax or KaTeX. ``math_files`` gets (where, text) of the files that load or configure math (and of
-    the site's own small scripts they load), for nb2post.mathrender."""
+    """{key: file} for the ``page.X`` keys of interest that the layouts and includes read (the site's own
+    files first, then its theme gem's, named "the theme's …"), plus ``_toc_filter`` when a layout renders
+    jekyll-toc's ``| toc`` and ``_math_script`` when one loads MathJax or KaTeX. ``math_files`` gets
+    (where, text) of the files that load or configure math (and of the site's own small scripts they
+    load), for nb2post.mathrender."""
     found: dict[str, str] = {}
     wanted = set(MATH_KEYS + TOC_KEYS + COMMENT_KEYS)
-    for folder in folders:
+    for index, folder in enumerate(folders):
+        # the folders after the site's are its theme gem's: a file there is not one the owner can open in the site
+        owner = "" if index == 0 else "the theme's "
         for path in _template_files(folder):
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            where = f"{path.parent.name}/{path.name}"
+            where = f"{owner}{path.parent.name}/{path.name}"
             for tag in _LIQUID.findall(text):
                 for match in _PAGE_KEY.finditer(tag):
                     key = match.group(1) or match.group(2)

@@ -62,7 +62,8 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     help="Seconds --check-live waits for each URL.",
 )
 @quiet_option("Print errors and the briefs' paths only.")
-@verbose_option("Also print each brief's notes (what to fix before sharing).")
+@verbose_option("Also print each brief's notes (what to fix before sharing) and, with --check-live, what the card "
+                "check found in order (its og:title, its og:image answering).")
 def command(targets, site, config_files, check_live, strict_card, timeout, quiet, verbose):
     """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
@@ -117,10 +118,13 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
             if not live:
                 code = EXIT_FAILED
                 continue
-            card_ok, findings = check_card(url, card)
-            problem = "error" if strict_card else "warning"
+            card_ok, findings, facts = check_card(url, card)
+            problem = "error" if strict_card and not card_ok else "warning"
             for finding in findings:
-                echo_err(finding if card_ok else f"{problem}: {finding}")
+                echo_err(f"{problem}: {finding}")
+            if verbose and not quiet:  # what is right with the card is worth knowing, not worth a warning
+                for fact in facts:
+                    echo_err(f"note: {fact}")
             if not card_ok and strict_card:
                 code = EXIT_FAILED
     raise SystemExit(code)

@@ -103,9 +103,10 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             if outcome.status != "failed":
                 where = relative(outcome.post_path, cwd) if outcome.post_path else "-"
                 echo_err(f"{outcome.status}: {where}  (from {relative(outcome.notebook, cwd)})")
-        for outcome in outcomes:
-            for note in outcome.post.notes if outcome.post is not None else []:
-                echo_err(f"note: {tidy(note, outcome.notebook, cwd)}")
+        said_notes = [tidy(note, outcome.notebook, cwd) for outcome in outcomes
+                      for note in (outcome.post.notes if outcome.post is not None else [])]
+        for note in dict.fromkeys(said_notes):  # the site's (its theme, its remote) come with every post: once
+            echo_err(f"note: {note}")
     if not quiet:
         for message, notebook in grouped_warnings(site_warnings, outcomes):
             warn(tidy(message, notebook, cwd))

@@ -95,10 +95,10 @@ def wait_for_page(url: str, card: dict, wait: float) -> str:
     live, message = wait_until_live(url, wait)
     if not live:
         return message.replace("with a longer --timeout", "with a longer --wait")
-    ok, findings = check_card(url, card)
+    ok, findings, _facts = check_card(url, card)
     if ok:
         return ""
-    # check_card's findings mix facts ("og:title is ...") with the faults that made it fail
+    # check_card's findings mix what only spoils the card (no og:description) with the faults that broke it
     faults = [f for f in findings if "the layout must" in f or "has no og:image" in f or "does not answer" in f]
     return "; ".join(faults) or f"{url}: its preview card is broken (nb2post brief --check-live says why)"
 

@@ -218,17 +218,20 @@ def _serve_later(directory: Path, port: int, delay: float):
             state["server"].server_close()
 
 
-def _png(width: int, height: int) -> bytes:
-    """A real (black) PNG of that size."""
+def _png(width: int, height: int, noisy: bool = False) -> bytes:
+    """A real PNG of that size: black, or (``noisy``) random pixels stored uncompressed, about
+    width × height × 3 bytes."""
+    import os
     import struct
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
+    rows = b"".join(b"\x00" + (os.urandom(width * 3) if noisy else b"\x00" * width * 3) for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    idat = zlib.compress(rows, 0 if noisy else -1)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_path):
@@ -434,24 +437,10 @@ def test_brief_reads_the_config_files_named_with_config(tmp_path):
     assert _brief_json(site, "dev")["url"] == "https://someone.github.io/deep%20learning/2024/02/20/dev.html", "_config.yml alone"
 
 
-def _noisy_png(width: int, height: int) -> bytes:
-    """A real PNG of random pixels, stored uncompressed: about width × height × 3 bytes."""
-    import os
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 0)) + chunk(b"IEND", b"")
-
-
 def test_brief_prints_the_cards_notes_and_warns_where_a_channel_shows_no_image(tmp_path):
     site = _site(tmp_path)
     (site / "assets").mkdir()
-    (site / "assets" / "big.png").write_bytes(_noisy_png(2000, 1000))  # 2:1 as X wants, but over its 5 MB
+    (site / "assets" / "big.png").write_bytes(_png(2000, 1000, noisy=True))  # 2:1 as X wants, but over its 5 MB
     (site / "assets" / "small.png").write_bytes(_png(200, 200))
     big = write_notebook(site / "_notebooks" / "2024-03-01-big.ipynb", TF_CELLS, nb2post={"image": "/assets/big.png"})
     small = write_notebook(site / "_notebooks" / "2024-03-02-small.ipynb", TF_CELLS, nb2post={"image": "/assets/small.png"})

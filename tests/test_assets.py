@@ -538,3 +538,48 @@ def test_fastpages_image_paths_stay_fastpages_paths(tmp_path):
     nested_meta = frontmatter.loads((site / "_posts" / "2024-06-02-nested.md").read_text()).metadata
     assert nested_meta["image"] == {"path": "/assets/images/2024-06-02-nested/my_icons/logo.png", "alt": "The logo"}
     assert (site / "assets" / "images" / "2024-06-02-nested" / "my_icons" / "logo.png").is_file()
+
+
+def _large_video(path: Path, size: int) -> Path:
+    """A video file of ``size`` bytes (a real MP4 header, then a sparse hole): big without costing the disk."""
+    with path.open("wb") as stream:
+        stream.write(MP4_HEAD)
+        stream.truncate(size)
+    return path
+
+
+def test_github_file_sizes_a_file_over_50_mb_warns_and_one_over_100_mb_fails_its_post(tmp_path):
+    site = make_site(tmp_path / "site")
+    media = site / "_notebooks" / "media"
+    media.mkdir(parents=True)
+    mb = 1024 * 1024
+    _large_video(media / "long.mp4", 51 * mb)
+    _large_video(media / "huge.mp4", 100 * mb + 1)
+    (media / "poster.png").write_bytes(png())
+    long = write_notebook(site / "_notebooks" / "2024-05-01-long.ipynb",
+                          [cell("markdown", '<video src="media/long.mp4" controls></video>')])
+    huge = write_notebook(site / "_notebooks" / "2024-05-02-huge.ipynb",
+                          [cell("markdown", '![poster](media/poster.png)\n<video src="media/huge.mp4" controls></video>')])
+    try:
+        done = convert(site, long, huge)
+        again = convert(site, huge)
+        written = site / "assets" / "images" / "2024-05-01-long" / "media" / "long.mp4"
+        assert written.stat().st_size == 51 * mb
+    finally:
+        for big in site.rglob("*.mp4"):  # ~150 MB: not left for pytest's kept temporary folders
+            big.unlink()
+    assert done.returncode == 1, done.stderr
+    problems = [line for line in done.stderr.splitlines() if "GitHub's" in line]
+    assert problems == [
+        f"warning: {long}: assets/images/2024-05-01-long/media/long.mp4 (of "
+        "_posts/2024-05-01-long.md) is 51.0 MB, over GitHub's 50 MB warning size, and a push with it warns; make it "
+        "smaller (shorter, re-encoded, fewer pixels), or host it elsewhere and link to its URL",
+        f"error: {huge}: its file assets/images/2024-05-02-huge/media/huge.mp4 is 100.0 MB, "
+        "over GitHub's 100 MB limit, and GitHub refuses a push with it; _posts/2024-05-02-huge.md is not written: make it "
+        "smaller (shorter, re-encoded, fewer pixels), or host it elsewhere and link to its URL",
+    ], problems
+    assert (site / "_posts" / "2024-05-01-long.md").is_file()
+    # nothing of the refused post: neither the post nor its other (small) image
+    assert not (site / "_posts" / "2024-05-02-huge.md").exists()
+    assert not (site / "assets" / "images" / "2024-05-02-huge").exists()
+    assert again.returncode == 1 and "over GitHub's 100 MB limit" in again.stderr

@@ -218,17 +218,20 @@ def _serve_later(directory: Path, port: int, delay: float):
             state["server"].server_close()
 
 
-def _png(width: int, height: int) -> bytes:
-    """A real (black) PNG of that size."""
+def _png(width: int, height: int, noisy: bool = False) -> bytes:
+    """A real PNG of that size: black, or (``noisy``) random pixels stored uncompressed, about
+    width × height × 3 bytes."""
+    import os
     import struct
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
+    rows = b"".join(b"\x00" + (os.urandom(width * 3) if noisy else b"\x00" * width * 3) for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    idat = zlib.compress(rows, 0 if noisy else -1)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def test_check_live_waits_for_a_server_that_starts_late_and_checks_the_card(tmp_path):
@@ -438,3 +441,30 @@ def test_brief_reads_the_config_files_named_with_config(tmp_path):
     assert _brief_json(site, "dev")["url"] == "http://localhost:4000/deep%20learning/2024/02/20/dev.html"
     run_cli("brief", str(post.relative_to(site)), cwd=site, check=True)
     assert _brief_json(site, "dev")["url"] == "https://someone.github.io/deep%20learning/2024/02/20/dev.html", "_config.yml alone"
+
+
+def test_brief_prints_the_cards_notes_and_warns_where_a_channel_shows_no_image(tmp_path):
+    site = _site(tmp_path)
+    (site / "assets").mkdir()
+    (site / "assets" / "big.png").write_bytes(_png(2000, 1000, noisy=True))  # 2:1 as X wants, but over its 5 MB
+    (site / "assets" / "small.png").write_bytes(_png(200, 200))
+    big = write_notebook(site / "_notebooks" / "2024-03-01-big.ipynb", TF_CELLS, nb2post={"image": "/assets/big.png"})
+    small = write_notebook(site / "_notebooks" / "2024-03-02-small.ipynb", TF_CELLS, nb2post={"image": "/assets/small.png"})
+    outcomes, _ = convert([big, small], load(site))
+    assert [o.status for o in outcomes] == ["written", "written"], [o.error for o in outcomes]
+
+    plain = run_cli("brief", "--site", str(site), str(big), str(small))
+    verbose = run_cli("brief", "--site", str(site), str(big), str(small), "-v")
+    quiet = run_cli("brief", "--site", str(site), str(big), str(small), "-q")
+    for done in (plain, verbose, quiet):
+        assert done.returncode == 0, done.stderr
+    too_big = "warning: _posts/2024-03-01-big.md: preview card: /assets/big.png is 5.7 MB: over X's 5 MB limit"
+    assert [line for line in plain.stderr.splitlines() if line.startswith(("warning:", "note:"))] == [
+        too_big + " for card images, so X shows no image; make it smaller"], plain.stderr
+    assert too_big in verbose.stderr
+    assert "note: _posts/2024-03-02-small.md: preview card: smaller than X's minimum for a large card" in verbose.stderr
+    assert "note: _posts/2024-03-01-big.md: preview card: /assets/big.png" not in verbose.stderr  # a warning, not also a note
+    assert "warning:" not in quiet.stderr and "note:" not in quiet.stderr
+    card = _brief_json(site, "big")["card"]
+    assert card["problems"] == [too_big.split("preview card: ", 1)[1] + " for card images, so X shows no image; make it smaller"]
+    assert card["problems"][0] in card["notes"]

@@ -56,6 +56,10 @@ _OTHER_EXTENSIONS = {
 }
 # The order Jupyter (classic notebook and JupyterLab's rendermime) prefers image types in a bundle.
 IMAGE_PRIORITY = ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp")
+# GitHub's sizes for one file, in MiB as its own messages count them: a push warns over 50 and is refused
+# over 100. GitHub Pages serves no Git LFS files, so LFS is no way round them for a post's images.
+GITHUB_WARNING_BYTES = 50 * 1024 * 1024
+GITHUB_LIMIT_BYTES = 100 * 1024 * 1024
 # Web pages cannot show these as a preview card's picture (X, LinkedIn, Facebook read raster images).
 _CARD_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 

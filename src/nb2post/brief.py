@@ -219,7 +219,7 @@ def _image_path(front: dict) -> str:
     return str(image).strip() if isinstance(image, (str, int, float)) and str(image).strip() else ""
 
 
-def _image_notes(size: tuple[int, int], nbytes: int) -> list[str]:
+def _image_notes(size: tuple[int, int]) -> list[str]:
     width, height = size
     notes = []
     if width < X_MIN[0] or height < X_MIN[1]:
@@ -232,8 +232,6 @@ def _image_notes(size: tuple[int, int], nbytes: int) -> list[str]:
         notes.append(f"smaller than LinkedIn's recommended {LINKEDIN_SIZE[0]}×{LINKEDIN_SIZE[1]}: it may look blurred")
     if abs(width / height - LINKEDIN_SIZE[0] / LINKEDIN_SIZE[1]) > 0.15 and width >= 401:
         notes.append("LinkedIn, Mastodon and Bluesky show about 1.91:1: they crop it")
-    if nbytes > X_MAX_BYTES:
-        notes.append(f"{nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images")
     return notes
 
 
@@ -247,7 +245,13 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
     title = markdown_to_text(str(front.get("title") or ""))
     description = markdown_to_text(str(front.get("description") or front.get("summary") or ""))
     card: dict = {"title": title, "description": description, "image": "", "image_url": "",
-                  "width": None, "height": None, "notes": []}
+                  "width": None, "height": None, "notes": [], "problems": []}
+
+    def problem(text: str) -> None:
+        """A note that means a channel shows no image for the link: the brief cannot be shared as is.
+        It stays among the notes (the brief's own list) and is also listed in ``problems``."""
+        card["notes"].append(text)
+        card["problems"].append(text)
     plugins = site_config.get("plugins") or site_config.get("gems") or []
     plugins = [str(p) for p in plugins] if isinstance(plugins, list) else []
     themed = site_config.get("theme") or site_config.get("remote_theme")  # minima & co. bring jekyll-seo-tag
@@ -277,17 +281,20 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
             local = local[len(baseurl):]
         file = Path(site) / unquote(local).lstrip("/")
         if image.lower().endswith(".svg"):
-            card["notes"].append("an SVG image: X, LinkedIn, Mastodon and Bluesky show no SVG in cards; use a PNG or JPEG")
+            problem("an SVG image: X, LinkedIn, Mastodon and Bluesky show no SVG in cards; use a PNG or JPEG")
         elif not file.is_file():
-            card["notes"].append(f"the image {image} is not in the site ({file} is missing)")
+            problem(f"the image {image} is not in the site ({file} is missing)")
         else:
             data = file.read_bytes()
             size = image_size(data[: 256 * 1024])
             if size is None:
-                card["notes"].append(f"{image} is no PNG, JPEG, GIF or WebP the cards can show")
+                problem(f"{image} is no PNG, JPEG, GIF or WebP the cards can show")
             else:
                 card["width"], card["height"] = size
-                card["notes"].extend(_image_notes(size, len(data)))
+                card["notes"].extend(_image_notes(size))
+                if len(data) > X_MAX_BYTES:
+                    problem(f"{image} is {len(data) / 1048576:.1f} MB: over X's 5 MB limit for card images, "
+                            "so X shows no image; make it smaller")
     return card
 
 

@@ -476,6 +476,9 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         return Outcome(notebook, "new")
     if error is None:
         error = _name_too_long(post, notebook)
+    size_warnings: list[str] = []
+    if error is None:
+        error, size_warnings = _too_big_for_github(post, notebook, site.settings.posts_dir)
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
@@ -500,7 +503,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         post_path=result.post_path,
         written=result.written,
         removed=result.removed,
-        warnings=list(post.warnings),
+        warnings=list(post.warnings) + size_warnings,
         post=dataclasses.replace(post, body="", assets=dict.fromkeys(post.assets, b"")),
         notes=[] if result.status == "unchanged" else notes,  # adopted already, and no URL changes
     )
@@ -525,6 +528,26 @@ def _name_too_long(post: Post, notebook: Path) -> str | None:
             return (f"{notebook}: {made} '{name[:24]}…{name[-12:]}' is {size} bytes, longer than a file name may "
                     f"be ({NAME_MAX}); shorten the name it is made from (the notebook's, its slug or the attachment's)")
     return None
+
+
+def _too_big_for_github(post: Post, notebook: Path, posts_folder: str) -> tuple[str | None, list[str]]:
+    """(the error, the warnings) for the post's files by their size: one over GitHub's 100 MB limit
+    fails the post (a push with it is refused, so nothing of the post is written), one over its 50 MB
+    warning size is written with a warning."""
+    from .assets import GITHUB_LIMIT_BYTES, GITHUB_WARNING_BYTES
+
+    fix = "make it smaller (shorter, re-encoded, fewer pixels), or host it elsewhere and link to its URL"
+    the_post = f"{posts_folder.rstrip('/')}/{post.file_name}"
+    warnings = []
+    for path, data in post.assets.items():
+        size = f"{len(data) / 1048576:.1f} MB"
+        if len(data) > GITHUB_LIMIT_BYTES:
+            return (f"{notebook}: its file {path} is {size}, over GitHub's 100 MB limit, and GitHub refuses a push "
+                    f"with it; {the_post} is not written: {fix}"), []
+        if len(data) > GITHUB_WARNING_BYTES:
+            warnings.append(f"{notebook}: {path} (of {the_post}) is {size}, over GitHub's 50 MB warning size, and a push "
+                            f"with it warns; {fix}")
+    return None, warnings
 
 
 def _bounded(pool, function, work: list, window: int, submitted: list):

@@ -107,6 +107,7 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
         if verbose and not quiet:
             for note in brief.get("warnings", []):
                 echo_err(f"  note: {note}")
+        _card_messages(brief.get("card") or {}, relative(post_path, site), quiet=quiet, verbose=verbose)
         click.echo(relative(written[0], site))
         urls.append((url, brief.get("card") or {}))
     if check_live:
@@ -128,3 +129,15 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
             if not card_ok and strict_card:
                 code = EXIT_FAILED
     raise SystemExit(code)
+
+
+def _card_messages(card: dict, post: str, quiet: bool, verbose: bool) -> None:
+    """The preview card's notes: a warning each for a problem that leaves a channel without the image
+    (the brief cannot be shared as is), a note each (with -v) for the rest, which are advice."""
+    problems = card.get("problems") or []
+    for text in card.get("notes") or []:
+        if text in problems:
+            if not quiet:
+                echo_err(f"warning: {post}: preview card: {text}")
+        elif verbose and not quiet:
+            echo_err(f"note: {post}: preview card: {text}")

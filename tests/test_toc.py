@@ -85,13 +85,13 @@ def test_a_post_overrides_the_site(tmp_path):
 
 def test_a_site_without_a_choice_gets_what_its_layouts_draw(tmp_path):
     """No style chosen: a layout that reads page.toc draws it (toc: true stays); one that does not (the
-    bare test layout) gets kramdown's list, and the choice is said once."""
+    bare test layout) gets kramdown's list, and the choice is said once (a note: shown with -v)."""
     site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
     nb = write_notebook(site / "_notebooks" / "2024-03-05-t.ipynb", [cell("markdown", "# T\n- toc: true"), cell("markdown", "## A")])
-    done = run_cli("convert", "--site", str(site), str(nb), check=True)
+    done = run_cli("convert", "--site", str(site), "-v", str(nb), check=True)
     post = frontmatter.loads((site / "_posts" / "2024-03-05-t.md").read_text(encoding="utf-8"))
     assert "toc" not in post.metadata and "* TOC\n{:toc}" in post.content
-    assert done.stderr.count("kramdown's {:toc}") == 1, done.stderr
+    assert done.stderr.count("kramdown's {:toc}") == 1, done.stderr  # the theme choice: a note, with -v
 
     layout = site / "_layouts" / "post.html"
     layout.write_text(layout.read_text().replace("{{ content }}", "{% if page.toc %}<nav>toc</nav>{% endif %}{{ content }}"))

@@ -24,7 +24,6 @@ NOT_CARRIED = {RECORD, "nb_path"}
 # (the title unless the adoption is told to take the notebook's, TITLE_FLAG).
 OWNER_KEEPS = ("title", "description", "excerpt", "image")
 TITLE_FLAG = "--notebook-title"
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)  # as urls.read_post_file
 _POST_FILE = re.compile(r"\A(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.(?:md|markdown|html)\Z")
 # A notebook's file name as a post names it (in a link, a path, "generated from x.ipynb"); not `x.ipynb.bak`.
 _NAMED_NOTEBOOK = re.compile(r"[^\s/\\\"'()<>\[\]`=]+\.ipynb(?![\w-]|\.\w)")
@@ -93,7 +92,9 @@ def _own_lines(post: Path, front: dict) -> dict:
         text = Path(post).read_text(encoding="utf-8-sig")
     except OSError:
         return {}
-    found = _FRONT_MATTER.match(text)
+    from .urls import FRONT_MATTER
+
+    found = FRONT_MATTER.match(text)
     if not found or not found.group(1) or not front:
         return {}
     return {key: lines for key, lines in entries(found.group(1), front).items() if key in front}

@@ -646,6 +646,10 @@ def output_file(url_path: str, output_ext: str = ".html") -> str:
     return path.lstrip("/")
 
 
+# A post's front matter block: "---" lines around YAML, as Jekyll finds it at the top of a file.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
 def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     """(front matter, raw ``date:`` text, body) of a page or post file on disk; the front matter is None
     when the file has none (Jekyll copies it as a static file). UrlError when it cannot be read."""
@@ -658,7 +662,7 @@ def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UrlError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     _, text = read_marker(text)
-    match = re.match(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", text, re.S)
+    match = FRONT_MATTER.match(text)
     if not match:
         return None, None, text
     front: dict = {}

@@ -153,8 +153,8 @@ def _adopted(head: Heading, found, adoption) -> tuple[list, list, str]:
     title where the owner's was kept instead and differs)."""
     from . import adopt
 
-    notebook_title = "title" in found.values or bool(found.first_heading)
     own = set(found.values) | ({"title"} if found.first_heading else set())
+    notebook_title = "title" in own  # the notebook names a title of its own (before the owner's keys win)
     theirs = set(adoption.front_matter)
     own -= (theirs & set(adopt.OWNER_KEEPS)) - ({"title"} if adoption.notebook_title else set())
     if "slug" not in own:

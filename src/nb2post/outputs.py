@@ -98,8 +98,8 @@ class Figures:
     def of_cell(cls, options: dict, metadata: dict, tags) -> "Figures":
         words = {"fig_cap": options.get("fig_cap"), "fig_alt": options.get("fig_alt")}
         mystnb = metadata.get("mystnb") if isinstance(metadata.get("mystnb"), dict) else {}
-        nested = {"fig_cap": ((mystnb.get("figure") or {}).get("caption") if isinstance(mystnb.get("figure"), dict) else None),
-                  "fig_alt": ((mystnb.get("image") or {}).get("alt") if isinstance(mystnb.get("image"), dict) else None)}
+        nested = {"fig_cap": mystnb["figure"].get("caption") if isinstance(mystnb.get("figure"), dict) else None,
+                  "fig_alt": mystnb["image"].get("alt") if isinstance(mystnb.get("image"), dict) else None}
         for key in words:
             for found in (metadata.get(key.replace("_", "-")), metadata.get(key), nested[key],
                           *(str(tag).split(":", 1)[1] for tag in tags or [] if str(tag).startswith(key.replace("_", "-") + ":"))):

@@ -107,10 +107,15 @@ def _marker_of(match: re.Match) -> Marker:
     return Marker(source, match.group("source_hash"), match.group("content_hash"))
 
 
+def _body_edited(marker: Marker, body: str) -> bool:
+    """The body is not the one the marker's hash was taken of (trailing blank lines do not count)."""
+    return content_hash(body.rstrip("\n") + "\n") != marker.content_hash
+
+
 def edited_by_hand(text: str) -> bool:
     """True when the file is not (or no longer) exactly what nb2post wrote."""
     marker, body = read_marker(text)
-    return marker is None or content_hash(body.rstrip("\n") + "\n") != marker.content_hash
+    return marker is None or _body_edited(marker, body)
 
 
 TAIL_BYTES = 16384  # where read_marker_from_file looks: the marker, and a few lines added after it
@@ -142,5 +147,5 @@ def read_marker_and_edits(path) -> Marker | None:
     marker, body = read_marker(text)
     if marker is None:
         return None
-    edited = content_hash(body.rstrip("\n") + "\n") != marker.content_hash
-    return Marker(marker.source, marker.source_hash, marker.content_hash, edited, liquid.linked_files(body))
+    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body),
+                  liquid.linked_files(body))

@@ -19,10 +19,6 @@ from pathlib import Path
 # unnoticed beside the conversion itself.
 QUIET_SECONDS = 0.08
 
-# What editors and Jupyter keep beside notebooks: never a notebook to convert.
-IGNORED_PARTS = (".ipynb_checkpoints",)
-
-
 @dataclass
 class Debouncer:
     """Paths that changed, each due once no event came for it for ``quiet`` seconds. Pure: the caller
@@ -59,7 +55,7 @@ def is_notebook(path: str, folder: str) -> bool:
         return False
     if not parts or parts[0] == "..":
         return False
-    return not any(part.startswith(".") or part in IGNORED_PARTS for part in parts)
+    return not any(part.startswith(".") for part in parts)  # hidden folders: .ipynb_checkpoints, editors' own
 
 
 class Watcher:

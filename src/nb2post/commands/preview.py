@@ -46,7 +46,7 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     from ..config import ConfigError, config_paths, load
     from ..convert import notebooks_dir
     from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals,
-                           port_problem, says_problem, server_command)
+                           port_problem, says_problem, server_command, warm_up)
     from ..statcache import cache_path
     from ..watch import Watcher
     from .convert import run_convert
@@ -105,7 +105,7 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     try:
         watcher.start()  # before the first batch: a save meanwhile is converted after it
         run_convert([folder], site, target, False, False, None, quiet, verbose, config_files, settings=settings)
-        threading.Thread(target=_warm_up, name="nb2post-warm-up", daemon=True).start()
+        threading.Thread(target=warm_up, name="nb2post-warm-up", daemon=True).start()
         serve()
         while True:
             changes = watcher.next_changes(timeout=0.5)
@@ -160,9 +160,3 @@ def _show(lines, verbose: bool) -> None:
                 echo_err(f"note: {text}")
         else:
             echo_err(f"{kind}: {text}")
-
-
-def _warm_up() -> None:
-    from ..preview import warm_up
-
-    warm_up()

@@ -47,7 +47,7 @@ def first_commit(path: Path) -> tuple[dt.date, bool] | None:
     try:
         out = _git_checked(["log", "--diff-filter=A", "--follow", "--format=%H %as", "--", str(path)], root)
     except GitError as exc:
-        if _git(["rev-parse", "-q", "--verify", "HEAD"], root) is None:
+        if head_commit(root) is None:
             return None  # a repository without commits yet
         raise HistoryUnreadable(str(exc).replace("git log failed: ", "", 1)) from None
     if not out.strip():

@@ -285,15 +285,16 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
         elif not file.is_file():
             problem(f"the image {image} is not in the site ({file} is missing)")
         else:
-            data = file.read_bytes()
-            size = image_size(data[: 256 * 1024])
+            nbytes = file.stat().st_size
+            with file.open("rb") as handle:  # the header is enough: the image may be megabytes
+                size = image_size(handle.read(256 * 1024))
             if size is None:
                 problem(f"{image} is no PNG, JPEG, GIF or WebP the cards can show")
             else:
                 card["width"], card["height"] = size
                 card["notes"].extend(_image_notes(size))
-                if len(data) > X_MAX_BYTES:
-                    problem(f"{image} is {len(data) / 1048576:.1f} MB: over X's 5 MB limit for card images, "
+                if nbytes > X_MAX_BYTES:
+                    problem(f"{image} is {nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images, "
                             "so X shows no image; make it smaller")
     return card
 

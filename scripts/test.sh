@@ -43,6 +43,9 @@ if [ ! -d "$ATPROTO_DIR/node_modules/@atproto/dev-env" ]; then
   (cd "$ATPROTO_DIR" && npm install -q --no-audit --no-fund @atproto/dev-env@0.3.215 >/dev/null)
 fi
 status=0
+# The habits before the tests (both read their settings from pyproject.toml): lint, and types
+"$PYTHON" -m ruff check src || status=$?
+"$PYTHON" -m mypy || status=$?
 "$PYTHON" -m pytest "$@" || status=$?
 
 # The built wheel on the oldest and newest supported Python (pyenv's 3.10 and 3.13): the wheel, not

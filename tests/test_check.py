@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, run_cli, write_notebook
+from conftest import cell, make_site, png, run_cli, write_notebook
 
 from nb2post import config
 from nb2post.check import _simple_section, layout
@@ -162,3 +162,26 @@ def test_nothing_heavy_is_imported_when_nothing_is_stale(tmp_path):
     assert "nb2post.check" in imported
     heavy = sorted(name for name in imported if any(name == h or name.startswith(h + ".") for h in HEAVY))
     assert heavy == []
+
+
+def test_a_deleted_notebook_is_an_orphan_even_beside_a_post_whose_image_was_deleted(tmp_path):
+    """The hook's check (the notebooks pushed, ``gone`` the deleted ones): a post with a deleted image among
+    the pushed ones does not hide the orphan (its list of missing files once took ``gone``'s name)."""
+    import base64
+
+    from nb2post.check import ORPHAN, STALE, check
+
+    image = {"output_type": "display_data", "metadata": {},
+             "data": {"image/png": base64.b64encode(png()).decode(), "text/plain": "<Figure>"}}
+    site = make_site(tmp_path / "blog")
+    pictured = write_notebook(site / "_notebooks" / "2024-03-01-plot.ipynb",
+                              [cell("markdown", "# Plot"), cell("code", "plot()", outputs=[image])])
+    deleted = write_notebook(site / "_notebooks" / "2024-03-02-note.ipynb", [cell("markdown", "# Note")])
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    run_cli("convert", "-q", cwd=site, check=True)
+    [picture] = [p for p in (site / "assets").rglob("*.png")]
+    picture.unlink()
+    deleted.unlink()
+    report = check(layout(site), notebooks=[pictured], gone=[deleted])
+    kinds = sorted((finding.kind, finding.post.name) for finding in report.findings)
+    assert kinds == sorted([(STALE, "2024-03-01-plot.md"), (ORPHAN, "2024-03-02-note.md")]), kinds

@@ -186,7 +186,7 @@ class LookAlikes:
     files_folders: dict = field(default_factory=dict)  # notebook stem -> [path]
 
     @classmethod
-    def of(cls, posts: dict[Path, str]) -> "LookAlikes":
+    def of(cls, posts: dict[Path, str]) -> LookAlikes:
         found = cls()
         for path, text in posts.items():
             date, slug = file_name_parts(path.name) or (None, "")

@@ -602,7 +602,7 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
         messages.append(f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image")
     try:
         answer = requests.get(image_url, timeout=timeout, headers=headers, stream=True)
-        status = answer.status_code
+        status: int | str = answer.status_code
         answer.close()
     except requests.RequestException as exc:
         status = type(exc).__name__

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def posts_by_source(place: Layout) -> dict:
     return Site(config.Settings(site=place.site, target=place.target, posts_dir=place.posts_dir)).posts_by_source()
 
 
-def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] = (), posts: dict | None = None) -> Report:
+def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Path] = (), posts: dict | None = None) -> Report:
     """Check ``notebooks`` (default: every notebook below the site's notebooks folder, and every post's
     notebook for orphans). ``gone``: notebooks known to be deleted (the hook's view of a push).
     ``posts``: ``posts_by_source(place)`` when the caller has read it already."""
@@ -174,8 +175,8 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
                 report.findings.append(Finding(STALE, Path(notebook), known[0], known[1].edited))
             elif known[1].edited:
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
-            elif known[1].linked and (gone := missing_files(place.site, known[1].linked, listed)):
-                report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(gone)))
+            elif known[1].linked and (lost := missing_files(place.site, known[1].linked, listed)):
+                report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(lost)))
             else:
                 report.current_posts.append(known[0])
 

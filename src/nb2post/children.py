@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 
 def parent_death_request(signum: int = signal.SIGTERM) -> Callable[[], None]:

@@ -23,8 +23,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .themes import Theme
 
 CONFIG_NAME = "_config.yml"
 _SECTION = re.compile(r"^nb2post:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*", re.M)
@@ -50,7 +54,7 @@ class Settings:
     toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.toc
     badges: tuple = ("github", "binder", "colab", "deepnote")  # badges switched on site-wide
     config_files: tuple = ()  # named config files (`--config a.yml,b.yml`); empty: _config.yml
-    theme: object = None  # nb2post.themes.Theme: what the site's layouts draw and the keys they read
+    theme: Theme | None = None  # what the site's layouts draw and the keys they read
     warnings: tuple = ()  # about the settings themselves (unknown keys), said once
 
     def fingerprint(self) -> str:
@@ -60,10 +64,10 @@ class Settings:
         return self.raw.get(key, default)
 
 
-def section_match(text: str) -> "re.Match | None":
+def section_match(text: str) -> re.Match | None:
     """The last top-level ``nb2post:`` block of a config file's text: with duplicate keys Jekyll keeps the last."""
     found = None
-    for found in _SECTION.finditer(text):
+    for found in _SECTION.finditer(text):  # noqa: B007 (the last one is wanted)
         pass
     return found
 

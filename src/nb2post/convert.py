@@ -11,12 +11,17 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from . import gitrepo
 from .config import Settings
 from .paths import relative
 from .post import Post
+
+if TYPE_CHECKING:
+    from .adopt import LookAlikes
+    from .site import Site
 
 # The rendering stages (and the process pool) are imported inside the functions that use them:
 # `nb2post check` imports this module for notebook_key/source_hash and must start fast.
@@ -51,7 +56,7 @@ class Interrupted(Exception):
     (their posts are whole: each file is renamed into place), in the batch's order; ``problems`` as
     ``convert`` returns them."""
 
-    def __init__(self, outcomes: list["Outcome"], problems: list[str]):
+    def __init__(self, outcomes: list[Outcome], problems: list[str]):
         super().__init__("interrupted")
         self.outcomes, self.problems = outcomes, problems
 
@@ -68,7 +73,7 @@ class Unhashed:
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 
 
-def _not_a_file(path: Path) -> str | None:
+def _not_a_file(path: Path | str) -> str | None:
     """What ``path`` is when it exists but is no regular file ('a FIFO', 'a folder', ...); else None.
     Only stat is used: opening a FIFO would wait for a writer forever."""
     try:
@@ -248,7 +253,7 @@ def fallback_date(notebook: Path, existing: Path | None, paired: Path | None = N
 
 
 def build_post(
-    notebook_path: Path, settings: Settings, nb_path: str, digest: "str | Unhashed", existing: Path | None,
+    notebook_path: Path, settings: Settings, nb_path: str, digest: str | Unhashed, existing: Path | None,
     adoption=None,
 ) -> Post:
     """Read and render one notebook (runs in a worker process for batches). ``digest``: the post's source
@@ -345,7 +350,7 @@ def _exit_with_parent(convert_pid: int) -> None:
 class Batch:
     """What the notebooks of one run share, in each process that converts them: the site (which reads
     its posts' markers once), the run's flags, and the folder where notebooks claim post names."""
-    site: "Site"
+    site: Site
     force: bool
     dry_run: bool
     adopt: bool
@@ -353,7 +358,7 @@ class Batch:
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
     replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
     new_posts: bool = True  # write the posts of notebooks that have none (--adopt without --new-posts: no)
-    look_alikes: object = None  # adopt.LookAlikes of ``unmarked``, read when a notebook has no match
+    look_alikes: LookAlikes | None = None  # of ``unmarked``, read when a notebook has no match
     notebook_title: bool = False  # an adopted post takes the notebook's title
 
 
@@ -383,7 +388,7 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
                    notebook_title=notebook_title, new_posts=new_posts)
 
 
-def _convert_in_worker(job: tuple) -> "Outcome":
+def _convert_in_worker(job: tuple) -> Outcome:
     return convert_one(_BATCH, *job)
 
 
@@ -437,7 +442,7 @@ def collector_paused():
         gc.enable()
 
 
-def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
+def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
     """Read, render and write one notebook: its outcome, with the post as written but without its body
     and image bytes (they are on disk; a batch of a thousand posts would otherwise keep them all in
     memory). Runs in a worker for batches: only the outcome crosses back, not the post and its images.
@@ -451,7 +456,7 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
                                                 f"({type(exc).__name__}: {exc}); please report it")
 
 
-def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
+def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
     from . import adopt as adopting
     from .site import HandEditedError, OutsideSiteError, UrlTakenError, held_by_another
 
@@ -604,7 +609,7 @@ def _interrupts_between_notebooks():
         signal.signal(signal.SIGINT, previous)
 
 
-def _settle(submitted: list, record: Callable[["Outcome"], None], outcomes: dict) -> None:
+def _settle(submitted: list, record: Callable[[Outcome], None], outcomes: dict) -> None:
     """After Ctrl-C: the notebooks not yet started are dropped; those a worker had started finish (the
     workers ignore SIGINT) and are recorded with the others, so every post written is reported."""
     started = [future for future in submitted if not future.cancel()]
@@ -677,7 +682,7 @@ def convert(
                     continue
                 # no post to compare with: the worker hashes the bytes it reads anyway (a cold run of a whole
                 # site would otherwise read every notebook twice, the first time here, alone)
-                digest = Unhashed(fingerprint)
+                digest: str | Unhashed = Unhashed(fingerprint)
             else:
                 try:
                     digest = mixed_hash(cache.content_digest(notebook), fingerprint)

@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*(?=\s)|(?<=[。！？])")
@@ -393,7 +393,7 @@ def compose(candidates: list[tuple[str, str]], url: str, tags: list[str], limit:
     chosen = None
     for attempt_suffix in ([suffix, ""] if suffix else [""]):
         for origin, text in candidates:
-            cut = shorten(text, lambda t, s=attempt_suffix: limit.fits(t + s))
+            cut = shorten(text, lambda t, s=attempt_suffix: limit.fits(t + s))  # type: ignore[misc]
             if cut:
                 chosen = (origin, cut[0], cut[1], attempt_suffix)
                 break

@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -339,7 +340,7 @@ def _too_deep(value) -> bool:
     return any(isinstance(item, (dict, list)) for item in level)
 
 
-def validate(values: dict, where: str, from_site: set[str] = frozenset()) -> dict:
+def validate(values: dict, where: str, from_site: Set[str] = frozenset()) -> dict:
     """Check the types of the keys that Jekyll and the targets interpret; one clear error for the first
     wrong one. A number where a slug or title is meant is written as text (``slug: 2024``)."""
     values = dict(values)
@@ -510,7 +511,7 @@ def entries(text: str, loaded: dict) -> dict:
     return {key: lines_of_key for key, lines_of_key in found.items() if lines_of_key is not None}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _emitter():
     """One emitter per process: building it costs more than writing a post's front matter with it."""
     from ruamel.yaml import YAML

@@ -11,6 +11,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 
 def find_root(path: Path) -> Path | None:
@@ -798,9 +799,9 @@ def push(repo, target: PushTarget) -> PushResult:
         return PushResult(False, "network", f"cannot reach {where}: {last}", remote_lines)
     if flag is None and "failed to push some refs" in lowered:
         # No ref was even offered to the remote: a pre-push hook on this machine said no. Show what it said.
-        said = [line for line in lines if "failed to push some refs" not in line][-5:]
+        hook_lines = [line for line in lines if "failed to push some refs" not in line][-5:]
         return PushResult(
-            False, "pre-push hook", f"a pre-push hook stopped the push: {'; '.join(said) or last}", remote_lines
+            False, "pre-push hook", f"a pre-push hook stopped the push: {'; '.join(hook_lines) or last}", remote_lines
         )
     return PushResult(False, "failed", f"push to {where} failed: {last}", remote_lines)
 
@@ -820,7 +821,7 @@ class PublishLock:
     def __init__(self, root: Path):
         folder = git_dir(root)
         self.path = (folder or Path(root) / ".git") / LOCK_NAME
-        self._handle = None
+        self._handle: IO[str] | None = None
 
     def acquire(self, timeout: float, waiting=None) -> bool:
         """True once held; False after ``timeout`` seconds. ``waiting(pid)`` is called once if it must wait."""

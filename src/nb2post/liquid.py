@@ -12,7 +12,7 @@ passes an ``allow`` predicate that accepts that tag.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 OPEN_BRACE = '{{ "{" }}'
 _OPENER = re.compile(r"\{(?=[{%])")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 KINDS = ("heading", "paragraph", "formula", "code line", "image", "link")
 

@@ -140,7 +140,8 @@ def read_config(text: str) -> dict | None:
         if array is None or "{{" in array or "{%" in array:
             return None
         if key == "delimiters":
-            inline, display = [], []
+            inline: list = []
+            display: list = []
             for item in _objects(array):
                 left, right, flag = _LEFT.search(item), _RIGHT.search(item), _DISPLAY_FLAG.search(item)
                 if not (left and right):

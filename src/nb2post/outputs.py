@@ -12,11 +12,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import liquid
 from .assets import EXTENSIONS, AssetSet, cell_label, liquid_link
 from .reader import text_of
 from .templates_text import fill
+
+if TYPE_CHECKING:
+    from .mathrender import MathStyle
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
@@ -95,7 +99,7 @@ class Figures:
     shown: int = 0  # image outputs of the cell so far
 
     @classmethod
-    def of_cell(cls, options: dict, metadata: dict, tags) -> "Figures":
+    def of_cell(cls, options: dict, metadata: dict, tags) -> Figures:
         words = {"fig_cap": options.get("fig_cap"), "fig_alt": options.get("fig_alt")}
         mystnb = metadata.get("mystnb") if isinstance(metadata.get("mystnb"), dict) else {}
         nested = {"fig_cap": mystnb["figure"].get("caption") if isinstance(mystnb.get("figure"), dict) else None,
@@ -133,7 +137,7 @@ class OutputContext:
     figures: Figures = field(default_factory=Figures)
     without_alt: int = 0  # image outputs shown with no words of the author's
     warnings: list[str] = field(default_factory=list)
-    math: object = None  # nb2post.mathrender.MathStyle: how math is written for the site's renderer
+    math: MathStyle | None = None  # how math is written for the site's renderer
 
 
 def render(outputs: list[dict], ctx: OutputContext) -> list[str]:

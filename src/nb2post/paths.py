@@ -81,7 +81,7 @@ def missing_files(root, linked, listed: dict) -> list[str]:
     ``root``: see liquid.linked_files) that are not in their folder. Each folder is listed once per
     ``listed`` (a dict the caller keeps for a run): one listing answers for all of a post's files, and a run
     answered from its record (nb2post.replay) sees the folder change when a file is deleted from it."""
-    gone = []
+    gone: list[str] = []
     for folder, names in linked:
         present = listed.get(folder)
         if present is None:

@@ -27,12 +27,15 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from . import liquid
 from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from .mathrender import MathStyle
 
 _HOLD = "\ue000{}\ue001"
@@ -732,7 +735,7 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
     if "$" not in text and "\\(" not in text:
         return text
     tokens = list(_MATH_TOKEN.finditer(text))
-    mathrender = None
+    mathrender: ModuleType | None = None
     budget = 20 * len(tokens) + 1000  # pathological `$`-and-brace soup cannot make this quadratic
     out: list[str] = []
     done = 0  # text before this offset is in `out`

@@ -204,7 +204,7 @@ def commit_message(template: str, posts: list[tuple[Outcome, list[str]]]) -> str
     if len(subject) > SUBJECT_LIMIT:
         subject = subject[: SUBJECT_LIMIT - 3].rstrip(" ,") + "..."
     lines = []
-    for (outcome, paths), title in zip(posts, titles):
+    for (_outcome, paths), title in zip(posts, titles):
         lines.append(f"- {title}")
         lines.extend(f"  {path}" for path in paths)
     values = {"subject": subject, "titles": ", ".join(titles), "count": str(len(titles)), "list": "\n".join(lines)}

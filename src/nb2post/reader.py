@@ -16,7 +16,7 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 
 class NotebookError(Exception):
@@ -46,7 +46,7 @@ class Notebook:
 
 def decode(data: bytes, path: Path | str) -> str:
     """Bytes to text: UTF-8 with or without BOM, UTF-16/32 with BOM."""
-    for bom, encoding in (
+    for bom, encoding in (  # noqa: B007 (the loop breaks with the one found)
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -366,7 +366,7 @@ def _schema_problem(content: dict) -> str | None:
     try:
         schema.full()(content)  # the whole schema at once: its first problem, in its own words
     except fastjsonschema.JsonSchemaException as exc:
-        message = str(exc.message).replace("data.", "", 1)
+        message = str(exc).replace("data.", "", 1)
         # fastjsonschema's "data must contain ['nbformat_minor'] properties": the key that is missing
         message = re.sub(r"^(?:data|(\S+)) must contain \[(.+?)\] properties$",
                          lambda m: f"{m.group(1) or 'the notebook'} has no {m.group(2)}", message)
@@ -512,7 +512,7 @@ def _branches(definitions: dict, name: str, key: str) -> dict | None:
     return found or None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(minor: int) -> _Schema | None:
     """nbformat's own JSON schema for this minor version (its newest for an unknown minor), or None."""
     import importlib.util

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import front_matter as fm
 from . import badges, liquid, outputs, prose
@@ -17,6 +18,9 @@ from .post import Post
 from .reader import Notebook, cell_source
 from .templates_text import fill
 from .visibility import Show, parse_cell
+
+if TYPE_CHECKING:
+    from .themes import Theme
 
 # %%magics that change what language a cell is written in.
 _CELL_MAGIC_LANGUAGES = {
@@ -43,7 +47,7 @@ class PostInfo:
     nb_path: str  # notebook path relative to the repository (or site) root
     site_config: dict
     site: Path | None = None
-    theme: object = None  # nb2post.themes.Theme
+    theme: Theme | None = None
 
 
 class ConversionError(Exception):

@@ -44,6 +44,7 @@ import binascii
 import json
 import os
 import sys
+from collections.abc import Callable
 
 FORMAT = "nb2post-replay 2"
 RECORDED_CODES = (0, 1)  # exit statuses a record may end with: done, or a notebook/post needing work
@@ -97,7 +98,7 @@ def _stat(path: str, how: str) -> os.stat_result:
     return _REAL_STAT(path, follow_symlinks=how != "l")
 
 
-def _value(st: os.stat_result, how: str):
+def _value(st: os.stat_result, how: str) -> list[int] | str:
     """A folder's stat is its type only (the ``.git`` folder changes whenever git or the stat cache
     writes in it, which no run's answer depends on), a listed folder's its stat, anything else's its
     stat; a module's, what changes when it is rewritten."""
@@ -155,7 +156,7 @@ class Recorder:
         self.output: list[list] = []
         self.spoiled: str | None = None if self.key is not None else "no current folder"
         self.clock: tuple[int, str, int, int] | None = None  # (fd, temporary file, its mtime_ns, st_dev)
-        self._echo = None
+        self._echo: Callable | None = None
         # Python's own files and nb2post's (recorded as code when the run ends): what the import system looks at
         pythons = {os.path.join(os.path.realpath(p), "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
         self._ignored = (_PACKAGE, *pythons)
@@ -274,6 +275,7 @@ class Recorder:
         none changed since the run began (by the clock of the record's own device); else None."""
         looked = []
         for (path, how), seen in self.looked.items():
+            value: int | list[int] | str
             try:
                 st = _stat(path, how)
             except OSError as exc:

@@ -206,7 +206,7 @@ class Site:
                 for name in names:
                     fields = markers.get(name)
                     if fields is not None:
-                        marker = Marker(*fields[:4], tuple((folder, tuple(names)) for folder, names in fields[4]))
+                        marker = Marker(fields[0], fields[1], fields[2], fields[3], tuple((folder, tuple(names)) for folder, names in fields[4]))
                         found[marker.source] = (self.posts_dir / name, marker)
             self._by_source = found
         return self._by_source
@@ -530,8 +530,8 @@ def write_all(files: dict[Path, bytes], inside: Path) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             created.extend(reversed(missing))
         for destination, data in destinations:
-            handle, temporary = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=destination.parent)
-            staged.append((Path(temporary), destination))
+            handle, temporary_name = tempfile.mkstemp(prefix=".nb2post-", suffix=".tmp", dir=destination.parent)
+            staged.append((Path(temporary_name), destination))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 os.fchmod(stream.fileno(), 0o644)

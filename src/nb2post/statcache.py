@@ -50,7 +50,7 @@ from pathlib import Path
 FORMAT = b"nb2post-statcache 2"
 NAME = "nb2post-cache"
 MISSING = object()  # lookup(): nothing trustworthy remembered
-_OPEN: dict[Path, "StatCache"] = {}
+_OPEN: dict[Path, StatCache] = {}
 
 
 _READ_ONLY = False
@@ -72,7 +72,7 @@ def cache_path(site: Path) -> Path:
     return folder / NAME if folder is not None and folder.is_dir() else site / f".{NAME}"
 
 
-def for_site(site: Path) -> "StatCache":
+def for_site(site: Path) -> StatCache:
     """The cache of ``site``, opened once per process."""
     if os.environ.get("NB2POST_NO_CACHE"):
         return StatCache(None)
@@ -193,7 +193,7 @@ class StatCache:
         self._clock_file = None
         try:
             # Forget files that are gone (a renamed notebook, a removed post): the file stays small.
-            live = {}
+            live: dict[str, dict] = {}
             for kind, folders in self.entries.items():
                 for folder, files in folders.items():
                     kept = {name: entry for name, entry in files.items() if os.path.exists(os.path.join(folder, name))}
@@ -268,11 +268,11 @@ class StatCache:
         self.store("content", name, st, value)
         return value
 
-    def remembered_files(self, kind: str, folder: Path, names: list[str], compute, valid=lambda value: True) -> dict:
+    def remembered_files(self, kind: str, folder: Path | str, names: list[str], compute, valid=lambda value: True) -> dict:
         """``compute(path)`` (JSON-able) for many files of one folder, by name, remembered by each file's
         stat (a file that cannot be stat'ed is left out; a remembered value that is not ``valid`` is
         computed again). The posts folder of a big site: one lookup table, no path arithmetic per file."""
-        folder = os.path.abspath(folder)
+        folder = os.path.abspath(folder)  # (a str from here on)
         known = self.entries.get(kind, {}).get(folder, {})
         values = {}
         for name in names:

@@ -6,7 +6,7 @@ import string
 from pathlib import Path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def template_text(name: str) -> str:
     try:
         from importlib.resources import files

@@ -21,6 +21,10 @@ import re
 from glob import escape as glob_escape
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .mathrender import MathStyle
 
 MATH_KEYS = ("mathjax", "math", "use_math", "katex")
 TOC_KEYS = ("toc", "toc_sticky")
@@ -44,7 +48,7 @@ class Theme:
     comment_keys: tuple = ()  # keys the layouts read to show comments
     learned: tuple = field(default_factory=tuple)  # (key, file) pairs read from the site's layouts
     math_loaded_by: str = ""  # the layout or include that loads math on every page (no key switches it)
-    math: object = None  # nb2post.mathrender.MathStyle: how math is written for the site's renderer
+    math: MathStyle | None = None  # how math is written for the site's renderer
 
     def describe(self) -> str:
         """One line: the theme, the TOC style, the math switch, and why."""
@@ -59,7 +63,7 @@ class Theme:
 
 
 # What each recognised theme draws, before its layouts (when present) are read.
-KNOWN = {
+KNOWN: dict[str, dict[str, Any]] = {
     "minima": dict(toc_style="kramdown", math_script=True),
     "minimal-mistakes": dict(toc_style="frontmatter", math_script=True),
     "fastpages": dict(toc_style="frontmatter", math_keys=("use_math",)),

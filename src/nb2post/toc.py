@@ -74,10 +74,12 @@ class _Lines:
 
     def __init__(self, pattern: str):
         self.pattern = pattern
-        self.first = self.rest = None  # compiled when first used: a run with nothing to convert never does
+        self.first: re.Pattern | None = None  # compiled when first used: a run with nothing to convert never does
+
+        self.rest: re.Pattern | None = None
 
     def find(self, text: str):
-        if self.first is None:
+        if self.first is None or self.rest is None:
             self.first, self.rest = re.compile(self.pattern), re.compile(f"\n(?:{self.pattern})")
         match = self.first.match(text)
         if match:

@@ -56,7 +56,7 @@ _ZONE = r"(?P<zone>[A-Za-z]{1,5}|[+-]\d{1,2}(?::?\d{2})?)"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
 _MONTH_NAME = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TAIL = rf"(?:(?:[Tt]|[ \t]+){_TIME})?(?:[ \t]*{_ZONE})?[ \t]*$"
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _date_forms() -> list:
     """Compiled when a date needs them: every convert imports this module, few posts have such a date."""
     return [
@@ -119,7 +119,7 @@ def _keeps_3(char: str) -> bool:
     return match(char) is not None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _onigmo_alnum():
     """Onigmo's ``[[:alnum:]]`` on Unicode text: Alphabetic (letters and Other_Alphabetic marks) or Nd."""
     try:
@@ -508,7 +508,7 @@ def _normalise(url: str) -> str:
         port = parts.port
     except ValueError:  # not a number: leave the address as written
         return url
-    if port is not None and not ((parts.scheme.lower(), port) in (("http", 80), ("https", 443))):
+    if port is not None and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
     if parts.username is not None:
         host = "@".join([parts.netloc.rsplit("@", 1)[0], host])

@@ -138,7 +138,9 @@ def parse_cell(source: str, tags=(), code: bool = True) -> Directives:
             continue
         item = _OPTION_ITEM.match(line) if leading and listing is not None else None
         if item:
-            options[listing].append(_unquoted(item.group(1)))
+            listed = options[listing]
+            assert isinstance(listed, list)  # (made a list when the option opened)
+            listed.append(_unquoted(item.group(1)))
             continue
         option = _OPTION_LINE.match(line) if leading else None
         if option:

@@ -21,7 +21,7 @@ def locate_site(site: Path | None, paths=()) -> Path:
             fail(f"--site {site}: no such folder; pass --site the folder holding _config.yml", EXIT_USAGE)
         return Path(site)
     starts = [Path(p) for p in paths] or [Path.cwd()]
-    found = {}
+    found: dict = {}
     for start in starts:
         if not start.exists():
             continue  # named but missing: the command reports it with the other bad paths

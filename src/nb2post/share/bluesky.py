@@ -29,7 +29,7 @@ NO_PICTURE = "the Bluesky card has no picture"
 
 def record_key(post_url: str) -> str:
     """A TID-shaped record key that is the same on every run sharing ``post_url``."""
-    digest = int.from_bytes(hashlib.sha256(f"nb2post\0bluesky\0{post_url}".encode("utf-8")).digest()[:8], "big")
+    digest = int.from_bytes(hashlib.sha256(f"nb2post\0bluesky\0{post_url}".encode()).digest()[:8], "big")
     micros = _TID_EPOCH_US + (digest >> 10) % _TID_SPAN_US
     value = (micros << 10) | (digest & 0x3FF)
     chars = []

@@ -13,7 +13,7 @@ DEFAULT_LIMIT = 500  # Mastodon's own default, for an instance that does not say
 def idempotency_key(post_url: str) -> str:
     """The same for every run that shares this post: Mastodon answers a repeated key with the status it
     made the first time (for about an hour), so a crash before the ledger is written cannot post twice."""
-    return hashlib.sha256(f"nb2post\0mastodon\0{post_url}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"nb2post\0mastodon\0{post_url}".encode()).hexdigest()
 
 
 def text_limit(session, instance: str, timeout: float) -> tuple[int, str]:

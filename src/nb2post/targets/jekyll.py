@@ -1,7 +1,6 @@
 """Plain Jekyll sites (kramdown Markdown, any theme)."""
 from __future__ import annotations
 
-import re
 
 from .. import themes
 

@@ -468,3 +468,27 @@ def test_brief_prints_the_cards_notes_and_warns_where_a_channel_shows_no_image(t
     card = _brief_json(site, "big")["card"]
     assert card["problems"] == [too_big.split("preview card: ", 1)[1] + " for card images, so X shows no image; make it smaller"]
     assert card["problems"][0] in card["notes"]
+
+
+def test_the_channel_list_is_parsed_once_and_then_read_from_the_users_cache(tmp_path, monkeypatch):
+    """templates/channels.yml as the cache keeps it (JSON, keyed by the file's text) is the list parsed
+    from the YAML; a damaged cache file is parsed again and replaced; NB2POST_NO_CACHE writes none."""
+    from nb2post import channels
+    from nb2post.front_matter import load_yaml
+    from nb2post.templates_text import template_text
+
+    parsed = load_yaml(template_text("channels.yml"), "channels.yml")["channels"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("NB2POST_NO_CACHE", "1")
+    channels._channel_data.cache_clear()
+    assert channels._channel_data() == parsed and not (tmp_path / "cache").exists()
+    monkeypatch.delenv("NB2POST_NO_CACHE")
+    for _ in range(2):  # written, then read
+        channels._channel_data.cache_clear()
+        assert channels._channel_data() == parsed
+    [kept] = (tmp_path / "cache" / "nb2post").glob("channels_*.json")
+    assert json.loads(kept.read_text(encoding="utf-8")) == parsed
+    kept.write_text('[{"id": "stale"', encoding="utf-8")
+    channels._channel_data.cache_clear()
+    assert channels._channel_data() == parsed and json.loads(kept.read_text(encoding="utf-8")) == parsed
+    channels._channel_data.cache_clear()

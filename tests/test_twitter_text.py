@@ -125,3 +125,69 @@ def test_counts_for_descriptions():
     assert parse_tweet("🇩🇪 👍🏽 👨‍👩‍👧").weighted_length == 8  # three emoji sequences and two spaces
     assert parse_tweet("x" * 250 + " https://example.com/" + "a" * 300).weighted_length == 274
     assert not parse_tweet("").valid
+
+
+# --- the URL patterns are compiled with the top-level domains of the text alone ---------------------
+
+
+def _texts_naming_every_tld() -> list[str]:
+    """Every TLD of twitter-text's list as a bare domain, after a protocol, upper-cased, as a prefix of a
+    longer label, before ``/`` and inside a subdomain; fifty TLDs to a text."""
+    from nb2post.twitter_text import top_level_domains
+
+    country, generic = top_level_domains()
+    names = sorted(set(country + generic))
+    pieces = [f"see Example.{t} and https://{t}.{t.upper()}/x, WWW.a-b.{t}x.{t}/p?q=1 t.{t}/ ü.{t}.com; x.{t}é"
+              for t in names]
+    return [" ".join(pieces[i : i + 50]) for i in range(0, len(pieces), 50)]
+
+
+def _conformance_texts() -> list[str]:
+    return [case["text"] for cases in SECTIONS.values() for case in cases if isinstance(case.get("text"), str)]
+
+
+def test_the_tlds_of_a_text_match_there_as_all_of_them_do():
+    """The X and the Mastodon URL patterns compiled with twitter_text.tlds_in(text) find in ``text`` the
+    very matches (spans and groups) the patterns with the whole list find."""
+    from nb2post.describe import _mastodon_url_pattern
+    from nb2post.twitter_text import _url_pattern, tlds_in, top_level_domains
+
+    everything = tuple(map(tuple, top_level_domains()))
+    texts = _texts_naming_every_tld() + _conformance_texts() + [
+        "Read https://example.github.io/blog/2024/01/02/post.html.", "made with scikit-learn.org and numpy",
+        "no links in e.g. this or Node.js", "http://☃.net/ snow", "ftp://example.com", "a.COM.zz b.co.uk/x",
+        "İstanbul.COM.TR and https://xn--n3h.com and https://例子.测试 and http://παράδειγμα.δοκιμή/",
+    ]
+    for pattern in (_url_pattern, _mastodon_url_pattern):
+        for text in texts:
+            every = [(m.span(), m.groupdict()) for m in pattern(*everything).finditer(text)]
+            own = [(m.span(), m.groupdict()) for m in pattern(*tlds_in(text)).finditer(text)]
+            assert own == every, (pattern.__name__, text[:200])
+    assert sum(len(_url_pattern(*everything).findall(text)) for text in _texts_naming_every_tld()) > 6 * 1500
+
+
+def test_a_text_without_a_known_tld_compiles_no_tld_at_all():
+    from nb2post.twitter_text import extract_urls, tlds_in
+
+    assert tlds_in("no dots here, and e.g. this") == ((), ())
+    assert tlds_in("Example.COM.au") == (("au", "co"), ("com",))  # "co" begins "COM": a TLD there for all it knows
+    assert extract_urls("nothing.zzzz to see") == []  # no TLD: the empty alternation matches nothing
+
+
+def test_every_character_that_matches_a_tld_character_folds_to_it():
+    """tlds_in compares texts by twitter_text._fold: a character the IGNORECASE patterns take for a TLD's
+    character must fold to the same, or a TLD written in it would be left out of the pattern."""
+    import regex
+
+    from nb2post.twitter_text import _fold, top_level_domains
+
+    characters = sorted(set("".join(sum(top_level_domains(), []))))
+    any_of_them = regex.compile("[" + "".join(map(regex.escape, characters)) + "]", regex.IGNORECASE)
+    unlike = []
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or not any_of_them.fullmatch(char):
+            continue
+        unlike += [(char, t) for t in characters
+                   if _fold(char) != _fold(t) and regex.fullmatch(regex.escape(t), char, regex.IGNORECASE)]
+    assert unlike == []

@@ -180,10 +180,35 @@ def mastodon_instance(site_section: dict | None, config_name: str = "_config.yml
 
 @functools.lru_cache(maxsize=1)
 def _channel_data():
-    from .front_matter import load_yaml
+    """templates/channels.yml's list. Parsing it (pure-Python YAML) took a seventh of a one-post brief, so
+    the result is kept as JSON in the user's cache, keyed by the file's text (NB2POST_NO_CACHE: not)."""
+    import hashlib
+    import os
+
+    from .paths import user_cache
     from .templates_text import template_text
 
-    return (load_yaml(template_text("channels.yml"), "templates/channels.yml") or {}).get("channels")
+    text = template_text("channels.yml")
+    kept = user_cache() / f"channels_{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    use_cache = not os.environ.get("NB2POST_NO_CACHE")
+    if use_cache:
+        try:
+            return json.loads(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # none yet, or damaged: parsed again and replaced
+            pass
+    from .front_matter import load_yaml
+
+    data = (load_yaml(text, "templates/channels.yml") or {}).get("channels")
+    try:
+        written = json.dumps(data, ensure_ascii=False)
+        if use_cache and json.loads(written) == data:  # (YAML that JSON cannot hold as it is is not kept)
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(written, encoding="utf-8")
+            os.replace(temporary, kept)
+    except (OSError, TypeError, ValueError):  # no writable cache: parsed again next time
+        pass
+    return data
 
 
 def default_channels() -> list[Channel]:

@@ -25,6 +25,12 @@ def find_site(start: Path) -> Path | None:
     return None
 
 
+def user_cache() -> Path:
+    """nb2post's folder in the user's cache ($XDG_CACHE_HOME, default ~/.cache): what is worth keeping
+    between runs and can be made again (a compiled schema, a parsed template)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nb2post"
+
+
 def relative(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` when it lies below it (as the user would type it from there); else as is."""
     try:

@@ -544,7 +544,9 @@ def _compiled(schema: dict, variant: bytes) -> dict | None:
 
     text = json.dumps(schema, sort_keys=True).encode()
     key = hashlib.sha256(variant + b"\0" + text).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nb2post"
+    from .paths import user_cache
+
+    cache = user_cache()
     module_file = cache / f"nbschema_{key}.py"
     if module_file.is_file():
         try:

@@ -117,16 +117,56 @@ _QUERY = r"[a-z0-9!?\*'\(\);:&=\+\$/%#\[\]\-_\.,~\|@]"
 _QUERY_END = r"[a-z0-9\-_&=#/]"
 
 
-def _alternatives(words: list[str]) -> str:
+def _alternatives(words: tuple[str, ...]) -> str:
     # longest first, so that the look-ahead after a TLD need not backtrack through prefixes
+    if not words:
+        return "(?!)"  # (none: an empty alternation would match the empty string)
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _fold(text: str) -> str:
+    """``text`` as regex's IGNORECASE compares it, one character for one (so a prefix of the folded text
+    is the folding of the prefix): each character's case folding, its first character where that is
+    several (``İ`` matches ``i``). tests/test_twitter_text.py checks every character against the TLDs."""
+    return "".join(char.casefold()[0] for char in text)
+
+
 @functools.lru_cache(maxsize=1)
-def valid_domain() -> str:
-    """twitter-text's domain rule: labels of ASCII and Latin letters ending in a known TLD or
-    punycode; after a protocol also Unicode labels; a country TLD followed by ``/`` (``t.co/``)."""
+def _tld_index() -> tuple[dict[str, tuple[tuple[bool, str], ...]], int]:
+    """Each top-level domain by its folded form, as (is a country TLD, the TLD); the longest's length."""
     country, generic = top_level_domains()
+    index: dict[str, tuple[tuple[bool, str], ...]] = {}
+    for is_country, names in ((True, country), (False, generic)):
+        for name in names:
+            index[_fold(name)] = (*index.get(_fold(name), ()), (is_country, name))
+    return index, max(map(len, index))
+
+
+def tlds_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The (country, generic) top-level domains that follow a ``.`` somewhere in ``text``: the only ones
+    the domain rule can match in it (each of its alternatives puts a TLD right after a label's dot).
+    The URL patterns are compiled with these alone, a few instead of some 1,600 (compiling the whole
+    list took longer than the rest of a one-post brief)."""
+    index, longest = _tld_index()
+    country: set[str] = set()
+    generic: set[str] = set()
+    folded = _fold(text)
+    dot = folded.find(".")
+    while dot != -1:
+        after = folded[dot + 1 : dot + 1 + longest]
+        for end in range(1, len(after) + 1):
+            for is_country, name in index.get(after[:end], ()):
+                (country if is_country else generic).add(name)
+        dot = folded.find(".", dot + 1)
+    return tuple(sorted(country)), tuple(sorted(generic))
+
+
+@functools.lru_cache(maxsize=64)
+def valid_domain(country: tuple[str, ...], generic: tuple[str, ...]) -> str:
+    """twitter-text's domain rule: labels of ASCII and Latin letters ending in a known TLD or
+    punycode; after a protocol also Unicode labels; a country TLD followed by ``/`` (``t.co/``).
+    The known TLDs are ``country`` and ``generic`` (all of them: ``top_level_domains()``; for one
+    text, ``tlds_in(text)`` gives the same matches)."""
     gtld = rf"(?:(?:{_alternatives(generic)})(?=[^a-z0-9@+-]|$))"
     cctld = rf"(?:(?:{_alternatives(country)})(?=[^a-z0-9@+-]|$))"
     chars = "a-z0-9" + _LATIN_ACCENTS
@@ -141,14 +181,14 @@ def valid_domain() -> str:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _url_pattern() -> regex.Pattern:
+@functools.lru_cache(maxsize=64)
+def _url_pattern(country: tuple[str, ...], generic: tuple[str, ...]) -> regex.Pattern:
     path_chars = rf"[a-z0-9!\*';:=\+,.\$/%#\[\]\-\u2013_~\|&@{_LATIN_ACCENTS}{_CYRILLIC}]"
     balanced = rf"\((?:{path_chars}+|(?:{path_chars}*\({path_chars}+\){path_chars}*))\)"
     path_end = rf"[a-z0-9=_#/\-\+{_LATIN_ACCENTS}{_CYRILLIC}]|(?:{balanced})"
     path = rf"(?:(?:{path_chars}*(?:{balanced}{path_chars}*)*(?:{path_end}))|(?:@{path_chars}+/))"
     return regex.compile(
-        rf"(?P<before>{URL_PRECEDING})(?P<url>(?P<protocol>https?://)?(?P<domain>{valid_domain()})"
+        rf"(?P<before>{URL_PRECEDING})(?P<url>(?P<protocol>https?://)?(?P<domain>{valid_domain(country, generic)})"
         rf"(?::(?:{_PORT}))?(?:/{path}*+)?(?:\?{_QUERY}*{_QUERY_END})?)",
         regex.IGNORECASE,
     )
@@ -179,7 +219,7 @@ def extract_urls(text: str, without_protocol: bool = True) -> list[Url]:
     if not text or ("." if without_protocol else ":") not in text:
         return []
     found: list[Url] = []
-    for match in _url_pattern().finditer(text):
+    for match in _url_pattern(*tlds_in(text)).finditer(text):
         protocol = match.group("protocol") or ""
         if not protocol and (not without_protocol or regex.search(r"[-_./]$", match.group("before"))):
             continue

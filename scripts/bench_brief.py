@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_convert import machine  # (scripts/ is this script's folder, first on sys.path)
 
 # As installed for real: bytecode cached (some machines set PYTHONDONTWRITEBYTECODE; no user pays that).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -79,18 +80,6 @@ def summary(samples: list[tuple[float, float]]) -> dict:
     walls, cpus = [s[0] for s in samples], [s[1] for s in samples]
     return {"median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
             "cpu_median_s": statistics.median(cpus), "runs": len(samples)}
-
-
-def machine() -> dict:
-    model = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(), "system": platform.platform()}
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from types import CodeType, FunctionType
 
 import pytest
 
@@ -21,6 +22,64 @@ BROKEN_IN_CORPUS = {
     "mwouts__jupytext/jupyter_with_raw_cell_with_invalid_yaml.ipynb",
     "mwouts__jupytext/raw_cell_with_non_dict_yaml_content.ipynb",
 }
+
+
+# What a test needs beyond Python, git and nb2post, read from the names its code uses, with the code of
+# its fixtures and of the test helpers they reach: each such test is marked, so that
+# `pytest -m "not jekyll and not browser and not act and not pds"` is a quick local loop (CI runs all).
+NEEDS = {
+    "jekyll": {"jekyll_build", "Preview"},  # a real `jekyll build`; `nb2post preview`, which serves with jekyll
+    "browser": {"sync_playwright", "launch_chromium", "chromium"},  # headless Chromium through playwright
+    "act": {"act_binary"},  # nektos/act running a workflow
+    "pds": {"ReferencePds"},  # Bluesky's reference PDS (node, @atproto/dev-env)
+}
+TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
+
+
+def _names_reached(function, seen: set) -> set[str]:
+    """The global and attribute names in ``function``'s code (and its inner functions and lambdas), and in
+    the functions and classes of tests/ it names, in turn."""
+    function = getattr(function, "__func__", function)  # (a staticmethod or classmethod)
+    function = getattr(getattr(function, "hypothesis", None), "inner_test", function)  # (a @given test)
+    code = getattr(function, "__code__", None)
+    if code is None or not code.co_filename.startswith(TESTS) or code in seen:
+        return set()
+    seen.add(code)
+    names: set[str] = set()
+    codes = [code]
+    while codes:
+        current = codes.pop()
+        names.update(current.co_names)
+        constants = current.co_consts
+        for constant, after in zip(constants, (*constants[1:], None)):
+            if isinstance(constant, CodeType):
+                codes.append(constant)
+            elif constant == "jekyll" and after in ("build", "serve"):
+                names.add("jekyll_build")  # subprocess.run(["jekyll", "build", ...])
+            elif isinstance(constant, str) and constant.startswith("playwright."):
+                names.add("sync_playwright")  # pytest.importorskip("playwright.sync_api")
+    for name in list(names):
+        value = function.__globals__.get(name)
+        if isinstance(value, FunctionType):
+            names |= _names_reached(value, seen)
+        elif isinstance(value, type):
+            for member in vars(value).values():
+                names |= _names_reached(member, seen)
+    return names
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if not hasattr(item, "function"):
+            continue
+        seen: set = set()
+        names = _names_reached(item.function, seen)
+        for definitions in item._fixtureinfo.name2fixturedefs.values():
+            for definition in definitions:
+                names |= _names_reached(definition.func, seen)
+        for marker, wanted in NEEDS.items():
+            if names & wanted:
+                item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True)

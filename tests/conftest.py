@@ -149,6 +149,30 @@ def make_site(folder: Path, strict: bool = True, extra_config: str = "") -> Path
     return folder
 
 
+def git_run(repo: Path, *args: str, check: bool = True, date: str | None = None) -> subprocess.CompletedProcess:
+    """Real git in ``repo`` (with the test's identity and no machine config: isolated_git). A failure fails
+    the test with git's words unless ``check=False``; ``date``: the commit's author and committer date."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else None
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env, timeout=120)
+    if check:
+        assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def git(repo: Path, *args: str, check: bool = True, date: str | None = None) -> str:
+    """What ``git_run`` prints, stripped (``git status --porcelain -- one`` is ``M one``)."""
+    return git_run(repo, *args, check=check, date=date).stdout.strip()
+
+
+def repo_with_remote(repo: Path, remote: Path) -> Path:
+    """``repo`` made a git repository on branch main, with ``remote`` made an empty bare one as its origin."""
+    git(remote.parent, "init", "-q", "--bare", "-b", "main", str(remote))
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "remote", "add", "origin", str(remote))
+    return repo
+
+
 def jekyll_build(site: Path, *extra: str) -> Path:
     if shutil.which("jekyll") is None:
         pytest.fail("jekyll is not installed: run the README's test command (scripts/test.sh), which installs it")

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import ROOT, free_port, make_site, wait_for_port
+from conftest import ROOT, free_port, git, make_site, wait_for_port
 
 FASTPAGES_CONFIG = """title: fastpages-like test blog
 plugins: [jekyll-toc]
@@ -112,12 +112,6 @@ def make_fastpages_site(folder: Path, extra_config: str = "") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return folder
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, f"git {' '.join(args)} failed: {done.stderr}"
-    return done.stdout
 
 
 def init_repo(folder: Path, branch: str = "main", remote: str | None = None) -> Path:

@@ -8,7 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
 
 from nb2post import adopt
 
@@ -31,10 +31,6 @@ giscus_comments: true
 ---
 Old hand-made body. [Open in Colab](https://colab.research.google.com/github/me/blog/blob/master/{nb})
 """
-
-
-def git(site: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=site, check=True, capture_output=True, text=True).stdout
 
 
 def hand_made_site(tmp_path: Path, names: str = "_notebooks/other.ipynb") -> tuple[Path, Path, Path]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
 
 from nb2post import front_matter as fm
 
@@ -48,10 +47,6 @@ KEPT_AS_WRITTEN = [
 
 COLAB_BADGE = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
                "(https://colab.research.google.com/github/me/blog/blob/master/{nb})\n")
-
-
-def git(site: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=site, check=True, capture_output=True, text=True).stdout
 
 
 def committed(site: Path) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from conftest import cell, jekyll_build, make_site, png, run_cli, write_notebook
+from conftest import cell, git, jekyll_build, make_site, png, run_cli, write_notebook
 from site_kits import built_page, init_repo
 
 from nb2post import assets
@@ -99,12 +99,6 @@ def test_a_notebook_publishes_only_images_from_its_own_repository(tmp_path):
     page = built_page(built, "attack")
     sources = re.findall(r'<img[^>]*src="(/assets/images/[^"]+)"', page)
     assert len(sources) == 2 and all((built / s.lstrip("/")).read_bytes() == png((0, 128, 0)) for s in sources)
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_without_git_the_site_folder_is_the_boundary(tmp_path):

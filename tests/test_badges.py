@@ -6,8 +6,8 @@ import subprocess
 import frontmatter
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
-from site_kits import built_page, git, init_repo, page_links
+from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
+from site_kits import built_page, init_repo, page_links
 
 from nb2post import badges, gitrepo
 from nb2post.config import settings_fingerprint

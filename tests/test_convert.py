@@ -8,7 +8,7 @@ import subprocess
 import frontmatter
 import pytest
 
-from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
+from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
@@ -239,15 +239,6 @@ def test_blocks_that_interrupt_paragraphs_in_jupyter_do_so_in_kramdown(tmp_path)
     assert 'class="language-python' in page
 
 
-def _git(cwd, *args, date=None):
-    import os
-
-    env = {**os.environ, **({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {})}
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_renamed_without_force(tmp_path):
     """An undated notebook first committed 2024-01-10 and edited 2024-03-20: CI's `git clone --depth 1`
     sees one commit and used to date the post 2024-03-20, moving its URL. The existing post's date wins;
@@ -255,19 +246,19 @@ def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_rename
     origin = make_site(tmp_path / "origin")
     nb = write_notebook(origin / "_notebooks" / "undated.ipynb", [cell("markdown", "# Undated\n\nFirst words.")])
     write_notebook(origin / "_notebooks" / "never-converted.ipynb", [cell("markdown", "# Never converted")])
-    _git(origin, "init", "-q", "-b", "main")
-    _git(origin, "add", "-A")
-    _git(origin, "commit", "-qm", "notebook", date="2024-01-10T12:00:00")
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "notebook", date="2024-01-10T12:00:00")
     run_cli("convert", "_notebooks/undated.ipynb", cwd=origin, check=True)
     assert sorted(p.name for p in (origin / "_posts").iterdir()) == ["2024-01-10-undated.md"]
-    _git(origin, "add", "-A")
-    _git(origin, "commit", "-qm", "post", date="2024-01-10T12:05:00")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "post", date="2024-01-10T12:05:00")
     nb.write_text(nb.read_text().replace("First words.", "Edited words."))
-    _git(origin, "commit", "-qam", "edit", date="2024-03-20T12:00:00")
+    git(origin, "commit", "-qam", "edit", date="2024-03-20T12:00:00")
 
     clone = tmp_path / "clone"
-    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
-    assert _git(clone, "rev-list", "--count", "HEAD").strip() == "1"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    assert git(clone, "rev-list", "--count", "HEAD").strip() == "1"
     done = run_cli("convert", "_notebooks", cwd=clone)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (clone / "_posts").iterdir()) == ["2024-01-10-undated.md", "2024-03-20-never-converted.md"]
@@ -306,10 +297,10 @@ def test_a_shallow_clone_keeps_the_posts_date_and_a_committed_post_is_not_rename
 def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path, config, posts_dir):
     site = make_site(tmp_path / "site", extra_config=config)
     nb = write_notebook(site / "_notebooks" / "2024-01-10-stays.ipynb", [cell("markdown", "# Stays")])
-    _git(site, "init", "-q", "-b", "main")
+    git(site, "init", "-q", "-b", "main")
     run_cli("convert", "_notebooks", cwd=site, check=True)
-    _git(site, "add", "-A")
-    _git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "post")
+    git(site, "add", "-A")
+    git(site, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "post")
     data = json.loads(nb.read_text())
     data["cells"].insert(0, cell("raw", "---\ndate: 2024-02-01\n---"))
     nb.write_text(json.dumps(data))

@@ -8,8 +8,8 @@ import shutil
 import frontmatter
 import pytest
 
-from conftest import cell, jekyll_build, run_cli, write_notebook
-from site_kits import built_page, git, init_repo, make_fastpages_site, page_links
+from conftest import cell, git, jekyll_build, run_cli, write_notebook
+from site_kits import built_page, init_repo, make_fastpages_site, page_links
 
 from nb2post.prose import Holder
 from nb2post.targets import fastpages

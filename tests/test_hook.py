@@ -10,16 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, run_cli, write_notebook
+from conftest import cell, make_site, repo_with_remote, run_cli, write_notebook
+from conftest import git_run as git  # (these tests read git's exit status and output)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-    if check:
-        assert done.returncode == 0, f"git {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done
 
 
 def remote_sha(remote: Path, branch: str = "main") -> str | None:
@@ -34,11 +28,8 @@ def note(site: Path, name: str, title: str) -> Path:
 def repository_with_remote(tmp_path: Path, repo: Path, site: str = "") -> tuple[Path, Path]:
     """A git repository (branch main) holding a Jekyll site at ``repo/site``, with an empty bare remote as origin."""
     remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     make_site(repo / site)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "remote", "add", "origin", str(remote))
-    return repo, remote
+    return repo_with_remote(repo, remote), remote
 
 
 @pytest.fixture

@@ -14,18 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, free_port, make_site, run_cli, wait_for_port, write_notebook
+from conftest import cell, free_port, git, make_site, repo_with_remote, run_cli, wait_for_port, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 TOKEN = "s3cr3tT0ken"
 POST = "_posts/2024-03-04-hello.md"
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    if check:
-        assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout.strip()
 
 
 def publish(*args: str, cwd: Path, drop_env: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
@@ -52,14 +45,11 @@ def blog(tmp_path):
     """A blog repository with its site committed, a notebook not yet published, and a bare remote
     ``origin`` that already has ``main``."""
     remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    site = make_site(tmp_path / "blog")
-    git(site, "init", "-q", "-b", "main")
+    site = repo_with_remote(make_site(tmp_path / "blog"), remote)
     (site / "notes.md").write_text("notes v1\n")
     (site / "both.md").write_text("both v1\n")
     git(site, "add", "-A")
     git(site, "commit", "-q", "-m", "the blog")
-    git(site, "remote", "add", "origin", str(remote))
     git(site, "push", "-q", "-u", "origin", "main")
     hello_notebook(site)
     return site, remote
@@ -443,10 +433,7 @@ def test_a_broken_notebook_means_nothing_is_committed(blog):
 
 def test_first_publish_in_a_new_repository_to_a_named_remote_branch(tmp_path):
     remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    site = make_site(tmp_path / "blog")
-    git(site, "init", "-q", "-b", "main")
-    git(site, "remote", "add", "origin", str(remote))
+    site = repo_with_remote(make_site(tmp_path / "blog"), remote)
     hello_notebook(site)
 
     done = publish("--branch", "live", "_notebooks", cwd=site)

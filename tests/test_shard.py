@@ -13,16 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, run_cli, write_notebook
+from conftest import cell, git, make_site, run_cli, write_notebook
 
 from nb2post.convert import in_shard, parse_shard
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / "templates" / "workflow_sharded.yml"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
 def notebook(site: Path, name: str, text: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cell, jekyll_build, make_site, process_table, run_cli, write_notebook
+from conftest import cell, git, jekyll_build, make_site, process_table, repo_with_remote, run_cli, write_notebook
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 
@@ -210,12 +210,6 @@ def test_workers_exit_when_the_convert_that_started_them_is_killed(tmp_path):
 # --- a notebook moved with git mv keeps its post ---------------------------------------------------------
 
 
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout.strip()
-
-
 def test_moved_post_finds_the_one_post_of_a_gone_notebook_of_the_same_name_by_index_as_by_scan(tmp_path):
     from nb2post.site import Marker, keys_by_name, moved_post
 
@@ -379,12 +373,9 @@ def test_the_pre_push_hook_lets_a_moved_notebook_through_once_its_post_follows(t
     """The hook's view of a push (a notebook gone here, one new there) agrees with convert: convert mode
     converts and commits the moved post, and the push after it goes through."""
     remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    site = make_site(tmp_path / "site")
-    git(site, "init", "-q", "-b", "main")
+    site = repo_with_remote(make_site(tmp_path / "site"), remote)
     git(site, "config", "user.name", "T")
     git(site, "config", "user.email", "t@e")
-    git(site, "remote", "add", "origin", str(remote))
     write_notebook(site / "_notebooks" / "2024-01-10-moving.ipynb", [cell("markdown", "# Moving")])
     assert nb2post("convert", "_notebooks", cwd=site).returncode == 0
     git(site, "add", "-A")

@@ -8,8 +8,7 @@ import click
 
 from ..paths import find_site, relative  # noqa: F401  (re-exported for the subcommands)
 
-from . import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_STATUS,  # noqa: F401  (re-exported)
-               EXIT_USAGE)
+from . import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_STATUS, EXIT_USAGE  # noqa: F401  (re-exported)
 
 
 def locate_site(site: Path | None, paths=()) -> Path:

@@ -473,3 +473,90 @@ def test_a_bluesky_server_error_leaves_mastodon_posted_and_the_next_run_posts_bl
     assert again.returncode == 0, again.stderr
     assert "Mastodon: already posted" in again.stderr and "posted to Bluesky" in again.stderr
     assert len(mastodon.statuses) == 1 and len(bluesky.records) == 1 and bluesky.put_count == 1
+
+
+# --- share --new: the posts commits added ---------------------------------------------------------
+
+
+def _committed_site(built, tmp_path: Path, mastodon, bluesky) -> tuple[Path, dict[str, str]]:
+    """The site as a git repository: a commit without posts, one adding the huge post, one adding café."""
+    from test_hook import git
+
+    site = _site(built, tmp_path, mastodon, bluesky)
+    git(site, "init", "-q", "-b", "main")
+    git(site, "config", "user.name", "t")
+    git(site, "config", "user.email", "t@example.com")
+    git(site, "add", "-A", "--", ".", ":(exclude)_posts")
+    git(site, "commit", "-qm", "site")
+    commits = {"site": git(site, "rev-parse", "HEAD").stdout.strip()}
+    for name in ("huge", "cafe"):
+        git(site, "add", f"_posts/2024-03-0{1 if name == 'cafe' else 2}-{name}.md")
+        git(site, "commit", "-qm", f"post {name}")
+        commits[name] = git(site, "rev-parse", "HEAD").stdout.strip()
+    return site, commits
+
+
+def test_share_new_posts_what_the_commits_added_once_and_only_that(built, tmp_path):
+    from test_hook import git
+
+    with MastodonStub(MASTODON_TOKEN) as mastodon, BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
+        site, commits = _committed_site(built, tmp_path, mastodon, None)
+        looked = run_cli("share", "--site", str(site), "--new", "--dry-run", env={})
+        shared = run_cli("share", "--site", str(site), "--new", "--since", commits["huge"], "--wait", "20", env=SECRETS)
+        # an edit of the older post (changed, not added) and a commit of the ledger: nothing new to post
+        huge = site / "_posts" / "2024-03-02-huge.md"
+        huge.write_text(huge.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        git(site, "add", "-A")
+        git(site, "commit", "-qm", "edit huge, record the ledger")
+        again = run_cli("share", "--site", str(site), "--new", "--since", commits["huge"], "--wait", "20", env=SECRETS)
+        newest = run_cli("share", "--site", str(site), "--new", "--wait", "20", env=SECRETS)
+        none_since = run_cli("share", "--site", str(site), "--new", "--since", "HEAD", env=SECRETS)
+    assert looked.returncode == 0, looked.stderr
+    assert looked.stdout.startswith("_posts/2024-03-01-cafe.md: ") and "huge" not in looked.stdout
+    assert shared.returncode == 0, shared.stderr
+    assert len(mastodon.statuses) == 1 and mastodon.statuses[0]["content"].count("/2024/03/01/cafe") == 1
+    assert "posted to Mastodon" in shared.stderr and "huge" not in shared.stderr
+    assert again.returncode == 0 and "Mastodon: already posted" in again.stderr and "huge" not in again.stderr
+    assert newest.returncode == 0 and "cafe.md: Mastodon: already posted" in newest.stderr  # the newest adding commit
+    assert none_since.returncode == 0 and "no new posts" in none_since.stderr and "since HEAD" in none_since.stderr
+    assert len(mastodon.statuses) == 1 and bluesky.requests == []
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--new", "--since", "{site}", "--max-posts", "1"], "--new: 2 posts are new (2024-03-01-cafe.md, 2024-03-02-huge.md, ...), more than --max-posts 1"),
+        (["--new", "--since", "no-such-rev"], "--new: no-such-rev is no commit of this repository (a shallow clone lacks it"),
+        (["--new", "_posts/2024-03-01-cafe.md"], "name the posts to share, or pass --new"),
+        ([], "name the posts to share, or pass --new"),
+        (["--since", "HEAD", "_posts/2024-03-01-cafe.md"], "--since goes with --new"),
+        (["_posts/2024-03-09-nothing.md"], "_posts/2024-03-09-nothing.md: no such file"),
+    ],
+)
+def test_share_usage_errors_are_one_line_exit_2_and_post_nothing(built, tmp_path, args, says):
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site, commits = _committed_site(built, tmp_path, mastodon, None)
+        args = [arg.format(**commits) for arg in args]
+        done = run_cli("share", "--site", str(site), *args, cwd=site, env=SECRETS)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1 and says in done.stderr
+    assert mastodon.requests == [] and not (site / "_briefs").exists()
+
+
+def test_share_reads_the_config_files_named_and_writes_the_brief_with_them(built, tmp_path):
+    """--config a.yml,b.yml as for jekyll build: the share settings and the site's URL from the later file."""
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site = _site(built, tmp_path, None, None)
+        config = site / "_config.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("nb2post:\n  share:\n", ""), encoding="utf-8")
+        (site / "_config_share.yml").write_text(f"url: http://localhost:{built[1]}\nnb2post:\n  share:\n"
+                                                f"    mastodon: {{instance: {mastodon.url}}}\n", encoding="utf-8")
+        alone = run_cli("share", "--site", str(site), "_posts/2024-03-01-cafe.md", "--dry-run", cwd=site, env={})
+        both = run_cli("share", "--site", str(site), "--config", "_config.yml,_config_share.yml",
+                       "_posts/2024-03-01-cafe.md", "--dry-run", cwd=site, env={})
+    assert alone.returncode == 2 and "names no account to share to" in alone.stderr
+    assert both.returncode == 0, both.stderr
+    brief = json.loads((site / "_briefs" / "cafe.json").read_text(encoding="utf-8"))
+    assert brief["url"].startswith(f"http://localhost:{built[1]}/") and brief["url"].endswith("/2024/03/01/cafe.html")
+    assert both.stdout.startswith(f"_posts/2024-03-01-cafe.md: {brief['url']}\n")
+    assert f"== Mastodon ({mastodon.url})" in both.stdout

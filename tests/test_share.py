@@ -20,6 +20,7 @@ import pytest
 
 from conftest import cell, free_port, jekyll_build, make_site, run_cli, write_notebook
 from share_stubs import TID, BlueskyStub, MastodonStub
+from test_brief import _png
 
 from nb2post.config import load
 from nb2post.convert import convert
@@ -33,19 +34,6 @@ CELLS = [
                      "- categories: [deep learning, données]"),
     cell("code", "import numpy as np\nprint(np.arange(3))"),
 ]
-
-
-def _png(width: int, height: int, filler: bytes = b"") -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x80" * width * 3 for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    extra = chunk(b"tEXt", b"pad\x00" + filler) if filler else b""
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + extra + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -62,7 +50,7 @@ def built(tmp_path_factory):
                      extra_config=f"url: http://127.0.0.1:{port}\n")
     (site / "assets").mkdir()
     (site / "assets" / "card.png").write_bytes(_png(1200, 630))
-    (site / "assets" / "huge.png").write_bytes(_png(1200, 630, filler=b"x" * 1_100_000))
+    (site / "assets" / "huge.png").write_bytes(_png(2400, 1260, noisy=True))  # 9 MB of noise: no JPEG keeps it whole
     for name, image in (("2024-03-01-cafe.ipynb", "/assets/card.png"), ("2024-03-02-huge.ipynb", "/assets/huge.png")):
         notebook = write_notebook(site / "_notebooks" / name, CELLS, nb2post={"image": image})
         outcomes, problems = convert([notebook], load(site))
@@ -417,16 +405,67 @@ def test_a_page_that_never_goes_live_is_one_line_and_nothing_is_posted(built, tm
     assert not rows["mastodon"]["posted_where"] and not rows["bluesky"]["posted_where"]
 
 
-def test_a_card_image_over_the_blob_limit_is_left_out_with_a_note(built, tmp_path):
+def test_a_card_image_over_the_blob_limit_is_sent_as_a_jpeg_that_fits(built, tmp_path, pds):
+    """A real 2400×1260 PNG of noise (9 MB): the reference PDS keeps a JPEG blob of at most 1,000,000 bytes,
+    at most 2000 px a side in the card image's proportions, and the -v note says so."""
+    import io
+
+    from PIL import Image
+
+    account = pds.account()
+    site = _site(built, tmp_path, None, pds, handle=account["handle"])
+    done = run_cli("share", "-v", "--site", str(site), str(site / "_notebooks" / "2024-03-02-huge.ipynb"), "--wait", "20",
+                   env={"NB2POST_BLUESKY_APP_PASSWORD": account["appPassword"]})
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+    assert "note: _posts/2024-03-02-huge.md: Bluesky: the card image" in done.stderr
+    assert "was sent as a" in done.stderr and "-byte JPEG, to fit Bluesky's 1,000,000 bytes" in done.stderr
+    [record] = pds.records(account["did"])
+    thumb = record["value"]["embed"]["external"]["thumb"]
+    blob = pds.blob(account["did"], thumb["ref"]["$link"])
+    assert thumb["mimeType"] == "image/jpeg" and thumb["size"] == len(blob) <= 1_000_000
+    with Image.open(io.BytesIO(blob)) as image:
+        assert image.format == "JPEG" and max(image.size) <= 2000
+        assert abs(image.width / image.height - 2400 / 1260) < 0.01
+
+
+def test_fit_thumb_flattens_transparency_and_refuses_what_is_no_image():
+    import io
+    import os
+
+    from PIL import Image
+
+    from nb2post.share.bluesky import THUMB_MAX_BYTES, fit_thumb
+
+    noise = Image.frombytes("RGBA", (1400, 1000), os.urandom(1400 * 1000 * 4))
+    raw = io.BytesIO()
+    noise.save(raw, "PNG", compress_level=0)
+    assert raw.tell() > THUMB_MAX_BYTES
+    data, problem = fit_thumb(raw.getvalue())
+    assert not problem and len(data) <= THUMB_MAX_BYTES
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG" and image.mode == "RGB" and image.size == (1400, 1000)
+    assert fit_thumb(b"\x89PNG not really" * 100_000) == (None, "cannot be read as an image (UnidentifiedImageError)")
+
+
+def test_a_card_image_that_cannot_be_shrunk_is_left_out_with_a_warning(built, tmp_path):
     with BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
         site = _site(built, tmp_path, None, bluesky)
-        done = run_cli("share", "--site", str(site), str(site / "_notebooks" / "2024-03-02-huge.ipynb"), "--wait", "20",
-                       env=SECRETS)
+        # served beside the page's own image, as a PNG that is none, and named in the brief's card
+        (built[0] / "_site" / "assets" / "broken.png").write_bytes(b"\x89PNG broken" * 100_000)
+        post = site / "_posts" / "2024-03-02-huge.md"
+        run_cli("brief", "--site", str(site), str(post), check=True)
+        brief_path = site / "_briefs" / "huge.json"
+        brief = json.loads(brief_path.read_text(encoding="utf-8"))
+        brief["card"]["image_url"] = brief["card"]["image_url"].replace("huge.png", "broken.png")
+        brief_path.write_text(json.dumps(brief), encoding="utf-8")
+        done = run_cli("share", "--site", str(site), str(post), "--wait", "20", env=SECRETS)
     assert done.returncode == 0, done.stderr
     record = next(iter(bluesky.records.values()))
     assert "thumb" not in record["embed"]["external"] and bluesky.blobs == {}
     assert "warning: _posts/2024-03-02-huge.md: Bluesky: the card image" in done.stderr
-    assert "over Bluesky's 1,000,000 bytes: the Bluesky card has no picture; set a smaller image:" in done.stderr
+    assert ("is over Bluesky's 1,000,000 bytes and cannot be read as an image (UnidentifiedImageError): the Bluesky "
+            "card has no picture; set a smaller image:") in done.stderr
 
 
 def test_a_live_page_without_og_tags_is_not_shared(tmp_path):

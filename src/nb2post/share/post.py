@@ -121,9 +121,11 @@ def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[
             note(f"note: {name}: {account.label}: found the record an earlier run made ({earlier.get('uri')}); recording it")
             return {"url": bluesky.post_url(account.handle, key), "id": str(earlier.get("uri") or "")}
         card = brief.get("card") or {}
-        data, mime, left_out = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
+        data, mime, left_out, resized = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
         if left_out:
             say(f"warning: {name}: {account.label}: {left_out}")
+        if resized:
+            note(f"note: {name}: {account.label}: {resized}")
         thumb = client.upload_thumb(data, mime) if data else None
         answer = client.put(key, bluesky.build_record(plan.text, card, url, thumb, now()))
         uri = answer.get("uri") or f"at://{client.did}/{bluesky.COLLECTION}/{key}"

@@ -18,8 +18,8 @@ MAX_NEW_POSTS = 5  # --new shares no more at once unless told: a first run over 
         [
             ("nb2post share _posts/2024-05-01-x.md --dry-run", "show what each channel would get"),
             ("nb2post share _notebooks/2024-05-01-x.ipynb", "wait for the page, post, record in _briefs/"),
-            ("nb2post share --new", "the posts the newest commit adding posts added (after nb2post publish)"),
-            ("nb2post share --new --since origin/main@{1}", "the posts added since that commit (what a push published)"),
+            ("nb2post share --new", "the posts of the newest commit that added posts (after nb2post publish)"),
+            ("nb2post share --new --since origin/main@{1}", "the posts added after that commit (what a push published)"),
         ],
         "Settings: nb2post: share: {mastodon: {instance: URL}, bluesky: {handle: H, service: URL}} in "
         "_config.yml; secrets from NB2POST_MASTODON_TOKEN and NB2POST_BLUESKY_APP_PASSWORD only.\n\n"
@@ -39,7 +39,7 @@ MAX_NEW_POSTS = 5  # --new shares no more at once unless told: a first run over 
 @click.option("--new", "new", is_flag=True,
               help="Share the posts that commits added (see below) instead of named ones.")
 @click.option("--since", metavar="REV",
-              help="With --new: the commit before the ones whose added posts to share (e.g. a push's previous tip).")
+              help="With --new: share the posts added after this commit (e.g. a push's previous tip).")
 @click.option("--max-posts", type=click.IntRange(min=1), default=MAX_NEW_POSTS, show_default=True,
               help="With --new: when more posts are new than this, share none and say so (exit 2).")
 @click.option("--dry-run", is_flag=True,

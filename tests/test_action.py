@@ -562,6 +562,9 @@ def test_pages_workflow_share_step_summarises_its_links_and_pushes_the_ledger_on
             tip = git(remote, "rev-parse", "main").stdout.strip()
             again = run_workflow_step(workflow, "Share the new posts", repo, {"github": github, "secrets": secrets},
                                       tmp_path / "again", env)
+            new_branch = {"event": {"before": ZERO}, "ref": "refs/heads/main"}  # no previous tip: the newest adding commit
+            first_push = run_workflow_step(workflow, "Share the new posts", repo,
+                                           {"github": new_branch, "secrets": secrets}, tmp_path / "first-push", env)
         finally:
             server.shutdown()
             server.server_close()
@@ -578,8 +581,10 @@ def test_pages_workflow_share_step_summarises_its_links_and_pushes_the_ledger_on
     assert f"| {status_url} |" in git(remote, "show", f"{tip}:_briefs/shared.md").stdout
     assert again[0] == 0, again[1]
     assert "Mastodon: already posted" in again[2] and len(mastodon.statuses) == 1
+    assert first_push[0] == 0 and "2024-10-01-shared.md: Mastodon: already posted" in first_push[2], first_push[1]
     assert git(remote, "rev-parse", "main").stdout.strip() == tip  # nothing new to commit
-    assert all(token not in text for run in (unset, shared, again) for text in run[1:])
+    assert len(mastodon.statuses) == 1
+    assert all(token not in text for run in (unset, shared, again, first_push) for text in run[1:])
 
 
 @pytest.mark.parametrize("options", [[], ["--deploy", "pages"], ["--deploy", "pages", "--site", "docs", "--to", "fastpages"]])

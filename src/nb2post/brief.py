@@ -594,8 +594,8 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> CardCheck:
         answer = requests.get(url, timeout=timeout, headers=headers)
         page = answer.text
     except requests.RequestException as exc:
-        fault = f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"
-        return CardCheck([fault], [fault], [])
+        unfetched = f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"
+        return CardCheck([unfetched], [unfetched], [])
     tags = _meta_tags(page)
     faults, messages, facts = [], [], []
 

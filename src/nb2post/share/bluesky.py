@@ -197,7 +197,7 @@ def fit_thumb(data: bytes) -> tuple[bytes | None, str]:
     scale = min(1.0, THUMB_MAX_SIDE / max(image.size))
     while True:
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        resized = image.resize(size, Image.LANCZOS) if size != image.size else image
+        resized = image.resize(size, Image.Resampling.LANCZOS) if size != image.size else image
         for quality in (90, 80, 70, 60):
             out = io.BytesIO()
             resized.save(out, "JPEG", quality=quality, optimize=True)

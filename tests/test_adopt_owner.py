@@ -287,9 +287,9 @@ EXPONENTIAL_LOST = ("_posts/2020-01-22-exponential-family.md: 1 heading, 2 parag
                     "e.g. 'The exponential family covers the normal, Poisson and Berno…', '## Theorem 2'")
 
 
-def owners_blog(tmp_path: Path) -> Path:
+def owners_blog(tmp_path: Path, extra_config: str = "") -> Path:
     """A blog in git: a post with a section and a typo fix only in it, and a post equal to its notebook."""
-    site = make_site(tmp_path / "blog", extra_config="nb2post:\n  badges: false\n")
+    site = make_site(tmp_path / "blog", extra_config="nb2post:\n  badges: false\n" + extra_config)
     (site / "_posts").mkdir()
     (site / "_posts" / "2020-01-22-exponential-family.md").write_text(EXPONENTIAL_OWNER, encoding="utf-8")
     (site / "_posts" / "2020-03-01-bernoulli.md").write_text(BERNOULLI_OWNER, encoding="utf-8")

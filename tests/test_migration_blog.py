@@ -5,6 +5,7 @@ Chromium, every heading and paragraph the owner wrote is on its page unless a ru
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import subprocess
 from pathlib import Path
 
@@ -196,3 +197,91 @@ def test_the_readme_steps_on_one_blog_with_every_case_lose_nothing_and_publish_n
         "The exponential family covers the normal, Poisson and Bernoulli distributions.", "Theorem 2",
         "a section written after the notebook."]
     assert not any(missing.values()), missing
+
+
+# --- Any owner's blog: no URL taken, no word lost without a refusal ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_adopt_owner import _KEYS, _SENTENCES, _VALUES, _yaml_text  # noqa: E402
+
+# what decides a post's URL or whether it is one, and what the generated front matter sets itself
+_SET_HERE = {"permalink", "slug", "date", "published", "categories", "category", "layout", "title"}
+_OWNER_FRONT = st.tuples(st.dictionaries(_KEYS, _VALUES, max_size=4), st.integers(0, 2)).map(
+    lambda drawn: _yaml_text({k: v for k, v in drawn[0].items() if str(k) not in _SET_HERE}, drawn[1]))
+_SLUGS = ("vae", "gauss", "trees", "nets")
+# per slug: what the owner has there (a post, a page with that permalink, nothing), how its notebook's date
+# lies from the post's (same day, a look-alike days apart, another year: the same URL under /:title/, no
+# notebook), and how the owner's body stands to the notebook's (equal, more words, other words)
+_CASES = st.tuples(st.sampled_from(["post", "page", "none"]), st.sampled_from([0, 2, 400, None]),
+                   st.sampled_from(["equal", "more", "other"]), _OWNER_FRONT,
+                   st.lists(_SENTENCES, min_size=1, max_size=3), _SENTENCES)
+
+
+def _owner_urls(site: Path) -> dict[str, list[str]]:
+    """Under `permalink: /:title/`: each URL -> the files that publish it (worked out here, not by nb2post)."""
+    import re
+
+    found: dict[str, list[str]] = {}
+    for path in sorted((site / "_posts").glob("*.md")):
+        own = re.search(r"^permalink: (\S+)$", path.read_text(encoding="utf-8").split("\n---", 1)[0], re.M)
+        found.setdefault(own.group(1) if own else f"/{path.stem[11:]}/", []).append(path.name)
+    for path in sorted(site.glob("*.md")):
+        found.setdefault(re.search(r"^permalink: (\S+)$", path.read_text(encoding="utf-8"), re.M).group(1),
+                         []).append(path.name)
+    return found
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(_SLUGS), _CASES, min_size=1, max_size=4))
+def test_no_run_writes_a_post_at_a_taken_url_or_loses_an_owners_word_without_a_refusal(cases):
+    import tempfile
+
+    from conftest import make_site
+
+    with tempfile.TemporaryDirectory() as scratch:
+        site = make_site(Path(scratch) / "blog", extra_config="permalink: /:title/\nnb2post:\n  badges: false\n")
+        (site / "_posts").mkdir()
+        (site / "_notebooks").mkdir()
+        owner_words: dict[str, list[str]] = {}
+        for slug, (kind, apart, body, front, sentences, extra) in cases.items():
+            # (the owner's own sentence has a word of its own: a paragraph counts as kept wherever its words
+            # appear in that order, also across a paragraph's end, see nb2post.losses)
+            own = extra[:-1] + " zqowner."
+            words = {"equal": sentences, "more": [*sentences, own], "other": [own]}[body]
+            text = "\n\n".join(words) + "\n"
+            if kind == "post":
+                name = f"2020-03-01-{slug}.md"
+                (site / "_posts" / name).write_text(f"---\nlayout: post\ntitle: {slug}\n{front}---\n{text}",
+                                                    encoding="utf-8")
+                owner_words[name] = words
+            elif kind == "page":
+                (site / f"{slug}.md").write_text(f"---\npermalink: /{slug}/\n---\n{text}", encoding="utf-8")
+            if apart is not None:
+                day = (dt.date(2020, 3, 1) + dt.timedelta(days=apart)).isoformat()
+                write_notebook(site / "_notebooks" / f"{day}-{slug}.ipynb",
+                               [cell("markdown", "\n\n".join(sentences))])
+        git(site, "init", "-q")
+        git(site, "add", "-A")
+        git(site, "commit", "-qm", "the blog as it was")
+        before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.md")}
+
+        shown = run_cli("convert", "--site", str(site), "--dry-run", "--adopt", "--new-posts")
+        assert shown.returncode in (0, 1) and "internal error" not in shown.stdout + shown.stderr, shown.stderr
+        assert git(site, "status", "--porcelain") == ""
+        for flags in ([], ["--adopt", "--new-posts"]):
+            done = run_cli("convert", "--site", str(site), *flags)
+            assert done.returncode in (0, 1) and "internal error" not in done.stderr, done.stderr
+            assert "Traceback" not in done.stderr, done.stderr
+            urls = _owner_urls(site)
+            assert all(len(files) == 1 for files in urls.values()), (urls, done.stderr)
+            for name, words in owner_words.items():
+                now = (site / "_posts" / name).read_text(encoding="utf-8")
+                kind, apart, body, *_ = cases[name[len("2020-03-01-"):-len(".md")]]
+                if now.encode("utf-8") != before[f"_posts/{name}"]:
+                    assert not [sentence for sentence in words if sentence not in now], (name, done.stderr)
+                elif flags and apart in (0, 2) and body != "equal":  # its look-alike notebook lacks words of it
+                    assert any(line.startswith("error:") and name in line and "--replace-owner-text" in line
+                               for line in done.stderr.splitlines()), done.stderr
+            for page in site.glob("*.md"):
+                assert page.read_bytes() == before[page.name]

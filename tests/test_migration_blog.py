@@ -285,3 +285,28 @@ def test_no_run_writes_a_post_at_a_taken_url_or_loses_an_owners_word_without_a_r
                                for line in done.stderr.splitlines()), done.stderr
             for page in site.glob("*.md"):
                 assert page.read_bytes() == before[page.name]
+
+
+def test_a_deleted_image_of_a_post_without_liquid_is_stale_and_put_back(tmp_path):
+    """`render_with_liquid: false` posts link their images with the baseurl written in, not `relative_url`."""
+    from conftest import jekyll_build, make_site
+
+    site = make_site(tmp_path / "blog", extra_config="baseurl: /blog\n"
+                                                     "defaults:\n  - scope: {path: ''}\n    values: {render_with_liquid: false}\n")
+    notebook = write_notebook(site / "_notebooks" / "2021-01-01-plain.ipynb",
+                              [cell("markdown", "Plain."), cell("code", "show()", outputs=[FIGURE])])
+    git(site, "init", "-q")
+    run_cli("convert", cwd=site, check=True)
+    post = site / "_posts" / "2021-01-01-plain.md"
+    assert '"/blog/assets/images/2021-01-01-plain/cell2-output1.png"' in post.read_text(encoding="utf-8").replace(
+        "(", '"').replace(")", '"')
+    image = site / "assets/images/2021-01-01-plain/cell2-output1.png"
+    image.unlink()
+    stale = run_cli("check", cwd=site)
+    assert stale.returncode == 1 and ("stale:   _posts/2021-01-01-plain.md links "
+                                      "assets/images/2021-01-01-plain/cell2-output1.png, deleted since it was written "
+                                      "from _notebooks/2021-01-01-plain.ipynb") in stale.stdout.splitlines(), stale.stdout
+    assert run_cli("convert", cwd=site, check=True).stdout.strip() == "_posts/2021-01-01-plain.md"
+    assert image.read_bytes() == png((7, 8, 9)) and run_cli("check", cwd=site).returncode == 0
+    assert (jekyll_build(site) / "2021/01/01/plain.html").is_file() and notebook.is_file()
+

@@ -310,3 +310,24 @@ def test_a_deleted_image_of_a_post_without_liquid_is_stale_and_put_back(tmp_path
     assert image.read_bytes() == png((7, 8, 9)) and run_cli("check", cwd=site).returncode == 0
     assert (jekyll_build(site) / "2021/01/01/plain.html").is_file() and notebook.is_file()
 
+
+
+def test_a_notebook_named_in_a_drafts_folder_is_refused_with_the_fix_and_nothing_is_written(tmp_path):
+    from conftest import make_site
+
+    site = make_site(tmp_path / "blog")
+    for folder in ("_drafts", "draft", "drafts"):
+        write_notebook(site / "_notebooks" / folder / f"2021-02-02-{folder.strip('_')}.ipynb", [cell("markdown", "Wip.")])
+    ready = write_notebook(site / "_notebooks" / "2021-02-01-ready.ipynb", [cell("markdown", "Ready.")])
+    git(site, "init", "-q")
+    for named in (["_notebooks/drafts/2021-02-02-drafts.ipynb"], ["_notebooks/_drafts"], ["--dry-run", "_notebooks/draft"]):
+        done = run_cli("convert", *named, cwd=site)
+        folder = named[-1].split("/")[1]
+        assert done.returncode == 1 and done.stdout == "", done.stderr
+        assert _errors(done) == [f"error: _notebooks/{folder}/2021-02-02-{folder.strip('_')}.ipynb: is in the drafts "
+                                 f"folder _notebooks/{folder}/, and drafts are never posts; not converted. Move it out "
+                                 f"of _notebooks/{folder}/ to publish it"], done.stderr
+        assert not (site / "_posts").exists() and not (site / "assets").exists()
+    both = run_cli("convert", "_notebooks/draft/2021-02-02-draft.ipynb", str(ready), cwd=site)
+    assert both.returncode == 1 and both.stdout.splitlines() == ["_posts/2021-02-01-ready.md"]
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2021-02-01-ready.md"]

@@ -311,7 +311,6 @@ def test_a_deleted_image_of_a_post_without_liquid_is_stale_and_put_back(tmp_path
     assert (jekyll_build(site) / "2021/01/01/plain.html").is_file() and notebook.is_file()
 
 
-
 def test_a_notebook_named_in_a_drafts_folder_is_refused_with_the_fix_and_nothing_is_written(tmp_path):
     from conftest import make_site
 
@@ -331,3 +330,45 @@ def test_a_notebook_named_in_a_drafts_folder_is_refused_with_the_fix_and_nothing
     both = run_cli("convert", "_notebooks/draft/2021-02-02-draft.ipynb", str(ready), cwd=site)
     assert both.returncode == 1 and both.stdout.splitlines() == ["_posts/2021-02-01-ready.md"]
     assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2021-02-01-ready.md"]
+
+
+def test_a_post_is_never_written_at_a_url_jekyll_redirect_from_serves(tmp_path):
+    """With the real plugin (Debian's ruby-jekyll-redirect-from): its redirect page at the old URL and a post
+    there share one file, and Jekyll does not even warn (Doctor#allow_used_permalink? exempts redirect pages):
+    the post silently replaces the redirect. nb2post refuses the post, so the redirect stays."""
+    import shutil
+
+    from conftest import make_site
+
+    site = make_site(tmp_path / "blog", extra_config="permalink: /:categories/:title/\nplugins: [jekyll-redirect-from]\n")
+    (site / "_layouts" / "page.html").write_text("{{ content }}\n", encoding="utf-8")
+    (site / "old.md").write_text("---\nlayout: page\ntitle: Moved\nredirect_from: [/ml/moved/]\n---\nMoved here.\n",
+                                 encoding="utf-8")
+    write_notebook(site / "_notebooks" / "2024-05-03-moved.ipynb",
+                   [cell("markdown", "# Moved\n> Here\n- categories: [ml]"), cell("markdown", "New.")])
+    git(site, "init", "-q")
+
+    def build(folder: Path) -> str:
+        done = subprocess.run(["jekyll", "build", "-s", str(folder), "-d", str(folder / "_site"), "--strict_front_matter"],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    # the control: a post put there by hand takes the redirect's place, without a word from Jekyll
+    by_hand = shutil.copytree(site, tmp_path / "by-hand")
+    (by_hand / "_posts").mkdir()
+    (by_hand / "_posts" / "2024-05-03-moved.md").write_text("---\ntitle: Moved\ncategories: [ml]\n---\nNew.\n",
+                                                          encoding="utf-8")
+    assert "Conflict" not in build(by_hand)
+    assert (by_hand / "_site" / "ml" / "moved" / "index.html").read_text(encoding="utf-8") == "<p>New.</p>\n"
+
+    for flags in (["--dry-run"], []):
+        done = run_cli("convert", *flags, cwd=site)
+        assert done.returncode == 1 and _errors(done) == [
+            f"error: {site}/_posts/2024-05-03-moved.md: would be published at /ml/moved/, where {site}/old.md is "
+            "published already (Jekyll keeps only one of them); not written. Give the post its own URL with 'slug:' "
+            "or 'permalink:' in _notebooks/2024-05-03-moved.ipynb"], done.stderr
+    assert not (site / "_posts").exists()
+    assert "Conflict" not in build(site)
+    redirect = (site / "_site" / "ml" / "moved" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=/old/"' in redirect and "New." not in redirect

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import cell, png, run_cli, write_notebook
-from test_adopt_owner import EXPONENTIAL_LOST, ODD_FRONT_MATTER, _readable, git, owners_blog
+from test_adopt_owner import EXPONENTIAL_LOST, ODD_FRONT_MATTER, git, owners_blog
 
 FIGURE = {"output_type": "display_data", "metadata": {},
           "data": {"image/png": base64.b64encode(png((7, 8, 9))).decode()}}
@@ -52,6 +52,10 @@ def migration_blog(tmp_path: Path) -> Path:
     git(site, "add", "-A")
     git(site, "commit", "-qm", "the rest of the blog")
     return site
+
+
+def _readable(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
 
 
 def _errors(done) -> list[str]:

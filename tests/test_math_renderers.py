@@ -29,9 +29,15 @@ from nb2post.assets import AssetSet
 FORMULAS = {"pca": (90, 15), "gp": (59, 11), "genai": (26, 7), "latex": (1, 1), "unsupervised": (37, 0),
             "prices": (3, 1)}
 # Prices stay text, as in Jupyter, also where the renderer pairs dollars (written for the test).
+# ... and in an HTML output (a DataFrame of prices, `\$` as people write it so that Jupyter shows a dollar).
+PRICES_HTML = ('<table class="dataframe"><tr><td>$5 and $6</td> <td>$5</td> <td>$6</td> <td>\\$7</td></tr></table>\n'
+               "<p>Total $11 or $12.</p>")
 PRICES = [cell("markdown", "# Prices\n\nApples cost $5 and pears $10, so $x$ apples cost $5x$; escaped: \\$3 and \\$4.\n\n"
-                           "Displayed as in Jupyter: $$\\sum_i x_i$$ inside a paragraph.")]
-PRICES_TEXT = "Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4. Displayed as in Jupyter:  inside a paragraph."
+                           "Displayed as in Jupyter: $$\\sum_i x_i$$ inside a paragraph."),
+          cell("code", "df", outputs=[{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                       "data": {"text/html": PRICES_HTML, "text/plain": "df"}}])]
+PRICES_TEXT = ("Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4. Displayed as in Jupyter:  inside a paragraph."
+               " $5 and $6 $5 $6 $7 Total $11 or $12.")
 MATH_NOTEBOOKS = {
     "pca": "drscotthawley__blog_fastpages/2019-12-21-PCA-From-Scratch.ipynb",
     "gp": "hyunholee26__fastpages/2022_09_26_Efforts_to_undertand_GP.ipynb",
@@ -71,6 +77,14 @@ MathJax.Hub.Config({ tex2jax: { inlineMath: [['$','$']], processEscapes: true } 
     # minima-like own layouts, kramdown with no math engine, MathJax 3 defaults (inline \(…\) only)
     "mathjax3-null": ({"_layouts/post.html": PAGE % ("<script>window.MathJax = {%s};</script>%s" % (_MJ3_DONE, _MJ3))},
                       "kramdown:\n  math_engine: null\n", (("\\(", "\\)"), None)),
+    # MathJax 2 with `$`, processEscapes false (\$ shows its backslash) and an ignore class of its own
+    "mathjax2-noescapes": ({"_layouts/post.html": PAGE % ("""<script type="text/x-mathjax-config">
+MathJax.Hub.Config({ tex2jax: { inlineMath: [['$','$']], processEscapes: false, ignoreClass: "no-math" } });
+%s</script>%s""" % (_MJ2_DONE, _MJ2))}, "", (("$", "$"), None)),
+    # MathJax 3 with `$` and processEscapes false (its default is true)
+    "mathjax3-noescapes": ({"_layouts/post.html": PAGE % (
+        "<script>window.MathJax = {tex: {inlineMath: [['$', '$']], processEscapes: false}, %s};</script>%s" % (_MJ3_DONE, _MJ3))},
+                           "", (("$", "$"), None)),
     # KaTeX auto-render with its default delimiters ($$, \(, \[)
     "katex-defaults": ({"_layouts/post.html": PAGE % (_KATEX + """<script>
 document.addEventListener("DOMContentLoaded", function () { renderMathInElement(document.body); window.mathDone = true; });
@@ -196,6 +210,31 @@ def test_dollars_of_the_text_where_the_renderer_pairs_dollars():
     assert _convert("See [a](http://x.org/$y).", pairs) == "See [a](http://x.org/$y)."
     assert _convert("See <b title='$'>b</b>.", pairs) == "See <b title='$'>b</b>."
     assert "$5 and $10" in _convert("Cost $5 and $10", None)  # a renderer that does not pair dollars: as written
+
+
+def test_process_escapes_is_read_and_decides_how_html_outputs_write_dollars():
+    def style(text: str) -> mathrender.MathStyle:
+        return mathrender.choose(mathrender.find([("_includes/head.html", text)]), "mathjax")
+
+    ignored = mathrender.IGNORED_DOLLAR
+    table = '<td>$5 and $6</td><td title="$">\\$7</td><script>$(x)</script><pre>$</pre><!-- $ -->'
+    # a renderer that pairs dollars: every dollar of the text is one no renderer pairs, processEscapes or not
+    for escapes in ("true", "false"):
+        pairs = style(f"MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$']], processEscapes: {escapes}}}}})")
+        assert f"(processEscapes: {escapes})" in pairs.note
+        assert mathrender.html_dollars(table, pairs) == (
+            f'<td>{ignored}5 and {ignored}6</td><td title="$">{ignored}7</td><script>$(x)</script><pre>$</pre><!-- $ -->')
+    # one that does not: \$ shows its backslash without processEscapes (MathJax 2's default, KaTeX), so it is
+    # written as the dollar Jupyter shows; with it (MathJax 3's default) the HTML is left as it is
+    for shows_backslash in ("<script src=/js/MathJax.js></script>", "renderMathInElement(document.body)",
+                            "window.MathJax = {tex: {processEscapes: false}}; mathjax@3"):
+        assert mathrender.html_dollars(table, style(shows_backslash)) == (
+            f'<td>$5 and $6</td><td title="$">{ignored}7</td><script>$(x)</script><pre>$</pre><!-- $ -->'), shows_backslash
+    mathjax3 = style("<script src=/npm/mathjax@3/es5/tex-chtml.js></script>")
+    assert "(processEscapes: true)" in mathjax3.note and mathrender.html_dollars(table, mathjax3) == table
+    assert mathrender.html_dollars(table, None) == table  # math written as always: so are outputs
+    # a processEscapes nb2post cannot read (Liquid): the configuration is not one it reads
+    assert style("MathJax.Hub.Config({tex2jax: {processEscapes: {{ site.escapes }} }})") == mathrender.KRAMDOWN
 
 
 def test_brief_text_from_prose_carries_the_tex():

@@ -122,8 +122,11 @@ def test_each_renderer_and_its_delimiters_are_found(tmp_path):
         found[name] = (theme.math.inline, theme.math.display)
         assert found[name] == SITES[name][2], f"{name}: {theme.math}"
         assert not theme.math_script, name  # the layouts load math: no loader in posts
-    assert "MathJax 3 in _layouts/post.html (configured in assets/js/math-config.js)" in config.load(tmp_path / "mathjax3-file").theme.math.note
-    assert "KaTeX auto-render in _layouts/post.html typesets inline $…$" in config.load(tmp_path / "katex-dollar").theme.math.note
+    configured = config.load(tmp_path / "mathjax3-file").theme.math  # its note is said as the file's that loads it
+    assert configured.note.startswith("MathJax 3 (configured in assets/js/math-config.js) typesets inline $…$")
+    assert configured.where == str(tmp_path / "mathjax3-file" / "_layouts" / "post.html")
+    assert config.load(tmp_path / "katex-dollar").theme.math.note.startswith("KaTeX auto-render typesets inline $…$")
+    assert "(processEscapes: false)" in config.load(tmp_path / "mathjax2-noescapes").theme.math.note
     # a theme nb2post cannot read (not on disk) and layouts that load no renderer: math written as always
     unread = tmp_path / "unread"
     unread.mkdir()
@@ -286,7 +289,12 @@ def test_the_renderer_is_said_once_with_verbose_and_the_engine_makes_posts_stale
         write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("markdown", "# T\n\nSee $x$ here.")])
     done = run_cli("convert", "--site", str(site), "-v", check=True)
     notes = [line for line in done.stderr.splitlines() if line.startswith("note:") and "MathJax 2" in line]
-    assert len(notes) == 1 and "_layouts/post.html" in notes[0] and "inline math as $…$" in notes[0], done.stderr
+    # named by the file that loads it (here by its real path: the site is not below the current folder)
+    assert len(notes) == 1 and notes[0].startswith(f"note: {site / '_layouts' / 'post.html'}: MathJax 2 typesets inline $…$ "), notes
+    assert "inline math as $…$" in notes[0], done.stderr
+    # ... from the site's folder, as the user types it there (it said '.:' before)
+    notes = [line for line in run_cli("convert", "--force", "-v", cwd=site, check=True).stderr.splitlines() if "MathJax 2" in line]
+    assert notes == [notes[0]] and notes[0].startswith("note: _layouts/post.html: MathJax 2 typesets inline $…$ "), notes
     assert "use_math" not in done.stderr  # its layouts load math on every page, whatever the key
     assert "note:" not in run_cli("convert", "--site", str(site), "--force", check=True).stderr
     assert run_cli("check", "--site", str(site)).returncode == 0

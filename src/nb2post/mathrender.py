@@ -30,7 +30,7 @@ Reads text only; the result is a small value that travels with the theme (nb2pos
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 INLINE_MATHJAX = ("\\(", "\\)")
 DISPLAY_MATHJAX = ("\\[", "\\]")
@@ -71,10 +71,14 @@ class Renderer:
     """A renderer the layouts load and the delimiters it typesets."""
 
     name: str  # "MathJax 2", "MathJax 3", "KaTeX auto-render"
-    where: str  # the file that loads or configures it
+    where: str  # the file that loads it, as the note names it
     inline: tuple  # ((open, close), ...)
     display: tuple
     process_escapes: bool = False  # ``\$`` in the page shows a dollar
+    configured_in: str = ""  # the file that configures it, when another one
+    # the file that loads it, on disk (the note is said as that file's), when known; out of repr, which is
+    # part of the settings fingerprint (nb2post.themes), so that a site checked out elsewhere is not stale
+    path: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class MathStyle:
     text_dollar: str = ""  # what a dollar of the text is written as, where the renderer pairs dollars
     escaped_dollar: str = ""  # what a ``\$`` of an HTML output is written as, where the renderer shows the backslash
     note: str = ""  # what was found and what is written, said once per run (-v)
+    where: str = field(default="", repr=False, compare=False)  # the note's file on disk ("": the site's config)
 
 
 KRAMDOWN = MathStyle()
@@ -210,17 +215,20 @@ def local_scripts(text: str, site) -> list:
 
 
 def find(files: list[tuple[str, str]]) -> Renderer | None:
-    """The renderer loaded by ``files`` ((where, text) in the order the layouts are read) with the
-    delimiters its configuration sets, or None when none is loaded or its configuration cannot be read.
-    The first file that names a renderer decides which; its configuration may be in another file."""
-    name, where = "", ""
+    """The renderer loaded by ``files`` ((where, text) or (where, text, path on disk), in the order the
+    layouts are read) with the delimiters its configuration sets, or None when none is loaded or its
+    configuration cannot be read. The first file that names a renderer decides which; its configuration
+    may be in another file."""
+    name, where, path = "", "", ""
     configs: list[tuple[str, str, dict]] = []
-    for place, text in files:
+    for place, text, *on_disk in files:
         kind = kind_of(text)
         if not kind:
             continue
         if not name or name == "MathJax" and kind.startswith("MathJax "):
-            name, where = kind, where or place  # a version told later names the MathJax loaded first
+            if not where:  # a version told later names the MathJax loaded first
+                where, path = place, str(on_disk[0]) if on_disk else ""
+            name = kind
         config = read_config(text)
         if config is None:
             if kind == name or _is_generic(kind, name):
@@ -232,13 +240,15 @@ def find(files: list[tuple[str, str]]) -> Renderer | None:
         return None
     inline, display = DEFAULTS[name]
     escapes = ESCAPES[name]
+    configured_in = ""
     for kind, place, config in configs:
         if kind == name or _is_generic(kind, name):
             inline, display = config.get("inline", inline), config.get("display", display)
             escapes = config.get("escapes", escapes)
-            where = place if place == where else f"{where} (configured in {place})"
+            configured_in = "" if place == where else place
             break
-    return Renderer(name=name, where=where, inline=tuple(inline), display=tuple(display), process_escapes=escapes)
+    return Renderer(name=name, where=where, inline=tuple(inline), display=tuple(display), process_escapes=escapes,
+                    configured_in=configured_in, path=path)
 
 
 def _is_generic(kind: str, name: str) -> bool:
@@ -274,9 +284,12 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
                               "written as $$…$$ for it")
     if renderer is None or not output:
         return KRAMDOWN
-    found = (f"{renderer.name} in {renderer.where} typesets inline {_show(renderer.inline)} and display "
-             f"{_show(renderer.display)}" + ("" if renderer.name.startswith("KaTeX") else
-                                             f" (processEscapes: {'true' if renderer.process_escapes else 'false'})"))
+    found = (renderer.name + ("" if renderer.path else f" in {renderer.where}")
+             + (f" (configured in {renderer.configured_in})" if renderer.configured_in else "")
+             + f" typesets inline {_show(renderer.inline)} and display "
+             f"{_show(renderer.display)}")
+    if renderer.name.startswith("MathJax "):  # (not said of a MathJax whose version, and so default, is unknown)
+        found += f" (processEscapes: {'true' if renderer.process_escapes else 'false'})"
     inline_out, display_out = output
     # delimiters that wrap any formula (KaTeX may also list \begin{equation}…\end{equation})
     inline_pairs = [pair for pair in renderer.inline if not pair[0].startswith("\\begin")]
@@ -303,7 +316,7 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
     in_text = display if display and not prefix else None if display else display_out
     return MathStyle(inline=inline, display=display, display_prefix=prefix, display_in_text=in_text, text_dollar=text_dollar,
                      escaped_dollar=escaped_dollar,
-                     note=f"{found}: {written}")
+                     note=f"{found}: {written}", where=renderer.path)
 
 
 # Text of HTML, outside tags, comments and the elements whose text no renderer reads or a <span> would show

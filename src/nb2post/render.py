@@ -328,8 +328,13 @@ def _theme_switches(body: str, values: dict, settings: Settings, has_math: bool)
         body = body.rstrip("\n") + "\n\n" + outputs.nomarkdown(fill("mathjax.html", url=url)) + "\n"
     if not (has_math or chosen or values.get("toc") is True or "{:toc}" in body):
         return body, []
+    return body, [theme_note(settings)]
+
+
+def theme_note(settings: Settings) -> str:
+    """The note that says which theme the posts are written for and what that makes nb2post write."""
     where = ", ".join(settings.config_files) or str(settings.site / "_config.yml")
-    return body, [f"{where}: theme {theme.describe()}"]
+    return f"{where}: theme {settings.theme.describe()}"
 
 
 _NOT_PROSE = ("#", "<", "!", "`", "~", "|", "$", "{", ">", "* ", "- ", "+ ", "    ", "\t", "---", "***")

@@ -147,6 +147,20 @@ def test_a_changed_renderer_configuration_makes_posts_stale(tmp_path):
     assert "See $$x$$ here." in (site / "_posts" / "2024-05-01-a.md").read_text(encoding="utf-8")
 
 
+def test_server_side_katex_gets_kramdowns_dollars(tmp_path):
+    """kramdown's `math_engine: katex` typesets `$$` when the site is built. It needs the kramdown-math-katex
+    gem, which Debian does not package (and rubygems is out of reach here): what is written is checked,
+    not a Jekyll build."""
+    site = _site(tmp_path / "site", "katex-dollar")  # its layout's auto-render is given nothing to pair
+    cfg = site / "_config.yml"
+    cfg.write_text(cfg.read_text() + "kramdown:\n  math_engine: katex\n")
+    write_notebook(site / "_notebooks" / "2024-05-01-k.ipynb", [cell("markdown", "# K\n\nSee $x_1$ here.\n\n$$y$$")])
+    done = run_cli("convert", "-v", cwd=site, check=True)
+    body = (site / "_posts" / "2024-05-01-k.md").read_text(encoding="utf-8")
+    assert "See $$x_1$$ here." in body and "$$\ny\n$$" in body and 'markdown="0"' not in body, body
+    assert "note: _config.yml: kramdown's math_engine: katex typesets math when the site is built" in done.stderr, done.stderr
+
+
 def test_configurations_read_from_template_text():
     def style(text: str, engine: str = "mathjax") -> mathrender.MathStyle:
         return mathrender.choose(mathrender.find([("_includes/head.html", text)]), engine)

@@ -29,15 +29,16 @@ from nb2post.assets import AssetSet
 FORMULAS = {"pca": (90, 15), "gp": (59, 11), "genai": (26, 7), "latex": (1, 1), "unsupervised": (37, 0),
             "prices": (3, 1)}
 # Prices stay text, as in Jupyter, also where the renderer pairs dollars (written for the test).
-# ... and in an HTML output (a DataFrame of prices, `\$` as people write it so that Jupyter shows a dollar).
+# ... and in an HTML output (a DataFrame of prices, `\$` as people write it so that Jupyter shows a dollar) and an HTML cell.
 PRICES_HTML = ('<table class="dataframe"><tr><td>$5 and $6</td> <td>$5</td> <td>$6</td> <td>\\$7</td></tr></table>\n'
                "<p>Total $11 or $12.</p>")
 PRICES = [cell("markdown", "# Prices\n\nApples cost $5 and pears $10, so $x$ apples cost $5x$; escaped: \\$3 and \\$4.\n\n"
                            "Displayed as in Jupyter: $$\\sum_i x_i$$ inside a paragraph."),
           cell("code", "df", outputs=[{"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                                       "data": {"text/html": PRICES_HTML, "text/plain": "df"}}])]
+                                       "data": {"text/html": PRICES_HTML, "text/plain": "df"}}]),
+          cell("raw", "<p>Raw $8 and $9.</p>", metadata={"raw_mimetype": "text/html"})]
 PRICES_TEXT = ("Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4. Displayed as in Jupyter:  inside a paragraph."
-               " $5 and $6 $5 $6 $7 Total $11 or $12.")
+               " $5 and $6 $5 $6 $7 Total $11 or $12. Raw $8 and $9.")
 MATH_NOTEBOOKS = {
     "pca": "drscotthawley__blog_fastpages/2019-12-21-PCA-From-Scratch.ipynb",
     "gp": "hyunholee26__fastpages/2022_09_26_Efforts_to_undertand_GP.ipynb",

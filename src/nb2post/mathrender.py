@@ -222,6 +222,7 @@ def find(files: list[tuple[str, str]]) -> Renderer | None:
     may be in another file."""
     name, where, path = "", "", ""
     configs: list[tuple[str, str, dict]] = []
+    on_disk: list  # (the file's path, for the files read from disk)
     for place, text, *on_disk in files:
         kind = kind_of(text)
         if not kind:

@@ -190,6 +190,17 @@ def test_an_unknown_setting_is_a_warning_naming_the_nearest(tmp_path, key, near)
     assert str(site / "_config.yml") in line and f"did you mean '{near}'" in line
 
 
+def test_an_unknown_setting_near_nothing_lists_the_settings_instead_of_a_guess(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text("title: t\nnb2post:\n  badges: false\n  frobnicate: x\n")
+    done = run_cli("convert", str(_notebook(site)), cwd=site)
+    assert done.returncode == 0
+    [line] = [line for line in done.stderr.splitlines() if "frobnicate" in line]
+    assert "did you mean" not in line, line
+    assert "frobnicate: is not a setting nb2post knows; ignored (known settings: target, posts_dir, " in line, line
+
+
 def test_a_setting_of_the_wrong_type_is_an_error_naming_file_and_key(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -340,7 +340,9 @@ def check_section(section: dict, where: str) -> list[str]:
         if key not in KNOWN_SETTINGS:
             import difflib  # here: its import compiles regexes, which every run would pay
 
-            near = difflib.get_close_matches(str(key), KNOWN_SETTINGS, n=1, cutoff=0.6)
+            # 0.75: a typo (targt, badge, theem) is well above it; an unrelated word (frobnicate vs
+            # front_matter: 0.64) is not, and gets the list instead of a wrong guess
+            near = difflib.get_close_matches(str(key), KNOWN_SETTINGS, n=1, cutoff=0.75)
             hint = f"did you mean '{near[0]}'?" if near else f"known settings: {', '.join(KNOWN_SETTINGS)}"
             warnings.append(f"{where}: nb2post: {key}: is not a setting nb2post knows; ignored ({hint})")
             continue

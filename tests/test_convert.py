@@ -317,3 +317,43 @@ def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path, config, 
     assert sorted(p.name for p in (site / posts_dir).iterdir()) == ["2024-02-01-stays.md"]
     out = jekyll_build(site)
     assert (out / "stays" / "index.html").is_file()
+
+
+def _read_only(folder) -> None:
+    """A folder nothing may be written into: chmod for a user, 'chattr +i' for root (which chmod does not stop)."""
+    import os
+
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if done.returncode:
+            pytest.skip(f"root, and chattr +i does not work here: {done.stderr.strip()}")
+    else:
+        folder.chmod(0o555)
+
+
+def _writable(folder) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_posts_folder_is_one_line_naming_it_and_the_fix(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    posts = site / "_posts"
+    posts.mkdir(exist_ok=True)
+    _read_only(posts)
+    try:
+        done = run_cli("convert", str(nb), cwd=site)
+    finally:
+        _writable(posts)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "error: _notebooks/2024-01-02-plain.ipynb: cannot write _posts: permission denied; "
+        "make it writable for you (chmod u+w, or check its owner) and run again"
+    ), done.stderr
+    assert "Errno" not in done.stderr and ".tmp" not in done.stderr
+    assert list(posts.iterdir()) == []

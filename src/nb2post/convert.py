@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
 import stat
@@ -493,7 +494,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     except (HandEditedError, OutsideSiteError, UrlTakenError) as exc:
         return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
     except OSError as exc:
-        return Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
+        return Outcome(notebook, "failed", error=cannot_write(notebook, exc))
     if result.retargeted:
         notes.append(_retarget_note(site, result, post, dry_run))
     outcome = Outcome(
@@ -513,6 +514,25 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
             f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
         )
     return outcome
+
+
+_WRITE_FIXES = {
+    errno.EACCES: ("permission denied", "make it writable for you (chmod u+w, or check its owner) and run again"),
+    errno.EPERM: ("permission denied", "make it writable for you (chmod u+w, or check its owner) and run again"),
+    errno.EROFS: ("the file system is read-only", "convert on a writable copy of the site"),
+    errno.ENOSPC: ("no space left on the device", "free some space and run again"),
+    errno.EDQUOT: ("over the disk quota", "free some space and run again"),
+}
+
+
+def cannot_write(notebook: Path, exc: OSError) -> str:
+    """One line for a post or image that could not be written: the file or folder as the user knows it
+    (not the temporary file it was staged in, nor an errno) and what to do."""
+    where = Path(exc.filename) if exc.filename else None
+    if where is not None and where.name.startswith(".nb2post-") and where.name.endswith(".tmp"):
+        where = where.parent  # mkstemp's temporary: the folder it was made in is what refused
+    reason, fix = _WRITE_FIXES.get(exc.errno, ((exc.strerror or str(exc)).lower(), "fix that and run again"))
+    return f"{notebook}: cannot write {relative(where, Path.cwd()) if where else 'the post'}: {reason}; {fix}"
 
 
 def _name_too_long(post: Post, notebook: Path) -> str | None:

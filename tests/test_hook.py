@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, run_cli, write_notebook
+from conftest import cell, make_site, png, run_cli, write_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,6 +114,53 @@ def test_converted_but_uncommitted_post_blocks_the_push(repo):
     assert done.returncode != 0
     assert "current in your work tree but not committed" in done.stderr
     assert "_posts/2024-05-02-second.md" in done.stderr
+
+
+def _plot(rgb) -> dict:
+    import base64
+
+    data = {"image/png": base64.b64encode(png(rgb)).decode(), "text/plain": "<Figure>"}
+    return cell("code", "plot()", outputs=[{"output_type": "display_data", "metadata": {}, "data": data}])
+
+
+def test_a_post_committed_without_its_images_blocks_the_push_and_all_files_stages_everything(repo):
+    work, remote = repo
+    install(work)
+    plotted = work / "_notebooks" / "2024-05-03-plot.ipynb"
+    write_notebook(plotted, [cell("markdown", "# Plot"), _plot((255, 0, 0))])
+    git(work, "add", "--", str(plotted))
+    git(work, "commit", "-qm", "plot notebook")
+    # what the README said before: 'nb2post convert | xargs git add' stages the post alone
+    posts = run_cli("convert", "-q", cwd=work, check=True).stdout.split()
+    assert posts == ["_posts/2024-05-03-plot.md"]
+    git(work, "add", "--", *posts)
+    git(work, "commit", "-qm", "the post")
+    done = git(work, "push", "origin", "main", check=False)
+    assert done.returncode != 0
+    image = "assets/images/2024-05-03-plot/cell2-output1.png"
+    assert "these posts or their images are current in your work tree but not committed:" in done.stderr
+    assert f"  {image}" in done.stderr.splitlines() and "  _posts/2024-05-03-plot.md" not in done.stderr.splitlines()
+    assert f"Fix: git add -- {image} && git commit" in done.stderr
+    git(work, "add", "--", image)
+    git(work, "commit", "-qm", "its image")
+    assert git(work, "push", "origin", "main", check=False).returncode == 0
+    # the README's command now: every file written, and the removal of the post file the new date renames
+    write_notebook(plotted, [cell("markdown", "# Plot\n- date: 2024-05-04"), _plot((0, 0, 255))])
+    git(work, "commit", "-qam", "plot redated and redrawn")
+    listed = run_cli("convert", "--all-files", "--force", cwd=work, check=True).stdout
+    assert sorted(listed.splitlines()) == [
+        "_posts/2024-05-03-plot.md", "_posts/2024-05-04-plot.md", "assets/images/2024-05-04-plot/cell2-output1.png"
+    ], listed
+    subprocess.run(["git", "add", "--pathspec-from-file=-"], cwd=work, input=listed, text=True, check=True)
+    git(work, "commit", "-qm", "the post again")
+    assert git(work, "status", "--porcelain").stdout == ""
+    assert git(work, "push", "origin", "main", check=False).returncode == 0
+    # a removed file git never had is not listed: 'git add' would fail on it ("pathspec did not match")
+    for day in ("05", "06"):
+        write_notebook(plotted, [cell("markdown", f"# Plot\n- date: 2024-05-{day}"), _plot((0, 0, 255))])
+        listed = run_cli("convert", "--all-files", "--force", cwd=work, check=True).stdout
+    assert sorted(listed.splitlines()) == ["_posts/2024-05-06-plot.md", "assets/images/2024-05-06-plot/cell2-output1.png"]
+    subprocess.run(["git", "add", "--pathspec-from-file=-"], cwd=work, input=listed, text=True, check=True)
 
 
 def test_pushes_without_notebook_changes_pass_untouched(repo):

@@ -56,6 +56,7 @@ class Report:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     current_posts: list[Path] = field(default_factory=list)  # posts of the checked notebooks that are current
+    current_images: list[Path] = field(default_factory=list)  # the images and videos those posts link
     skipped: list[str] = field(default_factory=list)  # things named like notebooks that are not files
 
     @property
@@ -178,6 +179,8 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
                 report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(gone)))
             else:
                 report.current_posts.append(known[0])
+                report.current_images += [place.site / folder.lstrip("/") / name for folder, names in known[1].linked
+                                          for name in names]
 
     bases = [b for b in (gitrepo.find_root(place.site), place.site.resolve()) if b is not None]
     suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone} - seen

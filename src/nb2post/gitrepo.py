@@ -136,6 +136,15 @@ def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
 
 
+def tracked(root: Path, paths: list[Path]) -> list[Path]:
+    """Which of ``paths`` git tracks (in the index), in their order."""
+    if not paths:
+        return []
+    out = _git_checked(["ls-files", "-z", "--full-name", "--", *map(str, paths)], root)
+    known = {(Path(root) / name).resolve() for name in out.split("\0") if name}
+    return [path for path in paths if Path(path).resolve() in known]
+
+
 class HookRefused(GitError):
     """A hook of the user's said no to nb2post's commit (git prints nothing of its own then)."""
 

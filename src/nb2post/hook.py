@@ -200,10 +200,11 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
     site_arg = None if place.site.resolve() == Path(cwd).resolve() else relative(place.site, cwd)
     if report.ok:
         if pushed.pushes_head:
-            dirty = gitrepo.uncommitted(root, report.current_posts)
+            # their images too: a post committed without them (`git add` of the posts only) shows broken images
+            dirty = gitrepo.uncommitted(root, report.current_posts + report.current_images)
             if dirty:
                 return 1, [
-                    "nb2post: push stopped: these posts are current in your work tree but not committed:",
+                    "nb2post: push stopped: these posts or their images are current in your work tree but not committed:",
                     *(f"  {name}" for name in dirty),
                     f"Fix: {shlex.join(['git', 'add', '--', *dirty])} && git commit, then push again",
                 ]

@@ -32,6 +32,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         folder = site / notebooks_dir(settings.raw, settings.target, site)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
+    whole_site = not paths  # then posts whose notebook is gone are reported too, as check does
     if not paths:
         require_notebooks_folder(folder, cwd)
         paths = [folder]
@@ -73,6 +74,10 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     if bar is not None:
         bar.clear()
     site_warnings += skipped
+    if whole_site and shard is None and not interrupted:
+        from ..check import orphan_warnings
+
+        site_warnings += orphan_warnings(settings, [outcome.notebook for outcome in outcomes], cwd)
     for outcome in outcomes:
         if outcome.post is not None and outcome.post_path is not None:
             outcome.warnings.extend(

@@ -217,12 +217,31 @@ def posts_fastpages_wrote(site: Path) -> list[Path]:
 
 
 def fastpages_posts_warning(posts: list[Path], site: Path) -> str:
-    count = len(posts)
+    """What ``convert`` will do with the posts fastpages wrote (as nb2post.site.Site.write decides): a post
+    whose banner names its notebook is taken over when that notebook is converted, without a flag; one
+    without such a banner is left alone until adopted."""
+    from .site import fastpages_notebook, other_generator
+
+    taken, kept = [], []
+    for path in posts:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        named = fastpages_notebook(text)
+        (taken if named and other_generator(text, named, None)[1] else kept).append(path)
     folder = posts[0].parent.relative_to(site).as_posix()
-    return (f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
-            f"(e.g. {posts[0].name}); nb2post keeps them as they are and reports them as 'not written by "
-            f"nb2post'. Once fastpages' converter is retired, rewrite them with `nb2post convert --force` "
-            f"on your notebooks and review `git diff`")
+    said = []
+    if taken:
+        count = len(taken)
+        said.append(f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
+                    f"(e.g. {taken[0].name}): `nb2post convert` replaces each with its own post when it converts "
+                    f"the notebook the post's banner names (no flag needed; a rename that would move a published URL "
+                    f"is refused); review `git diff` after")
+    if kept:
+        count = len(kept)
+        said.append(f"{folder}/ holds {count} post{'s' if count != 1 else ''} with fastpages' nb_path: but no banner "
+                    f"naming {'their' if count != 1 else 'its'} notebook (e.g. {kept[0].name}): `nb2post convert` keeps "
+                    f"{'them' if count != 1 else 'it'} and reports 'not written by nb2post'; take "
+                    f"{'them' if count != 1 else 'it'} over with `nb2post convert --adopt` (see --dry-run first)")
+    return "; ".join(said)
 
 
 def init(site: Path, root: Path, target: str | None, notebooks: str, action: str, hook_mode: str | None,

@@ -357,3 +357,21 @@ def test_a_read_only_posts_folder_is_one_line_naming_it_and_the_fix(tmp_path):
     ), done.stderr
     assert "Errno" not in done.stderr and ".tmp" not in done.stderr
     assert list(posts.iterdir()) == []
+
+
+def test_a_url_a_real_convert_changes_is_reported_by_that_run_not_only_by_dry_run(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-moving.ipynb", [cell("markdown", "# Moving\n\nBody")])
+    first = run_cli("convert", str(nb), cwd=site, check=True)
+    assert "URL" not in first.stderr  # a new post moves nothing
+    write_notebook(nb, [cell("markdown", "# Moving\n\nBody")], jekyll={"categories": ["notes"]})
+    dry = run_cli("convert", "--dry-run", str(nb), cwd=site, check=True)
+    assert "would change URL /2024/01/02/moving.html → /notes/2024/01/02/moving.html (_posts/2024-01-02-moving.md)" in dry.stdout
+    done = run_cli("convert", str(nb), cwd=site, check=True)
+    assert done.stdout.splitlines() == ["_posts/2024-01-02-moving.md"]
+    [line] = [line for line in done.stderr.splitlines() if "URL" in line]
+    assert line == ("warning: _notebooks/2024-01-02-moving.ipynb: its post's URL changed /2024/01/02/moving.html → "
+                    "/notes/2024/01/02/moving.html (_posts/2024-01-02-moving.md); links to the old address now break "
+                    "(set 'permalink:' in the notebook's front matter to keep one)"), done.stderr
+    again = run_cli("convert", "--force", str(nb), cwd=site, check=True)
+    assert "URL" not in again.stderr  # rewritten at the same address

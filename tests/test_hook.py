@@ -337,30 +337,43 @@ def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path, hook_pro
     assert remote_sha(second, "other") is None
 
 
-def test_under_pre_commit_the_fix_is_a_command_the_user_can_run(repo, hook_project):
-    """nb2post lives only in pre-commit's environment there: 'nb2post convert' may be on no PATH."""
+def test_under_pre_commit_the_fix_names_nb2post_and_pre_commits_copy_only_when_none_is_on_path(repo, hook_project, tmp_path):
+    """The Fix line says 'nb2post', what the user types; nb2post may live only in pre-commit's environment,
+    and then one more line names that copy, as a command that works."""
     work, remote = repo
-    push = pre_commit_pusher(work, hook_project, "nb2post-check")
+    pre_commit_pusher(work, hook_project, "nb2post-check")
     note(work, "2024-05-01-first.ipynb", "First, revised")
     git(work, "commit", "-qam", "revise")
-    done = push("origin", "main")
-    output = done.stdout + done.stderr
-    assert done.returncode != 0, output
-    fixes = [line.split("Fix: ", 1)[1] for line in output.splitlines() if "Fix: " in line]
-    assert len(fixes) == 1 and not fixes[0].startswith("nb2post "), output
-    # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
     env = pre_commit_env(hook_project)
+    # a PATH with git and pre-commit but no nb2post (this machine's Python folders hold one: left out)
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("git", "pre-commit"):
+        (bare / tool).symlink_to(Path(shutil.which(tool, path=env["PATH"])).resolve())
+    outputs = {}
+    for name, path in (("nb2post on PATH", f"{Path(sys.executable).parent}{os.pathsep}{bare}:/usr/bin:/bin"),
+                       ("no nb2post on PATH", f"{bare}:/usr/bin:/bin")):
+        done = subprocess.run(["git", "push", "origin", "main"], cwd=work, env={**env, "PATH": path},
+                              capture_output=True, text=True, timeout=600)
+        outputs[name] = done.stdout + done.stderr
+        assert done.returncode != 0, outputs[name]
+        fixes = [line.split("Fix: ", 1)[1] for line in outputs[name].splitlines() if "Fix: " in line]
+        assert fixes == ["nb2post convert _notebooks/2024-05-01-first.ipynb"], outputs[name]
+    assert "no nb2post on your PATH" not in outputs["nb2post on PATH"]
+    [hint] = [line for line in outputs["no nb2post on PATH"].splitlines() if "no nb2post on your PATH" in line]
+    private = hint.split("run the one pre-commit installed as ", 1)[1].rstrip(")")
+    command = [*shlex.split(private), "convert", "_notebooks/2024-05-01-first.ipynb"]
+    assert command[1:3] == ["-m", "nb2post"] and command[0] != sys.executable  # pre-commit's own Python
+    # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
     everything = subprocess.run(["pre-commit", "run", "nb2post-check", "--hook-stage", "pre-push", "--all-files"],
                                 cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert everything.returncode == 1 and "stale:   _posts/2024-05-01-first.md" in everything.stdout, everything.stdout
-    command = shlex.split(fixes[0])
-    assert command[1:3] == ["-m", "nb2post"] and command[0] != sys.executable  # pre-commit's own Python
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PRE_COMMIT")}
     fixed = subprocess.run(command, cwd=work, env={**clean, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
     assert fixed.returncode == 0, fixed.stderr
     assert fixed.stdout.splitlines() == ["_posts/2024-05-01-first.md"]
     git(work, "commit", "-qam", "update the post")
-    assert push("origin", "main").returncode == 0
+    assert subprocess.run(["git", "push", "origin", "main"], cwd=work, env=env, capture_output=True).returncode == 0
 
 
 def test_pre_commit_framework_convert_hook_commits_posts_then_the_second_push_goes_through(repo, hook_project):

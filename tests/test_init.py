@@ -5,6 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 from nb2post import config
@@ -291,3 +292,32 @@ def test_what_init_says_of_fastpages_posts_is_what_convert_then_does(tmp_path):
     adopted = run_cli("convert", "--adopt", "--replace-owner-text", cwd=site, check=True)
     assert adopted.stdout.splitlines() == ["_posts/2020-02-21-plain.md"], adopted.stderr
     assert "new body" in (posts / "2020-02-21-plain.md").read_text()
+
+
+def test_init_sharded_writes_the_sharded_workflow_for_this_site_and_branch_and_actionlint_passes(tmp_path):
+    import shutil
+
+    from nb2post import __version__
+
+    for tool in ("actionlint", "shellcheck"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is not installed: run scripts/test.sh (it installs the test extras and shellcheck)")
+    repo = tmp_path / "repo"
+    (repo / "blog").mkdir(parents=True)
+    (repo / "blog" / "_config.yml").write_text(USER_CONFIG)
+    subprocess.run(["git", "init", "-q", "-b", "trunk", str(repo)], check=True)
+    done = run_cli("init", "--site", "blog", "--sharded", cwd=repo, check=True)
+    assert "wrote .github/workflows/nb2post.yml" in done.stdout
+    workflow = repo / ".github" / "workflows" / "nb2post.yml"
+    text = workflow.read_text()
+    assert "  SITE: 'blog'  # the Jekyll site folder" in text and "    branches: ['trunk']\n" in text
+    assert f"python -m pip install 'nb2post=={__version__}'" in text
+    assert 'nb2post convert --site "$SITE" --shard "$SHARD/$SHARDS"' in text  # the template's shell, unchanged
+    lint = subprocess.run(["actionlint", "-shellcheck", shutil.which("shellcheck"), str(workflow)], cwd=repo,
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert "kept .github/workflows/nb2post.yml: already written" in run_cli("init", "--site", "blog", "--sharded", cwd=repo, check=True).stdout
+    for other in (("--deploy", "pages"), ("--no-workflow",), ("--notebooks", "x/**/*.ipynb")):
+        refused = run_cli("init", "--site", "blog", "--sharded", *other, cwd=repo)
+        assert refused.returncode == 2 and refused.stderr.startswith("error: "), refused.stderr
+    assert workflow.read_text() == text

@@ -180,7 +180,7 @@ def private_nb2post(environ=None) -> tuple | None:
     if not under_pre_commit(environ):
         return None
     private = Path(sys.prefix).resolve()
-    outside = [folder for folder in environ.get("PATH", "").split(os.pathsep)
+    outside = [folder for folder in os.get_exec_path(environ)  # (a hook run is never replayed: see nb2post.replay)
                if folder and private not in (Path(folder).resolve(), *Path(folder).resolve().parents)]
     if shutil.which("nb2post", path=os.pathsep.join(outside)):
         return None

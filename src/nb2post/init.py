@@ -50,10 +50,35 @@ def _yaml_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def sharded_workflow_text(site_from_root: str, branch: str) -> str:
+    """templates/workflow_sharded.yml for this site (a file pipx users do not have): its folder, its branch,
+    and this nb2post's version to install. The template is a file people also copy by hand, so it has no
+    placeholders (its shell ``$SITE`` would be one): its three lines are replaced."""
+    from .templates_text import template_text
+
+    text = template_text("workflow_sharded.yml")
+    for line, filled in (
+        ("  SITE: .      # the Jekyll site folder (holding _config.yml)\n",
+         f"  SITE: {_yaml_string(site_from_root)}  # the Jekyll site folder (holding _config.yml)\n"),
+        ("    branches: [main]\n", f"    branches: [{_yaml_string(branch)}]\n"),
+        ("        run: python -m pip install nb2post\n", f"        run: python -m pip install 'nb2post=={__version__}'\n"),
+        ("# together. Copy this file to .github/workflows/ and adjust SITE and how nb2post is installed.\n",
+         "# together. Written by `nb2post init --sharded`.\n"),
+    ):
+        if line not in text:
+            raise AssertionError(f"templates/workflow_sharded.yml no longer has the line {line.strip()!r}")
+        text = text.replace(line, filled, 1)
+    return text
+
+
 def workflow_text(action: str, site_from_root: str, notebooks: str, target: str, deploy: str | None = None,
                   branch: str = "main") -> str:
-    """The workflow: conversion alone, or (``deploy="pages"``) conversion, Jekyll build and Pages deploy."""
+    """The workflow: conversion alone, or (``deploy="pages"``) conversion, Jekyll build and Pages deploy,
+    or (``deploy="sharded"``) templates/workflow_sharded.yml, a job matrix for a very large site."""
     from .templates_text import fill
+
+    if deploy == "sharded":
+        return sharded_workflow_text(site_from_root, branch)
 
     values = dict(action=action, site=_yaml_string(site_from_root), notebooks=_yaml_string(notebooks),
                   target=_yaml_string(target))

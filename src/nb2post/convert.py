@@ -563,6 +563,19 @@ def _too_big_for_github(post: Post, notebook: Path, posts_folder: str) -> tuple[
     fix = "make it smaller (shorter, re-encoded, fewer pixels), or host it elsewhere and link to its URL"
     the_post = f"{posts_folder.rstrip('/')}/{post.file_name}"
     warnings = []
+    # the post itself, which holds the notebook's text outputs (a character is at most 4 bytes: a post that
+    # short is not encoded to be measured)
+    if len(post.body) * 4 > GITHUB_WARNING_BYTES:
+        from .site import post_text
+
+        length = len(post_text(post).encode("utf-8", "surrogatepass"))
+        size, smaller = f"{length / 1048576:.1f} MB", "make the notebook's outputs smaller (or clear the largest)"
+        if length > GITHUB_LIMIT_BYTES:
+            return (f"{notebook}: its post {the_post} would be {size}, over GitHub's 100 MB limit, and GitHub refuses "
+                    f"a push with it; not written: {smaller}"), []
+        if length > GITHUB_WARNING_BYTES:
+            warnings.append(f"{notebook}: {the_post} is {size}, over GitHub's 50 MB warning size, and a push with it "
+                            f"warns; {smaller}")
     for path, data in post.assets.items():
         size = f"{len(data) / 1048576:.1f} MB"
         if len(data) > GITHUB_LIMIT_BYTES:

@@ -100,6 +100,19 @@ def fail(message: str, code: int = EXIT_FAILED):
     sys.exit(code)
 
 
+def load_settings(site: Path, target=None, config_files=None):
+    """The site's settings (nb2post.config.load); any value they cannot take is a settings error
+    (ConfigError, exit status 2), reported by the CLI."""
+    from ..config import ConfigError, load
+
+    try:
+        return load(site, target, config_files)
+    except ConfigError:
+        raise
+    except ValueError as exc:  # a value a setting cannot take, found below the settings (a bad date, a URL)
+        raise ConfigError(str(exc)) from None
+
+
 def require_notebooks_folder(folder: Path, cwd: Path) -> None:
     """With no notebooks named, convert and check read the site's notebooks folder: it must exist."""
     if not folder.is_dir():

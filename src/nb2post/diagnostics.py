@@ -37,10 +37,6 @@ class Nb2postError(Exception):
         if code is not None:
             self.exit_code = code
 
-    @property
-    def code(self) -> int:  # the name publish and preview used before there was one base class
-        return self.exit_code
-
 
 class UsageError(Nb2postError):
     """A wrong name or setting: nothing was done."""
@@ -87,11 +83,12 @@ class Reporter:
     """Prints diagnostics: each once, ``-q`` only errors, notes only with ``-v``; counts what it printed.
 
     ``emit`` receives each diagnostic to show (default: its ``level: message`` line on stderr); the
-    nbconvert exporter passes its log instead."""
+    nbconvert exporter passes its log instead. ``once=False`` (a long-running preview, where the same
+    line may be news again) says only the site-wide diagnostics once."""
 
     def __init__(self, quiet: bool = False, verbose: bool = False, cwd: Path | None = None,
-                 emit: Callable[[Diagnostic], None] | None = None):
-        self.quiet, self.verbose = quiet, verbose
+                 emit: Callable[[Diagnostic], None] | None = None, once: bool = True):
+        self.quiet, self.verbose, self.once = quiet, verbose, once
         self.cwd = Path.cwd() if cwd is None else cwd
         self.emit = emit or self._print
         self.counts: Counter = Counter()
@@ -107,7 +104,8 @@ class Reporter:
         key = (diagnostic.level, diagnostic.text(self.cwd))
         if not self.shows(diagnostic.level) or key in self._said:
             return False
-        self._said.add(key)
+        if self.once or diagnostic.site_wide:
+            self._said.add(key)
         self.counts[diagnostic.level] += 1
         self.emit(diagnostic)
         return True

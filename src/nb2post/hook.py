@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitrepo
+from .diagnostics import Nb2postError
 
 HOOK_NAME = "pre-push"
 OWN_HOOK_SIGN = "# nb2post-managed-hook"
 MODES = ("check", "convert")
 
 
-class HookError(Exception):
+class HookError(Nb2postError):
     pass
 
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .diagnostics import Nb2postError
 
-class NotebookError(Exception):
+
+class NotebookError(Nb2postError):
     """A notebook that cannot be converted. ``str()`` is a one-line message naming the file."""
 
     def __init__(self, path: Path | str, problem: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, verbose_option)
+                     relative, settings_errors, site_option, verbose_option)
 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
@@ -71,18 +71,16 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
     """
     from ..brief import BriefError, check_card, wait_until_live, write_brief
     from ..channels import NotebookFacts, choose
-    from ..config import ConfigError, load
+    from ..config import load
     from ..site import Site
 
     site = locate_site(site, targets)
     missing = [f"{target}: no such file" for target in targets if not target.exists()]
     if missing:  # a wrong name is a usage error, as for convert and check: no brief is written
         fail("; ".join(missing), EXIT_USAGE)
-    try:
+    with settings_errors():
         settings = load(site, config_files=config_files)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
     if check_live:
         from ..urls import absolute_url
 

@@ -6,18 +6,15 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, require_notebooks_folder, verbose_option, warn)
+                     relative, settings_errors, site_option, to_option, require_notebooks_folder, verbose_option, warn)
 
 
 def load_layout(site: Path | None, target: str | None, config_files: str | None = None, paths=()):
     """The site's layout for checking, or exit 2 naming what is wrong with its configuration."""
     from ..check import layout
-    from ..config import ConfigError
 
-    try:
+    with settings_errors():
         return layout(locate_site(site, paths), target, config_files)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
 
 
 @click.command(

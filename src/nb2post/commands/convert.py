@@ -13,10 +13,11 @@ from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, config_option, echo
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
                 adoptions=None, settings=None, shard=None, replace_owner_text=False, notebook_title=False,
-                new_posts=None, keep_edited=False):
+                new_posts=None, keep_edited=False, report=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
     the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
-    converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert.
+    converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert;
+    ``report``: the caller's nb2post.diagnostics.Reporter (preview's, which outlives one batch).
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
@@ -37,7 +38,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     from ..urls import post_warnings_for
 
     jekyll, about_site = site_warnings(settings)  # once per batch: they are about the site, not one notebook
-    report = Reporter(quiet, verbose, cwd)
+    report = report or Reporter(quiet, verbose, cwd)
 
     bar = None
 

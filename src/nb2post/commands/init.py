@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..init import DEPLOY_CHOICES
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, locate_site, quiet_option, relative,
+from .common import (EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, locate_site, quiet_option, relative,
                      site_option, to_option, verbose_option)
 
 
@@ -38,9 +38,7 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
     Running it again changes nothing.
     """
-    from ..config import ConfigError
     from ..gitrepo import find_root
-    from ..hook import HookError
     from ..init import check_action_reference, default_action, init
 
     # A site to set up may have no _config.yml yet: then it is the current folder.
@@ -52,12 +50,7 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     root = find_root(site)
     if root is None and (hook_mode or not no_workflow):
         fail(f"{site} is not inside a git repository; run 'git init' there first (the workflow and hook live in it)", EXIT_USAGE)
-    try:
-        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow, deploy)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-    except HookError as exc:
-        fail(str(exc), EXIT_FAILED)
+    result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow, deploy)
     for path in result.changed if not quiet else ():
         click.echo(f"wrote {relative(path, Path.cwd())}")
     for path, reason in result.kept if not quiet else ():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site,
+from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, load_settings, locate_site,
                      quiet_option, require_named_paths, site_option, to_option, verbose_option, warn)
 
 LOCK_WAIT_SECONDS = 600  # another publish of the same work tree: wait this long for it to finish
@@ -49,8 +49,7 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
     """
     import signal
 
-    from ..gitrepo import redact
-    from ..publish import Interrupted, PublishError, interruption
+    from ..publish import Interrupted, interruption
 
     def terminated(signum, frame):
         raise Interrupted(signum)
@@ -62,8 +61,6 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
     try:
         code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
                            quiet, verbose, no_verify, config_files)
-    except PublishError as exc:
-        fail(redact(str(exc)), exc.code)
     except KeyboardInterrupt as exc:
         name, code = interruption(exc)
         fail(f"stopped by {name}; what was committed stays committed, posts converted stay in place: "
@@ -74,15 +71,12 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
 def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
                 quiet=False, verbose=False, no_verify=False, config_files=None) -> int:
     from .. import gitrepo, publish
-    from ..config import CONFIG_NAME, ConfigError, load
+    from ..config import CONFIG_NAME
     from ..templates_text import template_text
 
     site = locate_site(site, paths)
     require_named_paths(paths)
-    try:
-        settings = load(site, target, config_files)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load_settings(site, target, config_files)
     configured = settings.option("commit_message")
     if message is not None:
         template, where = message, "--message"

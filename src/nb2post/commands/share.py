@@ -37,18 +37,15 @@ def command(targets, site, dry_run, wait, timeout, verbose):
     the text its brief wrote for each; skip a channel its brief's ledger already records, and record
     each new post's link and time there (in _briefs/<slug>.md and .json)."""
     from ..brief import BriefError
-    from ..config import ConfigError, load
+    from ..config import load
     from ..share.post import share
     from ..share.settings import accounts
     from ..site import Site
     from .brief import resolve_post
 
     site = locate_site(site, targets)
-    try:
-        settings = load(site)
-        chosen = accounts(settings.raw, str(site / "_config.yml"))
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load(site)
+    chosen = accounts(settings.raw, str(site / "_config.yml"))
     if not chosen:
         fail(f"{site / '_config.yml'} names no account to share to: add nb2post: share: mastodon: {{instance: "
              "https://mastodon.social}} and/or bluesky: {handle: you.bsky.social}", EXIT_USAGE)

@@ -92,11 +92,6 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def warn(message: str, quiet: bool = False) -> None:
-    if not quiet:
-        click.echo(f"warning: {message}", err=True)
-
-
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     """Stop the command: the CLI prints ``error: message`` and exits with ``code`` (nb2post.cli)."""
     raise Nb2postError(message, code=code)

@@ -38,6 +38,7 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
     Running it again changes nothing.
     """
+    from ..diagnostics import Reporter, site_wide
     from ..gitrepo import find_root
     from ..init import check_action_reference, default_action, init
 
@@ -55,8 +56,7 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
         click.echo(f"wrote {relative(path, Path.cwd())}")
     for path, reason in result.kept if not quiet else ():
         click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
-    for message in result.warnings:
-        echo_err(f"warning: {message}")
+    Reporter(quiet, verbose).report_all(site_wide(result.warnings))
     if deploy == "pages" and any(path.name == "nb2post.yml" for path in result.changed):
         echo_err("next: in the repository's Settings > Pages, set 'Build and deployment' Source to 'GitHub Actions' (once)")
     if verbose and not quiet:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, epilog, fail, load_settings, locate_site, relative,
-                     site_option, to_option, warn)
+                     site_option, to_option)
 
 
 def _date(ctx, param, value):
@@ -45,6 +45,7 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     the front matter in the site's style (fastpages' title cell on a fastpages blog, a YAML raw cell
     elsewhere) and a kernel. Prints its path. An existing notebook is never overwritten."""
     from ..convert import notebooks_dir
+    from ..diagnostics import Reporter
     from ..new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
 
     if not title.strip():
@@ -61,6 +62,6 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     except NewError as exc:
         fail(str(exc).replace(str(path), relative(path, Path.cwd()), 1), EXIT_FAILED)
     if problem:
-        warn(problem)
+        Reporter().warning(problem)
     click.echo(relative(path, Path.cwd()))
     raise SystemExit(EXIT_OK)

@@ -38,6 +38,7 @@ def command(targets, site, dry_run, wait, timeout, verbose):
     each new post's link and time there (in _briefs/<slug>.md and .json)."""
     from ..brief import BriefError
     from ..config import load
+    from ..diagnostics import Reporter
     from ..share.post import share
     from ..share.settings import accounts
     from ..site import Site
@@ -50,14 +51,15 @@ def command(targets, site, dry_run, wait, timeout, verbose):
         fail(f"{site / '_config.yml'} names no account to share to: add nb2post: share: mastodon: {{instance: "
              "https://mastodon.social}} and/or bluesky: {handle: you.bsky.social}", EXIT_USAGE)
     site_object = Site(settings)
+    said = Reporter()
     code = EXIT_OK
     for target in targets:
         try:
             post_path = resolve_post(target, site, site_object)
             done = share(site, post_path, chosen, dry_run=dry_run, wait=wait, timeout=timeout,
                          say=echo_err, show=click.echo, note=echo_err if verbose else lambda _: None)
-        except (BriefError, OSError) as exc:
-            echo_err(f"error: {exc}")
+        except (BriefError, OSError) as exc:  # that post failed; the others are shared
+            said.error(str(exc))
             done = False
         if not done:
             code = EXIT_FAILED

@@ -193,14 +193,15 @@ def test_bad_input_is_one_error_line_each_and_the_rest_builds(tmp_path):
     (folder / "2024-05-02-v3-levels.ipynb").write_text(json.dumps({"nbformat": 3, "metadata": {}, "worksheets": [{"cells": [
         {"cell_type": "heading", "level": 9, "source": "Deep"}, {"cell_type": "heading", "level": 0, "source": "Top"}]}]}))
 
-    done = run_cli("convert", "-j", "1", cwd=site)
+    done = run_cli("convert", "-j", "1", "-v", cwd=site)
     assert done.returncode == 1, done.stderr
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == len(BAD_INPUT), done.stderr
     for name, (_, words) in BAD_INPUT.items():
         assert any(line.startswith(f"error: _notebooks/{name}.ipynb: {words}") for line in errors), (name, errors)
-    assert "cell 1 is a heading of level 9; written as level 6" in done.stderr
+    # information, not a fault: a note, shown with -v
+    assert "note: _notebooks/2024-05-02-v3-levels.ipynb: cell 1 is a heading of level 9; written as level 6" in done.stderr
     assert sorted(done.stdout.split()) == ["_posts/2024-05-02-good.md", "_posts/2024-05-02-v3-levels.md"]
     post = (site / "_posts" / "2024-05-02-v3-levels.md").read_text(encoding="utf-8")
     assert "\n###### Deep\n" in post and "\n# Top\n" in post

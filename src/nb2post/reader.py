@@ -105,7 +105,7 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     if major > 4:
         raise NotebookError(path, f"nbformat {major} is newer than this nb2post understands (4); upgrade nb2post")
     if major < 4:
-        notes += _heading_levels(content, path)
+        facts += _heading_levels(content, path)  # the nearest level is written: nothing to fix
         minor = content.get("nbformat_minor")
         if "nbformat_minor" in content and (isinstance(minor, bool) or not isinstance(minor, int)):
             del content["nbformat_minor"]  # nbformat's upgrade stops on it without a word; it reads none as 0
@@ -128,8 +128,9 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     _add_missing_ids(content)
     problem = _schema_problem(content)
     repaired = _repair(content)
-    if problem or repaired:
-        notes.append(f"{path}: does not follow the notebook schema ({problem or repaired}); converted anyway")
+    if problem or repaired:  # a warning when something had to be changed to read it; else the notebook is read as is
+        (notes if repaired else facts).append(f"{path}: does not follow the notebook schema ({problem or repaired}); "
+                                              "converted anyway")
     return Notebook(path=path, content=content, warnings=notes, notes=facts)
 
 

@@ -301,7 +301,7 @@ def _heading_levels(content: dict, path: Path) -> list[str]:
     """nbformat 3's heading cells become Markdown headings ('#' times the level) on upgrade: a level
     outside 1-6 is set to the nearest one (and said), as Markdown has no other; one that is no number
     at all is an error naming the cell."""
-    notes = []
+    facts = []
     worksheets = content.get("worksheets")
     cells = [cell for sheet in worksheets if isinstance(sheet, dict) for cell in sheet.get("cells") or []
              if isinstance(cell, dict)] if isinstance(worksheets, list) else []
@@ -314,10 +314,10 @@ def _heading_levels(content: dict, path: Path) -> list[str]:
                                 "from 1 to 6; fix the level (or re-save the notebook with Jupyter)")
         nearest = 6 if level > 6 else 1 if level < 1 else int(level)
         if nearest != level:
-            notes.append(f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
+            facts.append(f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
                          "(Markdown has levels 1 to 6)")
         cell["level"] = nearest
-    return notes
+    return facts
 
 
 def _upgrade(text: str, content: dict, path: Path) -> dict:

@@ -122,13 +122,13 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
                 said.error(message)
                 code = EXIT_FAILED
                 continue
-            card_ok, findings, facts = check_card(url, card)
-            problem = ERROR if strict_card and not card_ok else WARNING
-            for finding in findings:
+            card_check = check_card(url, card)
+            problem = ERROR if strict_card and not card_check.ok else WARNING
+            for finding in card_check.findings:
                 said.report(Diagnostic(problem, finding))
-            for fact in facts:  # what is right with the card is worth knowing (-v), not worth a warning
+            for fact in card_check.facts:  # what is right with the card is worth knowing (-v), not worth a warning
                 said.note(fact)
-            if not card_ok and strict_card:
+            if not card_check.ok and strict_card:
                 code = EXIT_FAILED
     raise SystemExit(code)
 

@@ -109,7 +109,7 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
     import os
 
     from ..gitrepo import GitError
-    from ..hook import HookError, parse_push_lines, ref_from_range, run, under_pre_commit
+    from ..hook import parse_push_lines, ref_from_range, run, under_pre_commit
     from .check import load_layout
 
     remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
@@ -124,9 +124,7 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
         # `pre-commit run --hook-stage pre-push --all-files` gives no refs at all: look at every notebook.
         everything = not refs and under_pre_commit()
         code, lines = run(root, place, refs, remote, mode, Path.cwd(), everything=everything)
-    except HookError as exc:
-        fail(str(exc), EXIT_USAGE)
-    except GitError as exc:
+    except GitError as exc:  # (a HookError, the input git gave, is a usage error: reported by the CLI)
         fail(f"nb2post pre-push hook: {exc}; push stopped (skip the check once with git push --no-verify)")
     for line in lines:
         echo_err(line)

@@ -147,7 +147,7 @@ def test_the_sites_warnings_show_under_nbconvert_as_under_convert(tmp_path):
     """The warnings about the site itself (here a url ending in '/') reach `jupyter nbconvert` too, once,
     with the same words `nb2post convert` prints; its notes stay at INFO, out of nbconvert's default log."""
     site = make_site(tmp_path / "site", extra_config="url: \"https://example.org/\"\n")
-    write_notebook(site / "_notebooks" / "2024-04-05-a.ipynb", [cell("markdown", "# A\n> Summary")])
+    write_notebook(site / "_notebooks" / "2024-04-05-a.ipynb", [cell("markdown", "# A\n> Summary\n\n- slug: '--'")])
     converted = run_cli("convert", "--force", cwd=site, check=True)
     said = [line.split(": ", 1)[1] for line in converted.stderr.splitlines() if line.startswith("warning: ") and "ends in '/'" in line]
     assert len(said) == 1, converted.stderr
@@ -156,6 +156,8 @@ def test_the_sites_warnings_show_under_nbconvert_as_under_convert(tmp_path):
     logged = [line for line in done.stderr.splitlines() if "ends in '/'" in line]
     assert len(logged) == 1 and "WARNING" in logged[0], done.stderr
     assert logged[0].endswith(said[0]), (logged, said)
+    # and the post's own: a slug that leaves the URL no name
+    assert len([line for line in done.stderr.splitlines() if "leaves nothing for :title and :slug" in line]) == 1, done.stderr
     assert "has no git remote" not in done.stderr  # a note: at DEBUG only
     debug = nbconvert("--to", "jekyll", "--debug", "_notebooks/2024-04-05-a.ipynb", cwd=site)
     assert len([line for line in debug.stderr.splitlines() if "has no git remote" in line]) == 1, debug.stderr

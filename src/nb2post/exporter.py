@@ -144,7 +144,7 @@ class JekyllExporter(Exporter):
         site_root = found or source.parent  # outside any site: nbconvert's own habit, beside the notebook
         try:
             settings = load(site_root, self.target)
-            about_site = convert.site_warnings(settings)[1] if found else []
+            jekyll, about_site = convert.site_warnings(settings) if found else (None, [])
         except (ConfigError, ValueError) as exc:
             raise ExportError(str(exc)) from None
         site = Site(settings)
@@ -161,7 +161,13 @@ class JekyllExporter(Exporter):
             raise ExportError(str(exc)) from None
         from .diagnostics import NOTE, about_notebooks, site_wide
 
-        said = site_wide(about_site) + about_notebooks(post.warnings, source) + about_notebooks(post.notes, source, NOTE)
+        about_post = list(post.warnings)
+        if jekyll is not None:  # what in its front matter gives the post a surprising URL, as convert says it
+            from .urls import post_warnings_for
+
+            about_post += post_warnings_for(site.root, site.posts_dir / post.file_name, post.front_matter,
+                                            settings.site_config, jekyll)
+        said = site_wide(about_site) + about_notebooks(about_post, source) + about_notebooks(post.notes, source, NOTE)
         return post, site, found is not None, said
 
 

@@ -99,10 +99,12 @@ class Reporter:
             return True
         return not self.quiet and (level == WARNING or self.verbose)
 
-    def report(self, diagnostic: Diagnostic) -> bool:
-        """Show ``diagnostic`` unless its level is hidden or it was said already; True when shown."""
+    def report(self, diagnostic: Diagnostic, without_v: bool = False) -> bool:
+        """Show ``diagnostic`` unless its level is hidden or it was said already; True when shown.
+        ``without_v``: a note a user needs to see once even without -v (not with -q)."""
         key = (diagnostic.level, diagnostic.text(self.cwd))
-        if not self.shows(diagnostic.level) or key in self._said:
+        hidden = self.quiet if without_v and diagnostic.level == NOTE else not self.shows(diagnostic.level)
+        if hidden or key in self._said:
             return False
         if self.once or diagnostic.site_wide:
             self._said.add(key)
@@ -120,8 +122,8 @@ class Reporter:
     def warning(self, message: str, path=None, cell=None, site_wide: bool = False) -> bool:
         return self.report(Diagnostic(WARNING, message, path, cell, site_wide))
 
-    def note(self, message: str, path=None, cell=None, site_wide: bool = False) -> bool:
-        return self.report(Diagnostic(NOTE, message, path, cell, site_wide))
+    def note(self, message: str, path=None, cell=None, site_wide: bool = False, without_v: bool = False) -> bool:
+        return self.report(Diagnostic(NOTE, message, path, cell, site_wide), without_v)
 
     def _print(self, diagnostic: Diagnostic) -> None:
         import click  # the commands have it loaded already; the exporter never prints this way

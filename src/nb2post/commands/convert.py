@@ -86,8 +86,12 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         click.echo(f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
                    f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too", err=not dry_run)
     math = getattr(settings.theme, "math", None)
-    if math is not None and math.note:  # the site's renderer, found once per run
-        report.note(f"{relative(site, cwd)}: {math.note}", site_wide=True)
+    math_note = ""
+    if math is not None and math.note:  # the site's renderer, found once per run: named by its file
+        math_note = f"{relative(Path(math.where) if math.where else _config_file(settings), cwd)}: {math.note}"
+        report.note(math_note, site_wide=True)
+    for note in _changed_choice(settings, outcomes, math_note, remember=not dry_run) if not quiet else []:
+        report.note(note, site_wide=True, without_v=True)  # the theme chosen, when it changed: said once
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":
@@ -112,6 +116,32 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     echo_err(summary)
     failed = counts.get("failed", 0) or problems
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)
+
+
+def _config_file(settings) -> Path:
+    return Path(settings.config_files[0]) if settings.config_files else settings.site / "_config.yml"
+
+
+def _changed_choice(settings, outcomes, math_note: str, remember: bool) -> list[str]:
+    """The theme's note (and the math renderer's), said without -v once: when posts of this run were written
+    for a theme choice other than the one the last run said (remembered in the site's stat cache)."""
+    from ..render import theme_note
+
+    if settings.theme is None:
+        return []
+    said = theme_note(settings)
+    if not any(said in outcome.post.notes for outcome in outcomes if outcome.post is not None):
+        return []  # no post of this run has math or a table of contents: the choice made no difference
+    from ..statcache import for_site
+
+    math = settings.theme.math
+    cache, choice = for_site(settings.site), f"{settings.theme.describe()}\n{math.note if math is not None else ''}"
+    if not cache.choice_changed(choice):
+        return []
+    if remember:
+        cache.remember_choice(choice)
+        cache.save()
+    return [said] + ([math_note] if math_note else [])
 
 
 def grouped_warnings(about_site, outcomes) -> list:
@@ -171,7 +201,7 @@ def command(paths, site, target, config_files, force, dry_run, adopt, replace_ow
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
     when none is named); without PATHS every notebook below its notebooks folder (the 'nb2post:
     notebooks_dir:' setting, default _notebooks) is converted, except those below folders of drafts
-    (_drafts, draft, drafts). Unchanged notebooks are skipped by content hash. A post edited by hand
+    (_drafts, draft, drafts), which are never posts, even when named. Unchanged notebooks are skipped by content hash. A post edited by hand
     after nb2post wrote it (anywhere, also below its marker line) is never overwritten without --force;
     a post nb2post did not write, only when adopted.
 

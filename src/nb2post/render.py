@@ -17,6 +17,7 @@ from .post import Post
 from .reader import Notebook, cell_source
 from .templates_text import fill
 from .visibility import Show, parse_cell
+from .diagnostics import Nb2postError
 
 # %%magics that change what language a cell is written in.
 _CELL_MAGIC_LANGUAGES = {
@@ -46,7 +47,7 @@ class PostInfo:
     theme: object = None  # nb2post.themes.Theme
 
 
-class ConversionError(Exception):
+class ConversionError(Nb2postError):
     pass
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from .diagnostics import Nb2postError
+
 EXTENSIONS = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
@@ -224,7 +226,7 @@ def cell_label(prefix: str) -> str:
     return f"cell {match.group(1)}" if match else prefix
 
 
-class Refused(Exception):
+class Refused(Nb2postError):
     """A local reference that must not be copied; the message says why."""
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .diagnostics import Nb2postError
+
 
 def find_root(path: Path) -> Path | None:
     """The work tree root above ``path`` (a file-system walk: no process is started)."""
@@ -33,7 +35,7 @@ def _git(args: list[str], cwd: Path) -> str | None:
         return None
 
 
-class HistoryUnreadable(RuntimeError):
+class HistoryUnreadable(Nb2postError, RuntimeError):
     """The repository's history cannot be read (missing objects, a partial clone that cannot fetch them)."""
 
 
@@ -86,7 +88,7 @@ def in_head(path: Path) -> bool:
 ZERO_SHA = "0" * 40
 
 
-class GitError(RuntimeError):
+class GitError(Nb2postError, RuntimeError):
     pass
 
 
@@ -158,6 +160,15 @@ def uncommitted(root: Path, paths: list[Path]) -> list[str]:
         return []
     out = _git_checked(["status", "--porcelain", "-z", "--untracked-files=all", "--", *map(str, paths)], root)
     return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+
+
+def tracked(root: Path, paths: list[Path]) -> list[Path]:
+    """Which of ``paths`` git tracks (in the index), in their order."""
+    if not paths:
+        return []
+    out = _git_checked(["ls-files", "-z", "--full-name", "--", *map(str, paths)], root)
+    known = {(Path(root) / name).resolve() for name in out.split("\0") if name}
+    return [path for path in paths if Path(path).resolve() in known]
 
 
 class HookRefused(GitError):
@@ -778,6 +789,16 @@ _NETWORK_SIGNS = (
 )
 
 
+def _git_reason(lines: list[str]) -> str:
+    """What git said went wrong, as one clause: its first ``fatal:``/``error:`` line without the prefix
+    (its last line is often the tail of a paragraph of advice, such as "and the repository exists.")."""
+    for line in lines:
+        for prefix in ("fatal:", "error:"):
+            if line.startswith(prefix):
+                return line[len(prefix):].strip().rstrip(".")
+    return lines[-1].rstrip(".") if lines else ""
+
+
 def push(repo, target: PushTarget) -> PushResult:
     """``git push --porcelain`` (never forced). Rejections don't raise: the porcelain status line and the
     server's ``remote:`` lines are parsed, so a pre-receive hook's message and a pre-push hook's output
@@ -810,7 +831,7 @@ def push(repo, target: PushTarget) -> PushResult:
         )
     lines = [line.strip() for line in err.splitlines() if line.strip()]
     lowered = "\n".join(lines).lower()
-    last = lines[-1] if lines else summary or "git push failed"
+    last = _git_reason(lines) or summary or "git push failed"
     if any(sign in lowered for sign in _AUTH_SIGNS):
         return PushResult(
             False,
@@ -819,7 +840,12 @@ def push(repo, target: PushTarget) -> PushResult:
             remote_lines,
         )
     if any(sign in lowered for sign in _NETWORK_SIGNS):
-        return PushResult(False, "network", f"cannot reach {where}: {last}", remote_lines)
+        return PushResult(
+            False,
+            "network",
+            f"cannot reach {where}: {last}; check its URL with 'git remote -v' and your network, then publish again",
+            remote_lines,
+        )
     if flag is None and "failed to push some refs" in lowered:
         # No ref was even offered to the remote: a pre-push hook on this machine said no. Show what it said.
         hook_lines = [line for line in lines if "failed to push some refs" not in line][-5:]

@@ -18,6 +18,7 @@ from .post import Post
 from .reader import Notebook, cell_source
 from .templates_text import fill
 from .visibility import Show, parse_cell
+from .diagnostics import Nb2postError
 
 if TYPE_CHECKING:
     from .themes import Theme
@@ -50,7 +51,7 @@ class PostInfo:
     theme: Theme | None = None
 
 
-class ConversionError(Exception):
+class ConversionError(Nb2postError):
     pass
 
 

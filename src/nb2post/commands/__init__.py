@@ -1,7 +1,6 @@
 """One module per subcommand; each defines ``command``."""
 
-from ..diagnostics import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK,  # noqa: F401  (re-exported)
-                           EXIT_TERMINATED, EXIT_USAGE)
+from ..diagnostics import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE  # noqa: F401  (re-exported)
 
 # Every command's exit status, the same table in each --help and in the README ("Exit status").
 EXIT_STATUS = """\b

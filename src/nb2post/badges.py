@@ -199,12 +199,15 @@ def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -
     return fill("badges.html", links="\n".join(pieces)).strip("\n"), warnings, []
 
 
-def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict) -> list[str]:
-    """fastpages: its layout draws the badges; give it the real branch and the site-wide switches."""
+def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict
+                     ) -> tuple[list[str], list[str]]:
+    """fastpages: its layout draws the badges; give it the real branch and the site-wide switches.
+    (warnings, notes): a repository with no hosted remote whose badges use _config.yml's github_username and
+    github_repo is a fact of the site (a note); with neither, the badges may point nowhere (a warning)."""
     wanted = _wanted(values, enabled)
     if not wanted:
         values["badges"] = False
-        return []
+        return [], []
     for name in NAMES:
         if name not in wanted:
             values[f"hide_{name}_badge"] = True
@@ -225,6 +228,8 @@ def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_co
         )
     elif shown and repo is None:
         why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
-        said = f"use github_username/github_repo of _config.yml ({user}/{name})" if user and name else "may point nowhere"
-        warnings.append(f"the repository of {site} {why}; fastpages' badges {said}")
-    return warnings
+        if user and name:
+            return warnings, [f"the repository of {site} {why}; fastpages' badges use github_username/github_repo "
+                              f"of _config.yml ({user}/{name})"]
+        warnings.append(f"the repository of {site} {why}; fastpages' badges may point nowhere")
+    return warnings, []

@@ -302,7 +302,7 @@ def _navigation(
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
     body = toc.prepare(body, values, toc_style)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
-        return body, badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config), []
+        return body, *badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config)
     badge_block, warnings, notes = badges.for_html(values, enabled_badges, settings.site, nb_path)
     if badge_block:
         body = badge_block + "\n\n" + body

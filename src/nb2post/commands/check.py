@@ -79,6 +79,7 @@ def command(paths, site, target, config_files, quiet, verbose):
                 where = ", ".join(relative(p, cwd) for p in paths) if paths else relative(place.site / place.notebooks_dir, cwd)
                 said.warning(f"no notebooks found in {where}; nothing to check")
             else:
-                echo_err(f"all {report.checked} notebook{'s' if report.checked != 1 else ''} have current posts")
+                echo_err(f"all {report.checked} notebooks have current posts" if report.checked != 1
+                         else "the notebook has a current post")
         raise SystemExit(EXIT_OK)
     raise SystemExit(EXIT_FAILED)

@@ -75,7 +75,7 @@ def command(targets, site, config_files, new, since, max_posts, dry_run, wait, t
     chosen = accounts(settings.raw, where)
     if not chosen:
         fail(f"{where} names no account to share to: add nb2post: share: mastodon: {{instance: "
-             "https://mastodon.social}} and/or bluesky: {handle: you.bsky.social}", EXIT_USAGE)
+             "https://mastodon.social} and/or bluesky: {handle: you.bsky.social}", EXIT_USAGE)
     site_object = Site(settings)
     said = Reporter()
     if new:

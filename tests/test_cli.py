@@ -125,7 +125,7 @@ def test_stdout_lists_the_posts_written_so_they_can_be_piped(tmp_path):
     assert "unchanged: _posts/2024-05-01-one.md  (from _notebooks/2024-05-01-one.ipynb)" in verbose.stderr.splitlines()
 
 
-def test_quiet_keeps_errors_and_the_summary_and_drops_warnings(tmp_path):
+def test_quiet_keeps_errors_and_their_summary_and_drops_warnings(tmp_path):
     site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
     note(site / "_notebooks", "undated.ipynb", "Undated")  # warned about: no date
     write_notebook(site / "_notebooks" / "2024-05-01-bad.ipynb", [cell("markdown", "# Bad\n- date: not a date")])
@@ -142,6 +142,10 @@ def test_quiet_keeps_errors_and_the_summary_and_drops_warnings(tmp_path):
     assert len(errors) == 1 and "_notebooks/2024-05-01-bad.ipynb" in errors[0]
     assert quiet.stderr.strip().splitlines()[-1] == "1 failed, 1 written"
     assert [line for line in quiet.stdout.splitlines()] == [line for line in loud.stdout.splitlines()]
+    (site / "_notebooks" / "2024-05-01-bad.ipynb").unlink()
+    shutil.rmtree(site / "_posts")
+    well = run_cli("convert", "-q", "-j", "1", cwd=site)  # all is well: the posts listed and not a line more
+    assert well.returncode == 0 and well.stderr == "" and well.stdout.splitlines() == loud.stdout.splitlines()
 
 
 def test_warnings_come_grouped_by_notebook(tmp_path):
@@ -201,7 +205,7 @@ def test_a_progress_bar_on_a_terminal(tmp_path):
     terminal = read_pty(main, process).decode("utf-8", "replace")
     process.wait(timeout=120)
     os.close(main)
-    assert "\x1b[K" not in terminal and terminal.strip() == "3 written"
+    assert "\x1b[K" not in terminal and terminal.strip() == "", "and, all being well, no summary either"
 
     # TERM=dumb (Emacs shells, some CI consoles) cannot redraw a line: no bar, no escape codes
     shutil.rmtree(site / "_posts")

@@ -22,7 +22,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
-    summary line. ``-q`` leaves errors and the summary; ``-v`` also lists every notebook's outcome."""
+    summary line. ``-q`` leaves errors (and the summary when there are some); ``-v`` also lists every
+    notebook's outcome."""
     from ..convert import Interrupted, convert, notebooks_dir, site_warnings
     from ..diagnostics import Reporter, about_notebooks
     from .progress import ProgressBar
@@ -122,8 +123,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     if interrupted:
         echo_err(f"interrupted: {summary}; run the same command again to convert the rest")
         raise SystemExit(EXIT_INTERRUPTED)
-    echo_err(summary)
     failed = counts.get("failed", 0) or problems
+    if failed or not quiet:  # -q: quiet when all is well (clig.dev), the count beside the errors otherwise
+        echo_err(summary)
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)
 
 
@@ -211,7 +213,7 @@ def _shard(value):
 @click.option("--new-posts", is_flag=True, help="With --adopt: also write the posts of notebooks that have none yet (without it --adopt converts only the notebooks it pairs with a post, and lists the others).")
 @click.option("--notebook-title", is_flag=True, help="With --adopt: a post adopted takes the notebook's title (its front matter or leading '# Title'); without it the post keeps its own, and --dry-run shows the notebook's.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@quiet_option("No progress bar and no warnings: errors and the summary line only.")
+@quiet_option("No progress bar, no warnings and no summary line unless something failed: the posts and errors only.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
 @click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
               help="Convert only shard K of N (a stable hash of each notebook's path), for a CI job matrix; "

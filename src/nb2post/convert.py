@@ -163,16 +163,18 @@ def notebooks_dir(section: dict, target: str, site: Path) -> str:
     return _relative(value, "notebooks_dir", Path(site))
 
 
-def notebook_key(notebook: Path, site: Path) -> str:
-    """How posts refer to their notebook: the path relative to the repository root (else the site)."""
-    return key_function(site)(notebook)
+def notebook_key(notebook: Path, site: Path, facts=None) -> str:
+    """How posts refer to their notebook: the path relative to the repository root (else the site).
+    ``facts``: the run's ``config.SiteFacts`` (its repository root), when the caller has them."""
+    return key_function(site, facts=facts)(notebook)
 
 
-def key_function(site: Path, resolved: bool = False) -> Callable[[Path], str]:
-    """``notebook_key`` for many notebooks of one site: the repository root is found once.
-    ``resolved``: the notebooks are already resolved paths (as ``find_notebooks`` gives them)."""
+def key_function(site: Path, resolved: bool = False, facts=None) -> Callable[[Path], str]:
+    """``notebook_key`` for many notebooks of one site: the repository root is found once (or taken from
+    ``facts``). ``resolved``: the notebooks are already resolved paths (as ``find_notebooks`` gives them)."""
     site_root = Path(site).resolve()
-    bases = [str(base).rstrip(os.sep) for base in (gitrepo.find_root(site_root), site_root) if base is not None]
+    root = facts.root if facts is not None else gitrepo.find_root(site_root)
+    bases = [str(base).rstrip(os.sep) for base in (root, site_root) if base is not None]
 
     def key(notebook: Path) -> str:
         path = os.fspath(notebook) if resolved else str(Path(notebook).resolve())
@@ -260,7 +262,7 @@ def build_post(
     if adoption is None and existing is not None:
         from .adopt import recorded
 
-        adoption = recorded(Path(settings.site), existing, settings.site_config)
+        adoption = recorded(Path(settings.site), existing, settings.site_config, settings.facts.known_jekyll)
 
     if isinstance(digest, Unhashed):
         unhashed = digest
@@ -361,10 +363,11 @@ _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
 def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
-                  replace_owner_text: bool, notebook_title: bool, new_posts: bool, published: tuple) -> None:
+                  replace_owner_text: bool, notebook_title: bool, new_posts: bool, published: dict | None) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
-    parent saves it), and keeps one Site for all the notebooks it converts. ``published``: the parent's
-    Site._published and _jekyll (where the site publishes its files)."""
+    parent saves it), and keeps one Site for all the notebooks it converts. ``settings`` carry the site's
+    facts (config.SiteFacts), read once by the parent; ``published``: the parent's Site._published (where
+    the site publishes its files)."""
     import signal
 
     from . import statcache
@@ -378,7 +381,7 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     statcache.read_only()
     site = Site(settings)
     site.claims = claims
-    site._published, site._jekyll = published
+    site._published = published
     _BATCH = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
                    notebook_title=notebook_title, new_posts=new_posts)
 
@@ -647,7 +650,6 @@ def convert(
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed, and a notebook that failed is reported from it (the same error) until its
     stat or the settings change."""
-    from . import statcache
     from .paths import missing_files
     from .site import Site
 
@@ -657,13 +659,13 @@ def convert(
 
     with collector_paused():  # finding what changed
         notebooks, problems = find_notebooks(paths, skipped)
-        key_of = key_function(settings.site, resolved=True)
+        key_of = key_function(settings.site, resolved=True, facts=settings.facts)
         keys = {notebook: key_of(notebook) for notebook in notebooks}
         if shard is not None:
             notebooks = [notebook for notebook in notebooks if in_shard(keys[notebook], shard)]
         site = Site(settings)
         fingerprint = settings.fingerprint()
-        cache = statcache.for_site(settings.site)
+        cache = site.stat_cache()
         outcomes: dict[Path, Outcome] = {}
         work: list[tuple] = []
         listed: dict = {}  # the folders of the posts' images, each listed once (see paths.missing_files)
@@ -735,7 +737,7 @@ def convert(
                 pass
             submitted: list = []
             initargs = (os.getpid(), settings, force, dry_run, adopt, claims, replace_owner_text, notebook_title,
-                        new_posts, (site._published, site._jekyll))
+                        new_posts, site._published)
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=initargs)
             try:
                 for outcome in _bounded(pool, _convert_in_worker, work, 2 * workers, submitted):
@@ -802,7 +804,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
             return post, None, []  # another worker's notebook took it over first
     try:
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why,
-                                      notebook_title=batch.notebook_title)
+                                      notebook_title=batch.notebook_title, jekyll=settings.facts.known_jekyll)
     except adopting.AdoptError as exc:
         return post, str(exc), []
     adopted, error, _ = _build_in_worker((*args[:5], adoption))
@@ -844,7 +846,8 @@ def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:
     A dry run says it; a real run refuses the post unless told to replace it anyway. (error, notes)"""
     from . import adopt as adopting
 
-    lost = adopting.owner_losses(batch.site.root, post, batch.site.settings.site_config)
+    settings = batch.site.settings
+    lost = adopting.owner_losses(batch.site.root, post, settings.site_config, settings.facts.known_jekyll)
     if not lost:
         return None, []
     if batch.replace_owner_text:
@@ -880,7 +883,7 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         olds.append(previous[0])
     if post.adopts and post.adopted_how != "adopted earlier":
         adopted = site.root / post.adopts
-        url = adopting.url_of(site.root, adopted, site.settings.site_config)
+        url = adopting.url_of(site.root, adopted, site.settings.site_config, site.settings.facts.known_jekyll)
         kept = url if site._url_move(adopted, target, post) is None else None
         line = adopting.summary(post, kept, target.name)
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""

@@ -116,10 +116,17 @@ def other_generator(text: str, key: str, notebook: Path | None) -> tuple[str, bo
     return "", False, ""
 
 
-def notebook_gone(key: str, site: Path) -> bool:
-    """True when the notebook a post names (``key``: relative to the repository, else the site) is not there."""
-    bases = [b for b in (gitrepo.find_root(site), Path(site).resolve()) if b is not None]
-    return not any((base / key).exists() for base in bases)
+def notebook_bases(site: Path, facts=None) -> list[Path]:
+    """The folders posts name their notebooks relative to: the repository root (from the run's
+    ``config.SiteFacts`` when given), else the site."""
+    root = facts.root if facts is not None else gitrepo.find_root(site)
+    return [b for b in (root, Path(site).resolve()) if b is not None]
+
+
+def notebook_gone(key: str, site: Path, bases: list[Path] | None = None) -> bool:
+    """True when the notebook a post names (``key``: relative to the repository, else the site) is not there.
+    ``bases``: ``notebook_bases(site)``, when the caller has them."""
+    return not any((base / key).exists() for base in (bases if bases is not None else notebook_bases(site)))
 
 
 def keys_by_name(posts: dict[str, tuple[Path, Marker]]) -> dict[str, set[str]]:
@@ -132,16 +139,17 @@ def keys_by_name(posts: dict[str, tuple[Path, Marker]]) -> dict[str, set[str]]:
 
 
 def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path,
-               by_name: dict[str, set[str]] | None = None) -> tuple[str, Path, Marker] | None:
+               by_name: dict[str, set[str]] | None = None, bases: list[Path] | None = None) -> tuple[str, Path, Marker] | None:
     """(old key, post, marker) when the notebook ``key`` looks moved (``git mv a/x.ipynb b/x.ipynb``): exactly
     one post names a notebook of the same file name that no longer exists. The post then follows it.
-    ``by_name``: ``keys_by_name(posts)``, or keys besides (those no longer in ``posts`` are passed over)."""
+    ``by_name``: ``keys_by_name(posts)``, or keys besides (those no longer in ``posts`` are passed over);
+    ``bases``: ``notebook_bases(site)``."""
     name = PurePosixPath(key).name
     olds = posts if by_name is None else by_name.get(name, ())
     found = [
         (old, *posts[old])
         for old in olds
-        if old != key and old in posts and PurePosixPath(old).name == name and notebook_gone(old, site)
+        if old != key and old in posts and PurePosixPath(old).name == name and notebook_gone(old, site, bases)
     ]
     return found[0] if len(found) == 1 else None
 
@@ -167,8 +175,8 @@ class Site:
         self._by_source: dict[str, tuple[Path, Marker]] | None = None
         self._by_name: dict[str, set[str]] | None = None  # keys_by_name(self._by_source), kept up to date
         self._by_banner: dict[str, list[Path]] | None = None
+        self._bases: list[Path] | None = None  # notebook_bases: where posts' notebook keys point
         self._published: dict[str, list[Path]] | None = None  # nb2post.published.destinations, once per run
-        self._jekyll = 4  # the Jekyll major version that builds the site (read with _published)
         self.claims: str | None = None  # the run's claims folder (nb2post.convert): its posts' places, across workers
 
     def fastpages_posts(self) -> dict[str, list[Path]]:
@@ -195,9 +203,7 @@ class Site:
         """Posts nb2post wrote, by the notebook they came from (read from each post's marker line), each
         marker saying whether the post was edited since (the whole post is hashed when its stat changed)."""
         if self._by_source is None:
-            from .statcache import for_site
-
-            cache = for_site(self.root)  # a post's marker is read again only when its stat changed
+            cache = self.stat_cache()  # a post's marker is read again only when its stat changed
             found: dict[str, tuple[Path, Marker]] = {}
             if self.posts_dir.is_dir():
                 names = sorted(n for n in os.listdir(self.posts_dir) if n.endswith(".md") and not n.startswith("."))
@@ -219,7 +225,7 @@ class Site:
 
             config = self.settings.site_config
             # the config in hand (also --config overrides), and both URLs by the same Jekyll's rules
-            published = urls.read_post_file(self.root, old, config)
+            published = urls.read_post_file(self.root, old, config, self.jekyll())
             before = urls.page_url(published, config)
             after = self._new_url(new, post, published.jekyll)
         except Exception:  # an unusual permalink or front matter: a rename is then taken as a move
@@ -234,17 +240,32 @@ class Site:
         return urls.page_url(urls.post_file_for(self.root, target, post.front_matter, self.settings.site_config,
                                                 None if date is None else str(date), jekyll), self.settings.site_config)
 
+    def jekyll(self) -> int:
+        """The Jekyll major version that builds the site (read once per run, with the settings); UrlError
+        when the site's ``nb2post: jekyll:`` is wrong."""
+        return self.settings.facts.jekyll_build()[0]
+
     def published_places(self) -> dict[str, list[Path]]:
         """Where the site publishes each of its files (nb2post.published.destinations): read once, and
         handed to the workers of a batch (``_published``) so that they do not each read it again."""
         if self._published is None:
-            from . import published, statcache, urls
+            from . import published
 
-            config = self.settings.site_config
-            self._jekyll = urls.site_jekyll(self.root, config, self.settings.target)[0]
-            self._published = published.destinations(self.root, config, self._jekyll, (self.settings.posts_dir,),
-                                                      statcache.for_site(self.root))
+            self._published = published.destinations(self.root, self.settings.site_config, self.jekyll(),
+                                                      (self.settings.posts_dir,), self.stat_cache())
         return self._published
+
+    def stat_cache(self):
+        """The site's stat cache (nb2post.statcache), found through the run's facts."""
+        from . import statcache
+
+        facts = self.settings.facts
+        return statcache.for_site(self.root, *((facts.git_dir,) if facts is not None else ()))
+
+    def _notebook_bases(self) -> list[Path]:
+        if self._bases is None:
+            self._bases = notebook_bases(self.root, self.settings.facts)
+        return self._bases
 
     def _refuse_taken_url(self, post: Post, target: Path, leaving: set) -> None:
         """UrlTakenError when the site publishes another file where ``post`` would be published (``leaving``:
@@ -253,7 +274,7 @@ class Site:
 
         try:
             places = self.published_places()
-            url = self._new_url(target, post, self._jekyll)
+            url = self._new_url(target, post, self.jekyll())
         except Exception:  # an unusual permalink: post_warnings says why, and Jekyll's build will
             return
         destination = urls.output_file(url)
@@ -293,8 +314,8 @@ class Site:
 
     def notebook_path(self, key: str) -> Path | None:
         """The notebook a post names, if it exists (``key`` is relative to the repository, else the site)."""
-        for base in (gitrepo.find_root(self.root), self.root.resolve()):
-            if base is not None and (base / key).is_file():
+        for base in self._notebook_bases():
+            if (base / key).is_file():
                 return base / key
         return None
 
@@ -305,7 +326,7 @@ class Site:
             return posts[key]
         if self._by_name is None:
             self._by_name = keys_by_name(posts)
-        moved = moved_post(key, posts, self.root, self._by_name)
+        moved = moved_post(key, posts, self.root, self._by_name, self._notebook_bases())
         if moved:
             return moved[1], moved[2]
         # Migrating from fastpages: the post it generated from this notebook, whatever its file name, is

@@ -36,11 +36,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         paths = [folder]
     require_named_paths(paths)
     site_warnings = list(settings.warnings)
-    from ..urls import UrlError, post_warnings_for, site_jekyll
+    from ..urls import UrlError, post_warnings_for
     from ..urls import site_warnings as jekyll_warnings
 
     try:
-        jekyll, why = site_jekyll(site, settings.site_config, settings.target)
+        jekyll, why, _ = settings.facts.jekyll_build()
     except UrlError as exc:
         fail(str(exc).replace("_config.yml", str(site / "_config.yml"), 1), EXIT_USAGE)
     # once per batch: they are about the site, not one notebook

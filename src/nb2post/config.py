@@ -103,12 +103,14 @@ def section_match(text: str) -> "re.Match | None":
     return found
 
 
-def raw_section(site: Path, config_files: tuple = ()) -> str:
-    """The ``nb2post:`` block(s) of the site's config file(s) as text, found without a YAML parser (fast path)."""
-    return _sections(_config_texts(site, config_files))
+def raw_section(site: Path, config_files: tuple = (), texts: list[str] | None = None) -> str:
+    """The ``nb2post:`` block(s) of the site's config file(s) as text, found without a YAML parser (fast
+    path). ``texts``: the files' text (``config_texts``), when the caller read it already."""
+    return _sections(config_texts(site, config_files) if texts is None else texts)
 
 
-def _config_texts(site: Path, config_files: tuple = ()) -> list[str]:
+def config_texts(site: Path, config_files: tuple = ()) -> list[str]:
+    """The text of each config file (``config_paths``) that can be read, in order."""
     texts = []
     for path in config_paths(site, config_files):
         try:
@@ -158,7 +160,7 @@ def settings_fingerprint(site: Path, target: str, config_files: tuple = (), text
     settings (``SiteFacts``); else they are read here (``nb2post check`` does, without a YAML parser)."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{target}\0".encode())
-    texts = _config_texts(site, config_files) if texts is None else texts
+    texts = config_texts(site, config_files) if texts is None else texts
     section = _sections(texts)
     digest.update(section.encode("utf-8"))
     from .themes import fingerprint_input as theme_input  # file reads only
@@ -319,7 +321,7 @@ def load_site_config(site: Path, config_files: tuple = ()) -> dict:
 
 
 def _read_site_config(site: Path, config_files: tuple = (), cache_place: tuple = ()) -> tuple[dict, list[str]]:
-    """(``load_site_config``, the files' text as ``_config_texts`` gives it): each file is read once.
+    """(``load_site_config``, the files' text as ``config_texts`` gives it): each file is read once.
     ``cache_place``: (the git folder of the site's repository,) when known, for ``statcache.for_site``."""
     paths = config_paths(site, config_files)
     if not config_files and not paths[0].is_file():
@@ -423,7 +425,7 @@ def fastpages_marks(site: Path, config: dict | None = None, texts: list[str] | N
     if config is not None:
         has_setting = isinstance(config.get("default_badges"), dict)
     else:
-        has_setting = any(_FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else _config_texts(site)))
+        has_setting = any(_FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else config_texts(site)))
     if has_setting or (site / "_action_files").is_dir():
         return "fastpages' settings (default_badges) in _config.yml"
     return ""
@@ -502,13 +504,17 @@ def _default_posts_dir(config: dict, defaults: dict) -> str:
 _COLLECTIONS_DIR = re.compile(r"""^collections_dir:[ \t]*(["']?)([^"'#\r\n]*?)\1[ \t]*(?:#.*)?$""", re.M)
 
 
-def default_posts_dir(site: Path, target_default: str) -> str:
-    """``_default_posts_dir`` read without a YAML parser (the fast path of ``nb2post check``)."""
-    try:
-        text = (site / CONFIG_NAME).read_text(encoding="utf-8-sig")
-    except OSError:
+def default_posts_dir(site: Path, target_default: str, texts: list[str] | None = None) -> str:
+    """``_default_posts_dir`` read without a YAML parser (the fast path of ``nb2post check``). ``texts``:
+    the config file's text (``config_texts``), when the caller read it already."""
+    if texts is None:
+        try:
+            texts = [(site / CONFIG_NAME).read_text(encoding="utf-8-sig")]
+        except OSError:
+            texts = []
+    if not texts:
         return target_default
-    match = _COLLECTIONS_DIR.search(text)
+    match = _COLLECTIONS_DIR.search(texts[0])
     return _default_posts_dir({"collections_dir": match.group(2) if match else ""}, {"posts_dir": target_default})
 
 

@@ -346,12 +346,11 @@ def _exit_with_parent(convert_pid: int) -> None:
 @dataclass
 class Batch:
     """What the notebooks of one run share, in each process that converts them: the site (which reads
-    its posts' markers once), the run's flags, and the folder where notebooks claim post names."""
+    its posts' markers once, and holds the folder where notebooks claim post names), the run's flags."""
     site: "Site"
     force: bool
     dry_run: bool
     adopt: bool
-    claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
     replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
     new_posts: bool = True  # write the posts of notebooks that have none (--adopt without --new-posts: no)
@@ -382,7 +381,7 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     site = Site(settings)
     site.claims = claims
     site._published = published
-    _BATCH = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+    _BATCH = Batch(site, force, dry_run, adopt, replace_owner_text=replace_owner_text,
                    notebook_title=notebook_title, new_posts=new_posts)
 
 
@@ -407,18 +406,6 @@ def _claims_folder() -> str:
         except OSError:  # full, or read-only after all
             pass
     return tempfile.mkdtemp(prefix="nb2post-claims-")
-
-
-def _claim(claims: str, name: str, owner: str) -> str | None:
-    """Claim ``name`` for ``owner`` in this run (an atomic symlink, so workers cannot both win); the
-    owner that claimed it first, or None when it is ``owner``'s."""
-    link = os.path.join(claims, name)
-    try:
-        os.symlink(owner, link)
-    except FileExistsError:
-        first = os.readlink(link)
-        return None if first == owner else first
-    return None
 
 
 @contextlib.contextmanager
@@ -485,7 +472,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
-        owner = _claim(batch.claims, post.file_name, post.source)
+        owner = site.claim(post.file_name, post.source)
         if owner is not None:
             error = held_by_another(site.posts_dir / post.file_name, owner)
     if error is not None:
@@ -749,7 +736,7 @@ def convert(
                 pool.shutdown(wait=True, cancel_futures=True)  # every worker has exited when convert returns
         else:
             site.claims = claims
-            batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+            batch = Batch(site, force, dry_run, adopt, replace_owner_text=replace_owner_text,
                           notebook_title=notebook_title, new_posts=new_posts)
             with _interrupts_between_notebooks() as stop_if_asked:
                 for job in work:
@@ -800,7 +787,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         return post, None, []
     if not dry_run:
         unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
-        if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
+        if site.claim("adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why,

@@ -283,9 +283,7 @@ class Site:
             places.setdefault(destination, []).append(target)  # a later post must not take it
             return
         if not others:  # and no other notebook of this run, in any worker, took it first
-            from .convert import _claim
-
-            first = _claim(self.claims, "url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
+            first = self.claim("url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
             if first is None:
                 return
             raise UrlTakenError(
@@ -311,6 +309,18 @@ class Site:
             f"only one of them); not written. Give the post its own URL with 'slug:' or 'permalink:' in "
             f"{post.source}{pairing}"
         )
+
+    def claim(self, name: str, owner: str) -> str | None:
+        """Claim ``name`` (a post's name or place) for notebook ``owner`` in this run, in the run's claims
+        folder: an atomic symlink, so two workers cannot both win. The owner that claimed it first, or
+        None when it is ``owner``'s."""
+        link = os.path.join(self.claims, name)
+        try:
+            os.symlink(owner, link)
+        except FileExistsError:
+            first = os.readlink(link)
+            return None if first == owner else first
+        return None
 
     def notebook_path(self, key: str) -> Path | None:
         """The notebook a post names, if it exists (``key`` is relative to the repository, else the site)."""
@@ -356,6 +366,7 @@ class Site:
                     f"{moves} (links to it break); not renamed. Keep the name with 'date:'/'slug:' in "
                     f"{post.source}, or run again with --force to rename it"
                 )
+        texts: dict[Path, str] = {}  # what was read of them here (not read again below)
         for path in filter(None, (target if os.path.lexists(target) else None, stale, replaced)):
             if path.is_symlink():
                 if force:
@@ -365,7 +376,7 @@ class Site:
                     f"overwritten. Remove the link, or run again with --force to replace the link (not the "
                     f"file it points to) with the post"
                 )
-            current = path.read_text(encoding="utf-8", errors="replace")
+            current = texts[path] = path.read_text(encoding="utf-8", errors="replace")
             if path == target and current == text:
                 continue
             owner = read_marker(current)[0]
@@ -401,7 +412,8 @@ class Site:
             changes[target] = text.encode("utf-8")
             self._refuse_taken_url(post, target, {target, stale, replaced, adopted})
         removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
-        retargeted, retired = self._other_targets_images(previous[0], post) if previous else (None, [])
+        retargeted, retired = self._other_targets_images(previous[0], post, texts.get(previous[0])) if previous \
+            else (None, [])
         removed += retired
         if not changes and not removed:
             return WriteResult(target, "unchanged")
@@ -425,20 +437,25 @@ class Site:
         return WriteResult(target, "written", written=list(changes), removed=removed, retargeted=retargeted,
                            retired=retired)
 
-    def _other_targets_images(self, earlier: Path, post: Post) -> tuple[str | None, list[Path]]:
+    def _other_targets_images(self, earlier: Path, post: Post, text: str | None) -> tuple[str | None, list[Path]]:
         """(the target nb2post wrote the notebook's earlier post for, the images in that post's own folder
         the new post does not have) when the target changed; (None, []) when it did not. Files of the
-        shared folder fastpages copies local images to may serve other posts too: they stay."""
+        shared folder fastpages copies local images to may serve other posts too: they stay. ``text``: the
+        earlier post's, when ``write`` read it already."""
         from .assets import post_folder
+        from .liquid import linked_files
 
         try:
-            with open(earlier, encoding="utf-8", errors="replace") as stream:
-                head = stream.read(16384)  # the banner follows the front matter; the rest only when needed
-                was = "fastpages" if _FASTPAGES_BANNER.search(head) else "jekyll"
-                if was == post.target:
-                    return None, []
-                text = head + stream.read()
+            if text is None:
+                with open(earlier, encoding="utf-8", errors="replace") as stream:
+                    head = stream.read(16384)  # the banner follows the front matter; the rest only when needed
+                    if ("fastpages" if _FASTPAGES_BANNER.search(head) else "jekyll") == post.target:
+                        return None, []
+                    text = head + stream.read()
         except OSError:
+            return None, []
+        was = "fastpages" if _FASTPAGES_BANNER.search(text[:16384]) else "jekyll"
+        if was == post.target:
             return None, []
         if read_marker(text)[0] is None:
             return None, []
@@ -452,7 +469,8 @@ class Site:
         front = _FRONT_MATTER.match(text)
         card = _FRONT_MATTER_FILE.findall(front.group("body") or "") if front else []
         root = self.root.resolve()
-        for link in dict.fromkeys(_SITE_LINK.findall(text) + card):
+        links = [f"{folder}/{name}" for folder, names in linked_files(text) for name in names]
+        for link in dict.fromkeys(links + card):
             parts = PurePosixPath(link.lstrip("/")).parts
             if own is None or own not in parts[:-1] or ".." in parts or "/".join(parts) in kept:
                 continue
@@ -480,8 +498,7 @@ class OutsideSiteError(ValueError):
     """A destination that leaves the site through a symbolic link (or '..')."""
 
 
-# The files a post nb2post wrote links to: `{{ "/assets/images/x/a.png" | relative_url }}`, `image: /a/b.png`
-_SITE_LINK = re.compile(r'\{\{ "(/[^"\s]+)" \| relative_url \}\}')
+# The files a post's front matter names (its card): `image: /a/b.png`
 _FRONT_MATTER_FILE = re.compile(r"""^[ \t]*(?:image|path):[ \t]*['"]?(/?[\w./-]+?)['"]?[ \t]*$""", re.M)
 
 

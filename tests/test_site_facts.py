@@ -140,3 +140,18 @@ def test_a_three_post_brief_reads_each_site_fact_once(tmp_path):
     assert '"notebook": "blog/_notebooks/2024-03-03-post-3.ipynb"' in brief
     _assert_each_fact_read_once(counts)
     assert not [kind for kind, _ in counts if kind == "git"]
+
+
+def test_a_config_file_read_once_is_still_refused_in_one_line_when_it_is_not_utf8(tmp_path):
+    import pytest
+
+    from nb2post.config import ConfigError, load
+
+    (tmp_path / "_config.yml").write_bytes(b"\xef\xbb\xbftitle: caf\xe9\n")
+    with pytest.raises(ConfigError) as refused:
+        load(tmp_path)
+    assert str(refused.value) == f"{tmp_path / '_config.yml'}: not UTF-8 text (invalid continuation byte at byte 10)"
+    (tmp_path / "_config.yml").write_bytes(b"title: Caf\xc3\xa9\r\nnb2post:\r\n  jekyll: 3\r\n")
+    settings = load(tmp_path)
+    assert settings.facts.config_texts == ("title: Café\nnb2post:\n  jekyll: 3\n",)  # as read_text gives it
+    assert settings.facts.jekyll_build()[0] == 3 and settings.site_config["title"] == "Café"

@@ -332,19 +332,17 @@ def _read_site_config(site: Path, config_files: tuple = (), cache_place: tuple =
             contents.append(Path(path).read_bytes())
         except OSError:
             contents.append(None)
-    texts = [_as_text(data) for data in contents if data is not None]
     key = _config_bytes_key(paths, contents)
-    known = _parsed_before(site, key, cache_place)
-    if known is not None:
-        return known, texts
-    config: dict = {}
-    for path, data in zip(paths, contents):
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file (named with --config)")
-        config = deep_merge(config, read_config_file(path, data))
-    if key is not None:  # (the very bytes parsed: a file changed meanwhile is keyed by what was read)
-        _remember_parsed(site, key, config, cache_place)
-    return config, texts
+    config = _parsed_before(site, key, cache_place)
+    if config is None:
+        config = {}
+        for path, data in zip(paths, contents):
+            if not path.is_file():
+                raise ConfigError(f"{path}: no such config file (named with --config)")
+            config = deep_merge(config, read_config_file(path, data))  # (ConfigError for bytes not UTF-8)
+        if key is not None:  # (the very bytes parsed: a file changed meanwhile is keyed by what was read)
+            _remember_parsed(site, key, config, cache_place)
+    return config, [_as_text(data) for data in contents if data is not None]
 
 
 def _config_bytes_key(paths: list[Path], contents: list[bytes | None]) -> str | None:

@@ -445,16 +445,12 @@ class Site:
         from .assets import post_folder
         from .liquid import linked_files
 
-        try:
-            if text is None:
-                with open(earlier, encoding="utf-8", errors="replace") as stream:
-                    head = stream.read(16384)  # the banner follows the front matter; the rest only when needed
-                    if ("fastpages" if _FASTPAGES_BANNER.search(head) else "jekyll") == post.target:
-                        return None, []
-                    text = head + stream.read()
-        except OSError:
-            return None, []
-        was = "fastpages" if _FASTPAGES_BANNER.search(text[:16384]) else "jekyll"
+        if text is None:  # (a link replaced with --force, or a post removed meanwhile)
+            try:
+                text = earlier.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None, []
+        was = "fastpages" if _FASTPAGES_BANNER.search(text[:16384]) else "jekyll"  # (it follows the front matter)
         if was == post.target:
             return None, []
         if read_marker(text)[0] is None:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from .diagnostics import Nb2postError
+
 EXTENSIONS = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
@@ -210,13 +212,10 @@ def published_path(site: Path, file: Path, site_config: dict | None = None) -> s
     parts = relative.parts
     if not parts or any(p.startswith(("_", ".", "#", "~")) for p in parts) or relative.name.endswith("~"):
         return None
-    excluded = (site_config or {}).get("exclude") or []
+    from .published import excluded_path
+
     path = relative.as_posix()
-    for entry in excluded if isinstance(excluded, list) else []:
-        entry = str(entry).strip("/")
-        if entry and (path == entry or path.startswith(entry + "/") or PurePosixPath(path).match(entry)):
-            return None
-    return "/" + path
+    return None if excluded_path(site_config or {}, path) else "/" + path
 
 
 # --- The files of one post ------------------------------------------------------------------------------
@@ -228,7 +227,7 @@ def cell_label(prefix: str) -> str:
     return f"cell {match.group(1)}" if match else prefix
 
 
-class Refused(Exception):
+class Refused(Nb2postError):
     """A local reference that must not be copied; the message says why."""
 
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import Nb2postError
+
 
 def find_root(path: Path) -> Path | None:
     """The work tree root above ``path`` (a file-system walk: no process is started)."""
@@ -32,7 +34,7 @@ def _git(args: list[str], cwd: Path) -> str | None:
         return None
 
 
-class HistoryUnreadable(RuntimeError):
+class HistoryUnreadable(Nb2postError, RuntimeError):
     """The repository's history cannot be read (missing objects, a partial clone that cannot fetch them)."""
 
 
@@ -85,7 +87,7 @@ def in_head(path: Path) -> bool:
 ZERO_SHA = "0" * 40
 
 
-class GitError(RuntimeError):
+class GitError(Nb2postError, RuntimeError):
     pass
 
 
@@ -128,12 +130,44 @@ def files_in_commits(root: Path, tip: str, exclude: list[str]) -> list[str]:
     return list(dict.fromkeys(name.strip("\n") for name in out.split("\0") if name.strip("\n")))
 
 
+def posts_added(folder: Path, since: str | None) -> list[Path]:
+    """The ``*.md`` files directly in ``folder`` (a site's posts folder) that commits added: those after
+    ``since`` up to HEAD, or, when ``since`` is None, those of the newest commit that added any. A post
+    renamed or changed is not added. GitError when ``since`` is no commit here (e.g. in a shallow clone)."""
+    folder = Path(folder).resolve()
+    root = find_root(folder)
+    if root is None:
+        raise GitError(f"{folder} is not in a git repository")
+    root = root.resolve()
+    pattern = [f":(glob){folder.relative_to(root).as_posix()}/*.md"]
+    if since is None:
+        newest = _git_checked(["log", "-1", "--format=%H", "--diff-filter=A", "HEAD", "--", *pattern], root).strip()
+        if not newest:
+            return []
+        args = ["diff-tree", "-r", "--root", "--no-commit-id", newest]
+    else:
+        if not commit_exists(root, since):
+            raise GitError(f"{since} is no commit of this repository")
+        args = ["diff", f"{since}^{{commit}}", "HEAD"]
+    out = _git_checked([*args, "--name-only", "-z", "--find-renames", "--diff-filter=A", "--", *pattern], root)
+    return [root / name for name in out.split("\0") if name]
+
+
 def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     """Which of ``paths`` differ from HEAD in the index or the work tree, or are untracked."""
     if not paths:
         return []
     out = _git_checked(["status", "--porcelain", "-z", "--untracked-files=all", "--", *map(str, paths)], root)
     return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+
+
+def tracked(root: Path, paths: list[Path]) -> list[Path]:
+    """Which of ``paths`` git tracks (in the index), in their order."""
+    if not paths:
+        return []
+    out = _git_checked(["ls-files", "-z", "--full-name", "--", *map(str, paths)], root)
+    known = {(Path(root) / name).resolve() for name in out.split("\0") if name}
+    return [path for path in paths if Path(path).resolve() in known]
 
 
 class HookRefused(GitError):
@@ -758,6 +792,16 @@ _NETWORK_SIGNS = (
 )
 
 
+def _git_reason(lines: list[str]) -> str:
+    """What git said went wrong, as one clause: its first ``fatal:``/``error:`` line without the prefix
+    (its last line is often the tail of a paragraph of advice, such as "and the repository exists.")."""
+    for line in lines:
+        for prefix in ("fatal:", "error:"):
+            if line.startswith(prefix):
+                return line[len(prefix):].strip().rstrip(".")
+    return lines[-1].rstrip(".") if lines else ""
+
+
 def push(repo, target: PushTarget) -> PushResult:
     """``git push --porcelain`` (never forced). Rejections don't raise: the porcelain status line and the
     server's ``remote:`` lines are parsed, so a pre-receive hook's message and a pre-push hook's output
@@ -790,7 +834,7 @@ def push(repo, target: PushTarget) -> PushResult:
         )
     lines = [line.strip() for line in err.splitlines() if line.strip()]
     lowered = "\n".join(lines).lower()
-    last = lines[-1] if lines else summary or "git push failed"
+    last = _git_reason(lines) or summary or "git push failed"
     if any(sign in lowered for sign in _AUTH_SIGNS):
         return PushResult(
             False,
@@ -799,7 +843,12 @@ def push(repo, target: PushTarget) -> PushResult:
             remote_lines,
         )
     if any(sign in lowered for sign in _NETWORK_SIGNS):
-        return PushResult(False, "network", f"cannot reach {where}: {last}", remote_lines)
+        return PushResult(
+            False,
+            "network",
+            f"cannot reach {where}: {last}; check its URL with 'git remote -v' and your network, then publish again",
+            remote_lines,
+        )
     if flag is None and "failed to push some refs" in lowered:
         # No ref was even offered to the remote: a pre-push hook on this machine said no. Show what it said.
         said = [line for line in lines if "failed to push some refs" not in line][-5:]

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .diagnostics import Nb2postError
+
 STYLES = {
     "none": "/:categories/:title:output_ext",
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -70,7 +72,7 @@ _ZONE_HOURS = {"utc": 0, "ut": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst":
                "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
 
 
-class UrlError(ValueError):
+class UrlError(Nb2postError, ValueError):
     pass
 
 
@@ -670,7 +672,7 @@ def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     raw_date = None
     if match.group(1):
         try:
-            loaded = load_yaml(match.group(1), f"{path}: the front matter")
+            loaded = load_yaml(match.group(1), f"{path}: the front matter", text[: match.start(1)].count("\n") + 1)
         except FrontMatterError as exc:
             raise UrlError(str(exc)) from None
         if loaded is None:  # only blank lines or comments: Jekyll reads no keys

@@ -219,10 +219,11 @@ def test_no_remote_no_badges_and_a_note(tmp_path):
 def test_fastpages_badges_name_the_remote_as_it_is(tmp_path, remote, says):
     site = init_repo(tmp_path / "repo", "main", remote)
     shown = {"default_badges": {"github": True}}
-    [warning] = badges.for_front_matter({}, badges.NAMES, site, shown)
+    repository = gitrepo.remote_and_branch(site)  # as the run's SiteFacts read it
+    [warning] = badges.for_front_matter({}, badges.NAMES, site, shown, repository)
     assert warning.startswith(f"the repository of {site} {says}; fastpages' badges may point nowhere"), warning
     named = {**shown, "github_username": "octo", "github_repo": "blog"}
-    [warning] = badges.for_front_matter({}, badges.NAMES, site, named)
+    [warning] = badges.for_front_matter({}, badges.NAMES, site, named, repository)
     assert warning.endswith("fastpages' badges use github_username/github_repo of _config.yml (octo/blog)"), warning
 
 

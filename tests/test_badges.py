@@ -219,11 +219,12 @@ def test_no_remote_no_badges_and_a_note(tmp_path):
 def test_fastpages_badges_name_the_remote_as_it_is(tmp_path, remote, says):
     site = init_repo(tmp_path / "repo", "main", remote)
     shown = {"default_badges": {"github": True}}
-    [warning], notes = badges.for_front_matter({}, badges.NAMES, site, shown)
+    repository = gitrepo.remote_and_branch(site)  # as the run's SiteFacts read it
+    [warning], notes = badges.for_front_matter({}, badges.NAMES, site, shown, repository)
     assert warning.startswith(f"the repository of {site} {says}; fastpages' badges may point nowhere"), warning
     assert notes == []
     named = {**shown, "github_username": "octo", "github_repo": "blog"}
-    warnings, [note] = badges.for_front_matter({}, badges.NAMES, site, named)
+    warnings, [note] = badges.for_front_matter({}, badges.NAMES, site, named, repository)
     # the badges link where _config.yml says: a fact of the site (issue 23: a note), not a fault
     assert warnings == [] and note.startswith(f"the repository of {site} {says}; "), note
     assert note.endswith("fastpages' badges use github_username/github_repo of _config.yml (octo/blog)"), note

@@ -61,10 +61,11 @@ def file_name_parts(name: str) -> tuple[dt.date, str] | None:
 
 
 def from_post(site: Path, post: Path, site_config: dict | None = None, how: str = "adopt",
-              notebook_title: bool = False) -> Adoption:
+              notebook_title: bool = False, jekyll: int | None = None) -> Adoption:
     """The adoption of ``post`` as it is on disk. A post nb2post wrote carries over only the keys it
     recorded as adopted (the rest it derived from the notebook, which may have changed since).
-    ``notebook_title``: the notebook's title replaces the post's."""
+    ``notebook_title``: the notebook's title replaces the post's. ``jekyll``: the run's Jekyll major
+    version (``config.SiteFacts.known_jekyll``; None: read here)."""
     from . import urls
     from .post import read_marker_from_file
 
@@ -72,7 +73,7 @@ def from_post(site: Path, post: Path, site_config: dict | None = None, how: str 
     if parts is None:
         raise AdoptError(f"{post}: is not named like a post (YYYY-MM-DD-slug.md); rename it or name another post")
     try:
-        front = dict(urls.read_post_file(site, post, site_config).front_matter)
+        front = dict(urls.read_post_file(site, post, site_config, jekyll).front_matter)
     except urls.UrlError as exc:
         raise AdoptError(str(exc)) from None
     if read_marker_from_file(post) is not None:
@@ -261,8 +262,9 @@ def key_name(key) -> str:
     return str(key)
 
 
-def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoption | None:
-    """The adoption an earlier convert recorded in nb2post's own post (``nb2post_adopted:``), if any."""
+def recorded(site: Path, post: Path, site_config: dict | None = None, jekyll: int | None = None) -> Adoption | None:
+    """The adoption an earlier convert recorded in nb2post's own post (``nb2post_adopted:``), if any.
+    ``jekyll``: as for ``from_post``."""
     try:
         with open(post, "rb") as handle:
             head = handle.read(16384).decode("utf-8", errors="replace")
@@ -271,7 +273,7 @@ def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoptio
     if f"\n{RECORD}:" not in head:
         return None
     try:
-        return from_post(site, post, site_config, how="adopted earlier")
+        return from_post(site, post, site_config, how="adopted earlier", jekyll=jekyll)
     except AdoptError:
         return None
 
@@ -282,17 +284,18 @@ _LIQUID_PATH = re.compile(
     r"""\{\{\s*(?:site\.(?:baseurl|url)\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
 
 
-def owner_losses(site: Path, post, site_config: dict):
+def owner_losses(site: Path, post, site_config: dict, jekyll: int | None = None):
     """What replacing the owner's post that ``post`` (nb2post.post.Post) adopts would lose: the items of
     its body that the notebook's body lacks (nb2post.losses). Its images are compared by their bytes with
-    the new post's images, found as Jekyll would serve them from the site."""
+    the new post's images, found as Jekyll would serve them from the site. ``jekyll``: as for
+    ``from_post``."""
     import hashlib
 
     from . import losses, urls
 
     owner = Path(site) / post.adopts
     try:
-        body = urls.read_post_file(site, owner, site_config).body
+        body = urls.read_post_file(site, owner, site_config, jekyll).body
     except urls.UrlError:
         return losses.Losses()
     digests = {hashlib.sha256(data).digest() for data in post.assets.values()}
@@ -345,11 +348,12 @@ def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | 
     return None
 
 
-def url_of(site: Path, post_path: Path, site_config: dict) -> str | None:
-    """The URL Jekyll gives the post file ``post_path`` as it is on disk (None when it cannot be told)."""
+def url_of(site: Path, post_path: Path, site_config: dict, jekyll: int | None = None) -> str | None:
+    """The URL Jekyll gives the post file ``post_path`` as it is on disk (None when it cannot be told).
+    ``jekyll``: as for ``from_post``."""
     from . import urls
 
     try:
-        return urls.page_url(urls.read_post_file(site, post_path, site_config), site_config)
+        return urls.page_url(urls.read_post_file(site, post_path, site_config, jekyll), site_config)
     except Exception:  # an unusual permalink or front matter: no URL to show
         return None

@@ -186,15 +186,16 @@ def post_folder(date: dt.date, slug: str) -> str:
     return safe
 
 
-def confinement_roots(site: Path, notebook: Path) -> tuple[Path, ...]:
-    """The folders a notebook's local references may reach: the site's repository (else the site).
+def confinement_roots(site: Path, notebook: Path, repository: Path | None) -> tuple[Path, ...]:
+    """The folders a notebook's local references may reach: the site's repository (``repository``, its
+    root as the run found it; None: the site is in none) else the site.
 
     A notebook kept outside them (``nb2post convert ~/nb.ipynb --site blog``) may also use files of its
     own repository, else of its own folder.
     """
     from .gitrepo import find_root
 
-    site_root = (find_root(site) or Path(site)).resolve()
+    site_root = (repository or Path(site)).resolve()
     notebook_dir = Path(os.path.realpath(Path(notebook).parent))
     if notebook_dir == site_root or site_root in notebook_dir.parents:
         return (site_root,)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from . import gitrepo
 from .templates_text import fill
 
 NAMES = ("github", "binder", "colab", "deepnote")  # fastpages' order
@@ -125,9 +124,9 @@ def carried_by(cells: list[dict]) -> list[str]:
     return [name for name, link in _OWN_BADGE.items() if link.search(text)]
 
 
-def fingerprint_input(site: Path) -> str:
-    """What badges depend on besides the notebook: the repository and branch (no credentials)."""
-    url, branch = gitrepo.remote_and_branch(site)
+def fingerprint_input(url: str | None, branch: str | None) -> str:
+    """What badges depend on besides the notebook: the repository and branch (no credentials), from
+    ``gitrepo.remote_and_branch``."""
     repo = parse_remote(url)
     where = f"{'http://' if repo.scheme == 'http' else ''}{repo.host}/{repo.owner}/{repo.name}" if repo else ""
     return f"{where}@{branch or ''}"
@@ -166,8 +165,10 @@ def badge_html(name: str, href: str) -> str:
     ).strip("\n")
 
 
-def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -> tuple[str, list[str], list[str]]:
+def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str,
+             repository: tuple[str | None, str | None]) -> tuple[str, list[str], list[str]]:
     """Badges as HTML for the top of a plain Jekyll post; consumes the badge keys of ``values``.
+    ``repository``: (remote URL, branch) of the site's repository (``config.SiteFacts``).
     (html, warnings, notes): a repository with no hosted remote is a fact of the site, not a fault (a note)."""
     wanted = _wanted(values, enabled)
     values.pop("badges", None)
@@ -175,7 +176,7 @@ def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -
         values.pop(f"hide_{name}_badge", None)
     if not wanted:
         return "", [], []
-    url, branch = gitrepo.remote_and_branch(site)
+    url, branch = repository
     repo = parse_remote(url)
     if repo is None:
         why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
@@ -199,11 +200,12 @@ def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str) -
     return fill("badges.html", links="\n".join(pieces)).strip("\n"), warnings, []
 
 
-def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict
-                     ) -> tuple[list[str], list[str]]:
+def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict,
+                     repository: tuple[str | None, str | None]) -> tuple[list[str], list[str]]:
     """fastpages: its layout draws the badges; give it the real branch and the site-wide switches.
-    (warnings, notes): a repository with no hosted remote whose badges use _config.yml's github_username and
-    github_repo is a fact of the site (a note); with neither, the badges may point nowhere (a warning)."""
+    ``repository``: as for ``for_html``. (warnings, notes): a repository with no hosted remote whose badges
+    use _config.yml's github_username and github_repo is a fact of the site (a note); with neither, the
+    badges may point nowhere (a warning)."""
     wanted = _wanted(values, enabled)
     if not wanted:
         values["badges"] = False
@@ -211,7 +213,7 @@ def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_co
     for name in NAMES:
         if name not in wanted:
             values[f"hide_{name}_badge"] = True
-    url, branch = gitrepo.remote_and_branch(site)
+    url, branch = repository
     defaults = site_config.get("default_badges")
     shown = isinstance(defaults, dict) and any(defaults.get(name) is True for name in NAMES)
     warnings = []

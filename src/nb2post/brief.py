@@ -31,15 +31,15 @@ class BriefError(Nb2postError, ValueError):
 # --- facts ----------------------------------------------------------------------------------------
 
 
-def _notebook_for(site: Path, post_path: Path) -> Path | None:
-    """The notebook a post was made from (its marker line), found beside the repository or the site."""
-    from . import gitrepo
+def _notebook_for(site: Path, post_path: Path, facts) -> Path | None:
+    """The notebook a post was made from (its marker line), found beside the repository (the root in
+    the run's ``config.SiteFacts``) or the site."""
     from .post import read_marker_from_file
 
     marker = read_marker_from_file(post_path)
     if marker is None:
         return None
-    for base in (gitrepo.find_root(site), Path(site)):
+    for base in (facts.root, Path(site)):
         if base is not None and (Path(base) / marker.source).is_file():
             return Path(base) / marker.source
     return None
@@ -70,7 +70,8 @@ def build(site: Path, post_path: Path, settings=None) -> dict:
         raise BriefError(f"{post_path}: no such post")
     try:
         settings = settings if settings is not None else load(site)
-        post_file = read_post_file(site, post_path, settings.site_config)  # the config already read
+        # the config and the Jekyll version already read (with --config overrides)
+        post_file = read_post_file(site, post_path, settings.site_config, settings.facts.jekyll_build()[0])
         url = absolute_url(settings.site_config, page_url(post_file, settings.site_config))
     except (ConfigError, UrlError) as exc:
         raise BriefError(str(exc)) from None
@@ -93,7 +94,7 @@ def build(site: Path, post_path: Path, settings=None) -> dict:
     except UrlError as exc:
         warnings.append(str(exc))
 
-    notebook = _notebook_for(site, post_path)
+    notebook = _notebook_for(site, post_path, settings.facts)
     if notebook is not None:
         try:
             facts = notebook_facts(notebook)
@@ -129,7 +130,7 @@ def build(site: Path, post_path: Path, settings=None) -> dict:
         "post": post_path.resolve().relative_to(site.resolve()).as_posix()
         if site.resolve() in post_path.resolve().parents
         else str(post_path),
-        "notebook": notebook_key(notebook, site) if notebook else None,
+        "notebook": notebook_key(notebook, site, settings.facts) if notebook else None,
         "description": description.to_dict(),
         "imports": sorted({name.split(".")[0] for name in facts.imports}),
         "arxiv": facts.arxiv,

@@ -39,6 +39,7 @@ class Layout:
     posts_dir: str
     notebooks_dir: str
     config_files: tuple = ()  # `--config a.yml,b.yml`; empty: _config.yml
+    config_texts: tuple | None = None  # the config files' text, as read for the layout (None: not read)
 
 
 @dataclass(frozen=True)
@@ -120,15 +121,17 @@ def layout(site: Path, target: str | None = None, config_files=None) -> Layout:
     site = Path(site)
     config_files = tuple(str(p) for p in config.config_paths(site, config_files)) if config_files else ()
     # Several config files merge key by key: only the YAML reader knows the result.
-    section = None if config_files else _simple_section(config.raw_section(site))
+    texts = None if config_files else config.config_texts(site)  # each file read once, here
+    section = None if texts is None else _simple_section(config.raw_section(site, texts=texts))
     if section is None:
         settings = config.load(site, target, config_files)
         chosen, posts_dir, section = settings.target, settings.posts_dir, settings.raw
+        texts = list(settings.facts.config_texts)
     else:
-        chosen = target or section.get("target") or config.default_target(site, section)
-        default = config.default_posts_dir(site, get_target(chosen).DEFAULTS["posts_dir"])
+        chosen = target or section.get("target") or config.default_target(site, section, texts=texts)
+        default = config.default_posts_dir(site, get_target(chosen).DEFAULTS["posts_dir"], texts)
         posts_dir = config._relative(section.get("posts_dir") or default, "posts_dir", site)
-    return Layout(site, chosen, posts_dir, notebooks_dir(section, chosen, site), config_files)
+    return Layout(site, chosen, posts_dir, notebooks_dir(section, chosen, site), config_files, tuple(texts))
 
 
 def posts_by_source(place: Layout) -> dict:
@@ -152,7 +155,8 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
         listed_now = posts is None  # then every post in it was a readable file a moment ago
         if posts is None:
             posts = posts_by_source(place)
-        fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files)
+        fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files,
+                                                  None if place.config_texts is None else list(place.config_texts))
         cache = statcache.for_site(place.site)  # check writes no file but this cache (see nb2post.statcache)
         key_of = key_function(place.site, resolved=full_scan)
         seen: set[str] = set()
@@ -196,9 +200,12 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
     return report
 
 
-def orphans(site: Path, posts: dict, keys) -> list[Finding]:
-    """The posts (of ``posts_by_source``) among ``keys`` whose notebook is gone, with their images."""
-    bases = [b for b in (gitrepo.find_root(site), site.resolve()) if b is not None]
+def orphans(site: Path, posts: dict, keys, facts=None) -> list[Finding]:
+    """The posts (of ``posts_by_source``) among ``keys`` whose notebook is gone, with their images.
+    ``facts``: the run's ``config.SiteFacts`` (its repository root), when it has them."""
+    from .site import notebook_bases
+
+    bases = notebook_bases(site, facts)
     found = []
     for key in sorted(keys):
         if key in posts and not any((base / key).exists() for base in bases):
@@ -215,12 +222,12 @@ def orphan_warnings(settings, notebooks: list[Path], cwd: Path) -> list[str]:
     from .site import Site
 
     posts = Site(settings).posts_by_source()
-    key_of = key_function(settings.site, resolved=True)
+    key_of = key_function(settings.site, resolved=True, facts=settings.facts)
     seen = {key_of(notebook) for notebook in notebooks}
     return [
         f"{relative(found.post, cwd)}: its notebook {relative(found.notebook, cwd)} is gone; remove the post"
         f"{' and its images' if found.images else ''}: {orphan_fix([found], cwd)} (or restore the notebook)"
-        for found in orphans(settings.site, posts, posts.keys() - seen)
+        for found in orphans(settings.site, posts, posts.keys() - seen, settings.facts)
     ]
 
 

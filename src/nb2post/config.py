@@ -43,6 +43,36 @@ class ConfigError(UsageError, ValueError):
 
 
 @dataclass(frozen=True)
+class SiteFacts:
+    """What a run knows of the site besides its settings: read once, by ``load``, and handed to every
+    worker with the settings. Rendering, badges, assets, URLs, the brief and publish read these and
+    never look them up again (the copies that did drifted apart)."""
+    root: Path | None = None  # the git work tree holding the site (resolved); None outside git
+    git_dir: Path | None = None  # its git folder (a worktree's own; see gitrepo.git_dir)
+    remote: str | None = None  # the URL badges link to (may hold credentials: never print it)
+    branch: str | None = None  # the branch on that remote (see gitrepo.remote_and_branch)
+    jekyll: int = 4  # the Jekyll major version that builds the site, after every override (urls.site_jekyll)
+    jekyll_why: str = ""  # how nb2post knows, for messages
+    jekyll_guessed: bool = False  # nothing says: GitHub Pages' own build (Jekyll 3.10) is assumed
+    jekyll_problem: str | None = None  # 'nb2post: jekyll:' is neither 3 nor 4 (what urls.UrlError says)
+    config_texts: tuple = ()  # the config files' text as read, in order (for the settings fingerprint)
+
+    @property
+    def known_jekyll(self) -> int | None:
+        """``jekyll``, or None when the setting is wrong (a reader given None then says so itself)."""
+        return None if self.jekyll_problem is not None else self.jekyll
+
+    def jekyll_build(self) -> tuple[int, str, bool]:
+        """(major version, why, guessed), as ``urls.site_jekyll_guessed`` gives it; UrlError when the
+        site's ``nb2post: jekyll:`` is wrong."""
+        if self.jekyll_problem is not None:
+            from .urls import UrlError
+
+            raise UrlError(self.jekyll_problem)
+        return self.jekyll, self.jekyll_why, self.jekyll_guessed
+
+
+@dataclass(frozen=True)
 class Settings:
     site: Path
     target: str = "jekyll"
@@ -57,9 +87,14 @@ class Settings:
     config_files: tuple = ()  # named config files (`--config a.yml,b.yml`); empty: _config.yml
     theme: Theme | None = None  # what the site's layouts draw and the keys they read
     warnings: tuple = ()  # about the settings themselves (unknown keys), said once
+    facts: SiteFacts | None = None  # read with the settings (``load``); None for settings made by hand
 
     def fingerprint(self) -> str:
-        return settings_fingerprint(self.site, self.target, self.config_files)
+        facts = self.facts
+        if facts is None:
+            return settings_fingerprint(self.site, self.target, self.config_files)
+        return settings_fingerprint(self.site, self.target, self.config_files, list(facts.config_texts),
+                                    (facts.remote, facts.branch))
 
     def option(self, key: str, default=None):
         return self.raw.get(key, default)
@@ -73,12 +108,14 @@ def section_match(text: str) -> re.Match | None:
     return found
 
 
-def raw_section(site: Path, config_files: tuple = ()) -> str:
-    """The ``nb2post:`` block(s) of the site's config file(s) as text, found without a YAML parser (fast path)."""
-    return _sections(_config_texts(site, config_files))
+def raw_section(site: Path, config_files: tuple = (), texts: list[str] | None = None) -> str:
+    """The ``nb2post:`` block(s) of the site's config file(s) as text, found without a YAML parser (fast
+    path). ``texts``: the files' text (``config_texts``), when the caller read it already."""
+    return _sections(config_texts(site, config_files) if texts is None else texts)
 
 
-def _config_texts(site: Path, config_files: tuple = ()) -> list[str]:
+def config_texts(site: Path, config_files: tuple = ()) -> list[str]:
+    """The text of each config file (``config_paths``) that can be read, in order."""
     texts = []
     for path in config_paths(site, config_files):
         try:
@@ -86,6 +123,11 @@ def _config_texts(site: Path, config_files: tuple = ()) -> list[str]:
         except OSError:
             continue
     return texts
+
+
+def _as_text(data: bytes) -> str:
+    """A config file's bytes as ``Path.read_text(encoding="utf-8-sig")`` gives them (newlines made \\n)."""
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _sections(texts: list[str]) -> str:
@@ -116,11 +158,14 @@ def config_paths(site: Path, config_files=()) -> list[Path]:
     return paths
 
 
-def settings_fingerprint(site: Path, target: str, config_files: tuple = ()) -> str:
-    """Changes whenever something that shapes a post changes: nb2post itself, the target, the section."""
+def settings_fingerprint(site: Path, target: str, config_files: tuple = (), texts: list[str] | None = None,
+                         repository: tuple | None = None) -> str:
+    """Changes whenever something that shapes a post changes: nb2post itself, the target, the section.
+    ``texts`` (the config files' text) and ``repository`` (remote URL, branch): as read already with the
+    settings (``SiteFacts``); else they are read here (``nb2post check`` does, without a YAML parser)."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{target}\0".encode())
-    texts = _config_texts(site, config_files)
+    texts = config_texts(site, config_files) if texts is None else texts
     section = _sections(texts)
     digest.update(section.encode("utf-8"))
     from .themes import fingerprint_input as theme_input  # file reads only
@@ -130,7 +175,11 @@ def settings_fingerprint(site: Path, target: str, config_files: tuple = ()) -> s
         # Badge links name the repository and branch: switching either makes posts stale. File reads only.
         from .badges import fingerprint_input
 
-        digest.update(b"\0" + fingerprint_input(site).encode("utf-8"))
+        if repository is None:
+            from .gitrepo import remote_and_branch
+
+            repository = remote_and_branch(site)
+        digest.update(b"\0" + fingerprint_input(*repository).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -279,10 +328,11 @@ def read_yaml(text: str, where: str):
         raise ConfigError(f"{where}: not valid YAML: {yaml_problem(exc, text)}") from None
 
 
-def read_config_file(path: Path) -> dict:
-    """One config file as a dict ({} when it is empty); ConfigError when it cannot be read as settings."""
+def read_config_file(path: Path, data: bytes | None = None) -> dict:
+    """One config file as a dict ({} when it is empty); ConfigError when it cannot be read as settings.
+    ``data``: its bytes, when the caller read them already."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = _as_text(Path(path).read_bytes() if data is None else data)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
@@ -309,48 +359,57 @@ def deep_merge(base: dict, override: dict) -> dict:
 def load_site_config(site: Path, config_files: tuple = ()) -> dict:
     """The site's configuration as Jekyll assembles it: ``_config.yml`` (absent: empty), or the named
     files merged in order."""
+    return _read_site_config(site, config_files)[0]
+
+
+def _read_site_config(site: Path, config_files: tuple = (), cache_place: tuple = ()) -> tuple[dict, list[str]]:
+    """(``load_site_config``, the files' text as ``config_texts`` gives it): each file is read once.
+    ``cache_place``: (the git folder of the site's repository,) when known, for ``statcache.for_site``."""
     paths = config_paths(site, config_files)
     if not config_files and not paths[0].is_file():
-        return {}
-    key = _config_bytes_key(paths)
-    known = _parsed_before(site, key)
-    if known is not None:
-        return known
-    config: dict = {}
-    for path in paths:
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file (named with --config)")
-        config = deep_merge(config, read_config_file(path))
-    if key is not None and _config_bytes_key(paths) == key:  # not changed while it was parsed
-        _remember_parsed(site, key, config)
-    return config
-
-
-def _config_bytes_key(paths: list[Path]) -> str | None:
-    """A digest of the config files' names and exact bytes (None when one cannot be read)."""
-    digest = hashlib.sha256(f"{__version__}\0".encode())
+        return {}, []
+    contents: list[bytes | None] = []
     for path in paths:
         try:
-            data = Path(path).read_bytes()
+            contents.append(Path(path).read_bytes())
         except OSError:
+            contents.append(None)
+    key = _config_bytes_key(paths, contents)
+    config = _parsed_before(site, key, cache_place)
+    if config is None:
+        config = {}
+        for path, data in zip(paths, contents):
+            if not path.is_file():
+                raise ConfigError(f"{path}: no such config file (named with --config)")
+            config = deep_merge(config, read_config_file(path, data))  # (ConfigError for bytes not UTF-8)
+        if key is not None:  # (the very bytes parsed: a file changed meanwhile is keyed by what was read)
+            _remember_parsed(site, key, config, cache_place)
+    return config, [_as_text(data) for data in contents if data is not None]
+
+
+def _config_bytes_key(paths: list[Path], contents: list[bytes | None]) -> str | None:
+    """A digest of the config files' names and exact bytes (None when one cannot be read)."""
+    digest = hashlib.sha256(f"{__version__}\0".encode())
+    for path, data in zip(paths, contents):
+        if data is None:
             return None
         digest.update(f"{path}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()
 
 
-def _parsed_before(site: Path, key: str | None) -> dict | None:
+def _parsed_before(site: Path, key: str | None, cache_place: tuple = ()) -> dict | None:
     """The parsed config when these exact bytes parsed cleanly before: a run with nothing to convert
     then needs no YAML parser (ruamel's import alone costs more than the rest of such a run)."""
     from . import statcache
 
-    known = statcache.MISSING if key is None else statcache.for_site(site).parsed_config(key)
+    known = statcache.MISSING if key is None else statcache.for_site(site, *cache_place).parsed_config(key)
     return None if known is statcache.MISSING or not isinstance(known, dict) else known
 
 
-def _remember_parsed(site: Path, key: str, config: dict) -> None:
+def _remember_parsed(site: Path, key: str, config: dict, cache_place: tuple = ()) -> None:
     from . import statcache
 
-    statcache.for_site(site).remember_config(key, config)
+    statcache.for_site(site, *cache_place).remember_config(key, config)
 
 
 # The settings nb2post reads, with the types they take. A key not here is a typo (or a setting of a newer
@@ -408,7 +467,7 @@ def fastpages_marks(site: Path, config: dict | None = None, texts: list[str] | N
     if config is not None:
         has_setting = isinstance(config.get("default_badges"), dict)
     else:
-        has_setting = any(_FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else _config_texts(site)))
+        has_setting = any(_FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else config_texts(site)))
     if has_setting or (site / "_action_files").is_dir():
         return "fastpages' settings (default_badges) in _config.yml"
     return ""
@@ -427,9 +486,13 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
     from .targets import get_target
     from .themes import detect
 
+    from . import gitrepo
+
     site = Path(site)
     config_files = tuple(str(p) for p in config_paths(site, config_files)) if config_files else ()
-    config = load_site_config(site, config_files)
+    root = gitrepo.find_root(site)  # the run's one look for the repository (see SiteFacts)
+    git_folder = gitrepo.git_dir(root) if root is not None else None
+    config, texts = _read_site_config(site, config_files, (git_folder,))
     where = ", ".join(config_files) if config_files else str(site / CONFIG_NAME)
     section = config.get("nb2post") or {}
     if not isinstance(section, dict):
@@ -456,7 +519,22 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
         config_files=config_files,
         theme=detect(site, config, section.get("theme"), chosen),
         warnings=tuple(warnings),
+        facts=_site_facts(site, config, chosen, root, git_folder, texts),
     )
+
+
+def _site_facts(site: Path, config: dict, target: str, root, git_folder, texts: list[str]) -> SiteFacts:
+    from .gitrepo import remote_and_branch_of
+    from .urls import UrlError, site_jekyll_guessed
+
+    remote, branch = remote_and_branch_of(git_folder)
+    try:
+        jekyll, why, guessed = site_jekyll_guessed(site, config, target, root=root)
+        problem = None
+    except UrlError as exc:
+        jekyll, why, guessed, problem = 4, "", False, str(exc)
+    return SiteFacts(root=root, git_dir=git_folder, remote=remote, branch=branch, jekyll=jekyll, jekyll_why=why,
+                     jekyll_guessed=guessed, jekyll_problem=problem, config_texts=tuple(texts))
 
 
 def _default_posts_dir(config: dict, defaults: dict) -> str:
@@ -468,13 +546,17 @@ def _default_posts_dir(config: dict, defaults: dict) -> str:
 _COLLECTIONS_DIR = re.compile(r"""^collections_dir:[ \t]*(["']?)([^"'#\r\n]*?)\1[ \t]*(?:#.*)?$""", re.M)
 
 
-def default_posts_dir(site: Path, target_default: str) -> str:
-    """``_default_posts_dir`` read without a YAML parser (the fast path of ``nb2post check``)."""
-    try:
-        text = (site / CONFIG_NAME).read_text(encoding="utf-8-sig")
-    except OSError:
+def default_posts_dir(site: Path, target_default: str, texts: list[str] | None = None) -> str:
+    """``_default_posts_dir`` read without a YAML parser (the fast path of ``nb2post check``). ``texts``:
+    the config file's text (``config_texts``), when the caller read it already."""
+    if texts is None:
+        try:
+            texts = [(site / CONFIG_NAME).read_text(encoding="utf-8-sig")]
+        except OSError:
+            texts = []
+    if not texts:
         return target_default
-    match = _COLLECTIONS_DIR.search(text)
+    match = _COLLECTIONS_DIR.search(texts[0])
     return _default_posts_dir({"collections_dir": match.group(2) if match else ""}, {"posts_dir": target_default})
 
 

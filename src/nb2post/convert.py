@@ -188,16 +188,18 @@ def notebooks_dir(section: dict, target: str, site: Path) -> str:
     return _relative(value, "notebooks_dir", Path(site))
 
 
-def notebook_key(notebook: Path, site: Path) -> str:
-    """How posts refer to their notebook: the path relative to the repository root (else the site)."""
-    return key_function(site)(notebook)
+def notebook_key(notebook: Path, site: Path, facts=None) -> str:
+    """How posts refer to their notebook: the path relative to the repository root (else the site).
+    ``facts``: the run's ``config.SiteFacts`` (its repository root), when the caller has them."""
+    return key_function(site, facts=facts)(notebook)
 
 
-def key_function(site: Path, resolved: bool = False) -> Callable[[Path], str]:
-    """``notebook_key`` for many notebooks of one site: the repository root is found once.
-    ``resolved``: the notebooks are already resolved paths (as ``find_notebooks`` gives them)."""
+def key_function(site: Path, resolved: bool = False, facts=None) -> Callable[[Path], str]:
+    """``notebook_key`` for many notebooks of one site: the repository root is found once (or taken from
+    ``facts``). ``resolved``: the notebooks are already resolved paths (as ``find_notebooks`` gives them)."""
     site_root = Path(site).resolve()
-    bases = [str(base).rstrip(os.sep) for base in (gitrepo.find_root(site_root), site_root) if base is not None]
+    root = facts.root if facts is not None else gitrepo.find_root(site_root)
+    bases = [str(base).rstrip(os.sep) for base in (root, site_root) if base is not None]
 
     def key(notebook: Path) -> str:
         path = os.fspath(notebook) if resolved else str(Path(notebook).resolve())
@@ -285,7 +287,7 @@ def build_post(
     if adoption is None and existing is not None:
         from .adopt import recorded
 
-        adoption = recorded(Path(settings.site), existing, settings.site_config)
+        adoption = recorded(Path(settings.site), existing, settings.site_config, settings.facts.known_jekyll)
 
     if isinstance(digest, Unhashed):
         unhashed = digest
@@ -369,12 +371,11 @@ def _exit_with_parent(convert_pid: int) -> None:
 @dataclass
 class Batch:
     """What the notebooks of one run share, in each process that converts them: the site (which reads
-    its posts' markers once), the run's flags, and the folder where notebooks claim post names."""
+    its posts' markers once, and holds the folder where notebooks claim post names), the run's flags."""
     site: Site
     force: bool
     dry_run: bool
     adopt: bool
-    claims: str
     unmarked: dict | None = None  # posts nb2post did not write: read once, when a notebook has no post yet
     replace_owner_text: bool = False  # adopt a post even when words only in it would be lost
     new_posts: bool = True  # write the posts of notebooks that have none (--adopt without --new-posts: no)
@@ -386,10 +387,11 @@ _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
 def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
-                  replace_owner_text: bool, notebook_title: bool, new_posts: bool, published: tuple) -> None:
+                  replace_owner_text: bool, notebook_title: bool, new_posts: bool, published: dict | None) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
-    parent saves it), and keeps one Site for all the notebooks it converts. ``published``: the parent's
-    Site._published and _jekyll (where the site publishes its files)."""
+    parent saves it), and keeps one Site for all the notebooks it converts. ``settings`` carry the site's
+    facts (config.SiteFacts), read once by the parent; ``published``: the parent's Site._published (where
+    the site publishes its files)."""
     import signal
 
     from . import statcache
@@ -403,8 +405,8 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     statcache.read_only()
     site = Site(settings)
     site.claims = claims
-    site._published, site._jekyll = published
-    _BATCH = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+    site._published = published
+    _BATCH = Batch(site, force, dry_run, adopt, replace_owner_text=replace_owner_text,
                    notebook_title=notebook_title, new_posts=new_posts)
 
 
@@ -429,18 +431,6 @@ def _claims_folder() -> str:
         except OSError:  # full, or read-only after all
             pass
     return tempfile.mkdtemp(prefix="nb2post-claims-")
-
-
-def _claim(claims: str, name: str, owner: str) -> str | None:
-    """Claim ``name`` for ``owner`` in this run (an atomic symlink, so workers cannot both win); the
-    owner that claimed it first, or None when it is ``owner``'s."""
-    link = os.path.join(claims, name)
-    try:
-        os.symlink(owner, link)
-    except FileExistsError:
-        first = os.readlink(link)
-        return None if first == owner else first
-    return None
 
 
 @contextlib.contextmanager
@@ -507,7 +497,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
-        owner = _claim(batch.claims, post.file_name, post.source)
+        owner = site.claim(post.file_name, post.source)
         if owner is not None:
             error = held_by_another(site.posts_dir / post.file_name, owner)
     if error is not None:
@@ -708,7 +698,6 @@ def convert(
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed, and a notebook that failed is reported from it (the same error) until its
     stat or the settings change."""
-    from . import statcache
     from .paths import missing_files
     from .site import Site
 
@@ -722,13 +711,13 @@ def convert(
         if drafts:
             problems = [*problems, *drafts.values()]
             notebooks = [notebook for notebook in notebooks if notebook not in drafts]
-        key_of = key_function(settings.site, resolved=True)
+        key_of = key_function(settings.site, resolved=True, facts=settings.facts)
         keys = {notebook: key_of(notebook) for notebook in notebooks}
         if shard is not None:
             notebooks = [notebook for notebook in notebooks if in_shard(keys[notebook], shard)]
         site = Site(settings)
         fingerprint = settings.fingerprint()
-        cache = statcache.for_site(settings.site)
+        cache = site.stat_cache()
         outcomes: dict[Path, Outcome] = {}
         work: list[tuple] = []
         listed: dict = {}  # the folders of the posts' images, each listed once (see paths.missing_files)
@@ -800,7 +789,7 @@ def convert(
                 pass
             submitted: list = []
             initargs = (os.getpid(), settings, force, dry_run, adopt, claims, replace_owner_text, notebook_title,
-                        new_posts, (site._published, site._jekyll))
+                        new_posts, site._published)
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=initargs)
             try:
                 for outcome in _bounded(pool, _convert_in_worker, work, 2 * workers, submitted):
@@ -812,7 +801,7 @@ def convert(
                 pool.shutdown(wait=True, cancel_futures=True)  # every worker has exited when convert returns
         else:
             site.claims = claims
-            batch = Batch(site, force, dry_run, adopt, claims, replace_owner_text=replace_owner_text,
+            batch = Batch(site, force, dry_run, adopt, replace_owner_text=replace_owner_text,
                           notebook_title=notebook_title, new_posts=new_posts)
             with _interrupts_between_notebooks() as stop_if_asked:
                 for job in work:
@@ -863,11 +852,11 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         return post, None, []
     if not dry_run:
         unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
-        if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
+        if site.claim("adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why,
-                                      notebook_title=batch.notebook_title)
+                                      notebook_title=batch.notebook_title, jekyll=settings.facts.known_jekyll)
     except adopting.AdoptError as exc:
         return post, str(exc), []
     adopted, error, _ = _build_in_worker((*args[:5], adoption))
@@ -909,7 +898,8 @@ def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:
     A dry run says it; a real run refuses the post unless told to replace it anyway. (error, notes)"""
     from . import adopt as adopting
 
-    lost = adopting.owner_losses(batch.site.root, post, batch.site.settings.site_config)
+    settings = batch.site.settings
+    lost = adopting.owner_losses(batch.site.root, post, settings.site_config, settings.facts.known_jekyll)
     if not lost:
         return None, []
     if batch.replace_owner_text:
@@ -958,7 +948,7 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
     notes = []
     if post.adopts and post.adopted_how != "adopted earlier":
         adopted = site.root / post.adopts
-        url = adopting.url_of(site.root, adopted, site.settings.site_config)
+        url = adopting.url_of(site.root, adopted, site.settings.site_config, site.settings.facts.known_jekyll)
         kept = url if site._url_move(adopted, target, post) is None else None
         line = adopting.summary(post, kept, target.name)
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
@@ -973,12 +963,12 @@ def site_warnings(settings) -> tuple[int, list[str]]:
     run by ``nb2post convert`` and by the nbconvert exporter alike. A Jekyll version that cannot be read
     is a settings error (ConfigError)."""
     from .config import ConfigError
-    from .urls import UrlError, site_jekyll
+    from .urls import UrlError
     from .urls import site_warnings as jekyll_warnings
 
     site = Path(settings.site)
     try:
-        jekyll, why = site_jekyll(site, settings.site_config, settings.target)
+        jekyll, why, _ = settings.facts.jekyll_build()  # read once, with the settings
     except UrlError as exc:
         raise ConfigError(str(exc).replace("_config.yml", str(site / "_config.yml"), 1)) from None
     warnings = list(settings.warnings) + jekyll_warnings(settings.site_config, jekyll, why, str(site / "_config.yml"))

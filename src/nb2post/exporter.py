@@ -148,7 +148,7 @@ class JekyllExporter(Exporter):
         except (ConfigError, ValueError) as exc:
             raise ExportError(str(exc)) from None
         site = Site(settings)
-        key = convert.notebook_key(source, settings.site)
+        key = convert.notebook_key(source, settings.site, settings.facts)
         digest = convert.source_hash(data, settings.fingerprint())
         previous = site.posts_by_source().get(key)
         try:

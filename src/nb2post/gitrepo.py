@@ -521,7 +521,11 @@ def remote_and_branch(path: Path) -> tuple[str | None, str | None]:
     branch (``refs/remotes/<remote>/HEAD``). Either part is None when it cannot be known.
     """
     root = find_root(path)
-    folder = git_dir(root) if root else None
+    return remote_and_branch_of(git_dir(root) if root else None)
+
+
+def remote_and_branch_of(folder: Path | None) -> tuple[str | None, str | None]:
+    """``remote_and_branch`` from the repository's git folder (``git_dir``), when it is known already."""
     if folder is None:
         return None, None
     config = read_config(folder)

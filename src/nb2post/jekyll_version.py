@@ -40,9 +40,16 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _roots(site: Path) -> list[Path]:
-    """The site folder, then the folders above it up to the repository root (where .github lives)."""
+_FIND = object()  # detect(root=...): the repository root is not known yet
+
+
+def _roots(site: Path, root=_FIND) -> list[Path]:
+    """The site folder, then the folders above it up to the repository root (where .github lives).
+    ``root``: that root when the caller knows it already (None: the site is in no repository)."""
     site = site.resolve()
+    if root is not _FIND:
+        parents = list(site.parents)
+        return [site, *parents[:parents.index(root) + 1]] if root is not None and root in parents else [site]
     for depth, folder in enumerate([site, *site.parents]):
         if (folder / ".git").exists():
             return [site, *list(site.parents)[:depth]]
@@ -86,8 +93,9 @@ def from_workflows(folder: Path) -> Detected | None:
     return None
 
 
-def detect(site: Path) -> Detected:
-    roots = _roots(Path(site))
+def detect(site: Path, root=_FIND) -> Detected:
+    """``root``: the site's repository root (``gitrepo.find_root``), when the caller found it already."""
+    roots = _roots(Path(site), root)
     workflow = next(filter(None, map(from_workflows, roots)), None)
     if workflow is not None and workflow.decisive:
         return workflow  # these builds bring their own Jekyll, whatever the Gemfile says

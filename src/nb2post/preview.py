@@ -246,7 +246,7 @@ class Session:
         from .paths import relative
         from .site import Site
 
-        previous = Site(self.settings).previous_post(notebook_key(notebook, self.settings.site))
+        previous = Site(self.settings).previous_post(notebook_key(notebook, self.settings.site, self.settings.facts))
         shown = relative(notebook, self.cwd)
         if previous is None:
             return []

@@ -59,13 +59,13 @@ class Plan:
         return list(dict.fromkeys(p for _, paths in self.by_outcome for p in paths))
 
 
-def repository_root(site: Path, cwd: Path) -> Path:
-    """The work tree holding the site; a clear error when the site is outside every repository."""
+def repository_root(site: Path, cwd: Path, facts) -> Path:
+    """The work tree holding the site (``facts``: the run's ``config.SiteFacts``, which found it); a clear
+    error when the site is outside every repository."""
     from . import gitrepo
 
-    root = gitrepo.find_root(site)
-    if root is not None:
-        return root
+    if facts.root is not None:
+        return facts.root
     here = gitrepo.find_root(cwd)
     if here is not None:
         raise PublishError(
@@ -150,7 +150,8 @@ def confirm(result: Plan, changed: list[str], settings, root: Path) -> list[str]
     for key, paths in doubtful.items():
         outcome = outcomes[key]
         try:
-            post = build_post(outcome.notebook, settings, notebook_key(outcome.notebook, settings.site), "", outcome.post_path)
+            post = build_post(outcome.notebook, settings, notebook_key(outcome.notebook, settings.site, settings.facts), "",
+                              outcome.post_path)
             made = {inside_repo(Path(settings.site) / name, root.resolve()) for name in post.assets}
         except Exception:  # cannot tell: commit only what is known to be nb2post's
             made = set()

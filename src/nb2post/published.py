@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 from pathlib import Path
 
 from . import urls
@@ -141,12 +142,16 @@ def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[
     settings_key = _settings_key(site_config, version)
     found: dict[str, list[Path]] = {}
 
-    def add(path: Path, place) -> None:
-        """The destinations of the file at ``path``, which ``place(front matter or None, raw date)`` gives."""
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return
+    def add(path: Path, place, st: os.stat_result | None = None) -> None:
+        """The destinations of the file at ``path``, which ``place(front matter or None, raw date)`` gives.
+        ``st``: its lstat, when the caller took it already (each file is stat'ed once)."""
+        if st is None:
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return
+        if stat.S_ISLNK(st.st_mode):
+            return  # a link publishes nothing nb2post can work out (see _places)
         remembered = cache.lookup(PUBLISHED, os.path.abspath(path), st) if cache is not None else None
         if isinstance(remembered, list) and len(remembered) == 2 and remembered[0] == settings_key:
             places = remembered[1]
@@ -161,7 +166,13 @@ def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[
                 found.setdefault(destination, []).append(path)
 
     def post(path: Path) -> None:
-        if urls._DATE_FILE_NAME.match(path.name) is None or path.is_symlink() or not path.is_file():
+        if urls._DATE_FILE_NAME.match(path.name) is None:
+            return
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return
+        if not stat.S_ISREG(st.st_mode):  # (a link is no post either)
             return
 
         def place(front, raw_date) -> list[str]:
@@ -170,7 +181,7 @@ def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[
             published = urls.post_file_for(site, path, front, site_config, raw_date, version)
             return [_destination(urls.page_url(published, site_config, version), ".html"), *_redirects(front)]
 
-        add(path, place)
+        add(path, place, st)
 
     for folder in dict.fromkeys(posts_dirs):
         for name in sorted(os.listdir(site / folder)) if (site / folder).is_dir() else ():
@@ -221,12 +232,10 @@ def _settings_key(site_config: dict, version: int) -> str:
 
 
 def _places(path: Path, place) -> list[str]:
-    """``place(front matter, raw date)`` for the file at ``path`` (front matter None: it has none); [] when
-    it publishes nothing that can be worked out (unreadable, ``published: false``, a permalink Jekyll
-    rejects)."""
+    """``place(front matter, raw date)`` for the file at ``path`` (front matter None: it has none; never a
+    link: ``add`` passes those over); [] when it publishes nothing that can be worked out (unreadable,
+    ``published: false``, a permalink Jekyll rejects)."""
     try:
-        if path.is_symlink():
-            return []
         front, raw_date, _ = urls.read_front_matter(path)
         if front is not None and front.get("published") is False:
             return []

@@ -188,7 +188,7 @@ def post_assets(notebook: Notebook, settings: Settings, target, head: Heading) -
     return AssetSet(
         folder=own_folder,
         local_folder=settings.images_dir if target.SHARED_LOCAL_IMAGES else own_folder,
-        roots=confinement_roots(settings.site, notebook.path),
+        roots=confinement_roots(settings.site, notebook.path, settings.facts.root),
         site=settings.site,
         site_config=settings.site_config,
     )
@@ -260,7 +260,7 @@ def _render_without_liquid(values: dict, settings: Settings, where: str, file_na
     keeps the escaped post, which renders right there. Which Jekyll, and which defaults apply, are read
     as the URL rules read them (nb2post.urls), so the two never disagree.
     """
-    from .urls import front_matter_defaults, site_jekyll_guessed
+    from .urls import front_matter_defaults
 
     if "render_with_liquid" in values:
         setting = values["render_with_liquid"]
@@ -268,7 +268,7 @@ def _render_without_liquid(values: dict, settings: Settings, where: str, file_na
         setting = front_matter_defaults(settings.site_config, f"_posts/{file_name}").get("render_with_liquid")
     if setting is not False:
         return False, []
-    major, why, guessed = site_jekyll_guessed(settings.site, settings.site_config, settings.target)
+    major, why, guessed = settings.facts.jekyll_build()  # read once per run, with the settings
     if not guessed and major < 4:
         return False, [
             f"{where}: 'render_with_liquid: false' is ignored by Jekyll {major}.x, which this site builds with "
@@ -301,9 +301,10 @@ def _navigation(
     if no_liquid and toc_style == "include":
         toc_style = "kramdown"  # `{% include toc %}` would show as text in a post Liquid does not render
     body = toc.prepare(body, values, toc_style)
+    repository = (settings.facts.remote, settings.facts.branch)
     if target.BADGES_IN_FRONT_MATTER:  # the layout draws them (fastpages)
-        return body, *badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config)
-    badge_block, warnings, notes = badges.for_html(values, enabled_badges, settings.site, nb_path)
+        return body, *badges.for_front_matter(values, enabled_badges, settings.site, settings.site_config, repository)
+    badge_block, warnings, notes = badges.for_html(values, enabled_badges, settings.site, nb_path, repository)
     if badge_block:
         body = badge_block + "\n\n" + body
     if not _opens_with_prose(body):

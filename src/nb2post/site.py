@@ -123,10 +123,17 @@ def other_generator(text: str, key: str, notebook: Path | None) -> tuple[str, bo
     return "", False, ""
 
 
-def notebook_gone(key: str, site: Path) -> bool:
-    """True when the notebook a post names (``key``: relative to the repository, else the site) is not there."""
-    bases = [b for b in (gitrepo.find_root(site), Path(site).resolve()) if b is not None]
-    return not any((base / key).exists() for base in bases)
+def notebook_bases(site: Path, facts=None) -> list[Path]:
+    """The folders posts name their notebooks relative to: the repository root (from the run's
+    ``config.SiteFacts`` when given), else the site."""
+    root = facts.root if facts is not None else gitrepo.find_root(site)
+    return [b for b in (root, Path(site).resolve()) if b is not None]
+
+
+def notebook_gone(key: str, site: Path, bases: list[Path] | None = None) -> bool:
+    """True when the notebook a post names (``key``: relative to the repository, else the site) is not there.
+    ``bases``: ``notebook_bases(site)``, when the caller has them."""
+    return not any((base / key).exists() for base in (bases if bases is not None else notebook_bases(site)))
 
 
 def keys_by_name(posts: dict[str, tuple[Path, Marker]]) -> dict[str, set[str]]:
@@ -139,16 +146,17 @@ def keys_by_name(posts: dict[str, tuple[Path, Marker]]) -> dict[str, set[str]]:
 
 
 def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path,
-               by_name: dict[str, set[str]] | None = None) -> tuple[str, Path, Marker] | None:
+               by_name: dict[str, set[str]] | None = None, bases: list[Path] | None = None) -> tuple[str, Path, Marker] | None:
     """(old key, post, marker) when the notebook ``key`` looks moved (``git mv a/x.ipynb b/x.ipynb``): exactly
     one post names a notebook of the same file name that no longer exists. The post then follows it.
-    ``by_name``: ``keys_by_name(posts)``, or keys besides (those no longer in ``posts`` are passed over)."""
+    ``by_name``: ``keys_by_name(posts)``, or keys besides (those no longer in ``posts`` are passed over);
+    ``bases``: ``notebook_bases(site)``."""
     name = PurePosixPath(key).name
     olds = posts if by_name is None else by_name.get(name, ())
     found = [
         (old, *posts[old])
         for old in olds
-        if old != key and old in posts and PurePosixPath(old).name == name and notebook_gone(old, site)
+        if old != key and old in posts and PurePosixPath(old).name == name and notebook_gone(old, site, bases)
     ]
     return found[0] if len(found) == 1 else None
 
@@ -174,8 +182,8 @@ class Site:
         self._by_source: dict[str, tuple[Path, Marker]] | None = None
         self._by_name: dict[str, set[str]] | None = None  # keys_by_name(self._by_source), kept up to date
         self._by_banner: dict[str, list[Path]] | None = None
+        self._bases: list[Path] | None = None  # notebook_bases: where posts' notebook keys point
         self._published: dict[str, list[Path]] | None = None  # nb2post.published.destinations, once per run
-        self._jekyll = 4  # the Jekyll major version that builds the site (read with _published)
         self.claims: str | None = None  # the run's claims folder (nb2post.convert): its posts' places, across workers
 
     def fastpages_posts(self) -> dict[str, list[Path]]:
@@ -202,9 +210,7 @@ class Site:
         """Posts nb2post wrote, by the notebook they came from (read from each post's marker line), each
         marker saying whether the post was edited since (the whole post is hashed when its stat changed)."""
         if self._by_source is None:
-            from .statcache import for_site
-
-            cache = for_site(self.root)  # a post's marker is read again only when its stat changed
+            cache = self.stat_cache()  # a post's marker is read again only when its stat changed
             found: dict[str, tuple[Path, Marker]] = {}
             if self.posts_dir.is_dir():
                 names = sorted(n for n in os.listdir(self.posts_dir) if n.endswith(".md") and not n.startswith("."))
@@ -228,7 +234,7 @@ class Site:
 
             config = self.settings.site_config
             # the config in hand (also --config overrides), and both URLs by the same Jekyll's rules
-            published = urls.read_post_file(self.root, old, config)
+            published = urls.read_post_file(self.root, old, config, self.jekyll())
             before = urls.page_url(published, config)
             after = self._new_url(new, post, published.jekyll)
         except Exception:  # an unusual permalink or front matter: a rename is then taken as a move
@@ -243,17 +249,31 @@ class Site:
         return urls.page_url(urls.post_file_for(self.root, target, post.front_matter, self.settings.site_config,
                                                 None if date is None else str(date), jekyll), self.settings.site_config)
 
+    def jekyll(self) -> int:
+        """The Jekyll major version that builds the site (read once per run, with the settings); UrlError
+        when the site's ``nb2post: jekyll:`` is wrong."""
+        return self.settings.facts.jekyll_build()[0]
+
     def published_places(self) -> dict[str, list[Path]]:
         """Where the site publishes each of its files (nb2post.published.destinations): read once, and
         handed to the workers of a batch (``_published``) so that they do not each read it again."""
         if self._published is None:
-            from . import published, statcache, urls
+            from . import published
 
-            config = self.settings.site_config
-            self._jekyll = urls.site_jekyll(self.root, config, self.settings.target)[0]
-            self._published = published.destinations(self.root, config, self._jekyll, (self.settings.posts_dir,),
-                                                      statcache.for_site(self.root))
+            self._published = published.destinations(self.root, self.settings.site_config, self.jekyll(),
+                                                      (self.settings.posts_dir,), self.stat_cache())
         return self._published
+
+    def stat_cache(self):
+        """The site's stat cache (nb2post.statcache), found through the run's facts."""
+        from . import statcache
+
+        return statcache.for_settings(self.settings)
+
+    def _notebook_bases(self) -> list[Path]:
+        if self._bases is None:
+            self._bases = notebook_bases(self.root, self.settings.facts)
+        return self._bases
 
     def _refuse_taken_url(self, post: Post, target: Path, leaving: set) -> None:
         """UrlTakenError when the site publishes another file where ``post`` would be published (``leaving``:
@@ -262,7 +282,7 @@ class Site:
 
         try:
             places = self.published_places()
-            url = self._new_url(target, post, self._jekyll)
+            url = self._new_url(target, post, self.jekyll())
         except Exception:  # an unusual permalink: post_warnings says why, and Jekyll's build will
             return
         destination = urls.output_file(url)
@@ -271,9 +291,7 @@ class Site:
             places.setdefault(destination, []).append(target)  # a later post must not take it
             return
         if not others:  # and no other notebook of this run, in any worker, took it first
-            from .convert import _claim
-
-            first = _claim(self.claims, "url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
+            first = self.claim("url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
             if first is None:
                 return
             raise UrlTakenError(
@@ -300,10 +318,22 @@ class Site:
             f"{post.source}{pairing}"
         )
 
+    def claim(self, name: str, owner: str) -> str | None:
+        """Claim ``name`` (a post's name or place) for notebook ``owner`` in this run, in the run's claims
+        folder: an atomic symlink, so two workers cannot both win. The owner that claimed it first, or
+        None when it is ``owner``'s."""
+        link = os.path.join(self.claims, name)
+        try:
+            os.symlink(owner, link)
+        except FileExistsError:
+            first = os.readlink(link)
+            return None if first == owner else first
+        return None
+
     def notebook_path(self, key: str) -> Path | None:
         """The notebook a post names, if it exists (``key`` is relative to the repository, else the site)."""
-        for base in (gitrepo.find_root(self.root), self.root.resolve()):
-            if base is not None and (base / key).is_file():
+        for base in self._notebook_bases():
+            if (base / key).is_file():
                 return base / key
         return None
 
@@ -314,7 +344,7 @@ class Site:
             return posts[key]
         if self._by_name is None:
             self._by_name = keys_by_name(posts)
-        moved = moved_post(key, posts, self.root, self._by_name)
+        moved = moved_post(key, posts, self.root, self._by_name, self._notebook_bases())
         if moved:
             return moved[1], moved[2]
         # Migrating from fastpages: the post it generated from this notebook, whatever its file name, is
@@ -344,6 +374,7 @@ class Site:
                     f"{moves} (links to it break); not renamed. Keep the name with 'date:'/'slug:' in "
                     f"{post.source}, or run again with --force to rename it"
                 )
+        texts: dict[Path, str] = {}  # what was read of them here (not read again below)
         for path in filter(None, (target if os.path.lexists(target) else None, stale, replaced)):
             if path.is_symlink():
                 if force:
@@ -353,7 +384,7 @@ class Site:
                     f"overwritten. Remove the link, or run again with --force to replace the link (not the "
                     f"file it points to) with the post"
                 )
-            current = path.read_text(encoding="utf-8", errors="replace")
+            current = texts[path] = path.read_text(encoding="utf-8", errors="replace")
             if path == target and current == text:
                 continue
             owner = read_marker(current)[0]
@@ -389,7 +420,8 @@ class Site:
             changes[target] = text.encode("utf-8")
             self._refuse_taken_url(post, target, {target, stale, replaced, adopted})
         removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
-        retargeted, retired = self._other_targets_images(previous[0], post) if previous else (None, [])
+        retargeted, retired = self._other_targets_images(previous[0], post, texts.get(previous[0])) if previous \
+            else (None, [])
         removed += retired
         if not changes and not removed:
             return WriteResult(target, "unchanged")
@@ -413,20 +445,21 @@ class Site:
         return WriteResult(target, "written", written=list(changes), removed=removed, retargeted=retargeted,
                            retired=retired)
 
-    def _other_targets_images(self, earlier: Path, post: Post) -> tuple[str | None, list[Path]]:
+    def _other_targets_images(self, earlier: Path, post: Post, text: str | None) -> tuple[str | None, list[Path]]:
         """(the target nb2post wrote the notebook's earlier post for, the images in that post's own folder
         the new post does not have) when the target changed; (None, []) when it did not. Files of the
-        shared folder fastpages copies local images to may serve other posts too: they stay."""
+        shared folder fastpages copies local images to may serve other posts too: they stay. ``text``: the
+        earlier post's, when ``write`` read it already."""
         from .assets import post_folder
+        from .liquid import linked_files
 
-        try:
-            with open(earlier, encoding="utf-8", errors="replace") as stream:
-                head = stream.read(16384)  # the banner follows the front matter; the rest only when needed
-                was = "fastpages" if _FASTPAGES_BANNER.search(head) else "jekyll"
-                if was == post.target:
-                    return None, []
-                text = head + stream.read()
-        except OSError:
+        if text is None:  # (a link replaced with --force, or a post removed meanwhile)
+            try:
+                text = earlier.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None, []
+        was = "fastpages" if _FASTPAGES_BANNER.search(text[:16384]) else "jekyll"  # (it follows the front matter)
+        if was == post.target:
             return None, []
         if read_marker(text)[0] is None:
             return None, []
@@ -440,7 +473,8 @@ class Site:
         front = _FRONT_MATTER.match(text)
         card = _FRONT_MATTER_FILE.findall(front.group("body") or "") if front else []
         root = self.root.resolve()
-        for link in dict.fromkeys(_SITE_LINK.findall(text) + card):
+        links = [f"{folder}/{name}" for folder, names in linked_files(text) for name in names]
+        for link in dict.fromkeys(links + card):
             parts = PurePosixPath(link.lstrip("/")).parts
             if own is None or own not in parts[:-1] or ".." in parts or "/".join(parts) in kept:
                 continue
@@ -468,8 +502,7 @@ class OutsideSiteError(Nb2postError, ValueError):
     """A destination that leaves the site through a symbolic link (or '..')."""
 
 
-# The files a post nb2post wrote links to: `{{ "/assets/images/x/a.png" | relative_url }}`, `image: /a/b.png`
-_SITE_LINK = re.compile(r'\{\{ "(/[^"\s]+)" \| relative_url \}\}')
+# The files a post's front matter names (its card): `image: /a/b.png`
 _FRONT_MATTER_FILE = re.compile(r"""^[ \t]*(?:image|path):[ \t]*['"]?(/?[\w./-]+?)['"]?[ \t]*$""", re.M)
 
 

@@ -62,24 +62,36 @@ def read_only() -> None:
     _READ_ONLY = True
 
 
-def cache_path(site: Path) -> Path:
-    """Where the cache of ``site`` lives (see the module's docstring)."""
-    from . import gitrepo
+_FIND = object()  # for_site(git_folder=...): not known yet, found from the site
 
+
+def cache_path(site: Path, git_folder=_FIND) -> Path:
+    """Where the cache of ``site`` lives (see the module's docstring). ``git_folder``: the git folder of
+    the site's repository (None: it is in none) when the caller knows it (``config.SiteFacts.git_dir``)."""
     site = Path(site).resolve()
-    root = gitrepo.find_root(site)
-    folder = gitrepo.git_dir(root) if root is not None else None
+    if git_folder is _FIND:
+        from . import gitrepo
+
+        root = gitrepo.find_root(site)
+        git_folder = gitrepo.git_dir(root) if root is not None else None
+    folder = git_folder
     return folder / NAME if folder is not None and folder.is_dir() else site / f".{NAME}"
 
 
-def for_site(site: Path) -> StatCache:
-    """The cache of ``site``, opened once per process."""
+def for_site(site: Path, git_folder=_FIND) -> StatCache:
+    """The cache of ``site``, opened once per process. ``git_folder``: as for ``cache_path``."""
     if os.environ.get("NB2POST_NO_CACHE"):
         return StatCache(None)
-    path = cache_path(site)
+    path = cache_path(site, git_folder)
     if path not in _OPEN:
         _OPEN[path] = StatCache(path, work_tree=Path(site).resolve())
     return _OPEN[path]
+
+
+def for_settings(settings) -> StatCache:
+    """The cache of the site of ``settings`` (nb2post.config.Settings), found through its facts."""
+    facts = settings.facts
+    return for_site(settings.site, *((facts.git_dir,) if facts is not None else ()))
 
 
 def _stat_key(st: os.stat_result) -> list:

@@ -156,15 +156,16 @@ def site_jekyll(site: Path, site_config: dict, target: str | None = None) -> tup
     return version, why
 
 
-def site_jekyll_guessed(site: Path, site_config: dict, target: str | None = None) -> tuple[int, str, bool]:
+def site_jekyll_guessed(site: Path, site_config: dict, target: str | None = None, **root) -> tuple[int, str, bool]:
     """``site_jekyll``, and whether the version is only assumed: nothing says, so GitHub Pages' own build
-    (Jekyll 3.10) is taken."""
+    (Jekyll 3.10) is taken. ``root=``: the site's repository root, when the caller found it already.
+    A run reads this once, into its settings (``config.SiteFacts``)."""
     from .jekyll_version import detect
 
     requested = requested_version(site_config)
     if requested:
         return requested, f"{Path(site) / '_config.yml'} says nb2post: jekyll: {requested}", False
-    found = detect(Path(site))
+    found = detect(Path(site), **root)
     section = site_config.get("nb2post")
     if found.guessed and (target or (section.get("target") if isinstance(section, dict) else None)) == "fastpages":
         return 4, "the site is a fastpages blog (fastpages builds with Jekyll 4)", False
@@ -684,8 +685,9 @@ def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     return front, raw_date, text[match.end():]
 
 
-def read_post_file(site: Path, post_path: Path, site_config: dict | None = None) -> PostFile:
-    """Front matter, raw ``date:`` and body of a post file on disk, and which Jekyll builds the site."""
+def read_post_file(site: Path, post_path: Path, site_config: dict | None = None, jekyll: int | None = None) -> PostFile:
+    """Front matter, raw ``date:`` and body of a post file on disk, and which Jekyll builds the site
+    (``jekyll``: the run's, from its settings' facts; else it is read here)."""
     post_path = Path(post_path)
     front, raw_date, body = read_front_matter(post_path)
     front = front or {}
@@ -708,7 +710,7 @@ def read_post_file(site: Path, post_path: Path, site_config: dict | None = None)
                 f"{folder}/_posts/ and never publishes this one; move it there"
             )
         relative = _strip_collections_dir(relative, site_config)
-    return PostFile(relative, front, raw_date, body, site_jekyll(site, site_config)[0])
+    return PostFile(relative, front, raw_date, body, jekyll or site_jekyll(site, site_config)[0])
 
 
 def post_url(site: Path, post_path: Path, site_config: dict, version: int | None = None) -> str:

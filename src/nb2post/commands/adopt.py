@@ -47,9 +47,10 @@ def command(post, notebook, target, config_files, force, replace_owner_text, not
     if marker is not None:
         from ..convert import notebook_key
 
-        if marker.source != notebook_key(notebook, site):
+        if marker.source != notebook_key(notebook, site, settings.facts):
             fail(f"{post}: is nb2post's post of {marker.source}, not a post to adopt; name a post nb2post did not write")
-    adoption = from_post(site, post, settings.site_config, notebook_title=notebook_title)
+    adoption = from_post(site, post, settings.site_config, notebook_title=notebook_title,
+                         jekyll=settings.facts.known_jekyll)
     _, code = run_convert([notebook], site, target, force, dry_run, 1, quiet, verbose, config_files,
                           adoptions={notebook.resolve(): adoption}, settings=settings,
                           replace_owner_text=replace_owner_text, notebook_title=notebook_title)

@@ -18,7 +18,7 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
 
     if target.suffix.lower() != ".ipynb":
         return target
-    key = notebook_key(target, site)
+    key = notebook_key(target, site, site_object.settings.facts)
     found = site_object.posts_by_source().get(key)
     if found is None:
         raise BriefError(

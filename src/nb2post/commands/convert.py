@@ -156,10 +156,10 @@ def _changed_choice(settings, outcomes, math_note: str, remember: bool) -> list[
     said = theme_note(settings)
     if not any(said in notes for notes in noted):
         return []  # no post of this run has math or a table of contents: the choice made no difference
-    from ..statcache import for_site
+    from ..statcache import for_settings
 
     math = settings.theme.math
-    cache, choice = for_site(settings.site), f"{settings.theme.describe()}\n{math.note if math is not None else ''}"
+    cache, choice = for_settings(settings), f"{settings.theme.describe()}\n{math.note if math is not None else ''}"
     if not cache.choice_changed(choice):
         return []
     if remember:

@@ -86,7 +86,7 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
         template, where = template_text("commit_message.txt"), "commit_message.txt"
     publish.check_template(template, where)
 
-    root = publish.repository_root(site, Path.cwd())
+    root = publish.repository_root(site, Path.cwd(), settings.facts)
     lock = gitrepo.PublishLock(root)
     if not dry_run and not lock.acquire(LOCK_WAIT_SECONDS, lambda pid: _waiting(pid, root, verbose)):
         raise publish.PublishError(
@@ -97,7 +97,7 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
     repo = gitrepo.open_repo(root)
     try:
         # Everything that can refuse is checked before any notebook is converted: a refusal changes nothing.
-        branch, push_to = _preflight(repo, root, remote, remote_branch, no_push)
+        branch, push_to = _preflight(repo, root, remote, remote_branch, no_push, settings.facts.git_dir)
         secrets = push_to.secrets if push_to else ()
         try:
             return _convert_commit_push(
@@ -117,7 +117,7 @@ def _waiting(pid: str, root: Path, verbose: bool) -> None:
     Reporter(verbose=verbose).note(f"another nb2post publish (pid {pid}) is running in {root}; waiting for it to finish")
 
 
-def _preflight(repo, root: Path, remote, remote_branch, no_push):
+def _preflight(repo, root: Path, remote, remote_branch, no_push, git_folder: Path | None):
     """(branch, push target or None), or PublishError saying what to fix."""
     from .. import gitrepo
     from ..publish import PublishError
@@ -125,7 +125,7 @@ def _preflight(repo, root: Path, remote, remote_branch, no_push):
     busy = gitrepo.operation_in_progress(repo)
     if busy:
         raise PublishError(f"{busy} is in progress in {root}; finish or abort it, then publish again (nothing was changed)", EXIT_FAILED)
-    branch = gitrepo.current_branch(gitrepo.git_dir(root))
+    branch = gitrepo.current_branch(git_folder)
     if branch is None:
         raise PublishError(
             f"HEAD is detached in {root} (no branch checked out); switch to the branch you publish from "
@@ -213,7 +213,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     pushed = gitrepo.paths_changed_since(repo, before, head) if head else set()
     post_paths = [publish.inside_repo(o.post_path, top) for o, _ in plan.by_outcome if o.post_path]
     post_paths = [p for p in post_paths if p in pushed]
-    folder = gitrepo.git_dir(root)
+    folder = settings.facts.git_dir
     publish.set_pending_briefs(folder, publish.pending_briefs(folder) + post_paths)
     try:
         result = gitrepo.push(repo, push_to)
@@ -265,7 +265,7 @@ def _write_briefs(repo, root: Path, site: Path, settings, push_to, post_paths: l
     it never wrote, once the remote has them (a post whose commit never reached it stays owed)."""
     from .. import gitrepo, publish
 
-    folder = gitrepo.git_dir(root)
+    folder = settings.facts.git_dir
     pending = publish.pending_briefs(folder)
     arrived = gitrepo.paths_on(repo, push_to.tracking_ref, [p for p in pending if p not in post_paths])
     owed = list(dict.fromkeys(post_paths + [p for p in pending if p in arrived]))

@@ -8,7 +8,6 @@ from nb2post.describe import (
     BLUESKY,
     ELLIPSIS,
     MASTODON,
-    _is_cjk,
     describe,
     first_paragraph,
     graphemes,
@@ -16,6 +15,7 @@ from nb2post.describe import (
     markdown_to_text,
     mastodon_countable,
 )
+from nb2post.plain_text import _is_cjk
 from nb2post.twitter_text import parse_tweet
 
 URL = "https://example.github.io/blog/2024/02/03/a-post.html"

@@ -406,18 +406,6 @@ def _claims_folder() -> str:
     return tempfile.mkdtemp(prefix="nb2post-claims-")
 
 
-def _claim(claims: str, name: str, owner: str) -> str | None:
-    """Claim ``name`` for ``owner`` in this run (an atomic symlink, so workers cannot both win); the
-    owner that claimed it first, or None when it is ``owner``'s."""
-    link = os.path.join(claims, name)
-    try:
-        os.symlink(owner, link)
-    except FileExistsError:
-        first = os.readlink(link)
-        return None if first == owner else first
-    return None
-
-
 @contextlib.contextmanager
 def collector_paused():
     """Python's cycle collector held off for one bounded step: one notebook, or finding what changed.
@@ -453,7 +441,7 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
 
 def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     from . import adopt as adopting
-    from .site import HandEditedError, OutsideSiteError, UrlTakenError, held_by_another
+    from .site import HandEditedError, OutsideSiteError, UrlTakenError, claim, held_by_another
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
@@ -482,7 +470,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
     if error is None:
         # Two notebooks of one batch that give the same post: the first to claim its name writes, the
         # other fails as it would against a post already there (even with --force: neither is older).
-        owner = _claim(batch.claims, post.file_name, post.source)
+        owner = claim(batch.claims, post.file_name, post.source)
         if owner is not None:
             error = held_by_another(site.posts_dir / post.file_name, owner)
     if error is not None:
@@ -768,7 +756,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     nb2post.adopt): rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else
     refused — never overwritten nor silently duplicated. (post, error, notes)."""
     from . import adopt as adopting
-    from .site import other_generator
+    from .site import claim, other_generator
 
     notebook, settings = args[0], args[1]
     site, unmarked, adopt, force, dry_run = batch.site, batch.unmarked, batch.adopt, batch.force, batch.dry_run
@@ -798,7 +786,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         return post, None, []
     if not dry_run:
         unmarked.pop(path, None)  # it is this notebook's now; no other notebook may take it
-        if _claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
+        if claim(batch.claims, "adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
         adoption = adopting.from_post(site.root, path, settings.site_config, how=why,

@@ -334,22 +334,6 @@ def _code_as_html(placeholder: str, code: dict[str, str], ctx: ProseContext, hol
     return holder.hold(_escape_code(rendered, ctx))
 
 
-_FASTPAGES_FN = re.compile(r"\{%-?\s*fn\s+(\w+)\s*-?%\}")
-# `|` was escaped as a table pipe before the targets' hooks run, so `\|` is read as the filter's pipe too.
-_FASTPAGES_FNDETAIL = re.compile(r"\{\{-?\s*(['\"])(.*?)\1\s*\\?\|\s*fndetail:\s*(\w+)\s*-?\}\}", re.S)
-
-
-def kramdown_footnotes(text: str) -> str:
-    """fastpages' footnotes (``{% fn 1 %}``, ``{{ 'text' | fndetail: 1 }}``, Liquid of its own plugin) as
-    kramdown footnotes (``[^1]``, ``[^1]: text``), which any Jekyll site renders as linked notes."""
-    if "fn" not in text:
-        return text
-    text = _FASTPAGES_FN.sub(lambda m: f"[^{m.group(1)}]", text)
-    return _FASTPAGES_FNDETAIL.sub(
-        lambda m: "\n\n[^%s]: %s\n\n" % (m.group(3), " ".join(m.group(2).split())), text
-    )
-
-
 def _escape_code(text: str, ctx: ProseContext) -> str:
     """Code shows Liquid literally, even tags a target allows in prose (a fastpages `{% fn 1 %}` example)."""
     return text if ctx.keep_all_liquid else liquid.escape(text)

@@ -239,10 +239,10 @@ DESCRIPTION_LENGTH = 160  # what search results and social cards show of a descr
 
 def prose_description(body: str) -> str:
     """The post's first prose paragraph as plain text, cut at a sentence or word to fit a description."""
-    from . import describe
+    from . import plain_text
 
-    paragraph = describe.first_paragraph(liquid.unescape(body))
-    short = describe.shorten(paragraph, lambda text: len(text) <= DESCRIPTION_LENGTH) if paragraph else None
+    paragraph = plain_text.first_paragraph(liquid.unescape(body))
+    short = plain_text.shorten(paragraph, lambda text: len(text) <= DESCRIPTION_LENGTH) if paragraph else None
     return short[0] if short else ""
 
 

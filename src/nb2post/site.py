@@ -159,6 +159,18 @@ def held_by_another(path: Path, owner: str) -> str:
             f"Rename one of them or set 'slug:' in its front matter")
 
 
+def claim(claims: str, name: str, owner: str) -> str | None:
+    """Claim ``name`` for ``owner`` in this run (an atomic symlink in the run's ``claims`` folder, so
+    convert's workers cannot both win); the owner that claimed it first, or None when it is ``owner``'s."""
+    link = os.path.join(claims, name)
+    try:
+        os.symlink(owner, link)
+    except FileExistsError:
+        first = os.readlink(link)
+        return None if first == owner else first
+    return None
+
+
 class Site:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -262,9 +274,7 @@ class Site:
             places.setdefault(destination, []).append(target)  # a later post must not take it
             return
         if not others:  # and no other notebook of this run, in any worker, took it first
-            from .convert import _claim
-
-            first = _claim(self.claims, "url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
+            first = claim(self.claims, "url-" + hashlib.sha256(destination.encode("utf-8")).hexdigest(), post.source)
             if first is None:
                 return
             raise UrlTakenError(

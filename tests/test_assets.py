@@ -16,7 +16,7 @@ import pytest
 from conftest import cell, jekyll_build, make_site, png, run_cli, write_notebook
 from site_kits import built_page, init_repo
 
-from nb2post import assets
+from nb2post.render import assets
 
 SECRET = "nb2post-test-secret-7f3a9c"
 

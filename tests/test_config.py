@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, cell, run_cli, write_notebook
 
-from nb2post import config
+from nb2post.jekyll import config
 
 FASTPAGES_CONFIG = ROOT.parent / "shared" / "sites" / "fastpages" / "_config.yml"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from nb2post import config
+from nb2post.jekyll import config
 
 USER_CONFIG = """\
 # My blog -- hand written

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nb2post.twitter_text import V3, Config, extract_urls, is_valid_hashtag, is_valid_url, parse_tweet
+from nb2post.share.twitter_text import V3, Config, extract_urls, is_valid_hashtag, is_valid_url, parse_tweet
 
 TWITTER_TEXT = Path(__file__).resolve().parents[1].parent / "shared" / "twitter-text"
 VALIDATE = TWITTER_TEXT / "conformance" / "validate.yml"

@@ -117,10 +117,12 @@ class JekyllExporter(Exporter):
         return None
 
     def _post(self, source: Path | None, nb):
-        from . import convert, reader, render
+        from . import convert
+        from .notebook import reader
+        from .render import render
         from .paths import find_site
-        from .config import ConfigError, load
-        from .front_matter import FrontMatterError
+        from .jekyll.config import ConfigError, load
+        from .notebook.front_matter import FrontMatterError
         from .site import Site
 
         if source is None:

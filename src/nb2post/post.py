@@ -46,7 +46,7 @@ class Post:
     carried: list = field(default_factory=list)  # the front matter keys carried over from it
     replaced: list = field(default_factory=list)  # its keys whose values the notebook's replaced
     other_title: str = ""  # the notebook's own title, where the adopted post's was kept instead
-    adopted_how: str = ""  # why that post is this notebook's (nb2post.adopt.Adoption.how)
+    adopted_how: str = ""  # why that post is this notebook's (nb2post.render.adopt.Adoption.how)
     # front matter keys written as their owner wrote them: key -> (value, lines) (front_matter.dump)
     verbatim: dict = field(default_factory=dict)
 

@@ -37,8 +37,8 @@ def command(post, notebook, target, config_files, force, replace_owner_text, not
     notebook is listed. A post with text the notebook does not have (a section, a
     fixed typo, a formula) is not replaced without --replace-owner-text; --dry-run lists that text.
     """
-    from ..adopt import AdoptError, from_post
-    from ..config import ConfigError, load
+    from ..render.adopt import AdoptError, from_post
+    from ..jekyll.config import ConfigError, load
     from ..post import read_marker_from_file
     from .convert import run_convert
 

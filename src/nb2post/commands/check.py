@@ -12,7 +12,7 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
 def load_layout(site: Path | None, target: str | None, config_files: str | None = None, paths=()):
     """The site's layout for checking, or exit 2 naming what is wrong with its configuration."""
     from ..check import layout
-    from ..config import ConfigError
+    from ..jekyll.config import ConfigError
 
     try:
         return layout(locate_site(site, paths), target, config_files)

@@ -19,7 +19,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
     summary line. ``-q`` leaves errors and the summary; ``-v`` also lists every notebook's outcome."""
-    from ..config import ConfigError, load
+    from ..jekyll.config import ConfigError, load
     from ..convert import Interrupted, convert, notebooks_dir
     from .progress import ProgressBar
 
@@ -36,8 +36,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         paths = [folder]
     require_named_paths(paths)
     site_warnings = list(settings.warnings)
-    from ..urls import UrlError, post_warnings_for, site_jekyll
-    from ..urls import site_warnings as jekyll_warnings
+    from ..jekyll.urls import UrlError, post_warnings_for, site_jekyll
+    from ..jekyll.urls import site_warnings as jekyll_warnings
 
     try:
         jekyll, why = site_jekyll(site, settings.site_config, settings.target)

@@ -38,7 +38,7 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
     Running it again changes nothing.
     """
-    from ..config import ConfigError
+    from ..jekyll.config import ConfigError
     from ..gitrepo import find_root
     from ..hook import HookError
     from ..init import check_action_reference, default_action, init

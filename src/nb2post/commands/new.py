@@ -44,9 +44,9 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     """Write a new notebook for a post titled TITLE: <notebooks folder>/YYYY-MM-DD-<slug>.ipynb, with
     the front matter in the site's style (fastpages' title cell on a fastpages blog, a YAML raw cell
     elsewhere) and a kernel. Prints its path. An existing notebook is never overwritten."""
-    from ..config import ConfigError, load
+    from ..jekyll.config import ConfigError, load
     from ..convert import notebooks_dir
-    from ..new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
+    from ..notebook.new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
 
     if not title.strip():
         fail("the title is empty; give the post's title, e.g. nb2post new \"My first post\"", EXIT_USAGE)

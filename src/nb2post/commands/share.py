@@ -36,8 +36,8 @@ def command(targets, site, dry_run, wait, timeout, verbose):
     """Post each post (or the post made from each notebook) to the channels in nb2post: share:, with
     the text its brief wrote for each; skip a channel its brief's ledger already records, and record
     each new post's link and time there (in _briefs/<slug>.md and .json)."""
-    from ..brief import BriefError
-    from ..config import ConfigError, load
+    from ..share.brief import BriefError
+    from ..jekyll.config import ConfigError, load
     from ..share.post import share
     from ..share.settings import accounts
     from ..site import Site

@@ -15,7 +15,7 @@ def _read(path: Path) -> str:
 def recorded(markdown_path: Path, json_path: Path, channel: str) -> dict[str, str] | None:
     """What the ledger holds for ``channel`` (its id, e.g. "mastodon"), or None when it holds nothing.
     The Markdown's cells win over the JSON's, as when the brief is rewritten."""
-    from ..brief import recorded_in_json, recorded_in_markdown
+    from .brief import recorded_in_json, recorded_in_markdown
 
     names = _names(json_path, channel)
     for found in (recorded_in_markdown(_read(markdown_path)), recorded_in_json(_read(json_path))):
@@ -45,7 +45,7 @@ def record(site: Path, markdown_path: Path, json_path: Path, channel: str, label
            when: str) -> None:
     """Write one channel's result into both files at once (temporary files, then renames). What a person
     typed into the Markdown's other rows is kept, as ``brief`` keeps it."""
-    from ..brief import merge_recorded, render_markdown
+    from .brief import merge_recorded, render_markdown
     from ..site import write_all
 
     previous_markdown, previous_json = _read(markdown_path), _read(json_path)

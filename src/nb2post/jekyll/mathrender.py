@@ -18,7 +18,7 @@ Two more things Jupyter shows that kramdown would not: display math inside a par
 (written raw in display delimiters the renderer takes, where they are known), and where the renderer pairs
 ``$``, a dollar of the text (a price, ``\\$``) is written in an element of its own that no renderer pairs.
 
-Reads text only; the result is a small value that travels with the theme (nb2post.themes).
+Reads text only; the result is a small value that travels with the theme (nb2post.jekyll.themes).
 """
 from __future__ import annotations
 

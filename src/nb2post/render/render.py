@@ -9,14 +9,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import front_matter as fm
-from . import badges, liquid, outputs, prose
+from ..notebook import front_matter as fm
+from ..jekyll import badges
+from .. import liquid
+from . import outputs, prose
 from .assets import AssetSet, confinement_roots, post_folder
-from .config import Settings
-from .post import Post
-from .reader import Notebook, cell_source
-from .templates_text import fill
-from .visibility import Show, parse_cell
+from ..jekyll.config import Settings
+from ..post import Post
+from ..notebook.reader import Notebook, cell_source
+from ..templates_text import fill
+from ..notebook.visibility import Show, parse_cell
 
 # %%magics that change what language a cell is written in.
 _CELL_MAGIC_LANGUAGES = {
@@ -43,7 +45,7 @@ class PostInfo:
     nb_path: str  # notebook path relative to the repository (or site) root
     site_config: dict
     site: Path | None = None
-    theme: object = None  # nb2post.themes.Theme
+    theme: object = None  # nb2post.jekyll.themes.Theme
 
 
 class ConversionError(Exception):
@@ -79,8 +81,8 @@ def to_post(
     adoption=None,
 ) -> Post:
     """The stages in order: front matter, body (cells, outputs, assets), table of contents and badges.
-    ``adoption`` (nb2post.adopt.Adoption): a post taken over, whose name and front matter are kept."""
-    from .targets import get_target
+    ``adoption`` (nb2post.render.adopt.Adoption): a post taken over, whose name and front matter are kept."""
+    from ..jekyll.targets import get_target
 
     target = get_target(settings.target)
     where = str(notebook.path)
@@ -207,7 +209,7 @@ def _card_image(values: dict, assets: AssetSet, notebook: Notebook) -> None:
 
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:
     """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
-    from .targets import get_target
+    from ..jekyll.targets import get_target
 
     where = str(notebook.path)
     name_date, name = fm.file_name_parts(notebook.path)
@@ -253,9 +255,9 @@ def _render_without_liquid(values: dict, settings: Settings, where: str, file_na
     Jekyll 4 then shows the post as written, so it must carry no Liquid escapes and no filters. Jekyll 3
     (GitHub Pages' classic builder) ignores the key and runs Liquid anyway: a site known to build with it
     keeps the escaped post, which renders right there. Which Jekyll, and which defaults apply, are read
-    as the URL rules read them (nb2post.urls), so the two never disagree.
+    as the URL rules read them (nb2post.jekyll.urls), so the two never disagree.
     """
-    from .urls import front_matter_defaults, site_jekyll_guessed
+    from ..jekyll.urls import front_matter_defaults, site_jekyll_guessed
 
     if "render_with_liquid" in values:
         setting = values["render_with_liquid"]
@@ -283,7 +285,7 @@ def _navigation(
 ):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site, notes
     about it)."""
-    from . import toc
+    from ..jekyll import toc
 
     for name in own_badges:  # the notebook shows its own: no second one (unless the post asks for it)
         values.setdefault(f"hide_{name}_badge", True)
@@ -313,9 +315,9 @@ MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
 
 def _theme_switches(body: str, values: dict, settings: Settings, has_math: bool):
     """The front matter keys the site's layouts read to switch math, TOC extras and comments on (see
-    nb2post.themes), or a MathJax loader at the end of the post when its layouts load no math at all.
+    nb2post.jekyll.themes), or a MathJax loader at the end of the post when its layouts load no math at all.
     Returns (body, [the one note per batch that says what was chosen and why])."""
-    from . import themes
+    from ..jekyll import themes
 
     theme = settings.theme
     if theme is None:  # settings made without a site (library use)

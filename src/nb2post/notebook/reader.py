@@ -278,7 +278,7 @@ def read(path: Path | str, on_bytes: Callable[[bytes, os.stat_result], None] | N
 
 
 def _read_bytes(path: Path, on_bytes=None) -> bytes:
-    from .paths import open_regular
+    from ..paths import open_regular
 
     try:
         stream, st = open_regular(path)

@@ -79,7 +79,7 @@ def arxiv_ids(text: str) -> list[str]:
 
 def notebook_facts(notebook_path: Path) -> NotebookFacts:
     """Imports from the code cells; arXiv ids from all of the notebook's text (cells and text outputs)."""
-    from .reader import NotebookError, cell_source, decode, read, text_of
+    from ..notebook.reader import NotebookError, cell_source, decode, read, text_of
 
     try:
         # plain JSON is enough to read cells; nbformat (slow) only upgrades old formats
@@ -180,8 +180,8 @@ def mastodon_instance(site_section: dict | None, config_name: str = "_config.yml
 
 @functools.lru_cache(maxsize=1)
 def _channel_data():
-    from .front_matter import load_yaml
-    from .templates_text import template_text
+    from ..notebook.front_matter import load_yaml
+    from ..templates_text import template_text
 
     return (load_yaml(template_text("channels.yml"), "templates/channels.yml") or {}).get("channels")
 

@@ -3,7 +3,7 @@ folder, with the front matter in the site's own style, ready to write in and to 
 
 fastpages blogs get fastpages' title cell (``# Title``, ``> description``, ``- key: value`` lines), which
 their authors know; every other site a Quarto-style raw cell holding YAML between ``---`` lines. nb2post
-reads both (nb2post.front_matter).
+reads both (nb2post.notebook.front_matter).
 """
 from __future__ import annotations
 

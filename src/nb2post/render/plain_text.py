@@ -1,7 +1,7 @@
 """Markdown as plain text: a post's first paragraph of prose, and a text shortened at a sentence or word.
 
 The render stage describes a post by its first paragraph when it has no description; the share stage
-(``nb2post.describe``) fits the same text to each channel.
+(``nb2post.share.describe``) fits the same text to each channel.
 """
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ _FENCE_OPENING = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 def first_paragraph(body: str) -> str:
     """The first paragraph of prose in a post body (code, headings, HTML, tables and images skipped)."""
-    from .post import read_marker
+    from ..post import read_marker
 
     _, body = read_marker(body)
     fallback = ""

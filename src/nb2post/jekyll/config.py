@@ -11,7 +11,7 @@
         layout: post
       toc: kramdown             # or frontmatter, include, off; a post's 'toc:' overrides
       badges: {colab: false}    # true (default), false, or per badge: github, binder, colab, deepnote
-      theme: minimal-mistakes   # only when nb2post cannot tell (see nb2post.themes)
+      theme: minimal-mistakes   # only when nb2post cannot tell (see nb2post.jekyll.themes)
       mathjax_url: https://...  # the MathJax a post loads itself when the site's layouts load none
 
 The file is read as Jekyll reads it (see ``read_yaml``), also as several files merged in order
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 CONFIG_NAME = "_config.yml"
 _SECTION = re.compile(r"^nb2post:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*", re.M)
@@ -47,10 +47,10 @@ class Settings:
     front_matter: dict = field(default_factory=dict)
     site_config: dict = field(default_factory=dict)  # the whole _config.yml, for URL rules and the like
     raw: dict = field(default_factory=dict)  # the nb2post section as written
-    toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.toc
+    toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.jekyll.toc
     badges: tuple = ("github", "binder", "colab", "deepnote")  # badges switched on site-wide
     config_files: tuple = ()  # named config files (`--config a.yml,b.yml`); empty: _config.yml
-    theme: object = None  # nb2post.themes.Theme: what the site's layouts draw and the keys they read
+    theme: object = None  # nb2post.jekyll.themes.Theme: what the site's layouts draw and the keys they read
     warnings: tuple = ()  # about the settings themselves (unknown keys), said once
 
     def fingerprint(self) -> str:
@@ -299,14 +299,14 @@ def _config_bytes_key(paths: list[Path]) -> str | None:
 def _parsed_before(site: Path, key: str | None) -> dict | None:
     """The parsed config when these exact bytes parsed cleanly before: a run with nothing to convert
     then needs no YAML parser (ruamel's import alone costs more than the rest of such a run)."""
-    from . import statcache
+    from .. import statcache
 
     known = statcache.MISSING if key is None else statcache.for_site(site).parsed_config(key)
     return None if known is statcache.MISSING or not isinstance(known, dict) else known
 
 
 def _remember_parsed(site: Path, key: str, config: dict) -> None:
-    from . import statcache
+    from .. import statcache
 
     statcache.for_site(site).remember_config(key, config)
 
@@ -326,7 +326,7 @@ KNOWN_SETTINGS = {
     "commit_message": (str,),
     "theme": (str,),
     "mathjax_url": (str,),
-    "jekyll": (int, str),  # which Jekyll builds the site: 3 (GitHub Pages' builder) or 4, see nb2post.jekyll_version
+    "jekyll": (int, str),  # which Jekyll builds the site: 3 (GitHub Pages' builder) or 4, see nb2post.jekyll.version
     "mastodon_instance": (str,),  # the brief's one-click Mastodon share link
     "share": (dict,),  # the accounts nb2post share posts to, see nb2post.share.settings
 }

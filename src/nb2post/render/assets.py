@@ -190,7 +190,7 @@ def confinement_roots(site: Path, notebook: Path) -> tuple[Path, ...]:
     A notebook kept outside them (``nb2post convert ~/nb.ipynb --site blog``) may also use files of its
     own repository, else of its own folder.
     """
-    from .gitrepo import find_root
+    from ..gitrepo import find_root
 
     site_root = (find_root(site) or Path(site)).resolve()
     notebook_dir = Path(os.path.realpath(Path(notebook).parent))

@@ -1,6 +1,6 @@
 """The words to share a post with: a description that fits each channel's limit, counted its way.
 
-X counts with twitter-text v3 (``nb2post.twitter_text``: URLs 23, CJK and emoji sequences 2);
+X counts with twitter-text v3 (``nb2post.share.twitter_text``: URLs 23, CJK and emoji sequences 2);
 Mastodon counts extended grapheme clusters with each URL (ending where Mastodon's linkifier ends
 it) as 23 and ``@user@domain`` as ``@user``; Bluesky counts extended grapheme clusters with URLs in
 full. The text comes from the post's ``description`` / ``summary``, else its first paragraph, else
@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from .plain_text import ELLIPSIS, first_paragraph, markdown_to_text, shorten
+from ..render.plain_text import ELLIPSIS, first_paragraph, markdown_to_text, shorten
 
 
 # --- counting -------------------------------------------------------------------------------------

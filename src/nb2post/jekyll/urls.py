@@ -157,7 +157,7 @@ def site_jekyll(site: Path, site_config: dict, target: str | None = None) -> tup
 def site_jekyll_guessed(site: Path, site_config: dict, target: str | None = None) -> tuple[int, str, bool]:
     """``site_jekyll``, and whether the version is only assumed: nothing says, so GitHub Pages' own build
     (Jekyll 3.10) is taken."""
-    from .jekyll_version import detect
+    from .version import detect
 
     requested = requested_version(site_config)
     if requested:
@@ -653,8 +653,8 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", r
 def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     """(front matter, raw ``date:`` text, body) of a page or post file on disk; the front matter is None
     when the file has none (Jekyll copies it as a static file). UrlError when it cannot be read."""
-    from .front_matter import FrontMatterError, load_yaml
-    from .post import read_marker
+    from ..notebook.front_matter import FrontMatterError, load_yaml
+    from ..post import read_marker
 
     path = Path(path)
     try:

@@ -21,7 +21,7 @@ FIRST_KEYS = ("layout", "title", "description", "date", "categories", "tags")
 
 def file_slug(name: str) -> str:
     """The post's name from the notebook's (after the date): a URL-safe slug."""
-    from ..front_matter import slugify
+    from ...notebook.front_matter import slugify
 
     return slugify(name)
 

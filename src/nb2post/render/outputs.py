@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import liquid
+from .. import liquid
 from .assets import EXTENSIONS, AssetSet, cell_label, liquid_link
-from .reader import text_of
-from .templates_text import fill
+from ..notebook.reader import text_of
+from ..templates_text import fill
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
@@ -133,7 +133,7 @@ class OutputContext:
     figures: Figures = field(default_factory=Figures)
     without_alt: int = 0  # image outputs shown with no words of the author's
     warnings: list[str] = field(default_factory=list)
-    math: object = None  # nb2post.mathrender.MathStyle: how math is written for the site's renderer
+    math: object = None  # nb2post.jekyll.mathrender.MathStyle: how math is written for the site's renderer
 
 
 def render(outputs: list[dict], ctx: OutputContext) -> list[str]:
@@ -316,7 +316,7 @@ def _latex(mime, value, ctx: OutputContext) -> str | None:
         text = text[2:-2]
     elif text.startswith("$") and text.endswith("$"):
         text = text[1:-1]
-    from .mathrender import block
+    from ..jekyll.mathrender import block
 
     return liquid.escape(block([line for line in text.strip().split("\n") if line.strip()], ctx.math))
 

@@ -142,7 +142,7 @@ def test_convert_and_check_agree_under_config_overrides(tmp_path):
 def test_the_fast_path_reads_the_last_section_without_a_yaml_parser(tmp_path):
     (tmp_path / "_config.yml").write_text("nb2post:\n  target: jekyll\ntitle: t\nnb2post:\n  target: fastpages\n")
     code = (
-        "import sys; from pathlib import Path; from nb2post import config, check; "
+        "import sys; from pathlib import Path; from nb2post.jekyll import config; from nb2post import check; "
         f"site = Path({str(tmp_path)!r}); "
         "section = config.raw_section(site); config.settings_fingerprint(site, 'jekyll'); place = check.layout(site); "
         "print(section.strip().splitlines()[-1].strip(), place.target, 'ruamel' in sys.modules)"

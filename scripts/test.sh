@@ -9,6 +9,8 @@ command -v jekyll >/dev/null 2>&1 || apt_needed+=(jekyll jekyll-theme-minima rub
 command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
 # fastpages' post layout draws its TOC with the jekyll-toc plugin (tests/test_fastpages.py, test_toc.py)
 [ "$(gem list -i jekyll-toc 2>/dev/null)" = "true" ] || apt_needed+=(ruby-jekyll-toc)
+# a post must never take a URL a redirect_from: page serves (tests/test_migration_blog.py builds with the plugin)
+[ "$(gem list -i jekyll-redirect-from 2>/dev/null)" = "true" ] || apt_needed+=(ruby-jekyll-redirect-from)
 command -v shellcheck >/dev/null 2>&1 || apt_needed+=(shellcheck)
 # MathJax 2.7 served locally, so tests/test_browser.py sees math typeset without a CDN
 [ -f /usr/share/javascript/mathjax/MathJax.js ] || apt_needed+=(libjs-mathjax)

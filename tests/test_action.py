@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import cell, make_site, run_cli, write_notebook
 from test_hook import copy_project, git, repository_with_remote
+from test_share import ReferencePds  # at import: it finds the PDS under the real HOME, which tests replace
 
 ROOT = Path(__file__).resolve().parents[1]
 ZERO = "0" * 40
@@ -363,23 +364,41 @@ def act_binary() -> str:
     return found
 
 
-def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, action_dir, runner_temp, offline_pip):
+def test_pages_workflow_under_act_takes_two_pushes_to_live_posts_and_shares_them(tmp_path, action_dir, runner_temp, offline_pip):
     """`nb2post init --deploy pages`'s workflow, run by act in host mode for the second of two pushes in a
     row (the first push's run never happened): the posts job converts both notebooks and pushes the posts,
     the build job builds that commit with Jekyll into the Pages artifact, and the deploy job publishes it
-    (here: to a folder served on 127.0.0.1) and waits until the new posts answer. Remote actions are mapped
-    onto local stand-ins (tests/act_stubs); nothing is uploaded anywhere."""
-    import functools
-    import http.server
-    import tarfile
-    import threading
-
+    (here: to a folder served on 127.0.0.1), waits until the new posts answer, shares both (the secrets
+    set) to Bluesky's reference PDS and a Mastodon STUB on 127.0.0.1, and pushes the ledger back. Remote
+    actions are mapped onto local stand-ins (tests/act_stubs); nothing is uploaded anywhere."""
     from conftest import free_port
+    from share_stubs import MastodonStub
 
     act = act_binary()
     port = free_port()
     repo, remote = repository_with_remote(tmp_path, tmp_path / "blog")
-    (repo / "_config.yml").write_text((repo / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n")
+    # the tags the networks read for a card (the strict test layout writes none of its own)
+    (repo / "_layouts" / "post.html").write_text(CARD_LAYOUT)
+    pds = ReferencePds.start(tmp_path / "pds.log")
+    try:
+        with MastodonStub("mtok-SECRET-act") as mastodon:
+            _run_pages_workflow_under_act(tmp_path, act, port, repo, remote, action_dir, runner_temp, offline_pip,
+                                          pds, mastodon, pds.account())
+    finally:
+        pds.stop()
+
+
+def _run_pages_workflow_under_act(tmp_path, act, port, repo, remote, action_dir, runner_temp, offline_pip, pds, mastodon,
+                                  account):
+    import functools
+    import http.server
+    import json
+    import tarfile
+    import threading
+
+    (repo / "_config.yml").write_text((repo / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n"
+                                      f"nb2post:\n  share:\n    mastodon: {{instance: {mastodon.url}}}\n"
+                                      f"    bluesky: {{handle: {account['handle']}, service: {pds.url}}}\n")
     run_cli("init", "--deploy", "pages", cwd=repo, check=True)
     workflow = repo / ".github" / "workflows" / "nb2post.yml"
     git(repo, "add", "-A")
@@ -422,7 +441,9 @@ def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, actio
         done = subprocess.run(
             [act, "push", "-e", str(event), "-W", str(workflow), "-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout",
              "--concurrent-jobs", "1", "--cache-server-addr", "127.0.0.1", "--artifact-server-addr", "127.0.0.1",
-             *mapping, *[arg for key, value in values.items() for arg in ("--env", f"{key}={value}")]],
+             *mapping, *[arg for key, value in values.items() for arg in ("--env", f"{key}={value}")],
+             "--secret", f"NB2POST_MASTODON_TOKEN={mastodon.token}",
+             "--secret", f"NB2POST_BLUESKY_APP_PASSWORD={account['appPassword']}"],
             cwd=repo, capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(tmp_path / "act-home")},
         )
     finally:
@@ -435,8 +456,9 @@ def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, actio
 
     # the posts job: both notebooks converted, the posts committed on top of the pushed commit and pushed back
     tip = git(remote, "rev-parse", "main").stdout.strip()
-    assert git(remote, "rev-parse", f"{tip}~1").stdout.strip() == sha
-    committed = sorted(git(remote, "show", "--name-only", "--format=", tip).stdout.split())
+    posts_commit = git(remote, "rev-parse", f"{tip}~1").stdout.strip()
+    assert git(remote, "rev-parse", f"{posts_commit}~1").stdout.strip() == sha
+    committed = sorted(git(remote, "show", "--name-only", "--format=", posts_commit).stdout.split())
     assert committed == ["_posts/2024-09-01-first-push.md", "_posts/2024-09-02-second.md"]
 
     # the build job: the Pages artifact holds both posts, built by Jekyll from that commit
@@ -451,6 +473,118 @@ def test_pages_workflow_under_act_takes_two_pushes_to_live_posts(tmp_path, actio
     # the deploy job: published, then both posts answered the live check
     for path in ("2024/09/01/first-push.html", "2024/09/02/second.html"):
         assert f"http://127.0.0.1:{port}/{path} is live (HTTP 200" in log
+
+    # ... and the share step posted both, once each, and pushed the ledger back on top of the posts commit
+    records = pds.records(account["did"])
+    urls = sorted(f"http://127.0.0.1:{port}/{path}" for path in ("2024/09/01/first-push.html", "2024/09/02/second.html"))
+    assert sorted(record["value"]["embed"]["external"]["uri"] for record in records) == urls
+    assert len(mastodon.statuses) == 2
+    assert all(sum(url in status["content"] for status in mastodon.statuses) == 1 for url in urls)
+    assert "posted to Mastodon" in log and "posted to Bluesky" in log and "committed the share ledger" in log
+    ledger = sorted(git(remote, "show", "--name-only", "--format=", tip).stdout.split())
+    assert ledger == ["_briefs/first-push.json", "_briefs/first-push.md", "_briefs/second.json", "_briefs/second.md"]
+    for slug in ("first-push", "second"):
+        brief = json.loads(git(remote, "show", f"{tip}:_briefs/{slug}.json").stdout)
+        rows = {row["id"]: row for row in brief["channels"]}
+        assert rows["mastodon"]["posted_where"].startswith(mastodon.url)
+        assert rows["bluesky"]["posted_where"].startswith(f"https://bsky.app/profile/{account['handle']}/post/")
+    assert "mtok-SECRET-act" not in log and account["appPassword"] not in log
+
+
+CARD_LAYOUT = ('<!doctype html><html><head><meta charset="utf-8"><title>{{ page.title }}</title>'
+               '<meta property="og:title" content="{{ page.title }}"><meta name="twitter:card" content="summary"></head>'
+               "<body>{{ content }}</body></html>\n")
+
+
+def run_workflow_step(workflow: Path, name: str, workspace: Path, contexts: dict, temp: Path, env: dict):
+    """One `run:` step of a workflow, as the runner runs it: its env: expressions evaluated, bash -eo
+    pipefail, GITHUB_STEP_SUMMARY and RUNNER_TEMP set. (exit status, output, the summary written)."""
+    steps = [step for job in load_action(workflow)["jobs"].values() for step in job["steps"]]
+    step = next(step for step in steps if step.get("name") == name)
+    temp.mkdir(parents=True, exist_ok=True)
+    summary = temp / "summary.md"
+    summary.write_text("")
+    script = temp / "step.sh"
+    script.write_text(step["run"])
+    step_env = {**env, "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(temp),
+                **{key: substitute(value, contexts) for key, value in step["env"].items()}}
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
+                          env=step_env, capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stdout + done.stderr, summary.read_text()
+
+
+def test_pages_workflow_share_step_summarises_its_links_and_pushes_the_ledger_only_with_secrets(tmp_path):
+    """The deploy job's share step on its own (the act test above runs it in the whole workflow; act keeps
+    no job summary to read): without secrets it says so in the summary and posts nothing; with them it
+    shares the post the push added (to a Mastodon STUB), lists the post's link in the summary and pushes
+    the ledger; a rerun posts nothing and pushes nothing."""
+    import functools
+    import http.server
+    import sys
+    import threading
+
+    from conftest import free_port, jekyll_build
+    from share_stubs import MastodonStub
+
+    port = free_port()
+    repo, remote = repository_with_remote(tmp_path, tmp_path / "blog")
+    (repo / "_layouts" / "post.html").write_text(CARD_LAYOUT)
+    token = "mtok-SECRET-step"
+    with MastodonStub(token) as mastodon:
+        (repo / "_config.yml").write_text((repo / "_config.yml").read_text() + f"url: http://127.0.0.1:{port}\n"
+                                          f"nb2post:\n  share:\n    mastodon: {{instance: {mastodon.url}}}\n")
+        run_cli("init", "--deploy", "pages", cwd=repo, check=True)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "blog")
+        before = git(repo, "rev-parse", "HEAD").stdout.strip()
+        note(repo, "2024-10-01-shared.ipynb", "Shared")
+        run_cli("convert", "-q", cwd=repo, check=True)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "post")
+        git(repo, "push", "-q", "origin", "main")
+        posts_commit = git(repo, "rev-parse", "HEAD").stdout.strip()
+        run_cli("brief", "_posts/2024-10-01-shared.md", cwd=repo, check=True)  # as the step before it does
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(jekyll_build(repo))))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        workflow = repo / ".github" / "workflows" / "nb2post.yml"
+        env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+        github = {"event": {"before": before}, "ref": "refs/heads/main"}
+        try:
+            unset = run_workflow_step(workflow, "Share the new posts", repo, {"github": github, "secrets": {}},
+                                      tmp_path / "unset", env)
+            secrets = {"NB2POST_MASTODON_TOKEN": token}
+            shared = run_workflow_step(workflow, "Share the new posts", repo, {"github": github, "secrets": secrets},
+                                       tmp_path / "shared", env)
+            tip = git(remote, "rev-parse", "main").stdout.strip()
+            again = run_workflow_step(workflow, "Share the new posts", repo, {"github": github, "secrets": secrets},
+                                      tmp_path / "again", env)
+            new_branch = {"event": {"before": ZERO}, "ref": "refs/heads/main"}  # no previous tip: the newest adding commit
+            first_push = run_workflow_step(workflow, "Share the new posts", repo,
+                                           {"github": new_branch, "secrets": secrets}, tmp_path / "first-push", env)
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert unset[0] == 0, unset[1]
+    assert "## nb2post: not shared automatically" in unset[2] and "NB2POST_BLUESKY_APP_PASSWORD" in unset[2]
+    assert shared[0] == 0, shared[1]
+    assert len(mastodon.statuses) == 1
+    status_url = mastodon.statuses[0]["url"]
+    assert "## nb2post: shared" in shared[2]
+    assert f"- _posts/2024-10-01-shared.md: posted to Mastodon: {status_url}" in shared[2]
+    assert git(remote, "rev-parse", f"{tip}~1").stdout.strip() == posts_commit
+    assert sorted(git(remote, "show", "--name-only", "--format=", tip).stdout.split()) == [
+        "_briefs/shared.json", "_briefs/shared.md"]
+    assert f"| {status_url} |" in git(remote, "show", f"{tip}:_briefs/shared.md").stdout
+    assert again[0] == 0, again[1]
+    assert "Mastodon: already posted" in again[2] and len(mastodon.statuses) == 1
+    assert first_push[0] == 0 and "2024-10-01-shared.md: Mastodon: already posted" in first_push[2], first_push[1]
+    assert git(remote, "rev-parse", "main").stdout.strip() == tip  # nothing new to commit
+    assert len(mastodon.statuses) == 1
+    assert all(token not in text for run in (unset, shared, again, first_push) for text in run[1:])
 
 
 @pytest.mark.parametrize("options", [[], ["--deploy", "pages"], ["--deploy", "pages", "--site", "docs", "--to", "fastpages"]])

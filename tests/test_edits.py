@@ -192,7 +192,8 @@ def test_the_destinations_nb2post_reads_are_the_pages_jekyll_writes(tmp_path, pe
     from nb2post.jekyll.config import load_site_config
 
     site = make_site(tmp_path / "site", extra_config=(
-        f"permalink: {permalink}\nexclude: [private]\n"
+        # (exclude: Jekyll's File.fnmatch patterns, path prefixes, folders with a '/'; braces are no glob there)
+        f"permalink: {permalink}\nexclude: [private, '*.bak.md', 'docs/old*', notes-archive/, arch, '{{one,two}}.md']\n"
         "collections:\n  recipes:\n    output: true\n  notes:\n    output: true\n    permalink: /n/:name/\n"
         "  hidden:\n    output: false\n"))
     files = {
@@ -209,6 +210,9 @@ def test_the_destinations_nb2post_reads_are_the_pages_jekyll_writes(tmp_path, pe
         "static/page.html": "<p>copied as it is</p>\n",
         "feed.xml": "---\n---\n<feed/>\n",
         "private/secret.md": "---\ntitle: S\n---\nx\n",
+        "keep.bak.md": "---\n---\nx\n", "sub/deep.bak.md": "---\n---\nx\n", "sub/kept.md": "---\n---\nx\n",
+        "docs/old-guide.md": "---\n---\nx\n", "docs/older/x.md": "---\n---\nx\n",
+        "notes-archive/a.md": "---\n---\nx\n", "archive.md": "---\n---\nx\n", "one.md": "---\n---\nx\n",
         "_recipes/soup.md": "---\ntitle: Soup\n---\nx\n",
         "_recipes/dir/stew.md": "---\ntitle: Stew\n---\nx\n",
         "_notes/first.md": "---\ntitle: First\n---\nx\n",
@@ -223,6 +227,11 @@ def test_the_destinations_nb2post_reads_are_the_pages_jekyll_writes(tmp_path, pe
     found = published.destinations(site, load_site_config(site), 4)
     assert sorted(found) == written
     assert all(len(paths) == 1 for paths in found.values())
+    # a file below an excluded folder is not published either (assets.published_path: copy, do not link it)
+    config = load_site_config(site)
+    assert [published.excluded_path(config, path) for path in (
+        "notes-archive/a.png", "docs/older/x.png", "sub/kept.png", "one.png", "private/a/b.png")] == [
+        True, True, False, False, True]
 
 
 def test_force_never_replaces_a_post_nb2post_did_not_write(tmp_path):

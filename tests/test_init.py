@@ -186,8 +186,12 @@ def test_deploy_pages_workflow_and_an_untouched_plain_one_is_upgraded(tmp_path):
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
     uses = [step["uses"].split("@")[0] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
     assert {"actions/configure-pages", "actions/jekyll-build-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)
-    last = workflow["jobs"]["deploy"]["steps"][-1]
-    assert last["with"]["check-live"] == "true" and last["with"]["convert"] == "false"
+    live = next(step for step in workflow["jobs"]["deploy"]["steps"] if step.get("with", {}).get("check-live"))
+    assert live["with"]["check-live"] == "true" and live["with"]["convert"] == "false"
+    share = workflow["jobs"]["deploy"]["steps"][-1]  # after the live check: share --new, secrets from env only
+    assert share["name"] == "Share the new posts" and "nb2post \"${args[@]}\"" in share["run"]
+    assert share["env"]["NB2POST_MASTODON_TOKEN"] == "${{ secrets.NB2POST_MASTODON_TOKEN }}"
+    assert "${{" not in share["run"]
     # an edited workflow is never replaced
     path = site / ".github" / "workflows" / "nb2post.yml"
     path.write_text(path.read_text() + "# mine\n")

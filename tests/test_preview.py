@@ -297,6 +297,10 @@ def test_only_notebooks_below_the_folder_count():
     assert not is_notebook("/s/_notebooks/.~a.ipynb", "/s/_notebooks")
     assert not is_notebook("/s/_notebooks/.ipynb_checkpoints/a-checkpoint.ipynb", "/s/_notebooks")
     assert not is_notebook("/s/_notebooks/a.md", "/s/_notebooks")
+    for drafts in ("_drafts", "draft", "drafts"):  # never posts (nb2post.convert.DRAFT_DIRS)
+        assert not is_notebook(f"/s/_notebooks/{drafts}/a.ipynb", "/s/_notebooks")
+        assert not is_notebook(f"/s/_notebooks/sub/{drafts}/b/a.ipynb", "/s/_notebooks")
+    assert is_notebook("/s/_notebooks/drafts.ipynb", "/s/_notebooks")
     assert not is_notebook("/s/other/a.ipynb", "/s/_notebooks")
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from conftest import cell, free_port, jekyll_build, make_site, run_cli, write_notebook
 from share_stubs import TID, BlueskyStub, MastodonStub
+from test_brief import _png
 
 from nb2post.jekyll.config import load
 from nb2post.convert import convert
@@ -33,19 +34,6 @@ CELLS = [
                      "- categories: [deep learning, données]"),
     cell("code", "import numpy as np\nprint(np.arange(3))"),
 ]
-
-
-def _png(width: int, height: int, filler: bytes = b"") -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x80" * width * 3 for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    extra = chunk(b"tEXt", b"pad\x00" + filler) if filler else b""
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + extra + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -62,7 +50,7 @@ def built(tmp_path_factory):
                      extra_config=f"url: http://127.0.0.1:{port}\n")
     (site / "assets").mkdir()
     (site / "assets" / "card.png").write_bytes(_png(1200, 630))
-    (site / "assets" / "huge.png").write_bytes(_png(1200, 630, filler=b"x" * 1_100_000))
+    (site / "assets" / "huge.png").write_bytes(_png(2400, 1260, noisy=True))  # 9 MB of noise: no JPEG keeps it whole
     for name, image in (("2024-03-01-cafe.ipynb", "/assets/card.png"), ("2024-03-02-huge.ipynb", "/assets/huge.png")):
         notebook = write_notebook(site / "_notebooks" / name, CELLS, nb2post={"image": image})
         outcomes, problems = convert([notebook], load(site))
@@ -417,16 +405,67 @@ def test_a_page_that_never_goes_live_is_one_line_and_nothing_is_posted(built, tm
     assert not rows["mastodon"]["posted_where"] and not rows["bluesky"]["posted_where"]
 
 
-def test_a_card_image_over_the_blob_limit_is_left_out_with_a_note(built, tmp_path):
+def test_a_card_image_over_the_blob_limit_is_sent_as_a_jpeg_that_fits(built, tmp_path, pds):
+    """A real 2400×1260 PNG of noise (9 MB): the reference PDS keeps a JPEG blob of at most 1,000,000 bytes,
+    at most 2000 px a side in the card image's proportions, and the -v note says so."""
+    import io
+
+    from PIL import Image
+
+    account = pds.account()
+    site = _site(built, tmp_path, None, pds, handle=account["handle"])
+    done = run_cli("share", "-v", "--site", str(site), str(site / "_notebooks" / "2024-03-02-huge.ipynb"), "--wait", "20",
+                   env={"NB2POST_BLUESKY_APP_PASSWORD": account["appPassword"]})
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+    assert "note: _posts/2024-03-02-huge.md: Bluesky: the card image" in done.stderr
+    assert "was sent as a" in done.stderr and "-byte JPEG, to fit Bluesky's 1,000,000 bytes" in done.stderr
+    [record] = pds.records(account["did"])
+    thumb = record["value"]["embed"]["external"]["thumb"]
+    blob = pds.blob(account["did"], thumb["ref"]["$link"])
+    assert thumb["mimeType"] == "image/jpeg" and thumb["size"] == len(blob) <= 1_000_000
+    with Image.open(io.BytesIO(blob)) as image:
+        assert image.format == "JPEG" and max(image.size) <= 2000
+        assert abs(image.width / image.height - 2400 / 1260) < 0.01
+
+
+def test_fit_thumb_flattens_transparency_and_refuses_what_is_no_image():
+    import io
+    import os
+
+    from PIL import Image
+
+    from nb2post.share.bluesky import THUMB_MAX_BYTES, fit_thumb
+
+    noise = Image.frombytes("RGBA", (1400, 1000), os.urandom(1400 * 1000 * 4))
+    raw = io.BytesIO()
+    noise.save(raw, "PNG", compress_level=0)
+    assert raw.tell() > THUMB_MAX_BYTES
+    data, problem = fit_thumb(raw.getvalue())
+    assert not problem and len(data) <= THUMB_MAX_BYTES
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG" and image.mode == "RGB" and image.size == (1400, 1000)
+    assert fit_thumb(b"\x89PNG not really" * 100_000) == (None, "cannot be read as an image (UnidentifiedImageError)")
+
+
+def test_a_card_image_that_cannot_be_shrunk_is_left_out_with_a_warning(built, tmp_path):
     with BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
         site = _site(built, tmp_path, None, bluesky)
-        done = run_cli("share", "--site", str(site), str(site / "_notebooks" / "2024-03-02-huge.ipynb"), "--wait", "20",
-                       env=SECRETS)
+        # served beside the page's own image, as a PNG that is none, and named in the brief's card
+        (built[0] / "_site" / "assets" / "broken.png").write_bytes(b"\x89PNG broken" * 100_000)
+        post = site / "_posts" / "2024-03-02-huge.md"
+        run_cli("brief", "--site", str(site), str(post), check=True)
+        brief_path = site / "_briefs" / "huge.json"
+        brief = json.loads(brief_path.read_text(encoding="utf-8"))
+        brief["card"]["image_url"] = brief["card"]["image_url"].replace("huge.png", "broken.png")
+        brief_path.write_text(json.dumps(brief), encoding="utf-8")
+        done = run_cli("share", "--site", str(site), str(post), "--wait", "20", env=SECRETS)
     assert done.returncode == 0, done.stderr
     record = next(iter(bluesky.records.values()))
     assert "thumb" not in record["embed"]["external"] and bluesky.blobs == {}
     assert "warning: _posts/2024-03-02-huge.md: Bluesky: the card image" in done.stderr
-    assert "over Bluesky's 1,000,000 bytes: the Bluesky card has no picture; set a smaller image:" in done.stderr
+    assert ("is over Bluesky's 1,000,000 bytes and cannot be read as an image (UnidentifiedImageError): the Bluesky "
+            "card has no picture; set a smaller image:") in done.stderr
 
 
 def test_a_live_page_without_og_tags_is_not_shared(tmp_path):
@@ -473,3 +512,90 @@ def test_a_bluesky_server_error_leaves_mastodon_posted_and_the_next_run_posts_bl
     assert again.returncode == 0, again.stderr
     assert "Mastodon: already posted" in again.stderr and "posted to Bluesky" in again.stderr
     assert len(mastodon.statuses) == 1 and len(bluesky.records) == 1 and bluesky.put_count == 1
+
+
+# --- share --new: the posts commits added ---------------------------------------------------------
+
+
+def _committed_site(built, tmp_path: Path, mastodon, bluesky) -> tuple[Path, dict[str, str]]:
+    """The site as a git repository: a commit without posts, one adding the huge post, one adding café."""
+    from test_hook import git
+
+    site = _site(built, tmp_path, mastodon, bluesky)
+    git(site, "init", "-q", "-b", "main")
+    git(site, "config", "user.name", "t")
+    git(site, "config", "user.email", "t@example.com")
+    git(site, "add", "-A", "--", ".", ":(exclude)_posts")
+    git(site, "commit", "-qm", "site")
+    commits = {"site": git(site, "rev-parse", "HEAD").stdout.strip()}
+    for name in ("huge", "cafe"):
+        git(site, "add", f"_posts/2024-03-0{1 if name == 'cafe' else 2}-{name}.md")
+        git(site, "commit", "-qm", f"post {name}")
+        commits[name] = git(site, "rev-parse", "HEAD").stdout.strip()
+    return site, commits
+
+
+def test_share_new_posts_what_the_commits_added_once_and_only_that(built, tmp_path):
+    from test_hook import git
+
+    with MastodonStub(MASTODON_TOKEN) as mastodon, BlueskyStub(HANDLE, BLUESKY_PASSWORD) as bluesky:
+        site, commits = _committed_site(built, tmp_path, mastodon, None)
+        looked = run_cli("share", "--site", str(site), "--new", "--dry-run", env={})
+        shared = run_cli("share", "--site", str(site), "--new", "--since", commits["huge"], "--wait", "20", env=SECRETS)
+        # an edit of the older post (changed, not added) and a commit of the ledger: nothing new to post
+        huge = site / "_posts" / "2024-03-02-huge.md"
+        huge.write_text(huge.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        git(site, "add", "-A")
+        git(site, "commit", "-qm", "edit huge, record the ledger")
+        again = run_cli("share", "--site", str(site), "--new", "--since", commits["huge"], "--wait", "20", env=SECRETS)
+        newest = run_cli("share", "--site", str(site), "--new", "--wait", "20", env=SECRETS)
+        none_since = run_cli("share", "--site", str(site), "--new", "--since", "HEAD", env=SECRETS)
+    assert looked.returncode == 0, looked.stderr
+    assert looked.stdout.startswith("_posts/2024-03-01-cafe.md: ") and "huge" not in looked.stdout
+    assert shared.returncode == 0, shared.stderr
+    assert len(mastodon.statuses) == 1 and mastodon.statuses[0]["content"].count("/2024/03/01/cafe") == 1
+    assert "posted to Mastodon" in shared.stderr and "huge" not in shared.stderr
+    assert again.returncode == 0 and "Mastodon: already posted" in again.stderr and "huge" not in again.stderr
+    assert newest.returncode == 0 and "cafe.md: Mastodon: already posted" in newest.stderr  # the newest adding commit
+    assert none_since.returncode == 0 and "no new posts" in none_since.stderr and "since HEAD" in none_since.stderr
+    assert len(mastodon.statuses) == 1 and bluesky.requests == []
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--new", "--since", "{site}", "--max-posts", "1"], "--new: 2 posts are new (2024-03-01-cafe.md, 2024-03-02-huge.md, ...), more than --max-posts 1"),
+        (["--new", "--since", "no-such-rev"], "--new: no-such-rev is no commit of this repository (a shallow clone lacks it"),
+        (["--new", "_posts/2024-03-01-cafe.md"], "name the posts to share, or pass --new"),
+        ([], "name the posts to share, or pass --new"),
+        (["--since", "HEAD", "_posts/2024-03-01-cafe.md"], "--since goes with --new"),
+        (["_posts/2024-03-09-nothing.md"], "_posts/2024-03-09-nothing.md: no such file"),
+    ],
+)
+def test_share_usage_errors_are_one_line_exit_2_and_post_nothing(built, tmp_path, args, says):
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site, commits = _committed_site(built, tmp_path, mastodon, None)
+        args = [arg.format(**commits) for arg in args]
+        done = run_cli("share", "--site", str(site), *args, cwd=site, env=SECRETS)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1 and says in done.stderr
+    assert mastodon.requests == [] and not (site / "_briefs").exists()
+
+
+def test_share_reads_the_config_files_named_and_writes_the_brief_with_them(built, tmp_path):
+    """--config a.yml,b.yml as for jekyll build: the share settings and the site's URL from the later file."""
+    with MastodonStub(MASTODON_TOKEN) as mastodon:
+        site = _site(built, tmp_path, None, None)
+        config = site / "_config.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("nb2post:\n  share:\n", ""), encoding="utf-8")
+        (site / "_config_share.yml").write_text(f"url: http://localhost:{built[1]}\nnb2post:\n  share:\n"
+                                                f"    mastodon: {{instance: {mastodon.url}}}\n", encoding="utf-8")
+        alone = run_cli("share", "--site", str(site), "_posts/2024-03-01-cafe.md", "--dry-run", cwd=site, env={})
+        both = run_cli("share", "--site", str(site), "--config", "_config.yml,_config_share.yml",
+                       "_posts/2024-03-01-cafe.md", "--dry-run", cwd=site, env={})
+    assert alone.returncode == 2 and "names no account to share to" in alone.stderr
+    assert both.returncode == 0, both.stderr
+    brief = json.loads((site / "_briefs" / "cafe.json").read_text(encoding="utf-8"))
+    assert brief["url"].startswith(f"http://localhost:{built[1]}/") and brief["url"].endswith("/2024/03/01/cafe.html")
+    assert both.stdout.startswith(f"_posts/2024-03-01-cafe.md: {brief['url']}\n")
+    assert f"== Mastodon ({mastodon.url})" in both.stdout

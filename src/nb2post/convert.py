@@ -21,7 +21,7 @@ from .post import Post
 # The rendering stages (and the process pool) are imported inside the functions that use them:
 # `nb2post check` imports this module for notebook_key/source_hash and must start fast.
 
-# Folders of drafts: a notebook found below one is never a post (name it to convert it anyway).
+# Folders of drafts: a notebook below one is never a post (one named on the command line is refused).
 DRAFT_DIRS = {"_drafts", "draft", "drafts"}
 SKIP_DIRS = {".ipynb_checkpoints", ".git", "_site", ".jekyll-cache", "node_modules", "__pycache__", *DRAFT_DIRS}
 # Below this many notebooks a process pool costs more than it saves.
@@ -152,6 +152,25 @@ def _notebooks_below(top: str, skipped: list[str] | None):
             skipped.append(f"{entry.path}: is {what}, not a notebook file; skipped")
     for folder in folders:
         yield from _notebooks_below(folder, skipped)
+
+
+def _drafts(notebooks: list[Path], site: Path) -> dict[Path, str]:
+    """The notebooks (resolved) below a folder of drafts inside ``site``, each with its error: a search
+    never finds one, but one named on the command line, or its folder, is refused too (drafts are never
+    posts, see DRAFT_DIRS)."""
+    root = Path(os.path.realpath(site))
+    found = {}
+    for notebook in notebooks:
+        try:
+            inside = notebook.relative_to(root)
+        except ValueError:
+            continue
+        folders = [index for index, part in enumerate(inside.parts[:-1]) if part in DRAFT_DIRS]
+        if folders:
+            folder = Path(*inside.parts[:folders[-1] + 1]).as_posix()
+            found[notebook] = (f"{inside.as_posix()}: is in the drafts folder {folder}/, and drafts are never posts; "
+                               f"not converted. Move it out of {folder}/ to publish it")
+    return found
 
 
 def notebooks_dir(section: dict, target: str, site: Path) -> str:
@@ -646,6 +665,10 @@ def convert(
 
     with collector_paused():  # finding what changed
         notebooks, problems = find_notebooks(paths, skipped)
+        drafts = _drafts(notebooks, settings.site)
+        if drafts:
+            problems = [*problems, *drafts.values()]
+            notebooks = [notebook for notebook in notebooks if notebook not in drafts]
         key_of = key_function(settings.site, resolved=True)
         keys = {notebook: key_of(notebook) for notebook in notebooks}
         if shard is not None:

@@ -128,6 +128,29 @@ def files_in_commits(root: Path, tip: str, exclude: list[str]) -> list[str]:
     return list(dict.fromkeys(name.strip("\n") for name in out.split("\0") if name.strip("\n")))
 
 
+def posts_added(folder: Path, since: str | None) -> list[Path]:
+    """The ``*.md`` files directly in ``folder`` (a site's posts folder) that commits added: those after
+    ``since`` up to HEAD, or, when ``since`` is None, those of the newest commit that added any. A post
+    renamed or changed is not added. GitError when ``since`` is no commit here (e.g. in a shallow clone)."""
+    folder = Path(folder).resolve()
+    root = find_root(folder)
+    if root is None:
+        raise GitError(f"{folder} is not in a git repository")
+    root = root.resolve()
+    pattern = [f":(glob){folder.relative_to(root).as_posix()}/*.md"]
+    if since is None:
+        newest = _git_checked(["log", "-1", "--format=%H", "--diff-filter=A", "HEAD", "--", *pattern], root).strip()
+        if not newest:
+            return []
+        args = ["diff-tree", "-r", "--root", "--no-commit-id", newest]
+    else:
+        if not commit_exists(root, since):
+            raise GitError(f"{since} is no commit of this repository")
+        args = ["diff", f"{since}^{{commit}}", "HEAD"]
+    out = _git_checked([*args, "--name-only", "-z", "--find-renames", "--diff-filter=A", "--", *pattern], root)
+    return [root / name for name in out.split("\0") if name]
+
+
 def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     """Which of ``paths`` differ from HEAD in the index or the work tree, or are untracked."""
     if not paths:

@@ -45,13 +45,20 @@ def escape_except(text: str, allow: Callable[[str], bool] | None) -> str:
 _RELATIVE_URL = re.compile(r'\{\{ "([^"]*)" \| relative_url \}\}')
 
 
-def linked_files(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def linked_files(text: str, own_folder: str | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The files nb2post linked in ``text`` with ``relative_url`` (a post's images and videos), by folder:
-    ``(("/assets/images/x", ("a.png", "b.png")), ...)``, each once."""
+    ``(("/assets/images/x", ("a.png", "b.png")), ...)``, each once. ``own_folder``: the site path of the
+    post's own image folder, whose files are found also where they are linked without Liquid (a post for
+    ``render_with_liquid: false`` has the site's baseurl written in instead, see :func:`without_liquid`)."""
     folders: dict[str, dict[str, None]] = {}
     for match in _RELATIVE_URL.finditer(text):
         folder, _, name = match.group(1).replace("%22", '"').rpartition("/")
         folders.setdefault(folder, {})[name] = None
+    if own_folder:
+        plain = re.compile(r"""(?:\]\(|\b(?:src|href|poster)=["']?)[^\s"'()<>]*?%s/([^\s"'()<>/?#]+)"""
+                           % re.escape(own_folder))
+        for match in plain.finditer(text):
+            folders.setdefault(own_folder, {})[match.group(1)] = None
     return tuple((folder, tuple(names)) for folder, names in folders.items())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -136,9 +137,11 @@ def read_marker_from_file(path) -> Marker | None:
     return read_marker(tail)[0]
 
 
-def read_marker_and_edits(path) -> Marker | None:
+def read_marker_and_edits(path, images_dir: str | None = None) -> Marker | None:
     """The marker of a post with ``edited`` and ``linked`` set: the whole post is read and hashed (the stat
-    cache keeps the answer while the post's stat is the same, so an unchanged post is not read again)."""
+    cache keeps the answer while the post's stat is the same, so an unchanged post is not read again).
+    ``images_dir``: the site's (settings.images_dir), under which the post's own image folder is found by
+    its file name (its links written without Liquid count too)."""
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8", errors="replace")
@@ -147,5 +150,37 @@ def read_marker_and_edits(path) -> Marker | None:
     marker, body = read_marker(text)
     if marker is None:
         return None
-    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body),
-                  liquid.linked_files(body))
+    linked = liquid.linked_files(body)
+    if not linked and images_dir and f"/{images_dir.strip('/')}/" in body:  # a post without Liquid's filters
+        linked = liquid.linked_files(body, _own_folder(path, images_dir))
+    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body), linked)
+
+
+def _own_folder(path, images_dir: str | None) -> str | None:
+    """The site path of the image folder of the post at ``path`` (``/assets/images/2020-01-01-x``)."""
+    named = re.match(r"(\d{4}-\d\d-\d\d)-(.+)\.[^.]+$", os.path.basename(path)) if images_dir else None
+    if named is None:
+        return None
+    try:
+        return f"/{images_dir.strip('/')}/{post_folder(dt.date.fromisoformat(named.group(1)), named.group(2))}"
+    except ValueError:
+        return None
+
+
+def safe_segment(name: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return name or "image"
+
+
+def post_folder(date: dt.date, slug: str) -> str:
+    """The post's own image folder name: its date and slug, ASCII-safe, the same on every run.
+
+    Two posts may share a slug (a weekly series) or differ only in characters a file name cannot keep
+    (``日本-post``, ``中文-post``); the date, and a short hash of the real name when sanitising lost
+    something, keep their folders apart.
+    """
+    wanted = f"{date.isoformat()}-{slug}"
+    safe = re.sub(r"-{2,}", "-", safe_segment(wanted))
+    if safe != wanted:
+        safe = f"{safe}-{hashlib.sha256(wanted.encode('utf-8')).hexdigest()[:8]}"
+    return safe

@@ -214,7 +214,9 @@ class Site:
             if self.posts_dir.is_dir():
                 names = sorted(n for n in os.listdir(self.posts_dir) if n.endswith(".md") and not n.startswith("."))
                 # (regular files only: a FIFO named like a post would block the read forever)
-                markers = cache.remembered_files("marker", self.posts_dir, names, _marker_fields, _is_marker_fields)
+                images_dir = self.settings.images_dir
+                markers = cache.remembered_files("marker", self.posts_dir, names,
+                                                 lambda path: _marker_fields(path, images_dir), _is_marker_fields)
                 for name in names:
                     fields = markers.get(name)
                     if fields is not None:
@@ -419,7 +421,7 @@ class Site:
         """(the target nb2post wrote the notebook's earlier post for, the images in that post's own folder
         the new post does not have) when the target changed; (None, []) when it did not. Files of the
         shared folder fastpages copies local images to may serve other posts too: they stay."""
-        from .render.assets import post_folder
+        from .post import post_folder
 
         try:
             with open(earlier, encoding="utf-8", errors="replace") as stream:
@@ -452,8 +454,8 @@ class Site:
         return was, retired
 
 
-def _marker_fields(path: Path) -> list | None:
-    marker = read_marker_and_edits(path)
+def _marker_fields(path: Path, images_dir: str | None = None) -> list | None:
+    marker = read_marker_and_edits(path, images_dir)
     return None if marker is None else [marker.source, marker.source_hash, marker.content_hash, marker.edited,
                                         [[folder, list(names)] for folder, names in marker.linked]]
 

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .convert import DRAFT_DIRS
+
 # Long enough to merge one save's events (they come within a few milliseconds), short enough to be
 # unnoticed beside the conversion itself.
 QUIET_SECONDS = 0.08
@@ -46,7 +48,7 @@ class Debouncer:
 
 def is_notebook(path: str, folder: str) -> bool:
     """A notebook the preview converts: ``*.ipynb`` below ``folder``, not in a hidden folder or a
-    checkpoint folder, not an editor's hidden temporary file."""
+    checkpoint folder or a folder of drafts (never posts), not an editor's hidden temporary file."""
     if not path.endswith(".ipynb"):
         return False
     try:
@@ -54,6 +56,8 @@ def is_notebook(path: str, folder: str) -> bool:
     except ValueError:
         return False
     if not parts or parts[0] == "..":
+        return False
+    if DRAFT_DIRS.intersection(parts[:-1]):
         return False
     return not any(part.startswith(".") for part in parts)  # hidden folders: .ipynb_checkpoints, editors' own
 

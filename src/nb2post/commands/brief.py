@@ -119,14 +119,14 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
             if not live:
                 code = EXIT_FAILED
                 continue
-            card_ok, findings, facts = check_card(url, card)
-            problem = "error" if strict_card and not card_ok else "warning"
-            for finding in findings:
+            card_check = check_card(url, card)
+            problem = "error" if strict_card and not card_check.ok else "warning"
+            for finding in card_check.findings:
                 echo_err(f"{problem}: {finding}")
             if verbose and not quiet:  # what is right with the card is worth knowing, not worth a warning
-                for fact in facts:
+                for fact in card_check.facts:
                     echo_err(f"note: {fact}")
-            if not card_ok and strict_card:
+            if not card_check.ok and strict_card:
                 code = EXIT_FAILED
     raise SystemExit(code)
 

@@ -199,7 +199,7 @@ def command(paths, site, target, config_files, force, dry_run, adopt, replace_ow
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
     when none is named); without PATHS every notebook below its notebooks folder (the 'nb2post:
     notebooks_dir:' setting, default _notebooks) is converted, except those below folders of drafts
-    (_drafts, draft, drafts). Unchanged notebooks are skipped by content hash. A post edited by hand
+    (_drafts, draft, drafts), which are never posts, even when named. Unchanged notebooks are skipped by content hash. A post edited by hand
     after nb2post wrote it (anywhere, also below its marker line) is never overwritten without --force;
     a post nb2post did not write, only when adopted.
 

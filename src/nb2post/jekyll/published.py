@@ -25,6 +25,34 @@ _EXCLUDED = {".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.loc
 _HTML = (".html", ".htm", ".xhtml")
 
 
+def excluder(site_config: dict):
+    """``excluded(relative, folder)``: whether Jekyll leaves out the entry at site path ``relative`` (POSIX,
+    no leading '/'; ``folder``: it is a folder, whose files are then left out too) for the site's
+    ``exclude:``, as Jekyll 4.3's ``EntryFilter#excluded?`` decides: each pattern not also in ``include:``,
+    joined to the source, is a ``File.fnmatch?`` pattern without flags (``*`` and ``?`` match ``/`` too, no
+    ``{a,b}``), or a prefix of the path (``docs`` leaves out ``docs-old.md`` too), or the folder itself
+    with a ``/`` (``assets/``)."""
+    import fnmatch
+
+    include = site_config.get("include") if isinstance(site_config.get("include"), list) else []
+    listed = site_config.get("exclude") if isinstance(site_config.get("exclude"), list) else []
+    patterns = [re.sub(r"^/+", "", str(item)) for item in listed
+                if isinstance(item, str) and item not in include and item.strip("/")]
+
+    def excluded(relative: str, folder: bool = False) -> bool:
+        return any(fnmatch.fnmatchcase(relative, pattern) or relative.startswith(pattern)
+                   or (folder and pattern == relative + "/") for pattern in patterns)
+
+    return excluded
+
+
+def excluded_path(site_config: dict, relative: str) -> bool:
+    """Whether Jekyll leaves out the file at site path ``relative``: it or a folder above it is excluded."""
+    excluded = excluder(site_config)
+    parts = relative.split("/")
+    return any(excluded("/".join(parts[:index]), True) for index in range(1, len(parts))) or excluded(relative)
+
+
 def _add_permalink_suffix(template: str, style) -> str:
     """``Utils.add_permalink_suffix``: how a page's URL ends under the site's ``permalink:`` style."""
     style = str(style if style not in (None, "") else "date")
@@ -109,7 +137,7 @@ def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[
     site = Path(site)
     collections = _output_collections(site_config)
     collections_dir = urls.collections_dir(site_config)
-    excluded = {str(e).strip("/") for e in site_config.get("exclude") or [] if isinstance(e, str)} | _EXCLUDED
+    excluded = excluder(site_config)
     settings_key = _settings_key(site_config, version)
     found: dict[str, list[Path]] = {}
 
@@ -159,12 +187,12 @@ def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[
             elif name == "_posts" and relative not in posts_dirs:
                 for post_name in sorted(os.listdir(site / relative)):
                     post(site / relative / post_name)
-            elif not name.startswith(("_", ".", "#", "~")) and relative not in excluded and name not in excluded:
+            elif not name.startswith(("_", ".", "#", "~")) and name not in _EXCLUDED and not excluded(relative, True):
                 kept.append(name)
         folders[:] = kept
         for name in sorted(files):
             relative = posixpath.join(relative_top, name)
-            if name.startswith(("_", ".", "#", "~")) or name.endswith("~") or relative in excluded or name in excluded:
+            if name.startswith(("_", ".", "#", "~")) or name.endswith("~") or name in _EXCLUDED or excluded(relative):
                 continue
             if not name.endswith(_PAGES):
                 if name.endswith(_HTML):

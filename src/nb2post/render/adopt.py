@@ -275,9 +275,9 @@ def recorded(site: Path, post: Path, site_config: dict | None = None) -> Adoptio
 
 
 REPLACE_FLAG = "--replace-owner-text"
-# `{{ site.baseurl }}/x.png` and `{{ "/x.png" | relative_url }}`: the path inside
+# `{{ site.baseurl }}/x.png`, `{{site.url}}/x.png` and `{{ "/x.png" | relative_url }}`: the path inside
 _LIQUID_PATH = re.compile(
-    r"""\{\{\s*(?:site\.baseurl\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
+    r"""\{\{\s*(?:site\.(?:baseurl|url)\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
 
 
 def owner_losses(site: Path, post, site_config: dict):
@@ -296,7 +296,15 @@ def owner_losses(site: Path, post, site_config: dict):
         return losses.Losses()
     digests = {hashlib.sha256(data).digest() for data in post.assets.values()}
 
+    svgs = None
+
     def same_image(src: str) -> bool:
+        nonlocal svgs
+        if src.startswith("<"):  # an SVG the owner's converter wrote into the page: compared by its text
+            if svgs is None:
+                svgs = [_svg_key(data) for name, data in post.assets.items() if str(name).lower().endswith(".svg")]
+            key = _svg_key(src.encode())
+            return any(key in known or known in key for known in svgs if known)
         path = _image_file(Path(site), owner, src, site_config)
         try:
             return path is not None and hashlib.sha256(path.read_bytes()).digest() in digests
@@ -305,6 +313,13 @@ def owner_losses(site: Path, post, site_config: dict):
 
     shown = [str(post.front_matter.get(key) or "") for key in ("title", "description")] + [post.other_title]
     return losses.compare(body, post.body, same_image, shown=[text for text in shown if text])
+
+
+def _svg_key(data: bytes) -> str:
+    """An SVG as compared: from its `<svg` on, without whitespace (a page and a file differ in both)."""
+    text = data.decode("utf-8", "replace")
+    start = text.find("<svg")
+    return "".join(text[start if start >= 0 else 0:].split())
 
 
 def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | None:

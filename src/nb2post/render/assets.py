@@ -2,7 +2,7 @@
 
 Every file lands under ``<images_dir>/<folder>/`` inside the site with a sanitised name, so nothing is
 ever written outside the site folder whatever the notebook says. ``<folder>`` is the post's date and
-slug (:func:`post_folder`), so two posts never share one. Links use Jekyll's ``relative_url`` filter so
+slug (:func:`nb2post.post.post_folder`), so two posts never share one. Links use Jekyll's ``relative_url`` filter so
 they work under any ``baseurl``.
 
 A notebook is untrusted input, and whatever lands in the site gets published. So a local file a notebook
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
-import hashlib
 import mimetypes
 import os
 import re
@@ -23,6 +21,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
+
+from ..post import post_folder, safe_segment
 
 EXTENSIONS = {
     "image/png": ".png",
@@ -159,29 +159,10 @@ def decode_image(mime: str, payload) -> tuple[bytes | None, str | None]:
 # --- Where a post's files go ----------------------------------------------------------------------------
 
 
-def safe_segment(name: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
-    return name or "image"
-
-
 def safe_relative(path: str) -> str:
     """A relative POSIX path with only safe segments: no '..', no absolute part, no odd characters."""
     parts = [safe_segment(p) for p in PurePosixPath(path.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
     return "/".join(parts) or "image"
-
-
-def post_folder(date: dt.date, slug: str) -> str:
-    """The post's own image folder name: its date and slug, ASCII-safe, the same on every run.
-
-    Two posts may share a slug (a weekly series) or differ only in characters a file name cannot keep
-    (``日本-post``, ``中文-post``); the date, and a short hash of the real name when sanitising lost
-    something, keep their folders apart.
-    """
-    wanted = f"{date.isoformat()}-{slug}"
-    safe = re.sub(r"-{2,}", "-", safe_segment(wanted))
-    if safe != wanted:
-        safe = f"{safe}-{hashlib.sha256(wanted.encode('utf-8')).hexdigest()[:8]}"
-    return safe
 
 
 def confinement_roots(site: Path, notebook: Path) -> tuple[Path, ...]:
@@ -209,13 +190,10 @@ def published_path(site: Path, file: Path, site_config: dict | None = None) -> s
     parts = relative.parts
     if not parts or any(p.startswith(("_", ".", "#", "~")) for p in parts) or relative.name.endswith("~"):
         return None
-    excluded = (site_config or {}).get("exclude") or []
+    from ..jekyll.published import excluded_path
+
     path = relative.as_posix()
-    for entry in excluded if isinstance(excluded, list) else []:
-        entry = str(entry).strip("/")
-        if entry and (path == entry or path.startswith(entry + "/") or PurePosixPath(path).match(entry)):
-            return None
-    return "/" + path
+    return None if excluded_path(site_config or {}, path) else "/" + path
 
 
 # --- The files of one post ------------------------------------------------------------------------------

@@ -28,12 +28,17 @@ _SKIPPED_BLOCK = (
     (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
 )
 _DISPLAY_OPEN = re.compile(r"^\s*(\$\$|\\\[|\\begin\{([a-zA-Z*]+)\})")
-# a line nb2post writes or needs nothing of: kramdown's TOC and attribute lists, an empty reference label
+# a line nb2post writes or needs nothing of: kramdown's TOC and attribute lists, an empty reference label, the
+# XML declaration before an inline SVG
 _NOTHING = re.compile(
-    r"^\s*(?:[*-][ \t]+TOC[ \t]*|\{:[^}]*\}|\[\]:.*|-{3,}|\*{3,}|_{3,}|\{%-?\s*(?:raw|endraw)\s*-?%\})\s*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+    r"^\s*(?:[*-][ \t]+TOC[ \t]*|\{:[^}]*\}|\[\]:.*|-{3,}|\*{3,}|_{3,}|\{%-?\s*(?:raw|endraw)\s*-?%\}|"
+    r"<\?xml\b[^>]*>|<!DOCTYPE\s+svg\b[^>]*>)\s*$")
+# a link's target may hold spaces, as kramdown reads it (`![png](/my notebook_files/x.png)`, nbconvert's
+# name for a notebook with spaces); a space before a quote starts the title instead
+_TARGET = r"\(\s*<?((?:[^)\s<>]|[ \t]+(?=[^)\s\"'<>]))+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)"
+_IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _IMG_TAG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
-_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+_LINK = re.compile(r"(?<!!)\[([^\]]*)\]" + _TARGET)
 _A_TAG = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$")
@@ -43,11 +48,18 @@ _LIQUID_TAG = re.compile(r"\{%-?.*?-?%\}", re.S)
 _LIQUID_CONTENT = re.compile(r"\b(?:content|text|caption)\s*=\s*(\"[^\"]*\"|'[^']*')")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _WORD = re.compile(r"[^\W_]+")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 # a cell's directive to Quarto, fastpages or nbdev (`#| echo: false`, `#hide`): nb2post reads and drops it
 _DIRECTIVE = re.compile(r"^\s*#\s*(?:\||(?:hide|hide_input|hide_output|collapse[-_\w]*|export\w*|default_exp)\b)")
 _HIDING = re.compile(r"^\s*#\s*(?:\|\s*(?:echo|include)\s*:\s*false|\|?\s*(?:hide|hide_input|exporti?|default_exp)\b)")
+# a prompt label an nbconvert template wrote before a cell (`**Input:**`, `**In [3]:**`, `Out[3]:`): the old
+# converter's decoration, not the owner's words; nb2post writes no prompts
+_PROMPT = re.compile(r"^\s*(?:\*\*|__)?\s*(?:In|Out|Input|Output)\s*(?:\[[\s\d*]*\])?\s*:?\s*(?:\*\*|__)?\s*$")
+# an SVG written into the page (nbconvert's inline `image/svg+xml` output): an image, compared by its text
+_SVG_OPEN = re.compile(r"^\s*(?:<\?xml\b[^>]*>\s*)?(?:<!DOCTYPE\b[^>]*>\s*)?<svg\b", re.I)
+_SVG_CLOSE = re.compile(r"</svg\s*>", re.I)
 # a paragraph of `key: value` lines (fastpages' `- toc: true`, Quarto's YAML cell): the notebook's front matter
 _FRONT_MATTER_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+\s*:(?:\s|$)")
 # an image nbconvert wrote from an output (`x_files/x_3_0.png`, `output_3_0.png`): nb2post writes its own
@@ -76,7 +88,7 @@ class Losses:
     def describe(self, examples: int = 2) -> str:
         """'10 headings, 38 paragraphs, 34 formulas only in the post, e.g. '## Theorem 2''."""
         counted = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in self.counts().items())
-        shown = ", ".join(repr(_short(text)) for _, text in self.items[:examples])
+        shown = ", ".join(repr(_short(text)) for text in list(dict.fromkeys(text for _, text in self.items))[:examples])
         return f"{counted} only in the post, e.g. {shown}"
 
 
@@ -85,6 +97,8 @@ def _plural(kind: str, count: int) -> str:
 
 
 def _short(text: str, width: int = 60) -> str:
+    if _SVG_OPEN.match(text):
+        return "an SVG written into the page"
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
@@ -102,7 +116,8 @@ class _Parts:
 
 def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = None, shown=()) -> Losses:
     """The items of the owner's body ``owner`` that the new body ``new`` does not have. ``same_image(src)``:
-    whether the owner's image ``src`` is one of the new post's images (by its bytes); without it, or
+    whether the owner's image ``src`` (a path, or an inline ``<svg>``'s text) is one of the new post's images
+    (by its bytes); without it, or
     when it says no, an image is kept when the new body names the same file. ``shown``: what the new
     post shows besides its body (its title and description, from the front matter): a notebook's
     ``# Title`` or summary line becomes those, and is no loss."""
@@ -114,6 +129,7 @@ def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = Non
     new_math = _math_key(new_text)
     new_flat = _code_key(new_text)
     new_lines = {_code_key(line) for line in new_text.split("\n")}  # most lines are found here, without a search
+    new_squeezed = None  # the new text without whitespace, made when an inline SVG is looked for
     lost = Losses()
     for kind, index in mine.order:
         if kind == "heading":
@@ -135,7 +151,13 @@ def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = Non
                 lost.items.append((kind, line.strip()))
         elif kind == "image":
             src = mine.images[index]
-            if not (same_image and same_image(src)) and not _named(src, new_text):
+            if _SVG_OPEN.match(src):  # its text is its bytes: in the new post's HTML or one of its files
+                if new_squeezed is None:
+                    new_squeezed = "".join(new_text.split())
+                svg = "".join(src[src.find("<svg"):].split())
+                if svg not in new_squeezed and not (same_image and same_image(src)):
+                    lost.items.append((kind, src))
+            elif not (same_image and same_image(src)) and not _named(src, new_text):
                 lost.items.append((kind, src))
         elif kind == "link":
             url = mine.links[index]
@@ -191,6 +213,13 @@ def _parts(body: str) -> _Parts:
                 if lines[index].strip():
                     add("code line", parts.code, lines[index])
                 index += 1
+        elif _SVG_OPEN.match(line):
+            flush()
+            block = [line]
+            while not _SVG_CLOSE.search(block[-1]) and index + 1 < len(lines):
+                index += 1
+                block.append(lines[index])
+            add("image", parts.images, "\n".join(block).strip())
         elif skipped is not None:
             opened = next(start for start, end in _SKIPPED_BLOCK if start.search(line))
             before = line[: opened.search(line).start()]
@@ -246,7 +275,7 @@ def _heading(written: str, text: str, parts: _Parts, add) -> None:
 def _prose(text: str, parts: _Parts, add) -> None:
     """One paragraph: its images, links and formulas, then its words."""
     lines = text.split("\n")
-    if all(_FRONT_MATTER_LINE.match(line) for line in lines):
+    if all(_FRONT_MATTER_LINE.match(line) for line in lines) or _PROMPT.match(text):
         return
     if lines[0].startswith(">") and len(lines) > 1 and all(line.lstrip().startswith("- ") and
                                                              _FRONT_MATTER_LINE.match(line) for line in lines[1:]):
@@ -281,7 +310,7 @@ def _words_text(text: str) -> str:
     text = _IMAGE.sub(" ", text)  # an image's alt text is no prose ("png")
     text = _LINK.sub(lambda m: " " + m.group(1) + " ", text)
     text = _AUTOLINK.sub(r" \1 ", text)  # <https://x>, as nb2post writes a bare URL: its words, not a tag
-    text = _HTML_TAG.sub(" ", text)
+    text = _HTML_TAG.sub(" ", _HTML_COMMENT.sub(" ", text))  # `<!--more-->` inside a paragraph: no word
     text = html.unescape(text)
     return _ESCAPED.sub(r"\1", text)
 

@@ -16,6 +16,8 @@ from .web import ShareError, request
 
 COLLECTION = "app.bsky.feed.post"
 THUMB_MAX_BYTES = 1_000_000  # app.bsky.embed.external#external thumb: maxSize 1000000
+THUMB_MAX_SIDE = 2000  # pixels: a larger card image is sent smaller (Bluesky's app uploads at most this)
+FETCH_MAX_BYTES = 50_000_000  # a card image larger than this is not fetched at all (GitHub warns at 50 MB)
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable
 # Record keys of posts are TIDs: 53 bits of microseconds since 1970 and a 10-bit clock id. Ours take
 # their time from the URL's hash within 2023 (a time in the past, which no server questions).
@@ -137,25 +139,70 @@ class Client:
             return {}
 
 
-def fetch_thumb(image_url: str, timeout: float) -> tuple[bytes | None, str, str]:
-    """(the card image's bytes, its type, a note when it is left out) from the live site. A request of
-    its own: the account's session carries its token, which the blog's server must never see."""
+def fetch_thumb(image_url: str, timeout: float) -> tuple[bytes | None, str, str, str]:
+    """(the card image's bytes, its type, a warning when it is left out, a note when it was resized) from
+    the live site. A request of its own: the account's session carries its token, which the blog's server
+    must never see. An image over the blob limit is made a JPEG that fits (``fit_thumb``)."""
     import requests
 
     if not image_url:
-        return None, "", ""
+        return None, "", "", ""
     try:
         answer = requests.get(image_url, timeout=timeout, stream=True)
         mime = answer.headers.get("Content-Type", "").split(";")[0].strip()
-        data = answer.raw.read(THUMB_MAX_BYTES + 1, decode_content=True) if answer.status_code == 200 else b""
+        data = answer.raw.read(FETCH_MAX_BYTES + 1, decode_content=True) if answer.status_code == 200 else b""
         answer.close()
     except requests.RequestException as exc:
-        return None, "", f"the card image {image_url} could not be fetched ({type(exc).__name__}): {NO_PICTURE}"
+        return None, "", f"the card image {image_url} could not be fetched ({type(exc).__name__}): {NO_PICTURE}", ""
     if not data:
-        return None, "", f"the card image {image_url} does not answer (HTTP {answer.status_code}): {NO_PICTURE}"
-    if len(data) > THUMB_MAX_BYTES:
-        return None, "", (f"the card image {image_url} is over Bluesky's {THUMB_MAX_BYTES:,} bytes: {NO_PICTURE}; "
-                          "set a smaller image: in the front matter")
+        return None, "", f"the card image {image_url} does not answer (HTTP {answer.status_code}): {NO_PICTURE}", ""
     if not mime.startswith("image/"):
-        return None, "", f"the card image {image_url} is served as {mime or 'no type'}, not an image: {NO_PICTURE}"
-    return data, mime, ""
+        return None, "", f"the card image {image_url} is served as {mime or 'no type'}, not an image: {NO_PICTURE}", ""
+    if len(data) <= THUMB_MAX_BYTES:
+        return data, mime, "", ""
+    if len(data) > FETCH_MAX_BYTES:
+        return None, "", (f"the card image {image_url} is over {FETCH_MAX_BYTES:,} bytes: {NO_PICTURE}; set a "
+                          "smaller image: in the front matter"), ""
+    fitted, problem = fit_thumb(data)
+    if fitted is None:
+        return None, "", (f"the card image {image_url} is over Bluesky's {THUMB_MAX_BYTES:,} bytes and {problem}: "
+                          f"{NO_PICTURE}; set a smaller image: in the front matter"), ""
+    return fitted, "image/jpeg", "", (f"the card image {image_url} ({len(data):,} bytes) was sent as a "
+                                      f"{len(fitted):,}-byte JPEG, to fit Bluesky's {THUMB_MAX_BYTES:,} bytes")
+
+
+def fit_thumb(data: bytes) -> tuple[bytes | None, str]:
+    """``data`` (an image over THUMB_MAX_BYTES) as a JPEG within it: at most THUMB_MAX_SIDE pixels a side
+    (what Bluesky's own app uploads), then lower qualities, then smaller sizes. (None, why) when the image
+    cannot be read. Pillow is imported here only: no other command, and no smaller image, needs it."""
+    import io
+    import warnings
+
+    try:
+        from PIL import Image
+    except ImportError:
+        return None, "Pillow, which shrinks it, is not installed (pip install Pillow)"
+    try:
+        with warnings.catch_warnings():  # Pillow warns on stderr of a huge image: a reason to refuse it here
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.seek(0)  # an animation's first frame
+                image = opened.convert("RGBA") if opened.mode in ("RGBA", "LA", "PA", "P") else opened.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return None, f"cannot be read as an image ({type(exc).__name__})"
+    if image.mode == "RGBA":  # JPEG has no transparency: on white, as a card shows it
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    scale = min(1.0, THUMB_MAX_SIDE / max(image.size))
+    while True:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        resized = image.resize(size, Image.LANCZOS) if size != image.size else image
+        for quality in (90, 80, 70, 60):
+            out = io.BytesIO()
+            resized.save(out, "JPEG", quality=quality, optimize=True)
+            if out.tell() <= THUMB_MAX_BYTES:
+                return out.getvalue(), ""
+        if max(size) <= 64:  # pragma: no cover - no JPEG this small is a megabyte
+            return None, "cannot be made small enough"
+        scale *= 0.75

@@ -14,6 +14,7 @@ import json
 import re
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 
@@ -568,10 +569,23 @@ def _meta_tags(html_text: str) -> dict[str, str]:
     return found
 
 
-def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[str], list[str]]:
+class CardCheck(NamedTuple):
+    """What ``check_card`` found: ``faults`` break the card (no og:title or twitter:card, a missing or
+    unanswering og:image), ``findings`` are every message to fix in order (the faults and the advice),
+    ``facts`` what is right (the title read, the image answering)."""
+
+    faults: list
+    findings: list
+    facts: list
+
+    @property
+    def ok(self) -> bool:
+        return not self.faults
+
+
+def check_card(url: str, card: dict, timeout: float = 10.0) -> CardCheck:
     """Fetch the published page and check what the networks read for its card: og:title,
-    twitter:card, og:description, and og:image answering HTTP 200. (ok, one message per finding to fix,
-    the facts found in good order: the title read, the image answering)."""
+    twitter:card, og:description, and og:image answering HTTP 200."""
     import requests
     from urllib.parse import urljoin
 
@@ -580,13 +594,18 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
         answer = requests.get(url, timeout=timeout, headers=headers)
         page = answer.text
     except requests.RequestException as exc:
-        return False, [f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"], []
+        fault = f"{url}: cannot fetch the page to check its card ({type(exc).__name__})"
+        return CardCheck([fault], [fault], [])
     tags = _meta_tags(page)
-    ok, messages, facts = True, [], []
+    faults, messages, facts = [], [], []
+
+    def fault(message: str) -> None:
+        faults.append(message)
+        messages.append(message)
+
     for key in ("og:title", "twitter:card"):
         if not tags.get(key):
-            ok = False
-            messages.append(f"{url}: no {key} tag: the layout must write it (jekyll-seo-tag's {{% seo %}} does)")
+            fault(f"{url}: no {key} tag: the layout must write it (jekyll-seo-tag's {{% seo %}} does)")
     if tags.get("og:title"):
         facts.append(f"{url}: og:title is {tags['og:title']!r}")
     if not tags.get("og:description"):
@@ -594,9 +613,8 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
     image = tags.get("og:image") or tags.get("twitter:image")
     if not image:
         if card.get("image"):
-            ok = False
-            messages.append(f"{url}: the post sets image: {card['image']} but the page has no og:image tag")
-        return ok, messages, facts
+            fault(f"{url}: the post sets image: {card['image']} but the page has no og:image tag")
+        return CardCheck(faults, messages, facts)
     image_url = urljoin(url, image)
     if card.get("image") and tags.get("twitter:card") != "summary_large_image":
         messages.append(f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image")
@@ -609,6 +627,5 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> tuple[bool, list[
     if status == 200:
         facts.append(f"{url}: og:image {image_url} answers HTTP 200")
     else:
-        ok = False
-        messages.append(f"{url}: og:image {image_url} does not answer (HTTP {status}): the cards show no picture")
-    return ok, messages, facts
+        fault(f"{url}: og:image {image_url} does not answer (HTTP {status}): the cards show no picture")
+    return CardCheck(faults, messages, facts)

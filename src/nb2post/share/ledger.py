@@ -12,29 +12,30 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def recorded(markdown_path: Path, json_path: Path, channel: str) -> dict[str, str] | None:
-    """What the ledger holds for ``channel`` (its id, e.g. "mastodon"), or None when it holds nothing.
-    The Markdown's cells win over the JSON's, as when the brief is rewritten."""
-    from .brief import recorded_in_json, recorded_in_markdown
+class Ledger:
+    """What a brief's two files record, read once: ``recorded(channel)`` for each channel."""
 
-    names = _names(json_path, channel)
-    for found in (recorded_in_markdown(_read(markdown_path)), recorded_in_json(_read(json_path))):
-        for name in names:
-            values = found.get(name)
-            if values and values.get("posted_where"):
-                return values
-    return None
+    def __init__(self, markdown_path: Path, json_path: Path):
+        from .brief import recorded_in_json, recorded_in_markdown
 
+        json_text = _read(json_path)
+        # the Markdown's cells win over the JSON's, as when the brief is rewritten
+        self._found = (recorded_in_markdown(_read(markdown_path)), recorded_in_json(json_text))
+        try:
+            rows = (json.loads(json_text).get("channels") or []) if json_text else []
+        except (ValueError, AttributeError):
+            rows = []
+        self._rows = [row for row in rows if isinstance(row, dict)]
 
-def _names(json_path: Path, channel: str) -> list[str]:
-    """The lower-case names the checklist may list the channel under (its name in the brief, its id)."""
-    names = [channel]
-    try:
-        rows = json.loads(_read(json_path)).get("channels") or []
-        names += [str(row.get("name")).lower() for row in rows if isinstance(row, dict) and row.get("id") == channel]
-    except (ValueError, AttributeError):
-        pass
-    return list(dict.fromkeys(names))
+    def recorded(self, channel: str) -> dict[str, str] | None:
+        """What the ledger holds for ``channel`` (its id, e.g. "mastodon"), or None when it holds nothing."""
+        names = [channel] + [str(row.get("name")).lower() for row in self._rows if row.get("id") == channel]
+        for found in self._found:
+            for name in dict.fromkeys(names):
+                values = found.get(name)
+                if values and values.get("posted_where"):
+                    return values
+        return None
 
 
 def now() -> str:

@@ -32,13 +32,13 @@ class Plan:
         return bool(self.text.strip()) and self.count <= self.limit
 
 
-def load_brief(site: Path, post_path: Path) -> tuple[dict, Path, Path]:
+def load_brief(site: Path, post_path: Path, settings=None) -> tuple[dict, Path, Path]:
     """The post's brief (written first, as ``nb2post brief`` writes it, when there is none)."""
     from .brief import brief_paths, write_brief
 
     markdown_path, json_path = brief_paths(site, post_path)
     if not json_path.is_file():
-        write_brief(site, post_path)
+        write_brief(site, post_path, settings)
     return json.loads(json_path.read_text(encoding="utf-8")), markdown_path, json_path
 
 
@@ -48,6 +48,7 @@ def plans(brief: dict, accounts: list[Account], markdown_path: Path, json_path: 
     from . import ledger, mastodon
 
     variants = {variant["channel"]: variant for variant in brief["description"]["variants"]}
+    recorded = ledger.Ledger(markdown_path, json_path).recorded
     found = []
     for account in accounts:
         variant = variants.get(account.channel) or {}
@@ -59,8 +60,7 @@ def plans(brief: dict, accounts: list[Account], markdown_path: Path, json_path: 
             count, counted_as = MASTODON.count(text), MASTODON.counted_as
         else:
             limit, count, counted_as = BLUESKY.limit, BLUESKY.count(text), BLUESKY.counted_as
-        found.append(Plan(account, text, count, limit, counted_as, notes,
-                          ledger.recorded(markdown_path, json_path, account.channel)))
+        found.append(Plan(account, text, count, limit, counted_as, notes, recorded(account.channel)))
     return found
 
 
@@ -95,12 +95,8 @@ def wait_for_page(url: str, card: dict, wait: float) -> str:
     live, message = wait_until_live(url, wait)
     if not live:
         return message.replace("with a longer --timeout", "with a longer --wait")
-    ok, findings, _facts = check_card(url, card)
-    if ok:
-        return ""
-    # check_card's findings mix what only spoils the card (no og:description) with the faults that broke it
-    faults = [f for f in findings if "the layout must" in f or "has no og:image" in f or "does not answer" in f]
-    return "; ".join(faults) or f"{url}: its preview card is broken (nb2post brief --check-live says why)"
+    card_check = check_card(url, card)
+    return "; ".join(card_check.faults)
 
 
 def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[[str], None],
@@ -125,9 +121,11 @@ def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[
             note(f"note: {name}: {account.label}: found the record an earlier run made ({earlier.get('uri')}); recording it")
             return {"url": bluesky.post_url(account.handle, key), "id": str(earlier.get("uri") or "")}
         card = brief.get("card") or {}
-        data, mime, left_out = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
+        data, mime, left_out, resized = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
         if left_out:
             say(f"warning: {name}: {account.label}: {left_out}")
+        if resized:
+            note(f"note: {name}: {account.label}: {resized}")
         thumb = client.upload_thumb(data, mime) if data else None
         answer = client.put(key, bluesky.build_record(plan.text, card, url, thumb, now()))
         uri = answer.get("uri") or f"at://{client.did}/{bluesky.COLLECTION}/{key}"
@@ -136,7 +134,7 @@ def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[
 
 def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool, wait: float, timeout: float,
           say: Callable[[str], None], show: Callable[[str], None], note: Callable[[str], None] = lambda _: None,
-          environ=None) -> bool:
+          environ=None, settings=None) -> bool:
     """Share one post; False when something failed (each failure said in one line through ``say``;
     ``show`` prints the dry run, ``note`` what -v adds)."""
     import requests
@@ -144,7 +142,7 @@ def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool
     from . import ledger
 
     environ = os.environ if environ is None else environ
-    brief, markdown_path, json_path = load_brief(site, post_path)
+    brief, markdown_path, json_path = load_brief(site, post_path, settings)
     name = brief.get("post") or str(post_path)
     with requests.Session() as session:
         found = plans(brief, accounts, markdown_path, json_path, session, timeout)

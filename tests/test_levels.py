@@ -1,6 +1,7 @@
 """Each message at its level, as the real command prints it: facts about the notebook or the site that need
 no fix (the theme chosen, an old nbformat read, a repository whose remote is not hosted) are `note:` lines
-shown with -v only — never `warning:` on every run — and -q keeps even -v quiet."""
+shown with -v only (the theme choice also once without it, when it changes) — never `warning:` on every
+run — and -q keeps even -v quiet."""
 from __future__ import annotations
 
 import shutil
@@ -33,6 +34,9 @@ def test_the_theme_choice_is_a_note_and_names_the_gems_file_as_the_themes(tmp_pa
     site = make_site(tmp_path / "site", strict=False, extra_config="nb2post:\n  badges: false\n")
     for name in ("2024-05-01-a", "2024-05-02-b"):  # two posts: the site's note still said once
         write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("markdown", "# Euler\n\nWe have $e^{i\\pi} = -1$.")])
+    # said once without -v, by the first run (nb2post has not said this theme choice before), then only with -v
+    first = run_cli("convert", "-j", "1", cwd=site, check=True).stderr.splitlines()
+    assert [line.startswith("note: ") for line in first if "theme minima" in line] == [True], first
     line = _assert_note_only_with_v(_runs(site), "theme minima")
     assert line.startswith(f"note: {site / '_config.yml'}: theme minima (theme: minima; read from "), line
     # page.comments is read by minima's own include, a file of the gem and not of the site

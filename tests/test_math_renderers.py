@@ -30,9 +30,16 @@ from nb2post.render.assets import AssetSet
 FORMULAS = {"pca": (90, 15), "gp": (59, 11), "genai": (26, 7), "latex": (1, 1), "unsupervised": (37, 0),
             "prices": (3, 1)}
 # Prices stay text, as in Jupyter, also where the renderer pairs dollars (written for the test).
+# ... and in an HTML output (a DataFrame of prices, `\$` as people write it so that Jupyter shows a dollar) and an HTML cell.
+PRICES_HTML = ('<table class="dataframe"><tr><td>$5 and $6</td> <td>$5</td> <td>$6</td> <td>\\$7</td></tr></table>\n'
+               "<p>Total $11 or $12.</p>")
 PRICES = [cell("markdown", "# Prices\n\nApples cost $5 and pears $10, so $x$ apples cost $5x$; escaped: \\$3 and \\$4.\n\n"
-                           "Displayed as in Jupyter: $$\\sum_i x_i$$ inside a paragraph.")]
-PRICES_TEXT = "Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4. Displayed as in Jupyter:  inside a paragraph."
+                           "Displayed as in Jupyter: $$\\sum_i x_i$$ inside a paragraph."),
+          cell("code", "df", outputs=[{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                       "data": {"text/html": PRICES_HTML, "text/plain": "df"}}]),
+          cell("raw", "<p>Raw $8 and $9.</p>", metadata={"raw_mimetype": "text/html"})]
+PRICES_TEXT = ("Apples cost $5 and pears $10, so  apples cost ; escaped: $3 and $4. Displayed as in Jupyter:  inside a paragraph."
+               " $5 and $6 $5 $6 $7 Total $11 or $12. Raw $8 and $9.")
 MATH_NOTEBOOKS = {
     "pca": "drscotthawley__blog_fastpages/2019-12-21-PCA-From-Scratch.ipynb",
     "gp": "hyunholee26__fastpages/2022_09_26_Efforts_to_undertand_GP.ipynb",
@@ -72,6 +79,14 @@ MathJax.Hub.Config({ tex2jax: { inlineMath: [['$','$']], processEscapes: true } 
     # minima-like own layouts, kramdown with no math engine, MathJax 3 defaults (inline \(…\) only)
     "mathjax3-null": ({"_layouts/post.html": PAGE % ("<script>window.MathJax = {%s};</script>%s" % (_MJ3_DONE, _MJ3))},
                       "kramdown:\n  math_engine: null\n", (("\\(", "\\)"), None)),
+    # MathJax 2 with `$`, processEscapes false (\$ shows its backslash) and an ignore class of its own
+    "mathjax2-noescapes": ({"_layouts/post.html": PAGE % ("""<script type="text/x-mathjax-config">
+MathJax.Hub.Config({ tex2jax: { inlineMath: [['$','$']], processEscapes: false, ignoreClass: "no-math" } });
+%s</script>%s""" % (_MJ2_DONE, _MJ2))}, "", (("$", "$"), None)),
+    # MathJax 3 with `$` and processEscapes false (its default is true)
+    "mathjax3-noescapes": ({"_layouts/post.html": PAGE % (
+        "<script>window.MathJax = {tex: {inlineMath: [['$', '$']], processEscapes: false}, %s};</script>%s" % (_MJ3_DONE, _MJ3))},
+                           "", (("$", "$"), None)),
     # KaTeX auto-render with its default delimiters ($$, \(, \[)
     "katex-defaults": ({"_layouts/post.html": PAGE % (_KATEX + """<script>
 document.addEventListener("DOMContentLoaded", function () { renderMathInElement(document.body); window.mathDone = true; });
@@ -109,8 +124,11 @@ def test_each_renderer_and_its_delimiters_are_found(tmp_path):
         found[name] = (theme.math.inline, theme.math.display)
         assert found[name] == SITES[name][2], f"{name}: {theme.math}"
         assert not theme.math_script, name  # the layouts load math: no loader in posts
-    assert "MathJax 3 in _layouts/post.html (configured in assets/js/math-config.js)" in config.load(tmp_path / "mathjax3-file").theme.math.note
-    assert "KaTeX auto-render in _layouts/post.html typesets inline $…$" in config.load(tmp_path / "katex-dollar").theme.math.note
+    configured = config.load(tmp_path / "mathjax3-file").theme.math  # its note is said as the file's that loads it
+    assert configured.note.startswith("MathJax 3 (configured in assets/js/math-config.js) typesets inline $…$")
+    assert configured.where == str(tmp_path / "mathjax3-file" / "_layouts" / "post.html")
+    assert config.load(tmp_path / "katex-dollar").theme.math.note.startswith("KaTeX auto-render typesets inline $…$")
+    assert "(processEscapes: false)" in config.load(tmp_path / "mathjax2-noescapes").theme.math.note
     # a theme nb2post cannot read (not on disk) and layouts that load no renderer: math written as always
     unread = tmp_path / "unread"
     unread.mkdir()
@@ -129,6 +147,20 @@ def test_a_changed_renderer_configuration_makes_posts_stale(tmp_path):
     assert run_cli("check", "--site", str(site)).returncode == 1  # the site's script now takes \(…\)
     run_cli("convert", "--site", str(site), str(nb), check=True)
     assert "See $$x$$ here." in (site / "_posts" / "2024-05-01-a.md").read_text(encoding="utf-8")
+
+
+def test_server_side_katex_gets_kramdowns_dollars(tmp_path):
+    """kramdown's `math_engine: katex` typesets `$$` when the site is built. It needs the kramdown-math-katex
+    gem, which Debian does not package (and rubygems is out of reach here): what is written is checked,
+    not a Jekyll build."""
+    site = _site(tmp_path / "site", "katex-dollar")  # its layout's auto-render is given nothing to pair
+    cfg = site / "_config.yml"
+    cfg.write_text(cfg.read_text() + "kramdown:\n  math_engine: katex\n")
+    write_notebook(site / "_notebooks" / "2024-05-01-k.ipynb", [cell("markdown", "# K\n\nSee $x_1$ here.\n\n$$y$$")])
+    done = run_cli("convert", "-v", cwd=site, check=True)
+    body = (site / "_posts" / "2024-05-01-k.md").read_text(encoding="utf-8")
+    assert "See $$x_1$$ here." in body and "$$\ny\n$$" in body and 'markdown="0"' not in body, body
+    assert "note: _config.yml: kramdown's math_engine: katex typesets math when the site is built" in done.stderr, done.stderr
 
 
 def test_configurations_read_from_template_text():
@@ -199,6 +231,31 @@ def test_dollars_of_the_text_where_the_renderer_pairs_dollars():
     assert "$5 and $10" in _convert("Cost $5 and $10", None)  # a renderer that does not pair dollars: as written
 
 
+def test_process_escapes_is_read_and_decides_how_html_outputs_write_dollars():
+    def style(text: str) -> mathrender.MathStyle:
+        return mathrender.choose(mathrender.find([("_includes/head.html", text)]), "mathjax")
+
+    ignored = mathrender.IGNORED_DOLLAR
+    table = '<td>$5 and $6</td><td title="$">\\$7</td><script>$(x)</script><pre>$</pre><!-- $ -->'
+    # a renderer that pairs dollars: every dollar of the text is one no renderer pairs, processEscapes or not
+    for escapes in ("true", "false"):
+        pairs = style(f"MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$']], processEscapes: {escapes}}}}})")
+        assert f"(processEscapes: {escapes})" in pairs.note
+        assert mathrender.html_dollars(table, pairs) == (
+            f'<td>{ignored}5 and {ignored}6</td><td title="$">{ignored}7</td><script>$(x)</script><pre>$</pre><!-- $ -->')
+    # one that does not: \$ shows its backslash without processEscapes (MathJax 2's default, KaTeX), so it is
+    # written as the dollar Jupyter shows; with it (MathJax 3's default) the HTML is left as it is
+    for shows_backslash in ("<script src=/js/MathJax.js></script>", "renderMathInElement(document.body)",
+                            "window.MathJax = {tex: {processEscapes: false}}; mathjax@3"):
+        assert mathrender.html_dollars(table, style(shows_backslash)) == (
+            f'<td>$5 and $6</td><td title="$">{ignored}7</td><script>$(x)</script><pre>$</pre><!-- $ -->'), shows_backslash
+    mathjax3 = style("<script src=/npm/mathjax@3/es5/tex-chtml.js></script>")
+    assert "(processEscapes: true)" in mathjax3.note and mathrender.html_dollars(table, mathjax3) == table
+    assert mathrender.html_dollars(table, None) == table  # math written as always: so are outputs
+    # a processEscapes nb2post cannot read (Liquid): the configuration is not one it reads
+    assert style("MathJax.Hub.Config({tex2jax: {processEscapes: {{ site.escapes }} }})") == mathrender.KRAMDOWN
+
+
 def test_brief_text_from_prose_carries_the_tex():
     from nb2post.share import describe
 
@@ -248,7 +305,12 @@ def test_the_renderer_is_said_once_with_verbose_and_the_engine_makes_posts_stale
         write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("markdown", "# T\n\nSee $x$ here.")])
     done = run_cli("convert", "--site", str(site), "-v", check=True)
     notes = [line for line in done.stderr.splitlines() if line.startswith("note:") and "MathJax 2" in line]
-    assert len(notes) == 1 and "_layouts/post.html" in notes[0] and "inline math as $…$" in notes[0], done.stderr
+    # named by the file that loads it (here by its real path: the site is not below the current folder)
+    assert len(notes) == 1 and notes[0].startswith(f"note: {site / '_layouts' / 'post.html'}: MathJax 2 typesets inline $…$ "), notes
+    assert "inline math as $…$" in notes[0], done.stderr
+    # ... from the site's folder, as the user types it there (it said '.:' before)
+    notes = [line for line in run_cli("convert", "--force", "-v", cwd=site, check=True).stderr.splitlines() if "MathJax 2" in line]
+    assert notes == [notes[0]] and notes[0].startswith("note: _layouts/post.html: MathJax 2 typesets inline $…$ "), notes
     assert "use_math" not in done.stderr  # its layouts load math on every page, whatever the key
     assert "note:" not in run_cli("convert", "--site", str(site), "--force", check=True).stderr
     assert run_cli("check", "--site", str(site)).returncode == 0

@@ -81,6 +81,34 @@ def test_switches_are_set_and_the_sites_front_matter_still_wins(tmp_path):
     assert len(notes) == 1 and notes[0].startswith("note: ") and "page.mathjax in _layouts/default.html" in notes[0], done.stderr
 
 
+def test_the_choice_is_said_without_v_once_when_it_changes(tmp_path):
+    """The theme choice (and the math renderer's) is a note: said with -v, and without it once, by the first
+    run whose posts were written for it (the choice is remembered in the site's stat cache)."""
+    site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
+    write_notebook(site / "_notebooks" / "2024-05-01-a.ipynb", NOTEBOOK)
+
+    def said() -> list[str]:
+        done = run_cli("convert", "--force", cwd=site, check=True)
+        return [line for line in done.stderr.splitlines() if line.startswith("note:")]
+
+    first = said()
+    assert len(first) == 2 and first[0].startswith(f"note: {site / '_config.yml'}: theme no known theme"), first
+    assert first[1].startswith("note: _config.yml: MathJax in nb2post's loader in each post with math (mathjax_url) typesets"), first
+    assert said() == []  # the same choice: silent
+    assert run_cli("convert", "--dry-run", "--force", cwd=site, check=True).stderr.count("note:") == 0
+    # the site's own layout now loads MathJax 2 for $…$: a new choice, said once, with its renderer by its file
+    _write(site, {"_layouts/post.html": '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: {inlineMath: '
+                                        "[['$','$']]}})</script><script src=\"/js/MathJax.js\"></script>{{ content }}\n"})
+    changed = said()
+    assert len(changed) == 2 and "math is loaded on every page by _layouts/post.html" in changed[0], changed
+    assert changed[1].startswith("note: _layouts/post.html: MathJax 2 typesets inline $…$"), changed
+    assert said() == []
+    # a run that says nothing of it (-q) remembers nothing: the next plain one says it
+    (site / "_layouts" / "post.html").unlink()
+    assert "note:" not in run_cli("convert", "-q", "--force", cwd=site, check=True).stderr
+    assert said() == first and said() == []
+
+
 def test_the_choice_is_said_once_per_batch(tmp_path):
     site = make_site(tmp_path / "site", extra_config="nb2post:\n  badges: false\n")
     for name in ("2024-05-01-a", "2024-05-02-b", "2024-05-03-c"):

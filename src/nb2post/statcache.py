@@ -96,6 +96,7 @@ class StatCache:
         # file is half as big as with whole paths, and reading it is most of a run with nothing to do.
         self.entries: dict[str, dict[str, dict[str, list]]] = {}
         self.configs: dict[str, object] = {}  # config bytes digest -> tagged JSON of the parsed config
+        self.choice = ""  # a digest of the theme and math renderer the last run said it wrote for
         self.written_ns = 0  # when the file was written (by the file-system clock)
         self.dirty = False
         self._clock_file: tuple[int, str] | None = None  # (fd, path) of the temporary file
@@ -131,6 +132,8 @@ class StatCache:
                 isinstance(folders, dict) and all(isinstance(files, dict) for files in folders.values())
                 for folders in entries.values()):
             self.entries, self.configs, self.written_ns = entries, configs, written
+            choice = data.get("choice", "")
+            self.choice = choice if isinstance(choice, str) else ""
 
     def _now(self) -> int:
         """This run's "now" by the file-system clock: the mtime of the cache's temporary file, created
@@ -199,8 +202,8 @@ class StatCache:
                     kept = {name: entry for name, entry in files.items() if os.path.exists(os.path.join(folder, name))}
                     if kept:
                         live.setdefault(kind, {})[folder] = kept
-            body = json.dumps({"written_ns": self._clock_ns, "entries": live, "configs": self.configs},
-                              separators=(",", ":")).encode("utf-8")
+            body = json.dumps({"written_ns": self._clock_ns, "entries": live, "configs": self.configs,
+                               "choice": self.choice}, separators=(",", ":")).encode("utf-8")
             with os.fdopen(fd, "wb") as stream:
                 stream.write(FORMAT + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.chmod(name, 0o644)
@@ -319,6 +322,18 @@ class StatCache:
             folder, name = os.path.split(path)
             if self.entries.get("failed", {}).get(folder, {}).pop(name, None) is not None:
                 self.dirty = True
+
+    # --- the site's theme, as last said ---------------------------------------------------------------
+    def choice_changed(self, choice: str) -> bool:
+        """Whether ``choice`` (what the theme and math renderer make nb2post write) differs from the one the
+        last run said; False when there is no cache to remember it in (it would be said on every run)."""
+        return self.path is not None and hashlib.sha256(choice.encode("utf-8")).hexdigest() != self.choice
+
+    def remember_choice(self, choice: str) -> None:
+        digest = hashlib.sha256(choice.encode("utf-8")).hexdigest()
+        if self.path is not None and digest != self.choice:
+            self.choice = digest
+            self.dirty = True
 
     # --- parsed config files --------------------------------------------------------------------
     def parsed_config(self, key: str):

@@ -96,8 +96,15 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         click.echo(f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
                    f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too", err=not dry_run)
     math = getattr(settings.theme, "math", None)
-    if verbose and not quiet and math is not None and math.note:  # the site's renderer, found once per run
-        echo_err(f"note: {relative(site, cwd)}: {math.note}")
+    math_note = ""
+    if math is not None and math.note:  # the site's renderer, found once per run: named by its file
+        math_note = f"{relative(Path(math.where) if math.where else _config_file(settings), cwd)}: {math.note}"
+    if verbose and not quiet and math_note:
+        echo_err(f"note: {math_note}")
+    if not quiet:  # (-v says them on every run anyway)
+        for note in _changed_choice(settings, outcomes, math_note, remember=not dry_run):
+            if not verbose:
+                echo_err(f"note: {note}")
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":
@@ -128,6 +135,32 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     echo_err(summary)
     failed = counts.get("failed", 0) or problems
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)
+
+
+def _config_file(settings) -> Path:
+    return Path(settings.config_files[0]) if settings.config_files else settings.site / "_config.yml"
+
+
+def _changed_choice(settings, outcomes, math_note: str, remember: bool) -> list[str]:
+    """The theme's note (and the math renderer's), said without -v once: when posts of this run were written
+    for a theme choice other than the one the last run said (remembered in the site's stat cache)."""
+    from ..render.render import theme_note
+
+    if settings.theme is None:
+        return []
+    said = theme_note(settings)
+    if not any(said in outcome.post.notes for outcome in outcomes if outcome.post is not None):
+        return []  # no post of this run has math or a table of contents: the choice made no difference
+    from ..statcache import for_site
+
+    math = settings.theme.math
+    cache, choice = for_site(settings.site), f"{settings.theme.describe()}\n{math.note if math is not None else ''}"
+    if not cache.choice_changed(choice):
+        return []
+    if remember:
+        cache.remember_choice(choice)
+        cache.save()
+    return [said] + ([math_note] if math_note else [])
 
 
 def grouped_warnings(site_warnings, outcomes):

@@ -16,14 +16,21 @@ read (a theme not on disk, a configuration built by Liquid) keeps the ``$$`` wri
 
 Two more things Jupyter shows that kramdown would not: display math inside a paragraph is displayed
 (written raw in display delimiters the renderer takes, where they are known), and where the renderer pairs
-``$``, a dollar of the text (a price, ``\\$``) is written in an element of its own that no renderer pairs.
+``$``, a dollar of the text (a price, ``\\$``) is written in an element of its own that no renderer pairs:
+none of them looks for math across elements (MathJax 2 searches one run of text nodes, ``<br>`` and
+comments aside; MathJax 3 breaks its strings at every tag; KaTeX's auto-render splits each run of text
+nodes), so a ``$`` alone in an element is text whatever the ignore class the renderer honours (MathJax 2
+``tex2jax_ignore``, MathJax 3.2 ``mathjax_ignore``, KaTeX none unless ``ignoredClasses`` lists one) and
+whatever its ``processEscapes``. The same holds in HTML outputs (a DataFrame of prices), whose ``$`` are
+written so too; and a ``\\$`` there, which Jupyter shows as a dollar, is written so also where the renderer
+does not pair ``$`` but would show the backslash (``processEscapes`` false: MathJax 2's default, KaTeX).
 
 Reads text only; the result is a small value that travels with the theme (nb2post.jekyll.themes).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 INLINE_MATHJAX = ("\\(", "\\)")
 DISPLAY_MATHJAX = ("\\[", "\\]")
@@ -36,6 +43,9 @@ DEFAULTS = {
     "KaTeX auto-render": ((INLINE_MATHJAX,), (DOLLARS, DISPLAY_MATHJAX)),
 }
 DEFAULTS["MathJax"] = DEFAULTS["MathJax 2"]  # a MathJax whose version the files do not tell (2 and 3 agree)
+# Whether ``\$`` in the page shows a dollar (tex2jax/tex ``processEscapes``; KaTeX's auto-render has none).
+# A MathJax of unknown version is taken at MathJax 2's default: a dollar written for it shows in both.
+ESCAPES = {"MathJax 2": False, "MathJax 3": True, "KaTeX auto-render": False, "MathJax": False}
 # kramdown's math_engine -> what it writes for (inline, display) ``$$`` math; None: typeset at build time.
 KRAMDOWN_OUTPUT = {"mathjax": (INLINE_MATHJAX, DISPLAY_MATHJAX), "none": (("$", "$"), DOLLARS), "katex": None}
 
@@ -49,6 +59,7 @@ _CONFIG_KEY = re.compile(r"""\b["']?(inlineMath|displayMath|delimiters)["']?\s*:
 _STRING = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)\"""")
 _LEFT = re.compile(r"""["']?left["']?\s*:\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")""")
 _RIGHT = re.compile(r"""["']?right["']?\s*:\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")""")
+_PROCESS_ESCAPES = re.compile(r"""\b["']?processEscapes["']?\s*:\s*(true|false|!0|!1)\b""")
 _DISPLAY_FLAG = re.compile(r"""["']?display["']?\s*:\s*(true|false|!0|!1)""")
 _LOCAL_SCRIPT = re.compile(r"""<script\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _LIQUID_PATH = re.compile(r"""\{\{\s*(?:site\.(?:baseurl|url)\s*\}\}|["']([^"']+)["'][^}]*\}\})""")
@@ -60,9 +71,14 @@ class Renderer:
     """A renderer the layouts load and the delimiters it typesets."""
 
     name: str  # "MathJax 2", "MathJax 3", "KaTeX auto-render"
-    where: str  # the file that loads or configures it
+    where: str  # the file that loads it, as the note names it
     inline: tuple  # ((open, close), ...)
     display: tuple
+    process_escapes: bool = False  # ``\$`` in the page shows a dollar
+    configured_in: str = ""  # the file that configures it, when another one
+    # the file that loads it, on disk (the note is said as that file's), when known; out of repr, which is
+    # part of the settings fingerprint (nb2post.jekyll.themes), so that a site checked out elsewhere is not stale
+    path: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -76,17 +92,19 @@ class MathStyle:
     display_prefix: str = ""
     display_in_text: tuple | None = None  # display math inside a paragraph, in a <span> (None: \\displaystyle)
     text_dollar: str = ""  # what a dollar of the text is written as, where the renderer pairs dollars
+    escaped_dollar: str = ""  # what a ``\$`` of an HTML output is written as, where the renderer shows the backslash
     note: str = ""  # what was found and what is written, said once per run (-v)
+    where: str = field(default="", repr=False, compare=False)  # the note's file on disk ("": the site's config)
 
 
 KRAMDOWN = MathStyle()
-# A dollar no renderer pairs, whatever its processEscapes: MathJax 2 and 3 skip their default ignore
-# class, and KaTeX's auto-render looks for math within one run of text, which the element ends.
+# A dollar no renderer pairs, whatever its processEscapes and ignore class: a `$` alone in an element
+# (see above); the class is MathJax 2's default ignore class besides.
 IGNORED_DOLLAR = '<span class="tex2jax_ignore">$</span>'
 # The MathJax a post brings itself on a site whose layouts load none (nb2post.render; MathJax 2 and 3
 # take the same delimiters by default, whichever ``mathjax_url`` names).
 LOADER = Renderer(name="MathJax", where="nb2post's loader in each post with math (mathjax_url)",
-                  inline=DEFAULTS["MathJax 2"][0], display=DEFAULTS["MathJax 2"][1])
+                  inline=DEFAULTS["MathJax 2"][0], display=DEFAULTS["MathJax 2"][1], process_escapes=ESCAPES["MathJax"])
 
 
 def _unquote(match: re.Match) -> str:
@@ -130,10 +148,15 @@ def _objects(array: str) -> list[str]:
 
 
 def read_config(text: str) -> dict | None:
-    """``{"inline": pairs, "display": pairs}`` for the keys a renderer's configuration in ``text`` sets
-    (MathJax's ``inlineMath``/``displayMath``, KaTeX's ``delimiters``); None when a key is there but its
-    value cannot be read (built by Liquid or a variable)."""
+    """``{"inline": pairs, "display": pairs, "escapes": bool}`` for the keys a renderer's configuration in
+    ``text`` sets (MathJax's ``inlineMath``/``displayMath``/``processEscapes``, KaTeX's ``delimiters``);
+    None when a key is there but its value cannot be read (built by Liquid or a variable)."""
     found: dict = {}
+    escapes = _PROCESS_ESCAPES.search(text)
+    if escapes:
+        found["escapes"] = escapes.group(1) in ("true", "!0")
+    elif re.search(r"\bprocessEscapes\b", text):
+        return None
     for match in _CONFIG_KEY.finditer(text):
         key = match.group(1)
         array = _bracketed(text, match.start(2)) if match.group(2) else None
@@ -192,17 +215,20 @@ def local_scripts(text: str, site) -> list:
 
 
 def find(files: list[tuple[str, str]]) -> Renderer | None:
-    """The renderer loaded by ``files`` ((where, text) in the order the layouts are read) with the
-    delimiters its configuration sets, or None when none is loaded or its configuration cannot be read.
-    The first file that names a renderer decides which; its configuration may be in another file."""
-    name, where = "", ""
+    """The renderer loaded by ``files`` ((where, text) or (where, text, path on disk), in the order the
+    layouts are read) with the delimiters its configuration sets, or None when none is loaded or its
+    configuration cannot be read. The first file that names a renderer decides which; its configuration
+    may be in another file."""
+    name, where, path = "", "", ""
     configs: list[tuple[str, str, dict]] = []
-    for place, text in files:
+    for place, text, *on_disk in files:
         kind = kind_of(text)
         if not kind:
             continue
         if not name or name == "MathJax" and kind.startswith("MathJax "):
-            name, where = kind, where or place  # a version told later names the MathJax loaded first
+            if not where:  # a version told later names the MathJax loaded first
+                where, path = place, str(on_disk[0]) if on_disk else ""
+            name = kind
         config = read_config(text)
         if config is None:
             if kind == name or _is_generic(kind, name):
@@ -213,12 +239,16 @@ def find(files: list[tuple[str, str]]) -> Renderer | None:
     if not name:
         return None
     inline, display = DEFAULTS[name]
+    escapes = ESCAPES[name]
+    configured_in = ""
     for kind, place, config in configs:
         if kind == name or _is_generic(kind, name):
             inline, display = config.get("inline", inline), config.get("display", display)
-            where = place if place == where else f"{where} (configured in {place})"
+            escapes = config.get("escapes", escapes)
+            configured_in = "" if place == where else place
             break
-    return Renderer(name=name, where=where, inline=tuple(inline), display=tuple(display))
+    return Renderer(name=name, where=where, inline=tuple(inline), display=tuple(display), process_escapes=escapes,
+                    configured_in=configured_in, path=path)
 
 
 def _is_generic(kind: str, name: str) -> bool:
@@ -254,8 +284,12 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
                               "written as $$…$$ for it")
     if renderer is None or not output:
         return KRAMDOWN
-    found = (f"{renderer.name} in {renderer.where} typesets inline {_show(renderer.inline)} and display "
+    found = (renderer.name + ("" if renderer.path else f" in {renderer.where}")
+             + (f" (configured in {renderer.configured_in})" if renderer.configured_in else "")
+             + f" typesets inline {_show(renderer.inline)} and display "
              f"{_show(renderer.display)}")
+    if renderer.name.startswith("MathJax "):  # (not said of a MathJax whose version, and so default, is unknown)
+        found += f" (processEscapes: {'true' if renderer.process_escapes else 'false'})"
     inline_out, display_out = output
     # delimiters that wrap any formula (KaTeX may also list \begin{equation}…\end{equation})
     inline_pairs = [pair for pair in renderer.inline if not pair[0].startswith("\\begin")]
@@ -271,14 +305,39 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
                f"{inline_out[0]}…{inline_out[1]})")
     written += (f", display math as {display[0]}…{display[1]}" if display else
                 f", display math as $$…$$ (kramdown writes {display_out[0]}…{display_out[1]})")
-    text_dollar = ""
+    text_dollar = escaped_dollar = ""
     if ("$", "$") in renderer.inline:
-        text_dollar = IGNORED_DOLLAR  # prices stay text, as in Jupyter
-        written += f", a dollar of the text as {IGNORED_DOLLAR}"
+        text_dollar = escaped_dollar = IGNORED_DOLLAR  # prices stay text, as in Jupyter
+        written += f", a dollar of the text or of an HTML output as {IGNORED_DOLLAR}"
+    elif not renderer.process_escapes:
+        escaped_dollar = IGNORED_DOLLAR  # Jupyter shows \$ as a dollar
+        written += f", a \\$ of an HTML output as {IGNORED_DOLLAR}"
     # Jupyter shows `text $$x$$ text` displayed: written raw in display delimiters, as kramdown would write them
     in_text = display if display and not prefix else None if display else display_out
     return MathStyle(inline=inline, display=display, display_prefix=prefix, display_in_text=in_text, text_dollar=text_dollar,
-                     note=f"{found}: {written}")
+                     escaped_dollar=escaped_dollar,
+                     note=f"{found}: {written}", where=renderer.path)
+
+
+# Text of HTML, outside tags, comments and the elements whose text no renderer reads or a <span> would show
+_HTML_DOLLAR = re.compile(r"(<(script|style|textarea|title|pre|code|svg|math)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)|(\\?)\$",
+                          re.S | re.I)
+
+
+def html_dollars(html: str, style: MathStyle | None) -> str:
+    """An HTML output's dollars written so the renderer shows them as Jupyter does: as text (a DataFrame of
+    prices), ``\\$`` as a dollar. Unchanged where the renderer shows them so already."""
+    if style is None or not style.escaped_dollar or "$" not in html:
+        return html
+
+    def written(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        if match.group(3):
+            return style.escaped_dollar
+        return style.text_dollar or "$"
+
+    return _HTML_DOLLAR.sub(written, html)
 
 
 def html_escaped(body: str) -> str:

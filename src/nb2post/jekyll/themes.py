@@ -175,7 +175,7 @@ def read_switches(folders: list[Path], math_files: list | None = None) -> dict[s
     """{key: file} for the ``page.X`` keys of interest that the layouts and includes read (the site's own
     files first, then its theme gem's, named "the theme's …"), plus ``_toc_filter`` when a layout renders
     jekyll-toc's ``| toc`` and ``_math_script`` when one loads MathJax or KaTeX. ``math_files`` gets
-    (where, text) of the files that load or configure math (and of the site's own small scripts they
+    (where, text, path) of the files that load or configure math (and of the site's own small scripts they
     load), for nb2post.jekyll.mathrender."""
     found: dict[str, str] = {}
     wanted = set(MATH_KEYS + TOC_KEYS + COMMENT_KEYS)
@@ -200,10 +200,11 @@ def read_switches(folders: list[Path], math_files: list | None = None) -> dict[s
                 if math_files is not None:
                     from .mathrender import local_scripts  # (its patterns only where a layout loads math)
 
-                    math_files.append((where, text))
+                    math_files.append((where, text, path))
                     for script in local_scripts(text, folder):
                         try:
-                            math_files.append((script.relative_to(folder).as_posix(), script.read_text(encoding="utf-8", errors="replace")))
+                            math_files.append((script.relative_to(folder).as_posix(), script.read_text(encoding="utf-8", errors="replace"),
+                                               script))
                         except OSError:
                             continue
     return found
@@ -219,7 +220,7 @@ def detect(site: Path, config: dict, chosen=None, target: str = "jekyll") -> The
     gem_folder = _gem_folder(GEM_NAMES[name]) if name in GEM_NAMES else None
     if gem_folder is not None:
         folders.append(gem_folder)
-    math_files: list[tuple[str, str]] = []
+    math_files: list[tuple] = []
     switches = read_switches(folders, math_files)
     math = tuple(k for k in MATH_KEYS if k in switches)
     toc_extra = tuple(k for k in TOC_KEYS if k in switches and k != "toc")

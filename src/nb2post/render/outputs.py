@@ -264,8 +264,12 @@ def _html(mime, value, ctx: OutputContext) -> str | None:
 
     where = cell_label(ctx.image_prefix)
     links = Holder()  # the links are Liquid the escaping below must leave alone
-    html = html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold)
-    return links.restore(liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{contain_html(html)}\n</div>')))
+    html = contain_html(html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold))
+    if ctx.math is not None and "$" in html:  # a renderer that pairs dollars, or shows the backslash of \$
+        from ..jekyll.mathrender import html_dollars
+
+        html = html_dollars(html, ctx.math)
+    return links.restore(liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{html}\n</div>')))
 
 
 def _image(mime, value, ctx: OutputContext) -> str | None:

@@ -330,8 +330,13 @@ def _theme_switches(body: str, values: dict, settings: Settings, has_math: bool)
         body = body.rstrip("\n") + "\n\n" + outputs.nomarkdown(fill("mathjax.html", url=url)) + "\n"
     if not (has_math or chosen or values.get("toc") is True or "{:toc}" in body):
         return body, []
+    return body, [theme_note(settings)]
+
+
+def theme_note(settings: Settings) -> str:
+    """The note that says which theme the posts are written for and what that makes nb2post write."""
     where = ", ".join(settings.config_files) or str(settings.site / "_config.yml")
-    return body, [f"{where}: theme {theme.describe()}"]
+    return f"{where}: theme {settings.theme.describe()}"
 
 
 _NOT_PROSE = ("#", "<", "!", "`", "~", "|", "$", "{", ">", "* ", "- ", "+ ", "    ", "\t", "---", "***")
@@ -383,7 +388,7 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
             if text.strip():
                 pieces.append(text.strip("\n"))
         elif kind == "raw":
-            text = _raw(cell, directives.source)
+            text = _raw(cell, directives.source, math)
             if text:
                 pieces.append(text)
         elif kind == "code":
@@ -454,12 +459,13 @@ def _fold(block: str, show: Show, part: str, summary: str) -> str:
     return block
 
 
-def _raw(cell: dict, source: str) -> str:
+def _raw(cell: dict, source: str, math=None) -> str:
     """Raw cells reach the post only when meant for Markdown or HTML, or untyped or plain text.
 
     An untyped raw cell is text, not Markdown: Jupyter shows it as written and nbconvert's HTML export
     does not read it as Markdown, whereas kramdown would take ``[x]::y`` lines for link definitions (they
-    vanish), pair ``$`` signs as math and link a later ``[x]``. It is shown as written, in a pre block."""
+    vanish), pair ``$`` signs as math and link a later ``[x]``. It is shown as written, in a pre block.
+    ``math``: the site's renderer's nb2post.jekyll.mathrender.MathStyle, for the dollars of an HTML cell."""
     meta = cell.get("metadata") or {}
     mime = str(meta.get("raw_mimetype") or meta.get("format") or "").lower()
     if not source.strip():
@@ -469,5 +475,10 @@ def _raw(cell: dict, source: str) -> str:
     if mime in ("text/markdown", "markdown", "md"):
         return liquid.escape(prose.contain_markdown_html(source.strip("\n")))
     if mime in ("text/html", "html"):
-        return liquid.escape(outputs.nomarkdown(prose.contain_html(source)))  # as an HTML output: closed at its end
+        html = prose.contain_html(source)  # as an HTML output: closed at its end, its dollars text
+        if math is not None and "$" in html:
+            from ..jekyll.mathrender import html_dollars
+
+            html = html_dollars(html, math)
+        return liquid.escape(outputs.nomarkdown(html))
     return ""

@@ -583,3 +583,31 @@ def test_github_file_sizes_a_file_over_50_mb_warns_and_one_over_100_mb_fails_its
     assert not (site / "_posts" / "2024-05-02-huge.md").exists()
     assert not (site / "assets" / "images" / "2024-05-02-huge").exists()
     assert again.returncode == 1 and "over GitHub's 100 MB limit" in again.stderr
+
+
+def test_github_file_sizes_hold_for_the_post_itself(tmp_path):
+    site = make_site(tmp_path / "site")
+    mb = 1024 * 1024
+
+    def printing(name: str, size: int):
+        text = ("x" * 1023 + "\n") * (size // 1024)
+        output = {"output_type": "stream", "name": "stdout", "text": text}
+        return write_notebook(site / "_notebooks" / f"{name}.ipynb", [cell("code", "print()", outputs=[output])])
+
+    long, huge = printing("2024-05-01-long", 51 * mb), printing("2024-05-02-huge", 101 * mb)
+    try:
+        done = convert(site, long, huge)
+        post = site / "_posts" / "2024-05-01-long.md"
+        assert 51 * mb < post.stat().st_size < 52 * mb
+    finally:
+        for big in [*site.rglob("*.ipynb"), *site.rglob("*.md")]:  # ~300 MB: not left for pytest's kept folders
+            big.unlink()
+    assert done.returncode == 1, done.stderr
+    problems = [line for line in done.stderr.splitlines() if "GitHub's" in line]
+    assert problems == [
+        f"warning: {long}: _posts/2024-05-01-long.md is 51.0 MB, over GitHub's 50 MB warning size, and a push with it "
+        "warns; make the notebook's outputs smaller (or clear the largest)",
+        f"error: {huge}: its post _posts/2024-05-02-huge.md would be 101.0 MB, over GitHub's 100 MB limit, and GitHub "
+        "refuses a push with it; not written: make the notebook's outputs smaller (or clear the largest)",
+    ], problems
+    assert not (site / "_posts" / "2024-05-02-huge.md").exists()

@@ -216,6 +216,17 @@ def test_no_remote_no_badges_and_a_note(tmp_path):
     assert "nb2post-badge" not in (site / "_posts" / "2024-01-02-plain.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("remote, says", [(None, "has no git remote"), ("/srv/git/blog.git", "has a remote that is not a hosted repository")])
+def test_fastpages_badges_name_the_remote_as_it_is(tmp_path, remote, says):
+    site = init_repo(tmp_path / "repo", "main", remote)
+    shown = {"default_badges": {"github": True}}
+    [warning] = badges.for_front_matter({}, badges.NAMES, site, shown)
+    assert warning.startswith(f"the repository of {site} {says}; fastpages' badges may point nowhere"), warning
+    named = {**shown, "github_username": "octo", "github_repo": "blog"}
+    [warning] = badges.for_front_matter({}, badges.NAMES, site, named)
+    assert warning.endswith("fastpages' badges use github_username/github_repo of _config.yml (octo/blog)"), warning
+
+
 def test_tokens_in_the_remote_never_reach_post_or_output(tmp_path):
     repo, site = _site_in_repo(tmp_path, remote="https://x-access-token:ghp_SECRET123@github.com/octo-org/nb-blog.git")
     nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])

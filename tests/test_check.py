@@ -36,10 +36,11 @@ def run_fix(done, cwd: Path) -> None:
     fixes = [line.split("Fix: ", 1)[1] for line in done.stdout.splitlines() if "Fix: " in line]
     assert fixes, done.stdout
     for fix in fixes:
-        argv = shlex.split(fix.split(" (or restore")[0])
-        if argv[0] == "nb2post":
-            argv = [sys.executable, "-m", "nb2post.cli", *argv[1:]]
-        subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+        for command in fix.split(" (or restore")[0].split(" && "):
+            argv = shlex.split(command)
+            if argv[0] == "nb2post":
+                argv = [sys.executable, "-m", "nb2post.cli", *argv[1:]]
+            subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
 
 
 def test_all_current_exits_0(tmp_path):
@@ -82,10 +83,74 @@ def test_missing_post_and_orphan_post_are_reported_with_fixes(tmp_path):
     assert done.returncode == 1
     assert "missing: _notebooks/2024-04-01-new.ipynb has no post yet" in done.stdout
     assert "orphan:  _posts/2024-03-01-note-0.md: its notebook _notebooks/2024-03-01-note-0.ipynb is gone" in done.stdout
-    assert "Fix: git rm -- _posts/2024-03-01-note-0.md" in done.stdout
+    assert "Fix: git rm -q -- _posts/2024-03-01-note-0.md" in done.stdout
     run_fix(done, site)
     after = run_cli("check", cwd=site)
     assert after.returncode == 0, after.stdout
+
+
+def test_a_broken_notebook_is_reported_as_unreadable_not_as_missing_a_post(tmp_path):
+    site = blog(tmp_path)
+    (site / "_notebooks" / "2024-04-01-broken.ipynb").write_text('{"cells": [,]}')
+    done = run_cli("check", cwd=site)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "broken:  _notebooks/2024-04-01-broken.ipynb cannot be read: broken JSON at line 1, column 12: "
+        "Expecting value; fix the file (or restore it from git)"
+    ], done.stdout
+    # after convert failed on it, its error is remembered: a notebook with a post says the same
+    note = site / "_notebooks" / "2024-03-01-note-0.ipynb"
+    note.write_text('{"cells": [')
+    assert run_cli("convert", "-q", cwd=site).returncode == 1
+    assert "broken:  _notebooks/2024-03-01-note-0.ipynb cannot be read: broken JSON" in run_cli("check", cwd=site).stdout
+
+
+def _with_image(site: Path, name: str) -> Path:
+    import base64
+
+    from conftest import png
+
+    data = {"image/png": base64.b64encode(png()).decode(), "text/plain": "<Figure>"}
+    plot = cell("code", "plot()", outputs=[{"output_type": "display_data", "metadata": {}, "data": data}])
+    return write_notebook(site / "_notebooks" / name, [cell("markdown", "# Plot"), plot])
+
+
+@pytest.mark.parametrize("committed", [False, True])
+def test_an_orphan_posts_fix_removes_it_and_its_images_committed_or_not(tmp_path, committed):
+    site = blog(tmp_path)
+    notebook = _with_image(site, "2024-04-01-plot.ipynb")
+    run_cli("convert", "-q", str(notebook), cwd=site, check=True)
+    image = site / "assets" / "images" / "2024-04-01-plot" / "cell2-output1.png"
+    assert image.is_file()
+    if committed:
+        subprocess.run(["git", "add", "-A"], cwd=site, check=True)
+        subprocess.run(["git", "commit", "-qm", "plot"], cwd=site, check=True)
+    notebook.unlink()
+    done = run_cli("check", cwd=site)
+    assert done.returncode == 1
+    assert ("orphan:  _posts/2024-04-01-plot.md: its notebook _notebooks/2024-04-01-plot.ipynb is gone "
+            "(it links 1 image)") in done.stdout
+    files = "-- _posts/2024-04-01-plot.md assets/images/2024-04-01-plot/cell2-output1.png"
+    assert f"Fix: {'git rm -q' if committed else 'rm'} {files} (or restore the notebook)" in done.stdout, done.stdout
+    run_fix(done, site)
+    assert not image.exists() and not (site / "_posts" / "2024-04-01-plot.md").exists()
+    after = run_cli("check", cwd=site)
+    assert after.returncode == 0, after.stdout
+
+
+def test_convert_reports_an_orphan_with_the_fix_check_gives(tmp_path):
+    site = blog(tmp_path)
+    (site / "_notebooks" / "2024-03-01-note-0.ipynb").unlink()
+    done = run_cli("convert", cwd=site, check=True)
+    [warning] = [line for line in done.stderr.splitlines() if "2024-03-01-note-0" in line]
+    assert warning == ("warning: _posts/2024-03-01-note-0.md: its notebook _notebooks/2024-03-01-note-0.ipynb is gone; "
+                       "remove the post: git rm -q -- _posts/2024-03-01-note-0.md (or restore the notebook)")
+    subprocess.run(shlex.split(warning.split("remove the post: ")[1].split(" (or")[0]), cwd=site, check=True)
+    assert run_cli("check", cwd=site).returncode == 0
+    assert "is gone" not in run_cli("convert", cwd=site, check=True).stderr
+    # a run of named notebooks does not look at the others
+    (site / "_notebooks" / "2024-03-02-note-1.ipynb").unlink()
+    assert "is gone" not in run_cli("convert", "_notebooks/2024-03-03-note-2.ipynb", cwd=site, check=True).stderr
 
 
 def test_settings_change_makes_every_post_stale(tmp_path):

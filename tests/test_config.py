@@ -105,6 +105,53 @@ def test_broken_yaml_is_one_line_naming_the_file(tmp_path):
     assert str(error.value).startswith(f"{tmp_path / '_config.yml'}: not valid YAML") and "\n" not in str(error.value)
 
 
+_NO_PARSER_INTERNALS = ("<unicode string>", "^ (line", "while parsing", "while scanning", "<stream end>")
+
+
+def test_broken_yaml_says_file_line_column_and_what_is_wrong(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: t\nnb2post:\n  target: [jekyll\n")
+    with pytest.raises(config.ConfigError) as error:
+        config.load(tmp_path)
+    assert str(error.value) == (
+        f"{tmp_path / '_config.yml'}: not valid YAML: line 4, column 1: expected ',' or ']', but got the end of "
+        "the text (in the [...] list begun at line 3, column 11)"
+    )
+    (tmp_path / "_config.yml").write_text("title: t\nsub: a: b\n")
+    with pytest.raises(config.ConfigError) as error:
+        config.load(tmp_path)
+    assert str(error.value).endswith("_config.yml: not valid YAML: line 2, column 7: mapping values are not allowed here")
+    (tmp_path / "_config.yml").write_text("title: t\nsub: a\x07b\n")
+    with pytest.raises(config.ConfigError) as error:
+        config.load(tmp_path)
+    assert str(error.value).endswith(": line 2, column 7: special characters are not allowed (U+0007)")
+
+
+def test_broken_yaml_front_matter_of_a_notebook_cell_and_a_post_says_line_and_column(tmp_path):
+    from nb2post import urls
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text("title: t\n")
+    nb = write_notebook(
+        site / "_notebooks" / "2024-01-02-raw.ipynb",
+        [cell("raw", '---\ntitle: ok\ndescription: "open\n---\n'), cell("markdown", "Body")],
+    )
+    done = run_cli("convert", str(nb), cwd=site)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()[:1]
+    assert line == (
+        "error: _notebooks/2024-01-02-raw.ipynb: the YAML front matter in cell 1 is not valid YAML: line 4, column 1: "
+        "found unexpected end of the text (in the quoted text begun at line 3, column 14)"
+    ), done.stderr
+    post = site / "_posts" / "2024-01-02-hand.md"
+    post.parent.mkdir()
+    post.write_text("---\ntitle: Hand\ntags: [a, b\n---\nBody\n")
+    with pytest.raises(urls.UrlError) as error:
+        urls.read_front_matter(post)
+    assert str(error.value).startswith(f"{post}: the front matter is not valid YAML: line 4, column 1: expected ','")
+    assert not any(internal in line + str(error.value) for internal in _NO_PARSER_INTERNALS)
+
+
 def test_settings_with_bom_tabs_and_yaml_1_1_words(tmp_path):
     (tmp_path / "_config.yml").write_bytes(
         "\ufefftitle:\tMy blog\nnb2post:\n  liquid_in_prose: yes\n  badges:\toff\n  posts_dir: _posts\n".encode("utf-8"))
@@ -188,6 +235,17 @@ def test_an_unknown_setting_is_a_warning_naming_the_nearest(tmp_path, key, near)
     assert done.returncode == 0
     line = next(line for line in done.stderr.splitlines() if f"{key}:" in line)
     assert str(site / "_config.yml") in line and f"did you mean '{near}'" in line
+
+
+def test_an_unknown_setting_near_nothing_lists_the_settings_instead_of_a_guess(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text("title: t\nnb2post:\n  badges: false\n  frobnicate: x\n")
+    done = run_cli("convert", str(_notebook(site)), cwd=site)
+    assert done.returncode == 0
+    [line] = [line for line in done.stderr.splitlines() if "frobnicate" in line]
+    assert "did you mean" not in line, line
+    assert "frobnicate: is not a setting nb2post knows; ignored (known settings: target, posts_dir, " in line, line
 
 
 def test_a_setting_of_the_wrong_type_is_an_error_naming_file_and_key(tmp_path):

@@ -317,3 +317,61 @@ def test_renaming_a_committed_post_is_fine_when_its_url_stays(tmp_path, config, 
     assert sorted(p.name for p in (site / posts_dir).iterdir()) == ["2024-02-01-stays.md"]
     out = jekyll_build(site)
     assert (out / "stays" / "index.html").is_file()
+
+
+def _read_only(folder) -> None:
+    """A folder nothing may be written into: chmod for a user, 'chattr +i' for root (which chmod does not stop)."""
+    import os
+
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if done.returncode:
+            pytest.skip(f"root, and chattr +i does not work here: {done.stderr.strip()}")
+    else:
+        folder.chmod(0o555)
+
+
+def _writable(folder) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_posts_folder_is_one_line_naming_it_and_the_fix(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-plain.ipynb", [cell("markdown", "# Plain")])
+    posts = site / "_posts"
+    posts.mkdir(exist_ok=True)
+    _read_only(posts)
+    try:
+        done = run_cli("convert", str(nb), cwd=site)
+    finally:
+        _writable(posts)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "error: _notebooks/2024-01-02-plain.ipynb: cannot write _posts: permission denied; "
+        "make it writable for you (chmod u+w, or check its owner) and run again"
+    ), done.stderr
+    assert "Errno" not in done.stderr and ".tmp" not in done.stderr
+    assert list(posts.iterdir()) == []
+
+
+def test_a_url_a_real_convert_changes_is_reported_by_that_run_not_only_by_dry_run(tmp_path):
+    site = make_site(tmp_path / "site")
+    nb = write_notebook(site / "_notebooks" / "2024-01-02-moving.ipynb", [cell("markdown", "# Moving\n\nBody")])
+    first = run_cli("convert", str(nb), cwd=site, check=True)
+    assert "URL" not in first.stderr  # a new post moves nothing
+    write_notebook(nb, [cell("markdown", "# Moving\n\nBody")], jekyll={"categories": ["notes"]})
+    dry = run_cli("convert", "--dry-run", str(nb), cwd=site, check=True)
+    assert "would change URL /2024/01/02/moving.html → /notes/2024/01/02/moving.html (_posts/2024-01-02-moving.md)" in dry.stdout
+    done = run_cli("convert", str(nb), cwd=site, check=True)
+    assert done.stdout.splitlines() == ["_posts/2024-01-02-moving.md"]
+    [line] = [line for line in done.stderr.splitlines() if "URL" in line]
+    assert line == ("warning: _notebooks/2024-01-02-moving.ipynb: its post's URL changed /2024/01/02/moving.html → "
+                    "/notes/2024/01/02/moving.html (_posts/2024-01-02-moving.md); links to the old address now break "
+                    "(set 'permalink:' in the notebook's front matter to keep one)"), done.stderr
+    again = run_cli("convert", "--force", str(nb), cwd=site, check=True)
+    assert "URL" not in again.stderr  # rewritten at the same address

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, run_cli, write_notebook
+from conftest import cell, make_site, png, run_cli, write_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,6 +114,53 @@ def test_converted_but_uncommitted_post_blocks_the_push(repo):
     assert done.returncode != 0
     assert "current in your work tree but not committed" in done.stderr
     assert "_posts/2024-05-02-second.md" in done.stderr
+
+
+def _plot(rgb) -> dict:
+    import base64
+
+    data = {"image/png": base64.b64encode(png(rgb)).decode(), "text/plain": "<Figure>"}
+    return cell("code", "plot()", outputs=[{"output_type": "display_data", "metadata": {}, "data": data}])
+
+
+def test_a_post_committed_without_its_images_blocks_the_push_and_all_files_stages_everything(repo):
+    work, remote = repo
+    install(work)
+    plotted = work / "_notebooks" / "2024-05-03-plot.ipynb"
+    write_notebook(plotted, [cell("markdown", "# Plot"), _plot((255, 0, 0))])
+    git(work, "add", "--", str(plotted))
+    git(work, "commit", "-qm", "plot notebook")
+    # what the README said before: 'nb2post convert | xargs git add' stages the post alone
+    posts = run_cli("convert", "-q", cwd=work, check=True).stdout.split()
+    assert posts == ["_posts/2024-05-03-plot.md"]
+    git(work, "add", "--", *posts)
+    git(work, "commit", "-qm", "the post")
+    done = git(work, "push", "origin", "main", check=False)
+    assert done.returncode != 0
+    image = "assets/images/2024-05-03-plot/cell2-output1.png"
+    assert "these posts or their images are current in your work tree but not committed:" in done.stderr
+    assert f"  {image}" in done.stderr.splitlines() and "  _posts/2024-05-03-plot.md" not in done.stderr.splitlines()
+    assert f"Fix: git add -- {image} && git commit" in done.stderr
+    git(work, "add", "--", image)
+    git(work, "commit", "-qm", "its image")
+    assert git(work, "push", "origin", "main", check=False).returncode == 0
+    # the README's command now: every file written, and the removal of the post file the new date renames
+    write_notebook(plotted, [cell("markdown", "# Plot\n- date: 2024-05-04"), _plot((0, 0, 255))])
+    git(work, "commit", "-qam", "plot redated and redrawn")
+    listed = run_cli("convert", "--all-files", "--force", cwd=work, check=True).stdout
+    assert sorted(listed.splitlines()) == [
+        "_posts/2024-05-03-plot.md", "_posts/2024-05-04-plot.md", "assets/images/2024-05-04-plot/cell2-output1.png"
+    ], listed
+    subprocess.run(["git", "add", "--pathspec-from-file=-"], cwd=work, input=listed, text=True, check=True)
+    git(work, "commit", "-qm", "the post again")
+    assert git(work, "status", "--porcelain").stdout == ""
+    assert git(work, "push", "origin", "main", check=False).returncode == 0
+    # a removed file git never had is not listed: 'git add' would fail on it ("pathspec did not match")
+    for day in ("05", "06"):
+        write_notebook(plotted, [cell("markdown", f"# Plot\n- date: 2024-05-{day}"), _plot((0, 0, 255))])
+        listed = run_cli("convert", "--all-files", "--force", cwd=work, check=True).stdout
+    assert sorted(listed.splitlines()) == ["_posts/2024-05-06-plot.md", "assets/images/2024-05-06-plot/cell2-output1.png"]
+    subprocess.run(["git", "add", "--pathspec-from-file=-"], cwd=work, input=listed, text=True, check=True)
 
 
 def test_pushes_without_notebook_changes_pass_untouched(repo):
@@ -290,30 +337,43 @@ def test_pre_commit_framework_runs_the_hook_on_git_push(repo, tmp_path, hook_pro
     assert remote_sha(second, "other") is None
 
 
-def test_under_pre_commit_the_fix_is_a_command_the_user_can_run(repo, hook_project):
-    """nb2post lives only in pre-commit's environment there: 'nb2post convert' may be on no PATH."""
+def test_under_pre_commit_the_fix_names_nb2post_and_pre_commits_copy_only_when_none_is_on_path(repo, hook_project, tmp_path):
+    """The Fix line says 'nb2post', what the user types; nb2post may live only in pre-commit's environment,
+    and then one more line names that copy, as a command that works."""
     work, remote = repo
-    push = pre_commit_pusher(work, hook_project, "nb2post-check")
+    pre_commit_pusher(work, hook_project, "nb2post-check")
     note(work, "2024-05-01-first.ipynb", "First, revised")
     git(work, "commit", "-qam", "revise")
-    done = push("origin", "main")
-    output = done.stdout + done.stderr
-    assert done.returncode != 0, output
-    fixes = [line.split("Fix: ", 1)[1] for line in output.splitlines() if "Fix: " in line]
-    assert len(fixes) == 1 and not fixes[0].startswith("nb2post "), output
-    # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
     env = pre_commit_env(hook_project)
+    # a PATH with git and pre-commit but no nb2post (this machine's Python folders hold one: left out)
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("git", "pre-commit"):
+        (bare / tool).symlink_to(Path(shutil.which(tool, path=env["PATH"])).resolve())
+    outputs = {}
+    for name, path in (("nb2post on PATH", f"{Path(sys.executable).parent}{os.pathsep}{bare}:/usr/bin:/bin"),
+                       ("no nb2post on PATH", f"{bare}:/usr/bin:/bin")):
+        done = subprocess.run(["git", "push", "origin", "main"], cwd=work, env={**env, "PATH": path},
+                              capture_output=True, text=True, timeout=600)
+        outputs[name] = done.stdout + done.stderr
+        assert done.returncode != 0, outputs[name]
+        fixes = [line.split("Fix: ", 1)[1] for line in outputs[name].splitlines() if "Fix: " in line]
+        assert fixes == ["nb2post convert _notebooks/2024-05-01-first.ipynb"], outputs[name]
+    assert "no nb2post on your PATH" not in outputs["nb2post on PATH"]
+    [hint] = [line for line in outputs["no nb2post on PATH"].splitlines() if "no nb2post on your PATH" in line]
+    private = hint.split("run the one pre-commit installed as ", 1)[1].rstrip(")")
+    command = [*shlex.split(private), "convert", "_notebooks/2024-05-01-first.ipynb"]
+    assert command[1:3] == ["-m", "nb2post"] and command[0] != sys.executable  # pre-commit's own Python
+    # pre-commit's own "run every hook on all files" reaches every notebook (it gives the hook no refs)
     everything = subprocess.run(["pre-commit", "run", "nb2post-check", "--hook-stage", "pre-push", "--all-files"],
                                 cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert everything.returncode == 1 and "stale:   _posts/2024-05-01-first.md" in everything.stdout, everything.stdout
-    command = shlex.split(fixes[0])
-    assert command[1:3] == ["-m", "nb2post"] and command[0] != sys.executable  # pre-commit's own Python
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PRE_COMMIT")}
     fixed = subprocess.run(command, cwd=work, env={**clean, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
     assert fixed.returncode == 0, fixed.stderr
     assert fixed.stdout.splitlines() == ["_posts/2024-05-01-first.md"]
     git(work, "commit", "-qam", "update the post")
-    assert push("origin", "main").returncode == 0
+    assert subprocess.run(["git", "push", "origin", "main"], cwd=work, env=env, capture_output=True).returncode == 0
 
 
 def test_pre_commit_framework_convert_hook_commits_posts_then_the_second_push_goes_through(repo, hook_project):

@@ -126,3 +126,23 @@ def test_the_fast_path_never_keeps_html_the_parser_would_change():
         _fast_path_keeps("".join(pieces))
 
     check()
+
+
+def test_an_output_that_cannot_be_shown_gets_one_warning_naming_the_cell_as_all_warnings_do(tmp_path):
+    site = make_site(tmp_path / "site")
+    not_png = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "bm90IGFuIGltYWdl"}}  # "not an image"
+    unknown = {"output_type": "display_data", "metadata": {}, "data": {"application/x-custom": {"a": 1}}}
+    future = {"output_type": "future output"}
+    nb = write_notebook(
+        site / "_notebooks" / "2024-01-02-shown.ipynb",
+        [cell("markdown", "# Shown"), cell("code", "a", outputs=[not_png]), cell("code", "b", outputs=[unknown]),
+         cell("code", "c", outputs=[future])],
+    )
+    done = run_cli("convert", str(nb), cwd=site, check=True)
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:") and "schema" not in line]
+    where = "warning: _notebooks/2024-01-02-shown.ipynb"
+    assert sorted(warnings) == [
+        f"{where}: cell 2: an image output is declared image/png but is not an image; left out",
+        f"{where}: cell 3: output of type application/x-custom has no form a web page can show; left out (an HTML comment stands in)",
+        f"{where}: cell 4: output of unknown type 'future output' left out",
+    ], done.stderr

@@ -296,6 +296,17 @@ def test_credentials_in_the_remote_url_are_never_printed(blog, refusing_http_ser
     assert head(remote, "main") == head(site, "HEAD~1")
 
 
+def test_an_unreachable_remote_is_one_sentence_naming_what_git_said(blog, tmp_path):
+    site, remote = blog
+    git(site, "remote", "add", "broken", str(tmp_path / "nowhere.git"))
+    done = publish("--remote", "broken", "_notebooks", cwd=site)
+    assert done.returncode == 3, done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: cannot reach broken ({tmp_path / 'nowhere.git'}): ")
+    assert "does not appear to be a git repository; check its URL with 'git remote -v'" in line
+    assert "repository exists" not in line and "fatal" not in line
+
+
 def _detach(site: Path) -> None:
     git(site, "checkout", "-q", "--detach")
 

@@ -317,9 +317,9 @@ def test_a_broken_notebook_is_reported_from_the_cache_and_such_runs_are_replayed
     third = run(site, "convert", "--jobs", jobs)
     assert third.output == first.output and third.replayed
 
-    # check finds them missing (exit 1), and is replayed with that answer too
+    # check finds them broken (exit 1), and is replayed with that answer too
     checked = run(site, "check")
-    assert checked.returncode == 1 and checked.stdout.count("has no post yet") == 4
+    assert checked.returncode == 1 and checked.stdout.count("broken:  ") == 4, checked.stdout
     again = replaying(site, "check")
     assert again.output == checked.output
 

@@ -369,7 +369,9 @@ def test_a_failed_write_leaves_no_empty_image_folders(tmp_path):
 
     done = nb2post("convert", "_notebooks", cwd=site)
 
-    assert done.returncode == 1 and "cannot write the post" in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert ("error: _notebooks/2024-01-01-plot.ipynb: cannot write _posts: it is a file, not a folder; move that file "
+            "away and run again") in done.stderr, done.stderr
     assert not (site / "assets").exists()
     # (outside git, nb2post's stat cache lives in the site: what it hashed is not lost)
     assert sorted(p.name for p in site.iterdir()) == [".nb2post-cache", "_config.yml", "_layouts", "_notebooks", "_posts"]

@@ -26,7 +26,7 @@ from .convert import collector_paused, find_notebooks, key_function, mixed_hash,
 from .paths import missing_files
 from .site import keys_by_name, moved_post
 
-MISSING, STALE, EDITED, MOVED, ORPHAN = "missing", "stale", "edited", "moved", "orphan"
+MISSING, STALE, EDITED, MOVED, ORPHAN, BROKEN = "missing", "stale", "edited", "moved", "orphan", "broken"
 _PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
 
 
@@ -43,12 +43,14 @@ class Layout:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # missing | stale | edited | moved | orphan
+    kind: str  # missing | stale | edited | moved | orphan | broken
     notebook: Path  # for an orphan: where its notebook was
     post: Path | None = None
     edited: bool = False  # the stale post was changed by hand: converting needs --force
     moved_from: str | None = None  # moved: where the notebook was (its post follows it when converted)
     missing_files: tuple = ()  # stale: the images and videos it links that were deleted (site paths)
+    problem: str = ""  # broken: "cannot be read: …" or "cannot be converted: …" (the fix included)
+    images: tuple = ()  # orphan: the images and videos of its post that exist
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Report:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     current_posts: list[Path] = field(default_factory=list)  # posts of the checked notebooks that are current
+    current_images: list[Path] = field(default_factory=list)  # the images and videos those posts link
     skipped: list[str] = field(default_factory=list)  # things named like notebooks that are not files
 
     @property
@@ -65,7 +68,7 @@ class Report:
 
     @property
     def to_convert(self) -> list[Path]:
-        return [f.notebook for f in self.findings if f.kind != ORPHAN]
+        return [f.notebook for f in self.findings if f.kind not in (ORPHAN, BROKEN)]
 
     @property
     def orphans(self) -> list[Finding]:
@@ -170,23 +173,92 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: list[Path] =
                 seen.add(old_key)
                 report.findings.append(Finding(MOVED, Path(notebook), post, marker.edited, moved_from=old_key))
             elif known is None or not (listed_now or known[0].is_file()):
-                report.findings.append(Finding(MISSING, Path(notebook)))
+                problem = _why_broken(notebook, cache, fingerprint, parse=True)
+                report.findings.append(Finding(BROKEN, Path(notebook), problem=problem) if problem
+                                       else Finding(MISSING, Path(notebook)))
             elif known[1].source_hash != digest:
-                report.findings.append(Finding(STALE, Path(notebook), known[0], known[1].edited))
+                # (a notebook with a post is not parsed here: only a failure convert remembered tells)
+                problem = _why_broken(notebook, cache, fingerprint, parse=False)
+                report.findings.append(Finding(BROKEN, Path(notebook), known[0], problem=problem) if problem
+                                       else Finding(STALE, Path(notebook), known[0], known[1].edited))
             elif known[1].edited:
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
             elif known[1].linked and (gone := missing_files(place.site, known[1].linked, listed)):
                 report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(gone)))
             else:
                 report.current_posts.append(known[0])
+                report.current_images += [place.site / folder.lstrip("/") / name for folder, names in known[1].linked
+                                          for name in names]
 
-    bases = [b for b in (gitrepo.find_root(place.site), place.site.resolve()) if b is not None]
     suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone} - seen
-    for key in sorted(suspects):
-        if key in posts and not any((base / key).exists() for base in bases):
-            report.findings.append(Finding(ORPHAN, bases[0] / key, posts[key][0]))
+    report.findings += orphans(place.site, posts, suspects)
     cache.save()
     return report
+
+
+def orphans(site: Path, posts: dict, keys) -> list[Finding]:
+    """The posts (of ``posts_by_source``) among ``keys`` whose notebook is gone, with their images."""
+    bases = [b for b in (gitrepo.find_root(site), site.resolve()) if b is not None]
+    found = []
+    for key in sorted(keys):
+        if key in posts and not any((base / key).exists() for base in bases):
+            images = tuple(path for folder, names in posts[key][1].linked for name in names
+                           if (path := site / folder.lstrip("/") / name).is_file())
+            found.append(Finding(ORPHAN, bases[0] / key, posts[key][0], images=images))
+    return found
+
+
+def orphan_warnings(settings, notebooks: list[Path], cwd: Path) -> list[str]:
+    """For a run over every notebook of the site (``notebooks``): one warning per post whose notebook is
+    gone, with the command that removes it and its images, as ``check`` reports them."""
+    from .paths import relative
+    from .site import Site
+
+    posts = Site(settings).posts_by_source()
+    key_of = key_function(settings.site, resolved=True)
+    seen = {key_of(notebook) for notebook in notebooks}
+    return [
+        f"{relative(found.post, cwd)}: its notebook {relative(found.notebook, cwd)} is gone; remove the post"
+        f"{' and its images' if found.images else ''}: {orphan_fix([found], cwd)} (or restore the notebook)"
+        for found in orphans(settings.site, posts, posts.keys() - seen)
+    ]
+
+
+def _why_broken(notebook: Path, cache, fingerprint: str, parse: bool) -> str:
+    """Why no post can be made of ``notebook`` ("" when one can, as far as is known): the failure convert
+    remembered for these bytes and settings, else (``parse``) what reading it says."""
+    for kind, words in (("read", "cannot be read"), ("render", "cannot be converted")):
+        remembered = cache.remembered_failure(str(notebook), fingerprint, (kind,))
+        if remembered is not None:
+            return f"{words}: {remembered.removeprefix(f'{notebook}: ')}"
+    if not parse:
+        return ""
+    from .reader import NotebookError, read
+
+    try:
+        read(notebook)
+    except NotebookError as exc:
+        return f"cannot be read: {exc.problem.removeprefix('cannot read: ')}"
+    return ""
+
+
+def orphan_fix(found: list[Finding], cwd: Path) -> str:
+    """The command that removes orphan posts and their images: ``git rm`` what git tracks, ``rm`` the rest
+    (``git rm`` of a file git never had fails)."""
+    from .paths import relative
+
+    files = [path for finding in found for path in (finding.post, *finding.images)]
+    root = gitrepo.find_root(files[0])
+    try:
+        tracked = set(gitrepo.tracked(root, files)) if root is not None else set()
+    except gitrepo.GitError:
+        tracked = set()
+    commands = []
+    for program, chosen in ((["git", "rm", "-q"], [f for f in files if f in tracked]),
+                            (["rm"], [f for f in files if f not in tracked])):
+        if chosen:
+            commands.append(shlex.join([*program, "--", *(relative(f, cwd) for f in chosen)]))
+    return " && ".join(commands)
 
 
 def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None,
@@ -217,8 +289,12 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "
                          f"{shown(finding.post)} follows it when converted{edited}")
+        elif finding.kind == BROKEN:
+            lines.append(f"broken:  {shown(finding.notebook)} {finding.problem}")
         else:
-            lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone")
+            images = len(finding.images)
+            with_images = f" (it links {images} image{'s' if images != 1 else ''})" if images else ""
+            lines.append(f"orphan:  {shown(finding.post)}: its notebook {shown(finding.notebook)} is gone{with_images}")
     if report.to_convert:
         command = [*program, "convert"]
         if site_arg is not None:
@@ -235,7 +311,9 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
         if any(f.edited for f in report.findings):
             lines.append("  --force replaces the hand edits: move them into the notebook first")
     if report.orphans:
-        paths = [shown(f.post) for f in report.orphans]
-        lines.append(f"{len(paths)} post{'s' if len(paths) != 1 else ''} without a notebook. "
-                     f"Fix: {shlex.join(['git', 'rm', '--', *paths])} (or restore the notebook)")
+        count = len(report.orphans)
+        fix = orphan_fix(report.orphans, cwd)
+        lines.append(f"{count} post{'s' if count != 1 else ''} without a notebook. Fix: {fix} "
+                     f"(or restore the notebook{'s' if count != 1 else ''})")
     return lines
+

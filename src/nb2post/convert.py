@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
 import stat
@@ -497,11 +498,13 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         return Outcome(notebook, "failed", error=error)
     try:
         notes += _url_notes(site, post, dry_run, needs_flag=needs_flag) + owner_notes
+        # (an adoption keeps its URL or says so in its own line)
+        url_warnings = [] if dry_run or post.adopts else _url_warnings(site, post, notebook)
         result = site.write(post, force=force, dry_run=dry_run)
     except (HandEditedError, OutsideSiteError, UrlTakenError) as exc:
         return Outcome(notebook, "failed", error=str(exc), notes=notes if dry_run else [])
     except OSError as exc:
-        return Outcome(notebook, "failed", error=f"{notebook}: cannot write the post: {exc}")
+        return Outcome(notebook, "failed", error=cannot_write(notebook, exc))
     if result.retargeted:
         notes.append(_retarget_note(site, result, post, dry_run))
     outcome = Outcome(
@@ -511,7 +514,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
         post_path=result.post_path,
         written=result.written,
         removed=result.removed,
-        warnings=list(post.warnings) + size_warnings,
+        warnings=list(post.warnings) + size_warnings + (url_warnings if result.status == "written" else []),
         post=dataclasses.replace(post, body="", assets=dict.fromkeys(post.assets, b"")),
         notes=[] if result.status == "unchanged" else notes,  # adopted already, and no URL changes
     )
@@ -521,6 +524,27 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> "Outcome":
             f"from {post.date_origin}. Add 'date:' or name it YYYY-MM-DD-slug.ipynb to choose"
         )
     return outcome
+
+
+_WRITE_FIXES = {
+    errno.EACCES: ("permission denied", "make it writable for you (chmod u+w, or check its owner) and run again"),
+    errno.EPERM: ("permission denied", "make it writable for you (chmod u+w, or check its owner) and run again"),
+    errno.EROFS: ("the file system is read-only", "convert on a writable copy of the site"),
+    errno.EEXIST: ("it is a file, not a folder", "move that file away and run again"),
+    errno.ENOTDIR: ("a file stands where a folder of that path should be", "move that file away and run again"),
+    errno.ENOSPC: ("no space left on the device", "free some space and run again"),
+    errno.EDQUOT: ("over the disk quota", "free some space and run again"),
+}
+
+
+def cannot_write(notebook: Path, exc: OSError) -> str:
+    """One line for a post or image that could not be written: the file or folder as the user knows it
+    (not the temporary file it was staged in, nor an errno) and what to do."""
+    where = Path(exc.filename) if exc.filename else None
+    if where is not None and where.name.startswith(".nb2post-") and where.name.endswith(".tmp"):
+        where = where.parent  # mkstemp's temporary: the folder it was made in is what refused
+    reason, fix = _WRITE_FIXES.get(exc.errno, ((exc.strerror or str(exc)).lower(), "fix that and run again"))
+    return f"{notebook}: cannot write {relative(where, Path.cwd()) if where else 'the post'}: {reason}; {fix}"
 
 
 def _name_too_long(post: Post, notebook: Path) -> str | None:
@@ -547,6 +571,19 @@ def _too_big_for_github(post: Post, notebook: Path, posts_folder: str) -> tuple[
     fix = "make it smaller (shorter, re-encoded, fewer pixels), or host it elsewhere and link to its URL"
     the_post = f"{posts_folder.rstrip('/')}/{post.file_name}"
     warnings = []
+    # the post itself, which holds the notebook's text outputs (a character is at most 4 bytes: a post that
+    # short is not encoded to be measured)
+    if len(post.body) * 4 > GITHUB_WARNING_BYTES:
+        from .site import post_text
+
+        length = len(post_text(post).encode("utf-8", "surrogatepass"))
+        size, smaller = f"{length / 1048576:.1f} MB", "make the notebook's outputs smaller (or clear the largest)"
+        if length > GITHUB_LIMIT_BYTES:
+            return (f"{notebook}: its post {the_post} would be {size}, over GitHub's 100 MB limit, and GitHub refuses "
+                    f"a push with it; not written: {smaller}"), []
+        if length > GITHUB_WARNING_BYTES:
+            warnings.append(f"{notebook}: {the_post} is {size}, over GitHub's 50 MB warning size, and a push with it "
+                            f"warns; {smaller}")
     for path, data in post.assets.items():
         size = f"{len(data) / 1048576:.1f} MB"
         if len(data) > GITHUB_LIMIT_BYTES:
@@ -876,6 +913,23 @@ def _retarget_note(site, result, post: Post, dry_run: bool) -> str:
             f"{'was' if dry_run else 'no longer'} --to {result.retargeted}{said}")
 
 
+def _url_moves(site, post: Post) -> list[tuple[Path, str]]:
+    """(old post file, " A → B") for each URL that writing ``post`` changes, as the site's Jekyll computes them."""
+    target = site.posts_dir / post.file_name
+    olds = [p for p in (target, site.root / post.adopts if post.adopts else None) if p is not None and p.is_file()]
+    previous = site.previous_post(post.source)
+    if previous and previous[0] not in olds and previous[0].is_file():
+        olds.append(previous[0])
+    return [(old, moves) for old in dict.fromkeys(olds) if (moves := site._url_move(old, target, post))]
+
+
+def _url_warnings(site, post: Post, notebook: Path) -> list[str]:
+    """A real run's URL changes (a dry run lists them as results): links to the old address now break."""
+    return [f"{notebook}: its post's URL changed{moves} ({old.relative_to(site.root).as_posix()}); links to the "
+            f"old address now break (set 'permalink:' in the notebook's front matter to keep one)"
+            for old, moves in _url_moves(site, post)]
+
+
 def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> list[str]:
     """One line for the post adopted and, in a dry run, one per URL that writing ``post`` would change
     (old → new, as the site's Jekyll computes them). ``needs_flag``: a dry run's adoption that only
@@ -886,10 +940,6 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         return []
     target = site.posts_dir / post.file_name
     notes = []
-    olds = [p for p in (target, site.root / post.adopts if post.adopts else None) if p is not None and p.is_file()]
-    previous = site.previous_post(post.source)
-    if previous and previous[0] not in olds and previous[0].is_file():
-        olds.append(previous[0])
     if post.adopts and post.adopted_how != "adopted earlier":
         adopted = site.root / post.adopts
         url = adopting.url_of(site.root, adopted, site.settings.site_config)
@@ -898,8 +948,5 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
         notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
     if dry_run:
-        for old in dict.fromkeys(olds):
-            moves = site._url_move(old, target, post)
-            if moves:
-                notes.append(f"would change URL{moves} ({old.relative_to(site.root).as_posix()})")
+        notes += [f"would change URL{moves} ({old.relative_to(site.root).as_posix()})" for old, moves in _url_moves(site, post)]
     return notes

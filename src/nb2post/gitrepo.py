@@ -159,6 +159,15 @@ def uncommitted(root: Path, paths: list[Path]) -> list[str]:
     return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
 
 
+def tracked(root: Path, paths: list[Path]) -> list[Path]:
+    """Which of ``paths`` git tracks (in the index), in their order."""
+    if not paths:
+        return []
+    out = _git_checked(["ls-files", "-z", "--full-name", "--", *map(str, paths)], root)
+    known = {(Path(root) / name).resolve() for name in out.split("\0") if name}
+    return [path for path in paths if Path(path).resolve() in known]
+
+
 class HookRefused(GitError):
     """A hook of the user's said no to nb2post's commit (git prints nothing of its own then)."""
 
@@ -777,6 +786,16 @@ _NETWORK_SIGNS = (
 )
 
 
+def _git_reason(lines: list[str]) -> str:
+    """What git said went wrong, as one clause: its first ``fatal:``/``error:`` line without the prefix
+    (its last line is often the tail of a paragraph of advice, such as "and the repository exists.")."""
+    for line in lines:
+        for prefix in ("fatal:", "error:"):
+            if line.startswith(prefix):
+                return line[len(prefix):].strip().rstrip(".")
+    return lines[-1].rstrip(".") if lines else ""
+
+
 def push(repo, target: PushTarget) -> PushResult:
     """``git push --porcelain`` (never forced). Rejections don't raise: the porcelain status line and the
     server's ``remote:`` lines are parsed, so a pre-receive hook's message and a pre-push hook's output
@@ -809,7 +828,7 @@ def push(repo, target: PushTarget) -> PushResult:
         )
     lines = [line.strip() for line in err.splitlines() if line.strip()]
     lowered = "\n".join(lines).lower()
-    last = lines[-1] if lines else summary or "git push failed"
+    last = _git_reason(lines) or summary or "git push failed"
     if any(sign in lowered for sign in _AUTH_SIGNS):
         return PushResult(
             False,
@@ -818,7 +837,12 @@ def push(repo, target: PushTarget) -> PushResult:
             remote_lines,
         )
     if any(sign in lowered for sign in _NETWORK_SIGNS):
-        return PushResult(False, "network", f"cannot reach {where}: {last}", remote_lines)
+        return PushResult(
+            False,
+            "network",
+            f"cannot reach {where}: {last}; check its URL with 'git remote -v' and your network, then publish again",
+            remote_lines,
+        )
     if flag is None and "failed to push some refs" in lowered:
         # No ref was even offered to the remote: a pre-push hook on this machine said no. Show what it said.
         said = [line for line in lines if "failed to push some refs" not in line][-5:]

@@ -170,12 +170,21 @@ def under_pre_commit(environ=None) -> bool:
     return environ.get("PRE_COMMIT") == "1" or "PRE_COMMIT_FROM_REF" in environ or "PRE_COMMIT_TO_REF" in environ
 
 
-def runnable_nb2post(environ=None) -> tuple:
-    """The command the user can type to run nb2post. Under pre-commit, nb2post lives only inside the
-    framework's own environment, so 'nb2post' may not be on the user's PATH: name that environment's Python."""
-    if under_pre_commit(environ):
-        return (sys.executable, "-m", "nb2post")
-    return ("nb2post",)
+def private_nb2post(environ=None) -> tuple | None:
+    """Under pre-commit, when no nb2post is on the user's PATH (pre-commit's own environment, which it puts
+    first on PATH for its hooks, does not count): the command that runs the copy pre-commit installed. None
+    otherwise: the Fix lines say 'nb2post', which is what the user types."""
+    import shutil
+
+    environ = os.environ if environ is None else environ
+    if not under_pre_commit(environ):
+        return None
+    private = Path(sys.prefix).resolve()
+    outside = [folder for folder in os.get_exec_path(environ)  # (a hook run is never replayed: see nb2post.replay)
+               if folder and private not in (Path(folder).resolve(), *Path(folder).resolve().parents)]
+    if shutil.which("nb2post", path=os.pathsep.join(outside)):
+        return None
+    return (sys.executable, "-m", "nb2post")
 
 
 def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path,
@@ -200,18 +209,20 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
     site_arg = None if place.site.resolve() == Path(cwd).resolve() else relative(place.site, cwd)
     if report.ok:
         if pushed.pushes_head:
-            dirty = gitrepo.uncommitted(root, report.current_posts)
+            # their images too: a post committed without them (`git add` of the posts only) shows broken images
+            dirty = gitrepo.uncommitted(root, report.current_posts + report.current_images)
             if dirty:
                 return 1, [
-                    "nb2post: push stopped: these posts are current in your work tree but not committed:",
+                    "nb2post: push stopped: these posts or their images are current in your work tree but not committed:",
                     *(f"  {name}" for name in dirty),
                     f"Fix: {shlex.join(['git', 'add', '--', *dirty])} && git commit, then push again",
                 ]
         return 0, []
-    program = runnable_nb2post()
-    lines = describe(report, cwd, site_arg, program=program)
-    if program != ("nb2post",) and report.to_convert:
-        lines.append("  (that is the nb2post the pre-commit framework installed for this hook)")
+    lines = describe(report, cwd, site_arg)
+    private = private_nb2post()
+    if private is not None and report.to_convert:
+        lines.append(f"  (no nb2post on your PATH: 'pipx install nb2post', or run the one pre-commit installed as "
+                     f"{shlex.join(private)})")
     if mode == "convert" and pushed.pushes_head and report.to_convert and not report.orphans:
         dirty = gitrepo.uncommitted(root, report.to_convert)
         if dirty:

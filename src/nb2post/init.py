@@ -50,10 +50,35 @@ def _yaml_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def sharded_workflow_text(site_from_root: str, branch: str) -> str:
+    """templates/workflow_sharded.yml for this site (a file pipx users do not have): its folder, its branch,
+    and this nb2post's version to install. The template is a file people also copy by hand, so it has no
+    placeholders (its shell ``$SITE`` would be one): its three lines are replaced."""
+    from .templates_text import template_text
+
+    text = template_text("workflow_sharded.yml")
+    for line, filled in (
+        ("  SITE: .      # the Jekyll site folder (holding _config.yml)\n",
+         f"  SITE: {_yaml_string(site_from_root)}  # the Jekyll site folder (holding _config.yml)\n"),
+        ("    branches: [main]\n", f"    branches: [{_yaml_string(branch)}]\n"),
+        ("        run: python -m pip install nb2post\n", f"        run: python -m pip install 'nb2post=={__version__}'\n"),
+        ("# together. Copy this file to .github/workflows/ and adjust SITE and how nb2post is installed.\n",
+         "# together. Written by `nb2post init --sharded`.\n"),
+    ):
+        if line not in text:
+            raise AssertionError(f"templates/workflow_sharded.yml no longer has the line {line.strip()!r}")
+        text = text.replace(line, filled, 1)
+    return text
+
+
 def workflow_text(action: str, site_from_root: str, notebooks: str, target: str, deploy: str | None = None,
                   branch: str = "main") -> str:
-    """The workflow: conversion alone, or (``deploy="pages"``) conversion, Jekyll build and Pages deploy."""
+    """The workflow: conversion alone, or (``deploy="pages"``) conversion, Jekyll build and Pages deploy,
+    or (``deploy="sharded"``) templates/workflow_sharded.yml, a job matrix for a very large site."""
     from .templates_text import fill
+
+    if deploy == "sharded":
+        return sharded_workflow_text(site_from_root, branch)
 
     values = dict(action=action, site=_yaml_string(site_from_root), notebooks=_yaml_string(notebooks),
                   target=_yaml_string(target))
@@ -217,12 +242,31 @@ def posts_fastpages_wrote(site: Path) -> list[Path]:
 
 
 def fastpages_posts_warning(posts: list[Path], site: Path) -> str:
-    count = len(posts)
+    """What ``convert`` will do with the posts fastpages wrote (as nb2post.site.Site.write decides): a post
+    whose banner names its notebook is taken over when that notebook is converted, without a flag; one
+    without such a banner is left alone until adopted."""
+    from .site import fastpages_notebook, other_generator
+
+    taken, kept = [], []
+    for path in posts:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        named = fastpages_notebook(text)
+        (taken if named and other_generator(text, named, None)[1] else kept).append(path)
     folder = posts[0].parent.relative_to(site).as_posix()
-    return (f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
-            f"(e.g. {posts[0].name}); nb2post keeps them as they are and reports them as 'not written by "
-            f"nb2post'. Once fastpages' converter is retired, rewrite them with `nb2post convert --force` "
-            f"on your notebooks and review `git diff`")
+    said = []
+    if taken:
+        count = len(taken)
+        said.append(f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
+                    f"(e.g. {taken[0].name}): `nb2post convert` replaces each with its own post when it converts "
+                    f"the notebook the post's banner names (no flag needed; a rename that would move a published URL "
+                    f"is refused); review `git diff` after")
+    if kept:
+        count = len(kept)
+        said.append(f"{folder}/ holds {count} post{'s' if count != 1 else ''} with fastpages' nb_path: but no banner "
+                    f"naming {'their' if count != 1 else 'its'} notebook (e.g. {kept[0].name}): `nb2post convert` keeps "
+                    f"{'them' if count != 1 else 'it'} and reports 'not written by nb2post'; take "
+                    f"{'them' if count != 1 else 'it'} over with `nb2post convert --adopt` (see --dry-run first)")
+    return "; ".join(said)
 
 
 def init(site: Path, root: Path, target: str | None, notebooks: str, action: str, hook_mode: str | None,

@@ -11,10 +11,11 @@ from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, config_
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
                 adoptions=None, settings=None, shard=None, replace_owner_text=False, notebook_title=False,
-                new_posts=None, keep_edited=False):
+                new_posts=None, keep_edited=False, all_files=False):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
     the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
-    converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert.
+    converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert;
+    ``all_files``: list every file written and every tracked file removed, not only the posts.
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
@@ -31,6 +32,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         folder = site / notebooks_dir(settings.raw, settings.target, site)
     except (ConfigError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
+    whole_site = not paths  # then posts whose notebook is gone are reported too, as check does
     if not paths:
         require_notebooks_folder(folder, cwd)
         paths = [folder]
@@ -72,6 +74,10 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     if bar is not None:
         bar.clear()
     site_warnings += skipped
+    if whole_site and shard is None and not interrupted:
+        from ..check import orphan_warnings
+
+        site_warnings += orphan_warnings(settings, [outcome.notebook for outcome in outcomes], cwd)
     for outcome in outcomes:
         if outcome.post is not None and outcome.post_path is not None:
             outcome.warnings.extend(
@@ -83,7 +89,10 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     for outcome in outcomes:
         for note in outcome.notes:  # adoptions and URL changes: results in a dry run, diagnostics otherwise
             click.echo(note, err=not dry_run)
-        if outcome.status == "written":
+        if outcome.status == "written" and all_files:
+            for path in [*outcome.written, *tracked_removals(outcome.removed)]:
+                click.echo(relative(path, cwd))
+        elif outcome.status == "written":
             click.echo(relative(outcome.post_path, cwd))
         elif outcome.status == "would write":
             for path in outcome.written:
@@ -135,6 +144,18 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     echo_err(summary)
     failed = counts.get("failed", 0) or problems
     return outcomes, (EXIT_FAILED if failed else EXIT_OK)
+
+
+def tracked_removals(removed: list) -> list:
+    """The removed files git tracks: listed, ``git add`` stages their removal (a removed file git never
+    had would make it fail: "pathspec did not match")."""
+    from .. import gitrepo
+
+    root = gitrepo.find_root(removed[0].parent) if removed else None
+    try:
+        return gitrepo.tracked(root, removed) if root is not None else []
+    except gitrepo.GitError:  # no git to ask: the files written are listed all the same
+        return []
 
 
 def _config_file(settings) -> Path:
@@ -225,8 +246,10 @@ def _shard(value):
 @click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
               help="Convert only shard K of N (a stable hash of each notebook's path), for a CI job matrix; "
               "see templates/workflow_sharded.yml.")
+@click.option("--all-files", is_flag=True, help="List every file written or removed (each post and its images), not "
+              "only the posts, for 'git add --pathspec-from-file=-'.")
 def command(paths, site, target, config_files, force, dry_run, adopt, replace_owner_text, new_posts, notebook_title, jobs,
-            quiet, verbose, shard):
+            quiet, verbose, shard, all_files):
     """Convert notebooks (files or folders, searched recursively) into posts in the site's _posts folder.
 
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
@@ -236,10 +259,11 @@ def command(paths, site, target, config_files, force, dry_run, adopt, replace_ow
     after nb2post wrote it (anywhere, also below its marker line) is never overwritten without --force;
     a post nb2post did not write, only when adopted.
 
-    The posts written are printed on stdout, one path per line; progress, warnings and errors go to
-    stderr.
+    The posts written are printed on stdout, one path per line (with --all-files also their images, and
+    the files removed that git tracks: 'nb2post convert --all-files | git add --pathspec-from-file=-'
+    stages all of it); progress, warnings and errors go to stderr.
     """
     _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files, adopt,
                           shard=shard, replace_owner_text=replace_owner_text, notebook_title=notebook_title,
-                          new_posts=True if new_posts else None)
+                          new_posts=True if new_posts else None, all_files=all_files)
     raise SystemExit(code)

@@ -29,10 +29,12 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, f
 @click.option("--action", default=None, metavar="OWNER/REPO@REF", help="The nb2post action the workflow uses (a fork or mirror; pin a full commit sha). Default: this nb2post's release, nb2post/nb2post@v<version>.")
 @click.option("--deploy", type=click.Choice(DEPLOY_CHOICES), default=None, help="Write a workflow that also builds the site with Jekyll and deploys it to GitHub Pages, then waits for the new posts to go live.")
 @click.option("--hook", "hook_mode", type=click.Choice(["check", "convert"]), default=None, help="Also install the git pre-push hook in this mode.")
+@click.option("--sharded", is_flag=True, help="Write the sharded workflow instead (templates/workflow_sharded.yml: "
+              "'convert --shard K/N' as a job matrix, for a site of thousands of notebooks), for this site and branch.")
 @click.option("--no-workflow", is_flag=True, help="Do not write .github/workflows/nb2post.yml.")
 @quiet_option("Print errors only.")
 @verbose_option("Also say which site and repository were set up.")
-def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, quiet, verbose):
+def command(site, target, notebooks, action, deploy, hook_mode, sharded, no_workflow, quiet, verbose):
     """Set up a site for nb2post: the 'nb2post:' section of _config.yml (your comments and key order are
     kept), a GitHub workflow that converts the site's notebooks on each push and commits the posts (with
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
@@ -47,13 +49,18 @@ def command(site, target, notebooks, action, deploy, hook_mode, no_workflow, qui
     site = locate_site(site) if site is not None else (find_site(Path.cwd()) or Path.cwd())
     if action is not None and (problem := check_action_reference(action)):
         fail(problem, EXIT_USAGE)
-    if deploy and no_workflow:
-        fail("--deploy writes a workflow: drop --no-workflow", EXIT_USAGE)
+    if (deploy or sharded) and no_workflow:
+        fail(f"{'--deploy' if deploy else '--sharded'} writes a workflow: drop --no-workflow", EXIT_USAGE)
+    if sharded and (deploy or action or notebooks):
+        given = "--deploy" if deploy else "--action" if action else "--notebooks"
+        fail(f"--sharded writes a workflow that installs nb2post with pip and converts the whole site: drop {given}",
+             EXIT_USAGE)
     root = find_root(site)
     if root is None and (hook_mode or not no_workflow):
         fail(f"{site} is not inside a git repository; run 'git init' there first (the workflow and hook live in it)", EXIT_USAGE)
     try:
-        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow, deploy)
+        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow,
+                      "sharded" if sharded else deploy)
     except ConfigError as exc:
         fail(str(exc), EXIT_USAGE)
     except HookError as exc:

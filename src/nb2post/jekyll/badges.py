@@ -224,5 +224,7 @@ def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_co
             f"{repo.owner}/{repo.name}; fastpages' badges use the _config.yml values"
         )
     elif shown and repo is None:
-        warnings.append(f"the repository of {site} has no git remote; fastpages' badges may point nowhere")
+        why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
+        said = f"use github_username/github_repo of _config.yml ({user}/{name})" if user and name else "may point nowhere"
+        warnings.append(f"the repository of {site} {why}; fastpages' badges {said}")
     return warnings

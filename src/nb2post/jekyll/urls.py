@@ -669,7 +669,7 @@ def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     raw_date = None
     if match.group(1):
         try:
-            loaded = load_yaml(match.group(1), f"{path}: the front matter")
+            loaded = load_yaml(match.group(1), f"{path}: the front matter", text[: match.start(1)].count("\n") + 1)
         except FrontMatterError as exc:
             raise UrlError(str(exc)) from None
         if loaded is None:  # only blank lines or comments: Jekyll reads no keys

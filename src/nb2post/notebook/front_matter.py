@@ -99,7 +99,9 @@ def _yaml():
     return yaml
 
 
-def load_yaml(text: str, where: str):
+def load_yaml(text: str, where: str, first_line: int = 1):
+    """``text`` as YAML; FrontMatterError naming ``where`` and the line (``first_line`` is the first of
+    ``text`` in its file or cell) when it is not."""
     from ruamel.yaml.error import YAMLError
 
     from .reader import without_lone_surrogates
@@ -109,8 +111,9 @@ def load_yaml(text: str, where: str):
     except ValueError as exc:  # impossible timestamps such as 2024-02-30
         raise FrontMatterError(f"{where} has a date that is not a real day ({exc}); write dates as YYYY-MM-DD") from None
     except YAMLError as exc:
-        first = " ".join(str(exc).split())
-        raise FrontMatterError(f"{where} is not valid YAML: {first[:200]}") from None
+        from .config import yaml_problem
+
+        raise FrontMatterError(f"{where} is not valid YAML: {yaml_problem(exc, text, first_line)}") from None
     # "\ud83d\ude00" in YAML loads as two halves of a pair, which YAML emitters then write as escapes that
     # Jekyll's Psych rejects (the whole site stops building): join them.
     holder = [loaded]
@@ -190,7 +193,11 @@ def extract(cells: list[dict], notebook_metadata: dict, where: str) -> Extracted
             continue
         match = _RAW_YAML.match(source) if cell.get("cell_type") in ("raw", "markdown") else None
         if match and source[match.end() :].strip() == "":
-            data = load_yaml(match.group(1) or "", f"{where}: the YAML front matter in cell {index + 1}")
+            data = load_yaml(
+                match.group(1) or "",
+                f"{where}: the YAML front matter in cell {index + 1}",
+                source[: match.start(1)].count("\n") + 1,
+            )
             if data is None:
                 data = {}
             if not isinstance(data, dict):

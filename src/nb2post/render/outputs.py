@@ -156,7 +156,7 @@ def render(outputs: list[dict], ctx: OutputContext) -> list[str]:
             if piece:
                 pieces.append(piece)
         else:
-            ctx.warnings.append(f"{ctx.image_prefix}: output of unknown type {kind!r} left out")
+            ctx.warnings.append(f"{cell_label(ctx.image_prefix)}: output of unknown type {kind!r} left out")
     return pieces
 
 
@@ -177,6 +177,7 @@ def _merge_streams(outputs: list[dict]) -> list[dict]:
 
 def _rich(data: dict, ctx: OutputContext) -> str | None:
     ctx.counter += 1
+    warned = len(ctx.warnings) + len(ctx.assets.warnings)
     for mime in PRIORITY:
         if mime not in data:
             continue
@@ -185,9 +186,11 @@ def _rich(data: dict, ctx: OutputContext) -> str | None:
             return piece
     others = sorted(data)
     if others:
-        ctx.warnings.append(
-            f"{ctx.image_prefix}: output of type {', '.join(others)} has no form a web page can show; a note stands in"
-        )
+        if len(ctx.warnings) + len(ctx.assets.warnings) == warned:  # else a renderer said already why this output is not shown: one line
+            ctx.warnings.append(
+                f"{cell_label(ctx.image_prefix)}: output of type {', '.join(others)} has no form a web page can show; "
+                "left out (an HTML comment stands in)"
+            )
         return f"<!-- nb2post: output of type {liquid.escape(', '.join(others)).replace('--', '- -')} not shown -->"
     return None
 

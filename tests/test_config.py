@@ -127,7 +127,7 @@ def test_broken_yaml_says_file_line_column_and_what_is_wrong(tmp_path):
 
 
 def test_broken_yaml_front_matter_of_a_notebook_cell_and_a_post_says_line_and_column(tmp_path):
-    from nb2post import urls
+    from nb2post.jekyll import urls
 
     site = tmp_path / "site"
     site.mkdir()

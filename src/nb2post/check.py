@@ -233,7 +233,7 @@ def _why_broken(notebook: Path, cache, fingerprint: str, parse: bool) -> str:
             return f"{words}: {remembered.removeprefix(f'{notebook}: ')}"
     if not parse:
         return ""
-    from .reader import NotebookError, read
+    from .notebook.reader import NotebookError, read
 
     try:
         read(notebook)

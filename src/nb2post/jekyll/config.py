@@ -227,42 +227,6 @@ def _psych_yaml():
     return yaml
 
 
-_YAML_CONTEXTS = {
-    "while scanning a quoted scalar": "in the quoted text",
-    "while scanning a block scalar": "in the | or > text",
-    "while parsing a flow sequence": "in the [...] list",
-    "while parsing a flow mapping": "in the {...} mapping",
-    "while parsing a block collection": "in the list",
-    "while parsing a block mapping": "in the mapping",
-    "while constructing a mapping": "in the mapping",
-    "while scanning a simple key": "in the key",
-}
-_YAML_WORDS = (("'<stream end>'", "the end of the text"), ("end of stream", "end of the text"), ("<block end>", "the end of a block"))
-
-
-def yaml_problem(exc, text: str, first_line: int = 1) -> str:
-    """'line L, column C: what is wrong' of a ruamel.yaml error, counted in the file whose line
-    ``first_line`` is the first of ``text``: no parser internals ("<unicode string>", a caret line)."""
-    problem, mark = getattr(exc, "problem", None), getattr(exc, "problem_mark", None)
-    if problem is None and isinstance(getattr(exc, "position", None), int):  # ReaderError: a character YAML refuses
-        before = text[: exc.position]
-        line, column = before.count("\n"), exc.position - (before.rfind("\n") + 1)
-        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        problem = f"{exc.reason or 'a character YAML refuses'} (U+{character:04X})"
-    elif mark is not None:
-        line, column = mark.line, mark.column
-    else:
-        return " ".join(str(exc).split("\n")[0].split())
-    for parser_words, words in _YAML_WORDS:
-        problem = problem.replace(parser_words, words)
-    said = f"line {line + first_line}, column {column + 1}: {problem}"
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    context = _YAML_CONTEXTS.get(context or "", "")
-    if context and context_mark is not None:
-        said += f" ({context} begun at line {context_mark.line + first_line}, column {context_mark.column + 1})"
-    return said
-
-
 def read_yaml(text: str, where: str):
     """``text`` as Jekyll's YAML reader sees it; ConfigError naming ``where`` when it is not YAML."""
     from ruamel.yaml.error import YAMLError
@@ -271,6 +235,8 @@ def read_yaml(text: str, where: str):
     try:
         return _psych_yaml().load(text)
     except YAMLError as exc:
+        from ..notebook.front_matter import yaml_problem
+
         raise ConfigError(f"{where}: not valid YAML: {yaml_problem(exc, text)}") from None
 
 

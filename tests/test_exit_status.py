@@ -1,5 +1,5 @@
 """One exit status table for every command (0 done, 1 a notebook or post failed, 2 usage or settings
-error and nothing done, 3 git refused, 130 interrupted), printed by each --help and the README, and the
+error and nothing done, 3 git refused, 130 interrupted, 143 terminated), printed by each --help and the README, and the
 real commands keeping to it. Every test runs the real command in a subprocess."""
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _rows(text: str) -> list[str]:
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "nb2post")
 def test_every_help_prints_the_one_table(command):
     shown = _rows(run_cli(*command, "--help", check=True).stdout)
-    assert "Exit status:" in shown and len(TABLE) == 5
+    assert "Exit status:" in shown and len(TABLE) == 6
     for row in TABLE:
         assert " ".join(row.split()) in shown, (row, command)
 
@@ -38,7 +38,7 @@ def test_the_readme_has_the_same_table():
     section = readme.split("\n## Exit status\n", 1)[1].split("\n#", 1)[0]
     documented = dict(re.findall(r"^\| `(\d+)` \| (.+?) \|$", section, re.M))
     table = dict(row.split(None, 1) for row in TABLE)
-    assert set(documented) == set(table) == {"0", "1", "2", "3", "130"}
+    assert set(documented) == set(table) == {"0", "1", "2", "3", "130", "143"}
     for code, meaning in table.items():
         assert documented[code].rstrip(".") == meaning, code
 
@@ -193,14 +193,15 @@ def test_bad_input_is_one_error_line_each_and_the_rest_builds(tmp_path):
     (folder / "2024-05-02-v3-levels.ipynb").write_text(json.dumps({"nbformat": 3, "metadata": {}, "worksheets": [{"cells": [
         {"cell_type": "heading", "level": 9, "source": "Deep"}, {"cell_type": "heading", "level": 0, "source": "Top"}]}]}))
 
-    done = run_cli("convert", "-j", "1", cwd=site)
+    done = run_cli("convert", "-j", "1", "-v", cwd=site)
     assert done.returncode == 1, done.stderr
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == len(BAD_INPUT), done.stderr
     for name, (_, words) in BAD_INPUT.items():
         assert any(line.startswith(f"error: _notebooks/{name}.ipynb: {words}") for line in errors), (name, errors)
-    assert "cell 1 is a heading of level 9; written as level 6" in done.stderr
+    # information, not a fault: a note, shown with -v
+    assert "note: _notebooks/2024-05-02-v3-levels.ipynb: cell 1 is a heading of level 9; written as level 6" in done.stderr
     assert sorted(done.stdout.split()) == ["_posts/2024-05-02-good.md", "_posts/2024-05-02-v3-levels.md"]
     post = (site / "_posts" / "2024-05-02-v3-levels.md").read_text(encoding="utf-8")
     assert "\n###### Deep\n" in post and "\n# Top\n" in post

@@ -141,3 +141,23 @@ def test_a_hand_edited_or_foreign_post_is_not_overwritten_without_force(tmp_path
     done = nbconvert("--to", "fastpages", str(nb), "--output-dir", str(posts))
     assert done.returncode == 1 and "edited by hand" in done.stderr and "--FastpagesExporter.force=True" in done.stderr
     assert "Edited title" in post.read_text(encoding="utf-8")
+
+
+def test_the_sites_warnings_show_under_nbconvert_as_under_convert(tmp_path):
+    """The warnings about the site itself (here a url ending in '/') reach `jupyter nbconvert` too, once,
+    with the same words `nb2post convert` prints; its notes stay at INFO, out of nbconvert's default log."""
+    site = make_site(tmp_path / "site", extra_config="url: \"https://example.org/\"\n")
+    write_notebook(site / "_notebooks" / "2024-04-05-a.ipynb", [cell("markdown", "# A\n> Summary\n\n- slug: '--'")])
+    converted = run_cli("convert", "--force", cwd=site, check=True)
+    said = [line.split(": ", 1)[1] for line in converted.stderr.splitlines() if line.startswith("warning: ") and "ends in '/'" in line]
+    assert len(said) == 1, converted.stderr
+    done = nbconvert("--to", "jekyll", "_notebooks/2024-04-05-a.ipynb", cwd=site)
+    assert done.returncode == 0, done.stderr
+    logged = [line for line in done.stderr.splitlines() if "ends in '/'" in line]
+    assert len(logged) == 1 and "WARNING" in logged[0], done.stderr
+    assert logged[0].endswith(said[0]), (logged, said)
+    # and the post's own: a slug that leaves the URL no name
+    assert len([line for line in done.stderr.splitlines() if "leaves nothing for :title and :slug" in line]) == 1, done.stderr
+    assert "has no git remote" not in done.stderr  # a note: at DEBUG only
+    debug = nbconvert("--to", "jekyll", "--debug", "_notebooks/2024-04-05-a.ipynb", cwd=site)
+    assert len([line for line in debug.stderr.splitlines() if "has no git remote" in line]) == 1, debug.stderr

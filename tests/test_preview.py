@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -186,6 +187,23 @@ def test_saves_are_served_a_broken_save_keeps_the_last_good_post_and_ctrl_c_leav
     assert preview.err[-1] == "preview stopped"
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", preview.port), timeout=1).close()
+
+
+def test_a_saved_posts_notes_show_with_v_and_the_sites_once(tmp_path, previews, corpus):
+    """What convert says with -v about a post (an old nbformat read) the preview says on its save too; a
+    note about the site (no git remote) comes with every post but is said once in the whole session."""
+    site = make_site(tmp_path / "site", strict=False)  # badges on, and no repository: the remote note
+    write_notebook(site / "_notebooks" / "2024-05-01-live.ipynb", [cell("markdown", "# Live post\n> Watched.")])
+    preview = previews(site)
+    base = preview.started()
+    shutil.copyfile(corpus / "jupyter__nbformat" / "test3.ipynb", site / "_notebooks" / "2024-05-03-v3.ipynb")
+    said = "note: _notebooks/2024-05-03-v3.ipynb: upgraded from nbformat 3 to 4"
+    preview.wait_for(lambda: said in preview.err, what="the saved post's note")
+    shutil.copyfile(corpus / "jupyter__nbformat" / "test3.ipynb", site / "_notebooks" / "2024-05-04-again.ipynb")
+    again = "note: _notebooks/2024-05-04-again.ipynb: upgraded from nbformat 3 to 4"
+    preview.wait_for(lambda: again in preview.err, what="the second save's note")
+    assert len([line for line in preview.err if "has no git remote" in line]) == 1, preview.err
+    assert base and preview.stop() == 130
 
 
 def test_quick_saves_convert_once_and_a_deleted_notebook_keeps_its_post(tmp_path, previews):

@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .commands import EXIT_INTERRUPTED, EXIT_STATUS
+from .diagnostics import Nb2postError
 
 COMMANDS = {
     "adopt": ("nb2post.commands.adopt", "Make an existing post a notebook's post, keeping its URL and front matter."),
@@ -59,10 +60,17 @@ class LazyGroup(click.Group):
             recorder.finish(code)
 
     def invoke(self, ctx):
-        """Ctrl-C ends any command with exit status 130, as a shell reports a command stopped by SIGINT
-        (click's own handling prints "Aborted!" and exits 1). ``convert`` says what it wrote first."""
+        """The one place an error becomes an exit status: an ``Nb2postError`` any command raises is its one
+        ``error:`` line (credentials in URLs masked) and the status it carries. Ctrl-C ends any command with
+        exit status 130, as a shell reports a command stopped by SIGINT (click's own handling prints
+        "Aborted!" and exits 1). ``convert`` says what it wrote first."""
         try:
             return super().invoke(ctx)
+        except Nb2postError as exc:
+            from .gitrepo import redact
+
+            click.echo(f"error: {redact(str(exc))}", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo("\ninterrupted", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None

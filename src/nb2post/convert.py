@@ -950,3 +950,24 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
     if dry_run:
         notes += [f"would change URL{moves} ({old.relative_to(site.root).as_posix()})" for old, moves in _url_moves(site, post)]
     return notes
+
+
+def site_warnings(settings) -> tuple[int, list[str]]:
+    """(the Jekyll major version that builds the site, the warnings about the site itself): said once per
+    run by ``nb2post convert`` and by the nbconvert exporter alike. A Jekyll version that cannot be read
+    is a settings error (ConfigError)."""
+    from .jekyll.config import ConfigError
+    from .jekyll.urls import UrlError, site_jekyll
+    from .jekyll.urls import site_warnings as jekyll_warnings
+
+    site = Path(settings.site)
+    try:
+        jekyll, why = site_jekyll(site, settings.site_config, settings.target)
+    except UrlError as exc:
+        raise ConfigError(str(exc).replace("_config.yml", str(site / "_config.yml"), 1)) from None
+    warnings = list(settings.warnings) + jekyll_warnings(settings.site_config, jekyll, why, str(site / "_config.yml"))
+    engine = str(settings.site_config.get("markdown", "kramdown"))
+    if engine.lower() != "kramdown":
+        warnings.append(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's "
+                        "default); raw HTML outputs and math may not render with another engine")
+    return jekyll, warnings

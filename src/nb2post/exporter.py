@@ -27,8 +27,10 @@ from pathlib import Path
 from nbconvert.exporters import Exporter
 from traitlets import Bool, Unicode
 
+from .diagnostics import Nb2postError
 
-class ExportError(ValueError):
+
+class ExportError(Nb2postError, ValueError):
     """A notebook that cannot become a post; the message is one line naming the file."""
 
 
@@ -72,8 +74,7 @@ class JekyllExporter(Exporter):
                 raise
             app.log.error("%s", exc)  # one line instead of a traceback
             app.exit(1)
-        for message in warnings:
-            self.log.warning("%s", message)
+        self._report(warnings)
         from .site import post_text, write_all
 
         if images == "site":  # where the post's links point
@@ -93,6 +94,14 @@ class JekyllExporter(Exporter):
         resources["unique_key"] = Path(post.file_name).stem
         resources["output_extension"] = ".md"
         return post_text(post), resources
+
+    def _report(self, diagnostics) -> None:
+        """Each diagnostic once on the application's log at its level, as nb2post convert prints them; the
+        notes at DEBUG (shown with --debug, as convert shows them with -v: INFO is nbconvert's default)."""
+        from .diagnostics import ERROR, NOTE, Reporter
+
+        log = {ERROR: self.log.error, NOTE: self.log.debug}
+        Reporter(verbose=True, emit=lambda said: log.get(said.level, self.log.warning)("%s", said.message)).report_all(diagnostics)
 
     def _refuse_to_overwrite_hand_edits(self, destination: Path | None) -> None:
         from .post import edited_by_hand
@@ -137,6 +146,7 @@ class JekyllExporter(Exporter):
         site_root = found or source.parent  # outside any site: nbconvert's own habit, beside the notebook
         try:
             settings = load(site_root, self.target)
+            jekyll, about_site = convert.site_warnings(settings) if found else (None, [])
         except (ConfigError, ValueError) as exc:
             raise ExportError(str(exc)) from None
         site = Site(settings)
@@ -151,7 +161,16 @@ class JekyllExporter(Exporter):
                 post = render.to_post(notebook, settings, key, digest, convert.fallback_date(source, None))
         except (reader.NotebookError, render.ConversionError, FrontMatterError) as exc:
             raise ExportError(str(exc)) from None
-        return post, site, found is not None, list(post.warnings)
+        from .diagnostics import NOTE, about_notebooks, site_wide
+
+        about_post = list(post.warnings)
+        if jekyll is not None:  # what in its front matter gives the post a surprising URL, as convert says it
+            from .jekyll.urls import post_warnings_for
+
+            about_post += post_warnings_for(site.root, site.posts_dir / post.file_name, post.front_matter,
+                                            settings.site_config, jekyll)
+        said = site_wide(about_site) + about_notebooks(about_post, source) + about_notebooks(post.notes, source, NOTE)
+        return post, site, found is not None, said
 
 
 def _running_app():

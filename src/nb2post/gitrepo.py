@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import Nb2postError
+
 
 def find_root(path: Path) -> Path | None:
     """The work tree root above ``path`` (a file-system walk: no process is started)."""
@@ -32,7 +34,7 @@ def _git(args: list[str], cwd: Path) -> str | None:
         return None
 
 
-class HistoryUnreadable(RuntimeError):
+class HistoryUnreadable(Nb2postError, RuntimeError):
     """The repository's history cannot be read (missing objects, a partial clone that cannot fetch them)."""
 
 
@@ -85,7 +87,7 @@ def in_head(path: Path) -> bool:
 ZERO_SHA = "0" * 40
 
 
-class GitError(RuntimeError):
+class GitError(Nb2postError, RuntimeError):
     pass
 
 

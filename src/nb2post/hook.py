@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitrepo
+from .diagnostics import EXIT_USAGE, Nb2postError
 
 HOOK_NAME = "pre-push"
 OWN_HOOK_SIGN = "# nb2post-managed-hook"
 MODES = ("check", "convert")
 
 
-class HookError(Exception):
+class HookError(Nb2postError):
     pass
 
 
@@ -46,7 +47,8 @@ def parse_push_lines(text: str) -> list[PushedRef]:
         if not parts:
             continue
         if len(parts) != 4:
-            raise HookError(f"unexpected pre-push input line {line!r}: expected '<local ref> <local sha> <remote ref> <remote sha>'")
+            raise HookError(f"unexpected pre-push input line {line!r}: expected '<local ref> <local sha> <remote ref> <remote sha>'",
+                            code=EXIT_USAGE)
         refs.append(PushedRef(*parts))
     return refs
 

@@ -19,15 +19,15 @@ import threading
 import time
 from pathlib import Path
 
+from .diagnostics import EXIT_USAGE, Nb2postError
+
 STOP_SECONDS = 5.0  # how long Jekyll gets to stop on SIGINT before it is killed
 
 
-class PreviewError(Exception):
-    """The preview cannot start (nothing was done): one line with the fix, and the exit status."""
+class PreviewError(Nb2postError):
+    """The preview cannot start (nothing was done): one line with the fix."""
 
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
+    exit_code = EXIT_USAGE
 
 
 INSTALL_JEKYLL = ("Jekyll is not installed: install it with 'sudo apt-get install jekyll' (Debian, Ubuntu), "
@@ -208,7 +208,8 @@ def local_url(site: Path, post_path: Path, site_config: dict, host: str, port: i
 class Session:
     """What the preview knows between saves: the site's settings (loaded once, again when a config file
     changes) and where it serves. Each method returns the lines to show, as (kind, text): kind "url" (the
-    post's address, for stdout), "error", "warning", "note", or "detail" (a note shown with -v)."""
+    post's address, for stdout), or a level of nb2post.diagnostics ("error", "warning", or "note", shown
+    with -v); or a Diagnostic."""
 
     def __init__(self, settings, host: str, port: int, cwd: Path):
         self.settings = settings
@@ -222,10 +223,14 @@ class Session:
         shown = relative(outcome.notebook, self.cwd)
         lines = [("warning", message.replace(str(outcome.notebook), shown))
                  for message in dict.fromkeys(outcome.warnings)]
+        if outcome.post is not None:  # worth knowing about the post, or the site (its theme, its remote: said once)
+            from .diagnostics import NOTE, about_notebooks
+
+            lines += about_notebooks(outcome.post.notes, outcome.notebook, NOTE)
         if outcome.status == "failed":
             return [("error", (outcome.error or f"{notebook}: not converted").replace(str(outcome.notebook), shown))]
         if outcome.status == "unchanged":
-            return lines + [("detail", f"{shown}: saved without changes; its post is current")]
+            return lines + [("note", f"{shown}: saved without changes; its post is current")]
         from .jekyll.urls import UrlError
 
         try:

@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .convert import Outcome
+from .diagnostics import Nb2postError
 from .post import edited_by_hand
 
 PLACEHOLDERS = ("subject", "titles", "count", "list")
 SUBJECT_LIMIT = 72
 
 
-class PublishError(Exception):
+class PublishError(Nb2postError):
+    """Publish stopped: the message, and the exit status (1 nothing committed, 2 usage, 3 git refused)."""
+
     def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 class Interrupted(KeyboardInterrupt):

@@ -21,13 +21,14 @@ from . import gitrepo
 from .jekyll.config import Settings
 from .post import (Marker, Post, edited_by_hand, read_marker, read_marker_and_edits, read_marker_from_file,
                    with_marker)
+from .diagnostics import Nb2postError
 
 
-class HandEditedError(Exception):
+class HandEditedError(Nb2postError):
     pass
 
 
-class UrlTakenError(Exception):
+class UrlTakenError(Nb2postError):
     """The post would be published where another file of the site is published already."""
 
 
@@ -474,7 +475,7 @@ def _is_marker_fields(value) -> bool:
                 and all(isinstance(name, str) for name in group[1]) for group in value[4]))
 
 
-class OutsideSiteError(ValueError):
+class OutsideSiteError(Nb2postError, ValueError):
     """A destination that leaves the site through a symbolic link (or '..')."""
 
 

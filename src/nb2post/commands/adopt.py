@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_USAGE, config_option, epilog, fail, locate_site, quiet_option, to_option, verbose_option
+from .common import config_option, epilog, fail, load_settings, locate_site, quiet_option, to_option, verbose_option
 
 
 @click.command(
@@ -37,26 +37,19 @@ def command(post, notebook, target, config_files, force, replace_owner_text, not
     notebook is listed. A post with text the notebook does not have (a section, a
     fixed typo, a formula) is not replaced without --replace-owner-text; --dry-run lists that text.
     """
-    from ..render.adopt import AdoptError, from_post
-    from ..jekyll.config import ConfigError, load
+    from ..render.adopt import from_post
     from ..post import read_marker_from_file
     from .convert import run_convert
 
     site = locate_site(None, [post])
-    try:
-        settings = load(site, target, config_files)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load_settings(site, target, config_files)
     marker = read_marker_from_file(post)
     if marker is not None:
         from ..convert import notebook_key
 
         if marker.source != notebook_key(notebook, site):
             fail(f"{post}: is nb2post's post of {marker.source}, not a post to adopt; name a post nb2post did not write")
-    try:
-        adoption = from_post(site, post, settings.site_config, notebook_title=notebook_title)
-    except AdoptError as exc:
-        fail(str(exc), EXIT_USAGE)
+    adoption = from_post(site, post, settings.site_config, notebook_title=notebook_title)
     _, code = run_convert([notebook], site, target, force, dry_run, 1, quiet, verbose, config_files,
                           adoptions={notebook.resolve(): adoption}, settings=settings,
                           replace_owner_text=replace_owner_text, notebook_title=notebook_title)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..diagnostics import ERROR, NOTE, WARNING, Diagnostic
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, verbose_option)
+                     relative, settings_errors, site_option, verbose_option)
 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
@@ -71,18 +72,17 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
     """
     from ..share.brief import BriefError, check_card, wait_until_live, write_brief
     from ..share.channels import NotebookFacts, choose
-    from ..jekyll.config import ConfigError, load
+    from ..jekyll.config import load
+    from ..diagnostics import Reporter
     from ..site import Site
 
     site = locate_site(site, targets)
     missing = [f"{target}: no such file" for target in targets if not target.exists()]
     if missing:  # a wrong name is a usage error, as for convert and check: no brief is written
         fail("; ".join(missing), EXIT_USAGE)
-    try:
+    with settings_errors():
         settings = load(site, config_files=config_files)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
     if check_live:
         from ..jekyll.urls import absolute_url
 
@@ -90,14 +90,15 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
             fail(f"--check-live needs the site's address: set 'url:' in {site / '_config.yml'} (e.g. "
                  "https://you.github.io)", EXIT_USAGE)
     site_object = Site(settings)
+    said = Reporter(quiet, verbose)
     code = EXIT_OK
     urls: list[tuple[str, dict]] = []
     for target in targets:
         try:
             post_path = resolve_post(target, site, site_object)
             written = write_brief(site, post_path, settings)
-        except (BriefError, OSError) as exc:
-            echo_err(f"error: {exc}")
+        except (BriefError, OSError) as exc:  # that post failed; the others are briefed
+            said.error(str(exc))
             code = EXIT_FAILED
             continue
         brief = json.loads(written[1].read_text(encoding="utf-8"))
@@ -107,7 +108,7 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
         if verbose and not quiet:
             for note in brief.get("warnings", []):
                 echo_err(f"  note: {note}")
-        _card_messages(brief.get("card") or {}, relative(post_path, site), quiet=quiet, verbose=verbose)
+        _card_messages(brief.get("card") or {}, relative(post_path, site), said)
         click.echo(relative(written[0], site))
         urls.append((url, brief.get("card") or {}))
     if check_live:
@@ -115,29 +116,26 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
             if not quiet:
                 echo_err(f"waiting up to {timeout:g} s for {url} ...")
             live, message = wait_until_live(url, timeout)
-            echo_err(message if live else f"error: {message}")
-            if not live:
+            if live:
+                echo_err(message)
+            else:
+                said.error(message)
                 code = EXIT_FAILED
                 continue
             card_check = check_card(url, card)
-            problem = "error" if strict_card and not card_check.ok else "warning"
+            problem = ERROR if strict_card and not card_check.ok else WARNING
             for finding in card_check.findings:
-                echo_err(f"{problem}: {finding}")
-            if verbose and not quiet:  # what is right with the card is worth knowing, not worth a warning
-                for fact in card_check.facts:
-                    echo_err(f"note: {fact}")
+                said.report(Diagnostic(problem, finding))
+            for fact in card_check.facts:  # what is right with the card is worth knowing (-v), not worth a warning
+                said.note(fact)
             if not card_check.ok and strict_card:
                 code = EXIT_FAILED
     raise SystemExit(code)
 
 
-def _card_messages(card: dict, post: str, quiet: bool, verbose: bool) -> None:
+def _card_messages(card: dict, post: str, said) -> None:
     """The preview card's notes: a warning each for a problem that leaves a channel without the image
     (the brief cannot be shared as is), a note each (with -v) for the rest, which are advice."""
     problems = card.get("problems") or []
     for text in card.get("notes") or []:
-        if text in problems:
-            if not quiet:
-                echo_err(f"warning: {post}: preview card: {text}")
-        elif verbose and not quiet:
-            echo_err(f"note: {post}: preview card: {text}")
+        said.report(Diagnostic(WARNING if text in problems else NOTE, f"{post}: preview card: {text}"))

@@ -6,18 +6,15 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, site_option, to_option, require_notebooks_folder, verbose_option, warn)
+                     relative, settings_errors, site_option, to_option, require_notebooks_folder, verbose_option)
 
 
 def load_layout(site: Path | None, target: str | None, config_files: str | None = None, paths=()):
     """The site's layout for checking, or exit 2 naming what is wrong with its configuration."""
     from ..check import layout
-    from ..jekyll.config import ConfigError
 
-    try:
+    with settings_errors():
         return layout(locate_site(site, paths), target, config_files)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
 
 
 @click.command(
@@ -54,6 +51,7 @@ def command(paths, site, target, config_files, quiet, verbose):
     """
     from ..check import check, describe
     from ..convert import find_notebooks
+    from ..diagnostics import Reporter
 
     place = load_layout(site, target, config_files, paths)
     cwd = Path.cwd()
@@ -66,8 +64,9 @@ def command(paths, site, target, config_files, quiet, verbose):
     else:
         require_notebooks_folder(place.site / place.notebooks_dir, cwd)
     report = check(place, notebooks)
+    said = Reporter(quiet, verbose, cwd)
     for message in skipped + report.skipped:
-        warn(message, quiet)
+        said.warning(message)
     site_arg = str(site) if site is not None else None
     for line in describe(report, cwd, site_arg, target, config_files):
         click.echo(line)
@@ -78,7 +77,7 @@ def command(paths, site, target, config_files, quiet, verbose):
         if not quiet:
             if report.checked == 0:
                 where = ", ".join(relative(p, cwd) for p in paths) if paths else relative(place.site / place.notebooks_dir, cwd)
-                echo_err(f"warning: no notebooks found in {where}; nothing to check")
+                said.warning(f"no notebooks found in {where}; nothing to check")
             else:
                 echo_err(f"all {report.checked} notebook{'s' if report.checked != 1 else ''} have current posts")
         raise SystemExit(EXIT_OK)

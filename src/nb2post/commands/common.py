@@ -1,11 +1,13 @@
 """Options and reporting shared by the subcommands."""
 from __future__ import annotations
 
-import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from ..diagnostics import Nb2postError
 from ..paths import find_site, relative  # noqa: F401  (re-exported for the subcommands)
 
 from . import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_STATUS,  # noqa: F401  (re-exported)
@@ -90,14 +92,31 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def warn(message: str, quiet: bool = False) -> None:
-    if not quiet:
-        click.echo(f"warning: {message}", err=True)
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    """Stop the command: the CLI prints ``error: message`` and exits with ``code`` (nb2post.cli)."""
+    raise Nb2postError(message, code=code)
 
 
-def fail(message: str, code: int = EXIT_FAILED):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+@contextmanager
+def settings_errors():
+    """A ValueError while the settings are read (a value a setting cannot take, found below them: a
+    date format, a URL) is a settings error: ConfigError, exit status 2, reported by the CLI."""
+    from ..jekyll.config import ConfigError
+
+    try:
+        yield
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def load_settings(site: Path, target=None, config_files=None):
+    """The site's settings (nb2post.jekyll.config.load); what is wrong with them, a settings error."""
+    from ..jekyll.config import load
+
+    with settings_errors():
+        return load(site, target, config_files)
 
 
 def require_notebooks_folder(folder: Path, cwd: Path) -> None:

@@ -5,52 +5,42 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, require_named_paths, site_option, to_option, require_notebooks_folder, verbose_option, warn)
+from ..diagnostics import NOTE
+from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, config_option, echo_err, epilog, load_settings, locate_site,
+                     quiet_option, relative, require_named_paths, site_option, to_option, require_notebooks_folder,
+                     verbose_option)
 
 
 def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
                 adoptions=None, settings=None, shard=None, replace_owner_text=False, notebook_title=False,
-                new_posts=None, keep_edited=False, all_files=False):
+                new_posts=None, keep_edited=False, all_files=False, report=None):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
     the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
     converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert;
-    ``all_files``: list every file written and every tracked file removed, not only the posts.
+    ``all_files``: list every file written and every tracked file removed, not only the posts;
+    ``report``: the caller's nb2post.diagnostics.Reporter (preview's, which outlives one batch).
 
     stdout carries the results (each post written, one path per line, so the output can be piped);
     stderr the diagnostics: a progress bar on a terminal, warnings grouped by notebook, errors, and one
     summary line. ``-q`` leaves errors and the summary; ``-v`` also lists every notebook's outcome."""
-    from ..jekyll.config import ConfigError, load
-    from ..convert import Interrupted, convert, notebooks_dir
+    from ..convert import Interrupted, convert, notebooks_dir, site_warnings
+    from ..diagnostics import Reporter, about_notebooks
     from .progress import ProgressBar
 
     site = locate_site(site, paths)
     cwd = Path.cwd()
-    try:
-        if settings is None:
-            settings = load(site, target, config_files)
-        folder = site / notebooks_dir(settings.raw, settings.target, site)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
+    if settings is None:
+        settings = load_settings(site, target, config_files)
+    folder = site / notebooks_dir(settings.raw, settings.target, site)
     whole_site = not paths  # then posts whose notebook is gone are reported too, as check does
     if not paths:
         require_notebooks_folder(folder, cwd)
         paths = [folder]
     require_named_paths(paths)
-    site_warnings = list(settings.warnings)
-    from ..jekyll.urls import UrlError, post_warnings_for, site_jekyll
-    from ..jekyll.urls import site_warnings as jekyll_warnings
+    from ..jekyll.urls import post_warnings_for
 
-    try:
-        jekyll, why = site_jekyll(site, settings.site_config, settings.target)
-    except UrlError as exc:
-        fail(str(exc).replace("_config.yml", str(site / "_config.yml"), 1), EXIT_USAGE)
-    # once per batch: they are about the site, not one notebook
-    site_warnings += jekyll_warnings(settings.site_config, jekyll, why, str(site / "_config.yml"))
-    engine = str(settings.site_config.get("markdown", "kramdown"))
-    if engine.lower() != "kramdown":
-        site_warnings.append(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's "
-                             "default); raw HTML outputs and math may not render with another engine")
+    jekyll, about_site = site_warnings(settings)  # once per batch: they are about the site, not one notebook
+    report = report or Reporter(quiet, verbose, cwd)
 
     bar = None
 
@@ -73,11 +63,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         outcomes, problems, interrupted = stopped.outcomes, stopped.problems, True
     if bar is not None:
         bar.clear()
-    site_warnings += skipped
+    about_site += skipped
     if whole_site and shard is None and not interrupted:
         from ..check import orphan_warnings
 
-        site_warnings += orphan_warnings(settings, [outcome.notebook for outcome in outcomes], cwd)
+        about_site += orphan_warnings(settings, [outcome.notebook for outcome in outcomes], cwd)
     for outcome in outcomes:
         if outcome.post is not None and outcome.post_path is not None:
             outcome.warnings.extend(
@@ -108,35 +98,26 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     math_note = ""
     if math is not None and math.note:  # the site's renderer, found once per run: named by its file
         math_note = f"{relative(Path(math.where) if math.where else _config_file(settings), cwd)}: {math.note}"
-    if verbose and not quiet and math_note:
-        echo_err(f"note: {math_note}")
-    if not quiet:  # (-v says them on every run anyway)
-        for note in _changed_choice(settings, outcomes, math_note, remember=not dry_run):
-            if not verbose:
-                echo_err(f"note: {note}")
+        report.note(math_note, site_wide=True)
+    for note in _changed_choice(settings, outcomes, math_note, remember=not dry_run) if not quiet else []:
+        report.note(note, site_wide=True, without_v=True)  # the theme chosen, when it changed: said once
     if verbose and not quiet:
         for outcome in outcomes:
             if outcome.status != "failed":
                 where = relative(outcome.post_path, cwd) if outcome.post_path else "-"
                 echo_err(f"{outcome.status}: {where}  (from {relative(outcome.notebook, cwd)})")
-        said_notes = [tidy(note, outcome.notebook, cwd) for outcome in outcomes
-                      for note in (outcome.post.notes if outcome.post is not None else [])]
-        for note in dict.fromkeys(said_notes):  # the site's (its theme, its remote) come with every post: once
-            echo_err(f"note: {note}")
-    if not quiet:
-        for message, notebook in grouped_warnings(site_warnings, outcomes):
-            warn(tidy(message, notebook, cwd))
+    for outcome in outcomes:  # the site's notes (its theme, its remote) come with every post: said once
+        report.report_all(about_notebooks(outcome.post.notes if outcome.post is not None else [], outcome.notebook, NOTE))
+    report.report_all(grouped_warnings(about_site, outcomes))
     for problem in problems:
-        echo_err(f"error: {problem}")
-    said: set[str] = set()
-    for outcome in outcomes:
-        if outcome.error and outcome.error not in said:  # a folder linked out of the site fails every post alike
-            said.add(outcome.error)
-            echo_err(f"error: {tidy(outcome.error, outcome.notebook, cwd)}")
+        report.error(problem)
+    for outcome in outcomes:  # a folder linked out of the site fails every post alike: said once
+        if outcome.error:
+            report.error(outcome.error, outcome.notebook)
     if not outcomes and not problems and not interrupted:
         where = ", ".join(relative(p, cwd) for p in paths)
-        echo_err(f"warning: no notebooks found in {where}" if shard is None
-                 else f"warning: none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}")
+        report.warning(f"no notebooks found in {where}" if shard is None
+                       else f"none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
     if interrupted:
         echo_err(f"interrupted: {summary}; run the same command again to convert the rest")
@@ -165,12 +146,13 @@ def _config_file(settings) -> Path:
 def _changed_choice(settings, outcomes, math_note: str, remember: bool) -> list[str]:
     """The theme's note (and the math renderer's), said without -v once: when posts of this run were written
     for a theme choice other than the one the last run said (remembered in the site's stat cache)."""
+    noted = [outcome.post.notes for outcome in outcomes if outcome.post is not None and outcome.post.notes]
+    if settings.theme is None or not noted:
+        return []  # (before render is imported: a run answered from the stat cache loads no notebook reader)
     from ..render.render import theme_note
 
-    if settings.theme is None:
-        return []
     said = theme_note(settings)
-    if not any(said in outcome.post.notes for outcome in outcomes if outcome.post is not None):
+    if not any(said in notes for notes in noted):
         return []  # no post of this run has math or a table of contents: the choice made no difference
     from ..statcache import for_site
 
@@ -184,25 +166,13 @@ def _changed_choice(settings, outcomes, math_note: str, remember: bool) -> list[
     return [said] + ([math_note] if math_note else [])
 
 
-def grouped_warnings(site_warnings, outcomes):
-    """(message, notebook or None): the warnings about the site first, each once (one about the site's
-    repository comes with every notebook), then each notebook's warnings together."""
-    about_site = list(site_warnings)
-    by_notebook = []
-    for outcome in outcomes:
-        for message in outcome.warnings:
-            if str(outcome.notebook) in message:
-                by_notebook.append((message, outcome.notebook))
-            else:
-                about_site.append(message)
-    return [(message, None) for message in dict.fromkeys(about_site)] + list(dict.fromkeys(by_notebook))
+def grouped_warnings(about_site, outcomes) -> list:
+    """The warnings about the site first, each once (one about the site's repository comes with every
+    notebook), then each notebook's warnings together."""
+    from ..diagnostics import about_notebooks, site_wide
 
-
-def tidy(message: str, notebook, cwd: Path) -> str:
-    """A message with the notebook's path as the user types it from the current folder."""
-    if notebook is None:
-        return message
-    return message.replace(str(notebook), relative(notebook, cwd))
+    by_notebook = [diagnostic for outcome in outcomes for diagnostic in about_notebooks(outcome.warnings, outcome.notebook)]
+    return site_wide(about_site) + sorted(by_notebook, key=lambda diagnostic: not diagnostic.site_wide)
 
 
 def _shard(value):

@@ -52,13 +52,10 @@ def command():
 def install_command(site, mode, force, quiet, verbose):
     """Write .git/hooks/pre-push, which runs 'nb2post hook run' on every push. Running this again with the
     same options changes nothing."""
-    from ..hook import HookError, install
+    from ..hook import install
 
     site = locate_site(site)
-    try:
-        path, changed = install(_repository(site), site, mode, force)
-    except HookError as exc:
-        fail(str(exc))
+    path, changed = install(_repository(site), site, mode, force)
     if not quiet:
         click.echo(f"{'installed' if changed else 'already installed'}: {relative(path, Path.cwd())} ({mode} mode)")
     if verbose and not quiet:
@@ -77,15 +74,12 @@ def install_command(site, mode, force, quiet, verbose):
 @verbose_option("Also say which repository was looked at.")
 def uninstall_command(site, quiet, verbose):
     """Remove the pre-push hook if nb2post wrote it (a hook of your own is left alone)."""
-    from ..hook import HookError, uninstall
+    from ..hook import uninstall
 
     site = locate_site(site)
     if verbose and not quiet:
         echo_err(f"repository: {_repository(site)}")
-    try:
-        path = uninstall(_repository(site))
-    except HookError as exc:
-        fail(str(exc))
+    path = uninstall(_repository(site))
     if not quiet:
         click.echo(f"removed {relative(path, Path.cwd())}" if path else "no nb2post pre-push hook installed; nothing to remove")
 
@@ -115,7 +109,7 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
     import os
 
     from ..gitrepo import GitError
-    from ..hook import HookError, parse_push_lines, ref_from_range, run, under_pre_commit
+    from ..hook import parse_push_lines, ref_from_range, run, under_pre_commit
     from .check import load_layout
 
     remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
@@ -130,9 +124,7 @@ def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbos
         # `pre-commit run --hook-stage pre-push --all-files` gives no refs at all: look at every notebook.
         everything = not refs and under_pre_commit()
         code, lines = run(root, place, refs, remote, mode, Path.cwd(), everything=everything)
-    except HookError as exc:
-        fail(str(exc), EXIT_USAGE)
-    except GitError as exc:
+    except GitError as exc:  # (a HookError, the input git gave, is a usage error: reported by the CLI)
         fail(f"nb2post pre-push hook: {exc}; push stopped (skip the check once with git push --no-verify)")
     for line in lines:
         echo_err(line)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..init import DEPLOY_CHOICES
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, locate_site, quiet_option, relative,
+from .common import (EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, find_site, locate_site, quiet_option, relative,
                      site_option, to_option, verbose_option)
 
 
@@ -40,9 +40,8 @@ def command(site, target, notebooks, action, deploy, hook_mode, sharded, no_work
     --deploy pages: and builds and deploys the site to GitHub Pages), and optionally the pre-push hook.
     Running it again changes nothing.
     """
-    from ..jekyll.config import ConfigError
+    from ..diagnostics import Reporter, site_wide
     from ..gitrepo import find_root
-    from ..hook import HookError
     from ..init import check_action_reference, default_action, init
 
     # A site to set up may have no _config.yml yet: then it is the current folder.
@@ -58,19 +57,13 @@ def command(site, target, notebooks, action, deploy, hook_mode, sharded, no_work
     root = find_root(site)
     if root is None and (hook_mode or not no_workflow):
         fail(f"{site} is not inside a git repository; run 'git init' there first (the workflow and hook live in it)", EXIT_USAGE)
-    try:
-        result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow,
-                      "sharded" if sharded else deploy)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-    except HookError as exc:
-        fail(str(exc), EXIT_FAILED)
+    result = init(site, root or site, target, notebooks, action or default_action(), hook_mode, not no_workflow,
+                  "sharded" if sharded else deploy)
     for path in result.changed if not quiet else ():
         click.echo(f"wrote {relative(path, Path.cwd())}")
     for path, reason in result.kept if not quiet else ():
         click.echo(f"kept {relative(path, Path.cwd())}: {reason}")
-    for message in result.warnings:
-        echo_err(f"warning: {message}")
+    Reporter(quiet, verbose).report_all(site_wide(result.warnings))
     if deploy == "pages" and any(path.name == "nb2post.yml" for path in result.changed):
         echo_err("next: in the repository's Settings > Pages, set 'Build and deployment' Source to 'GitHub Actions' (once)")
     if verbose and not quiet:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, epilog, fail, locate_site, relative, site_option,
-                     to_option, warn)
+from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, epilog, fail, load_settings, locate_site, relative,
+                     site_option, to_option)
 
 
 def _date(ctx, param, value):
@@ -44,18 +44,15 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     """Write a new notebook for a post titled TITLE: <notebooks folder>/YYYY-MM-DD-<slug>.ipynb, with
     the front matter in the site's style (fastpages' title cell on a fastpages blog, a YAML raw cell
     elsewhere) and a kernel. Prints its path. An existing notebook is never overwritten."""
-    from ..jekyll.config import ConfigError, load
     from ..convert import notebooks_dir
+    from ..diagnostics import Reporter
     from ..notebook.new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
 
     if not title.strip():
         fail("the title is empty; give the post's title, e.g. nb2post new \"My first post\"", EXIT_USAGE)
     site = locate_site(site)
-    try:
-        settings = load(site, target, config_files)
-        folder = site / notebooks_dir(settings.raw, settings.target, site)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load_settings(site, target, config_files)
+    folder = site / notebooks_dir(settings.raw, settings.target, site)
     draft = Draft(title.strip(), when, description.strip(), [c.strip() for c in categories if c.strip()], toc)
     spec, problem = kernelspec(kernel)
     fastpages = settings.target == "fastpages" or getattr(settings.theme, "name", "") == "fastpages"
@@ -65,6 +62,6 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     except NewError as exc:
         fail(str(exc).replace(str(path), relative(path, Path.cwd()), 1), EXIT_FAILED)
     if problem:
-        warn(problem)
+        Reporter().warning(problem)
     click.echo(relative(path, Path.cwd()))
     raise SystemExit(EXIT_OK)

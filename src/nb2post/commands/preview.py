@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site,
+from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, config_option, echo_err, epilog, fail, load_settings, locate_site,
                      quiet_option, relative, site_option, to_option, verbose_option)
 
 DEFAULT_PORT, DEFAULT_LIVERELOAD_PORT = 4000, 35729  # Jekyll's own
@@ -43,21 +43,19 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     and its last good post stays. A change to _config.yml converts what it affects and restarts Jekyll
     (which reads it only when it starts). Ctrl-C stops it all.
     """
-    from ..jekyll.config import ConfigError, config_paths, load
+    from ..jekyll.config import config_paths
     from ..convert import notebooks_dir
     from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals,
                            port_problem, says_problem, server_command, warm_up)
+    from ..diagnostics import Reporter
     from ..statcache import cache_path
     from ..watch import Watcher
     from .convert import run_convert
 
     site = locate_site(site)
     cwd = Path.cwd()
-    try:
-        settings = load(site, target, config_files)
-        folder = site / notebooks_dir(settings.raw, settings.target, site)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load_settings(site, target, config_files)
+    folder = site / notebooks_dir(settings.raw, settings.target, site)
     configs = config_paths(site, settings.config_files)
     if not folder.is_dir():
         fail(f"the site has no {relative(folder, cwd)}/ folder to watch (the 'nb2post: notebooks_dir:' setting); "
@@ -74,9 +72,9 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     try:
         jekyll_configs = [str(path.resolve()) for path in configs] + [str(extra_config)]
         command_line = server_command(site, host, port, livereload_port, jekyll_configs)
-    except PreviewError as exc:
+    except PreviewError:  # reported by the CLI
         scratch.rmdir()
-        fail(str(exc), exc.code)
+        raise
 
     def show_jekyll(line: str) -> None:
         if not quiet or says_problem(line):  # -q: Jekyll's errors still, not its progress
@@ -93,49 +91,50 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
         ignored = ignore_config(site, session.settings.site_config, folder, [cache_path(site)])
         extra_config.write_text(ignored, encoding="utf-8")
         server.start()
-        if verbose:
-            echo_err(f"note: {' '.join(command_line[:2])} runs as process {server.pid}")
+        report.note(f"{' '.join(command_line[:2])} runs as process {server.pid}")
         if not server.wait_ready(START_SECONDS):
             raise _StartFailed(f"jekyll serve did not start ({server.last_line()}); "
                                f"run '{' '.join(command_line)}' to see why")
         echo_err(f"preview: {address}  (saves are converted as you make them; Ctrl-C stops)")
 
     install_stop_signals()
+    report = Reporter(quiet, verbose, cwd, once=False)  # a save may say again what an earlier one said
     code = EXIT_INTERRUPTED
     try:
         watcher.start()  # before the first batch: a save meanwhile is converted after it
-        run_convert([folder], site, target, False, False, None, quiet, verbose, config_files, settings=settings)
+        run_convert([folder], site, target, False, False, None, quiet, verbose, config_files, settings=settings,
+                    report=report)
         threading.Thread(target=warm_up, name="nb2post-warm-up", daemon=True).start()
         serve()
         while True:
             changes = watcher.next_changes(timeout=0.5)
             if not server.alive():
-                echo_err(f"error: jekyll serve stopped (exit status {server.process.returncode}): {server.last_line()}")
+                report.error(f"jekyll serve stopped (exit status {server.process.returncode}): {server.last_line()}")
                 code = EXIT_FAILED
                 break
             if any(watcher.is_config(path) for path in changes):
                 problems = session.reload_settings(target, config_files)
-                _show(problems, verbose)
+                _show(problems, report)
                 moved = site / notebooks_dir(session.settings.raw, session.settings.target, site)
                 if not problems and moved != folder:
                     problems = [("warning", f"the notebooks folder is now {relative(moved, cwd)}/: stop the preview "
                                             f"and start it again to watch it (it still watches {relative(folder, cwd)}/)")]
-                    _show(problems, verbose)
+                    _show(problems, report)
                 if not problems:
                     run_convert([folder], site, target, False, False, None, quiet, verbose, config_files,
-                                settings=session.settings)
-                    echo_err(f"note: {', '.join(relative(p, cwd) for p in configs)} changed: restarting Jekyll, "
-                             "which reads it only when it starts")
+                                settings=session.settings, report=report)
+                    report.note(f"{', '.join(relative(p, cwd) for p in configs)} changed: restarting Jekyll, "
+                                "which reads it only when it starts")
                     server.stop()
                     serve()
             for path in changes:
                 if not watcher.is_config(path):
                     notebook = Path(path)
-                    _show(session.saved(notebook) if notebook.is_file() else session.deleted(notebook), verbose)
+                    _show(session.saved(notebook) if notebook.is_file() else session.deleted(notebook), report)
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
     except _StartFailed as exc:
-        echo_err(f"error: {exc}")
+        report.error(str(exc))
         code = EXIT_FAILED
     finally:
         watcher.stop()
@@ -151,12 +150,14 @@ class _StartFailed(Exception):
     pass
 
 
-def _show(lines, verbose: bool) -> None:
-    for kind, text in lines:
-        if kind == "url":
-            click.echo(text)
-        elif kind == "detail":
-            if verbose:
-                echo_err(f"note: {text}")
+def _show(lines, report) -> None:
+    """Each post's URL on stdout; the rest through the preview's reporter (notes with -v, each said once)."""
+    from ..diagnostics import Diagnostic
+
+    for line in lines:
+        if isinstance(line, Diagnostic):
+            report.report(line)
+        elif line[0] == "url":
+            click.echo(line[1])
         else:
-            echo_err(f"{kind}: {text}")
+            report.report(Diagnostic(*line))

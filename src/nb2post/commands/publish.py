@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site,
-                     quiet_option, require_named_paths, site_option, to_option, verbose_option, warn)
+from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, load_settings, locate_site,
+                     quiet_option, require_named_paths, site_option, to_option, verbose_option)
 
 LOCK_WAIT_SECONDS = 600  # another publish of the same work tree: wait this long for it to finish
 
@@ -49,8 +49,7 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
     """
     import signal
 
-    from ..gitrepo import redact
-    from ..publish import Interrupted, PublishError, interruption
+    from ..publish import Interrupted, interruption
 
     def terminated(signum, frame):
         raise Interrupted(signum)
@@ -62,8 +61,6 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
     try:
         code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
                            quiet, verbose, no_verify, config_files)
-    except PublishError as exc:
-        fail(redact(str(exc)), exc.code)
     except KeyboardInterrupt as exc:
         name, code = interruption(exc)
         fail(f"stopped by {name}; what was committed stays committed, posts converted stay in place: "
@@ -74,15 +71,12 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
 def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
                 quiet=False, verbose=False, no_verify=False, config_files=None) -> int:
     from .. import gitrepo, publish
-    from ..jekyll.config import CONFIG_NAME, ConfigError, load
+    from ..jekyll.config import CONFIG_NAME
     from ..templates_text import template_text
 
     site = locate_site(site, paths)
     require_named_paths(paths)
-    try:
-        settings = load(site, target, config_files)
-    except (ConfigError, ValueError) as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load_settings(site, target, config_files)
     configured = settings.option("commit_message")
     if message is not None:
         template, where = message, "--message"
@@ -118,8 +112,9 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
 
 
 def _waiting(pid: str, root: Path, verbose: bool) -> None:
-    if verbose:
-        echo_err(f"note: another nb2post publish (pid {pid}) is running in {root}; waiting for it to finish")
+    from ..diagnostics import Reporter
+
+    Reporter(verbose=verbose).note(f"another nb2post publish (pid {pid}) is running in {root}; waiting for it to finish")
 
 
 def _preflight(repo, root: Path, remote, remote_branch, no_push):
@@ -151,16 +146,18 @@ def _preflight(repo, root: Path, remote, remote_branch, no_push):
 def _convert_commit_push(repo, root, site, settings, branch, push_to, template, paths, target, include_notebooks, dry_run, force,
                          quiet=False, verbose=False, no_verify=False) -> int:
     from .. import gitrepo, publish
+    from ..diagnostics import Reporter
     from .convert import run_convert
 
     secrets = push_to.secrets if push_to else ()
+    report = Reporter(quiet, verbose, emit=lambda said: echo_err(gitrepo.redact(said.line(report.cwd), secrets)))
 
     def say(text: str) -> None:
         click.echo(gitrepo.redact(text, secrets))
 
     # (a post edited by hand is left out of the commit, with a warning, not a failure of the whole run)
     outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose, settings=settings,
-                                 keep_edited=True)
+                                 keep_edited=True, report=report)
     if code != EXIT_OK:
         raise publish.PublishError(
             "nothing committed: fix the notebooks named above, then publish again "
@@ -174,7 +171,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     changed = [p for p in plan.paths if p in pending] + gitrepo.changed_paths(repo, [p for p in plan.paths if p not in pending])
     changed = publish.confirm(plan, changed, settings, top)
     for path in gitrepo.changed_paths(repo, plan.hand_edited) if plan.hand_edited else []:
-        warn(f"{path} was edited by hand after nb2post wrote it; left out of the commit (commit it yourself)")
+        report.warning(f"{path} was edited by hand after nb2post wrote it; left out of the commit (commit it yourself)")
 
     committed = None
     if changed:
@@ -195,7 +192,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
             on_remote = f" and on {push_to.remote}/{push_to.branch}" if push_to else ""
             say(f"nothing to publish: the posts are committed{on_remote}")
             if push_to is not None and ahead == 0:
-                _write_briefs(repo, root, site, settings, push_to, [], secrets, say)  # owed by a publish stopped after its push
+                _write_briefs(repo, root, site, settings, push_to, [], report, say)  # owed by a publish stopped after its push
             return EXIT_OK
         # An earlier publish committed but could not push (say, the remote had moved on): push it now.
         if ahead:
@@ -226,7 +223,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         raise publish.PublishError(f"stopped by {name} during the push to {where}: git push was stopped; {kept} on "
                                    f"{branch}: publish again to push it", code) from None
     if not result.ok:
-        echo_err(gitrepo.redact(f"error: {result.explanation}", secrets))
+        report.error(result.explanation)
         kept = f"the commit {committed[:7]} is kept" if committed else "the local commits are kept"
         echo_err(f"{kept} on {branch}, not pushed; publish again once that is fixed")
         return EXIT_NOT_PUSHED
@@ -234,7 +231,7 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         say(f"remote: {line}")
     say(f"pushed {branch} to {where}" if result.kind == "pushed" else f"{where} already has {branch}")
 
-    _write_briefs(repo, root, site, settings, push_to, post_paths, secrets, say)
+    _write_briefs(repo, root, site, settings, push_to, post_paths, report, say)
     return EXIT_OK
 
 
@@ -263,7 +260,7 @@ def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets)
         raise publish.PublishError(f"stopped by {name} during git commit; {left}", code) from None
 
 
-def _write_briefs(repo, root: Path, site: Path, settings, push_to, post_paths: list[str], secrets, say) -> None:
+def _write_briefs(repo, root: Path, site: Path, settings, push_to, post_paths: list[str], report, say) -> None:
     """The briefs of the posts just pushed, and of those an earlier publish committed to push whose brief
     it never wrote, once the remote has them (a post whose commit never reached it stays owed)."""
     from .. import gitrepo, publish
@@ -277,6 +274,6 @@ def _write_briefs(repo, root: Path, site: Path, settings, push_to, post_paths: l
     briefs, problems = publish.write_briefs(site, [root / p for p in owed if (root / p).is_file()], settings)
     publish.set_pending_briefs(folder, [p for p in pending if p not in owed])  # a brief that failed is warned once
     for problem in problems:
-        warn(gitrepo.redact(problem, secrets))
+        report.warning(problem)  # the reporter masks the push URL's credentials
     for path in briefs:
         say(f"brief: {path}")

@@ -55,7 +55,8 @@ def command(targets, site, config_files, new, since, max_posts, dry_run, wait, t
     ledger already records, and record each new post's link and time there (in _briefs/<slug>.md and
     .json)."""
     from ..share.brief import BriefError
-    from ..jekyll.config import ConfigError, load
+    from ..jekyll.config import load
+    from ..diagnostics import Reporter
     from ..share.post import share
     from ..share.settings import accounts
     from ..site import Site
@@ -69,16 +70,14 @@ def command(targets, site, config_files, new, since, max_posts, dry_run, wait, t
     missing = [f"{target}: no such file" for target in targets if not target.exists()]
     if missing:  # as brief: a wrong name is a usage error, and nothing is posted
         fail("; ".join(missing), EXIT_USAGE)
-    try:
-        settings = load(site, config_files=config_files)
-        where = ", ".join(settings.config_files) or str(site / "_config.yml")
-        chosen = accounts(settings.raw, where)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
+    settings = load(site, config_files=config_files)
+    where = ", ".join(settings.config_files) or str(site / "_config.yml")
+    chosen = accounts(settings.raw, where)
     if not chosen:
         fail(f"{where} names no account to share to: add nb2post: share: mastodon: {{instance: "
              "https://mastodon.social}} and/or bluesky: {handle: you.bsky.social}", EXIT_USAGE)
     site_object = Site(settings)
+    said = Reporter()
     if new:
         targets = _new_posts(site_object.posts_dir, since, max_posts)
         if not targets:
@@ -91,8 +90,8 @@ def command(targets, site, config_files, new, since, max_posts, dry_run, wait, t
             done = share(site, post_path, chosen, dry_run=dry_run, wait=wait, timeout=timeout,
                          say=echo_err, show=click.echo, note=echo_err if verbose else lambda _: None,
                          settings=settings)
-        except (BriefError, OSError) as exc:
-            echo_err(f"error: {exc}")
+        except (BriefError, OSError) as exc:  # that post failed; the others are shared
+            said.error(str(exc))
             done = False
         if not done:
             code = EXIT_FAILED

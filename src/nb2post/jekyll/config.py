@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..diagnostics import UsageError
 
 CONFIG_NAME = "_config.yml"
 _SECTION = re.compile(r"^nb2post:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*", re.M)
@@ -33,8 +34,8 @@ _SECTION = re.compile(r"^nb2post:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)(?:\n|\Z))*",
 _BADGES_OFF = re.compile(r"^[ \t]+badges:[ \t]*(false|no|off)[ \t]*(#.*)?$", re.M | re.I)
 
 
-class ConfigError(ValueError):
-    pass
+class ConfigError(UsageError, ValueError):
+    """A setting nb2post cannot use (exit status 2: nothing was done)."""
 
 
 @dataclass(frozen=True)

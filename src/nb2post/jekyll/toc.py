@@ -20,6 +20,7 @@ import re
 
 from ..liquid import OPEN_BRACE
 from ..templates_text import template_text
+from ..diagnostics import Nb2postError
 
 STYLES = ("kramdown", "frontmatter", "include", "off")
 _ON = (True, "true", "yes", "on")
@@ -27,7 +28,7 @@ _OFF = (False, None, "false", "no", "off", "")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
-class TocError(ValueError):
+class TocError(Nb2postError, ValueError):
     pass
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from ..diagnostics import Nb2postError
+
 STYLES = {
     "none": "/:categories/:title:output_ext",
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -70,7 +72,7 @@ _ZONE_HOURS = {"utc": 0, "ut": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst":
                "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
 
 
-class UrlError(ValueError):
+class UrlError(Nb2postError, ValueError):
     pass
 
 

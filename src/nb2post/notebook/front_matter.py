@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .reader import cell_source
+from ..diagnostics import Nb2postError
 
 _DATE_PREFIX = re.compile(r"^(\d{4})[-_](\d{1,2})[-_](\d{1,2})(?:[-_ ]+|$)")
 _RAW_YAML = re.compile(r"\A\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -23,7 +24,7 @@ _KEY_LINE = re.compile(r"^-[ \t]+([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _SUMMARY_LINE = re.compile(r"^>[ \t]?(.*?)[ \t]*$")
 
 
-class FrontMatterError(ValueError):
+class FrontMatterError(Nb2postError, ValueError):
     pass
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .front_matter import slugify
+from ..diagnostics import Nb2postError
 
 # What Jupyter itself writes for its Python kernel (ipykernel's kernel.json).
 PYTHON_KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-class NewError(ValueError):
+class NewError(Nb2postError, ValueError):
     """The notebook cannot be made (exists already, folder not writable); the message names the fix."""
 
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..diagnostics import Nb2postError
 
-class NotebookError(Exception):
+
+class NotebookError(Nb2postError):
     """A notebook that cannot be converted. ``str()`` is a one-line message naming the file."""
 
     def __init__(self, path: Path | str, problem: str):
@@ -103,7 +105,7 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     if major > 4:
         raise NotebookError(path, f"nbformat {major} is newer than this nb2post understands (4); upgrade nb2post")
     if major < 4:
-        notes += _heading_levels(content, path)
+        facts += _heading_levels(content, path)  # the nearest level is written: nothing to fix
         minor = content.get("nbformat_minor")
         if "nbformat_minor" in content and (isinstance(minor, bool) or not isinstance(minor, int)):
             del content["nbformat_minor"]  # nbformat's upgrade stops on it without a word; it reads none as 0
@@ -126,8 +128,9 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     _add_missing_ids(content)
     problem = _schema_problem(content)
     repaired = _repair(content)
-    if problem or repaired:
-        notes.append(f"{path}: does not follow the notebook schema ({problem or repaired}); converted anyway")
+    if problem or repaired:  # a warning when something had to be changed to read it; else the notebook is read as is
+        (notes if repaired else facts).append(f"{path}: does not follow the notebook schema ({problem or repaired}); "
+                                              "converted anyway")
     return Notebook(path=path, content=content, warnings=notes, notes=facts)
 
 
@@ -298,7 +301,7 @@ def _heading_levels(content: dict, path: Path) -> list[str]:
     """nbformat 3's heading cells become Markdown headings ('#' times the level) on upgrade: a level
     outside 1-6 is set to the nearest one (and said), as Markdown has no other; one that is no number
     at all is an error naming the cell."""
-    notes = []
+    facts = []
     worksheets = content.get("worksheets")
     cells = [cell for sheet in worksheets if isinstance(sheet, dict) for cell in sheet.get("cells") or []
              if isinstance(cell, dict)] if isinstance(worksheets, list) else []
@@ -311,10 +314,10 @@ def _heading_levels(content: dict, path: Path) -> list[str]:
                                 "from 1 to 6; fix the level (or re-save the notebook with Jupyter)")
         nearest = 6 if level > 6 else 1 if level < 1 else int(level)
         if nearest != level:
-            notes.append(f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
+            facts.append(f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
                          "(Markdown has levels 1 to 6)")
         cell["level"] = nearest
-    return notes
+    return facts
 
 
 def _upgrade(text: str, content: dict, path: Path) -> dict:

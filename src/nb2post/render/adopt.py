@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..diagnostics import UsageError
+
 # The front matter key listing what was carried over: later converts read it from nb2post's own post.
 RECORD = "nb2post_adopted"
 # Keys that describe the notebook nb2post converts, not the post: never taken from the old post.
@@ -29,7 +31,7 @@ _POST_FILE = re.compile(r"\A(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.(?:md|mark
 _NAMED_NOTEBOOK = re.compile(r"[^\s/\\\"'()<>\[\]`=]+\.ipynb(?![\w-]|\.\w)")
 
 
-class AdoptError(ValueError):
+class AdoptError(UsageError, ValueError):
     """A post that cannot be adopted (its name carries no date, its front matter is unreadable, ...)."""
 
 

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from ..post import post_folder, safe_segment
+from ..diagnostics import Nb2postError
 
 EXTENSIONS = {
     "image/png": ".png",
@@ -205,7 +206,7 @@ def cell_label(prefix: str) -> str:
     return f"cell {match.group(1)}" if match else prefix
 
 
-class Refused(Exception):
+class Refused(Nb2postError):
     """A local reference that must not be copied; the message says why."""
 
 

@@ -19,6 +19,7 @@ from ..post import Post
 from ..notebook.reader import Notebook, cell_source
 from ..templates_text import fill
 from ..notebook.visibility import Show, parse_cell
+from ..diagnostics import Nb2postError
 
 # %%magics that change what language a cell is written in.
 _CELL_MAGIC_LANGUAGES = {
@@ -48,7 +49,7 @@ class PostInfo:
     theme: object = None  # nb2post.jekyll.themes.Theme
 
 
-class ConversionError(Exception):
+class ConversionError(Nb2postError):
     pass
 
 

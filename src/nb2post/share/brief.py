@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
+from ..diagnostics import Nb2postError
 
 BRIEFS_DIR = "_briefs"
 RECORDED = ("posted_where", "posted_when", "posted_id")  # posted_id: what `nb2post share` was answered
 _TABLE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
-class BriefError(ValueError):
+class BriefError(Nb2postError, ValueError):
     pass
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..diagnostics import UsageError
+
 # What to paste at a channel, in the words the checklist's "Paste" column uses
 PASTE = {
     "x": "the X/Twitter text",
@@ -35,7 +37,7 @@ _ARXIV = re.compile(
 )
 
 
-class ChannelError(ValueError):
+class ChannelError(UsageError, ValueError):
     pass
 
 

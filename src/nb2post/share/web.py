@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 
+from ..diagnostics import Nb2postError
+
 # Retry-After a server may ask for and still be waited out; longer, the channel fails with the time
 RETRY_AFTER_BOUND = 60.0
 RETRIES = 2
 
 
-class ShareError(Exception):
+class ShareError(Nb2postError):
     """One channel of one post could not be posted; ``str()`` is the line to print (no secrets)."""
 
 

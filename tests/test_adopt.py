@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
 
-from nb2post import adopt
+from nb2post.render import adopt
 
 # The layout shows the keys an owner sets, so the built page proves they survived.
 LAYOUT = (
@@ -51,7 +51,7 @@ def hand_made_site(tmp_path: Path, names: str = "_notebooks/other.ipynb") -> tup
 
 
 def front_matter(post: Path) -> dict:
-    from nb2post.front_matter import load_yaml
+    from nb2post.notebook.front_matter import load_yaml
 
     text = post.read_text(encoding="utf-8")
     return dict(load_yaml(text.split("---\n", 2)[1], str(post)))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
 
-from nb2post import front_matter as fm
+from nb2post.notebook import front_matter as fm
 
 # Keys YAML reads as non-strings, an anchor and its alias, a merge key, comments and quoting of every kind.
 ODD_FRONT_MATTER = """\
@@ -162,7 +162,7 @@ def test_unreadable_history_is_said_to_be_so_and_an_adopted_post_gives_the_date(
     assert "Gradients, step by step." in post.read_text(encoding="utf-8")
 
 
-# --- The owner's words: compared before their post is replaced (nb2post.losses) ------------------------
+# --- The owner's words: compared before their post is replaced (nb2post.render.losses) ------------------------
 
 NOTEBOOK_MARKDOWN = """It's a "short" introduction to Bernoulli embeddings, with *emphasis* and a snake_case name.
 
@@ -205,14 +205,14 @@ NEW_BODY = (
 
 
 def test_what_nb2post_adds_or_reflows_is_no_loss():
-    from nb2post import losses
+    from nb2post.render import losses
 
     assert not losses.compare(OWNER_COPY, NEW_BODY)
     assert not losses.compare(NEW_BODY, NEW_BODY) and not losses.compare("", NEW_BODY)
 
 
 def test_text_only_in_the_owners_post_is_found_counted_and_shown_first_to_last():
-    from nb2post import losses
+    from nb2post.render import losses
 
     owner = OWNER_COPY.replace("short", "brief") + (
         "\n## Theorem 2\n\nA section written later, with $\\nabla A(\\eta)$.\n\n"
@@ -381,7 +381,7 @@ def test_an_adopted_post_keeps_its_title_description_and_image_and_gets_badges_o
 # --- Posts that look like a notebook's are found, not duplicated ---------------------------------------
 
 def test_look_alikes_are_found_by_name_date_title_and_nbconvert_folder():
-    from nb2post import adopt
+    from nb2post.render import adopt
 
     posts = {
         Path("_posts/2020-02-22-vae.md"): "---\ntitle: VAE\n---\nx",
@@ -556,7 +556,7 @@ _SENTENCES = st.lists(_WORDS, min_size=3, max_size=9).map(lambda words: " ".join
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_SENTENCES, min_size=1, max_size=6), st.lists(_SENTENCES, min_size=0, max_size=3), st.randoms())
 def test_what_only_the_owner_wrote_is_always_found_and_a_reflowed_copy_loses_nothing(shared, added, rnd):
-    from nb2post import losses
+    from nb2post.render import losses
 
     notebook = "\n\n".join(shared) + "\n"
     reflowed = "\n\n".join(sentence.replace(" ", rnd.choice([" ", "\n", "  "]), 2) for sentence in shared)
@@ -573,7 +573,7 @@ def test_what_nbconvert_wrote_of_a_notebook_is_no_loss_where_nb2post_writes_it_i
     """Measured on the shared corpus (nbconvert's Markdown of 37 notebooks against nb2post's posts): the
     notebook's `# Title` and fastpages' summary become front matter, cells a directive hides stay hidden,
     outputs and their images are nb2post's own, bare URLs become autolinks."""
-    from nb2post import losses
+    from nb2post.render import losses
 
     owner = (
         "# Simulating counts\n\n> A short summary\n- toc: true\n- author: <a href='https://twitter.com/x'>X</a>\n\n"

@@ -16,7 +16,8 @@ import pytest
 from conftest import cell, git, jekyll_build, make_site, png, run_cli, write_notebook
 from site_kits import built_page, init_repo
 
-from nb2post import assets
+from nb2post import post as post_module
+from nb2post.render import assets
 
 SECRET = "nb2post-test-secret-7f3a9c"
 
@@ -177,11 +178,11 @@ def test_posts_never_share_an_image_folder(tmp_path):
 
 def test_folder_names_are_ascii_unique_and_stable():
     day = dt.date(2024, 8, 1)
-    first, second = assets.post_folder(day, "日本-post"), assets.post_folder(day, "中文-post")
+    first, second = post_module.post_folder(day, "日本-post"), post_module.post_folder(day, "中文-post")
     assert first != second and first.startswith("2024-08-01-post-") and second.startswith("2024-08-01-post-")
-    assert assets.post_folder(day, "日本-post") == first
-    assert assets.post_folder(day, "plain-post") == "2024-08-01-plain-post"
-    assert assets.post_folder(day, "a b") != assets.post_folder(day, "a-b")
+    assert post_module.post_folder(day, "日本-post") == first
+    assert post_module.post_folder(day, "plain-post") == "2024-08-01-plain-post"
+    assert post_module.post_folder(day, "a b") != post_module.post_folder(day, "a-b")
 
 
 def test_a_failed_write_leaves_no_empty_image_folders(tmp_path):

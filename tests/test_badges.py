@@ -9,8 +9,9 @@ import pytest
 from conftest import cell, git, jekyll_build, make_site, run_cli, write_notebook
 from site_kits import built_page, init_repo, page_links
 
-from nb2post import badges, gitrepo
-from nb2post.config import settings_fingerprint
+from nb2post.jekyll import badges
+from nb2post import gitrepo
+from nb2post.jekyll.config import settings_fingerprint
 
 GH = ("github.com", "octo-org", "nb-blog")
 GHE = ("github.example.com", "team", "notebooks")

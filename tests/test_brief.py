@@ -11,8 +11,8 @@ from pathlib import Path
 
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook, free_port
 
-from nb2post.brief import write_brief
-from nb2post.config import load
+from nb2post.share.brief import write_brief
+from nb2post.jekyll.config import load
 from nb2post.convert import convert
 
 TF_CELLS = [
@@ -391,7 +391,7 @@ def test_what_was_recorded_in_an_old_brief_survives_the_new_layout(tmp_path):
 def test_image_sizes_from_file_headers():
     import struct
 
-    from nb2post.brief import image_size
+    from nb2post.share.brief import image_size
 
     assert image_size(_png(640, 320)) == (640, 320)
     assert image_size(b"GIF89a" + struct.pack("<HH", 300, 157) + b"\x00" * 8) == (300, 157)
@@ -473,8 +473,8 @@ def test_brief_prints_the_cards_notes_and_warns_where_a_channel_shows_no_image(t
 def test_the_channel_list_is_parsed_once_and_then_read_from_the_users_cache(tmp_path, monkeypatch):
     """templates/channels.yml as the cache keeps it (JSON, keyed by the file's text) is the list parsed
     from the YAML; a damaged cache file is parsed again and replaced; NB2POST_NO_CACHE writes none."""
-    from nb2post import channels
-    from nb2post.front_matter import load_yaml
+    from nb2post.share import channels
+    from nb2post.notebook.front_matter import load_yaml
     from nb2post.templates_text import template_text
 
     parsed = load_yaml(template_text("channels.yml"), "channels.yml")["channels"]

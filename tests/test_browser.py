@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, jekyll_build, run_cli
 from site_kits import MATHJAX2, init_repo, launch_chromium, require_mathjax, serve_folder
 
-from nb2post import badges
+from nb2post.jekyll import badges
 
 EXAMPLE = ROOT / "examples" / "site"
 REMOTE, BRANCH = "git@github.com:octo-org/nb-blog.git", "gh-pages-source"

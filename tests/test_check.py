@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import cell, make_site, png, run_cli, write_notebook
 
-from nb2post import config
+from nb2post.jekyll import config
 from nb2post.check import _simple_section, layout
 
-HEAVY = ("nbconvert", "nbformat", "ruamel", "git", "requests", "regex", "nb2post.twitter_text", "nb2post.render", "nb2post.front_matter",
-         "nb2post.prose", "nb2post.assets", "nb2post.outputs",
+HEAVY = ("nbconvert", "nbformat", "ruamel", "git", "requests", "regex", "nb2post.share.twitter_text", "nb2post.render", "nb2post.notebook.front_matter",
+         "nb2post.render.prose", "nb2post.render.assets", "nb2post.render.outputs",
          "concurrent.futures.process", "multiprocessing", "watchdog", "nb2post.watch", "nb2post.preview")
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, cell, run_cli, write_notebook
 
-from nb2post import config
+from nb2post.jekyll import config
 
 FASTPAGES_CONFIG = ROOT.parent / "shared" / "sites" / "fastpages" / "_config.yml"
 
@@ -127,7 +127,7 @@ def test_broken_yaml_says_file_line_column_and_what_is_wrong(tmp_path):
 
 
 def test_broken_yaml_front_matter_of_a_notebook_cell_and_a_post_says_line_and_column(tmp_path):
-    from nb2post import urls
+    from nb2post.jekyll import urls
 
     site = tmp_path / "site"
     site.mkdir()
@@ -189,7 +189,7 @@ def test_convert_and_check_agree_under_config_overrides(tmp_path):
 def test_the_fast_path_reads_the_last_section_without_a_yaml_parser(tmp_path):
     (tmp_path / "_config.yml").write_text("nb2post:\n  target: jekyll\ntitle: t\nnb2post:\n  target: fastpages\n")
     code = (
-        "import sys; from pathlib import Path; from nb2post import config, check; "
+        "import sys; from pathlib import Path; from nb2post.jekyll import config; from nb2post import check; "
         f"site = Path({str(tmp_path)!r}); "
         "section = config.raw_section(site); config.settings_fingerprint(site, 'jekyll'); place = check.layout(site); "
         "print(section.strip().splitlines()[-1].strip(), place.target, 'ruamel' in sys.modules)"

@@ -8,8 +8,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from nb2post import reader
-from nb2post.visibility import Show, parse_cell
+from nb2post.notebook import reader
+from nb2post.notebook.visibility import Show, parse_cell
 from conftest import BROKEN_IN_CORPUS, jekyll_build, make_site, run_cli
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nb2post.describe import (
+from nb2post.share.describe import (
     BLUESKY,
     ELLIPSIS,
     MASTODON,
-    _is_cjk,
     describe,
     first_paragraph,
     graphemes,
@@ -16,7 +15,8 @@ from nb2post.describe import (
     markdown_to_text,
     mastodon_countable,
 )
-from nb2post.twitter_text import parse_tweet
+from nb2post.render.plain_text import _is_cjk
+from nb2post.share.twitter_text import parse_tweet
 
 URL = "https://example.github.io/blog/2024/02/03/a-post.html"
 
@@ -56,7 +56,7 @@ def corpus_site(tmp_path_factory):
 
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS} (it lives beside the project as ../shared/corpus)")
-    from nb2post.config import load
+    from nb2post.jekyll.config import load
     from nb2post.convert import convert
 
     site = tmp_path_factory.mktemp("corpus-site")
@@ -68,8 +68,8 @@ def corpus_site(tmp_path_factory):
 
 
 def test_every_corpus_post_gets_a_valid_description(corpus_site):
-    from nb2post.config import load_site_config
-    from nb2post.urls import absolute_url, page_url, read_post_file
+    from nb2post.jekyll.config import load_site_config
+    from nb2post.jekyll.urls import absolute_url, page_url, read_post_file
 
     site, posts = corpus_site
     config = load_site_config(site)

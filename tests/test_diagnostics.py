@@ -64,6 +64,6 @@ def test_every_error_class_derives_from_one_base_that_carries_its_exit_status():
     loose = sorted(name for name, value in classes.items() if name not in NOT_ERRORS and not issubclass(value, Nb2postError)
                    and not issubclass(value, KeyboardInterrupt))
     assert loose == [], "error classes outside nb2post.diagnostics.Nb2postError"
-    from nb2post.config import ConfigError
+    from nb2post.jekyll.config import ConfigError
 
     assert ConfigError("x").exit_code == EXIT_USAGE and Nb2postError("x", code=3).exit_code == 3

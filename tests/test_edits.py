@@ -188,8 +188,8 @@ def test_two_notebooks_of_one_run_never_share_a_url(tmp_path):
 @pytest.mark.parametrize("permalink",
                          ["date", "pretty", "none", "/:categories/:title/", "/blog/:year/:title:output_ext"])
 def test_the_destinations_nb2post_reads_are_the_pages_jekyll_writes(tmp_path, permalink):
-    from nb2post import published
-    from nb2post.config import load_site_config
+    from nb2post.jekyll import published
+    from nb2post.jekyll.config import load_site_config
 
     site = make_site(tmp_path / "site", extra_config=(
         # (exclude: Jekyll's File.fnmatch patterns, path prefixes, folders with a '/'; braces are no glob there)

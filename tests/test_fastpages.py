@@ -11,8 +11,8 @@ import pytest
 from conftest import cell, git, jekyll_build, run_cli, write_notebook
 from site_kits import built_page, init_repo, make_fastpages_site, page_links
 
-from nb2post.prose import Holder
-from nb2post.targets import fastpages
+from nb2post.render.prose import Holder
+from nb2post.jekyll.targets import fastpages
 
 REMOTE = "git@github.com:octo-org/nb-blog.git"
 HEADER_ORDER = [

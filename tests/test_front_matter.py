@@ -4,7 +4,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from nb2post import front_matter as fm
+from nb2post.notebook import front_matter as fm
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
 
@@ -89,7 +89,7 @@ def test_merge_order_and_summary(tmp_path):
     assert post["author"] == "Cell Author"
     assert post["image"] == "x.png"
     assert post["comments"] is True
-    # the title cell's `toc: true` won; a site with no theme draws it as kramdown's list (nb2post.themes)
+    # the title cell's `toc: true` won; a site with no theme draws it as kramdown's list (nb2post.jekyll.themes)
     assert "{:toc}" in post.content and "toc" not in post.metadata
     assert "summary" not in post.metadata
     assert "From title cell" not in post.content and "From YAML" not in post.content, "front matter cells leave the body"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from nb2post import config
+from nb2post.jekyll import config
 
 USER_CONFIG = """\
 # My blog -- hand written

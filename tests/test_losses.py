@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import cell, make_site, run_cli, write_notebook
 
-from nb2post import losses
+from nb2post.render import losses
 
 
 def tiny_png(shade: int) -> bytes:

@@ -1,4 +1,4 @@
-"""Math in the delimiters the site's renderer typesets (nb2post.mathrender).
+"""Math in the delimiters the site's renderer typesets (nb2post.jekyll.mathrender).
 
 Stand-in sites with layouts written here, one per renderer configuration people use (KaTeX auto-render
 with `$` delimiters, MathJax 2 with `$` only, MathJax 2 defaults, MathJax 3 defaults under kramdown's
@@ -20,8 +20,9 @@ import pytest
 from conftest import CORPUS, cell, jekyll_build, run_cli, write_notebook
 from site_kits import MATH_JS, MATHJAX2, launch_chromium, require_math_js, require_mathjax, serve_folder, write_files
 
-from nb2post import config, mathrender, prose
-from nb2post.assets import AssetSet
+from nb2post.jekyll import config, mathrender
+from nb2post.render import prose
+from nb2post.render.assets import AssetSet
 
 # The corpus's notebooks with math in their prose or outputs (the others have none), and their formulas:
 # (all, displayed), counted in their cells as Jupyter finds math (genai's outputs hold Markdown with math;
@@ -256,7 +257,7 @@ def test_process_escapes_is_read_and_decides_how_html_outputs_write_dollars():
 
 
 def test_brief_text_from_prose_carries_the_tex():
-    from nb2post import describe
+    from nb2post.share import describe
 
     body = ('The square <span markdown="0">\\(a^2\\)</span> of $$a_1 * b_1$$ grows with <span>$$x$$</span> and '
             f"costs {mathrender.IGNORED_DOLLAR}5.\n")

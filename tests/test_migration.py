@@ -377,8 +377,8 @@ def test_html_outputs_and_cells_cannot_swallow_the_rest_of_the_page(tmp_path):
     ("Type `> youtube: https://youtu.be/XfoYk_Z5AkI` to embed", []),
 ])
 def test_fastpages_youtube_quotes_become_videos_on_a_plain_site(text, videos):
-    from nb2post.prose import Holder
-    from nb2post.targets import jekyll
+    from nb2post.render.prose import Holder
+    from nb2post.jekyll.targets import jekyll
 
     holder = Holder()
     out = holder.restore(jekyll.prose_hook(text, holder))

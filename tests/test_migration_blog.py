@@ -250,7 +250,7 @@ def test_no_run_writes_a_post_at_a_taken_url_or_loses_an_owners_word_without_a_r
         owner_words: dict[str, list[str]] = {}
         for slug, (kind, apart, body, front, sentences, extra) in cases.items():
             # (the owner's own sentence has a word of its own: a paragraph counts as kept wherever its words
-            # appear in that order, also across a paragraph's end, see nb2post.losses)
+            # appear in that order, also across a paragraph's end, see nb2post.render.losses)
             own = extra[:-1] + " zqowner."
             words = {"equal": sentences, "more": [*sentences, own], "other": [own]}[body]
             text = "\n\n".join(words) + "\n"

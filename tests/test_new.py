@@ -10,7 +10,7 @@ import nbformat
 from conftest import jekyll_build, make_site, run_cli
 from site_kits import make_fastpages_site
 
-from nb2post.front_matter import title_cell
+from nb2post.notebook.front_matter import title_cell
 
 
 def new(site: Path, *args: str):
@@ -108,8 +108,8 @@ TITLES = ["Learning C#", '"Quoted"', "'single'", "a: b # c", "100% sure, [really
 
 
 def test_every_title_reads_back_from_both_styles():
-    from nb2post.front_matter import load_yaml
-    from nb2post.new import Draft, front_matter_cell
+    from nb2post.notebook.front_matter import load_yaml
+    from nb2post.notebook.new import Draft, front_matter_cell
 
     for title in TITLES:
         draft = Draft(title, dt.date(2024, 5, 1), description=title, categories=["C# tips", "a, b", "yes", "2024"])

@@ -1,4 +1,4 @@
-"""Code cell outputs (nb2post.outputs): streams, errors, rich outputs as Jupyter shows them, checked on
+"""Code cell outputs (nb2post.render.outputs): streams, errors, rich outputs as Jupyter shows them, checked on
 real Jekyll output. One strict site (strict Liquid, bare layout) holds every notebook, built once."""
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_stream_control_characters_and_ansi(tmp_path):
 
 def _fast_path_keeps(text: str) -> bool:
     """Whether contain_html's fast path keeps ``text`` as it is; then asserts the full parser agrees."""
-    from nb2post.prose import _PLAINTEXT, _apply, _balancing, _plainly_balanced
+    from nb2post.render.prose import _PLAINTEXT, _apply, _balancing, _plainly_balanced
 
     text = _PLAINTEXT.sub("&lt;", text)  # as contain_html does first
     if not _plainly_balanced(text):

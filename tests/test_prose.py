@@ -214,8 +214,8 @@ def test_unclosed_math_and_html_take_linear_time(text, tmp_path):
     import time
     from pathlib import Path
 
-    from nb2post import prose
-    from nb2post.assets import AssetSet
+    from nb2post.render import prose
+    from nb2post.render.assets import AssetSet
 
     ctx = prose.ProseContext(assets=AssetSet(str(tmp_path)), notebook_dir=Path(tmp_path), image_prefix="cell1")
     started = time.monotonic()

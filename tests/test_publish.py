@@ -102,7 +102,7 @@ def test_commits_exactly_the_generated_files_and_leaves_other_changes_alone(blog
     assert git(site, "diff", "--full-index") == unstaged_before
     status = git(site, "status", "--porcelain", "--untracked-files=all").splitlines()
     briefs = [line for line in status if line.startswith("?? _briefs/")]
-    if importlib.util.find_spec("nb2post.brief") is not None:
+    if importlib.util.find_spec("nb2post.share.brief") is not None:
         # The share brief is written after the push, and never committed.
         assert briefs and all(f"brief: {site / line[3:]}" in done.stdout for line in briefs), done.stdout
     status = [line for line in status if line not in briefs]
@@ -534,7 +534,7 @@ def test_publish_reads_the_config_files_named_with_config(blog):
 
 # --- Faults (issue 26): a failed commit, the user's hooks, signals, two publishes at once -------------------
 
-BRIEFS = importlib.util.find_spec("nb2post.brief") is not None
+BRIEFS = importlib.util.find_spec("nb2post.share.brief") is not None
 
 
 def _stage_one_hunk(site: Path) -> str:
@@ -727,7 +727,7 @@ def test_a_signal_during_the_push_stops_git_and_a_rerun_finishes(blog, tmp_path,
         assert f"brief: {site / '_briefs' / 'hello.md'}" in again.stdout, again.stdout
 
 
-@pytest.mark.skipif(not BRIEFS, reason="nb2post.brief is not part of this build")
+@pytest.mark.skipif(not BRIEFS, reason="nb2post.share.brief is not part of this build")
 def test_a_publish_killed_after_its_push_gets_its_briefs_from_the_rerun(blog, tmp_path):
     """SIGKILL cannot be handled: the push may still finish behind publish's back (here: it is finished
     by hand, as the orphaned git push used to). The re-run has nothing to commit or push, and writes the

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from nb2post import reader
+from nb2post.notebook import reader
 from conftest import notebook, cell
 
 
@@ -149,7 +149,7 @@ def test_schema_repair_leaves_a_valid_notebook_alone(tmp_path):
 
 
 def test_kernel_language_with_a_newline_stays_one_word_in_the_fence(tmp_path):
-    from nb2post import render
+    from nb2post.render import render
 
     nb = reader.parse(_bytes(notebook([], kernelspec={"language": "Python 3\n```\n<script>x</script>"})), tmp_path / "x.ipynb")
     assert render.kernel_language(nb) == "python-3"

@@ -4,7 +4,7 @@ the environment, racy timestamps, damaged records. Real files, real git, the rea
 process; no timings.
 
 Whether a run was replayed is read from Python's own import log (``-X importtime``, through
-PYTHONPROFILEIMPORTTIME): a replayed run never imports ``nb2post.config``."""
+PYTHONPROFILEIMPORTTIME): a replayed run never imports ``nb2post.jekyll.config``."""
 from __future__ import annotations
 
 import json
@@ -32,8 +32,8 @@ class Run:
         self.returncode = done.returncode
         self.stdout = done.stdout
         self.stderr = "".join(line for line in lines if not line.startswith("import time:"))
-        self.replayed = bool(imports) and not any(re.search(r"\bnb2post\.config\b", line) for line in imports)
-        self.read_notebooks = any(re.search(r"\bnb2post\.reader\b", line) for line in imports)
+        self.replayed = bool(imports) and not any(re.search(r"\bnb2post\.jekyll\.config\b", line) for line in imports)
+        self.read_notebooks = any(re.search(r"\bnb2post\.notebook\.reader\b", line) for line in imports)
 
     @property
     def output(self):

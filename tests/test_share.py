@@ -22,7 +22,7 @@ from conftest import cell, free_port, jekyll_build, make_site, run_cli, write_no
 from share_stubs import TID, BlueskyStub, MastodonStub
 from test_brief import _png
 
-from nb2post.config import load
+from nb2post.jekyll.config import load
 from nb2post.convert import convert
 
 MASTODON_TOKEN = "mtok-SECRET-5f1e2d3c4b5a69788796a5b4c3d2e1f0"

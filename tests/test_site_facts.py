@@ -145,7 +145,7 @@ def test_a_three_post_brief_reads_each_site_fact_once(tmp_path):
 def test_a_config_file_read_once_is_still_refused_in_one_line_when_it_is_not_utf8(tmp_path):
     import pytest
 
-    from nb2post.config import ConfigError, load
+    from nb2post.jekyll.config import ConfigError, load
 
     (tmp_path / "_config.yml").write_bytes(b"\xef\xbb\xbftitle: caf\xe9\n")
     with pytest.raises(ConfigError) as refused:

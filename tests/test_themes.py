@@ -13,7 +13,7 @@ from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 from site_kits import (LOCAL_MATHJAX, MATHJAX2, REAL_FASTPAGES_CONFIG as FASTPAGES_CONFIG, fastpages_site, launch_chromium,
                        minima_site, mm_site, page_links, require_mathjax, serve_folder, write_files as _write)
 
-from nb2post import config, themes
+from nb2post.jekyll import config, themes
 
 NOTEBOOK = [
     cell("markdown", "# Sums and squares\n> A post with a table of contents and math\n\n- toc: true\n- comments: true"),

@@ -7,7 +7,7 @@ import pytest
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 from site_kits import built_page, make_fastpages_site, page_links
 
-from nb2post import toc
+from nb2post.jekyll import toc
 
 # Headings whose ids are easy to get wrong: a duplicate, code and '&', non-ASCII letters, CJK, a number.
 HEADINGS_NOTEBOOK = [

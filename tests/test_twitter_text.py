@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nb2post.twitter_text import V3, Config, extract_urls, is_valid_hashtag, is_valid_url, parse_tweet
+from nb2post.share.twitter_text import V3, Config, extract_urls, is_valid_hashtag, is_valid_url, parse_tweet
 
 TWITTER_TEXT = Path(__file__).resolve().parents[1].parent / "shared" / "twitter-text"
 VALIDATE = TWITTER_TEXT / "conformance" / "validate.yml"
@@ -133,7 +133,7 @@ def test_counts_for_descriptions():
 def _texts_naming_every_tld() -> list[str]:
     """Every TLD of twitter-text's list as a bare domain, after a protocol, upper-cased, as a prefix of a
     longer label, before ``/`` and inside a subdomain; fifty TLDs to a text."""
-    from nb2post.twitter_text import top_level_domains
+    from nb2post.share.twitter_text import top_level_domains
 
     country, generic = top_level_domains()
     names = sorted(set(country + generic))
@@ -149,8 +149,8 @@ def _conformance_texts() -> list[str]:
 def test_the_tlds_of_a_text_match_there_as_all_of_them_do():
     """The X and the Mastodon URL patterns compiled with twitter_text.tlds_in(text) find in ``text`` the
     very matches (spans and groups) the patterns with the whole list find."""
-    from nb2post.describe import _mastodon_url_pattern
-    from nb2post.twitter_text import _url_pattern, tlds_in, top_level_domains
+    from nb2post.share.describe import _mastodon_url_pattern
+    from nb2post.share.twitter_text import _url_pattern, tlds_in, top_level_domains
 
     everything = tuple(map(tuple, top_level_domains()))
     texts = _texts_naming_every_tld() + _conformance_texts() + [
@@ -167,7 +167,7 @@ def test_the_tlds_of_a_text_match_there_as_all_of_them_do():
 
 
 def test_a_text_without_a_known_tld_compiles_no_tld_at_all():
-    from nb2post.twitter_text import extract_urls, tlds_in
+    from nb2post.share.twitter_text import extract_urls, tlds_in
 
     assert tlds_in("no dots here, and e.g. this") == ((), ())
     assert tlds_in("Example.COM.au") == (("au", "co"), ("com",))  # "co" begins "COM": a TLD there for all it knows
@@ -179,7 +179,7 @@ def test_every_character_that_matches_a_tld_character_folds_to_it():
     character must fold to the same, or a TLD written in it would be left out of the pattern."""
     import regex
 
-    from nb2post.twitter_text import _fold, top_level_domains
+    from nb2post.share.twitter_text import _fold, top_level_domains
 
     characters = sorted(set("".join(sum(top_level_domains(), []))))
     any_of_them = regex.compile("[" + "".join(map(regex.escape, characters)) + "]", regex.IGNORECASE)

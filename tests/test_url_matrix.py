@@ -1,4 +1,4 @@
-"""A differential test of nb2post.urls against real Jekyll 4.3 builds on a generated matrix.
+"""A differential test of nb2post.jekyll.urls against real Jekyll 4.3 builds on a generated matrix.
 
 Every site configuration (permalink styles and placeholders, url/baseurl, time zones, ``defaults:`` by
 scope and type, collections, collections_dir, markdown_ext) is built once with every post variant (file
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import jekyll_build, make_site
 
-from nb2post.config import load_site_config
-from nb2post.urls import collections_dir, output_file, page_url, placeholders, post_url, read_post_file
+from nb2post.jekyll.config import load_site_config
+from nb2post.jekyll.urls import collections_dir, output_file, page_url, placeholders, post_url, read_post_file
 
 # (file inside the site's posts area, extra front matter). "{posts}" is the folder that holds _posts.
 POSTS = [
@@ -146,7 +146,7 @@ def test_jekyll_3_rules_differ_from_4_only_where_its_source_does(builds):
     """Over the same matrix, GitHub Pages' 3.10 rules give other URLs only for the known differences
     (each held against the 3.x source in test_urls.py): the weekdate style, the 4-only placeholders,
     decomposed Unicode file names and file names ending in dots."""
-    from nb2post.urls import UrlError
+    from nb2post.jekyll.urls import UrlError
 
     unexpected = []
     differing = 0

@@ -1,4 +1,4 @@
-"""Post URLs computed by nb2post.urls against what a real ``jekyll build`` publishes.
+"""Post URLs computed by nb2post.jekyll.urls against what a real ``jekyll build`` publishes.
 
 Each site gets a page that prints ``{{ post.url | absolute_url }}`` for every post, so the computed URL
 is compared with Jekyll's own, and the page behind the URL must exist in ``_site``.
@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import cell, jekyll_build, make_site, run_cli, write_notebook
 
-from nb2post.config import load_site_config
-from nb2post.urls import PostFile, output_file, page_url, post_url, slugify
+from nb2post.jekyll.config import load_site_config
+from nb2post.jekyll.urls import PostFile, output_file, page_url, post_url, slugify
 
 URL_LIST = "---\nlayout: null\n---\n{% for p in site.posts %}{{ p.path }}\t{{ p.url | absolute_url }}\n{% endfor %}"
 
@@ -74,13 +74,13 @@ def test_computed_url_is_the_one_jekyll_publishes(tmp_path, name):
 def test_site_url_gives_an_absolute_url():
     post = PostFile("_posts/2024-02-03-Cat_Test.md", {"categories": ["Fast AI", "Deep"]})
     assert page_url(post, {}) == "/fast%20ai/deep/2024/02/03/Cat_Test.html"
-    from nb2post.urls import absolute_url
+    from nb2post.jekyll.urls import absolute_url
 
     assert absolute_url({"url": "https://ex.com", "baseurl": "/blog"}, "/a/") == "https://ex.com/blog/a/"
 
 
 def test_unknown_placeholder_is_a_clear_error():
-    from nb2post.urls import UrlError
+    from nb2post.jekyll.urls import UrlError
 
     post = PostFile("_posts/2024-02-03-x.md", {"permalink": "/:nonsense/"})
     with pytest.raises(UrlError, match=":nonsense"):
@@ -121,7 +121,7 @@ def test_jekyll_4_placeholders_fail_under_jekyll_3(placeholder):
     # 3.x lib/jekyll/drops/url_drop.rb defines collection, name, title, slug, categories, year, month,
     # day, hour, minute, second, i_day, i_month, short_month, short_year, y_day -- nothing else; and
     # URL#generate_url_from_drop raises NoMethodError for a key the drop lacks, failing the build.
-    from nb2post.urls import UrlError
+    from nb2post.jekyll.urls import UrlError
 
     post = PostFile("_posts/2024-02-03-hello.md", {"categories": ["A b"]})
     config = {"permalink": f"/:{placeholder}/:title/"}
@@ -158,14 +158,14 @@ def test_file_name_ending_in_dots_in_jekyll_3():
     assert page_url(post, {}, version=4) == "/2024/06/02/dots.html"
     # cleaned_relative_path (":path") keeps the dots too in 3.x
     assert page_url(post, {"permalink": "/:path/"}, version=3) == "/2024-06-02-dots/"
-    from nb2post.urls import post_warnings
+    from nb2post.jekyll.urls import post_warnings
 
     assert any("ends in '.'" in w for w in post_warnings(post, {}, version=3))
     assert not post_warnings(post, {}, version=4)
 
 
 def test_version_warnings_name_the_setting_and_the_way_out():
-    from nb2post.urls import version_warnings
+    from nb2post.jekyll.urls import version_warnings
 
     config = {
         "permalink": "weekdate",
@@ -212,21 +212,21 @@ def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
     ],
 )
 def test_which_jekyll_builds_the_site(tmp_path, files, version, said):
-    from nb2post.jekyll_version import detect
+    from nb2post.jekyll.version import detect
 
     found = detect(_repo(tmp_path, files))
     assert (found.version, said in found.reason) == (version, True), found
 
 
 def test_site_in_a_subfolder_reads_the_repository_workflows(tmp_path):
-    from nb2post.jekyll_version import detect
+    from nb2post.jekyll.version import detect
 
     root = _repo(tmp_path, {".github/workflows/site.yml": "run: jekyll build -s docs\n", "docs/_config.yml": ""})
     assert detect(root / "docs").version == 4
 
 
 def test_the_site_can_say_which_jekyll_builds_it(tmp_path):
-    from nb2post.urls import UrlError, site_jekyll
+    from nb2post.jekyll.urls import UrlError, site_jekyll
 
     site = _repo(tmp_path, {"Gemfile": 'gem "github-pages"\n'})
     assert site_jekyll(site, {"nb2post": {"jekyll": 4}})[0] == 4
@@ -266,7 +266,7 @@ def test_dates_are_read_as_rubys_time_parse_reads_them():
     import shutil
     import subprocess
 
-    from nb2post.urls import parse_ruby_time
+    from nb2post.jekyll.urls import parse_ruby_time
 
     ruby = shutil.which("ruby")
     if ruby is None:
@@ -283,7 +283,7 @@ def test_dates_are_read_as_rubys_time_parse_reads_them():
 
 
 def test_a_date_nb2post_cannot_read_is_an_error_not_a_silent_file_name_date():
-    from nb2post.urls import UrlError
+    from nb2post.jekyll.urls import UrlError
 
     post = PostFile("_posts/2024-02-03-x.md", {"date": "next tuesday"}, raw_date="next tuesday")
     with pytest.raises(UrlError, match="cannot tell how Jekyll reads it"):
@@ -293,7 +293,7 @@ def test_a_date_nb2post_cannot_read_is_an_error_not_a_silent_file_name_date():
 
 
 def test_slug_warnings():
-    from nb2post.urls import post_warnings
+    from nb2post.jekyll.urls import post_warnings
 
     empty = PostFile("_posts/2024-02-03-x.md", {"slug": ""})
     assert page_url(empty, {}) == "/2024/02/03/.html"  # what Jekyll publishes (the matrix checks it)
@@ -304,7 +304,7 @@ def test_slug_warnings():
 
 
 def test_site_url_ending_in_slash_is_explained():
-    from nb2post.urls import absolute_url, site_warnings
+    from nb2post.jekyll.urls import absolute_url, site_warnings
 
     config = {"url": "https://example.com/", "baseurl": "/blog"}
     assert absolute_url(config, "/a/") == "https://example.com//blog/a/"  # as Jekyll writes it
@@ -313,7 +313,7 @@ def test_site_url_ending_in_slash_is_explained():
 
 
 def test_unicode_domain_is_written_in_punycode():
-    from nb2post.urls import absolute_url
+    from nb2post.jekyll.urls import absolute_url
 
     assert absolute_url({"url": "https://Bücher.example"}, "/a/") == "https://xn--bcher-kva.example/a/"
 
@@ -361,7 +361,7 @@ def test_a_wrong_jekyll_setting_is_a_usage_error(tmp_path):
 
 
 def test_an_empty_date_fails_jekyll_and_says_so():
-    from nb2post.urls import UrlError
+    from nb2post.jekyll.urls import UrlError
 
     for raw in ("", '""'):
         post = PostFile("_posts/2024-02-03-x.md", {"date": None if raw == "" else ""}, raw_date=raw)
@@ -370,7 +370,7 @@ def test_an_empty_date_fails_jekyll_and_says_so():
 
 
 def test_a_posts_own_permalink_that_breaks_the_build_is_warned_about():
-    from nb2post.urls import post_warnings
+    from nb2post.jekyll.urls import post_warnings
 
     typo = PostFile("_posts/2024-02-03-x.md", {"permalink": "/:titel/"})
     assert ":titel, which Jekyll does not know" in post_warnings(typo, {}, 4)[0]

@@ -1,6 +1,6 @@
 import pytest
 
-from nb2post.visibility import Show, Visibility, parse_cell
+from nb2post.notebook.visibility import Show, Visibility, parse_cell
 
 H, C, E, S = Show.HIDDEN, Show.COLLAPSED, Show.EXPANDED, Show.SHOWN
 

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, gitrepo
+from .jekyll import config
+from . import gitrepo
 from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
 from .paths import missing_files
 from .site import keys_by_name, moved_post
@@ -116,7 +117,7 @@ def _simple_section(text: str) -> dict[str, str] | None:
 
 def layout(site: Path, target: str | None = None, config_files=None) -> Layout:
     """Target and folders for ``site``; raises ``config.ConfigError`` (or ValueError) when they are wrong."""
-    from .targets import get_target
+    from .jekyll.targets import get_target
 
     site = Path(site)
     config_files = tuple(str(p) for p in config.config_paths(site, config_files)) if config_files else ()
@@ -240,7 +241,7 @@ def _why_broken(notebook: Path, cache, fingerprint: str, parse: bool) -> str:
             return f"{words}: {remembered.removeprefix(f'{notebook}: ')}"
     if not parse:
         return ""
-    from .reader import NotebookError, read
+    from .notebook.reader import NotebookError, read
 
     try:
         read(notebook)

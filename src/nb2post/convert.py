@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from . import gitrepo
-from .config import Settings
+from .jekyll.config import Settings
 from .paths import relative
 from .post import Post
 
 if TYPE_CHECKING:
-    from .adopt import LookAlikes
+    from .render.adopt import LookAlikes
     from .site import Site
 
 # The rendering stages (and the process pool) are imported inside the functions that use them:
@@ -181,8 +181,8 @@ def _drafts(notebooks: list[Path], site: Path) -> dict[Path, str]:
 
 def notebooks_dir(section: dict, target: str, site: Path) -> str:
     """The site's notebooks folder (``nb2post: notebooks_dir:``, else the target's default), relative to it."""
-    from .config import _relative
-    from .targets import get_target
+    from .jekyll.config import _relative
+    from .jekyll.targets import get_target
 
     value = section.get("notebooks_dir") or get_target(target).DEFAULTS["notebooks_dir"]
     return _relative(value, "notebooks_dir", Path(site))
@@ -246,7 +246,7 @@ def fallback_date(notebook: Path, existing: Path | None, paired: Path | None = N
     """A stable date for a notebook with none in its name or front matter.
 
     The date of the post made from it earlier, else of the post it takes over (``paired``, see
-    nb2post.adopt) — its URL, which inbound links use, must not move; else the day it was first committed
+    nb2post.render.adopt) — its URL, which inbound links use, must not move; else the day it was first committed
     to git; else today (UTC), which the post's file name then keeps. Never the file's mtime, which a fresh
     checkout resets — and the post first, as a shallow clone (CI's ``fetch-depth: 1``) dates every file by
     its one commit, and a clone with missing objects cannot tell at all.
@@ -279,13 +279,14 @@ def build_post(
     adoption=None,
 ) -> Post:
     """Read and render one notebook (runs in a worker process for batches). ``digest``: the post's source
-    hash, or Unhashed to hash the bytes read. ``adoption``: the post it takes over (nb2post.adopt); by
+    hash, or Unhashed to hash the bytes read. ``adoption``: the post it takes over (nb2post.render.adopt); by
     default the one its earlier post records having adopted."""
-    from . import reader, render
-    from .front_matter import FrontMatterError, parse_file_name
+    from .notebook import reader
+    from .render import render
+    from .notebook.front_matter import FrontMatterError, parse_file_name
 
     if adoption is None and existing is not None:
-        from .adopt import recorded
+        from .render.adopt import recorded
 
         adoption = recorded(Path(settings.site), existing, settings.site_config, settings.facts.known_jekyll)
 
@@ -312,9 +313,9 @@ def build_post(
 def _build_in_worker(args) -> tuple[Post | None, str | None, str | None]:
     """(post, None, None), or (None, error, what the error is about: "read" the bytes are no notebook,
     "render" no post can be made of them, None a bug)."""
-    from .front_matter import FrontMatterError
-    from .reader import NotebookError
-    from .render import ConversionError
+    from .notebook.front_matter import FrontMatterError
+    from .notebook.reader import NotebookError
+    from .render.render import ConversionError
 
     try:
         return build_post(*args), None, None
@@ -467,7 +468,7 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
 
 
 def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
-    from . import adopt as adopting
+    from .render import adopt as adopting
     from .site import HandEditedError, OutsideSiteError, UrlTakenError, held_by_another
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
@@ -556,7 +557,7 @@ def cannot_write(notebook: Path, exc: OSError) -> str:
 def _name_too_long(post: Post, notebook: Path) -> str | None:
     """The error for a post with a file (the post, an image) whose name is longer than a file name may
     be: a long attachment name, or an undated notebook's long name with the date put in front."""
-    from .front_matter import NAME_MAX
+    from .notebook.front_matter import NAME_MAX
 
     for path in (post.file_name, *post.assets):
         name = path.rsplit("/", 1)[-1]
@@ -572,7 +573,7 @@ def _too_big_for_github(post: Post, notebook: Path, posts_folder: str) -> tuple[
     """(the error, the warnings) for the post's files by their size: one over GitHub's 100 MB limit
     fails the post (a push with it is refused, so nothing of the post is written), one over its 50 MB
     warning size is written with a warning."""
-    from .assets import GITHUB_LIMIT_BYTES, GITHUB_WARNING_BYTES
+    from .render.assets import GITHUB_LIMIT_BYTES, GITHUB_WARNING_BYTES
 
     fix = "make it smaller (shorter, re-encoded, fewer pixels), or host it elsewhere and link to its URL"
     the_post = f"{posts_folder.rstrip('/')}/{post.file_name}"
@@ -686,10 +687,10 @@ def convert(
 ) -> tuple[list[Outcome], list[str]]:
     """Convert the notebooks below ``paths``: (an outcome per notebook, problems with the named paths).
     ``skipped`` collects the things named like notebooks that are not files. ``adopt``: take over the
-    posts nb2post did not write that match a notebook (see nb2post.adopt); ``adoptions``: the post each
+    posts nb2post did not write that match a notebook (see nb2post.render.adopt); ``adoptions``: the post each
     notebook (resolved path) takes over, named by ``nb2post adopt``. ``shard`` (K, N): only the notebooks
     of shard K (see ``in_shard``). ``replace_owner_text``: adopt a post even when text only in it would be
-    lost (see nb2post.losses); without it such a post is refused. ``notebook_title``: a post adopted here
+    lost (see nb2post.render.losses); without it such a post is refused. ``notebook_title``: a post adopted here
     takes the notebook's title instead of keeping its own. ``new_posts``: write the posts of notebooks that
     have none and match no post (default: unless ``adopt``, which converts only what it pairs and leaves
     the others with status "new"). ``keep_edited``: a post edited by hand whose notebook did not change is
@@ -819,9 +820,9 @@ def convert(
 
 def _adopt_matched(args: tuple, post: Post, batch: Batch):
     """A notebook's first post, when a post nb2post did not write (``batch.unmarked``) matches it (see
-    nb2post.adopt): rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else
+    nb2post.render.adopt): rebuilt to take that post over with ``--adopt`` (or shown so by a dry run), else
     refused — never overwritten nor silently duplicated. (post, error, notes)."""
-    from . import adopt as adopting
+    from .render import adopt as adopting
     from .site import other_generator
 
     notebook, settings = args[0], args[1]
@@ -868,7 +869,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
 def _look_alike(notebook: Path, post: Post, batch: Batch, candidates: dict):
     """The one post among ``candidates`` that looks like ``post`` (see adopt.LookAlikes) as (path, why),
     or (None, an error naming each of several, or None when none)."""
-    from . import adopt as adopting
+    from .render import adopt as adopting
 
     if batch.look_alikes is None:
         batch.look_alikes = adopting.LookAlikes.of(batch.unmarked)
@@ -894,9 +895,9 @@ def _quoted(path) -> str:
 
 
 def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:
-    """Before a post nb2post did not write is replaced: what only the owner's post has (nb2post.losses).
+    """Before a post nb2post did not write is replaced: what only the owner's post has (nb2post.render.losses).
     A dry run says it; a real run refuses the post unless told to replace it anyway. (error, notes)"""
-    from . import adopt as adopting
+    from .render import adopt as adopting
 
     settings = batch.site.settings
     lost = adopting.owner_losses(batch.site.root, post, settings.site_config, settings.facts.known_jekyll)
@@ -940,7 +941,7 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
     """One line for the post adopted and, in a dry run, one per URL that writing ``post`` would change
     (old → new, as the site's Jekyll computes them). ``needs_flag``: a dry run's adoption that only
     ``--adopt`` applies says so."""
-    from . import adopt as adopting
+    from .render import adopt as adopting
 
     if not (dry_run or post.adopts):
         return []
@@ -962,9 +963,9 @@ def site_warnings(settings) -> tuple[int, list[str]]:
     """(the Jekyll major version that builds the site, the warnings about the site itself): said once per
     run by ``nb2post convert`` and by the nbconvert exporter alike. A Jekyll version that cannot be read
     is a settings error (ConfigError)."""
-    from .config import ConfigError
-    from .urls import UrlError
-    from .urls import site_warnings as jekyll_warnings
+    from .jekyll.config import ConfigError
+    from .jekyll.urls import UrlError
+    from .jekyll.urls import site_warnings as jekyll_warnings
 
     site = Path(settings.site)
     try:

@@ -126,10 +126,12 @@ class JekyllExporter(Exporter):
         return None
 
     def _post(self, source: Path | None, nb):
-        from . import convert, reader, render
+        from . import convert
+        from .notebook import reader
+        from .render import render
         from .paths import find_site
-        from .config import ConfigError, load
-        from .front_matter import FrontMatterError
+        from .jekyll.config import ConfigError, load
+        from .notebook.front_matter import FrontMatterError
         from .site import Site
 
         if source is None:
@@ -163,7 +165,7 @@ class JekyllExporter(Exporter):
 
         about_post = list(post.warnings)
         if jekyll is not None:  # what in its front matter gives the post a surprising URL, as convert says it
-            from .urls import post_warnings_for
+            from .jekyll.urls import post_warnings_for
 
             about_post += post_warnings_for(site.root, site.posts_dir / post.file_name, post.front_matter,
                                             settings.site_config, jekyll)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .config import CONFIG_NAME, ConfigError
+from .jekyll.config import CONFIG_NAME, ConfigError
 
 WORKFLOW_PATH = ".github/workflows/nb2post.yml"
 # Where nb2post lives, and so its action (action.yml at the repository's root): the one setting that
@@ -136,7 +136,7 @@ def add_settings(site: Path, target: str | None) -> bool:
     blog has two ``exclude:``, which a YAML round trip would not keep). The result is read again the way
     Jekyll reads it to prove that only the ``nb2post:`` settings changed.
     """
-    from .config import read_yaml, section_match
+    from .jekyll.config import read_yaml, section_match
 
     path = site / CONFIG_NAME
     raw = path.read_bytes() if path.is_file() else b""
@@ -181,7 +181,7 @@ def add_settings(site: Path, target: str | None) -> bool:
 
 def _default_target(site: Path, config: dict) -> str:
     """A fastpages blog keeps fastpages' post conventions, which its layouts read; any other site: jekyll."""
-    from .themes import recognise
+    from .jekyll.themes import recognise
 
     return "fastpages" if recognise(site, config)[0] == "fastpages" else "jekyll"
 
@@ -197,7 +197,7 @@ def _section_text(values: dict) -> str:
 
 def _set_target_line(text: str, target: str) -> str | None:
     """The file with the section's ``target:`` line set (or added first in the section), edited as text."""
-    from .config import section_match
+    from .jekyll.config import section_match
 
     match = section_match(text)
     if match is None:
@@ -223,7 +223,7 @@ def posts_fastpages_wrote(site: Path) -> list[Path]:
     """
     import frontmatter
 
-    from .config import load
+    from .jekyll.config import load
     from .post import read_marker_from_file
 
     try:

@@ -47,7 +47,7 @@ class Post:
     carried: list = field(default_factory=list)  # the front matter keys carried over from it
     replaced: list = field(default_factory=list)  # its keys whose values the notebook's replaced
     other_title: str = ""  # the notebook's own title, where the adopted post's was kept instead
-    adopted_how: str = ""  # why that post is this notebook's (nb2post.adopt.Adoption.how)
+    adopted_how: str = ""  # why that post is this notebook's (nb2post.render.adopt.Adoption.how)
     # front matter keys written as their owner wrote them: key -> (value, lines) (front_matter.dump)
     verbatim: dict = field(default_factory=dict)
 
@@ -161,9 +161,26 @@ def _own_folder(path, images_dir: str | None) -> str | None:
     named = re.match(r"(\d{4}-\d\d-\d\d)-(.+)\.[^.]+$", os.path.basename(path)) if images_dir else None
     if named is None:
         return None
-    from .assets import post_folder
-
     try:
         return f"/{images_dir.strip('/')}/{post_folder(dt.date.fromisoformat(named.group(1)), named.group(2))}"
     except ValueError:
         return None
+
+
+def safe_segment(name: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return name or "image"
+
+
+def post_folder(date: dt.date, slug: str) -> str:
+    """The post's own image folder name: its date and slug, ASCII-safe, the same on every run.
+
+    Two posts may share a slug (a weekly series) or differ only in characters a file name cannot keep
+    (``日本-post``, ``中文-post``); the date, and a short hash of the real name when sanitising lost
+    something, keep their folders apart.
+    """
+    wanted = f"{date.isoformat()}-{slug}"
+    safe = re.sub(r"-{2,}", "-", safe_segment(wanted))
+    if safe != wanted:
+        safe = f"{safe}-{hashlib.sha256(wanted.encode('utf-8')).hexdigest()[:8]}"
+    return safe

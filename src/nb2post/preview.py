@@ -196,7 +196,7 @@ def browse_host(host: str) -> str:
 
 def local_url(site: Path, post_path: Path, site_config: dict, host: str, port: int) -> str:
     """Where the preview serves the post: Jekyll's URL for it (permalink, baseurl) on this server."""
-    from .urls import page_url, read_post_file
+    from .jekyll.urls import page_url, read_post_file
 
     baseurl = str(site_config.get("baseurl") or "").rstrip("/")
     if baseurl and not baseurl.startswith("/"):
@@ -231,7 +231,7 @@ class Session:
             return [("error", (outcome.error or f"{notebook}: not converted").replace(str(outcome.notebook), shown))]
         if outcome.status == "unchanged":
             return lines + [("note", f"{shown}: saved without changes; its post is current")]
-        from .urls import UrlError
+        from .jekyll.urls import UrlError
 
         try:
             url = local_url(Path(self.settings.site), outcome.post_path, self.settings.site_config, self.host, self.port)
@@ -256,7 +256,7 @@ class Session:
     def reload_settings(self, target, config_files) -> list[tuple[str, str]]:
         """Read the settings again after a config file changed; a broken config keeps the settings in
         use, with one error line."""
-        from .config import ConfigError, load
+        from .jekyll.config import ConfigError, load
 
         try:
             self.settings = load(Path(self.settings.site), target, config_files)
@@ -280,7 +280,9 @@ def convert_notebook(notebook: Path, settings):
 def warm_up() -> None:
     """Import what converting a notebook needs, so the first save is as fast as the others (a current site's
     first batch converts nothing and imports none of it). Runs in a thread while Jekyll starts."""
-    from . import reader, render, site  # noqa: F401
+    from .notebook import reader  # noqa: F401
+    from .render import render  # noqa: F401
+    from . import site  # noqa: F401
 
 
 def install_stop_signals() -> None:

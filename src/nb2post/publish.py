@@ -215,11 +215,11 @@ def commit_message(template: str, posts: list[tuple[Outcome, list[str]]]) -> str
 
 
 def write_briefs(site: Path, post_paths: list[Path], settings=None) -> tuple[list[Path], list[str]]:
-    """The share brief of each published post, when ``nb2post.brief`` is installed. (paths, problems).
+    """The share brief of each published post, when ``nb2post.share.brief`` is installed. (paths, problems).
     ``settings``: the run's (with its --config files)."""
-    if importlib.util.find_spec("nb2post.brief") is None:
+    if importlib.util.find_spec("nb2post.share.brief") is None:
         return [], []
-    from .brief import write_brief
+    from .share.brief import write_brief
 
     written: list[Path] = []
     problems: list[str] = []

@@ -5,7 +5,7 @@ destination; only when all of them are written are they renamed into place. A li
 written through, and a folder linked out of the site is refused. A post follows its notebook when that is
 moved (``git mv``), keeps its published URL unless ``--force`` says otherwise, and the posts fastpages or
 jekyllnb generated from a notebook are that notebook's to replace. A post a person made is replaced only
-when adopted on purpose (``Post.adopts``, see nb2post.adopt).
+when adopted on purpose (``Post.adopts``, see nb2post.render.adopt).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import gitrepo
-from .config import Settings
+from .jekyll.config import Settings
 from .post import (Marker, Post, edited_by_hand, read_marker, read_marker_and_edits, read_marker_from_file,
                    with_marker)
 from .diagnostics import Nb2postError
@@ -43,7 +43,7 @@ class WriteResult:
 
 
 def post_text(post: Post) -> str:
-    from . import front_matter as fm  # here, not at the top: `nb2post check` reads posts without it
+    from .notebook import front_matter as fm  # here, not at the top: `nb2post check` reads posts without it
 
     text = "---\n" + fm.dump(post.front_matter, post.verbatim) + "---\n\n" + post.body
     return with_marker(text, post.source, post.source_hash)
@@ -183,7 +183,7 @@ class Site:
         self._by_name: dict[str, set[str]] | None = None  # keys_by_name(self._by_source), kept up to date
         self._by_banner: dict[str, list[Path]] | None = None
         self._bases: list[Path] | None = None  # notebook_bases: where posts' notebook keys point
-        self._published: dict[str, list[Path]] | None = None  # nb2post.published.destinations, once per run
+        self._published: dict[str, list[Path]] | None = None  # nb2post.jekyll.published.destinations, once per run
         self.claims: str | None = None  # the run's claims folder (nb2post.convert): its posts' places, across workers
 
     def fastpages_posts(self) -> dict[str, list[Path]]:
@@ -230,7 +230,7 @@ class Site:
         """How a committed post's URL changes when it is renamed (" A → B"); "" when that cannot be
         worked out (taken as a change); None when Jekyll publishes both names under the same URL."""
         try:
-            from . import urls
+            from .jekyll import urls
 
             config = self.settings.site_config
             # the config in hand (also --config overrides), and both URLs by the same Jekyll's rules
@@ -243,7 +243,7 @@ class Site:
 
     def _new_url(self, target: Path, post: Post, jekyll: int | None) -> str:
         """``page.url`` of ``post`` written at ``target``; UrlError (or ValueError) when it cannot be known."""
-        from . import urls
+        from .jekyll import urls
 
         date = post.front_matter.get("date")
         return urls.page_url(urls.post_file_for(self.root, target, post.front_matter, self.settings.site_config,
@@ -255,10 +255,10 @@ class Site:
         return self.settings.facts.jekyll_build()[0]
 
     def published_places(self) -> dict[str, list[Path]]:
-        """Where the site publishes each of its files (nb2post.published.destinations): read once, and
+        """Where the site publishes each of its files (nb2post.jekyll.published.destinations): read once, and
         handed to the workers of a batch (``_published``) so that they do not each read it again."""
         if self._published is None:
-            from . import published
+            from .jekyll import published
 
             self._published = published.destinations(self.root, self.settings.site_config, self.jekyll(),
                                                       (self.settings.posts_dir,), self.stat_cache())
@@ -278,7 +278,7 @@ class Site:
     def _refuse_taken_url(self, post: Post, target: Path, leaving: set) -> None:
         """UrlTakenError when the site publishes another file where ``post`` would be published (``leaving``:
         the files this write replaces, whose places it may take)."""
-        from . import urls
+        from .jekyll import urls
 
         try:
             places = self.published_places()
@@ -450,7 +450,7 @@ class Site:
         the new post does not have) when the target changed; (None, []) when it did not. Files of the
         shared folder fastpages copies local images to may serve other posts too: they stay. ``text``: the
         earlier post's, when ``write`` read it already."""
-        from .assets import post_folder
+        from .post import post_folder
         from .liquid import linked_files
 
         if text is None:  # (a link replaced with --force, or a post removed meanwhile)

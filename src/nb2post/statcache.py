@@ -34,7 +34,7 @@ does not publish files whose name starts with a dot unless ``include:`` names th
 
 ``NB2POST_NO_CACHE=1`` switches it off (every file is read, nothing is written). The cache also keeps
 the parsed YAML of the site's config files, keyed by their exact bytes, so a run with nothing to do
-needs no YAML parser (see ``nb2post.config.load_site_config``). A whole run with nothing to do is answered
+needs no YAML parser (see ``nb2post.jekyll.config.load_site_config``). A whole run with nothing to do is answered
 one level up, from the record of the last such run (``nb2post.replay``).
 """
 from __future__ import annotations
@@ -89,7 +89,7 @@ def for_site(site: Path, git_folder=_FIND) -> StatCache:
 
 
 def for_settings(settings) -> StatCache:
-    """The cache of the site of ``settings`` (nb2post.config.Settings), found through its facts."""
+    """The cache of the site of ``settings`` (nb2post.jekyll.config.Settings), found through its facts."""
     facts = settings.facts
     return for_site(settings.site, *((facts.git_dir,) if facts is not None else ()))
 

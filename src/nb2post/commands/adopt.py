@@ -37,7 +37,7 @@ def command(post, notebook, target, config_files, force, replace_owner_text, not
     notebook is listed. A post with text the notebook does not have (a section, a
     fixed typo, a formula) is not replaced without --replace-owner-text; --dry-run lists that text.
     """
-    from ..adopt import from_post
+    from ..render.adopt import from_post
     from ..post import read_marker_from_file
     from .convert import run_convert
 

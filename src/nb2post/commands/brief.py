@@ -13,7 +13,7 @@ from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
     """A post path as given, or the post made from a notebook (found through the posts' marker lines)."""
-    from ..brief import BriefError
+    from ..share.brief import BriefError
     from ..convert import notebook_key
 
     if target.suffix.lower() != ".ipynb":
@@ -70,9 +70,9 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
     """
-    from ..brief import BriefError, check_card, wait_until_live, write_brief
-    from ..channels import NotebookFacts, choose
-    from ..config import load
+    from ..share.brief import BriefError, check_card, wait_until_live, write_brief
+    from ..share.channels import NotebookFacts, choose
+    from ..jekyll.config import load
     from ..diagnostics import Reporter
     from ..site import Site
 
@@ -84,7 +84,7 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
         settings = load(site, config_files=config_files)
         choose(NotebookFacts(), settings.raw, str(site / "_config.yml"))  # a broken channel setting stops us early
     if check_live:
-        from ..urls import absolute_url
+        from ..jekyll.urls import absolute_url
 
         if not absolute_url(settings.site_config, "/").startswith(("http://", "https://")):
             fail(f"--check-live needs the site's address: set 'url:' in {site / '_config.yml'} (e.g. "

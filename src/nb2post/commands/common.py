@@ -100,7 +100,7 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 def settings_errors():
     """A ValueError while the settings are read (a value a setting cannot take, found below them: a
     date format, a URL) is a settings error: ConfigError, exit status 2, reported by the CLI."""
-    from ..config import ConfigError
+    from ..jekyll.config import ConfigError
 
     try:
         yield
@@ -111,8 +111,8 @@ def settings_errors():
 
 
 def load_settings(site: Path, target=None, config_files=None):
-    """The site's settings (nb2post.config.load); what is wrong with them, a settings error."""
-    from ..config import load
+    """The site's settings (nb2post.jekyll.config.load); what is wrong with them, a settings error."""
+    from ..jekyll.config import load
 
     with settings_errors():
         return load(site, target, config_files)

@@ -38,7 +38,7 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
         require_notebooks_folder(folder, cwd)
         paths = [folder]
     require_named_paths(paths)
-    from ..urls import post_warnings_for
+    from ..jekyll.urls import post_warnings_for
 
     jekyll, about_site = site_warnings(settings)  # once per batch: they are about the site, not one notebook
     report = report or Reporter(quiet, verbose, cwd)
@@ -151,7 +151,7 @@ def _changed_choice(settings, outcomes, math_note: str, remember: bool) -> list[
     noted = [outcome.post.notes for outcome in outcomes if outcome.post is not None and outcome.post.notes]
     if settings.theme is None or not noted:
         return []  # (before render is imported: a run answered from the stat cache loads no notebook reader)
-    from ..render import theme_note
+    from ..render.render import theme_note
 
     said = theme_note(settings)
     if not any(said in notes for notes in noted):

@@ -46,7 +46,7 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     elsewhere) and a kernel. Prints its path. An existing notebook is never overwritten."""
     from ..convert import notebooks_dir
     from ..diagnostics import Reporter
-    from ..new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
+    from ..notebook.new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
 
     if not title.strip():
         fail("the title is empty; give the post's title, e.g. nb2post new \"My first post\"", EXIT_USAGE)

@@ -43,7 +43,7 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     and its last good post stays. A change to _config.yml converts what it affects and restarts Jekyll
     (which reads it only when it starts). Ctrl-C stops it all.
     """
-    from ..config import config_paths
+    from ..jekyll.config import config_paths
     from ..convert import notebooks_dir
     from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals,
                            port_problem, says_problem, server_command, warm_up)

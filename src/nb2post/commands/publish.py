@@ -71,7 +71,7 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
 def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
                 quiet=False, verbose=False, no_verify=False, config_files=None) -> int:
     from .. import gitrepo, publish
-    from ..config import CONFIG_NAME
+    from ..jekyll.config import CONFIG_NAME
     from ..templates_text import template_text
 
     site = locate_site(site, paths)

@@ -54,8 +54,8 @@ def command(targets, site, config_files, new, since, max_posts, dry_run, wait, t
     the channels in nb2post: share:, with the text its brief wrote for each; skip a channel its brief's
     ledger already records, and record each new post's link and time there (in _briefs/<slug>.md and
     .json)."""
-    from ..brief import BriefError
-    from ..config import load
+    from ..share.brief import BriefError
+    from ..jekyll.config import load
     from ..diagnostics import Reporter
     from ..share.post import share
     from ..share.settings import accounts

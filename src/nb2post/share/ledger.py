@@ -16,7 +16,7 @@ class Ledger:
     """What a brief's two files record, read once: ``recorded(channel)`` for each channel."""
 
     def __init__(self, markdown_path: Path, json_path: Path):
-        from ..brief import recorded_in_json, recorded_in_markdown
+        from .brief import recorded_in_json, recorded_in_markdown
 
         json_text = _read(json_path)
         # the Markdown's cells win over the JSON's, as when the brief is rewritten
@@ -46,7 +46,7 @@ def record(site: Path, markdown_path: Path, json_path: Path, channel: str, label
            when: str) -> None:
     """Write one channel's result into both files at once (temporary files, then renames). What a person
     typed into the Markdown's other rows is kept, as ``brief`` keeps it."""
-    from ..brief import merge_recorded, render_markdown
+    from .brief import merge_recorded, render_markdown
     from ..site import write_all
 
     previous_markdown, previous_json = _read(markdown_path), _read(json_path)

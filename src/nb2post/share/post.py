@@ -34,7 +34,7 @@ class Plan:
 
 def load_brief(site: Path, post_path: Path, settings=None) -> tuple[dict, Path, Path]:
     """The post's brief (written first, as ``nb2post brief`` writes it, when there is none)."""
-    from ..brief import brief_paths, write_brief
+    from .brief import brief_paths, write_brief
 
     markdown_path, json_path = brief_paths(site, post_path)
     if not json_path.is_file():
@@ -44,7 +44,7 @@ def load_brief(site: Path, post_path: Path, settings=None) -> tuple[dict, Path, 
 
 def plans(brief: dict, accounts: list[Account], markdown_path: Path, json_path: Path, session,
           timeout: float) -> list[Plan]:
-    from ..describe import BLUESKY, MASTODON
+    from .describe import BLUESKY, MASTODON
     from . import ledger, mastodon
 
     variants = {variant["channel"]: variant for variant in brief["description"]["variants"]}
@@ -90,7 +90,7 @@ def describe_plan(plan: Plan, brief: dict) -> str:
 
 def wait_for_page(url: str, card: dict, wait: float) -> str:
     """"" once ``url`` answers 200 with its og: tags, else the line saying why not."""
-    from ..brief import check_card, wait_until_live
+    from .brief import check_card, wait_until_live
 
     live, message = wait_until_live(url, wait)
     if not live:

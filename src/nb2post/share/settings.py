@@ -33,7 +33,7 @@ class Account:
 
 def accounts(section: dict | None, where: str) -> list[Account]:
     """The accounts ``nb2post: share:`` names, checked; ConfigError (one line) for anything else."""
-    from ..config import ConfigError
+    from ..jekyll.config import ConfigError
 
     share = (section or {}).get("share")
     if share is None:
@@ -63,7 +63,7 @@ def accounts(section: dict | None, where: str) -> list[Account]:
 
 
 def _server(value, where: str) -> str:
-    from ..config import ConfigError
+    from ..jekyll.config import ConfigError
 
     text = str(value or "").strip()
     if not _HTTP_URL.fullmatch(text):

@@ -297,7 +297,7 @@ def _prose(text: str, parts: _Parts, add) -> None:
 
 def _liquid_text(text: str) -> str:
     """Liquid as the reader sees it: a tag's ``content=`` (a callout's words), no tags or outputs."""
-    from .liquid import unescape
+    from ..liquid import unescape
 
     text = unescape(text)
     text = _LIQUID_TAG.sub(lambda m: " ".join(q[1:-1] for q in _LIQUID_CONTENT.findall(m.group(0))), text)
@@ -317,7 +317,7 @@ def _words_text(text: str) -> str:
 
 def _plain(text: str) -> str:
     """``text`` with Liquid's escapes and HTML's entities read back (code and URLs are compared in it)."""
-    from .liquid import unescape
+    from ..liquid import unescape
 
     return html.unescape(unescape(text))
 

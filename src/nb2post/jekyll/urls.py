@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from .diagnostics import Nb2postError
+from ..diagnostics import Nb2postError
 
 STYLES = {
     "none": "/:categories/:title:output_ext",
@@ -160,7 +160,7 @@ def site_jekyll_guessed(site: Path, site_config: dict, target: str | None = None
     """``site_jekyll``, and whether the version is only assumed: nothing says, so GitHub Pages' own build
     (Jekyll 3.10) is taken. ``root=``: the site's repository root, when the caller found it already.
     A run reads this once, into its settings (``config.SiteFacts``)."""
-    from .jekyll_version import detect
+    from .version import detect
 
     requested = requested_version(site_config)
     if requested:
@@ -656,8 +656,8 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", r
 def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
     """(front matter, raw ``date:`` text, body) of a page or post file on disk; the front matter is None
     when the file has none (Jekyll copies it as a static file). UrlError when it cannot be read."""
-    from .front_matter import FrontMatterError, load_yaml
-    from .post import read_marker
+    from ..notebook.front_matter import FrontMatterError, load_yaml
+    from ..post import read_marker
 
     path = Path(path)
     try:

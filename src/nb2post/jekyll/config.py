@@ -11,7 +11,7 @@
         layout: post
       toc: kramdown             # or frontmatter, include, off; a post's 'toc:' overrides
       badges: {colab: false}    # true (default), false, or per badge: github, binder, colab, deepnote
-      theme: minimal-mistakes   # only when nb2post cannot tell (see nb2post.themes)
+      theme: minimal-mistakes   # only when nb2post cannot tell (see nb2post.jekyll.themes)
       mathjax_url: https://...  # the MathJax a post loads itself when the site's layouts load none
 
 The file is read as Jekyll reads it (see ``read_yaml``), also as several files merged in order
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .diagnostics import UsageError
+from .. import __version__
+from ..diagnostics import UsageError
 
 if TYPE_CHECKING:
     from .themes import Theme
@@ -82,7 +82,7 @@ class Settings:
     front_matter: dict = field(default_factory=dict)
     site_config: dict = field(default_factory=dict)  # the whole _config.yml, for URL rules and the like
     raw: dict = field(default_factory=dict)  # the nb2post section as written
-    toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.toc
+    toc: str | None = None  # table of contents style (None: the site does not choose), see nb2post.jekyll.toc
     badges: tuple = ("github", "binder", "colab", "deepnote")  # badges switched on site-wide
     config_files: tuple = ()  # named config files (`--config a.yml,b.yml`); empty: _config.yml
     theme: Theme | None = None  # what the site's layouts draw and the keys they read
@@ -176,7 +176,7 @@ def settings_fingerprint(site: Path, target: str, config_files: tuple = (), text
         from .badges import fingerprint_input
 
         if repository is None:
-            from .gitrepo import remote_and_branch
+            from ..gitrepo import remote_and_branch
 
             repository = remote_and_branch(site)
         digest.update(b"\0" + fingerprint_input(*repository).encode("utf-8"))
@@ -281,42 +281,6 @@ def _psych_yaml():
     return yaml
 
 
-_YAML_CONTEXTS = {
-    "while scanning a quoted scalar": "in the quoted text",
-    "while scanning a block scalar": "in the | or > text",
-    "while parsing a flow sequence": "in the [...] list",
-    "while parsing a flow mapping": "in the {...} mapping",
-    "while parsing a block collection": "in the list",
-    "while parsing a block mapping": "in the mapping",
-    "while constructing a mapping": "in the mapping",
-    "while scanning a simple key": "in the key",
-}
-_YAML_WORDS = (("'<stream end>'", "the end of the text"), ("end of stream", "end of the text"), ("<block end>", "the end of a block"))
-
-
-def yaml_problem(exc, text: str, first_line: int = 1) -> str:
-    """'line L, column C: what is wrong' of a ruamel.yaml error, counted in the file whose line
-    ``first_line`` is the first of ``text``: no parser internals ("<unicode string>", a caret line)."""
-    problem, mark = getattr(exc, "problem", None), getattr(exc, "problem_mark", None)
-    if problem is None and isinstance(getattr(exc, "position", None), int):  # ReaderError: a character YAML refuses
-        before = text[: exc.position]
-        line, column = before.count("\n"), exc.position - (before.rfind("\n") + 1)
-        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        problem = f"{exc.reason or 'a character YAML refuses'} (U+{character:04X})"
-    elif mark is not None:
-        line, column = mark.line, mark.column
-    else:
-        return " ".join(str(exc).split("\n")[0].split())
-    for parser_words, words in _YAML_WORDS:
-        problem = problem.replace(parser_words, words)
-    said = f"line {line + first_line}, column {column + 1}: {problem}"
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    context = _YAML_CONTEXTS.get(context or "", "")
-    if context and context_mark is not None:
-        said += f" ({context} begun at line {context_mark.line + first_line}, column {context_mark.column + 1})"
-    return said
-
-
 def read_yaml(text: str, where: str):
     """``text`` as Jekyll's YAML reader sees it; ConfigError naming ``where`` when it is not YAML."""
     from ruamel.yaml.error import YAMLError
@@ -325,6 +289,8 @@ def read_yaml(text: str, where: str):
     try:
         return _psych_yaml().load(text)
     except YAMLError as exc:
+        from ..notebook.front_matter import yaml_problem
+
         raise ConfigError(f"{where}: not valid YAML: {yaml_problem(exc, text)}") from None
 
 
@@ -400,14 +366,14 @@ def _config_bytes_key(paths: list[Path], contents: list[bytes | None]) -> str | 
 def _parsed_before(site: Path, key: str | None, cache_place: tuple = ()) -> dict | None:
     """The parsed config when these exact bytes parsed cleanly before: a run with nothing to convert
     then needs no YAML parser (ruamel's import alone costs more than the rest of such a run)."""
-    from . import statcache
+    from .. import statcache
 
     known = statcache.MISSING if key is None else statcache.for_site(site, *cache_place).parsed_config(key)
     return None if known is statcache.MISSING or not isinstance(known, dict) else known
 
 
 def _remember_parsed(site: Path, key: str, config: dict, cache_place: tuple = ()) -> None:
-    from . import statcache
+    from .. import statcache
 
     statcache.for_site(site, *cache_place).remember_config(key, config)
 
@@ -427,7 +393,7 @@ KNOWN_SETTINGS = {
     "commit_message": (str,),
     "theme": (str,),
     "mathjax_url": (str,),
-    "jekyll": (int, str),  # which Jekyll builds the site: 3 (GitHub Pages' builder) or 4, see nb2post.jekyll_version
+    "jekyll": (int, str),  # which Jekyll builds the site: 3 (GitHub Pages' builder) or 4, see nb2post.jekyll.version
     "mastodon_instance": (str,),  # the brief's one-click Mastodon share link
     "share": (dict,),  # the accounts nb2post share posts to, see nb2post.share.settings
 }
@@ -486,7 +452,7 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
     from .targets import get_target
     from .themes import detect
 
-    from . import gitrepo
+    from .. import gitrepo
 
     site = Path(site)
     config_files = tuple(str(p) for p in config_paths(site, config_files)) if config_files else ()
@@ -524,7 +490,7 @@ def load(site: Path, target: str | None = None, config_files=()) -> Settings:
 
 
 def _site_facts(site: Path, config: dict, target: str, root, git_folder, texts: list[str]) -> SiteFacts:
-    from .gitrepo import remote_and_branch_of
+    from ..gitrepo import remote_and_branch_of
     from .urls import UrlError, site_jekyll_guessed
 
     remote, branch = remote_and_branch_of(git_folder)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import liquid
+from .. import liquid
 from .assets import EXTENSIONS, AssetSet, cell_label, liquid_link
-from .reader import text_of
-from .templates_text import fill
+from ..notebook.reader import text_of
+from ..templates_text import fill
 
 if TYPE_CHECKING:
-    from .mathrender import MathStyle
+    from ..jekyll.mathrender import MathStyle
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
@@ -273,7 +273,7 @@ def _html(mime, value, ctx: OutputContext) -> str | None:
     links = Holder()  # the links are Liquid the escaping below must leave alone
     html = contain_html(html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold))
     if ctx.math is not None and "$" in html:  # a renderer that pairs dollars, or shows the backslash of \$
-        from .mathrender import html_dollars
+        from ..jekyll.mathrender import html_dollars
 
         html = html_dollars(html, ctx.math)
     return links.restore(liquid.escape(nomarkdown(f'<div class="nb2post-output-html">\n{html}\n</div>')))
@@ -327,7 +327,7 @@ def _latex(mime, value, ctx: OutputContext) -> str | None:
         text = text[2:-2]
     elif text.startswith("$") and text.endswith("$"):
         text = text[1:-1]
-    from .mathrender import block
+    from ..jekyll.mathrender import block
 
     return liquid.escape(block([line for line in text.strip().split("\n") if line.strip()], ctx.math))
 

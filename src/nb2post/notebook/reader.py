@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from .diagnostics import Nb2postError
+from ..diagnostics import Nb2postError
 
 
 class NotebookError(Nb2postError):
@@ -281,7 +281,7 @@ def read(path: Path | str, on_bytes: Callable[[bytes, os.stat_result], None] | N
 
 
 def _read_bytes(path: Path, on_bytes=None) -> bytes:
-    from .paths import open_regular
+    from ..paths import open_regular
 
     try:
         stream, st = open_regular(path)
@@ -547,7 +547,7 @@ def _compiled(schema: dict, variant: bytes) -> dict | None:
 
     text = json.dumps(schema, sort_keys=True).encode()
     key = hashlib.sha256(variant + b"\0" + text).hexdigest()[:16]
-    from .paths import user_cache
+    from ..paths import user_cache
 
     cache = user_cache()
     module_file = cache / f"nbschema_{key}.py"

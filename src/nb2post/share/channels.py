@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import UsageError
+from ..diagnostics import UsageError
 
 # What to paste at a channel, in the words the checklist's "Paste" column uses
 PASTE = {
@@ -81,7 +81,7 @@ def arxiv_ids(text: str) -> list[str]:
 
 def notebook_facts(notebook_path: Path) -> NotebookFacts:
     """Imports from the code cells; arXiv ids from all of the notebook's text (cells and text outputs)."""
-    from .reader import NotebookError, cell_source, decode, read, text_of
+    from ..notebook.reader import NotebookError, cell_source, decode, read, text_of
 
     try:
         # plain JSON is enough to read cells; nbformat (slow) only upgrades old formats
@@ -187,8 +187,8 @@ def _channel_data():
     import hashlib
     import os
 
-    from .paths import user_cache
-    from .templates_text import template_text
+    from ..paths import user_cache
+    from ..templates_text import template_text
 
     text = template_text("channels.yml")
     kept = user_cache() / f"channels_{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
@@ -198,7 +198,7 @@ def _channel_data():
             return json.loads(kept.read_text(encoding="utf-8"))
         except (OSError, ValueError):  # none yet, or damaged: parsed again and replaced
             pass
-    from .front_matter import load_yaml
+    from ..notebook.front_matter import load_yaml
 
     data = (load_yaml(text, "templates/channels.yml") or {}).get("channels")
     try:

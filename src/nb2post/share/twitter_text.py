@@ -89,7 +89,7 @@ class ParseResult:
 @functools.lru_cache(maxsize=1)
 def top_level_domains() -> tuple[list[str], list[str]]:
     """(country, generic) top-level domains, from twitter-text's list."""
-    from .templates_text import template_text
+    from ..templates_text import template_text
 
     lists: dict[str, list[str]] = {"country": [], "generic": []}
     current = None

@@ -3,7 +3,7 @@ folder, with the front matter in the site's own style, ready to write in and to 
 
 fastpages blogs get fastpages' title cell (``# Title``, ``> description``, ``- key: value`` lines), which
 their authors know; every other site a Quarto-style raw cell holding YAML between ``---`` lines. nb2post
-reads both (nb2post.front_matter).
+reads both (nb2post.notebook.front_matter).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .front_matter import slugify
-from .diagnostics import Nb2postError
+from ..diagnostics import Nb2postError
 
 # What Jupyter itself writes for its Python kernel (ipykernel's kernel.json).
 PYTHON_KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .. import liquid
-from ..templates_text import fill
+from ... import liquid
+from ...templates_text import fill
 
 NAME = "fastpages"
 DEFAULTS = {"posts_dir": "_posts", "images_dir": "images/copied_from_nb", "notebooks_dir": "_notebooks"}

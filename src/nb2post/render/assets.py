@@ -2,7 +2,7 @@
 
 Every file lands under ``<images_dir>/<folder>/`` inside the site with a sanitised name, so nothing is
 ever written outside the site folder whatever the notebook says. ``<folder>`` is the post's date and
-slug (:func:`post_folder`), so two posts never share one. Links use Jekyll's ``relative_url`` filter so
+slug (:func:`nb2post.post.post_folder`), so two posts never share one. Links use Jekyll's ``relative_url`` filter so
 they work under any ``baseurl``.
 
 A notebook is untrusted input, and whatever lands in the site gets published. So a local file a notebook
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
-import hashlib
 import mimetypes
 import os
 import re
@@ -24,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .diagnostics import Nb2postError
+from ..post import safe_segment
+from ..diagnostics import Nb2postError
 
 EXTENSIONS = {
     "image/png": ".png",
@@ -161,29 +160,10 @@ def decode_image(mime: str, payload) -> tuple[bytes | None, str | None]:
 # --- Where a post's files go ----------------------------------------------------------------------------
 
 
-def safe_segment(name: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
-    return name or "image"
-
-
 def safe_relative(path: str) -> str:
     """A relative POSIX path with only safe segments: no '..', no absolute part, no odd characters."""
     parts = [safe_segment(p) for p in PurePosixPath(path.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
     return "/".join(parts) or "image"
-
-
-def post_folder(date: dt.date, slug: str) -> str:
-    """The post's own image folder name: its date and slug, ASCII-safe, the same on every run.
-
-    Two posts may share a slug (a weekly series) or differ only in characters a file name cannot keep
-    (``日本-post``, ``中文-post``); the date, and a short hash of the real name when sanitising lost
-    something, keep their folders apart.
-    """
-    wanted = f"{date.isoformat()}-{slug}"
-    safe = re.sub(r"-{2,}", "-", safe_segment(wanted))
-    if safe != wanted:
-        safe = f"{safe}-{hashlib.sha256(wanted.encode('utf-8')).hexdigest()[:8]}"
-    return safe
 
 
 def confinement_roots(site: Path, notebook: Path, repository: Path | None) -> tuple[Path, ...]:
@@ -193,7 +173,7 @@ def confinement_roots(site: Path, notebook: Path, repository: Path | None) -> tu
     A notebook kept outside them (``nb2post convert ~/nb.ipynb --site blog``) may also use files of its
     own repository, else of its own folder.
     """
-    from .gitrepo import find_root
+    from ..gitrepo import find_root
 
     site_root = (repository or Path(site)).resolve()
     notebook_dir = Path(os.path.realpath(Path(notebook).parent))
@@ -212,7 +192,7 @@ def published_path(site: Path, file: Path, site_config: dict | None = None) -> s
     parts = relative.parts
     if not parts or any(p.startswith(("_", ".", "#", "~")) for p in parts) or relative.name.endswith("~"):
         return None
-    from .published import excluded_path
+    from ..jekyll.published import excluded_path
 
     path = relative.as_posix()
     return None if excluded_path(site_config or {}, path) else "/" + path

@@ -41,7 +41,7 @@ _MATH_SCRIPT = re.compile(r"mathjax|katex", re.I)
 class Theme:
     name: str  # minima, minimal-mistakes, fastpages, chirpy, or "" when not recognised
     reason: str  # how it was recognised, for the one message per batch
-    toc_style: str  # what a post with `toc: true` gets when the site chooses no style (see nb2post.toc)
+    toc_style: str  # what a post with `toc: true` gets when the site chooses no style (see nb2post.jekyll.toc)
     math_keys: tuple = ()  # front matter keys that make the layout load math
     math_script: bool = False  # the layouts load no math at all: the post brings MathJax itself
     toc_keys: tuple = ()  # keys the layouts read to draw a TOC, beyond `toc`
@@ -180,7 +180,7 @@ def read_switches(folders: list[Path], math_files: list | None = None) -> dict[s
     files first, then its theme gem's, named "the theme's …"), plus ``_toc_filter`` when a layout renders
     jekyll-toc's ``| toc`` and ``_math_script`` when one loads MathJax or KaTeX. ``math_files`` gets
     (where, text, path) of the files that load or configure math (and of the site's own small scripts they
-    load), for nb2post.mathrender."""
+    load), for nb2post.jekyll.mathrender."""
     found: dict[str, str] = {}
     wanted = set(MATH_KEYS + TOC_KEYS + COMMENT_KEYS)
     for index, folder in enumerate(folders):

@@ -25,7 +25,7 @@ whatever its ``processEscapes``. The same holds in HTML outputs (a DataFrame of 
 written so too; and a ``\\$`` there, which Jupyter shows as a dollar, is written so also where the renderer
 does not pair ``$`` but would show the backslash (``processEscapes`` false: MathJax 2's default, KaTeX).
 
-Reads text only; the result is a small value that travels with the theme (nb2post.themes).
+Reads text only; the result is a small value that travels with the theme (nb2post.jekyll.themes).
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ class Renderer:
     process_escapes: bool = False  # ``\$`` in the page shows a dollar
     configured_in: str = ""  # the file that configures it, when another one
     # the file that loads it, on disk (the note is said as that file's), when known; out of repr, which is
-    # part of the settings fingerprint (nb2post.themes), so that a site checked out elsewhere is not stale
+    # part of the settings fingerprint (nb2post.jekyll.themes), so that a site checked out elsewhere is not stale
     path: str = field(default="", repr=False, compare=False)
 
 

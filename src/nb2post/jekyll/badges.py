@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .templates_text import fill
+from ..templates_text import fill
 
 NAMES = ("github", "binder", "colab", "deepnote")  # fastpages' order
 LABELS = {"github": "View on GitHub", "binder": "Launch Binder", "colab": "Open in Colab", "deepnote": "Launch in Deepnote"}
@@ -116,7 +116,7 @@ OWN_BADGE_CELLS = 3  # where notebooks put them: the first cells, before the con
 
 def carried_by(cells: list[dict]) -> list[str]:
     """The badges a notebook already shows in its first markdown/raw cells (so it gets no second one)."""
-    from .reader import cell_source
+    from ..notebook.reader import cell_source
 
     text = "\n".join(
         cell_source(cell) for cell in cells[:OWN_BADGE_CELLS] if cell.get("cell_type") in ("markdown", "raw")

@@ -10,18 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import front_matter as fm
-from . import badges, liquid, outputs, prose
-from .assets import AssetSet, confinement_roots, post_folder
-from .config import Settings
-from .post import Post
-from .reader import Notebook, cell_source
-from .templates_text import fill
-from .visibility import Show, parse_cell
-from .diagnostics import Nb2postError
+from ..notebook import front_matter as fm
+from ..jekyll import badges
+from .. import liquid
+from . import outputs, prose
+from ..post import post_folder
+from .assets import AssetSet, confinement_roots
+from ..jekyll.config import Settings
+from ..post import Post
+from ..notebook.reader import Notebook, cell_source
+from ..templates_text import fill
+from ..notebook.visibility import Show, parse_cell
+from ..diagnostics import Nb2postError
 
 if TYPE_CHECKING:
-    from .themes import Theme
+    from ..jekyll.themes import Theme
 
 # %%magics that change what language a cell is written in.
 _CELL_MAGIC_LANGUAGES = {
@@ -84,8 +87,8 @@ def to_post(
     adoption=None,
 ) -> Post:
     """The stages in order: front matter, body (cells, outputs, assets), table of contents and badges.
-    ``adoption`` (nb2post.adopt.Adoption): a post taken over, whose name and front matter are kept."""
-    from .targets import get_target
+    ``adoption`` (nb2post.render.adopt.Adoption): a post taken over, whose name and front matter are kept."""
+    from ..jekyll.targets import get_target
 
     target = get_target(settings.target)
     where = str(notebook.path)
@@ -212,7 +215,7 @@ def _card_image(values: dict, assets: AssetSet, notebook: Notebook) -> None:
 
 def front_matter_of(notebook: Notebook, settings: Settings, found, fallback_date) -> Heading:
     """Merge the sources (site defaults < file name < the notebook's own), then settle slug, date, title."""
-    from .targets import get_target
+    from ..jekyll.targets import get_target
 
     where = str(notebook.path)
     name_date, name = fm.file_name_parts(notebook.path)
@@ -244,10 +247,10 @@ DESCRIPTION_LENGTH = 160  # what search results and social cards show of a descr
 
 def prose_description(body: str) -> str:
     """The post's first prose paragraph as plain text, cut at a sentence or word to fit a description."""
-    from . import describe
+    from . import plain_text
 
-    paragraph = describe.first_paragraph(liquid.unescape(body))
-    short = describe.shorten(paragraph, lambda text: len(text) <= DESCRIPTION_LENGTH) if paragraph else None
+    paragraph = plain_text.first_paragraph(liquid.unescape(body))
+    short = plain_text.shorten(paragraph, lambda text: len(text) <= DESCRIPTION_LENGTH) if paragraph else None
     return short[0] if short else ""
 
 
@@ -258,9 +261,9 @@ def _render_without_liquid(values: dict, settings: Settings, where: str, file_na
     Jekyll 4 then shows the post as written, so it must carry no Liquid escapes and no filters. Jekyll 3
     (GitHub Pages' classic builder) ignores the key and runs Liquid anyway: a site known to build with it
     keeps the escaped post, which renders right there. Which Jekyll, and which defaults apply, are read
-    as the URL rules read them (nb2post.urls), so the two never disagree.
+    as the URL rules read them (nb2post.jekyll.urls), so the two never disagree.
     """
-    from .urls import front_matter_defaults
+    from ..jekyll.urls import front_matter_defaults
 
     if "render_with_liquid" in values:
         setting = values["render_with_liquid"]
@@ -288,7 +291,7 @@ def _navigation(
 ):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site, notes
     about it)."""
-    from . import toc
+    from ..jekyll import toc
 
     for name in own_badges:  # the notebook shows its own: no second one (unless the post asks for it)
         values.setdefault(f"hide_{name}_badge", True)
@@ -319,9 +322,9 @@ MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
 
 def _theme_switches(body: str, values: dict, settings: Settings, has_math: bool):
     """The front matter keys the site's layouts read to switch math, TOC extras and comments on (see
-    nb2post.themes), or a MathJax loader at the end of the post when its layouts load no math at all.
+    nb2post.jekyll.themes), or a MathJax loader at the end of the post when its layouts load no math at all.
     Returns (body, [the one note per batch that says what was chosen and why])."""
-    from . import themes
+    from ..jekyll import themes
 
     theme = settings.theme
     if theme is None:  # settings made without a site (library use)
@@ -469,7 +472,7 @@ def _raw(cell: dict, source: str, math=None) -> str:
     An untyped raw cell is text, not Markdown: Jupyter shows it as written and nbconvert's HTML export
     does not read it as Markdown, whereas kramdown would take ``[x]::y`` lines for link definitions (they
     vanish), pair ``$`` signs as math and link a later ``[x]``. It is shown as written, in a pre block.
-    ``math``: the site's renderer's nb2post.mathrender.MathStyle, for the dollars of an HTML cell."""
+    ``math``: the site's renderer's nb2post.jekyll.mathrender.MathStyle, for the dollars of an HTML cell."""
     meta = cell.get("metadata") or {}
     mime = str(meta.get("raw_mimetype") or meta.get("format") or "").lower()
     if not source.strip():
@@ -481,7 +484,7 @@ def _raw(cell: dict, source: str, math=None) -> str:
     if mime in ("text/html", "html"):
         html = prose.contain_html(source)  # as an HTML output: closed at its end, its dollars text
         if math is not None and "$" in html:
-            from .mathrender import html_dollars
+            from ..jekyll.mathrender import html_dollars
 
             html = html_dollars(html, math)
         return liquid.escape(outputs.nomarkdown(html))

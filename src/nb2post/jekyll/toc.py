@@ -8,7 +8,7 @@
 
 The site chooses (``nb2post: toc:``); a post overrides with ``toc:`` in its front matter: ``true`` (the
 site's style; the target's when the site says ``off``), ``false``, or a style name. A site that chooses
-nothing gets what its theme draws (nb2post.themes): kramdown's list on minima and unknown themes,
+nothing gets what its theme draws (nb2post.jekyll.themes): kramdown's list on minima and unknown themes,
 ``toc: true`` on fastpages, minimal-mistakes, Chirpy and layouts that read ``page.toc``.
 
 Links a notebook makes to its own headings the Jupyter way (``#Data-preparation``) are pointed at the ids
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from .liquid import OPEN_BRACE
-from .templates_text import template_text
-from .diagnostics import Nb2postError
+from ..liquid import OPEN_BRACE
+from ..templates_text import template_text
+from ..diagnostics import Nb2postError
 
 STYLES = ("kramdown", "frontmatter", "include", "off")
 _ON = (True, "true", "yes", "on")
@@ -52,7 +52,7 @@ def site_style(value, target_default: str, where: str) -> str | None:
 
 def post_style(site: str | None, value, target_default: str, where: str, theme_default: str | None = None) -> str:
     """The style for one post: its own ``toc:`` value over the site's; when the site chooses no style,
-    what its theme draws (``theme_default``, see nb2post.themes)."""
+    what its theme draws (``theme_default``, see nb2post.jekyll.themes)."""
     value = _normal(value)
     if value is None or value == "":
         return site or "off"
@@ -271,7 +271,7 @@ def keep_jupyter_anchors(body: str, scans: _Scans | None = None) -> str:
         return body
     import html
 
-    from .liquid import escape
+    from ..liquid import escape
 
     taken = {kramdown_id_ for _, _, kramdown_id_ in headings}
     anchors: dict[int, str] = {}

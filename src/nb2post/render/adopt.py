@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .diagnostics import UsageError
+from ..diagnostics import UsageError
 
 # The front matter key listing what was carried over: later converts read it from nb2post's own post.
 RECORD = "nb2post_adopted"
@@ -66,8 +66,8 @@ def from_post(site: Path, post: Path, site_config: dict | None = None, how: str 
     recorded as adopted (the rest it derived from the notebook, which may have changed since).
     ``notebook_title``: the notebook's title replaces the post's. ``jekyll``: the run's Jekyll major
     version (``config.SiteFacts.known_jekyll``; None: read here)."""
-    from . import urls
-    from .post import read_marker_from_file
+    from ..jekyll import urls
+    from ..post import read_marker_from_file
 
     parts = file_name_parts(Path(post).name)
     if parts is None:
@@ -89,13 +89,13 @@ def from_post(site: Path, post: Path, site_config: dict | None = None, how: str 
 
 def _own_lines(post: Path, front: dict) -> dict:
     """The lines of ``post``'s front matter for each of the keys in ``front`` (see front_matter.entries)."""
-    from .front_matter import entries
+    from ..notebook.front_matter import entries
 
     try:
         text = Path(post).read_text(encoding="utf-8-sig")
     except OSError:
         return {}
-    from .urls import FRONT_MATTER
+    from ..jekyll.urls import FRONT_MATTER
 
     found = FRONT_MATTER.match(text)
     if not found or not found.group(1) or not front:
@@ -136,7 +136,7 @@ def names_notebook(text: str, key: str) -> bool:
 
 def unmarked_posts(posts_dir: Path) -> dict[Path, str]:
     """The posts in ``posts_dir`` nb2post did not write, with their text."""
-    from .post import read_marker_from_file
+    from ..post import read_marker_from_file
 
     found = {}
     for path in sorted(posts_dir.glob("*")) if posts_dir.is_dir() else []:
@@ -286,12 +286,13 @@ _LIQUID_PATH = re.compile(
 
 def owner_losses(site: Path, post, site_config: dict, jekyll: int | None = None):
     """What replacing the owner's post that ``post`` (nb2post.post.Post) adopts would lose: the items of
-    its body that the notebook's body lacks (nb2post.losses). Its images are compared by their bytes with
+    its body that the notebook's body lacks (nb2post.render.losses). Its images are compared by their bytes with
     the new post's images, found as Jekyll would serve them from the site. ``jekyll``: as for
     ``from_post``."""
     import hashlib
 
-    from . import losses, urls
+    from . import losses
+    from ..jekyll import urls
 
     owner = Path(site) / post.adopts
     try:
@@ -351,7 +352,7 @@ def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | 
 def url_of(site: Path, post_path: Path, site_config: dict, jekyll: int | None = None) -> str | None:
     """The URL Jekyll gives the post file ``post_path`` as it is on disk (None when it cannot be told).
     ``jekyll``: as for ``from_post``."""
-    from . import urls
+    from ..jekyll import urls
 
     try:
         return urls.page_url(urls.read_post_file(site, post_path, site_config, jekyll), site_config)

@@ -4,7 +4,7 @@
   excepted) become ``$$x$$`` (kramdown's inline math),
   display ``$$``/``\\[``/``\\begin{env}`` on their own lines become ``$$`` blocks with blank lines around,
   so ``_``, ``*`` and ``|`` inside math never turn into markup. Where the site's renderer does not take
-  what kramdown makes of ``$$``, math is written in the renderer's own delimiters (see nb2post.mathrender).
+  what kramdown makes of ``$$``, math is written in the renderer's own delimiters (see nb2post.jekyll.mathrender).
 * Pipes: kramdown makes any line with a ``|`` a table row; outside a real GFM table they are escaped.
 * HTML: each cell's HTML blocks are closed at its end and code inside them is escaped, so no cell's HTML
   reaches into the rest of the post (see :func:`_contain_html`).
@@ -13,7 +13,7 @@
   Markdown between blank lines inside ``<div>``/``<details>`` is marked ``markdown=`` so it renders.
 * Bare URLs become links, as GFM (so Jupyter) shows them.
 * Liquid: escaped unless the caller allows a tag (see :mod:`nb2post.liquid`).
-* Images: attachments, ``data:`` URIs and local files become files of the post (see :mod:`nb2post.assets`).
+* Images: attachments, ``data:`` URIs and local files become files of the post (see :mod:`nb2post.render.assets`).
 
 Pieces that must not be touched again (code, math, our own links) are held behind placeholders while
 the rest of the text is rewritten, then put back.
@@ -30,13 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from collections.abc import Callable
 
-from . import liquid
+from .. import liquid
 from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from .mathrender import MathStyle
+    from ..jekyll.mathrender import MathStyle
 
 _HOLD = "\ue000{}\ue001"
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -335,22 +335,6 @@ def _code_as_html(placeholder: str, code: dict[str, str], ctx: ProseContext, hol
         ticks = len(original) - len(original.lstrip("`"))
         rendered = f"<code>{html.escape(original[ticks:-ticks].strip(), quote=False)}</code>"
     return holder.hold(_escape_code(rendered, ctx))
-
-
-_FASTPAGES_FN = re.compile(r"\{%-?\s*fn\s+(\w+)\s*-?%\}")
-# `|` was escaped as a table pipe before the targets' hooks run, so `\|` is read as the filter's pipe too.
-_FASTPAGES_FNDETAIL = re.compile(r"\{\{-?\s*(['\"])(.*?)\1\s*\\?\|\s*fndetail:\s*(\w+)\s*-?\}\}", re.S)
-
-
-def kramdown_footnotes(text: str) -> str:
-    """fastpages' footnotes (``{% fn 1 %}``, ``{{ 'text' | fndetail: 1 }}``, Liquid of its own plugin) as
-    kramdown footnotes (``[^1]``, ``[^1]: text``), which any Jekyll site renders as linked notes."""
-    if "fn" not in text:
-        return text
-    text = _FASTPAGES_FN.sub(lambda m: f"[^{m.group(1)}]", text)
-    return _FASTPAGES_FNDETAIL.sub(
-        lambda m: "\n\n[^%s]: %s\n\n" % (m.group(3), " ".join(m.group(2).split())), text
-    )
 
 
 def _escape_code(text: str, ctx: ProseContext) -> str:
@@ -668,7 +652,7 @@ def _math(text: str, ctx: ProseContext, holder: Holder) -> str:
     first_item = _LIST_ITEM_ANYWHERE.search(text)
 
     def display(match_start: int, match_end: int, body: str) -> str:
-        from . import mathrender  # (loaded only by runs whose prose has math)
+        from ..jekyll import mathrender  # (loaded only by runs whose prose has math)
 
         ctx.has_math = True
         body = "\n".join(line for line in body.strip().split("\n") if line.strip())
@@ -757,7 +741,7 @@ def _inline_math(text: str, ctx: ProseContext, holder: Holder) -> str:
         body = text[opening.end() : tokens[end].start()]
         ctx.has_math = True
         if mathrender is None:
-            from . import mathrender  # (loaded only by runs whose prose has math)
+            from ..jekyll import mathrender  # (loaded only by runs whose prose has math)
         out.append(_text_dollars(text[done : opening.start()], ctx, holder))
         written = mathrender.inline(_inline_safe(body), ctx.math, _fills_line(text, opening.start(), tokens[end].end()))
         out.append(holder.hold(_escape(written, ctx)))

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from . import __version__
-from .diagnostics import Nb2postError
+from .. import __version__
+from ..diagnostics import Nb2postError
 
 BRIEFS_DIR = "_briefs"
 RECORDED = ("posted_where", "posted_when", "posted_id")  # posted_id: what `nb2post share` was answered
@@ -34,7 +34,7 @@ class BriefError(Nb2postError, ValueError):
 def _notebook_for(site: Path, post_path: Path, facts) -> Path | None:
     """The notebook a post was made from (its marker line), found beside the repository (the root in
     the run's ``config.SiteFacts``) or the site."""
-    from .post import read_marker_from_file
+    from ..post import read_marker_from_file
 
     marker = read_marker_from_file(post_path)
     if marker is None:
@@ -46,7 +46,7 @@ def _notebook_for(site: Path, post_path: Path, facts) -> Path | None:
 
 
 def brief_slug(post_path: Path) -> str:
-    from .front_matter import parse_file_name
+    from ..notebook.front_matter import parse_file_name
 
     try:
         _, slug = parse_file_name(post_path)
@@ -59,11 +59,11 @@ def build(site: Path, post_path: Path, settings=None) -> dict:
     """Everything the brief says, as plain data (the JSON twin). ``settings``: the site's, when the
     caller loaded them already (with its --config files); else they are loaded from _config.yml."""
     from .channels import PASTE, ChannelError, choose, facts_from_post, mastodon_instance, notebook_facts
-    from .config import ConfigError, load
-    from .convert import notebook_key
+    from ..jekyll.config import ConfigError, load
+    from ..convert import notebook_key
     from .describe import describe
-    from .reader import NotebookError
-    from .urls import UrlError, absolute_url, page_url, post_datetime, read_post_file
+    from ..notebook.reader import NotebookError
+    from ..jekyll.urls import UrlError, absolute_url, page_url, post_datetime, read_post_file
 
     site, post_path = Path(site), Path(post_path)
     if not post_path.is_file():
@@ -402,7 +402,7 @@ def _fenced(text: str) -> str:
 
 
 def render_markdown(brief: dict) -> str:
-    from .templates_text import fill
+    from ..templates_text import fill
 
     description = brief["description"]
     checks = "\n".join(
@@ -506,7 +506,7 @@ def brief_paths(site: Path, post_path: Path) -> tuple[Path, Path]:
 def write_brief(site: Path, post_path: Path, settings=None) -> list[Path]:
     """Write (or refresh) the share brief of one post; returns the files written. ``settings``: as for
     ``build``."""
-    from .site import write_all
+    from ..site import write_all
 
     site, post_path = Path(site), Path(post_path)
     brief = build(site, post_path, settings)

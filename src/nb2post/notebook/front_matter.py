@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .reader import cell_source
-from .diagnostics import Nb2postError
+from ..diagnostics import Nb2postError
 
 _DATE_PREFIX = re.compile(r"^(\d{4})[-_](\d{1,2})[-_](\d{1,2})(?:[-_ ]+|$)")
 _RAW_YAML = re.compile(r"\A\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -101,6 +101,43 @@ def _yaml():
     return yaml
 
 
+# How a YAML error is said: one line in a person's words (front matter, and _config.yml in nb2post.jekyll.config)
+_YAML_CONTEXTS = {
+    "while scanning a quoted scalar": "in the quoted text",
+    "while scanning a block scalar": "in the | or > text",
+    "while parsing a flow sequence": "in the [...] list",
+    "while parsing a flow mapping": "in the {...} mapping",
+    "while parsing a block collection": "in the list",
+    "while parsing a block mapping": "in the mapping",
+    "while constructing a mapping": "in the mapping",
+    "while scanning a simple key": "in the key",
+}
+_YAML_WORDS = (("'<stream end>'", "the end of the text"), ("end of stream", "end of the text"), ("<block end>", "the end of a block"))
+
+
+def yaml_problem(exc, text: str, first_line: int = 1) -> str:
+    """'line L, column C: what is wrong' of a ruamel.yaml error, counted in the file whose line
+    ``first_line`` is the first of ``text``: no parser internals ("<unicode string>", a caret line)."""
+    problem, mark = getattr(exc, "problem", None), getattr(exc, "problem_mark", None)
+    if problem is None and isinstance(getattr(exc, "position", None), int):  # ReaderError: a character YAML refuses
+        before = text[: exc.position]
+        line, column = before.count("\n"), exc.position - (before.rfind("\n") + 1)
+        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        problem = f"{exc.reason or 'a character YAML refuses'} (U+{character:04X})"
+    elif mark is not None:
+        line, column = mark.line, mark.column
+    else:
+        return " ".join(str(exc).split("\n")[0].split())
+    for parser_words, words in _YAML_WORDS:
+        problem = problem.replace(parser_words, words)
+    said = f"line {line + first_line}, column {column + 1}: {problem}"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    context = _YAML_CONTEXTS.get(context or "", "")
+    if context and context_mark is not None:
+        said += f" ({context} begun at line {context_mark.line + first_line}, column {context_mark.column + 1})"
+    return said
+
+
 def load_yaml(text: str, where: str, first_line: int = 1):
     """``text`` as YAML; FrontMatterError naming ``where`` and the line (``first_line`` is the first of
     ``text`` in its file or cell) when it is not."""
@@ -113,8 +150,6 @@ def load_yaml(text: str, where: str, first_line: int = 1):
     except ValueError as exc:  # impossible timestamps such as 2024-02-30
         raise FrontMatterError(f"{where} has a date that is not a real day ({exc}); write dates as YYYY-MM-DD") from None
     except YAMLError as exc:
-        from .config import yaml_problem
-
         raise FrontMatterError(f"{where} is not valid YAML: {yaml_problem(exc, text, first_line)}") from None
     # "\ud83d\ude00" in YAML loads as two halves of a pair, which YAML emitters then write as escapes that
     # Jekyll's Psych rejects (the whole site stops building): join them.

@@ -1,6 +1,7 @@
 """Plain Jekyll sites (kramdown Markdown, any theme)."""
 from __future__ import annotations
 
+import re
 
 from .. import themes
 
@@ -20,13 +21,31 @@ FIRST_KEYS = ("layout", "title", "description", "date", "categories", "tags")
 
 def file_slug(name: str) -> str:
     """The post's name from the notebook's (after the date): a URL-safe slug."""
-    from ..front_matter import slugify
+    from ...notebook.front_matter import slugify
 
     return slugify(name)
 
 
 def allow_liquid(tag: str) -> bool:
     return False
+
+
+# fastpages' footnote Liquid (its own plugin). Compiled (and cached by re) when a post is converted, not
+# when `nb2post check` imports this module.
+_FASTPAGES_FN = r"\{%-?\s*fn\s+(\w+)\s*-?%\}"
+# `|` was escaped as a table pipe before the targets' hooks run, so `\|` is read as the filter's pipe too.
+_FASTPAGES_FNDETAIL = r"\{\{-?\s*(['\"])(.*?)\1\s*\\?\|\s*fndetail:\s*(\w+)\s*-?\}\}"
+
+
+def kramdown_footnotes(text: str) -> str:
+    """fastpages' footnotes (``{% fn 1 %}``, ``{{ 'text' | fndetail: 1 }}``, Liquid of its own plugin) as
+    kramdown footnotes (``[^1]``, ``[^1]: text``), which any Jekyll site renders as linked notes."""
+    if "fn" not in text:
+        return text
+    text = re.sub(_FASTPAGES_FN, lambda m: f"[^{m.group(1)}]", text)
+    return re.sub(
+        _FASTPAGES_FNDETAIL, lambda m: "\n\n[^%s]: %s\n\n" % (m.group(3), " ".join(m.group(2).split())), text, flags=re.S
+    )
 
 
 _YOUTUBE_EMBED = ('<div class="nb2post-youtube"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/%s" '
@@ -37,8 +56,6 @@ def prose_hook(text: str, holder) -> str:
     """A fastpages notebook moved to a plain site: its footnotes become kramdown's, and a quote that is
     only ``> youtube: URL`` becomes the embedded video, as fastpages showed it (other quotes, callouts
     and tweets included, stay quotes: they read as written on any theme)."""
-    from ..prose import kramdown_footnotes
-
     text = kramdown_footnotes(text)
     if "youtube" not in text.lower():
         return text

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import config, gitrepo
 from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
-from .paths import missing_files
+from .paths import appeared_files, missing_files
 from .site import keys_by_name, moved_post
 
 MISSING, STALE, EDITED, MOVED, ORPHAN, BROKEN = "missing", "stale", "edited", "moved", "orphan", "broken"
@@ -50,6 +50,7 @@ class Finding:
     edited: bool = False  # the stale post was changed by hand: converting needs --force
     moved_from: str | None = None  # moved: where the notebook was (its post follows it when converted)
     missing_files: tuple = ()  # stale: the images and videos it links that were deleted (site paths)
+    appeared_files: tuple = ()  # stale: the local files it links that were missing and exist now (site-relative)
     problem: str = ""  # broken: "cannot be read: …" or "cannot be converted: …" (the fix included)
     images: tuple = ()  # orphan: the images and videos of its post that exist
 
@@ -189,6 +190,8 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
             elif known[1].linked and (lost := missing_files(place.site, known[1].linked, listed)):
                 report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(lost)))
+            elif known[1].awaited and (appeared := appeared_files(place.site, known[1].awaited)):
+                report.findings.append(Finding(STALE, Path(notebook), known[0], appeared_files=tuple(appeared)))
             else:
                 report.current_posts.append(known[0])
                 report.current_images += [place.site / folder.lstrip("/") / name for folder, names in known[1].linked
@@ -286,6 +289,11 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
             others = f" and {count - 1} more" if count > 1 else ""
             lines.append(f"stale:   {shown(finding.post)} links {first}{others}, deleted since it was written "
                          f"from {shown(finding.notebook)}")
+        elif finding.kind == STALE and finding.appeared_files:
+            count, first = len(finding.appeared_files), finding.appeared_files[0]
+            others = f" and {count - 1} more" if count > 1 else ""
+            lines.append(f"stale:   {shown(finding.post)} links {first}{others}, missing when it was written from "
+                         f"{shown(finding.notebook)} and there now")
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")

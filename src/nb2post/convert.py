@@ -698,7 +698,7 @@ def convert(
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed, and a notebook that failed is reported from it (the same error) until its
     stat or the settings change."""
-    from .paths import missing_files
+    from .paths import appeared_files, missing_files
     from .site import Site
 
     adoptions = adoptions or {}
@@ -739,11 +739,12 @@ def convert(
                     outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
                     continue
             # (current: the post listed under this notebook's key a moment ago, so a regular file; an edited
-            # one is written, or refused, as a changed notebook's would be, and one whose images were deleted
-            # is written again)
+            # one is written, or refused, as a changed notebook's would be, and one whose images were deleted,
+            # or whose missing local files appeared, is written again)
             current = (previous and previous[1].source == key and previous[1].source_hash == digest
                        and (keep_edited or not previous[1].edited)
-                       and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed)))
+                       and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed))
+                       and not (previous[1].awaited and appeared_files(settings.site, previous[1].awaited)))
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, png, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, png, run_cli, write_notebook
 
 from nb2post import config
 from nb2post.check import _simple_section, layout
@@ -265,6 +265,8 @@ def test_a_post_whose_missing_local_files_appeared_is_stale_and_convert_writes_t
     [post] = (site / "_posts").glob("*.md")
     assert "](images/diagram.png)" in post.read_text(encoding="utf-8")
     assert run_cli("check", cwd=site).returncode == 0  # (nothing to do while the files are missing)
+    [page] = jekyll_build(site).rglob("plot.html")  # the awaiting line is a comment to Jekyll's strict Liquid too
+    assert "<!-- nb2post: awaiting _notebooks/images/diagram.png _notebooks/images/card.png -->" in page.read_text(encoding="utf-8")
     (notebook.parent / "images").mkdir()
     (notebook.parent / "images" / "diagram.png").write_bytes(png())
     done = run_cli("check", cwd=site)

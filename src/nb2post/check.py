@@ -2,8 +2,9 @@
 
 A notebook is *current* when a post's marker names it and records the hash nb2post would compute for it
 now; *missing* when no post names it; *stale* when the recorded hash differs; *edited* when its post is
-no longer what nb2post wrote (the marker's hash of the post itself differs). A post whose notebook no
-longer exists is an *orphan*.
+no longer what nb2post wrote (the marker's hash of the post itself differs); *not adopted* when no post
+names it but convert would take a post nb2post did not write for its own (nb2post.adopt.owner_posts) and
+refuse to write until the two are paired. A post whose notebook no longer exists is an *orphan*.
 
 A stat cache (``nb2post.statcache``, kept in the git directory) spares reading notebooks and posts whose
 stat has not changed (an edit changes a post's stat, so it is hashed again at once); it only ever saves

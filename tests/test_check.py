@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cell, make_site, png, run_cli, write_notebook
+from conftest import cell, jekyll_build, make_site, png, run_cli, write_notebook
 
 from nb2post.jekyll import config
 from nb2post.check import _simple_section, layout
@@ -250,3 +250,38 @@ def test_a_deleted_notebook_is_an_orphan_even_beside_a_post_whose_image_was_dele
     report = check(layout(site), notebooks=[pictured], gone=[deleted])
     kinds = sorted((finding.kind, finding.post.name) for finding in report.findings)
     assert kinds == sorted([(STALE, "2024-03-01-plot.md"), (ORPHAN, "2024-03-02-note.md")]), kinds
+
+
+def test_a_post_whose_missing_local_files_appeared_is_stale_and_convert_writes_them_in(tmp_path):
+    """A linked file (and a card `image:`) that was not there when the post was written: its appearance makes
+    the post stale to check and makes convert write it again, with the files copied in (issue 20)."""
+    site = make_site(tmp_path / "blog")
+    notebook = write_notebook(site / "_notebooks" / "2024-03-01-plot.ipynb",
+                              [cell("markdown", "# Plot\n\n- image: images/card.png"),
+                               cell("markdown", "![diagram](images/diagram.png)")])
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    done = run_cli("convert", cwd=site, check=True)
+    assert "'images/diagram.png' not found next to the notebook" in done.stderr
+    [post] = (site / "_posts").glob("*.md")
+    assert "](images/diagram.png)" in post.read_text(encoding="utf-8")
+    assert run_cli("check", cwd=site).returncode == 0  # (nothing to do while the files are missing)
+    [page] = jekyll_build(site).rglob("plot.html")  # the awaiting line is a comment to Jekyll's strict Liquid too
+    assert "<!-- nb2post: awaiting _notebooks/images/diagram.png _notebooks/images/card.png -->" in page.read_text(encoding="utf-8")
+    (notebook.parent / "images").mkdir()
+    (notebook.parent / "images" / "diagram.png").write_bytes(png())
+    done = run_cli("check", cwd=site)
+    assert done.returncode == 1, done.stdout
+    assert ("stale:   _posts/2024-03-01-plot.md links _notebooks/images/diagram.png, missing when it was written "
+            "from _notebooks/2024-03-01-plot.ipynb and there now") in done.stdout
+    run_fix(done, site)
+    text = post.read_text(encoding="utf-8")
+    assert '![diagram]({{ "/assets/images/2024-03-01-plot/images/diagram.png" | relative_url }})' in text
+    assert run_cli("check", cwd=site).returncode == 0
+    (notebook.parent / "images" / "card.png").write_bytes(png((0, 255, 0)))
+    done = run_cli("check", cwd=site)
+    assert "links _notebooks/images/card.png, missing when" in done.stdout, done.stdout
+    done = run_cli("convert", cwd=site, check=True)
+    assert "1 written" in done.stdout + done.stderr
+    assert "image: /assets/images/2024-03-01-plot/images/card.png" in post.read_text(encoding="utf-8")
+    assert "nb2post: awaiting" not in post.read_text(encoding="utf-8")
+    assert run_cli("check", cwd=site).returncode == 0

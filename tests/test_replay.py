@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cell, make_site, run_cli, write_notebook
+from conftest import ROOT, cell, make_site, png, run_cli, write_notebook
 
 from nb2post import replay
 
@@ -431,3 +431,23 @@ def test_every_environment_variable_nb2post_reads_is_part_of_the_key():
         names.update(re.findall(r"getenv\(\s*\"([A-Z_0-9]+)\"", text))
     assert names, "the search found no variable at all: it no longer matches how nb2post reads them"
     assert names - {"PYTHONDONTWRITEBYTECODE"} <= set(replay.ENVIRONMENT)
+
+
+@pytest.mark.parametrize("args", [("check",), ("convert",)])
+def test_a_missing_linked_file_that_appears_is_not_hidden_by_a_record(tmp_path, args):
+    """The post waits for a file it links that was missing: a run that recorded "nothing to do" meanwhile
+    must see it appear (the awaited path is looked at in each run), and the post is stale (issue 20)."""
+    site = blog(tmp_path, count=1)
+    notebook = next((site / "_notebooks").glob("*.ipynb"))
+    write_notebook(notebook, [cell("markdown", "# Note\n\n![diagram](images/diagram.png)")])
+    assert run(site, "convert").returncode == 0
+    assert replaying(site, *args).returncode == 0
+    (site / "_notebooks" / "images").mkdir()
+    (site / "_notebooks" / "images" / "diagram.png").write_bytes(png())
+    result = run(site, *args)
+    assert not result.replayed
+    if args == ("check",):
+        assert result.returncode == 1 and "missing when it was written" in result.stdout, result.output
+    else:
+        assert result.returncode == 0 and "1 written" in result.stdout + result.stderr, result.output
+        assert "/assets/images/" in next((site / "_posts").glob("*.md")).read_text(encoding="utf-8")

@@ -425,3 +425,22 @@ def test_read_marker_finds_what_a_search_of_the_whole_text_finds(seed):
     assert before == (text if match is None else expected)
     if match:
         assert (marker.source_hash, marker.content_hash) == (match.group("source_hash"), match.group("content_hash"))
+
+
+def test_awaited_paths_survive_the_post_and_its_marker_with_any_characters(tmp_path):
+    """The awaiting line holds paths with spaces, `--` (which would end the comment) and Liquid openers;
+    the marker read back from the post has them as written, and the post is not taken as edited."""
+    import datetime as dt
+
+    from nb2post.post import Post, read_marker_and_edits
+    from nb2post.site import post_text
+
+    awaited = ("_notebooks/my images/a--b.png", "_notebooks/{{x}}%20.png", "../outside/c.png")
+    post = Post(source="_notebooks/n.ipynb", slug="n", date=dt.date(2024, 1, 1), front_matter={"title": "N"},
+                body="text\n", target="jekyll", source_hash="ab", awaited=awaited)
+    path = tmp_path / "2024-01-01-n.md"
+    text = post_text(post)
+    assert text.count("-->") == 2 and "{{" not in text.split("text\n", 1)[1].rsplit("<!-- nb2post: generated", 1)[0]
+    path.write_text(text, encoding="utf-8")
+    marker = read_marker_and_edits(path)
+    assert marker.awaited == awaited and not marker.edited

@@ -2,8 +2,9 @@
 
 A notebook is *current* when a post's marker names it and records the hash nb2post would compute for it
 now; *missing* when no post names it; *stale* when the recorded hash differs; *edited* when its post is
-no longer what nb2post wrote (the marker's hash of the post itself differs). A post whose notebook no
-longer exists is an *orphan*.
+no longer what nb2post wrote (the marker's hash of the post itself differs); *not adopted* when no post
+names it but convert would take a post nb2post did not write for its own (nb2post.render.adopt.owner_posts) and
+refuse to write until the two are paired. A post whose notebook no longer exists is an *orphan*.
 
 A stat cache (``nb2post.statcache``, kept in the git directory) spares reading notebooks and posts whose
 stat has not changed (an edit changes a post's stat, so it is hashed again at once); it only ever saves
@@ -24,10 +25,11 @@ from pathlib import Path
 from .jekyll import config
 from . import gitrepo
 from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
-from .paths import missing_files
+from .paths import appeared_files, missing_files
 from .site import keys_by_name, moved_post
 
 MISSING, STALE, EDITED, MOVED, ORPHAN, BROKEN = "missing", "stale", "edited", "moved", "orphan", "broken"
+NOT_ADOPTED = "not adopted"  # no post of its own, but a post nb2post did not write is (or looks like) it
 _PLAIN_SCALAR = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
 
 
@@ -45,14 +47,16 @@ class Layout:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # missing | stale | edited | moved | orphan | broken
+    kind: str  # missing | stale | edited | moved | orphan | broken | not adopted
     notebook: Path  # for an orphan: where its notebook was
     post: Path | None = None
     edited: bool = False  # the stale post was changed by hand: converting needs --force
     moved_from: str | None = None  # moved: where the notebook was (its post follows it when converted)
     missing_files: tuple = ()  # stale: the images and videos it links that were deleted (site paths)
+    appeared_files: tuple = ()  # stale: the local files it links that were missing and exist now (site-relative)
     problem: str = ""  # broken: "cannot be read: …" or "cannot be converted: …" (the fix included)
     images: tuple = ()  # orphan: the images and videos of its post that exist
+    owners: tuple = ()  # not adopted: the posts nb2post did not write that convert takes for its post, (path, why)
 
 
 @dataclass
@@ -70,7 +74,7 @@ class Report:
 
     @property
     def to_convert(self) -> list[Path]:
-        return [f.notebook for f in self.findings if f.kind not in (ORPHAN, BROKEN)]
+        return [f.notebook for f in self.findings if f.kind not in (ORPHAN, BROKEN, NOT_ADOPTED)]
 
     @property
     def orphans(self) -> list[Finding]:
@@ -190,15 +194,53 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
             elif known[1].linked and (lost := missing_files(place.site, known[1].linked, listed)):
                 report.findings.append(Finding(STALE, Path(notebook), known[0], missing_files=tuple(lost)))
+            elif known[1].awaited and (appeared := appeared_files(place.site, known[1].awaited)):
+                report.findings.append(Finding(STALE, Path(notebook), known[0], appeared_files=tuple(appeared)))
             else:
                 report.current_posts.append(known[0])
                 report.current_images += [place.site / folder.lstrip("/") / name for folder, names in known[1].linked
                                           for name in names]
 
+    if any(finding.kind == MISSING for finding in report.findings):
+        report.findings = _owned(place, report.findings)
     suspects = posts.keys() - seen if full_scan else {notebook_key(p, place.site) for p in gone} - seen
     report.findings += orphans(place.site, posts, suspects)
     cache.save()
     return report
+
+
+def _owned(place: Layout, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with each notebook that has no post yet but whose post convert would find among the
+    posts nb2post did not write (and refuse to write over or beside: nb2post.render.adopt.owner_posts) reported
+    as not adopted. Only a notebook without a post comes here: the notebook is rendered (as convert would
+    see it) only when the site has posts nb2post did not write."""
+    from .render import adopt
+    from .convert import _build_in_worker
+    from .site import other_generator
+
+    unmarked = adopt.unmarked_posts(place.site / place.posts_dir)
+    if not unmarked:
+        return findings
+    settings = config.load(place.site, place.target, list(place.config_files) or None)
+    made: list = []
+
+    def look_alikes():
+        if not made:
+            made.append(adopt.LookAlikes.of(unmarked))
+        return made[0]
+
+    result = []
+    for finding in findings:
+        if finding.kind == MISSING:
+            notebook = finding.notebook
+            post, _, _ = _build_in_worker((notebook, settings, notebook_key(notebook, place.site, settings.facts),
+                                           "", None))
+            owners = adopt.owner_posts(post, notebook, unmarked, look_alikes, other_generator) if post is not None else []
+            if owners:
+                finding = Finding(NOT_ADOPTED, notebook, owners[0][0] if len(owners) == 1 else None,
+                                  owners=tuple(owners))
+        result.append(finding)
+    return result
 
 
 def orphans(site: Path, posts: dict, keys, facts=None) -> list[Finding]:
@@ -269,6 +311,23 @@ def orphan_fix(found: list[Finding], cwd: Path) -> str:
     return " && ".join(commands)
 
 
+def _not_adopted_line(finding: Finding, shown, program: tuple, target_arg: str | None,
+                      config_arg: str | None) -> str:
+    """The line for a notebook whose post is one nb2post did not write: the command that pairs them."""
+    options = [*(["--to", target_arg] if target_arg is not None else []),
+               *(["--config", config_arg] if config_arg else [])]
+    notebook = shown(finding.notebook)
+    if len(finding.owners) == 1:
+        (post, why), = finding.owners
+        pair = shlex.join([*program, "adopt", *options, shown(post), notebook])
+        return (f"not adopted: {notebook} looks like {shown(post)} (not written by nb2post: it {why}); "
+                f"pair them with: {pair}")
+    listed = "; ".join(f"{shown(post)} ({why})" for post, why in finding.owners)
+    pair = shlex.join([*program, "adopt", *options, "POST", notebook])
+    return (f"not adopted: {notebook} looks like {len(finding.owners)} posts not written by nb2post: {listed}; "
+            f"pair it with one: {pair}")
+
+
 def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None,
              config_arg: str | None = None, program: tuple = ("nb2post",)) -> list[str]:
     """The findings and the exact commands that fix them, with paths as the user typed them (from ``cwd``).
@@ -287,6 +346,11 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
             others = f" and {count - 1} more" if count > 1 else ""
             lines.append(f"stale:   {shown(finding.post)} links {first}{others}, deleted since it was written "
                          f"from {shown(finding.notebook)}")
+        elif finding.kind == STALE and finding.appeared_files:
+            count, first = len(finding.appeared_files), finding.appeared_files[0]
+            others = f" and {count - 1} more" if count > 1 else ""
+            lines.append(f"stale:   {shown(finding.post)} links {first}{others}, missing when it was written from "
+                         f"{shown(finding.notebook)} and there now")
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")
@@ -297,6 +361,8 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "
                          f"{shown(finding.post)} follows it when converted{edited}")
+        elif finding.kind == NOT_ADOPTED:
+            lines.append(_not_adopted_line(finding, shown, program, target_arg, config_arg))
         elif finding.kind == BROKEN:
             lines.append(f"broken:  {shown(finding.notebook)} {finding.problem}")
         else:

@@ -485,8 +485,9 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
             batch.unmarked = adopting.unmarked_posts(site.posts_dir)
         post, error, notes = _adopt_matched(args, post, batch)
     owner_notes: list[str] = []
+    owner_warnings: list[str] = []
     if error is None and post.adopts is not None and post.adopted_how != "adopted earlier":
-        error, owner_notes = _owner_text(batch, post)
+        error, owner_notes, owner_warnings = _owner_text(batch, post)
     if (error is None and not batch.new_posts and post.adopts is None and args[4] is None
             and not (site.posts_dir / post.file_name).exists()):  # (a post fastpages made is replaced, as ever)
         return Outcome(notebook, "new")
@@ -521,7 +522,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
         post_path=result.post_path,
         written=result.written,
         removed=result.removed,
-        warnings=list(post.warnings) + size_warnings + (url_warnings if result.status == "written" else []),
+        warnings=list(post.warnings) + size_warnings + (url_warnings + owner_warnings if result.status == "written" else []),
         post=dataclasses.replace(post, body="", assets=dict.fromkeys(post.assets, b"")),
         notes=[] if result.status == "unchanged" else notes,  # adopted already, and no URL changes
     )
@@ -699,7 +700,7 @@ def convert(
     Unchanged notebooks are found through the stat cache (nb2post.statcache): only a notebook whose stat
     changed is read and hashed, and a notebook that failed is reported from it (the same error) until its
     stat or the settings change."""
-    from .paths import missing_files
+    from .paths import appeared_files, missing_files
     from .site import Site
 
     adoptions = adoptions or {}
@@ -740,11 +741,12 @@ def convert(
                     outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
                     continue
             # (current: the post listed under this notebook's key a moment ago, so a regular file; an edited
-            # one is written, or refused, as a changed notebook's would be, and one whose images were deleted
-            # is written again)
+            # one is written, or refused, as a changed notebook's would be, and one whose images were deleted,
+            # or whose missing local files appeared, is written again)
             current = (previous and previous[1].source == key and previous[1].source_hash == digest
                        and (keep_edited or not previous[1].edited)
-                       and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed)))
+                       and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed))
+                       and not (previous[1].awaited and appeared_files(settings.site, previous[1].awaited)))
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue
@@ -827,16 +829,16 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
 
     notebook, settings = args[0], args[1]
     site, unmarked, adopt, force, dry_run = batch.site, batch.unmarked, batch.adopt, batch.force, batch.dry_run
-    candidates = {
-        path: text for path, text in unmarked.items()
-        if not other_generator(text, post.source, notebook)[0]  # fastpages' and jekyllnb's go their own way
-    }
-    matched = adopting.match(post.source, post.file_name, candidates)
-    if matched is None:
-        matched, error = _look_alike(notebook, post, batch, candidates)
-        if matched is None:
-            return post, error, []
-    path, why = matched
+
+    def look_alikes():
+        if batch.look_alikes is None:
+            batch.look_alikes = adopting.LookAlikes.of(unmarked)
+        return batch.look_alikes
+
+    found = adopting.owner_posts(post, notebook, unmarked, look_alikes, other_generator)
+    if len(found) != 1:
+        return post, _several_look_alikes(notebook, found, batch) if found else None, []
+    path, why = found[0]
     separate = why != "has the same date and name"  # --force may write a post of another name beside it
     if not adopt and not dry_run and not (force and separate):
         pair = f"nb2post adopt {_quoted(relative(path, Path.cwd()))} {_quoted(notebook)}"
@@ -866,23 +868,15 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
     return adopted, None, []
 
 
-def _look_alike(notebook: Path, post: Post, batch: Batch, candidates: dict):
-    """The one post among ``candidates`` that looks like ``post`` (see adopt.LookAlikes) as (path, why),
-    or (None, an error naming each of several, or None when none)."""
-    from .render import adopt as adopting
-
-    if batch.look_alikes is None:
-        batch.look_alikes = adopting.LookAlikes.of(batch.unmarked)
-    title = str(post.front_matter.get("title") or "")
-    found = batch.look_alikes.candidates(post.source, post.slug, post.date, title, candidates)
-    if len(found) <= 1:
-        return (found[0] if found else None), None
+def _several_look_alikes(notebook: Path, found: list, batch: Batch) -> str | None:
+    """The error for a notebook that several posts nb2post did not write look like (adopt.owner_posts);
+    None with --force (a separate post, as asked)."""
     if batch.force and not batch.adopt:
-        return None, None  # a separate post, as asked
+        return None
     listed = "; ".join(f"{relative(path, Path.cwd())} ({why})" for path, why in found)
-    return None, (f"{notebook}: {len(found)} posts nb2post did not write look like its post: {listed}; not written "
-                  f"twice. Pair it with one: 'nb2post adopt POST {_quoted(notebook)}', or --force to write a "
-                  f"separate post")
+    return (f"{notebook}: {len(found)} posts nb2post did not write look like its post: {listed}; not written "
+            f"twice. Pair it with one: 'nb2post adopt POST {_quoted(notebook)}', or --force to write a "
+            f"separate post")
 
 
 def _quoted(path) -> str:
@@ -894,21 +888,23 @@ def _quoted(path) -> str:
     return text if shlex.quote(text) == text else '"' + text.replace('"', '\\"') + '"'
 
 
-def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str]]:
+def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str], list[str]]:
     """Before a post nb2post did not write is replaced: what only the owner's post has (nb2post.render.losses).
-    A dry run says it; a real run refuses the post unless told to replace it anyway. (error, notes)"""
+    A dry run says it; a real run refuses the post unless told to replace it anyway, and warns when it
+    was. (error, notes, warnings)"""
     from .render import adopt as adopting
 
     settings = batch.site.settings
     lost = adopting.owner_losses(batch.site.root, post, settings.site_config, settings.facts.known_jekyll)
     if not lost:
-        return None, []
+        return None, [], []
     if batch.replace_owner_text:
-        return None, [f"{post.adopts}: replaced although it had {lost.describe()} ({adopting.REPLACE_FLAG})"]
+        replaced = f"{post.adopts}: replaced although it had {lost.describe()} ({adopting.REPLACE_FLAG})"
+        return (None, [replaced], []) if batch.dry_run else (None, [], [replaced])
     if batch.dry_run:
-        return None, [f"{post.adopts}: {lost.describe()}; adopting it needs {adopting.REPLACE_FLAG}"]
+        return None, [f"{post.adopts}: {lost.describe()}; adopting it needs {adopting.REPLACE_FLAG}"], []
     return (f"{post.adopts}: {lost.describe()}; not replaced. Copy them into the notebook, or run again with "
-            f"{adopting.REPLACE_FLAG} to replace the post anyway"), []
+            f"{adopting.REPLACE_FLAG} to replace the post anyway"), [], []
 
 
 def _retarget_note(site, result, post: Post, dry_run: bool) -> str:

@@ -99,3 +99,9 @@ def missing_files(root, linked, listed: dict) -> list[str]:
         if not present.issuperset(names):
             gone.extend(f"{folder}/{name}" for name in names if name not in present)
     return gone
+
+
+def appeared_files(root, awaited) -> list[str]:
+    """The paths among ``awaited`` (site-relative: see Post.awaited) that exist now below ``root``. Each
+    is looked at (lstat), so a run answered from its record (nb2post.replay) sees one appear too."""
+    return [path for path in awaited if os.path.lexists(os.path.join(root, path))]

@@ -50,6 +50,8 @@ class Post:
     adopted_how: str = ""  # why that post is this notebook's (nb2post.render.adopt.Adoption.how)
     # front matter keys written as their owner wrote them: key -> (value, lines) (front_matter.dump)
     verbatim: dict = field(default_factory=dict)
+    # the local files it links that were not there (site-relative): the post is stale once one appears
+    awaited: tuple = ()
 
     @property
     def file_name(self) -> str:
@@ -63,6 +65,7 @@ class Marker:
     content_hash: str
     edited: bool = False  # the post is no longer what nb2post wrote (known only where the whole post was read)
     linked: tuple = ()  # the images and videos it links, by folder (liquid.linked_files; likewise)
+    awaited: tuple = ()  # the local files it names that were missing when it was written (likewise)
 
 
 def content_hash(text: str) -> str:
@@ -73,6 +76,31 @@ def _marker_source(source: str) -> str:
     """The notebook path as the marker holds it: no `--` (ends the comment), no `;`, no Liquid opener."""
     safe = source.replace("--", "%2D%2D").replace(";", "%3B")
     return liquid.escape(safe)  # Liquid runs over this comment too: `{{x}}.ipynb` must not break the build
+
+
+AWAITING_PREFIX = "<!-- nb2post: awaiting "
+_AWAITING = re.compile(r"^<!-- nb2post: awaiting (?P<paths>[^\n]*?) -->$", re.M)
+_AWAITING_ESCAPES = {"%": "%25", " ": "%20", "-": "%2D", "{": "%7B", "\n": "%0A", ">": "%3E"}
+
+
+def awaiting_line(paths) -> str:
+    """The comment line before the marker that names the local files a post links but which were missing
+    when it was written (site-relative, space separated; escaped so no path ends the comment, splits or
+    opens Liquid): their appearance makes the post stale (see :func:`awaited_in`). "" for none."""
+    if not paths:
+        return ""
+    escaped = (re.sub(r"[% {>\n-]", lambda m: _AWAITING_ESCAPES[m.group(0)], path) for path in paths)
+    return f"{AWAITING_PREFIX}{' '.join(escaped)} -->\n"
+
+
+def awaited_in(body: str) -> tuple[str, ...]:
+    """The paths of the post's :func:`awaiting_line` (the last one: it is written just before the marker)."""
+    start = body.rfind(AWAITING_PREFIX)
+    found = _AWAITING.match(body, start) if start >= 0 and (start == 0 or body[start - 1] == "\n") else None
+    if found is None:
+        return ()
+    return tuple(re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), path)
+                 for path in found.group("paths").split(" ") if path)
 
 
 def with_marker(text: str, source: str, source_hash: str) -> str:
@@ -138,7 +166,7 @@ def read_marker_from_file(path) -> Marker | None:
 
 
 def read_marker_and_edits(path, images_dir: str | None = None) -> Marker | None:
-    """The marker of a post with ``edited`` and ``linked`` set: the whole post is read and hashed (the stat
+    """The marker of a post with ``edited``, ``linked`` and ``awaited`` set: the whole post is read and hashed (the stat
     cache keeps the answer while the post's stat is the same, so an unchanged post is not read again).
     ``images_dir``: the site's (settings.images_dir), under which the post's own image folder is found by
     its file name (its links written without Liquid count too)."""
@@ -153,7 +181,9 @@ def read_marker_and_edits(path, images_dir: str | None = None) -> Marker | None:
     linked = liquid.linked_files(body)
     if not linked and images_dir and f"/{images_dir.strip('/')}/" in body:  # a post without Liquid's filters
         linked = liquid.linked_files(body, _own_folder(path, images_dir))
-    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body), linked)
+    awaited = awaited_in(body) if AWAITING_PREFIX in body else ()
+    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body), linked,
+                  awaited)
 
 
 def _own_folder(path, images_dir: str | None) -> str | None:

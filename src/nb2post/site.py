@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from . import gitrepo
 from .jekyll.config import Settings
-from .post import (Marker, Post, edited_by_hand, read_marker, read_marker_and_edits, read_marker_from_file,
+from .post import (Marker, Post, awaiting_line, edited_by_hand, read_marker, read_marker_and_edits, read_marker_from_file,
                    with_marker)
 from .diagnostics import Nb2postError
 
@@ -46,6 +46,8 @@ def post_text(post: Post) -> str:
     from .notebook import front_matter as fm  # here, not at the top: `nb2post check` reads posts without it
 
     text = "---\n" + fm.dump(post.front_matter, post.verbatim) + "---\n\n" + post.body
+    if post.awaited:  # (after the body's own last line: read back from the post's end, see post.awaited_in)
+        text = text.rstrip("\n") + "\n\n" + awaiting_line(post.awaited)
     return with_marker(text, post.source, post.source_hash)
 
 
@@ -221,7 +223,8 @@ class Site:
                 for name in names:
                     fields = markers.get(name)
                     if fields is not None:
-                        marker = Marker(fields[0], fields[1], fields[2], fields[3], tuple((folder, tuple(names)) for folder, names in fields[4]))
+                        marker = Marker(fields[0], fields[1], fields[2], fields[3],
+                                        tuple((folder, tuple(names)) for folder, names in fields[4]), tuple(fields[5]))
                         found[marker.source] = (self.posts_dir / name, marker)
             self._by_source = found
         return self._by_source
@@ -487,13 +490,14 @@ class Site:
 def _marker_fields(path: Path, images_dir: str | None = None) -> list | None:
     marker = read_marker_and_edits(path, images_dir)
     return None if marker is None else [marker.source, marker.source_hash, marker.content_hash, marker.edited,
-                                        [[folder, list(names)] for folder, names in marker.linked]]
+                                        [[folder, list(names)] for folder, names in marker.linked], list(marker.awaited)]
 
 
 def _is_marker_fields(value) -> bool:
     return value is None or (
-        isinstance(value, list) and len(value) == 5 and all(isinstance(f, str) for f in value[:3])
+        isinstance(value, list) and len(value) == 6 and all(isinstance(f, str) for f in value[:3])
         and isinstance(value[3], bool) and isinstance(value[4], list)
+        and type(value[5]) is list and all(isinstance(path, str) for path in value[5])
         and all(type(group) is list and len(group) == 2 and isinstance(group[0], str) and type(group[1]) is list
                 and all(isinstance(name, str) for name in group[1]) for group in value[4]))
 

@@ -221,6 +221,23 @@ class LookAlikes:
         return sorted(((path, why) for path, why in found.items() if path in among), key=lambda item: item[0].name)
 
 
+def owner_posts(post, notebook: Path, unmarked: dict[Path, str], look_alikes, other_generator
+                ) -> list[tuple[Path, str]]:
+    """The posts nb2post did not write (``unmarked``, see :func:`unmarked_posts`) that are, or look like,
+    the post of ``notebook`` (``post``: its nb2post.post.Post, with no post of its own yet), as (path, why):
+    the one :func:`match` pairs, else each look-alike. Posts fastpages and jekyllnb made from other notebooks
+    (``other_generator``: nb2post.site.other_generator, which the caller, a stage above, passes in) are not
+    among them. ``look_alikes``: gives the ``LookAlikes.of(unmarked)`` of the run (made once, when a
+    notebook has no match)."""
+    candidates = {path: text for path, text in unmarked.items()
+                  if not other_generator(text, post.source, notebook)[0]}  # they go their own way
+    matched = match(post.source, post.file_name, candidates)
+    if matched is not None:
+        return [matched]
+    title = str(post.front_matter.get("title") or "")
+    return look_alikes().candidates(post.source, post.slug, post.date, title, candidates)
+
+
 def summary(adopted, url: str | None, new_name: str) -> str:
     """One line on what adopting a post kept and what the notebook changed (``adopted``: the
     nb2post.post.Post that takes the post over), e.g. '..., file name kept; title kept; 2 keys kept

@@ -228,6 +228,7 @@ class AssetSet:
     types: dict[str, str] = field(default_factory=dict)  # site path (/a/b.png) -> media type
     figures: list[str] = field(default_factory=list)  # site paths of images, in the order the post shows them
     warnings: list[str] = field(default_factory=list)
+    awaited: list[str] = field(default_factory=list)  # local files linked but missing (site-relative; Post.awaited)
 
     def add(self, name: str, data: bytes, folder: str | None = None, mime: str | None = None, keep_name: bool = False) -> str:
         """Store ``data`` under a unique safe name; return the site path (``/assets/images/x/a.png``).
@@ -297,6 +298,7 @@ class AssetSet:
                 found = clean
                 break
         if found is None:
+            self._await(notebook_dir, (unquote(reference.split("#", 1)[0].split("?", 1)[0]),))
             self.warnings.append(f"{said}'{reference}' not found next to the notebook; link left as written")
             return None
         try:
@@ -308,6 +310,17 @@ class AssetSet:
         if published is not None:  # the site publishes it already (../images/x.png from _notebooks/)
             return self._shown(published, mime)
         return self.add(found, data, folder=self.local_folder, mime=mime, keep_name=True)
+
+    def _await(self, notebook_dir: Path, references) -> None:
+        """Remember the missing local files ``references`` (relative to the notebook's folder) name: the post
+        is written again once one appears (see nb2post.paths.appeared_files)."""
+        if self.site is None:
+            return
+        for reference in references:
+            if reference:
+                path = Path(os.path.relpath(os.path.join(notebook_dir, reference), self.site)).as_posix()
+                if path not in self.awaited:
+                    self.awaited.append(path)
 
     def _read_confined(self, path: Path) -> tuple[Path, bytes, str]:
         """(real path, bytes, media type) of a local file, or Refused. Never opens a FIFO or a device."""
@@ -363,6 +376,7 @@ class AssetSet:
             site_path = self.add_local(notebook_dir, candidate, where="front matter image")
             self.figures[:] = before  # the card's own image is not one of the post's figures
             return site_path
+        self._await(notebook_dir, [unquote(candidate) for candidate in candidates if not candidate.startswith("/")])
         self.warnings.append(f"front matter image '{value}' names no file in the site or next to the notebook; left as written")
         return None
 

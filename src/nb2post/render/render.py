@@ -150,6 +150,7 @@ def to_post(
         other_title=other_title,
         adopted_how=adoption.how if adoption is not None else "",
         verbatim=_kept_lines(adoption, carried),
+        awaited=tuple(assets.awaited),
     )
 
 

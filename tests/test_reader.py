@@ -142,6 +142,20 @@ def test_schema_invalid_notebooks_convert_with_a_warning_or_fail_in_one_line(tmp
     assert "7" in page, "a number in a source list is kept as its text"
 
 
+def test_unreadable_widget_state_is_a_note_since_the_post_shows_what_it_would_without_it(tmp_path):
+    cells = [cell("markdown", "# Title\nText"), cell("code", "w", outputs=[{
+        "output_type": "display_data", "metadata": {},
+        "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "m1"}, "text/plain": "IntSlider(value=3)"}}])]
+    saved = notebook(cells, widgets={"application/vnd.jupyter.widget-state+json": {"state": None}})
+    parsed = reader.parse(_bytes(saved), tmp_path / "x.ipynb")
+    assert parsed.warnings == [] and any("widget state" in note for note in parsed.notes), parsed.notes
+    without = reader.parse(_bytes(notebook(cells)), tmp_path / "y.ipynb")
+    assert parsed.content["cells"] == without.content["cells"]  # what is rendered is the same
+    broken = notebook(cells, widgets={"application/vnd.jupyter.widget-state+json": {"state": None}})
+    broken["cells"][1]["outputs"].append(3)  # an output dropped as well: something the reader would have seen
+    assert reader.parse(_bytes(broken), tmp_path / "z.ipynb").warnings
+
+
 def test_schema_repair_leaves_a_valid_notebook_alone(tmp_path):
     nb = notebook([cell("markdown", ["a\n", "b"]), cell("code", "x", outputs=[{"output_type": "stream", "name": "stdout", "text": ["1\n", "2"]}])])
     parsed = reader.parse(_bytes(nb), tmp_path / "x.ipynb")

@@ -127,10 +127,11 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
         )
     _add_missing_ids(content)
     problem = _schema_problem(content)
-    repaired = _repair(content)
-    if problem or repaired:  # a warning when something had to be changed to read it; else the notebook is read as is
-        (notes if repaired else facts).append(f"{path}: does not follow the notebook schema ({problem or repaired}); "
-                                              "converted anyway")
+    repairs = _repair(content)
+    if problem or repairs:  # a warning when something had to be changed to read it; else the notebook is read as is
+        lossy = [repair for repair in repairs if repair not in _LOSSLESS_REPAIRS]
+        (notes if lossy else facts).append(f"{path}: does not follow the notebook schema "
+                                           f"({problem or repairs[0]}); converted anyway")
     return Notebook(path=path, content=content, warnings=notes, notes=facts)
 
 
@@ -199,8 +200,14 @@ def _dict_at(holder: dict, key: str, problems: list[str], where: str) -> dict:
     return holder.get(key, {})
 
 
-def _repair(content: dict) -> str | None:
-    """Bring a notebook into the shape every later stage relies on; the first schema fix as text.
+# Repairs that change nothing a reader sees: widgets whose saved state cannot be read show their text
+# fallback, as they would with no state saved (the state is what Jupyter could not have shown either)
+_WIDGET_STATE_UNREADABLE = "the saved widget state is not an object with 'state'"
+_LOSSLESS_REPAIRS = frozenset({_WIDGET_STATE_UNREADABLE})
+
+
+def _repair(content: dict) -> list[str]:
+    """Bring a notebook into the shape every later stage relies on; the schema fixes made, as text.
 
     Wrong JSON types (a number as an output, a list as metadata, ``null`` in a source list) become the
     nearest valid value, so the rest of nb2post never meets them. Cell sources get ``\n`` line endings.
@@ -212,7 +219,7 @@ def _repair(content: dict) -> str | None:
     widgets = meta.get("widgets") or {}
     state = widgets.get("application/vnd.jupyter.widget-state+json")
     if state is not None and not (isinstance(state, dict) and isinstance(state.get("state"), dict)):
-        problems.append("the saved widget state is not an object with 'state'")
+        problems.append(_WIDGET_STATE_UNREADABLE)
         widgets.pop("application/vnd.jupyter.widget-state+json")
     for index, cell in enumerate(content.get("cells", [])):
         where = f"cell {index + 1} "
@@ -236,7 +243,7 @@ def _repair(content: dict) -> str | None:
             _text_values(bundle, problems, f"{where}attachment {name!r} ")
         if "outputs" in cell:
             _repair_outputs(cell, problems, where)
-    return problems[0] if problems else None
+    return problems
 
 
 def _text_values(bundle: dict, problems: list[str], where: str) -> None:

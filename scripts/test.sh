@@ -47,6 +47,7 @@ fi
 status=0
 # The habits before the tests (both read their settings from pyproject.toml): lint, and types
 "$PYTHON" -m ruff check src || status=$?
+"$PYTHON" -m ruff format --check src || status=$?
 "$PYTHON" -m mypy || status=$?
 "$PYTHON" -m pytest "$@" || status=$?
 

@@ -14,6 +14,7 @@ This runs on every push, so it stays cheap: the target and folders come from the
 text (no YAML parser) when that section is plain ``key: value`` lines, nothing is rendered, and a post is
 read only when its stat changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .jekyll import config
 from . import gitrepo
 from .convert import collector_paused, find_notebooks, key_function, mixed_hash, notebook_key, notebooks_dir
+from .jekyll import config
 from .paths import appeared_files, missing_files
 from .site import keys_by_name, moved_post
 
@@ -145,7 +146,9 @@ def posts_by_source(place: Layout) -> dict:
     return Site(config.Settings(site=place.site, target=place.target, posts_dir=place.posts_dir)).posts_by_source()
 
 
-def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Path] = (), posts: dict | None = None) -> Report:
+def check(
+    place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Path] = (), posts: dict | None = None
+) -> Report:
     """Check ``notebooks`` (default: every notebook below the site's notebooks folder, and every post's
     notebook for orphans). ``gone``: notebooks known to be deleted (the hook's view of a push).
     ``posts``: ``posts_by_source(place)`` when the caller has read it already."""
@@ -160,8 +163,12 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
         listed_now = posts is None  # then every post in it was a readable file a moment ago
         if posts is None:
             posts = posts_by_source(place)
-        fingerprint = config.settings_fingerprint(place.site, place.target, place.config_files,
-                                                  None if place.config_texts is None else list(place.config_texts))
+        fingerprint = config.settings_fingerprint(
+            place.site,
+            place.target,
+            place.config_files,
+            None if place.config_texts is None else list(place.config_texts),
+        )
         cache = statcache.for_site(place.site)  # check writes no file but this cache (see nb2post.statcache)
         key_of = key_function(place.site, resolved=full_scan)
         seen: set[str] = set()
@@ -183,13 +190,17 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
                 report.findings.append(Finding(MOVED, Path(notebook), post, marker.edited, moved_from=old_key))
             elif known is None or not (listed_now or known[0].is_file()):
                 problem = _why_broken(notebook, cache, fingerprint, parse=True)
-                report.findings.append(Finding(BROKEN, Path(notebook), problem=problem) if problem
-                                       else Finding(MISSING, Path(notebook)))
+                report.findings.append(
+                    Finding(BROKEN, Path(notebook), problem=problem) if problem else Finding(MISSING, Path(notebook))
+                )
             elif known[1].source_hash != digest:
                 # (a notebook with a post is not parsed here: only a failure convert remembered tells)
                 problem = _why_broken(notebook, cache, fingerprint, parse=False)
-                report.findings.append(Finding(BROKEN, Path(notebook), known[0], problem=problem) if problem
-                                       else Finding(STALE, Path(notebook), known[0], known[1].edited))
+                report.findings.append(
+                    Finding(BROKEN, Path(notebook), known[0], problem=problem)
+                    if problem
+                    else Finding(STALE, Path(notebook), known[0], known[1].edited)
+                )
             elif known[1].edited:
                 report.findings.append(Finding(EDITED, Path(notebook), known[0], True))
             elif known[1].linked and (lost := missing_files(place.site, known[1].linked, listed)):
@@ -198,8 +209,9 @@ def check(place: Layout, notebooks: list[Path] | None = None, gone: Sequence[Pat
                 report.findings.append(Finding(STALE, Path(notebook), known[0], appeared_files=tuple(appeared)))
             else:
                 report.current_posts.append(known[0])
-                report.current_images += [place.site / folder.lstrip("/") / name for folder, names in known[1].linked
-                                          for name in names]
+                report.current_images += [
+                    place.site / folder.lstrip("/") / name for folder, names in known[1].linked for name in names
+                ]
 
     if any(finding.kind == MISSING for finding in report.findings):
         report.findings = _owned(place, report.findings)
@@ -214,8 +226,8 @@ def _owned(place: Layout, findings: list[Finding]) -> list[Finding]:
     posts nb2post did not write (and refuse to write over or beside: nb2post.render.adopt.owner_posts) reported
     as not adopted. Only a notebook without a post comes here: the notebook is rendered (as convert would
     see it) only when the site has posts nb2post did not write."""
-    from .render import adopt
     from .convert import _build_in_worker
+    from .render import adopt
     from .site import other_generator
 
     unmarked = adopt.unmarked_posts(place.site / place.posts_dir)
@@ -233,12 +245,16 @@ def _owned(place: Layout, findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.kind == MISSING:
             notebook = finding.notebook
-            post, _, _ = _build_in_worker((notebook, settings, notebook_key(notebook, place.site, settings.facts),
-                                           "", None))
-            owners = adopt.owner_posts(post, notebook, unmarked, look_alikes, other_generator) if post is not None else []
+            post, _, _ = _build_in_worker(
+                (notebook, settings, notebook_key(notebook, place.site, settings.facts), "", None)
+            )
+            owners = (
+                adopt.owner_posts(post, notebook, unmarked, look_alikes, other_generator) if post is not None else []
+            )
             if owners:
-                finding = Finding(NOT_ADOPTED, notebook, owners[0][0] if len(owners) == 1 else None,
-                                  owners=tuple(owners))
+                finding = Finding(
+                    NOT_ADOPTED, notebook, owners[0][0] if len(owners) == 1 else None, owners=tuple(owners)
+                )
         result.append(finding)
     return result
 
@@ -252,8 +268,12 @@ def orphans(site: Path, posts: dict, keys, facts=None) -> list[Finding]:
     found = []
     for key in sorted(keys):
         if key in posts and not any((base / key).exists() for base in bases):
-            images = tuple(path for folder, names in posts[key][1].linked for name in names
-                           if (path := site / folder.lstrip("/") / name).is_file())
+            images = tuple(
+                path
+                for folder, names in posts[key][1].linked
+                for name in names
+                if (path := site / folder.lstrip("/") / name).is_file()
+            )
             found.append(Finding(ORPHAN, bases[0] / key, posts[key][0], images=images))
     return found
 
@@ -304,32 +324,45 @@ def orphan_fix(found: list[Finding], cwd: Path) -> str:
     except gitrepo.GitError:
         tracked = set()
     commands = []
-    for program, chosen in ((["git", "rm", "-q"], [f for f in files if f in tracked]),
-                            (["rm"], [f for f in files if f not in tracked])):
+    for program, chosen in (
+        (["git", "rm", "-q"], [f for f in files if f in tracked]),
+        (["rm"], [f for f in files if f not in tracked]),
+    ):
         if chosen:
             commands.append(shlex.join([*program, "--", *(relative(f, cwd) for f in chosen)]))
     return " && ".join(commands)
 
 
-def _not_adopted_line(finding: Finding, shown, program: tuple, target_arg: str | None,
-                      config_arg: str | None) -> str:
+def _not_adopted_line(finding: Finding, shown, program: tuple, target_arg: str | None, config_arg: str | None) -> str:
     """The line for a notebook whose post is one nb2post did not write: the command that pairs them."""
-    options = [*(["--to", target_arg] if target_arg is not None else []),
-               *(["--config", config_arg] if config_arg else [])]
+    options = [
+        *(["--to", target_arg] if target_arg is not None else []),
+        *(["--config", config_arg] if config_arg else []),
+    ]
     notebook = shown(finding.notebook)
     if len(finding.owners) == 1:
-        (post, why), = finding.owners
+        ((post, why),) = finding.owners
         pair = shlex.join([*program, "adopt", *options, shown(post), notebook])
-        return (f"not adopted: {notebook} looks like {shown(post)} (not written by nb2post: it {why}); "
-                f"pair them with: {pair}")
+        return (
+            f"not adopted: {notebook} looks like {shown(post)} (not written by nb2post: it {why}); "
+            f"pair them with: {pair}"
+        )
     listed = "; ".join(f"{shown(post)} ({why})" for post, why in finding.owners)
     pair = shlex.join([*program, "adopt", *options, "POST", notebook])
-    return (f"not adopted: {notebook} looks like {len(finding.owners)} posts not written by nb2post: {listed}; "
-            f"pair it with one: {pair}")
+    return (
+        f"not adopted: {notebook} looks like {len(finding.owners)} posts not written by nb2post: {listed}; "
+        f"pair it with one: {pair}"
+    )
 
 
-def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg: str | None = None,
-             config_arg: str | None = None, program: tuple = ("nb2post",)) -> list[str]:
+def describe(
+    report: Report,
+    cwd: Path,
+    site_arg: str | None = None,
+    target_arg: str | None = None,
+    config_arg: str | None = None,
+    program: tuple = ("nb2post",),
+) -> list[str]:
     """The findings and the exact commands that fix them, with paths as the user typed them (from ``cwd``).
     ``program``: how the user runs nb2post (``python -m nb2post`` where it is on no PATH)."""
     from .paths import relative
@@ -344,23 +377,31 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
         elif finding.kind == STALE and finding.missing_files:
             count, first = len(finding.missing_files), finding.missing_files[0].lstrip("/")
             others = f" and {count - 1} more" if count > 1 else ""
-            lines.append(f"stale:   {shown(finding.post)} links {first}{others}, deleted since it was written "
-                         f"from {shown(finding.notebook)}")
+            lines.append(
+                f"stale:   {shown(finding.post)} links {first}{others}, deleted since it was written "
+                f"from {shown(finding.notebook)}"
+            )
         elif finding.kind == STALE and finding.appeared_files:
             count, first = len(finding.appeared_files), finding.appeared_files[0]
             others = f" and {count - 1} more" if count > 1 else ""
-            lines.append(f"stale:   {shown(finding.post)} links {first}{others}, missing when it was written from "
-                         f"{shown(finding.notebook)} and there now")
+            lines.append(
+                f"stale:   {shown(finding.post)} links {first}{others}, missing when it was written from "
+                f"{shown(finding.notebook)} and there now"
+            )
         elif finding.kind == STALE:
             edited = " (the post was also edited by hand)" if finding.edited else ""
             lines.append(f"stale:   {shown(finding.post)} is out of date with {shown(finding.notebook)}{edited}")
         elif finding.kind == EDITED:
-            lines.append(f"edited:  {shown(finding.post)} was edited by hand since nb2post wrote it from "
-                         f"{shown(finding.notebook)}")
+            lines.append(
+                f"edited:  {shown(finding.post)} was edited by hand since nb2post wrote it from "
+                f"{shown(finding.notebook)}"
+            )
         elif finding.kind == MOVED:
             edited = " (the post was also edited by hand)" if finding.edited else ""
-            lines.append(f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "
-                         f"{shown(finding.post)} follows it when converted{edited}")
+            lines.append(
+                f"moved:   {shown(finding.notebook)} was {finding.moved_from}; its post "
+                f"{shown(finding.post)} follows it when converted{edited}"
+            )
         elif finding.kind == NOT_ADOPTED:
             lines.append(_not_adopted_line(finding, shown, program, target_arg, config_arg))
         elif finding.kind == BROKEN:
@@ -387,7 +428,8 @@ def describe(report: Report, cwd: Path, site_arg: str | None = None, target_arg:
     if report.orphans:
         count = len(report.orphans)
         fix = orphan_fix(report.orphans, cwd)
-        lines.append(f"{count} post{'s' if count != 1 else ''} without a notebook. Fix: {fix} "
-                     f"(or restore the notebook{'s' if count != 1 else ''})")
+        lines.append(
+            f"{count} post{'s' if count != 1 else ''} without a notebook. Fix: {fix} "
+            f"(or restore the notebook{'s' if count != 1 else ''})"
+        )
     return lines
-

@@ -1,4 +1,5 @@
 """Child processes that end with the nb2post process that started them."""
+
 from __future__ import annotations
 
 import signal

@@ -3,6 +3,7 @@ only when it runs, so ``nb2post check`` never pays for what ``nb2post convert`` 
 
 Exit codes shared by every command: nb2post.commands.EXIT_STATUS, printed in each --help.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -21,9 +22,18 @@ COMMANDS = {
     "convert": ("nb2post.commands.convert", "Convert notebooks into posts for a Jekyll or fastpages site."),
     "check": ("nb2post.commands.check", "Report notebooks whose post is missing or stale (fast; for hooks and CI)."),
     "hook": ("nb2post.commands.hook", "Install, remove or run the git pre-push hook."),
-    "publish": ("nb2post.commands.publish", "Convert, commit exactly the generated files, and push them (never forced)."),
-    "new": ("nb2post.commands.new", "Start a post: a dated notebook with the site's front matter, in its notebooks folder."),
-    "preview": ("nb2post.commands.preview", "Serve the site with Jekyll and convert each notebook as you save it (live reload)."),
+    "publish": (
+        "nb2post.commands.publish",
+        "Convert, commit exactly the generated files, and push them (never forced).",
+    ),
+    "new": (
+        "nb2post.commands.new",
+        "Start a post: a dated notebook with the site's front matter, in its notebooks folder.",
+    ),
+    "preview": (
+        "nb2post.commands.preview",
+        "Serve the site with Jekyll and convert each notebook as you save it (live reload).",
+    ),
     "share": ("nb2post.commands.share", "Post a post to Mastodon and Bluesky once it is live, once, and record where."),
     "init": ("nb2post.commands.init", "Set up a site: the nb2post: settings, a GitHub workflow, optionally the hook."),
 }
@@ -90,7 +100,8 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-EPILOG = """\b
+EPILOG = (
+    """\b
 Examples:
   nb2post new "Title"       # start a post: a dated notebook with the site's front matter
   nb2post preview           # serve the site; each notebook save converted, the page reloaded
@@ -103,7 +114,9 @@ Examples:
 Shell completion (bash; use zsh_source or fish_source for those shells):
   eval "$(_NB2POST_COMPLETE=bash_source nb2post)"
 
-""" + EXIT_STATUS
+"""
+    + EXIT_STATUS
+)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)

@@ -1,6 +1,7 @@
 """The pipeline: find notebooks, skip the unchanged ones by content hash, convert the rest (across
 cores when there are several), and let the site write each post.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -10,9 +11,9 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from . import gitrepo
@@ -67,11 +68,17 @@ class Unhashed:
     """build_post's digest for a notebook the parent did not read (it has no post yet, so there is
     nothing to compare): the bytes are hashed as they are read, and recorded in ``read`` for the stat
     cache (os.stat_result as fstat gave it before the read, SHA-256 hex)."""
+
     fingerprint: str
     read: tuple | None = None
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
 
 
 def _not_a_file(path: Path | str) -> str | None:
@@ -173,9 +180,11 @@ def _drafts(notebooks: list[Path], site: Path) -> dict[Path, str]:
             continue
         folders = [index for index, part in enumerate(inside.parts[:-1]) if part in DRAFT_DIRS]
         if folders:
-            folder = Path(*inside.parts[:folders[-1] + 1]).as_posix()
-            found[notebook] = (f"{inside.as_posix()}: is in the drafts folder {folder}/, and drafts are never posts; "
-                               f"not converted. Move it out of {folder}/ to publish it")
+            folder = Path(*inside.parts[: folders[-1] + 1]).as_posix()
+            found[notebook] = (
+                f"{inside.as_posix()}: is in the drafts folder {folder}/, and drafts are never posts; "
+                f"not converted. Move it out of {folder}/ to publish it"
+            )
     return found
 
 
@@ -204,8 +213,8 @@ def key_function(site: Path, resolved: bool = False, facts=None) -> Callable[[Pa
     def key(notebook: Path) -> str:
         path = os.fspath(notebook) if resolved else str(Path(notebook).resolve())
         for base in bases:
-            if path.startswith(base) and path[len(base):len(base) + 1] == os.sep:
-                return path[len(base) + 1:].replace(os.sep, "/")
+            if path.startswith(base) and path[len(base) : len(base) + 1] == os.sep:
+                return path[len(base) + 1 :].replace(os.sep, "/")
         # outside the site and its repository: relative to the site still names it uniquely and stably
         return Path(os.path.relpath(path, site_root)).as_posix()
 
@@ -275,15 +284,19 @@ def fallback_date(notebook: Path, existing: Path | None, paired: Path | None = N
 
 
 def build_post(
-    notebook_path: Path, settings: Settings, nb_path: str, digest: str | Unhashed, existing: Path | None,
+    notebook_path: Path,
+    settings: Settings,
+    nb_path: str,
+    digest: str | Unhashed,
+    existing: Path | None,
     adoption=None,
 ) -> Post:
     """Read and render one notebook (runs in a worker process for batches). ``digest``: the post's source
     hash, or Unhashed to hash the bytes read. ``adoption``: the post it takes over (nb2post.render.adopt); by
     default the one its earlier post records having adopted."""
     from .notebook import reader
-    from .render import render
     from .notebook.front_matter import FrontMatterError, parse_file_name
+    from .render import render
 
     if adoption is None and existing is not None:
         from .render.adopt import recorded
@@ -373,6 +386,7 @@ def _exit_with_parent(convert_pid: int) -> None:
 class Batch:
     """What the notebooks of one run share, in each process that converts them: the site (which reads
     its posts' markers once, and holds the folder where notebooks claim post names), the run's flags."""
+
     site: Site
     force: bool
     dry_run: bool
@@ -387,8 +401,18 @@ class Batch:
 _BATCH: Batch | None = None  # in a worker process: set by _start_worker
 
 
-def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bool, adopt: bool, claims: str,
-                  replace_owner_text: bool, notebook_title: bool, new_posts: bool, published: dict | None) -> None:
+def _start_worker(
+    convert_pid: int,
+    settings: Settings,
+    force: bool,
+    dry_run: bool,
+    adopt: bool,
+    claims: str,
+    replace_owner_text: bool,
+    notebook_title: bool,
+    new_posts: bool,
+    published: dict | None,
+) -> None:
     """Pool initializer: the worker exits with the convert, reads but never writes the stat cache (the
     parent saves it), and keeps one Site for all the notebooks it converts. ``settings`` carry the site's
     facts (config.SiteFacts), read once by the parent; ``published``: the parent's Site._published (where
@@ -407,8 +431,15 @@ def _start_worker(convert_pid: int, settings: Settings, force: bool, dry_run: bo
     site = Site(settings)
     site.claims = claims
     site._published = published
-    _BATCH = Batch(site, force, dry_run, adopt, replace_owner_text=replace_owner_text,
-                   notebook_title=notebook_title, new_posts=new_posts)
+    _BATCH = Batch(
+        site,
+        force,
+        dry_run,
+        adopt,
+        replace_owner_text=replace_owner_text,
+        notebook_title=notebook_title,
+        new_posts=new_posts,
+    )
 
 
 def _convert_in_worker(job: tuple) -> Outcome:
@@ -463,8 +494,11 @@ def convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
         with collector_paused():
             return _convert_one(batch, args, needs_flag)
     except Exception as exc:  # a bug must not take the batch down (nor leave a worker's traceback)
-        return Outcome(args[0], "failed", error=f"{args[0]}: internal error while writing its post "
-                                                f"({type(exc).__name__}: {exc}); please report it")
+        return Outcome(
+            args[0],
+            "failed",
+            error=f"{args[0]}: internal error while writing its post ({type(exc).__name__}: {exc}); please report it",
+        )
 
 
 def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
@@ -474,8 +508,12 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
     post, error, about = _build_in_worker(args)
-    if about is not None and isinstance(args[3], Unhashed) and args[3].read is not None and (
-            about == "read" or args[4] is None):
+    if (
+        about is not None
+        and isinstance(args[3], Unhashed)
+        and args[3].read is not None
+        and (about == "read" or args[4] is None)
+    ):
         # bytes that are no notebook, or that no post can be made of while the notebook has none (its post
         # may carry an adoption): no other post or notebook was involved yet, so the same bytes give the
         # same error, and the stat cache may report it next time
@@ -488,8 +526,13 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
     owner_warnings: list[str] = []
     if error is None and post.adopts is not None and post.adopted_how != "adopted earlier":
         error, owner_notes, owner_warnings = _owner_text(batch, post)
-    if (error is None and not batch.new_posts and post.adopts is None and args[4] is None
-            and not (site.posts_dir / post.file_name).exists()):  # (a post fastpages made is replaced, as ever)
+    if (
+        error is None
+        and not batch.new_posts
+        and post.adopts is None
+        and args[4] is None
+        and not (site.posts_dir / post.file_name).exists()
+    ):  # (a post fastpages made is replaced, as ever)
         return Outcome(notebook, "new")
     if error is None:
         error = _name_too_long(post, notebook)
@@ -522,7 +565,9 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
         post_path=result.post_path,
         written=result.written,
         removed=result.removed,
-        warnings=list(post.warnings) + size_warnings + (url_warnings + owner_warnings if result.status == "written" else []),
+        warnings=list(post.warnings)
+        + size_warnings
+        + (url_warnings + owner_warnings if result.status == "written" else []),
         post=dataclasses.replace(post, body="", assets=dict.fromkeys(post.assets, b"")),
         notes=[] if result.status == "unchanged" else notes,  # adopted already, and no URL changes
     )
@@ -565,8 +610,10 @@ def _name_too_long(post: Post, notebook: Path) -> str | None:
         size = len(name.encode("utf-8", "surrogatepass"))
         if size > NAME_MAX:
             made = "the post's file name" if path == post.file_name else "the name of its file"
-            return (f"{notebook}: {made} '{name[:24]}…{name[-12:]}' is {size} bytes, longer than a file name may "
-                    f"be ({NAME_MAX}); shorten the name it is made from (the notebook's, its slug or the attachment's)")
+            return (
+                f"{notebook}: {made} '{name[:24]}…{name[-12:]}' is {size} bytes, longer than a file name may "
+                f"be ({NAME_MAX}); shorten the name it is made from (the notebook's, its slug or the attachment's)"
+            )
     return None
 
 
@@ -587,19 +634,27 @@ def _too_big_for_github(post: Post, notebook: Path, posts_folder: str) -> tuple[
         length = len(post_text(post).encode("utf-8", "surrogatepass"))
         size, smaller = f"{length / 1048576:.1f} MB", "make the notebook's outputs smaller (or clear the largest)"
         if length > GITHUB_LIMIT_BYTES:
-            return (f"{notebook}: its post {the_post} would be {size}, over GitHub's 100 MB limit, and GitHub refuses "
-                    f"a push with it; not written: {smaller}"), []
+            return (
+                f"{notebook}: its post {the_post} would be {size}, over GitHub's 100 MB limit, and GitHub refuses "
+                f"a push with it; not written: {smaller}"
+            ), []
         if length > GITHUB_WARNING_BYTES:
-            warnings.append(f"{notebook}: {the_post} is {size}, over GitHub's 50 MB warning size, and a push with it "
-                            f"warns; {smaller}")
+            warnings.append(
+                f"{notebook}: {the_post} is {size}, over GitHub's 50 MB warning size, and a push with it "
+                f"warns; {smaller}"
+            )
     for path, data in post.assets.items():
         size = f"{len(data) / 1048576:.1f} MB"
         if len(data) > GITHUB_LIMIT_BYTES:
-            return (f"{notebook}: its file {path} is {size}, over GitHub's 100 MB limit, and GitHub refuses a push "
-                    f"with it; {the_post} is not written: {fix}"), []
+            return (
+                f"{notebook}: its file {path} is {size}, over GitHub's 100 MB limit, and GitHub refuses a push "
+                f"with it; {the_post} is not written: {fix}"
+            ), []
         if len(data) > GITHUB_WARNING_BYTES:
-            warnings.append(f"{notebook}: {path} (of {the_post}) is {size}, over GitHub's 50 MB warning size, and a push "
-                            f"with it warns; {fix}")
+            warnings.append(
+                f"{notebook}: {path} (of {the_post}) is {size}, over GitHub's 50 MB warning size, and a push "
+                f"with it warns; {fix}"
+            )
     return None, warnings
 
 
@@ -727,7 +782,9 @@ def convert(
             key = keys[notebook]
             previous = site.previous_post(key)  # also the post of a notebook moved here, which must follow it
             if previous is None:
-                failure = None if force else cache.remembered_failure(os.fspath(notebook), fingerprint, ("read", "render"))
+                failure = (
+                    None if force else cache.remembered_failure(os.fspath(notebook), fingerprint, ("read", "render"))
+                )
                 if failure is not None:  # these bytes failed under these settings: not read again
                     outcomes[notebook] = Outcome(notebook, "failed", error=failure)
                     continue
@@ -738,15 +795,21 @@ def convert(
                 try:
                     digest = mixed_hash(cache.content_digest(notebook), fingerprint)
                 except OSError as exc:
-                    outcomes[notebook] = Outcome(notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}")
+                    outcomes[notebook] = Outcome(
+                        notebook, "failed", error=f"{notebook}: cannot read: {exc.strerror or exc}"
+                    )
                     continue
             # (current: the post listed under this notebook's key a moment ago, so a regular file; an edited
             # one is written, or refused, as a changed notebook's would be, and one whose images were deleted,
             # or whose missing local files appeared, is written again)
-            current = (previous and previous[1].source == key and previous[1].source_hash == digest
-                       and (keep_edited or not previous[1].edited)
-                       and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed))
-                       and not (previous[1].awaited and appeared_files(settings.site, previous[1].awaited)))
+            current = (
+                previous
+                and previous[1].source == key
+                and previous[1].source_hash == digest
+                and (keep_edited or not previous[1].edited)
+                and not (previous[1].linked and missing_files(settings.site, previous[1].linked, listed))
+                and not (previous[1].awaited and appeared_files(settings.site, previous[1].awaited))
+            )
             if not force and current and notebook not in adoptions:
                 outcomes[notebook] = Outcome(notebook, "unchanged", post_path=previous[0])
                 continue
@@ -791,8 +854,18 @@ def convert(
             except Exception:  # nor can a worker then: each writes without that comparison (see Site.write)
                 pass
             submitted: list = []
-            initargs = (os.getpid(), settings, force, dry_run, adopt, claims, replace_owner_text, notebook_title,
-                        new_posts, site._published)
+            initargs = (
+                os.getpid(),
+                settings,
+                force,
+                dry_run,
+                adopt,
+                claims,
+                replace_owner_text,
+                notebook_title,
+                new_posts,
+                site._published,
+            )
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=initargs)
             try:
                 for outcome in _bounded(pool, _convert_in_worker, work, 2 * workers, submitted):
@@ -804,8 +877,15 @@ def convert(
                 pool.shutdown(wait=True, cancel_futures=True)  # every worker has exited when convert returns
         else:
             site.claims = claims
-            batch = Batch(site, force, dry_run, adopt, replace_owner_text=replace_owner_text,
-                          notebook_title=notebook_title, new_posts=new_posts)
+            batch = Batch(
+                site,
+                force,
+                dry_run,
+                adopt,
+                replace_owner_text=replace_owner_text,
+                notebook_title=notebook_title,
+                new_posts=new_posts,
+            )
             with _interrupts_between_notebooks() as stop_if_asked:
                 for job in work:
                     record(convert_one(batch, *job))
@@ -847,10 +927,15 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
             which += ", so it looks like that notebook's post; not overwritten"
         else:
             which = f"it {why}, so it looks like the post of {notebook}; not written twice"
-        return post, (
-            f"{path}: was not written by nb2post; {which}. Run again with --adopt to take it over (keeping its "
-            f"URL and front matter), or pair them with '{pair}'" + (", or --force to write a separate post"
-                                                                    if separate else "")), []
+        return (
+            post,
+            (
+                f"{path}: was not written by nb2post; {which}. Run again with --adopt to take it over (keeping its "
+                f"URL and front matter), or pair them with '{pair}'"
+                + (", or --force to write a separate post" if separate else "")
+            ),
+            [],
+        )
     if force and not adopt and not dry_run:
         return post, None, []
     if not dry_run:
@@ -858,8 +943,14 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         if site.claim("adopted-" + hashlib.sha256(os.fsencode(path)).hexdigest(), post.source):
             return post, None, []  # another worker's notebook took it over first
     try:
-        adoption = adopting.from_post(site.root, path, settings.site_config, how=why,
-                                      notebook_title=batch.notebook_title, jekyll=settings.facts.known_jekyll)
+        adoption = adopting.from_post(
+            site.root,
+            path,
+            settings.site_config,
+            how=why,
+            notebook_title=batch.notebook_title,
+            jekyll=settings.facts.known_jekyll,
+        )
     except adopting.AdoptError as exc:
         return post, str(exc), []
     adopted, error, _ = _build_in_worker((*args[:5], adoption))
@@ -874,9 +965,11 @@ def _several_look_alikes(notebook: Path, found: list, batch: Batch) -> str | Non
     if batch.force and not batch.adopt:
         return None
     listed = "; ".join(f"{relative(path, Path.cwd())} ({why})" for path, why in found)
-    return (f"{notebook}: {len(found)} posts nb2post did not write look like its post: {listed}; not written "
-            f"twice. Pair it with one: 'nb2post adopt POST {_quoted(notebook)}', or --force to write a "
-            f"separate post")
+    return (
+        f"{notebook}: {len(found)} posts nb2post did not write look like its post: {listed}; not written "
+        f"twice. Pair it with one: 'nb2post adopt POST {_quoted(notebook)}', or --force to write a "
+        f"separate post"
+    )
 
 
 def _quoted(path) -> str:
@@ -903,17 +996,29 @@ def _owner_text(batch: Batch, post: Post) -> tuple[str | None, list[str], list[s
         return (None, [replaced], []) if batch.dry_run else (None, [], [replaced])
     if batch.dry_run:
         return None, [f"{post.adopts}: {lost.describe()}; adopting it needs {adopting.REPLACE_FLAG}"], []
-    return (f"{post.adopts}: {lost.describe()}; not replaced. Copy them into the notebook, or run again with "
-            f"{adopting.REPLACE_FLAG} to replace the post anyway"), [], []
+    return (
+        (
+            f"{post.adopts}: {lost.describe()}; not replaced. Copy them into the notebook, or run again with "
+            f"{adopting.REPLACE_FLAG} to replace the post anyway"
+        ),
+        [],
+        [],
+    )
 
 
 def _retarget_note(site, result, post: Post, dry_run: bool) -> str:
     count = len(result.retired)
-    said = f"; {'would remove' if dry_run else 'removed'} the {count} image{'s' if count != 1 else ''} " \
-        f"it wrote for that target" if count else ""
+    said = (
+        f"; {'would remove' if dry_run else 'removed'} the {count} image{'s' if count != 1 else ''} "
+        f"it wrote for that target"
+        if count
+        else ""
+    )
     where = result.post_path.relative_to(site.root).as_posix()
-    return (f"{where}: {'would be' if dry_run else 'now'} written for --to {post.target}, "
-            f"{'was' if dry_run else 'no longer'} --to {result.retargeted}{said}")
+    return (
+        f"{where}: {'would be' if dry_run else 'now'} written for --to {post.target}, "
+        f"{'was' if dry_run else 'no longer'} --to {result.retargeted}{said}"
+    )
 
 
 def _url_moves(site, post: Post) -> list[tuple[Path, str]]:
@@ -928,9 +1033,11 @@ def _url_moves(site, post: Post) -> list[tuple[Path, str]]:
 
 def _url_warnings(site, post: Post, notebook: Path) -> list[str]:
     """A real run's URL changes (a dry run lists them as results): links to the old address now break."""
-    return [f"{notebook}: its post's URL changed{moves} ({old.relative_to(site.root).as_posix()}); links to the "
-            f"old address now break (set 'permalink:' in the notebook's front matter to keep one)"
-            for old, moves in _url_moves(site, post)]
+    return [
+        f"{notebook}: its post's URL changed{moves} ({old.relative_to(site.root).as_posix()}); links to the "
+        f"old address now break (set 'permalink:' in the notebook's front matter to keep one)"
+        for old, moves in _url_moves(site, post)
+    ]
 
 
 def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> list[str]:
@@ -951,7 +1058,10 @@ def _url_notes(site, post: Post, dry_run: bool, needs_flag: bool = False) -> lis
         hint = " (convert --adopt applies it)" if dry_run and needs_flag else ""
         notes.append(("would adopt " if dry_run else "adopted ") + line + hint)
     if dry_run:
-        notes += [f"would change URL{moves} ({old.relative_to(site.root).as_posix()})" for old, moves in _url_moves(site, post)]
+        notes += [
+            f"would change URL{moves} ({old.relative_to(site.root).as_posix()})"
+            for old, moves in _url_moves(site, post)
+        ]
     return notes
 
 
@@ -971,6 +1081,8 @@ def site_warnings(settings) -> tuple[int, list[str]]:
     warnings = list(settings.warnings) + jekyll_warnings(settings.site_config, jekyll, why, str(site / "_config.yml"))
     engine = str(settings.site_config.get("markdown", "kramdown"))
     if engine.lower() != "kramdown":
-        warnings.append(f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's "
-                        "default); raw HTML outputs and math may not render with another engine")
+        warnings.append(
+            f"{site / '_config.yml'}: 'markdown: {engine}' — nb2post writes kramdown (Jekyll's "
+            "default); raw HTML outputs and math may not render with another engine"
+        )
     return jekyll, warnings

@@ -12,12 +12,13 @@ prints them, and one error class that carries its exit status.
 Exit statuses (the table every ``--help`` prints is EXIT_STATUS of the CLI layer) live here, so the modules
 that raise need not import the CLI.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_PUSHED, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
 
@@ -71,8 +72,10 @@ class Diagnostic:
 def about_notebooks(messages: Iterable[str], notebook: Path, level: str = WARNING) -> list[Diagnostic]:
     """Diagnostics from a notebook's messages: one that names the notebook is about it; one that does not
     came with it from the site (its repository, its theme), the same for every notebook of the run."""
-    return [Diagnostic(level, message, notebook) if str(notebook) in message
-            else Diagnostic(level, message, site_wide=True) for message in messages]
+    return [
+        Diagnostic(level, message, notebook) if str(notebook) in message else Diagnostic(level, message, site_wide=True)
+        for message in messages
+    ]
 
 
 def site_wide(messages: Iterable[str], level: str = WARNING) -> list[Diagnostic]:
@@ -86,8 +89,14 @@ class Reporter:
     nbconvert exporter passes its log instead. ``once=False`` (a long-running preview, where the same
     line may be news again) says only the site-wide diagnostics once."""
 
-    def __init__(self, quiet: bool = False, verbose: bool = False, cwd: Path | None = None,
-                 emit: Callable[[Diagnostic], None] | None = None, once: bool = True):
+    def __init__(
+        self,
+        quiet: bool = False,
+        verbose: bool = False,
+        cwd: Path | None = None,
+        emit: Callable[[Diagnostic], None] | None = None,
+        once: bool = True,
+    ):
         self.quiet, self.verbose, self.once = quiet, verbose, once
         self.cwd = Path.cwd() if cwd is None else cwd
         self.emit = emit or self._print

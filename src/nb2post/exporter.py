@@ -19,6 +19,7 @@ post will land and refuses (one error line, exit status 1) when a post there was
 written by nb2post, unless ``--JekyllExporter.force=True`` (``--FastpagesExporter.force=True``). Used as a
 library (say a download from Jupyter), the images are written into the site and nothing is checked.
 """
+
 from __future__ import annotations
 
 import os
@@ -101,7 +102,9 @@ class JekyllExporter(Exporter):
         from .diagnostics import ERROR, NOTE, Reporter
 
         log = {ERROR: self.log.error, NOTE: self.log.debug}
-        Reporter(verbose=True, emit=lambda said: log.get(said.level, self.log.warning)("%s", said.message)).report_all(diagnostics)
+        Reporter(verbose=True, emit=lambda said: log.get(said.level, self.log.warning)("%s", said.message)).report_all(
+            diagnostics
+        )
 
     def _refuse_to_overwrite_hand_edits(self, destination: Path | None) -> None:
         from .post import edited_by_hand
@@ -127,11 +130,11 @@ class JekyllExporter(Exporter):
 
     def _post(self, source: Path | None, nb):
         from . import convert
-        from .notebook import reader
-        from .render import render
-        from .paths import find_site
         from .jekyll.config import ConfigError, load
+        from .notebook import reader
         from .notebook.front_matter import FrontMatterError
+        from .paths import find_site
+        from .render import render
         from .site import Site
 
         if source is None:
@@ -167,8 +170,9 @@ class JekyllExporter(Exporter):
         if jekyll is not None:  # what in its front matter gives the post a surprising URL, as convert says it
             from .jekyll.urls import post_warnings_for
 
-            about_post += post_warnings_for(site.root, site.posts_dir / post.file_name, post.front_matter,
-                                            settings.site_config, jekyll)
+            about_post += post_warnings_for(
+                site.root, site.posts_dir / post.file_name, post.front_matter, settings.site_config, jekyll
+            )
         said = site_wide(about_site) + about_notebooks(about_post, source) + about_notebooks(post.notes, source, NOTE)
         return post, site, found is not None, said
 

@@ -3,6 +3,7 @@
 Cheap queries run ``git`` directly; publish's queries go through GitPython's command wrapper, and its
 commit and push through ``run_stoppable`` (a process group of their own that a signal stops whole).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -247,7 +248,8 @@ def _commit(root: Path, names: list[str], message: str, verify: bool) -> None:
     try:
         status, out, err = run_stoppable(
             ["commit", "--quiet", *([] if verify else ["--no-verify"]), "-m", message, "--only", "--", *names],
-            root, {"GIT_TRACE2_EVENT": trace},
+            root,
+            {"GIT_TRACE2_EVENT": trace},
         )
         if status == 0:
             return
@@ -262,8 +264,11 @@ def _commit(root: Path, names: list[str], message: str, verify: bool) -> None:
         os.unlink(trace)
     said = "; ".join([line.strip() for line in (err + out).splitlines() if line.strip()][-5:])
     top = events[0].get("sid") if events else None
-    hooks = {e.get("child_id"): e for e in events if e.get("sid") == top and e.get("event") == "child_start"
-             and e.get("child_class") == "hook"}
+    hooks = {
+        e.get("child_id"): e
+        for e in events
+        if e.get("sid") == top and e.get("event") == "child_start" and e.get("child_class") == "hook"
+    }
     for event in events:
         start = hooks.get(event.get("child_id"))
         if start and event.get("sid") == top and event.get("event") == "child_exit" and event.get("code") != 0:
@@ -292,8 +297,10 @@ def _put_back(index: Path, saved: bytes | None) -> None:
     try:
         handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
-        raise GitError(f"the index could not be put back ({lock} is held by another git); "
-                       f"run git reset -q -- <the generated files> to unstage them") from None
+        raise GitError(
+            f"the index could not be put back ({lock} is held by another git); "
+            f"run git reset -q -- <the generated files> to unstage them"
+        ) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(saved or b"")
@@ -311,6 +318,7 @@ def _put_back(index: Path, saved: bytes | None) -> None:
 
 
 # --- Commands a signal must be able to stop: publish's commit (the user's hooks) and push ----------
+
 
 def _own_group():
     """What the child runs before git starts: a process group of its own, so stopping it stops all it
@@ -356,8 +364,9 @@ def _give_foreground(fd: int, group: int) -> None:
         signal.signal(signal.SIGTTOU, previous)
 
 
-def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-                  timeout: float | None = None) -> tuple[int, str, str]:
+def run_stoppable(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None
+) -> tuple[int, str, str]:
     """(status, stdout, stderr) of ``git args`` in a process group of its own; never raises for a
     non-zero status. Any exception while it runs (Ctrl-C, a SIGTERM turned into one) and the timeout stop
     the whole group first: nothing git started outlives the call. With a terminal, the group has the
@@ -376,8 +385,14 @@ def run_stoppable(args: list[str], cwd: Path, env: dict[str, str] | None = None,
     try:
         try:
             child = subprocess.Popen(
-                ["git", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+                ["git", *args],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                encoding="utf-8",
+                errors="replace",
                 preexec_fn=_own_group() if hasattr(os, "killpg") else None,  # Windows: git alone is stopped
             )
         except OSError as exc:
@@ -487,7 +502,7 @@ def read_config(folder: Path) -> dict[str, dict[str, str]]:
         if not line or line[0] in "#;":
             continue
         if line.startswith("["):
-            header = line[1:line.find("]")] if "]" in line else line[1:]
+            header = line[1 : line.find("]")] if "]" in line else line[1:]
             name, _, sub = header.strip().partition(" ")
             key = name.lower() + (f' "{sub.strip().strip(chr(34))}"' if sub else "")
             current = sections.setdefault(key, {})
@@ -624,6 +639,7 @@ def operation_in_progress(repo) -> str | None:
 def identity_problem(repo) -> str | None:
     """Why git has no author/committer to commit with, or None. Only explicit settings count: a guessed
     ``root@hostname`` identity is not one a person chose."""
+
     def configured(key: str) -> bool:
         status, out, _ = _run(repo, "config", "--get", key)
         return status == 0 and bool(out.strip())
@@ -639,7 +655,7 @@ def identity_problem(repo) -> str | None:
     missing = " and ".join(w for w, ok in (("user.name", name), ("user.email", email)) if not ok)
     return (
         f"git has no {missing} to commit with; set it once with: "
-        f"git config --global user.name \"Your Name\" && git config --global user.email you@example.com"
+        f'git config --global user.name "Your Name" && git config --global user.email you@example.com'
     )
 
 
@@ -670,6 +686,7 @@ class PushTarget:
 def push_target(repo, local_branch: str, remote: str | None = None, branch: str | None = None) -> PushTarget:
     """Where ``publish`` pushes: --remote/--branch, else the branch's upstream, else the only remote
     (or ``origin``) with the same branch name. Raises GitError when there is nowhere to push."""
+
     def config(key: str) -> str | None:
         status, out, _ = _run(repo, "config", "--get", key)
         return out.strip() if status == 0 and out.strip() else None
@@ -700,7 +717,7 @@ def push_target(repo, local_branch: str, remote: str | None = None, branch: str 
         raise GitError(f"no remote named {remote!r} (remotes here: {known}); see: git remote -v")
     if branch is None:
         if remote == upstream_remote and upstream_merge and upstream_merge.startswith("refs/heads/"):
-            branch = upstream_merge[len("refs/heads/"):]
+            branch = upstream_merge[len("refs/heads/") :]
         else:
             branch = local_branch
     url = config(f"remote.{remote}.pushurl") or config(f"remote.{remote}.url") or ""
@@ -783,13 +800,28 @@ class PushResult:
 
 
 _AUTH_SIGNS = (
-    "authentication failed", "could not read username", "could not read password", "permission denied",
-    "returned error: 401", "returned error: 403", "invalid username or password", "access denied", "http basic: access denied",
+    "authentication failed",
+    "could not read username",
+    "could not read password",
+    "permission denied",
+    "returned error: 401",
+    "returned error: 403",
+    "invalid username or password",
+    "access denied",
+    "http basic: access denied",
 )
 _NETWORK_SIGNS = (
-    "could not resolve host", "failed to connect", "connection refused", "unable to connect",
-    "couldn't connect", "connection timed out", "network is unreachable", "could not read from remote",
-    "does not appear to be a git repository", "unable to access", "repository not found",
+    "could not resolve host",
+    "failed to connect",
+    "connection refused",
+    "unable to connect",
+    "couldn't connect",
+    "connection timed out",
+    "network is unreachable",
+    "could not read from remote",
+    "does not appear to be a git repository",
+    "unable to access",
+    "repository not found",
 )
 
 
@@ -799,7 +831,7 @@ def _git_reason(lines: list[str]) -> str:
     for line in lines:
         for prefix in ("fatal:", "error:"):
             if line.startswith(prefix):
-                return line[len(prefix):].strip().rstrip(".")
+                return line[len(prefix) :].strip().rstrip(".")
     return lines[-1].rstrip(".") if lines else ""
 
 
@@ -809,11 +841,17 @@ def push(repo, target: PushTarget) -> PushResult:
     both reach the user (GitPython's ``Remote.push`` loses the latter)."""
     secrets = target.secrets
     status, out, err = run_stoppable(
-        ["push", "--porcelain", target.remote, target.refspec], Path(repo.working_tree_dir), timeout=PUSH_TIMEOUT_SECONDS
+        ["push", "--porcelain", target.remote, target.refspec],
+        Path(repo.working_tree_dir),
+        timeout=PUSH_TIMEOUT_SECONDS,
     )
     out, err = redact(out, secrets), redact(err, secrets)
-    remote_lines = [line[len("remote:"):].strip() for line in err.splitlines() if line.startswith("remote:")]
-    remote_lines = [line for line in remote_lines if line and not line.lower().startswith(("resolving deltas", "processing changes"))]
+    remote_lines = [line[len("remote:") :].strip() for line in err.splitlines() if line.startswith("remote:")]
+    remote_lines = [
+        line
+        for line in remote_lines
+        if line and not line.lower().startswith(("resolving deltas", "processing changes"))
+    ]
     flag, summary = None, ""
     for line in out.splitlines():
         parts = line.split("\t")

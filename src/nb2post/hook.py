@@ -8,6 +8,7 @@ Only the notebooks changed by the commits in flight are looked at, so a push tha
 costs one ``git log``. A hook cannot add commits to the push it is part of: in convert mode it commits the
 fresh posts and stops the push, and the next push (now carrying them) goes through.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,10 @@ def parse_push_lines(text: str) -> list[PushedRef]:
         if not parts:
             continue
         if len(parts) != 4:
-            raise HookError(f"unexpected pre-push input line {line!r}: expected '<local ref> <local sha> <remote ref> <remote sha>'",
-                            code=EXIT_USAGE)
+            raise HookError(
+                f"unexpected pre-push input line {line!r}: expected '<local ref> <local sha> <remote ref> <remote sha>'",
+                code=EXIT_USAGE,
+            )
         refs.append(PushedRef(*parts))
     return refs
 
@@ -86,7 +89,9 @@ def install(root: Path, site: Path, mode: str, force: bool = False) -> tuple[Pat
     try:
         site_from_root = Path(site).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
-        raise HookError(f"the site {site} is outside the repository {root}; run this inside the site's repository") from None
+        raise HookError(
+            f"the site {site} is outside the repository {root}; run this inside the site's repository"
+        ) from None
     text = hook_script(mode, site_from_root)
     if path.exists():
         if not is_own(path) and not force:
@@ -182,15 +187,19 @@ def private_nb2post(environ=None) -> tuple | None:
     if not under_pre_commit(environ):
         return None
     private = Path(sys.prefix).resolve()
-    outside = [folder for folder in os.get_exec_path(environ)  # (a hook run is never replayed: see nb2post.replay)
-               if folder and private not in (Path(folder).resolve(), *Path(folder).resolve().parents)]
+    outside = [
+        folder
+        for folder in os.get_exec_path(environ)  # (a hook run is never replayed: see nb2post.replay)
+        if folder and private not in (Path(folder).resolve(), *Path(folder).resolve().parents)
+    ]
     if shutil.which("nb2post", path=os.pathsep.join(outside)):
         return None
     return (sys.executable, "-m", "nb2post")
 
 
-def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path,
-        everything: bool = False) -> tuple[int, list[str]]:
+def run(
+    root: Path, place, refs: list[PushedRef], remote: str | None, mode: str, cwd: Path, everything: bool = False
+) -> tuple[int, list[str]]:
     """(exit status, lines to print) for one push. 0 lets the push go on. ``everything``: every notebook of
     the site, as if the push carried them all (the pre-commit framework's "all files" run)."""
     from .check import check, describe, posts_by_source
@@ -223,26 +232,34 @@ def run(root: Path, place, refs: list[PushedRef], remote: str | None, mode: str,
     lines = describe(report, cwd, site_arg)
     private = private_nb2post()
     if private is not None and report.to_convert:
-        lines.append(f"  (no nb2post on your PATH: 'pipx install nb2post', or run the one pre-commit installed as "
-                     f"{shlex.join(private)})")
+        lines.append(
+            f"  (no nb2post on your PATH: 'pipx install nb2post', or run the one pre-commit installed as "
+            f"{shlex.join(private)})"
+        )
     if mode == "convert" and pushed.pushes_head and report.to_convert and not report.orphans:
         dirty = gitrepo.uncommitted(root, report.to_convert)
         if dirty:
             # The posts would show the work tree's notebooks while the push carries the committed ones.
             return 1, [
                 "nb2post: push stopped: these notebooks have changes that are not committed, so their posts "
-                "cannot be made from what you push:", *(f"  {name}" for name in dirty),
+                "cannot be made from what you push:",
+                *(f"  {name}" for name in dirty),
                 "Commit (or stash) them, then push again.",
             ]
         return _convert_and_commit(root, place, report, site_arg, cwd, lines)
-    stop = ["nb2post: the posts of these notebooks are not current." if everything else
-            "nb2post: push stopped: the posts of the notebooks in this push are not current."]
+    stop = [
+        "nb2post: the posts of these notebooks are not current."
+        if everything
+        else "nb2post: push stopped: the posts of the notebooks in this push are not current."
+    ]
     if mode == "convert" and not pushed.pushes_head:
         stop.append("(convert mode commits only on the checked-out branch; this push is of another one)")
     return 1, [*stop, *lines, "Then commit the changes and push again (or skip the check once: git push --no-verify)."]
 
 
-def _convert_and_commit(root: Path, place, report, site_arg: str | None, cwd: Path, found: list[str]) -> tuple[int, list[str]]:
+def _convert_and_commit(
+    root: Path, place, report, site_arg: str | None, cwd: Path, found: list[str]
+) -> tuple[int, list[str]]:
     """Convert and commit through ``nb2post publish --no-push`` (which commits exactly the files it wrote)."""
     import subprocess
 

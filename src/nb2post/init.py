@@ -4,6 +4,7 @@ Every step leaves what is already there alone, so running it again changes nothi
 added to ``_config.yml`` as a text edit checked by reading the file as Jekyll does: the user's comments,
 key order, quoting, indentation and duplicate keys stay as they were.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,9 @@ WORKFLOW_PATH = ".github/workflows/nb2post.yml"
 ACTION_REPOSITORY = "nb2post/nb2post"
 PROJECT_URL = f"https://github.com/{ACTION_REPOSITORY}"
 DEPLOY_CHOICES = ("pages",)
-_ACTION_REFERENCE = re.compile(r"(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+|\./[^\s]*)\Z")
+_ACTION_REFERENCE = re.compile(
+    r"(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+|\./[^\s]*)\Z"
+)
 # fastpages' own CI converts _notebooks with this action; blogs made from its template still run it.
 _FASTPAGES_ACTION = re.compile(r"^\s*-?\s*uses:\s*['\"]?fastai/fastpages@", re.M)
 
@@ -35,8 +38,10 @@ def check_action_reference(action: str) -> str | None:
     """What is wrong with a ``uses:`` value given to ``--action`` (None when it is usable)."""
     if _ACTION_REFERENCE.match(action):
         return None
-    return (f"--action {action!r}: expected OWNER/REPO@REF (e.g. {default_action()}, or a full commit sha "
-            f"after the @) or a local path starting with ./")
+    return (
+        f"--action {action!r}: expected OWNER/REPO@REF (e.g. {default_action()}, or a full commit sha "
+        f"after the @) or a local path starting with ./"
+    )
 
 
 @dataclass
@@ -58,12 +63,19 @@ def sharded_workflow_text(site_from_root: str, branch: str) -> str:
 
     text = template_text("workflow_sharded.yml")
     for line, filled in (
-        ("  SITE: .      # the Jekyll site folder (holding _config.yml)\n",
-         f"  SITE: {_yaml_string(site_from_root)}  # the Jekyll site folder (holding _config.yml)\n"),
+        (
+            "  SITE: .      # the Jekyll site folder (holding _config.yml)\n",
+            f"  SITE: {_yaml_string(site_from_root)}  # the Jekyll site folder (holding _config.yml)\n",
+        ),
         ("    branches: [main]\n", f"    branches: [{_yaml_string(branch)}]\n"),
-        ("        run: python -m pip install nb2post\n", f"        run: python -m pip install 'nb2post=={__version__}'\n"),
-        ("# together. Copy this file to .github/workflows/ and adjust SITE and how nb2post is installed.\n",
-         "# together. Written by `nb2post init --sharded`.\n"),
+        (
+            "        run: python -m pip install nb2post\n",
+            f"        run: python -m pip install 'nb2post=={__version__}'\n",
+        ),
+        (
+            "# together. Copy this file to .github/workflows/ and adjust SITE and how nb2post is installed.\n",
+            "# together. Written by `nb2post init --sharded`.\n",
+        ),
     ):
         if line not in text:
             raise AssertionError(f"templates/workflow_sharded.yml no longer has the line {line.strip()!r}")
@@ -71,8 +83,9 @@ def sharded_workflow_text(site_from_root: str, branch: str) -> str:
     return text
 
 
-def workflow_text(action: str, site_from_root: str, notebooks: str, target: str, deploy: str | None = None,
-                  branch: str = "main") -> str:
+def workflow_text(
+    action: str, site_from_root: str, notebooks: str, target: str, deploy: str | None = None, branch: str = "main"
+) -> str:
     """The workflow: conversion alone, or (``deploy="pages"``) conversion, Jekyll build and Pages deploy,
     or (``deploy="sharded"``) templates/workflow_sharded.yml, a job matrix for a very large site."""
     from .templates_text import fill
@@ -80,8 +93,9 @@ def workflow_text(action: str, site_from_root: str, notebooks: str, target: str,
     if deploy == "sharded":
         return sharded_workflow_text(site_from_root, branch)
 
-    values = dict(action=action, site=_yaml_string(site_from_root), notebooks=_yaml_string(notebooks),
-                  target=_yaml_string(target))
+    values = dict(
+        action=action, site=_yaml_string(site_from_root), notebooks=_yaml_string(notebooks), target=_yaml_string(target)
+    )
     if deploy == "pages":
         return fill("workflow_pages.yml", branch=_yaml_string(branch), **values)
     return fill("workflow.yml", **values)
@@ -103,14 +117,18 @@ def fastpages_converters(root: Path) -> list[Path]:
 
 def fastpages_warning(workflow: Path, root: Path, deploy: str | None) -> str:
     where = workflow.relative_to(root).as_posix()
-    then = (f"; it also builds and deploys the site (to the gh-pages branch), which the nb2post workflow now "
-            f"does: delete {where} altogether and set Settings > Pages > Source to 'GitHub Actions'"
-            if deploy == "pages" else
-            f" (its build then publishes the posts nb2post commits; or run `nb2post init --deploy pages` "
-            f"and delete {where})")
-    return (f"{where} runs fastai/fastpages, which converts the notebooks too: two converters would now write "
-            f"the same posts. Retire fastpages' one: delete its step 'uses: fastai/fastpages@master' "
-            f"(\"convert notebooks and word docs to posts\"; nb2post does not convert _word/*.docx){then}")
+    then = (
+        f"; it also builds and deploys the site (to the gh-pages branch), which the nb2post workflow now "
+        f"does: delete {where} altogether and set Settings > Pages > Source to 'GitHub Actions'"
+        if deploy == "pages"
+        else f" (its build then publishes the posts nb2post commits; or run `nb2post init --deploy pages` "
+        f"and delete {where})"
+    )
+    return (
+        f"{where} runs fastai/fastpages, which converts the notebooks too: two converters would now write "
+        f"the same posts. Retire fastpages' one: delete its step 'uses: fastai/fastpages@master' "
+        f'("convert notebooks and word docs to posts"; nb2post does not convert _word/*.docx){then}'
+    )
 
 
 def _round_trip():
@@ -155,8 +173,11 @@ def add_settings(site: Path, target: str | None) -> bool:
         separator = "" if not text.strip() else ("\n" if text.endswith("\n") else "\n\n")
         if "nb2post" in data:  # an empty `nb2post:` key: fill it in place
             match = section_match(text)
-            new_text = None if match is None else (
-                text[: match.start()] + _section_text(wanted).split("\n", 1)[1] + text[match.end():])
+            new_text = (
+                None
+                if match is None
+                else (text[: match.start()] + _section_text(wanted).split("\n", 1)[1] + text[match.end() :])
+            )
         else:
             new_text = text + separator + _section_text(wanted)
     elif not isinstance(section, dict):
@@ -169,8 +190,10 @@ def add_settings(site: Path, target: str | None) -> bool:
     expected = {**data, "nb2post": wanted}
     if new_text is None or read_yaml(new_text, str(path)) != expected:
         flow = ", ".join(f"{key}: {value}" for key, value in wanted.items())
-        raise ConfigError(f"{path}: could not edit the nb2post: section without touching other settings; "
-                          f"set it by hand: 'nb2post: {{{flow}}}'")
+        raise ConfigError(
+            f"{path}: could not edit the nb2post: section without touching other settings; "
+            f"set it by hand: 'nb2post: {{{flow}}}'"
+        )
     from .site import write_all
 
     if crlf:
@@ -211,7 +234,7 @@ def _set_target_line(text: str, target: str) -> str | None:
             break
     else:
         lines.insert(1, f"{' ' * indent}target: {target}")
-    return text[: match.start()] + "\n".join(lines) + text[match.end():]
+    return text[: match.start()] + "\n".join(lines) + text[match.end() :]
 
 
 def posts_fastpages_wrote(site: Path) -> list[Path]:
@@ -257,21 +280,33 @@ def fastpages_posts_warning(posts: list[Path], site: Path) -> str:
     said = []
     if taken:
         count = len(taken)
-        said.append(f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
-                    f"(e.g. {taken[0].name}): `nb2post convert` replaces each with its own post when it converts "
-                    f"the notebook the post's banner names (no flag needed; a rename that would move a published URL "
-                    f"is refused); review `git diff` after")
+        said.append(
+            f"{folder}/ holds {count} post{'s' if count != 1 else ''} that fastpages converted from notebooks "
+            f"(e.g. {taken[0].name}): `nb2post convert` replaces each with its own post when it converts "
+            f"the notebook the post's banner names (no flag needed; a rename that would move a published URL "
+            f"is refused); review `git diff` after"
+        )
     if kept:
         count = len(kept)
-        said.append(f"{folder}/ holds {count} post{'s' if count != 1 else ''} with fastpages' nb_path: but no banner "
-                    f"naming {'their' if count != 1 else 'its'} notebook (e.g. {kept[0].name}): `nb2post convert` keeps "
-                    f"{'them' if count != 1 else 'it'} and reports 'not written by nb2post'; take "
-                    f"{'them' if count != 1 else 'it'} over with `nb2post convert --adopt` (see --dry-run first)")
+        said.append(
+            f"{folder}/ holds {count} post{'s' if count != 1 else ''} with fastpages' nb_path: but no banner "
+            f"naming {'their' if count != 1 else 'its'} notebook (e.g. {kept[0].name}): `nb2post convert` keeps "
+            f"{'them' if count != 1 else 'it'} and reports 'not written by nb2post'; take "
+            f"{'them' if count != 1 else 'it'} over with `nb2post convert --adopt` (see --dry-run first)"
+        )
     return "; ".join(said)
 
 
-def init(site: Path, root: Path, target: str | None, notebooks: str, action: str, hook_mode: str | None,
-         workflow: bool = True, deploy: str | None = None) -> InitResult:
+def init(
+    site: Path,
+    root: Path,
+    target: str | None,
+    notebooks: str,
+    action: str,
+    hook_mode: str | None,
+    workflow: bool = True,
+    deploy: str | None = None,
+) -> InitResult:
     result = InitResult()
     site = Path(site)
     config_changed = add_settings(site, target)

@@ -9,6 +9,7 @@ version (GitHub Pages' Jekyll 3 included), for any input, and leaves all other t
 Deliberate Liquid in prose (``{% include note.html %}``, ``{% fn 1 %}``) is kept only when a caller
 passes an ``allow`` predicate that accepts that tag.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,8 +56,9 @@ def linked_files(text: str, own_folder: str | None = None) -> tuple[tuple[str, t
         folder, _, name = match.group(1).replace("%22", '"').rpartition("/")
         folders.setdefault(folder, {})[name] = None
     if own_folder:
-        plain = re.compile(r"""(?:\]\(|\b(?:src|href|poster)=["']?)[^\s"'()<>]*?%s/([^\s"'()<>/?#]+)"""
-                           % re.escape(own_folder))
+        plain = re.compile(
+            r"""(?:\]\(|\b(?:src|href|poster)=["']?)[^\s"'()<>]*?%s/([^\s"'()<>/?#]+)""" % re.escape(own_folder)
+        )
         for match in plain.finditer(text):
             folders.setdefault(own_folder, {})[match.group(1)] = None
     return tuple((folder, tuple(names)) for folder, names in folders.items())

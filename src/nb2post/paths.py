@@ -2,6 +2,7 @@
 
 Below the CLI layer (``commands``): the check, the hook and the nbconvert exporter use these too.
 """
+
 from __future__ import annotations
 
 import errno

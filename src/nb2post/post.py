@@ -6,6 +6,7 @@ skipped without being read or parsed) and a hash of the post text itself (so a p
 afterwards is recognised and never overwritten without ``--force``). A post with text after its marker
 (a line appended by hand) is still nb2post's, and edited.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -99,8 +100,11 @@ def awaited_in(body: str) -> tuple[str, ...]:
     found = _AWAITING.match(body, start) if start >= 0 and (start == 0 or body[start - 1] == "\n") else None
     if found is None:
         return ()
-    return tuple(re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), path)
-                 for path in found.group("paths").split(" ") if path)
+    return tuple(
+        re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), path)
+        for path in found.group("paths").split(" ")
+        if path
+    )
 
 
 def with_marker(text: str, source: str, source_hash: str) -> str:
@@ -126,7 +130,7 @@ def read_marker(text: str) -> tuple[Marker | None, str]:
     while first >= 0 and (start := text.rfind(_MARKER_START, first, end)) >= 0:
         line = _MARKER_LINE.match(text, start) if start == 0 or text[start - 1] == "\n" else None
         if line:
-            return _marker_of(line), text[:start] + "\n" + text[line.end():]
+            return _marker_of(line), text[:start] + "\n" + text[line.end() :]
         end = start
     return None, text
 
@@ -161,7 +165,7 @@ def read_marker_from_file(path) -> Marker | None:
     except OSError:
         return None
     if size > TAIL_BYTES:
-        tail = tail[tail.find("\n") + 1:] if "\n" in tail else ""  # from a line start: not half a marker
+        tail = tail[tail.find("\n") + 1 :] if "\n" in tail else ""  # from a line start: not half a marker
     return read_marker(tail)[0]
 
 
@@ -182,8 +186,7 @@ def read_marker_and_edits(path, images_dir: str | None = None) -> Marker | None:
     if not linked and images_dir and f"/{images_dir.strip('/')}/" in body:  # a post without Liquid's filters
         linked = liquid.linked_files(body, _own_folder(path, images_dir))
     awaited = awaited_in(body) if AWAITING_PREFIX in body else ()
-    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body), linked,
-                  awaited)
+    return Marker(marker.source, marker.source_hash, marker.content_hash, _body_edited(marker, body), linked, awaited)
 
 
 def _own_folder(path, images_dir: str | None) -> str | None:

@@ -7,6 +7,7 @@ else ``jekyll serve``; drafts and future-dated posts shown; in a session of its 
 and nb2post's stat cache: a save then rebuilds the site once, when the post is written, not also for the
 notebook itself (which would reload the page with the old post first).
 """
+
 from __future__ import annotations
 
 import os
@@ -30,10 +31,14 @@ class PreviewError(Nb2postError):
     exit_code = EXIT_USAGE
 
 
-INSTALL_JEKYLL = ("Jekyll is not installed: install it with 'sudo apt-get install jekyll' (Debian, Ubuntu), "
-                  "'gem install jekyll', or 'bundle install' in a site with a Gemfile")
-INSTALL_BUNDLER = ("the site has a Gemfile but Bundler is not installed: install it with 'sudo apt-get install "
-                   "ruby-bundler' (Debian, Ubuntu) or 'gem install bundler', then run 'bundle install'")
+INSTALL_JEKYLL = (
+    "Jekyll is not installed: install it with 'sudo apt-get install jekyll' (Debian, Ubuntu), "
+    "'gem install jekyll', or 'bundle install' in a site with a Gemfile"
+)
+INSTALL_BUNDLER = (
+    "the site has a Gemfile but Bundler is not installed: install it with 'sudo apt-get install "
+    "ruby-bundler' (Debian, Ubuntu) or 'gem install bundler', then run 'bundle install'"
+)
 
 
 def server_command(site: Path, host: str, port: int, livereload_port: int, config_files: list[str]) -> list[str]:
@@ -47,10 +52,25 @@ def server_command(site: Path, host: str, port: int, livereload_port: int, confi
         if shutil.which("jekyll") is None:
             raise PreviewError(INSTALL_JEKYLL)
         start = ["jekyll"]
-    return [*start, "serve", "--livereload", "--drafts", "--future", "--host", host, "--port", str(port),
-            "--livereload-port", str(livereload_port), "--source", str(site),
-            "--destination", str(site / "_site"),
-            "--config", ",".join(config_files)]
+    return [
+        *start,
+        "serve",
+        "--livereload",
+        "--drafts",
+        "--future",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--livereload-port",
+        str(livereload_port),
+        "--source",
+        str(site),
+        "--destination",
+        str(site / "_site"),
+        "--config",
+        ",".join(config_files),
+    ]
 
 
 def port_problem(host: str, port: int, what: str, option: str) -> str | None:
@@ -67,10 +87,13 @@ def port_problem(host: str, port: int, what: str, option: str) -> str | None:
             probe.bind(address)
         except OSError as exc:
             if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-                return (f"port {port} on {host} ({what}) is in use, maybe by another jekyll serve or nb2post "
-                        f"preview; stop it or pass {option} with another port")
-            return (f"cannot listen on {host} port {port} ({what}): {exc.strerror or exc}; "
-                    f"pass {option} with another port")
+                return (
+                    f"port {port} on {host} ({what}) is in use, maybe by another jekyll serve or nb2post "
+                    f"preview; stop it or pass {option} with another port"
+                )
+            return (
+                f"cannot listen on {host} port {port} ({what}): {exc.strerror or exc}; pass {option} with another port"
+            )
     return None
 
 
@@ -107,11 +130,20 @@ class Server:
         is set once it says it serves."""
         self.ready = threading.Event()
         self.lines = []
-        self.process = subprocess.Popen([*_with_parent(), *self.command], cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, start_new_session=True, text=True, errors="replace",
-                                        bufsize=1)
-        threading.Thread(target=self._relay, args=(self.process, self.ready, self.lines),
-                         name="nb2post-jekyll-output", daemon=True).start()
+        self.process = subprocess.Popen(
+            [*_with_parent(), *self.command],
+            cwd=self.cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            text=True,
+            errors="replace",
+            bufsize=1,
+        )
+        threading.Thread(
+            target=self._relay, args=(self.process, self.ready, self.lines), name="nb2post-jekyll-output", daemon=True
+        ).start()
 
     def _relay(self, process, ready, lines) -> None:
         for line in process.stdout:
@@ -154,7 +186,9 @@ class Server:
                 self.process.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 pass
-        _signal_group(self.process, getattr(signal, "SIGKILL", signal.SIGTERM))  # whatever it started that is still there
+        _signal_group(
+            self.process, getattr(signal, "SIGKILL", signal.SIGTERM)
+        )  # whatever it started that is still there
         try:
             self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:  # pragma: no cover - a process SIGKILL cannot stop
@@ -221,8 +255,10 @@ class Session:
 
         outcome = convert_notebook(notebook, self.settings)
         shown = relative(outcome.notebook, self.cwd)
-        lines: list = [("warning", message.replace(str(outcome.notebook), shown))  # (and Diagnostics: _show)
-                 for message in dict.fromkeys(outcome.warnings)]
+        lines: list = [
+            ("warning", message.replace(str(outcome.notebook), shown))  # (and Diagnostics: _show)
+            for message in dict.fromkeys(outcome.warnings)
+        ]
         if outcome.post is not None:  # worth knowing about the post, or the site (its theme, its remote: said once)
             from .diagnostics import NOTE, about_notebooks
 
@@ -234,7 +270,9 @@ class Session:
         from .jekyll.urls import UrlError
 
         try:
-            url = local_url(Path(self.settings.site), outcome.post_path, self.settings.site_config, self.host, self.port)
+            url = local_url(
+                Path(self.settings.site), outcome.post_path, self.settings.site_config, self.host, self.port
+            )
         except UrlError as exc:  # the post is written; only its address is unknown
             written = relative(outcome.post_path, self.cwd)
             return lines + [("warning", f"{written}: written, but its URL is unknown ({exc})")]
@@ -250,8 +288,13 @@ class Session:
         shown = relative(notebook, self.cwd)
         if previous is None:
             return []
-        return [("note", f"{shown} is gone; its post {relative(previous[0], self.cwd)} is left alone "
-                         "(delete the post to unpublish it)")]
+        return [
+            (
+                "note",
+                f"{shown} is gone; its post {relative(previous[0], self.cwd)} is left alone "
+                "(delete the post to unpublish it)",
+            )
+        ]
 
     def reload_settings(self, target, config_files) -> list[tuple[str, str]]:
         """Read the settings again after a config file changed; a broken config keeps the settings in
@@ -280,9 +323,9 @@ def convert_notebook(notebook: Path, settings):
 def warm_up() -> None:
     """Import what converting a notebook needs, so the first save is as fast as the others (a current site's
     first batch converts nothing and imports none of it). Runs in a thread while Jekyll starts."""
+    from . import site  # noqa: F401
     from .notebook import reader  # noqa: F401
     from .render import render  # noqa: F401
-    from . import site  # noqa: F401
 
 
 def install_stop_signals() -> None:

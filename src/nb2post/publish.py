@@ -4,6 +4,7 @@ The git work itself is in ``gitrepo``; the command (``commands/publish.py``) run
 Only files nb2post owns are ever committed: what this run wrote or removed, the posts (and their images)
 an earlier conversion wrote that are still exactly as nb2post left them, and the notebooks on request.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -150,8 +151,13 @@ def confirm(result: Plan, changed: list[str], settings, root: Path) -> list[str]
     for key, paths in doubtful.items():
         outcome = outcomes[key]
         try:
-            post = build_post(outcome.notebook, settings, notebook_key(outcome.notebook, settings.site, settings.facts), "",
-                              outcome.post_path)
+            post = build_post(
+                outcome.notebook,
+                settings,
+                notebook_key(outcome.notebook, settings.site, settings.facts),
+                "",
+                outcome.post_path,
+            )
             made = {inside_repo(Path(settings.site) / name, root.resolve()) for name in post.assets}
         except Exception:  # cannot tell: commit only what is known to be nb2post's
             made = set()

@@ -38,6 +38,7 @@ line and folder, the oldest removed beyond ``KEEP``. ``NB2POST_NO_CACHE=1`` swit
 stat cache. Only a run of its own process is recorded or replayed (``nb2post.cli``), never a call of
 ``main`` with arguments (tests, other programs).
 """
+
 from __future__ import annotations
 
 import binascii
@@ -52,9 +53,23 @@ KEEP = 64  # records kept: a site or two, each with a few command lines
 # Every environment variable nb2post reads (tests/test_replay.py checks the package for others): a run
 # with another value may differ, so each one's value is part of the key.
 ENVIRONMENT = (
-    "HOME", "XDG_CACHE_HOME", "NB2POST_NO_CACHE", "GEM_HOME", "GEM_PATH", "GITHUB_HEAD_REF", "GITHUB_REF_NAME",
-    "GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL",
-    "PRE_COMMIT", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_REMOTE_NAME", "PRE_COMMIT_LOCAL_BRANCH",
+    "HOME",
+    "XDG_CACHE_HOME",
+    "NB2POST_NO_CACHE",
+    "GEM_HOME",
+    "GEM_PATH",
+    "GITHUB_HEAD_REF",
+    "GITHUB_REF_NAME",
+    "GIT_AUTHOR_NAME",
+    "GIT_COMMITTER_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_EMAIL",
+    "EMAIL",
+    "PRE_COMMIT",
+    "PRE_COMMIT_FROM_REF",
+    "PRE_COMMIT_TO_REF",
+    "PRE_COMMIT_REMOTE_NAME",
+    "PRE_COMMIT_LOCAL_BRANCH",
     "TERM",
 )
 _TEMPORARY = ".nb2post-run-"  # a record being written (see nb2post.paths.clock_file)
@@ -174,8 +189,9 @@ class Recorder:
             self.spoiled = "no folder for records"
             return
         self.clock = (fd, name, st.st_mtime_ns, st.st_dev)
-        import click
         import pathlib  # noqa: F401  (before os.stat is wrapped: Python 3.10's pathlib keeps what it finds)
+
+        import click
 
         self._echo = click.echo
         click.echo = self._captured_echo
@@ -195,8 +211,9 @@ class Recorder:
             os.stat, os.lstat = _REAL_STAT, _REAL_LSTAT
             _patch_pathlib(_REAL_STAT, _REAL_LSTAT)
         if self._echo is not None:
-            import click
             import warnings
+
+            import click
 
             click.echo = self._echo
             warnings.showwarning = self._showwarning
@@ -300,10 +317,33 @@ _INSTALLED = False
 _WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # Audit events that change files or leave Python: a run that raises one is not recorded.
 _SPOILING = {
-    "os.rename", "os.remove", "os.rmdir", "os.mkdir", "os.symlink", "os.link", "os.truncate", "os.utime",
-    "os.chmod", "os.chown", "os.chdir", "os.chflags", "os.setxattr", "os.removexattr", "shutil.copyfile",
-    "shutil.rmtree", "shutil.move", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
-    "os.spawn", "os.fork", "os.forkpty", "os.startfile", "socket.connect", "urllib.Request",
+    "os.rename",
+    "os.remove",
+    "os.rmdir",
+    "os.mkdir",
+    "os.symlink",
+    "os.link",
+    "os.truncate",
+    "os.utime",
+    "os.chmod",
+    "os.chown",
+    "os.chdir",
+    "os.chflags",
+    "os.setxattr",
+    "os.removexattr",
+    "shutil.copyfile",
+    "shutil.rmtree",
+    "shutil.move",
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "os.startfile",
+    "socket.connect",
+    "urllib.Request",
 }
 
 
@@ -368,8 +408,10 @@ def _prune(folder: str) -> None:
 
     remove_abandoned(folder, _TEMPORARY)
     try:
-        records = sorted(((entry.stat().st_mtime, entry.path) for entry in os.scandir(folder)
-                          if not entry.name.startswith(".")), reverse=True)
+        records = sorted(
+            ((entry.stat().st_mtime, entry.path) for entry in os.scandir(folder) if not entry.name.startswith(".")),
+            reverse=True,
+        )
     except OSError:
         return
     for _, path in records[KEEP:]:

@@ -7,6 +7,7 @@ moved (``git mv``), keeps its published URL unless ``--force`` says otherwise, a
 jekyllnb generated from a notebook are that notebook's to replace. A post a person made is replaced only
 when adopted on purpose (``Post.adopts``, see nb2post.render.adopt).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import gitrepo
-from .jekyll.config import Settings
-from .post import (Marker, Post, awaiting_line, edited_by_hand, read_marker, read_marker_and_edits, read_marker_from_file,
-                   with_marker)
 from .diagnostics import Nb2postError
+from .jekyll.config import Settings
+from .post import (
+    Marker,
+    Post,
+    awaiting_line,
+    edited_by_hand,
+    read_marker,
+    read_marker_and_edits,
+    read_marker_from_file,
+    with_marker,
+)
 
 
 class HandEditedError(Nb2postError):
@@ -147,8 +156,13 @@ def keys_by_name(posts: dict[str, tuple[Path, Marker]]) -> dict[str, set[str]]:
     return found
 
 
-def moved_post(key: str, posts: dict[str, tuple[Path, Marker]], site: Path,
-               by_name: dict[str, set[str]] | None = None, bases: list[Path] | None = None) -> tuple[str, Path, Marker] | None:
+def moved_post(
+    key: str,
+    posts: dict[str, tuple[Path, Marker]],
+    site: Path,
+    by_name: dict[str, set[str]] | None = None,
+    bases: list[Path] | None = None,
+) -> tuple[str, Path, Marker] | None:
     """(old key, post, marker) when the notebook ``key`` looks moved (``git mv a/x.ipynb b/x.ipynb``): exactly
     one post names a notebook of the same file name that no longer exists. The post then follows it.
     ``by_name``: ``keys_by_name(posts)``, or keys besides (those no longer in ``posts`` are passed over);
@@ -172,8 +186,10 @@ def pairing_command(post: Path, notebook) -> str:
 
 def held_by_another(path: Path, owner: str) -> str:
     """The error for a post name that notebook ``owner``'s post holds already (here, or earlier in this run)."""
-    return (f"{path}: already holds the post made from {owner}; two notebooks give the same date and name. "
-            f"Rename one of them or set 'slug:' in its front matter")
+    return (
+        f"{path}: already holds the post made from {owner}; two notebooks give the same date and name. "
+        f"Rename one of them or set 'slug:' in its front matter"
+    )
 
 
 class Site:
@@ -204,7 +220,9 @@ class Site:
                     continue
                 banner = _FASTPAGES_BANNER.search(head)
                 if banner:
-                    found.setdefault(PurePosixPath(banner.group("path").strip().lstrip("./")).as_posix(), []).append(path)
+                    found.setdefault(PurePosixPath(banner.group("path").strip().lstrip("./")).as_posix(), []).append(
+                        path
+                    )
             self._by_banner = found
         return self._by_banner
 
@@ -218,13 +236,20 @@ class Site:
                 names = sorted(n for n in os.listdir(self.posts_dir) if n.endswith(".md") and not n.startswith("."))
                 # (regular files only: a FIFO named like a post would block the read forever)
                 images_dir = self.settings.images_dir
-                markers = cache.remembered_files("marker", self.posts_dir, names,
-                                                 lambda path: _marker_fields(path, images_dir), _is_marker_fields)
+                markers = cache.remembered_files(
+                    "marker", self.posts_dir, names, lambda path: _marker_fields(path, images_dir), _is_marker_fields
+                )
                 for name in names:
                     fields = markers.get(name)
                     if fields is not None:
-                        marker = Marker(fields[0], fields[1], fields[2], fields[3],
-                                        tuple((folder, tuple(names)) for folder, names in fields[4]), tuple(fields[5]))
+                        marker = Marker(
+                            fields[0],
+                            fields[1],
+                            fields[2],
+                            fields[3],
+                            tuple((folder, tuple(names)) for folder, names in fields[4]),
+                            tuple(fields[5]),
+                        )
                         found[marker.source] = (self.posts_dir / name, marker)
             self._by_source = found
         return self._by_source
@@ -249,8 +274,17 @@ class Site:
         from .jekyll import urls
 
         date = post.front_matter.get("date")
-        return urls.page_url(urls.post_file_for(self.root, target, post.front_matter, self.settings.site_config,
-                                                None if date is None else str(date), jekyll), self.settings.site_config)
+        return urls.page_url(
+            urls.post_file_for(
+                self.root,
+                target,
+                post.front_matter,
+                self.settings.site_config,
+                None if date is None else str(date),
+                jekyll,
+            ),
+            self.settings.site_config,
+        )
 
     def jekyll(self) -> int:
         """The Jekyll major version that builds the site (read once per run, with the settings); UrlError
@@ -263,8 +297,9 @@ class Site:
         if self._published is None:
             from .jekyll import published
 
-            self._published = published.destinations(self.root, self.settings.site_config, self.jekyll(),
-                                                      (self.settings.posts_dir,), self.stat_cache())
+            self._published = published.destinations(
+                self.root, self.settings.site_config, self.jekyll(), (self.settings.posts_dir,), self.stat_cache()
+            )
         return self._published
 
     def stat_cache(self):
@@ -309,7 +344,8 @@ class Site:
             # the post it replaces shares that place already: not taken by this write, but still lost
             post.warnings.append(
                 f"{target}: is published at {url}, where {other}{whose} is published too (Jekyll keeps only one "
-                f"of them, as it did before); give one of them its own URL with 'slug:' or 'permalink:'")
+                f"of them, as it did before); give one of them its own URL with 'slug:' or 'permalink:'"
+            )
             return
         pairing = ""
         if marker is None and urls._DATE_FILE_NAME.match(other.name) and other.parent == self.posts_dir:
@@ -401,8 +437,11 @@ class Site:
                 tool, same, named = other_generator(current, post.source, notebook)
                 if tool and same:
                     continue  # fastpages' or jekyllnb's post of this notebook: migrating replaces it
-                what = (f"was generated by {tool} from {named}, not from {post.source}" if tool
-                        else "was not written by nb2post")
+                what = (
+                    f"was generated by {tool} from {named}, not from {post.source}"
+                    if tool
+                    else "was not written by nb2post"
+                )
                 raise HandEditedError(
                     f"{path}: {what}; not overwritten (--force replaces only posts nb2post wrote). Rename one of "
                     f"them, or take the post over for this notebook: {pairing_command(path, notebook or post.source)}"
@@ -423,8 +462,9 @@ class Site:
             changes[target] = text.encode("utf-8")
             self._refuse_taken_url(post, target, {target, stale, replaced, adopted})
         removed = [p for p in (stale, replaced) if p is not None and os.path.lexists(p)]
-        retargeted, retired = self._other_targets_images(previous[0], post, texts.get(previous[0])) if previous \
-            else (None, [])
+        retargeted, retired = (
+            self._other_targets_images(previous[0], post, texts.get(previous[0])) if previous else (None, [])
+        )
         removed += retired
         if not changes and not removed:
             return WriteResult(target, "unchanged")
@@ -433,8 +473,9 @@ class Site:
         for destination in {path.parent: path for path in [*changes, *removed]}.values():
             confined(destination, self.root)
         if dry_run:
-            return WriteResult(target, "would write", written=list(changes), removed=removed, retargeted=retargeted,
-                               retired=retired)
+            return WriteResult(
+                target, "would write", written=list(changes), removed=removed, retargeted=retargeted, retired=retired
+            )
         write_all(changes, inside=self.root)
         for path in removed:
             path.unlink()
@@ -445,16 +486,17 @@ class Site:
             self._by_source[post.source] = (target, Marker(post.source, post.source_hash, ""))
             if self._by_name is not None:
                 self._by_name.setdefault(PurePosixPath(post.source).name, set()).add(post.source)
-        return WriteResult(target, "written", written=list(changes), removed=removed, retargeted=retargeted,
-                           retired=retired)
+        return WriteResult(
+            target, "written", written=list(changes), removed=removed, retargeted=retargeted, retired=retired
+        )
 
     def _other_targets_images(self, earlier: Path, post: Post, text: str | None) -> tuple[str | None, list[Path]]:
         """(the target nb2post wrote the notebook's earlier post for, the images in that post's own folder
         the new post does not have) when the target changed; (None, []) when it did not. Files of the
         shared folder fastpages copies local images to may serve other posts too: they stay. ``text``: the
         earlier post's, when ``write`` read it already."""
-        from .post import post_folder
         from .liquid import linked_files
+        from .post import post_folder
 
         if text is None:  # (a link replaced with --force, or a post removed meanwhile)
             try:
@@ -489,17 +531,38 @@ class Site:
 
 def _marker_fields(path: Path, images_dir: str | None = None) -> list | None:
     marker = read_marker_and_edits(path, images_dir)
-    return None if marker is None else [marker.source, marker.source_hash, marker.content_hash, marker.edited,
-                                        [[folder, list(names)] for folder, names in marker.linked], list(marker.awaited)]
+    return (
+        None
+        if marker is None
+        else [
+            marker.source,
+            marker.source_hash,
+            marker.content_hash,
+            marker.edited,
+            [[folder, list(names)] for folder, names in marker.linked],
+            list(marker.awaited),
+        ]
+    )
 
 
 def _is_marker_fields(value) -> bool:
     return value is None or (
-        isinstance(value, list) and len(value) == 6 and all(isinstance(f, str) for f in value[:3])
-        and isinstance(value[3], bool) and isinstance(value[4], list)
-        and type(value[5]) is list and all(isinstance(path, str) for path in value[5])
-        and all(type(group) is list and len(group) == 2 and isinstance(group[0], str) and type(group[1]) is list
-                and all(isinstance(name, str) for name in group[1]) for group in value[4]))
+        isinstance(value, list)
+        and len(value) == 6
+        and all(isinstance(f, str) for f in value[:3])
+        and isinstance(value[3], bool)
+        and isinstance(value[4], list)
+        and type(value[5]) is list
+        and all(isinstance(path, str) for path in value[5])
+        and all(
+            type(group) is list
+            and len(group) == 2
+            and isinstance(group[0], str)
+            and type(group[1]) is list
+            and all(isinstance(name, str) for name in group[1])
+            for group in value[4]
+        )
+    )
 
 
 class OutsideSiteError(Nb2postError, ValueError):

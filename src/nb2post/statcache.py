@@ -37,6 +37,7 @@ the parsed YAML of the site's config files, keyed by their exact bytes, so a run
 needs no YAML parser (see ``nb2post.jekyll.config.load_site_config``). A whole run with nothing to do is answered
 one level up, from the record of the last such run (``nb2post.replay``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -140,9 +141,14 @@ class StatCache:
             return
         # The checksum keeps out damage, not a hand-made file: the shape is checked too (each entry where
         # it is used, see lookup), and anything unexpected only means "not remembered".
-        if isinstance(configs, dict) and isinstance(entries, dict) and all(
+        if (
+            isinstance(configs, dict)
+            and isinstance(entries, dict)
+            and all(
                 isinstance(folders, dict) and all(isinstance(files, dict) for files in folders.values())
-                for folders in entries.values()):
+                for folders in entries.values()
+            )
+        ):
             self.entries, self.configs, self.written_ns = entries, configs, written
             choice = data.get("choice", "")
             self.choice = choice if isinstance(choice, str) else ""
@@ -214,8 +220,10 @@ class StatCache:
                     kept = {name: entry for name, entry in files.items() if os.path.exists(os.path.join(folder, name))}
                     if kept:
                         live.setdefault(kind, {})[folder] = kept
-            body = json.dumps({"written_ns": self._clock_ns, "entries": live, "configs": self.configs,
-                               "choice": self.choice}, separators=(",", ":")).encode("utf-8")
+            body = json.dumps(
+                {"written_ns": self._clock_ns, "entries": live, "configs": self.configs, "choice": self.choice},
+                separators=(",", ":"),
+            ).encode("utf-8")
             with os.fdopen(fd, "wb") as stream:
                 stream.write(FORMAT + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.chmod(name, 0o644)
@@ -283,7 +291,9 @@ class StatCache:
         self.store("content", name, st, value)
         return value
 
-    def remembered_files(self, kind: str, folder: Path | str, names: list[str], compute, valid=lambda value: True) -> dict:
+    def remembered_files(
+        self, kind: str, folder: Path | str, names: list[str], compute, valid=lambda value: True
+    ) -> dict:
         """``compute(path)`` (JSON-able) for many files of one folder, by name, remembered by each file's
         stat (a file that cannot be stat'ed is left out; a remembered value that is not ``valid`` is
         computed again). The posts folder of a big site: one lookup table, no path arithmetic per file."""
@@ -299,8 +309,12 @@ class StatCache:
             if not stat.S_ISREG(st.st_mode):  # a FIFO named like a post: reading it would block forever
                 continue
             entry = known.get(name)
-            if (type(entry) is list and len(entry) == 5 and entry[:4] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-                    and valid(entry[4])):
+            if (
+                type(entry) is list
+                and len(entry) == 5
+                and entry[:4] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                and valid(entry[4])
+            ):
                 values[name] = entry[4]
                 continue
             self._now()
@@ -318,13 +332,19 @@ class StatCache:
         except OSError:
             return None  # reading it reports what is wrong now
         remembered = self.lookup("failed", path, st)
-        if (type(remembered) is list and len(remembered) == 3 and remembered[0] == fingerprint
-                and isinstance(remembered[1], str) and remembered[2] in kinds):
+        if (
+            type(remembered) is list
+            and len(remembered) == 3
+            and remembered[0] == fingerprint
+            and isinstance(remembered[1], str)
+            and remembered[2] in kinds
+        ):
             return remembered[1]
         return None
 
-    def remember_failure(self, path: str, st: os.stat_result, fingerprint: str, error: str | None,
-                         kind: str | None) -> None:
+    def remember_failure(
+        self, path: str, st: os.stat_result, fingerprint: str, error: str | None, kind: str | None
+    ) -> None:
         """``error`` of ``kind`` ("read": the bytes are no notebook; "render": no post can be made of
         them): what the bytes of ``path`` read as stat ``st`` gave under settings ``fingerprint``. ``kind``
         None: they converted, or failed for another reason (a failure remembered earlier is forgotten)."""

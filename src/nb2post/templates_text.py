@@ -1,4 +1,5 @@
 """Load the text templates in ``templates/`` (installed as the package ``nb2post.templates``)."""
+
 from __future__ import annotations
 
 import functools

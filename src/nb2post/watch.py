@@ -7,6 +7,7 @@ write, then touch), each one or more events: converting on the first would read 
 converting on every one would convert three times. Only nb2post preview imports this module (watchdog
 costs ~20 ms to import).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,6 +21,7 @@ from .convert import DRAFT_DIRS
 # Long enough to merge one save's events (they come within a few milliseconds), short enough to be
 # unnoticed beside the conversion itself.
 QUIET_SECONDS = 0.08
+
 
 @dataclass
 class Debouncer:
@@ -129,4 +131,3 @@ class Watcher:
 
     def is_config(self, path: str) -> bool:
         return path in self.config_files
-

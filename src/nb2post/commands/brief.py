@@ -1,4 +1,5 @@
 """``nb2post brief``."""
+
 from __future__ import annotations
 
 import json
@@ -7,14 +8,27 @@ from pathlib import Path
 import click
 
 from ..diagnostics import ERROR, NOTE, WARNING, Diagnostic
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, settings_errors, site_option, verbose_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    config_option,
+    echo_err,
+    epilog,
+    fail,
+    locate_site,
+    quiet_option,
+    relative,
+    settings_errors,
+    site_option,
+    verbose_option,
+)
 
 
 def resolve_post(target: Path, site: Path, site_object) -> Path:
     """A post path as given, or the post made from a notebook (found through the posts' marker lines)."""
-    from ..share.brief import BriefError
     from ..convert import notebook_key
+    from ..share.brief import BriefError
 
     if target.suffix.lower() != ".ipynb":
         return target
@@ -63,17 +77,19 @@ def resolve_post(target: Path, site: Path, site_object) -> Path:
     help="Seconds --check-live waits for each URL.",
 )
 @quiet_option("Print errors and the briefs' paths only.")
-@verbose_option("Also print each brief's notes (what to fix before sharing) and, with --check-live, what the card "
-                "check found in order (its og:title, its og:image answering).")
+@verbose_option(
+    "Also print each brief's notes (what to fix before sharing) and, with --check-live, what the card "
+    "check found in order (its og:title, its og:image answering)."
+)
 def command(targets, site, config_files, check_live, strict_card, timeout, quiet, verbose):
     """Write the share brief of each post (or of the post made from each notebook): the post's URL, a
     description that fits X/Twitter, Mastodon and Bluesky, and a checklist of where to share it, as
     SITE/_briefs/<slug>.md and .json. What you recorded in the checklist is kept on rewrites.
     """
+    from ..diagnostics import Reporter
+    from ..jekyll.config import load
     from ..share.brief import BriefError, check_card, wait_until_live, write_brief
     from ..share.channels import NotebookFacts, choose
-    from ..jekyll.config import load
-    from ..diagnostics import Reporter
     from ..site import Site
 
     site = locate_site(site, targets)
@@ -87,8 +103,11 @@ def command(targets, site, config_files, check_live, strict_card, timeout, quiet
         from ..jekyll.urls import absolute_url
 
         if not absolute_url(settings.site_config, "/").startswith(("http://", "https://")):
-            fail(f"--check-live needs the site's address: set 'url:' in {site / '_config.yml'} (e.g. "
-                 "https://you.github.io)", EXIT_USAGE)
+            fail(
+                f"--check-live needs the site's address: set 'url:' in {site / '_config.yml'} (e.g. "
+                "https://you.github.io)",
+                EXIT_USAGE,
+            )
     site_object = Site(settings)
     said = Reporter(quiet, verbose)
     code = EXIT_OK

@@ -1,12 +1,28 @@
 """``nb2post check``."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, locate_site, quiet_option,
-                     relative, settings_errors, site_option, to_option, require_notebooks_folder, verbose_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    config_option,
+    echo_err,
+    epilog,
+    fail,
+    locate_site,
+    quiet_option,
+    relative,
+    require_notebooks_folder,
+    settings_errors,
+    site_option,
+    to_option,
+    verbose_option,
+)
 
 
 def load_layout(site: Path | None, target: str | None, config_files: str | None = None, paths=()):
@@ -76,10 +92,17 @@ def command(paths, site, target, config_files, quiet, verbose):
     if report.ok:
         if not quiet:
             if report.checked == 0:
-                where = ", ".join(relative(p, cwd) for p in paths) if paths else relative(place.site / place.notebooks_dir, cwd)
+                where = (
+                    ", ".join(relative(p, cwd) for p in paths)
+                    if paths
+                    else relative(place.site / place.notebooks_dir, cwd)
+                )
                 said.warning(f"no notebooks found in {where}; nothing to check")
             else:
-                echo_err(f"all {report.checked} notebooks have current posts" if report.checked != 1
-                         else "the notebook has a current post")
+                echo_err(
+                    f"all {report.checked} notebooks have current posts"
+                    if report.checked != 1
+                    else "the notebook has a current post"
+                )
         raise SystemExit(EXIT_OK)
     raise SystemExit(EXIT_FAILED)

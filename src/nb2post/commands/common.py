@@ -1,4 +1,5 @@
 """Options and reporting shared by the subcommands."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -9,7 +10,6 @@ import click
 
 from ..diagnostics import Nb2postError
 from ..paths import find_site, relative  # noqa: F401  (re-exported for the subcommands)
-
 from . import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_STATUS, EXIT_USAGE  # noqa: F401  (re-exported)
 
 
@@ -32,11 +32,16 @@ def locate_site(site: Path | None, paths=()) -> Path:
     if None in found:
         where = found[None]
         place = "the current folder" if where == Path.cwd() else (where if where.is_dir() else where.parent)
-        fail(f"no _config.yml in {place} or any folder above it: run nb2post inside a Jekyll site, "
-             "or pass --site FOLDER", EXIT_USAGE)
+        fail(
+            f"no _config.yml in {place} or any folder above it: run nb2post inside a Jekyll site, "
+            "or pass --site FOLDER",
+            EXIT_USAGE,
+        )
     if len(found) > 1:
         named = ", ".join(f"{start} (site {folder})" for folder, start in found.items())
-        fail(f"the notebooks belong to different sites: {named}; convert each site on its own or pass --site", EXIT_USAGE)
+        fail(
+            f"the notebooks belong to different sites: {named}; convert each site on its own or pass --site", EXIT_USAGE
+        )
     return next(iter(found))
 
 
@@ -121,8 +126,11 @@ def load_settings(site: Path, target=None, config_files=None):
 def require_notebooks_folder(folder: Path, cwd: Path) -> None:
     """With no notebooks named, convert and check read the site's notebooks folder: it must exist."""
     if not folder.is_dir():
-        fail(f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
-             "notebooks_dir:' setting); name notebooks or folders", EXIT_USAGE)
+        fail(
+            f"no notebooks named and the site has no {relative(folder, cwd)}/ folder (the 'nb2post: "
+            "notebooks_dir:' setting); name notebooks or folders",
+            EXIT_USAGE,
+        )
 
 
 def require_named_paths(paths) -> None:

@@ -1,4 +1,5 @@
 """``nb2post convert``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,14 +7,46 @@ from pathlib import Path
 import click
 
 from ..diagnostics import NOTE
-from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, config_option, echo_err, epilog, load_settings, locate_site,
-                     quiet_option, relative, require_named_paths, site_option, to_option, require_notebooks_folder,
-                     verbose_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    config_option,
+    echo_err,
+    epilog,
+    load_settings,
+    locate_site,
+    quiet_option,
+    relative,
+    require_named_paths,
+    require_notebooks_folder,
+    site_option,
+    to_option,
+    verbose_option,
+)
 
 
-def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files=None, adopt=False,
-                adoptions=None, settings=None, shard=None, replace_owner_text=False, notebook_title=False,
-                new_posts=None, keep_edited=False, all_files=False, report=None):
+def run_convert(
+    paths,
+    site,
+    target,
+    force,
+    dry_run,
+    jobs,
+    quiet,
+    verbose,
+    config_files=None,
+    adopt=False,
+    adoptions=None,
+    settings=None,
+    shard=None,
+    replace_owner_text=False,
+    notebook_title=False,
+    new_posts=None,
+    keep_edited=False,
+    all_files=False,
+    report=None,
+):
     """Convert and report; returns (outcomes, exit code). Shared with ``publish`` and ``adopt``, which pass
     the ``settings`` they loaded already (the same site, target and config files). ``shard``: (K, N)
     converts only shard K of N (see nb2post.convert.in_shard); ``keep_edited``: see nb2post.convert.convert;
@@ -56,10 +89,22 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     skipped: list[str] = []  # FIFOs and the like named *.ipynb: never opened
     interrupted = False
     try:
-        outcomes, problems = convert(paths, settings, force=force, dry_run=dry_run, jobs=jobs, progress=progress,
-                                     skipped=skipped, adopt=adopt, adoptions=adoptions, shard=shard,
-                                     replace_owner_text=replace_owner_text, notebook_title=notebook_title,
-                                     new_posts=new_posts, keep_edited=keep_edited)
+        outcomes, problems = convert(
+            paths,
+            settings,
+            force=force,
+            dry_run=dry_run,
+            jobs=jobs,
+            progress=progress,
+            skipped=skipped,
+            adopt=adopt,
+            adoptions=adoptions,
+            shard=shard,
+            replace_owner_text=replace_owner_text,
+            notebook_title=notebook_title,
+            new_posts=new_posts,
+            keep_edited=keep_edited,
+        )
     except Interrupted as stopped:  # reported as usual, as far as it got; then exit 130
         outcomes, problems, interrupted = stopped.outcomes, stopped.problems, True
     if bar is not None:
@@ -72,7 +117,8 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     for outcome in outcomes:
         if outcome.post is not None and outcome.post_path is not None:
             outcome.warnings.extend(
-                post_warnings_for(site, outcome.post_path, outcome.post.front_matter, settings.site_config, jekyll))
+                post_warnings_for(site, outcome.post_path, outcome.post.front_matter, settings.site_config, jekyll)
+            )
 
     counts: dict[str, int] = {}
     for outcome in outcomes:
@@ -93,8 +139,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
     waiting = [relative(outcome.notebook, cwd) for outcome in outcomes if outcome.status == "new"]
     if waiting:  # --adopt converts what it pairs; a new post is published only when asked
         shown = ", ".join(waiting[:5]) + (f", … ({len(waiting) - 5} more)" if len(waiting) > 5 else "")
-        click.echo(f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
-                   f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too", err=not dry_run)
+        click.echo(
+            f"{len(waiting)} notebook{'s have' if len(waiting) != 1 else ' has'} no post yet: {shown}; "
+            f"run again with --new-posts to publish {'them' if len(waiting) != 1 else 'it'} too",
+            err=not dry_run,
+        )
     math = getattr(settings.theme, "math", None)
     math_note = ""
     if math is not None and math.note:  # the site's renderer, found once per run: named by its file
@@ -108,7 +157,9 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
                 where = relative(outcome.post_path, cwd) if outcome.post_path else "-"
                 echo_err(f"{outcome.status}: {where}  (from {relative(outcome.notebook, cwd)})")
     for outcome in outcomes:  # the site's notes (its theme, its remote) come with every post: said once
-        report.report_all(about_notebooks(outcome.post.notes if outcome.post is not None else [], outcome.notebook, NOTE))
+        report.report_all(
+            about_notebooks(outcome.post.notes if outcome.post is not None else [], outcome.notebook, NOTE)
+        )
     report.report_all(grouped_warnings(about_site, outcomes))
     for problem in problems:
         report.error(problem)
@@ -117,8 +168,11 @@ def run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, confi
             report.error(outcome.error, outcome.notebook)
     if not outcomes and not problems and not interrupted:
         where = ", ".join(relative(p, cwd) for p in paths)
-        report.warning(f"no notebooks found in {where}" if shard is None
-                       else f"none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}")
+        report.warning(
+            f"no notebooks found in {where}"
+            if shard is None
+            else f"none of the notebooks in {where} is in shard {shard[0]}/{shard[1]}"
+        )
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing converted"
     if interrupted:
         echo_err(f"interrupted: {summary}; run the same command again to convert the rest")
@@ -173,7 +227,9 @@ def grouped_warnings(about_site, outcomes) -> list:
     notebook), then each notebook's warnings together."""
     from ..diagnostics import about_notebooks, site_wide
 
-    by_notebook = [diagnostic for outcome in outcomes for diagnostic in about_notebooks(outcome.warnings, outcome.notebook)]
+    by_notebook = [
+        diagnostic for outcome in outcomes for diagnostic in about_notebooks(outcome.warnings, outcome.notebook)
+    ]
     return site_wide(about_site) + sorted(by_notebook, key=lambda diagnostic: not diagnostic.site_wide)
 
 
@@ -205,23 +261,72 @@ def _shard(value):
 @site_option
 @to_option
 @config_option
-@click.option("--force", is_flag=True, help="Rewrite nb2post's posts even when unchanged or edited by hand. A post "
-              "nb2post did not write is replaced only by adoption (--adopt, nb2post adopt), never by --force.")
-@click.option("--dry-run", "-n", is_flag=True, help="List what would be written, adopted, and every URL that would change; write nothing (but nb2post's stat cache).")
-@click.option("--adopt", is_flag=True, help="Take over the posts nb2post did not write that match a notebook (same date and name, or naming the notebook), keeping their URL and front matter.")
-@click.option("--replace-owner-text", is_flag=True, help="With --adopt: replace a post even when headings, paragraphs, formulas, code, images or links in it are not in what its notebook gives (--dry-run lists them); without it such a post is kept and reported.")
-@click.option("--new-posts", is_flag=True, help="With --adopt: also write the posts of notebooks that have none yet (without it --adopt converts only the notebooks it pairs with a post, and lists the others).")
-@click.option("--notebook-title", is_flag=True, help="With --adopt: a post adopted takes the notebook's title (its front matter or leading '# Title'); without it the post keeps its own, and --dry-run shows the notebook's.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rewrite nb2post's posts even when unchanged or edited by hand. A post "
+    "nb2post did not write is replaced only by adoption (--adopt, nb2post adopt), never by --force.",
+)
+@click.option(
+    "--dry-run",
+    "-n",
+    is_flag=True,
+    help="List what would be written, adopted, and every URL that would change; write nothing (but nb2post's stat cache).",
+)
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Take over the posts nb2post did not write that match a notebook (same date and name, or naming the notebook), keeping their URL and front matter.",
+)
+@click.option(
+    "--replace-owner-text",
+    is_flag=True,
+    help="With --adopt: replace a post even when headings, paragraphs, formulas, code, images or links in it are not in what its notebook gives (--dry-run lists them); without it such a post is kept and reported.",
+)
+@click.option(
+    "--new-posts",
+    is_flag=True,
+    help="With --adopt: also write the posts of notebooks that have none yet (without it --adopt converts only the notebooks it pairs with a post, and lists the others).",
+)
+@click.option(
+    "--notebook-title",
+    is_flag=True,
+    help="With --adopt: a post adopted takes the notebook's title (its front matter or leading '# Title'); without it the post keeps its own, and --dry-run shows the notebook's.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @quiet_option("No progress bar, no warnings and no summary line unless something failed: the posts and errors only.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-@click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
-              help="Convert only shard K of N (a stable hash of each notebook's path), for a CI job matrix; "
-              "see templates/workflow_sharded.yml.")
-@click.option("--all-files", is_flag=True, help="List every file written or removed (each post and its images), not "
-              "only the posts, for 'git add --pathspec-from-file=-'.")
-def command(paths, site, target, config_files, force, dry_run, adopt, replace_owner_text, new_posts, notebook_title, jobs,
-            quiet, verbose, shard, all_files):
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    callback=lambda ctx, param, value: _shard(value),
+    help="Convert only shard K of N (a stable hash of each notebook's path), for a CI job matrix; "
+    "see templates/workflow_sharded.yml.",
+)
+@click.option(
+    "--all-files",
+    is_flag=True,
+    help="List every file written or removed (each post and its images), not "
+    "only the posts, for 'git add --pathspec-from-file=-'.",
+)
+def command(
+    paths,
+    site,
+    target,
+    config_files,
+    force,
+    dry_run,
+    adopt,
+    replace_owner_text,
+    new_posts,
+    notebook_title,
+    jobs,
+    quiet,
+    verbose,
+    shard,
+    all_files,
+):
     """Convert notebooks (files or folders, searched recursively) into posts in the site's _posts folder.
 
     The site is the nearest folder with a _config.yml above the notebooks (or above the current folder
@@ -235,7 +340,21 @@ def command(paths, site, target, config_files, force, dry_run, adopt, replace_ow
     the files removed that git tracks: 'nb2post convert --all-files | git add --pathspec-from-file=-'
     stages all of it); progress, warnings and errors go to stderr.
     """
-    _, code = run_convert(paths, site, target, force, dry_run, jobs, quiet, verbose, config_files, adopt,
-                          shard=shard, replace_owner_text=replace_owner_text, notebook_title=notebook_title,
-                          new_posts=True if new_posts else None, all_files=all_files)
+    _, code = run_convert(
+        paths,
+        site,
+        target,
+        force,
+        dry_run,
+        jobs,
+        quiet,
+        verbose,
+        config_files,
+        adopt,
+        shard=shard,
+        replace_owner_text=replace_owner_text,
+        notebook_title=notebook_title,
+        new_posts=True if new_posts else None,
+        all_files=all_files,
+    )
     raise SystemExit(code)

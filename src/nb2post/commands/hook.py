@@ -1,4 +1,5 @@
 """``nb2post hook install | uninstall | run``."""
+
 from __future__ import annotations
 
 import sys
@@ -6,11 +7,25 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, echo_err, epilog, fail, locate_site, quiet_option, relative,
-                     site_option, to_option, verbose_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    echo_err,
+    epilog,
+    fail,
+    locate_site,
+    quiet_option,
+    relative,
+    site_option,
+    to_option,
+    verbose_option,
+)
 
-MODE_HELP = ("check: stop a push whose notebooks have stale posts; convert: convert, commit the posts, and stop the "
-             "push so the next one carries them.")
+MODE_HELP = (
+    "check: stop a push whose notebooks have stale posts; convert: convert, commit the posts, and stop the "
+    "push so the next one carries them."
+)
 
 
 def _repository(site: Path) -> Path:
@@ -41,8 +56,10 @@ def command():
 @command.command(
     "install",
     short_help="Write the pre-push hook into the repository.",
-    epilog=epilog([("nb2post hook install", ""), ("nb2post hook install --mode convert --site docs", "")],
-                  "1: a pre-push hook of your own is in the way."),
+    epilog=epilog(
+        [("nb2post hook install", ""), ("nb2post hook install --mode convert --site docs", "")],
+        "1: a pre-push hook of your own is in the way.",
+    ),
 )
 @site_option
 @click.option("--mode", type=click.Choice(["check", "convert"]), default="check", show_default=True, help=MODE_HELP)
@@ -81,7 +98,9 @@ def uninstall_command(site, quiet, verbose):
         echo_err(f"repository: {_repository(site)}")
     path = uninstall(_repository(site))
     if not quiet:
-        click.echo(f"removed {relative(path, Path.cwd())}" if path else "no nb2post pre-push hook installed; nothing to remove")
+        click.echo(
+            f"removed {relative(path, Path.cwd())}" if path else "no nb2post pre-push hook installed; nothing to remove"
+        )
 
 
 @command.command(
@@ -100,8 +119,18 @@ def uninstall_command(site, quiet, verbose):
 @site_option
 @to_option
 @click.option("--mode", type=click.Choice(["check", "convert"]), default="check", show_default=True, help=MODE_HELP)
-@click.option("--from-ref", envvar="PRE_COMMIT_FROM_REF", default=None, help="The remote's commit before the push (pre-commit framework; read from PRE_COMMIT_FROM_REF).")
-@click.option("--to-ref", envvar="PRE_COMMIT_TO_REF", default=None, help="The commit being pushed (pre-commit framework; read from PRE_COMMIT_TO_REF). Without it the refs are read from stdin as git gives them.")
+@click.option(
+    "--from-ref",
+    envvar="PRE_COMMIT_FROM_REF",
+    default=None,
+    help="The remote's commit before the push (pre-commit framework; read from PRE_COMMIT_FROM_REF).",
+)
+@click.option(
+    "--to-ref",
+    envvar="PRE_COMMIT_TO_REF",
+    default=None,
+    help="The commit being pushed (pre-commit framework; read from PRE_COMMIT_TO_REF). Without it the refs are read from stdin as git gives them.",
+)
 @quiet_option("Print only why a push is stopped.")
 @verbose_option("Also say when the push may go on.")
 def run_command(remote, url, site, target, mode, from_ref, to_ref, quiet, verbose):

@@ -1,4 +1,5 @@
 """``nb2post new``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +7,19 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, config_option, epilog, fail, load_settings, locate_site, relative,
-                     site_option, to_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    config_option,
+    epilog,
+    fail,
+    load_settings,
+    locate_site,
+    relative,
+    site_option,
+    to_option,
+)
 
 
 def _date(ctx, param, value):
@@ -32,8 +44,20 @@ def _date(ctx, param, value):
     ),
 )
 @click.argument("title")
-@click.option("--date", "when", default=None, metavar="YYYY-MM-DD", callback=_date, help="The post's date, in its file name. Default: today.")
-@click.option("--description", "-d", default="", help="The post's summary line. Default: empty (nb2post then takes the post's first paragraph).")
+@click.option(
+    "--date",
+    "when",
+    default=None,
+    metavar="YYYY-MM-DD",
+    callback=_date,
+    help="The post's date, in its file name. Default: today.",
+)
+@click.option(
+    "--description",
+    "-d",
+    default="",
+    help="The post's summary line. Default: empty (nb2post then takes the post's first paragraph).",
+)
 @click.option("--category", "-c", "categories", multiple=True, help="A category (repeat for more).")
 @click.option("--toc/--no-toc", default=False, help="Ask for a table of contents. Default: none.")
 @click.option("--kernel", default="python3", show_default=True, help="The Jupyter kernel the notebook runs with.")
@@ -49,7 +73,7 @@ def command(title, when, description, categories, toc, kernel, site, target, con
     from ..notebook.new import Draft, NewError, file_name, kernelspec, notebook_text, write_new
 
     if not title.strip():
-        fail("the title is empty; give the post's title, e.g. nb2post new \"My first post\"", EXIT_USAGE)
+        fail('the title is empty; give the post\'s title, e.g. nb2post new "My first post"', EXIT_USAGE)
     site = locate_site(site)
     settings = load_settings(site, target, config_files)
     folder = site / notebooks_dir(settings.raw, settings.target, site)

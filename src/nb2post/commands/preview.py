@@ -1,4 +1,5 @@
 """``nb2post preview``."""
+
 from __future__ import annotations
 
 import tempfile
@@ -7,8 +8,22 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, config_option, echo_err, epilog, fail, load_settings, locate_site,
-                     quiet_option, relative, site_option, to_option, verbose_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    config_option,
+    echo_err,
+    epilog,
+    fail,
+    load_settings,
+    locate_site,
+    quiet_option,
+    relative,
+    site_option,
+    to_option,
+    verbose_option,
+)
 
 DEFAULT_PORT, DEFAULT_LIVERELOAD_PORT = 4000, 35729  # Jekyll's own
 START_SECONDS = 120  # a big site's first build, before Jekyll serves
@@ -31,8 +46,21 @@ START_SECONDS = 120  # a big site's first build, before Jekyll serves
 @to_option
 @config_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address the server listens on.")
-@click.option("--port", "-P", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="The web server's port.")
-@click.option("--livereload-port", type=click.IntRange(1, 65535), default=DEFAULT_LIVERELOAD_PORT, show_default=True, help="The port of Jekyll's LiveReload, which reloads the page in the browser.")
+@click.option(
+    "--port",
+    "-P",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="The web server's port.",
+)
+@click.option(
+    "--livereload-port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_LIVERELOAD_PORT,
+    show_default=True,
+    help="The port of Jekyll's LiveReload, which reloads the page in the browser.",
+)
 @quiet_option("Post URLs and errors only, not Jekyll's own output.")
 @verbose_option("Also say each save that changed nothing, and the server's process.")
 def command(site, target, config_files, host, port, livereload_port, quiet, verbose):
@@ -43,11 +71,21 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     and its last good post stays. A change to _config.yml converts what it affects and restarts Jekyll
     (which reads it only when it starts). Ctrl-C stops it all.
     """
-    from ..jekyll.config import config_paths
     from ..convert import notebooks_dir
-    from ..preview import (PreviewError, Server, Session, browse_host, ignore_config, install_stop_signals,
-                           port_problem, says_problem, server_command, warm_up)
     from ..diagnostics import Reporter
+    from ..jekyll.config import config_paths
+    from ..preview import (
+        PreviewError,
+        Server,
+        Session,
+        browse_host,
+        ignore_config,
+        install_stop_signals,
+        port_problem,
+        says_problem,
+        server_command,
+        warm_up,
+    )
     from ..statcache import cache_path
     from ..watch import Watcher
     from .convert import run_convert
@@ -58,8 +96,11 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     folder = site / notebooks_dir(settings.raw, settings.target, site)
     configs = config_paths(site, settings.config_files)
     if not folder.is_dir():
-        fail(f"the site has no {relative(folder, cwd)}/ folder to watch (the 'nb2post: notebooks_dir:' setting); "
-             "make it, or start a post with 'nb2post new \"Title\"'", EXIT_USAGE)
+        fail(
+            f"the site has no {relative(folder, cwd)}/ folder to watch (the 'nb2post: notebooks_dir:' setting); "
+            "make it, or start a post with 'nb2post new \"Title\"'",
+            EXIT_USAGE,
+        )
     ports = ((port, "the web server", "--port"), (livereload_port, "LiveReload", "--livereload-port"))
     for number, what, option in ports:
         problem = port_problem(host, number, what, option)
@@ -93,8 +134,9 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
         server.start()
         report.note(f"{' '.join(command_line[:2])} runs as process {server.pid}")
         if not server.wait_ready(START_SECONDS):
-            raise _StartFailed(f"jekyll serve did not start ({server.last_line()}); "
-                               f"run '{' '.join(command_line)}' to see why")
+            raise _StartFailed(
+                f"jekyll serve did not start ({server.last_line()}); run '{' '.join(command_line)}' to see why"
+            )
         echo_err(f"preview: {address}  (saves are converted as you make them; Ctrl-C stops)")
 
     install_stop_signals()
@@ -102,8 +144,9 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
     code = EXIT_INTERRUPTED
     try:
         watcher.start()  # before the first batch: a save meanwhile is converted after it
-        run_convert([folder], site, target, False, False, None, quiet, verbose, config_files, settings=settings,
-                    report=report)
+        run_convert(
+            [folder], site, target, False, False, None, quiet, verbose, config_files, settings=settings, report=report
+        )
         threading.Thread(target=warm_up, name="nb2post-warm-up", daemon=True).start()
         serve()
         while True:
@@ -117,14 +160,32 @@ def command(site, target, config_files, host, port, livereload_port, quiet, verb
                 _show(problems, report)
                 moved = site / notebooks_dir(session.settings.raw, session.settings.target, site)
                 if not problems and moved != folder:
-                    problems = [("warning", f"the notebooks folder is now {relative(moved, cwd)}/: stop the preview "
-                                            f"and start it again to watch it (it still watches {relative(folder, cwd)}/)")]
+                    problems = [
+                        (
+                            "warning",
+                            f"the notebooks folder is now {relative(moved, cwd)}/: stop the preview "
+                            f"and start it again to watch it (it still watches {relative(folder, cwd)}/)",
+                        )
+                    ]
                     _show(problems, report)
                 if not problems:
-                    run_convert([folder], site, target, False, False, None, quiet, verbose, config_files,
-                                settings=session.settings, report=report)
-                    report.note(f"{', '.join(relative(p, cwd) for p in configs)} changed: restarting Jekyll, "
-                                "which reads it only when it starts")
+                    run_convert(
+                        [folder],
+                        site,
+                        target,
+                        False,
+                        False,
+                        None,
+                        quiet,
+                        verbose,
+                        config_files,
+                        settings=session.settings,
+                        report=report,
+                    )
+                    report.note(
+                        f"{', '.join(relative(p, cwd) for p in configs)} changed: restarting Jekyll, "
+                        "which reads it only when it starts"
+                    )
                     server.stop()
                     serve()
             for path in changes:

@@ -1,6 +1,7 @@
 """How a batch reports itself, as click, pip and pre-commit do: a progress bar redrawn in place on a
 terminal's stderr, nothing at all when stderr is a pipe or a log (the summary line says it all there) or
 the terminal is TERM=dumb (Emacs shells, some CI consoles: no cursor movement, so a redrawn line piles up)."""
+
 from __future__ import annotations
 
 import os

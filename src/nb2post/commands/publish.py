@@ -1,12 +1,28 @@
 """``nb2post publish``: convert, commit exactly nb2post's files, push (never forced), brief."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from .common import (EXIT_FAILED, EXIT_NOT_PUSHED, EXIT_OK, EXIT_USAGE, config_option, echo_err, epilog, fail, load_settings, locate_site,
-                     quiet_option, require_named_paths, site_option, to_option, verbose_option)
+from .common import (
+    EXIT_FAILED,
+    EXIT_NOT_PUSHED,
+    EXIT_OK,
+    EXIT_USAGE,
+    config_option,
+    echo_err,
+    epilog,
+    fail,
+    load_settings,
+    locate_site,
+    quiet_option,
+    require_named_paths,
+    site_option,
+    to_option,
+    verbose_option,
+)
 
 LOCK_WAIT_SECONDS = 600  # another publish of the same work tree: wait this long for it to finish
 
@@ -20,27 +36,61 @@ EPILOG = epilog(
     "remote, a notebook, signing): the repository and its index are as they were; 3: your pre-commit (or "
     "commit-msg, prepare-commit-msg) hook refused the commit, nothing committed or staged; or committed but "
     "not pushed (rejected, unreachable, credentials), the local commit is kept: fix the cause and publish "
-    "again; 130 (143 for SIGTERM): stopped, git with it; publish again to finish."
+    "again; 130 (143 for SIGTERM): stopped, git with it; publish again to finish.",
 )
 
 
-@click.command("publish", short_help="Convert, commit exactly the generated files, and push them (never forced).", epilog=EPILOG)
+@click.command(
+    "publish", short_help="Convert, commit exactly the generated files, and push them (never forced).", epilog=EPILOG
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @site_option
 @to_option
 @config_option
-@click.option("--remote", default=None, help="Remote to push to. Default: the branch's upstream, else the only remote or origin.")
-@click.option("--branch", "remote_branch", default=None, help="Branch on the remote. Default: the upstream branch, else the local branch's name.")
-@click.option("--message", "-m", default=None, help="Commit message template ($subject, $titles, $count, $list). Default: 'nb2post: commit_message:' in _config.yml, else 'Publish $subject'.")
+@click.option(
+    "--remote", default=None, help="Remote to push to. Default: the branch's upstream, else the only remote or origin."
+)
+@click.option(
+    "--branch",
+    "remote_branch",
+    default=None,
+    help="Branch on the remote. Default: the upstream branch, else the local branch's name.",
+)
+@click.option(
+    "--message",
+    "-m",
+    default=None,
+    help="Commit message template ($subject, $titles, $count, $list). Default: 'nb2post: commit_message:' in _config.yml, else 'Publish $subject'.",
+)
 @click.option("--include-notebooks", is_flag=True, help="Also commit the source notebooks of the posts.")
 @click.option("--no-push", is_flag=True, help="Commit only.")
-@click.option("--dry-run", "-n", is_flag=True, help="Print the files it would commit and the push it would make; change nothing.")
+@click.option(
+    "--dry-run", "-n", is_flag=True, help="Print the files it would commit and the push it would make; change nothing."
+)
 @click.option("--force", is_flag=True, help="Rewrite posts even when unchanged or edited by hand.")
-@click.option("--no-verify", is_flag=True, help="Skip your pre-commit and commit-msg hooks for nb2post's commit (as git commit --no-verify).")
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="Skip your pre-commit and commit-msg hooks for nb2post's commit (as git commit --no-verify).",
+)
 @quiet_option("No progress and no notes: errors, the summary and what was committed and pushed.")
 @verbose_option("Also list every notebook's outcome, those already up to date included.")
-def command(paths, site, target, config_files, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-            no_verify, quiet, verbose):
+def command(
+    paths,
+    site,
+    target,
+    config_files,
+    remote,
+    remote_branch,
+    message,
+    include_notebooks,
+    no_push,
+    dry_run,
+    force,
+    no_verify,
+    quiet,
+    verbose,
+):
     """Convert notebooks, commit exactly the files nb2post wrote or removed, and push them.
 
     Whatever else is staged or modified in the repository stays exactly as it was, also when the commit
@@ -59,17 +109,48 @@ def command(paths, site, target, config_files, remote, remote_branch, message, i
     except ValueError:
         pass  # not the main thread (a test calling the command in a thread): SIGTERM stays the default
     try:
-        code = run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                           quiet, verbose, no_verify, config_files)
+        code = run_publish(
+            paths,
+            site,
+            target,
+            remote,
+            remote_branch,
+            message,
+            include_notebooks,
+            no_push,
+            dry_run,
+            force,
+            quiet,
+            verbose,
+            no_verify,
+            config_files,
+        )
     except KeyboardInterrupt as exc:
         name, code = interruption(exc)
-        fail(f"stopped by {name}; what was committed stays committed, posts converted stay in place: "
-             "publish again to finish", code)
+        fail(
+            f"stopped by {name}; what was committed stays committed, posts converted stay in place: "
+            "publish again to finish",
+            code,
+        )
     raise SystemExit(code)
 
 
-def run_publish(paths, site, target, remote, remote_branch, message, include_notebooks, no_push, dry_run, force,
-                quiet=False, verbose=False, no_verify=False, config_files=None) -> int:
+def run_publish(
+    paths,
+    site,
+    target,
+    remote,
+    remote_branch,
+    message,
+    include_notebooks,
+    no_push,
+    dry_run,
+    force,
+    quiet=False,
+    verbose=False,
+    no_verify=False,
+    config_files=None,
+) -> int:
     from .. import gitrepo, publish
     from ..jekyll.config import CONFIG_NAME
     from ..templates_text import template_text
@@ -101,8 +182,21 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
         secrets = push_to.secrets if push_to else ()
         try:
             return _convert_commit_push(
-                repo, root, site, settings, branch, push_to, template,
-                paths, target, include_notebooks, dry_run, force, quiet, verbose, no_verify,
+                repo,
+                root,
+                site,
+                settings,
+                branch,
+                push_to,
+                template,
+                paths,
+                target,
+                include_notebooks,
+                dry_run,
+                force,
+                quiet,
+                verbose,
+                no_verify,
             )
         except gitrepo.GitError as exc:
             raise publish.PublishError(gitrepo.redact(str(exc), secrets), EXIT_FAILED) from None
@@ -114,7 +208,9 @@ def run_publish(paths, site, target, remote, remote_branch, message, include_not
 def _waiting(pid: str, root: Path, verbose: bool) -> None:
     from ..diagnostics import Reporter
 
-    Reporter(verbose=verbose).note(f"another nb2post publish (pid {pid}) is running in {root}; waiting for it to finish")
+    Reporter(verbose=verbose).note(
+        f"another nb2post publish (pid {pid}) is running in {root}; waiting for it to finish"
+    )
 
 
 def _preflight(repo, root: Path, remote, remote_branch, no_push, git_folder: Path | None):
@@ -124,7 +220,10 @@ def _preflight(repo, root: Path, remote, remote_branch, no_push, git_folder: Pat
 
     busy = gitrepo.operation_in_progress(repo)
     if busy:
-        raise PublishError(f"{busy} is in progress in {root}; finish or abort it, then publish again (nothing was changed)", EXIT_FAILED)
+        raise PublishError(
+            f"{busy} is in progress in {root}; finish or abort it, then publish again (nothing was changed)",
+            EXIT_FAILED,
+        )
     branch = gitrepo.current_branch(git_folder)
     if branch is None:
         raise PublishError(
@@ -143,8 +242,23 @@ def _preflight(repo, root: Path, remote, remote_branch, no_push, git_folder: Pat
         raise PublishError(f"{exc} (nothing was changed)", EXIT_USAGE if remote else EXIT_FAILED) from None
 
 
-def _convert_commit_push(repo, root, site, settings, branch, push_to, template, paths, target, include_notebooks, dry_run, force,
-                         quiet=False, verbose=False, no_verify=False) -> int:
+def _convert_commit_push(
+    repo,
+    root,
+    site,
+    settings,
+    branch,
+    push_to,
+    template,
+    paths,
+    target,
+    include_notebooks,
+    dry_run,
+    force,
+    quiet=False,
+    verbose=False,
+    no_verify=False,
+) -> int:
     from .. import gitrepo, publish
     from ..diagnostics import Reporter
     from .convert import run_convert
@@ -156,8 +270,9 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
         click.echo(gitrepo.redact(text, secrets))
 
     # (a post edited by hand is left out of the commit, with a warning, not a failure of the whole run)
-    outcomes, code = run_convert(paths, site, target, force, dry_run, None, quiet, verbose, settings=settings,
-                                 keep_edited=True, report=report)
+    outcomes, code = run_convert(
+        paths, site, target, force, dry_run, None, quiet, verbose, settings=settings, keep_edited=True, report=report
+    )
     if code != EXIT_OK:
         raise publish.PublishError(
             "nothing committed: fix the notebooks named above, then publish again "
@@ -167,8 +282,15 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     top = root.resolve()
     plan = publish.plan(outcomes, site, settings.images_dir, top, include_notebooks)
     # A dry run wrote nothing, so what it would write counts as changed without looking at the disk.
-    pending = {publish.inside_repo(p, top) for o in outcomes if dry_run and o.status == "would write" for p in (*o.written, *o.removed)}
-    changed = [p for p in plan.paths if p in pending] + gitrepo.changed_paths(repo, [p for p in plan.paths if p not in pending])
+    pending = {
+        publish.inside_repo(p, top)
+        for o in outcomes
+        if dry_run and o.status == "would write"
+        for p in (*o.written, *o.removed)
+    }
+    changed = [p for p in plan.paths if p in pending] + gitrepo.changed_paths(
+        repo, [p for p in plan.paths if p not in pending]
+    )
     changed = publish.confirm(plan, changed, settings, top)
     for path in gitrepo.changed_paths(repo, plan.hand_edited) if plan.hand_edited else []:
         report.warning(f"{path} was edited by hand after nb2post wrote it; left out of the commit (commit it yourself)")
@@ -192,7 +314,9 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
             on_remote = f" and on {push_to.remote}/{push_to.branch}" if push_to else ""
             say(f"nothing to publish: the posts are committed{on_remote}")
             if push_to is not None and ahead == 0:
-                _write_briefs(repo, root, site, settings, push_to, [], report, say)  # owed by a publish stopped after its push
+                _write_briefs(
+                    repo, root, site, settings, push_to, [], report, say
+                )  # owed by a publish stopped after its push
             return EXIT_OK
         # An earlier publish committed but could not push (say, the remote had moved on): push it now.
         if ahead:
@@ -220,8 +344,11 @@ def _convert_commit_push(repo, root, site, settings, branch, push_to, template, 
     except KeyboardInterrupt as exc:
         name, code = publish.interruption(exc)
         kept = f"the commit {committed[:7]} is kept" if committed else "the local commits are kept"
-        raise publish.PublishError(f"stopped by {name} during the push to {where}: git push was stopped; {kept} on "
-                                   f"{branch}: publish again to push it", code) from None
+        raise publish.PublishError(
+            f"stopped by {name} during the push to {where}: git push was stopped; {kept} on "
+            f"{branch}: publish again to push it",
+            code,
+        ) from None
     if not result.ok:
         report.error(result.explanation)
         kept = f"the commit {committed[:7]} is kept" if committed else "the local commits are kept"
@@ -248,8 +375,9 @@ def _commit(root: Path, changed: list[str], message: str, verify: bool, secrets)
         skip = ", or publish with --no-verify to skip it" if exc.hook in gitrepo.SKIPPED_BY_NO_VERIFY else ""
         if exc.changed:
             left += f"; the hook changed {', '.join(exc.changed)}, put back as nb2post wrote it (keep nb2post's files out of that hook)"
-        raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)}; fix what it says and publish again{skip}; "
-                                   f"{left}", EXIT_NOT_PUSHED) from None
+        raise publish.PublishError(
+            f"{gitrepo.redact(str(exc), secrets)}; fix what it says and publish again{skip}; {left}", EXIT_NOT_PUSHED
+        ) from None
     except gitrepo.GitError as exc:
         raise publish.PublishError(f"{gitrepo.redact(str(exc), secrets)}; {left}", EXIT_FAILED) from None
     except KeyboardInterrupt as exc:

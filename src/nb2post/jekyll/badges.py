@@ -8,6 +8,7 @@ Plain Jekyll sites get the badges as HTML at the top of the post (inline SVG: no
 third party). fastpages' layout draws its own badges from front matter, so there the post gets the real
 ``branch:`` and ``hide_<name>_badge`` keys instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,12 @@ from urllib.parse import quote, urlsplit
 from ..templates_text import fill
 
 NAMES = ("github", "binder", "colab", "deepnote")  # fastpages' order
-LABELS = {"github": "View on GitHub", "binder": "Launch Binder", "colab": "Open in Colab", "deepnote": "Launch in Deepnote"}
+LABELS = {
+    "github": "View on GitHub",
+    "binder": "Launch Binder",
+    "colab": "Open in Colab",
+    "deepnote": "Launch in Deepnote",
+}
 COLORS = {"github": "#24292f", "binder": "#579aca", "colab": "#e37400", "deepnote": "#3793ef"}
 # Colab and Deepnote open notebooks from github.com only.
 GITHUB_COM_ONLY = ("colab", "deepnote")
@@ -97,7 +103,9 @@ def urls(repo: Repository, branch: str, nb_path: str) -> dict[str, str]:
     if repo.on_github_com:
         owner, name = quote(repo.owner, safe=""), quote(repo.name, safe="")
         found["binder"] = f"https://mybinder.org/v2/gh/{owner}/{name}/{quote(branch, safe='')}?labpath={labpath}"
-        found["colab"] = f"https://colab.research.google.com/github/{owner}/{name}/blob/{_path(branch)}/{_path(nb_path)}"
+        found["colab"] = (
+            f"https://colab.research.google.com/github/{owner}/{name}/blob/{_path(branch)}/{_path(nb_path)}"
+        )
         found["deepnote"] = f"https://deepnote.com/launch?url={quote(blob, safe='')}"
     else:
         clone = quote(f"{repo.web_url}.git", safe="")
@@ -165,8 +173,9 @@ def badge_html(name: str, href: str) -> str:
     ).strip("\n")
 
 
-def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str,
-             repository: tuple[str | None, str | None]) -> tuple[str, list[str], list[str]]:
+def for_html(
+    values: dict, enabled: tuple[str, ...], site: Path, nb_path: str, repository: tuple[str | None, str | None]
+) -> tuple[str, list[str], list[str]]:
     """Badges as HTML for the top of a plain Jekyll post; consumes the badge keys of ``values``.
     ``repository``: (remote URL, branch) of the site's repository (``config.SiteFacts``).
     (html, warnings, notes): a repository with no hosted remote is a fact of the site, not a fault (a note)."""
@@ -180,28 +189,39 @@ def for_html(values: dict, enabled: tuple[str, ...], site: Path, nb_path: str,
     repo = parse_remote(url)
     if repo is None:
         why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
-        return "", [], [
-            f"the repository of {site} {why}; no Colab/Binder/GitHub badges. "
-            "Add one with 'git remote add origin URL' or set 'nb2post: badges: false'"
-        ]
+        return (
+            "",
+            [],
+            [
+                f"the repository of {site} {why}; no Colab/Binder/GitHub badges. "
+                "Add one with 'git remote add origin URL' or set 'nb2post: badges: false'"
+            ],
+        )
     if branch is None:
         return "", [f"cannot tell which branch {site} is on (detached HEAD); no badges. Check out a branch"], []
     links = urls(repo, branch, nb_path)
     if not links:
-        return "", [
-            f"the remote of {site} is on {repo.host}, which is not GitHub (github.com or a GitHub Enterprise host "
-            "named github.… or ….ghe.com); no Colab/Binder/GitHub badges. Set 'nb2post: badges: false' to want none"
-        ], []
+        return (
+            "",
+            [
+                f"the remote of {site} is on {repo.host}, which is not GitHub (github.com or a GitHub Enterprise host "
+                "named github.… or ….ghe.com); no Colab/Binder/GitHub badges. Set 'nb2post: badges: false' to want none"
+            ],
+            [],
+        )
     warnings = []
     skipped = [name for name in wanted if name not in links]
     if skipped:
-        warnings.append(f"{', '.join(skipped)} badge(s) left out: they open github.com repositories only, not {repo.host}")
+        warnings.append(
+            f"{', '.join(skipped)} badge(s) left out: they open github.com repositories only, not {repo.host}"
+        )
     pieces = [badge_html(name, links[name]) for name in wanted if name in links]
     return fill("badges.html", links="\n".join(pieces)).strip("\n"), warnings, []
 
 
-def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_config: dict,
-                     repository: tuple[str | None, str | None]) -> tuple[list[str], list[str]]:
+def for_front_matter(
+    values: dict, enabled: tuple[str, ...], site: Path, site_config: dict, repository: tuple[str | None, str | None]
+) -> tuple[list[str], list[str]]:
     """fastpages: its layout draws the badges; give it the real branch and the site-wide switches.
     ``repository``: as for ``for_html``. (warnings, notes): a repository with no hosted remote whose badges
     use _config.yml's github_username and github_repo is a fact of the site (a note); with neither, the
@@ -231,7 +251,9 @@ def for_front_matter(values: dict, enabled: tuple[str, ...], site: Path, site_co
     elif shown and repo is None:
         why = "has no git remote" if url is None else "has a remote that is not a hosted repository"
         if user and name:
-            return warnings, [f"the repository of {site} {why}; fastpages' badges use github_username/github_repo "
-                              f"of _config.yml ({user}/{name})"]
+            return warnings, [
+                f"the repository of {site} {why}; fastpages' badges use github_username/github_repo "
+                f"of _config.yml ({user}/{name})"
+            ]
         warnings.append(f"the repository of {site} {why}; fastpages' badges may point nowhere")
     return warnings, []

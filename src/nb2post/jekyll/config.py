@@ -17,6 +17,7 @@
 The file is read as Jekyll reads it (see ``read_yaml``), also as several files merged in order
 (``--config _config.yml,_config_dev.yml``). Unknown keys are warned about, wrong types are errors.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,6 +48,7 @@ class SiteFacts:
     """What a run knows of the site besides its settings: read once, by ``load``, and handed to every
     worker with the settings. Rendering, badges, assets, URLs, the brief and publish read these and
     never look them up again (the copies that did drifted apart)."""
+
     root: Path | None = None  # the git work tree holding the site (resolved); None outside git
     git_dir: Path | None = None  # its git folder (a worktree's own; see gitrepo.git_dir)
     remote: str | None = None  # the URL badges link to (may hold credentials: never print it)
@@ -93,8 +95,9 @@ class Settings:
         facts = self.facts
         if facts is None:
             return settings_fingerprint(self.site, self.target, self.config_files)
-        return settings_fingerprint(self.site, self.target, self.config_files, list(facts.config_texts),
-                                    (facts.remote, facts.branch))
+        return settings_fingerprint(
+            self.site, self.target, self.config_files, list(facts.config_texts), (facts.remote, facts.branch)
+        )
 
     def option(self, key: str, default=None):
         return self.raw.get(key, default)
@@ -158,8 +161,9 @@ def config_paths(site: Path, config_files=()) -> list[Path]:
     return paths
 
 
-def settings_fingerprint(site: Path, target: str, config_files: tuple = (), texts: list[str] | None = None,
-                         repository: tuple | None = None) -> str:
+def settings_fingerprint(
+    site: Path, target: str, config_files: tuple = (), texts: list[str] | None = None, repository: tuple | None = None
+) -> str:
     """Changes whenever something that shapes a post changes: nb2post itself, the target, the section.
     ``texts`` (the config files' text) and ``repository`` (remote URL, branch): as read already with the
     settings (``SiteFacts``); else they are read here (``nb2post check`` does, without a YAML parser)."""
@@ -191,7 +195,9 @@ def settings_fingerprint(site: Path, target: str, config_files: tuple = (), text
 
 _PSYCH_BOOL = re.compile(r"^(?:yes|true|on|no|false|off)$", re.I)
 _PSYCH_NULL = re.compile(r"^(?:~|null|)$", re.I)
-_PSYCH_FLOAT = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_PSYCH_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 
 
 def _psych_yaml():
@@ -205,7 +211,7 @@ def _psych_yaml():
             # libyaml skips tabs as well as spaces wherever a tab cannot be indentation: in flow
             # context and after an indicator on the same line (`key:<TAB>value`).
             reader = self.reader
-            if reader.index == 0 and reader.peek() == "\uFEFF":
+            if reader.index == 0 and reader.peek() == "\ufeff":
                 reader.forward()
             while True:
                 blanks = " \t" if self.flow_level or not self.allow_simple_key else " "
@@ -433,7 +439,9 @@ def fastpages_marks(site: Path, config: dict | None = None, texts: list[str] | N
     if config is not None:
         has_setting = isinstance(config.get("default_badges"), dict)
     else:
-        has_setting = any(_FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else config_texts(site)))
+        has_setting = any(
+            _FASTPAGES_SETTING.search(text) for text in (texts if texts is not None else config_texts(site))
+        )
     if has_setting or (site / "_action_files").is_dir():
         return "fastpages' settings (default_badges) in _config.yml"
     return ""
@@ -449,10 +457,9 @@ def default_target(site: Path, section: dict, config: dict | None = None, texts:
 
 
 def load(site: Path, target: str | None = None, config_files=()) -> Settings:
+    from .. import gitrepo
     from .targets import get_target
     from .themes import detect
-
-    from .. import gitrepo
 
     site = Path(site)
     config_files = tuple(str(p) for p in config_paths(site, config_files)) if config_files else ()
@@ -499,8 +506,17 @@ def _site_facts(site: Path, config: dict, target: str, root, git_folder, texts: 
         problem = None
     except UrlError as exc:
         jekyll, why, guessed, problem = 4, "", False, str(exc)
-    return SiteFacts(root=root, git_dir=git_folder, remote=remote, branch=branch, jekyll=jekyll, jekyll_why=why,
-                     jekyll_guessed=guessed, jekyll_problem=problem, config_texts=tuple(texts))
+    return SiteFacts(
+        root=root,
+        git_dir=git_folder,
+        remote=remote,
+        branch=branch,
+        jekyll=jekyll,
+        jekyll_why=why,
+        jekyll_guessed=guessed,
+        jekyll_problem=problem,
+        config_texts=tuple(texts),
+    )
 
 
 def _default_posts_dir(config: dict, defaults: dict) -> str:
@@ -540,7 +556,11 @@ def _badges(value, site: Path) -> tuple:
 
     if isinstance(value, bool) or value is None:
         return NAMES if value is not False else ()
-    if not isinstance(value, dict) or any(k not in NAMES for k in value) or any(not isinstance(v, bool) for v in value.values()):
+    if (
+        not isinstance(value, dict)
+        or any(k not in NAMES for k in value)
+        or any(not isinstance(v, bool) for v in value.values())
+    ):
         raise ConfigError(
             f"{site / CONFIG_NAME}: nb2post: badges: must be true, false or switches such as "
             f"{{colab: false}} for {', '.join(NAMES)}; got {value!r}"

@@ -27,6 +27,7 @@ does not pair ``$`` but would show the backslash (``processEscapes`` false: Math
 
 Reads text only; the result is a small value that travels with the theme (nb2post.jekyll.themes).
 """
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,9 @@ KRAMDOWN_OUTPUT = {"mathjax": (INLINE_MATHJAX, DISPLAY_MATHJAX), "none": (("$", 
 _MATHJAX2 = re.compile(r"MathJax\.js|tex2jax|MathJax\.Hub|mathjax/2\.|mathjax@2", re.I)
 _MATHJAX3 = re.compile(
     r"mathjax@[34]|mathjax/[34]\.|\btex-(?:mml-)?(?:chtml|svg)(?:-full)?(?:\.min)?\.js|MathJax\.startup"
-    r"|MathJax\s*=\s*\{\s*tex\s*:", re.I)
+    r"|MathJax\s*=\s*\{\s*tex\s*:",
+    re.I,
+)
 _MATHJAX = re.compile(r"\bMathJax\b|\b(?:inlineMath|displayMath)\s*:", re.I)
 _KATEX_AUTO = re.compile(r"renderMathInElement|auto-render", re.I)
 _CONFIG_KEY = re.compile(r"""\b["']?(inlineMath|displayMath|delimiters)["']?\s*:\s*(\[)?""")
@@ -103,8 +106,13 @@ KRAMDOWN = MathStyle()
 IGNORED_DOLLAR = '<span class="tex2jax_ignore">$</span>'
 # The MathJax a post brings itself on a site whose layouts load none (nb2post.render; MathJax 2 and 3
 # take the same delimiters by default, whichever ``mathjax_url`` names).
-LOADER = Renderer(name="MathJax", where="nb2post's loader in each post with math (mathjax_url)",
-                  inline=DEFAULTS["MathJax 2"][0], display=DEFAULTS["MathJax 2"][1], process_escapes=ESCAPES["MathJax"])
+LOADER = Renderer(
+    name="MathJax",
+    where="nb2post's loader in each post with math (mathjax_url)",
+    inline=DEFAULTS["MathJax 2"][0],
+    display=DEFAULTS["MathJax 2"][1],
+    process_escapes=ESCAPES["MathJax"],
+)
 
 
 def _unquote(match: re.Match) -> str:
@@ -249,8 +257,15 @@ def find(files: list[tuple[str, str]]) -> Renderer | None:
             escapes = config.get("escapes", escapes)
             configured_in = "" if place == where else place
             break
-    return Renderer(name=name, where=where, inline=tuple(inline), display=tuple(display), process_escapes=escapes,
-                    configured_in=configured_in, path=path)
+    return Renderer(
+        name=name,
+        where=where,
+        inline=tuple(inline),
+        display=tuple(display),
+        process_escapes=escapes,
+        configured_in=configured_in,
+        path=path,
+    )
 
 
 def _is_generic(kind: str, name: str) -> bool:
@@ -282,14 +297,19 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
     """How math is written for ``renderer`` on a site whose kramdown has ``engine``."""
     output = KRAMDOWN_OUTPUT.get(engine, ())
     if output is None:
-        return MathStyle(note=f"kramdown's math_engine: {engine} typesets math when the site is built; math is "
-                              "written as $$…$$ for it")
+        return MathStyle(
+            note=f"kramdown's math_engine: {engine} typesets math when the site is built; math is "
+            "written as $$…$$ for it"
+        )
     if renderer is None or not output:
         return KRAMDOWN
-    found = (renderer.name + ("" if renderer.path else f" in {renderer.where}")
-             + (f" (configured in {renderer.configured_in})" if renderer.configured_in else "")
-             + f" typesets inline {_show(renderer.inline)} and display "
-             f"{_show(renderer.display)}")
+    found = (
+        renderer.name
+        + ("" if renderer.path else f" in {renderer.where}")
+        + (f" (configured in {renderer.configured_in})" if renderer.configured_in else "")
+        + f" typesets inline {_show(renderer.inline)} and display "
+        f"{_show(renderer.display)}"
+    )
     if renderer.name.startswith("MathJax "):  # (not said of a MathJax whose version, and so default, is unknown)
         found += f" (processEscapes: {'true' if renderer.process_escapes else 'false'})"
     inline_out, display_out = output
@@ -303,10 +323,16 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
             display = display_pairs[0]
         elif inline_pairs:
             display, prefix = inline_pairs[0], "\\displaystyle "
-    written = (f"inline math as {inline[0]}…{inline[1]}" if inline else f"inline math as $$…$$ (kramdown writes "
-               f"{inline_out[0]}…{inline_out[1]})")
-    written += (f", display math as {display[0]}…{display[1]}" if display else
-                f", display math as $$…$$ (kramdown writes {display_out[0]}…{display_out[1]})")
+    written = (
+        f"inline math as {inline[0]}…{inline[1]}"
+        if inline
+        else f"inline math as $$…$$ (kramdown writes {inline_out[0]}…{inline_out[1]})"
+    )
+    written += (
+        f", display math as {display[0]}…{display[1]}"
+        if display
+        else f", display math as $$…$$ (kramdown writes {display_out[0]}…{display_out[1]})"
+    )
     text_dollar = escaped_dollar = ""
     if ("$", "$") in renderer.inline:
         text_dollar = escaped_dollar = IGNORED_DOLLAR  # prices stay text, as in Jupyter
@@ -316,14 +342,22 @@ def choose(renderer: Renderer | None, engine: str) -> MathStyle:
         written += f", a \\$ of an HTML output as {IGNORED_DOLLAR}"
     # Jupyter shows `text $$x$$ text` displayed: written raw in display delimiters, as kramdown would write them
     in_text = display if display and not prefix else None if display else display_out
-    return MathStyle(inline=inline, display=display, display_prefix=prefix, display_in_text=in_text, text_dollar=text_dollar,
-                     escaped_dollar=escaped_dollar,
-                     note=f"{found}: {written}", where=renderer.path)
+    return MathStyle(
+        inline=inline,
+        display=display,
+        display_prefix=prefix,
+        display_in_text=in_text,
+        text_dollar=text_dollar,
+        escaped_dollar=escaped_dollar,
+        note=f"{found}: {written}",
+        where=renderer.path,
+    )
 
 
 # Text of HTML, outside tags, comments and the elements whose text no renderer reads or a <span> would show
-_HTML_DOLLAR = re.compile(r"(<(script|style|textarea|title|pre|code|svg|math)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)|(\\?)\$",
-                          re.S | re.I)
+_HTML_DOLLAR = re.compile(
+    r"(<(script|style|textarea|title|pre|code|svg|math)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)|(\\?)\$", re.S | re.I
+)
 
 
 def html_dollars(html: str, style: MathStyle | None) -> str:

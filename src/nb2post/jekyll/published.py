@@ -10,6 +10,7 @@ ones are collected, as a post's always is one.
 Read once per run that writes (each page's front matter is parsed): never on the path of a run with
 nothing to convert.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,7 @@ from pathlib import Path
 from . import urls
 
 # Jekyll 4's default `exclude:` (Configuration::DEFAULTS) and the folders it never reads.
-_EXCLUDED = {".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
-             "vendor", "_site"}
+_EXCLUDED = {".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules", "vendor", "_site"}
 _HTML = (".html", ".htm", ".xhtml")
 
 
@@ -37,12 +37,19 @@ def excluder(site_config: dict):
 
     include = site_config.get("include") if isinstance(site_config.get("include"), list) else []
     listed = site_config.get("exclude") if isinstance(site_config.get("exclude"), list) else []
-    patterns = [re.sub(r"^/+", "", str(item)) for item in listed
-                if isinstance(item, str) and item not in include and item.strip("/")]
+    patterns = [
+        re.sub(r"^/+", "", str(item))
+        for item in listed
+        if isinstance(item, str) and item not in include and item.strip("/")
+    ]
 
     def excluded(relative: str, folder: bool = False) -> bool:
-        return any(fnmatch.fnmatchcase(relative, pattern) or relative.startswith(pattern)
-                   or (folder and pattern == relative + "/") for pattern in patterns)
+        return any(
+            fnmatch.fnmatchcase(relative, pattern)
+            or relative.startswith(pattern)
+            or (folder and pattern == relative + "/")
+            for pattern in patterns
+        )
 
     return excluded
 
@@ -91,20 +98,28 @@ def page_destination(relative: str, front: dict, site_config: dict, version: int
     return _destination(re.sub(r"/{2,}", "/", url), output_ext)
 
 
-def _document_destination(collection: str, inside: str, front: dict, template: str | None, site_config: dict,
-                          version: int) -> str:
+def _document_destination(
+    collection: str, inside: str, front: dict, template: str | None, site_config: dict, version: int
+) -> str:
     """Where Jekyll writes the document ``inside`` (relative to its collection's folder) of an output
     collection (``Document#url_placeholders`` for documents that are not posts: no date placeholders)."""
     stem, ext = posixpath.splitext(inside)
     own = front.get("permalink")
     output_ext = urls._output_ext(ext[1:], own, site_config)
     slug = front.get("slug") or posixpath.basename(stem)
-    values = {"collection": collection, "path": "/" + stem,
-              "name": urls.slugify(posixpath.basename(stem), version=version),
-              "title": urls.slugify(str(slug), "pretty", cased=True, version=version),
-              "slug": urls.slugify(str(slug), version=version), "output_ext": output_ext}
-    chosen = (str(own) if own not in (None, "", False)
-              else template or _add_permalink_suffix("/:collection/:path", site_config.get("permalink")))
+    values = {
+        "collection": collection,
+        "path": "/" + stem,
+        "name": urls.slugify(posixpath.basename(stem), version=version),
+        "title": urls.slugify(str(slug), "pretty", cased=True, version=version),
+        "slug": urls.slugify(str(slug), version=version),
+        "output_ext": output_ext,
+    }
+    chosen = (
+        str(own)
+        if own not in (None, "", False)
+        else template or _add_permalink_suffix("/:collection/:path", site_config.get("permalink"))
+    )
     url = "/" + urls.fill_template(chosen, values, inside, version)
     return _destination(re.sub(r"/{2,}", "/", url), output_ext)
 
@@ -127,8 +142,9 @@ def _redirects(front: dict) -> list[str]:
     return [_destination(str(v).strip(), ".html") for v in values if isinstance(v, str) and v.strip()]
 
 
-def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[str, ...] = ("_posts",),
-                 cache=None) -> dict[str, list[Path]]:
+def destinations(
+    site: Path, site_config: dict, version: int, posts_dirs: tuple[str, ...] = ("_posts",), cache=None
+) -> dict[str, list[Path]]:
     """Each ``.html`` destination under ``_site`` -> the files of ``site`` that publish it. ``posts_dirs``:
     the site-relative folders holding posts (besides a ``_posts`` in any folder Jekyll reads). A file whose
     front matter or permalink cannot be read is left out (it fails the build on its own).
@@ -209,9 +225,14 @@ def destinations(site: Path, site_config: dict, version: int, posts_dirs: tuple[
                 if name.endswith(_HTML):
                     found.setdefault(relative, []).append(site / relative)  # a static file, copied as it is
                 continue
-            add(site / relative, lambda front, _, relative=relative: (
-                [relative] if front is None else [page_destination(relative, front, site_config, version),
-                                                  *_redirects(front)]))
+            add(
+                site / relative,
+                lambda front, _, relative=relative: (
+                    [relative]
+                    if front is None
+                    else [page_destination(relative, front, site_config, version), *_redirects(front)]
+                ),
+            )
     return found
 
 
@@ -256,7 +277,14 @@ def _walk_collection(folder: Path, label: str, template, site_config: dict, vers
                     found_static = f"{label[1:]}/{inside}"
                     add(path, lambda _front, _date, found_static=found_static: [found_static])
                 continue
-            add(path, lambda front, _, inside=inside: (
-                [f"{label[1:]}/{inside}"] if front is None
-                else [_document_destination(label[1:], inside, front, template, site_config, version),
-                      *_redirects(front)]))
+            add(
+                path,
+                lambda front, _, inside=inside: (
+                    [f"{label[1:]}/{inside}"]
+                    if front is None
+                    else [
+                        _document_destination(label[1:], inside, front, template, site_config, version),
+                        *_redirects(front),
+                    ]
+                ),
+            )

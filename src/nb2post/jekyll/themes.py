@@ -14,12 +14,13 @@ Two sources, the second winning:
 
 Everything here reads files only; the result is a small value that travels with the settings.
 """
+
 from __future__ import annotations
 
 import os
 import re
-from glob import escape as glob_escape
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +54,19 @@ class Theme:
     def describe(self) -> str:
         """One line: the theme, the TOC style, the math switch, and why."""
         name = self.name or "no known theme"
-        math = ("switched on by a MathJax script in each post with math" if self.math_script
-                else f"loaded on every page by {self.math_loaded_by}" if self.math_loaded_by and not self.math_keys
-                else "switched on by " + (" and ".join(f"'{k}: true'" for k in self.math_keys) or "'use_math: true'"))
+        math = (
+            "switched on by a MathJax script in each post with math"
+            if self.math_script
+            else f"loaded on every page by {self.math_loaded_by}"
+            if self.math_loaded_by and not self.math_keys
+            else "switched on by " + (" and ".join(f"'{k}: true'" for k in self.math_keys) or "'use_math: true'")
+        )
         toc = {"kramdown": "kramdown's {:toc}", "frontmatter": "'toc: true'", "include": "{% include toc %}"}.get(
-            self.toc_style, self.toc_style)
-        learned = "; read from " + ", ".join(sorted({f"page.{k} in {w}" for k, w in self.learned})) if self.learned else ""
+            self.toc_style, self.toc_style
+        )
+        learned = (
+            "; read from " + ", ".join(sorted({f"page.{k} in {w}" for k, w in self.learned})) if self.learned else ""
+        )
         return f"{name} ({self.reason}{learned}): a table of contents is {toc}, math is {math}"
 
 
@@ -86,8 +94,22 @@ GEM_NAMES = {"minima": "minima", "minimal-mistakes": "minimal-mistakes-jekyll", 
 LAYOUTS = {
     "minima": ("default", "home", "page", "post"),
     "fastpages": ("default", "home", "page", "post", "notebook", "categories", "search"),
-    "minimal-mistakes": ("archive", "archive-taxonomy", "categories", "category", "collection", "compress", "default",
-                         "home", "posts", "search", "single", "splash", "tag", "tags"),
+    "minimal-mistakes": (
+        "archive",
+        "archive-taxonomy",
+        "categories",
+        "category",
+        "collection",
+        "compress",
+        "default",
+        "home",
+        "posts",
+        "search",
+        "single",
+        "splash",
+        "tag",
+        "tags",
+    ),
     "chirpy": ("archives", "categories", "category", "default", "home", "page", "post", "tag", "tags"),
 }
 POST_LAYOUTS = {"minimal-mistakes": "single"}
@@ -156,8 +178,14 @@ def recognise(site: Path, config: dict, chosen=None, target: str = "jekyll") -> 
 def _gem_folder(gem: str) -> Path | None:
     """An installed theme gem's folder, looked up on disk only (no `gem` process: too slow to start)."""
     roots = [p for p in (os.environ.get("GEM_HOME", ""), *os.environ.get("GEM_PATH", "").split(os.pathsep)) if p]
-    roots += ["/usr/share/rubygems-integration/all", "/usr/lib/ruby/gems/*", "/var/lib/gems/*", "/usr/local/lib/ruby/gems/*",
-              str(Path.home() / ".gem/ruby/*"), str(Path.home() / ".local/share/gem/ruby/*")]
+    roots += [
+        "/usr/share/rubygems-integration/all",
+        "/usr/lib/ruby/gems/*",
+        "/var/lib/gems/*",
+        "/usr/local/lib/ruby/gems/*",
+        str(Path.home() / ".gem/ruby/*"),
+        str(Path.home() / ".local/share/gem/ruby/*"),
+    ]
     import glob
 
     for root in roots:
@@ -207,8 +235,13 @@ def read_switches(folders: list[Path], math_files: list | None = None) -> dict[s
                     math_files.append((where, text, path))
                     for script in local_scripts(text, folder):
                         try:
-                            math_files.append((script.relative_to(folder).as_posix(), script.read_text(encoding="utf-8", errors="replace"),
-                                               script))
+                            math_files.append(
+                                (
+                                    script.relative_to(folder).as_posix(),
+                                    script.read_text(encoding="utf-8", errors="replace"),
+                                    script,
+                                )
+                            )
                         except OSError:
                             continue
     return found

@@ -14,13 +14,14 @@ nothing gets what its theme draws (nb2post.jekyll.themes): kramdown's list on mi
 Links a notebook makes to its own headings the Jupyter way (``#Data-preparation``) are pointed at the ids
 kramdown generates (``#data-preparation``); :func:`kramdown_id` computes those ids.
 """
+
 from __future__ import annotations
 
 import re
 
+from ..diagnostics import Nb2postError
 from ..liquid import OPEN_BRACE
 from ..templates_text import template_text
-from ..diagnostics import Nb2postError
 
 STYLES = ("kramdown", "frontmatter", "include", "off")
 _ON = (True, "true", "yes", "on")

@@ -15,6 +15,7 @@ builds branch-deployed sites with) where its rules differ (see ``jekyll_version`
 - each value is percent-encoded as Addressable does, and the result prefixed with ``url`` + ``baseurl``
   (the host in punycode, as Addressable's ``normalize`` writes it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,18 +59,38 @@ _ZONE = r"(?P<zone>[A-Za-z]{1,5}|[+-]\d{1,2}(?::?\d{2})?)"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
 _MONTH_NAME = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TAIL = rf"(?:(?:[Tt]|[ \t]+){_TIME})?(?:[ \t]*{_ZONE})?[ \t]*$"
+
+
 @functools.cache
 def _date_forms() -> list:
     """Compiled when a date needs them: every convert imports this module, few posts have such a date."""
     return [
         re.compile(rf"^(?P<y>\d{{4}})(?P<sep>[-/])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){_TAIL}", re.I),
-        re.compile(rf"^{_WEEKDAY}{_MONTH_NAME}[ \t]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I),
-        re.compile(rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MONTH_NAME},?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I),
+        re.compile(
+            rf"^{_WEEKDAY}{_MONTH_NAME}[ \t]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I
+        ),
+        re.compile(
+            rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MONTH_NAME},?[ \t]+(?P<y>\d{{4}}){_TAIL}", re.I
+        ),
         re.compile(rf"^(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TAIL}", re.I),
     ]
+
+
 # Time.zone_offset's table: Ruby ignores any other zone name (the time is then local).
-_ZONE_HOURS = {"utc": 0, "ut": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
-               "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
+_ZONE_HOURS = {
+    "utc": 0,
+    "ut": 0,
+    "gmt": 0,
+    "z": 0,
+    "est": -5,
+    "edt": -4,
+    "cst": -6,
+    "cdt": -5,
+    "mst": -7,
+    "mdt": -6,
+    "pst": -8,
+    "pdt": -7,
+}
 
 
 class UrlError(Nb2postError, ValueError):
@@ -252,9 +273,7 @@ def _scope_path_applies(scope_path: str, relative_path: str, site_config: dict) 
         folder = collections_dir(site_config)
         full = f"{folder}/{path}" if folder else path
         parts = full.split("/")
-        return any(
-            fnmatch.fnmatchcase("/".join(parts[:n]), scope_path.lstrip("/")) for n in range(1, len(parts) + 1)
-        )
+        return any(fnmatch.fnmatchcase("/".join(parts[:n]), scope_path.lstrip("/")) for n in range(1, len(parts) + 1))
     return path.startswith(_strip_collections_dir(_sanitize_scope(scope_path), site_config))
 
 
@@ -344,7 +363,9 @@ def parse_ruby_time(text: str) -> tuple[dt.datetime, dt.timedelta | None] | None
         if parts.get("ampm"):
             hour = hour % 12 + (12 if parts["ampm"].lower() == "p" else 0)
         try:
-            moment = dt.datetime(int(parts["y"]), month, int(parts["d"]), hour, int(parts["M"] or 0), int(parts["S"] or 0))
+            moment = dt.datetime(
+                int(parts["y"]), month, int(parts["d"]), hour, int(parts["M"] or 0), int(parts["S"] or 0)
+            )
         except ValueError:
             return None
         return moment, _zone_offset(parts.get("zone"))
@@ -372,8 +393,10 @@ def post_datetime(post: PostFile, data: dict, site_config: dict) -> dt.datetime:
     value = data.get("date")
     if "date" in post.front_matter and post.front_matter["date"] in (None, "") and not text:
         # Document#merge_date! parses "" (nil.to_s) and fails the build: "Invalid date ''"
-        raise UrlError(f"{post.relative_path}: 'date:' is empty, which fails Jekyll's build (Invalid date ''); "
-                       "remove it or write a date such as 2024-05-01")
+        raise UrlError(
+            f"{post.relative_path}: 'date:' is empty, which fails Jekyll's build (Invalid date ''); "
+            "remove it or write a date such as 2024-05-01"
+        )
     if not text and isinstance(value, str):
         text, quoted = value.strip(), True  # a date from `defaults:` or a caller without the raw text
     if text:
@@ -400,7 +423,9 @@ def post_datetime(post: PostFile, data: dict, site_config: dict) -> dt.datetime:
     if name:
         year, month, day = (int(x) for x in name.group(1).split("-"))
         return dt.datetime(year, month, day)
-    raise UrlError(f"{post.relative_path}: no date in the file name or front matter; Jekyll does not publish it as a post")
+    raise UrlError(
+        f"{post.relative_path}: no date in the file name or front matter; Jekyll does not publish it as a post"
+    )
 
 
 def _output_ext(ext: str, permalink, site_config: dict) -> str:
@@ -478,7 +503,9 @@ def fill_template(template: str, values: dict[str, str], where: str, version: in
                 f"{where}: the permalink {template!r} uses :{pool[-1]}, which only Jekyll 4 knows; the site "
                 "builds with Jekyll 3.10 (GitHub Pages), where it fails. Use another placeholder or build with Jekyll 4"
             )
-        raise UrlError(f"{where}: the permalink {template!r} uses :{pool[-1]}, which Jekyll does not know; fix the permalink")
+        raise UrlError(
+            f"{where}: the permalink {template!r} uses :{pool[-1]}, which Jekyll does not know; fix the permalink"
+        )
 
     return _PLACEHOLDER.sub(replace, template)
 
@@ -600,7 +627,7 @@ def post_warnings(post: PostFile, site_config: dict, version: int | None = None)
         if not isinstance(slug, str):
             warnings.append(
                 f"{where}: slug: {slug!r} is not text; Jekyll's build fails on it (Utils.slugify calls gsub); "
-                f"quote it: slug: \"{_ruby_str(slug)}\""
+                f'quote it: slug: "{_ruby_str(slug)}"'
             )
         elif not slugify(slug, version=version):
             warnings.append(
@@ -623,8 +650,14 @@ def post_warnings(post: PostFile, site_config: dict, version: int | None = None)
     return warnings
 
 
-def post_file_for(site: Path, post_path: Path, front_matter: dict, site_config: dict, raw_date: str | None = None,
-                  jekyll: int | None = None) -> PostFile:
+def post_file_for(
+    site: Path,
+    post_path: Path,
+    front_matter: dict,
+    site_config: dict,
+    raw_date: str | None = None,
+    jekyll: int | None = None,
+) -> PostFile:
     """The PostFile of a post nb2post is writing (its front matter in hand, the file maybe not yet)."""
     try:
         relative = Path(post_path).resolve().relative_to(Path(site).resolve()).as_posix()
@@ -636,7 +669,9 @@ def post_file_for(site: Path, post_path: Path, front_matter: dict, site_config: 
 def post_warnings_for(site: Path, post_path: Path, front_matter: dict, site_config: dict, version: int) -> list[str]:
     """``post_warnings`` for a post nb2post is writing (its front matter in hand, the file maybe not yet)."""
     post = post_file_for(site, post_path, front_matter, site_config)
-    return [message.replace(post.relative_path, str(post_path), 1) for message in post_warnings(post, site_config, version)]
+    return [
+        message.replace(post.relative_path, str(post_path), 1) for message in post_warnings(post, site_config, version)
+    ]
 
 
 def output_file(url_path: str, output_ext: str = ".html") -> str:
@@ -682,7 +717,7 @@ def read_front_matter(path: Path) -> tuple[dict | None, str | None, str]:
         front = loaded
         line = re.search(r"^date:[ \t]*(.*?)[ \t]*(?:#.*)?$", match.group(1), re.M)
         raw_date = line.group(1) if line else None
-    return front, raw_date, text[match.end():]
+    return front, raw_date, text[match.end() :]
 
 
 def read_post_file(site: Path, post_path: Path, site_config: dict | None = None, jekyll: int | None = None) -> PostFile:

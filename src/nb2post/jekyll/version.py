@@ -15,6 +15,7 @@ Read from the files that decide it, most specific first:
 ``nb2post: jekyll: 3|4`` in ``_config.yml`` overrides all of this (``urls.site_jekyll``).
 Only file reads: no YAML parser, no git.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,7 @@ def _roots(site: Path, root=_FIND) -> list[Path]:
     site = site.resolve()
     if root is not _FIND:
         parents = list(site.parents)
-        return [site, *parents[:parents.index(root) + 1]] if root is not None and root in parents else [site]
+        return [site, *parents[: parents.index(root) + 1]] if root is not None and root in parents else [site]
     for depth, folder in enumerate([site, *site.parents]):
         if (folder / ".git").exists():
             return [site, *list(site.parents)[:depth]]
@@ -100,6 +101,8 @@ def detect(site: Path, root=_FIND) -> Detected:
     if workflow is not None and workflow.decisive:
         return workflow  # these builds bring their own Jekyll, whatever the Gemfile says
     gemfile = next(filter(None, map(from_gemfile, roots)), None)
-    return gemfile or workflow or Detected(
-        3, "no Gemfile and no build workflow: GitHub Pages builds the site with Jekyll 3.10", guessed=True
+    return (
+        gemfile
+        or workflow
+        or Detected(3, "no Gemfile and no build workflow: GitHub Pages builds the site with Jekyll 3.10", guessed=True)
     )

@@ -3,6 +3,7 @@
 Sources, later wins: site defaults < file name < notebook metadata (``jekyll`` then ``nb2post`` key)
 < fastpages title cell < Quarto raw YAML cell. The two cells are taken out of the body.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,8 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .reader import cell_source
 from ..diagnostics import Nb2postError
+from .reader import cell_source
 
 _DATE_PREFIX = re.compile(r"^(\d{4})[-_](\d{1,2})[-_](\d{1,2})(?:[-_ ]+|$)")
 _RAW_YAML = re.compile(r"\A\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -112,7 +113,11 @@ _YAML_CONTEXTS = {
     "while constructing a mapping": "in the mapping",
     "while scanning a simple key": "in the key",
 }
-_YAML_WORDS = (("'<stream end>'", "the end of the text"), ("end of stream", "end of the text"), ("<block end>", "the end of a block"))
+_YAML_WORDS = (
+    ("'<stream end>'", "the end of the text"),
+    ("end of stream", "end of the text"),
+    ("<block end>", "the end of a block"),
+)
 
 
 def yaml_problem(exc, text: str, first_line: int = 1) -> str:
@@ -148,7 +153,9 @@ def load_yaml(text: str, where: str, first_line: int = 1):
     try:
         loaded = _yaml().load(text)
     except ValueError as exc:  # impossible timestamps such as 2024-02-30
-        raise FrontMatterError(f"{where} has a date that is not a real day ({exc}); write dates as YYYY-MM-DD") from None
+        raise FrontMatterError(
+            f"{where} has a date that is not a real day ({exc}); write dates as YYYY-MM-DD"
+        ) from None
     except YAMLError as exc:
         raise FrontMatterError(f"{where} is not valid YAML: {yaml_problem(exc, text, first_line)}") from None
     # "\ud83d\ude00" in YAML loads as two halves of a pair, which YAML emitters then write as escapes that
@@ -276,7 +283,12 @@ def heading_title(source: str) -> str | None:
     heading = _TITLE_LINE.match(lines[0].strip())
     if heading:
         return heading.group(1).strip()
-    if len(lines) > 1 and SETEXT_UNDERLINE.match(lines[1]) and lines[0].strip() and not lines[0].startswith(("    ", "\t")):
+    if (
+        len(lines) > 1
+        and SETEXT_UNDERLINE.match(lines[1])
+        and lines[0].strip()
+        and not lines[0].startswith(("    ", "\t"))
+    ):
         return lines[0].strip()
     return None
 
@@ -431,15 +443,19 @@ def _check_path_values(values: dict, where: str) -> None:
         ("slug", values.get("slug"), NAME_MAX - len("YYYY-MM-DD-.md"), "the post's file name is made from it"),
         ("permalink", values.get("permalink"), _URL_PART_MAX, "Jekyll writes the page under it"),
         ("image", image.get("path") if isinstance(image, dict) else image, NAME_MAX, "it names a file"),
-        *(("categories", word, NAME_MAX, "Jekyll makes a folder of each category")
-          for word in _category_words(values.get("categories"))),
+        *(
+            ("categories", word, NAME_MAX, "Jekyll makes a folder of each category")
+            for word in _category_words(values.get("categories"))
+        ),
     ]
     for key, value, limit, why in named:
         if not isinstance(value, str):
             continue
         if "\0" in value:
-            raise FrontMatterError(f"{where}: front matter '{key}' holds a NUL byte (\\0), which no file name and "
-                                   "no Jekyll build takes; remove it")
+            raise FrontMatterError(
+                f"{where}: front matter '{key}' holds a NUL byte (\\0), which no file name and "
+                "no Jekyll build takes; remove it"
+            )
         longest = max(value.split("/"), key=lambda part: len(part.encode("utf-8", "surrogatepass")))
         size = len(longest.encode("utf-8", "surrogatepass"))
         if size > limit:
@@ -579,7 +595,9 @@ def _emitter():
 def _plain(value):
     if isinstance(value, dict):
         # a key YAML reads as a number, date or null stays one (an owner's `1:`); others become text
-        return {k if k is None or isinstance(k, (str, int, float, dt.date)) else str(k): _plain(v) for k, v in value.items()}
+        return {
+            k if k is None or isinstance(k, (str, int, float, dt.date)) else str(k): _plain(v) for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value

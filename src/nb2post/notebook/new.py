@@ -5,6 +5,7 @@ fastpages blogs get fastpages' title cell (``# Title``, ``> description``, ``- k
 their authors know; every other site a Quarto-style raw cell holding YAML between ``---`` lines. nb2post
 reads both (nb2post.notebook.front_matter).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .front_matter import slugify
 from ..diagnostics import Nb2postError
+from .front_matter import slugify
 
 # What Jupyter itself writes for its Python kernel (ipykernel's kernel.json).
 PYTHON_KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -46,13 +47,24 @@ def front_matter_cell(draft: Draft, fastpages: bool) -> dict:
         title = _title_cell_text(draft.title)
         description = _title_cell_text(draft.description)
         categories = "[" + ", ".join(_flow_item(c) for c in draft.categories) + "]"
-        lines = [f"# {title}", f"> {description}".rstrip(), "", f"- toc: {str(draft.toc).lower()}",
-                 "- badges: true", "- comments: false", f"- categories: {categories}"]
+        lines = [
+            f"# {title}",
+            f"> {description}".rstrip(),
+            "",
+            f"- toc: {str(draft.toc).lower()}",
+            "- badges: true",
+            "- comments: false",
+            f"- categories: {categories}",
+        ]
         return {"cell_type": "markdown", "source": "\n".join(lines)}
     from .front_matter import dump
 
-    values = {"title": draft.title, "description": draft.description, "categories": list(draft.categories),
-              "toc": draft.toc}
+    values = {
+        "title": draft.title,
+        "description": draft.description,
+        "categories": list(draft.categories),
+        "toc": draft.toc,
+    }
     return {"cell_type": "raw", "source": f"---\n{dump(values)}---"}
 
 
@@ -94,7 +106,8 @@ def kernelspec(name: str) -> tuple[dict, str | None]:
     if spec is None:
         return {"name": name, "display_name": name}, (
             f"no Jupyter kernel named {name!r} is installed here ('jupyter kernelspec list' shows those that are); "
-            "the notebook names it anyway")
+            "the notebook names it anyway"
+        )
     return {"name": name, "display_name": spec.display_name, "language": spec.language}, None
 
 
@@ -131,8 +144,9 @@ def write_new(path: Path, text: str) -> None:
         os.chmod(temporary, 0o666 & ~_umask())  # as an editor's new file, not mkstemp's 0600
         _link_new(temporary, path)
     except FileExistsError:
-        raise NewError(f"{path}: exists already; not overwritten. Choose another title or --date, "
-                       "or open that notebook") from None
+        raise NewError(
+            f"{path}: exists already; not overwritten. Choose another title or --date, or open that notebook"
+        ) from None
     except OSError as exc:
         raise NewError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     finally:

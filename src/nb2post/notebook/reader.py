@@ -5,6 +5,7 @@ importing ``nbformat``; nbformat is imported only to upgrade v2/v3 files and to 
 Problems that still leave a usable notebook come back as warnings; anything else raises
 :class:`NotebookError` with one line that names the file and what is wrong.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -14,9 +15,9 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 from ..diagnostics import Nb2postError
 
@@ -82,16 +83,20 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
         content = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookError(
-            path, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; fix the file (or restore it from git)"
+            path,
+            f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; fix the file (or restore it from git)",
         ) from None
     except RecursionError:
-        raise NotebookError(path, "JSON nested too deeply (hundreds of levels) to be a notebook; fix the file") from None
+        raise NotebookError(
+            path, "JSON nested too deeply (hundreds of levels) to be a notebook; fix the file"
+        ) from None
     except ValueError as exc:  # (after JSONDecodeError, a ValueError too) Python's limit on digits
         if "digits" not in str(exc):
             raise
         raise NotebookError(
-            path, f"holds a number with more than {_INT_DIGITS:,} digits, more than Python reads (and no notebook "
-            "needs); fix the file"
+            path,
+            f"holds a number with more than {_INT_DIGITS:,} digits, more than Python reads (and no notebook "
+            "needs); fix the file",
         ) from None
     if not isinstance(content, dict) or "nbformat" not in content:
         raise NotebookError(path, "JSON without an 'nbformat' key; it is not a Jupyter notebook")
@@ -109,15 +114,19 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
         minor = content.get("nbformat_minor")
         if "nbformat_minor" in content and (isinstance(minor, bool) or not isinstance(minor, int)):
             del content["nbformat_minor"]  # nbformat's upgrade stops on it without a word; it reads none as 0
-            notes.append(f"{path}: 'nbformat_minor' is {json.dumps(minor)[:20]}, not a version number; read as "
-                         f"nbformat {major}.0")
+            notes.append(
+                f"{path}: 'nbformat_minor' is {json.dumps(minor)[:20]}, not a version number; read as "
+                f"nbformat {major}.0"
+            )
         content = _upgrade(json.dumps(content), content, path)  # (with the levels and minor version as read)
         facts.append(f"{path}: upgraded from nbformat {major} to 4")
     if not isinstance(content.get("cells", []), list):
         raise NotebookError(path, "'cells' is not a list")
     for index, cell in enumerate(content.get("cells", [])):
         if not isinstance(cell, dict):
-            raise NotebookError(path, f"cell {index + 1} is {type(cell).__name__} JSON, not a cell (an object with 'cell_type')")
+            raise NotebookError(
+                path, f"cell {index + 1} is {type(cell).__name__} JSON, not a cell (an object with 'cell_type')"
+            )
         if not isinstance(cell.get("cell_type"), str):
             raise NotebookError(path, f"cell {index + 1} has no 'cell_type' text (markdown, code or raw)")
     if escaped_surrogates and without_lone_surrogates(content):
@@ -130,8 +139,9 @@ def _parse_taken(holder: list, path: Path | str) -> Notebook:
     repairs = _repair(content)
     if problem or repairs:  # a warning when something had to be changed to read it; else the notebook is read as is
         lossy = [repair for repair in repairs if repair not in _LOSSLESS_REPAIRS]
-        (notes if lossy else facts).append(f"{path}: does not follow the notebook schema "
-                                           f"({problem or repairs[0]}); converted anyway")
+        (notes if lossy else facts).append(
+            f"{path}: does not follow the notebook schema ({problem or repairs[0]}); converted anyway"
+        )
     return Notebook(path=path, content=content, warnings=notes, notes=facts)
 
 
@@ -233,7 +243,13 @@ def _repair(content: dict) -> list[str]:
         tags = cell_meta.get("tags")
         if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
             problems.append(f"{where}'tags' is not a list of words")
-            cell_meta["tags"] = [tags] if isinstance(tags, str) else [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+            cell_meta["tags"] = (
+                [tags]
+                if isinstance(tags, str)
+                else [t for t in tags if isinstance(t, str)]
+                if isinstance(tags, list)
+                else []
+            )
         attachments = _dict_at(cell, "attachments", problems, where)
         for name, bundle in list(attachments.items()):
             if not isinstance(bundle, dict):
@@ -268,9 +284,13 @@ def _repair_outputs(cell: dict, problems: list[str], where: str) -> None:
         kept.append(output)
         _dict_at(output, "metadata", problems, f"{where}output {number} ")
         if "data" in output:
-            _text_values(_dict_at(output, "data", problems, f"{where}output {number} "), problems, f"{where}output {number} ")
+            _text_values(
+                _dict_at(output, "data", problems, f"{where}output {number} "), problems, f"{where}output {number} "
+            )
         text = output.get("text")
-        if text is not None and not (isinstance(text, str) or isinstance(text, list) and all(isinstance(t, str) for t in text)):
+        if text is not None and not (
+            isinstance(text, str) or isinstance(text, list) and all(isinstance(t, str) for t in text)
+        ):
             problems.append(f"{where}output {number} 'text' is not text")
             output["text"] = _lines(text)
         trace = output.get("traceback")
@@ -310,19 +330,33 @@ def _heading_levels(content: dict, path: Path) -> list[str]:
     at all is an error naming the cell."""
     facts = []
     worksheets = content.get("worksheets")
-    cells = [cell for sheet in worksheets if isinstance(sheet, dict) for cell in sheet.get("cells") or []
-             if isinstance(cell, dict)] if isinstance(worksheets, list) else []
+    cells = (
+        [
+            cell
+            for sheet in worksheets
+            if isinstance(sheet, dict)
+            for cell in sheet.get("cells") or []
+            if isinstance(cell, dict)
+        ]
+        if isinstance(worksheets, list)
+        else []
+    )
     for index, cell in enumerate(cells):
         if cell.get("cell_type") != "heading" or "level" not in cell:
             continue
         level = cell["level"]
         if isinstance(level, bool) or not isinstance(level, (int, float)) or level != level:
-            raise NotebookError(path, f"cell {index + 1} is a heading of level {json.dumps(level)[:20]}, not a number "
-                                "from 1 to 6; fix the level (or re-save the notebook with Jupyter)")
+            raise NotebookError(
+                path,
+                f"cell {index + 1} is a heading of level {json.dumps(level)[:20]}, not a number "
+                "from 1 to 6; fix the level (or re-save the notebook with Jupyter)",
+            )
         nearest = 6 if level > 6 else 1 if level < 1 else int(level)
         if nearest != level:
-            facts.append(f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
-                         "(Markdown has levels 1 to 6)")
+            facts.append(
+                f"{path}: cell {index + 1} is a heading of level {level}; written as level {nearest} "
+                "(Markdown has levels 1 to 6)"
+            )
         cell["level"] = nearest
     return facts
 
@@ -378,8 +412,11 @@ def _schema_problem(content: dict) -> str | None:
     except fastjsonschema.JsonSchemaException as exc:
         message = str(exc).replace("data.", "", 1)
         # fastjsonschema's "data must contain ['nbformat_minor'] properties": the key that is missing
-        message = re.sub(r"^(?:data|(\S+)) must contain \[(.+?)\] properties$",
-                         lambda m: f"{m.group(1) or 'the notebook'} has no {m.group(2)}", message)
+        message = re.sub(
+            r"^(?:data|(\S+)) must contain \[(.+?)\] properties$",
+            lambda m: f"{m.group(1) or 'the notebook'} has no {m.group(2)}",
+            message,
+        )
         match = re.match(r"cells\[(\d+)\] must be valid exactly by one definition", message)
         if match:
             message = _cell_problem(content, int(match.group(1))) or message

@@ -11,6 +11,7 @@ Spellings are normalised (lower case, ``-`` becomes ``_``, no spaces) before the
 in two notations: the tag ``hide-input`` (Jupyter Book) folds the input away behind a toggle, while the
 comment flag ``#hide-input`` (fastpages) removes it.
 """
+
 from __future__ import annotations
 
 import enum

@@ -9,6 +9,7 @@ slug) and every front matter key its owner set, unless the notebook sets the key
 from the notebook. The keys carried over are recorded in the post (``nb2post_adopted:``), so later
 converts carry them again while the notebook stays the source of everything else.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,7 +44,9 @@ class Adoption:
     date: dt.date
     slug: str
     front_matter: dict = field(hash=False)
-    how: str = "adopt"  # why it was matched: "names the notebook", "has the same date and name", "adopt", "adopted earlier"
+    how: str = (
+        "adopt"  # why it was matched: "names the notebook", "has the same date and name", "adopt", "adopted earlier"
+    )
     # key -> the owner's own lines for it (front_matter.entries): written back as they are
     lines: dict = field(default_factory=dict, hash=False)
     notebook_title: bool = False  # the notebook's title replaces the post's (TITLE_FLAG)
@@ -60,8 +63,14 @@ def file_name_parts(name: str) -> tuple[dt.date, str] | None:
         return None
 
 
-def from_post(site: Path, post: Path, site_config: dict | None = None, how: str = "adopt",
-              notebook_title: bool = False, jekyll: int | None = None) -> Adoption:
+def from_post(
+    site: Path,
+    post: Path,
+    site_config: dict | None = None,
+    how: str = "adopt",
+    notebook_title: bool = False,
+    jekyll: int | None = None,
+) -> Adoption:
     """The adoption of ``post`` as it is on disk. A post nb2post wrote carries over only the keys it
     recorded as adopted (the rest it derived from the notebook, which may have changed since).
     ``notebook_title``: the notebook's title replaces the post's. ``jekyll``: the run's Jekyll major
@@ -209,8 +218,15 @@ class LookAlikes:
         for other_date, path in self.slugs.get(_loose(slug), []):
             if other_date is not None and abs((other_date - date).days) <= NEAR_DAYS:
                 apart = abs((other_date - date).days)
-                found.setdefault(path, "has the same name" + (f", {apart} day{'s' if apart != 1 else ''} apart"
-                                                              if apart else " once case and punctuation are set aside"))
+                found.setdefault(
+                    path,
+                    "has the same name"
+                    + (
+                        f", {apart} day{'s' if apart != 1 else ''} apart"
+                        if apart
+                        else " once case and punctuation are set aside"
+                    ),
+                )
         loose_title = _loose(title)
         if loose_title and loose_title != _loose(slug):  # (a title made from the slug says nothing more)
             for path in self.titles.get(loose_title, []):
@@ -221,16 +237,18 @@ class LookAlikes:
         return sorted(((path, why) for path, why in found.items() if path in among), key=lambda item: item[0].name)
 
 
-def owner_posts(post, notebook: Path, unmarked: dict[Path, str], look_alikes, other_generator
-                ) -> list[tuple[Path, str]]:
+def owner_posts(
+    post, notebook: Path, unmarked: dict[Path, str], look_alikes, other_generator
+) -> list[tuple[Path, str]]:
     """The posts nb2post did not write (``unmarked``, see :func:`unmarked_posts`) that are, or look like,
     the post of ``notebook`` (``post``: its nb2post.post.Post, with no post of its own yet), as (path, why):
     the one :func:`match` pairs, else each look-alike. Posts fastpages and jekyllnb made from other notebooks
     (``other_generator``: nb2post.site.other_generator, which the caller, a stage above, passes in) are not
     among them. ``look_alikes``: gives the ``LookAlikes.of(unmarked)`` of the run (made once, when a
     notebook has no match)."""
-    candidates = {path: text for path, text in unmarked.items()
-                  if not other_generator(text, post.source, notebook)[0]}  # they go their own way
+    candidates = {
+        path: text for path, text in unmarked.items() if not other_generator(text, post.source, notebook)[0]
+    }  # they go their own way
     matched = match(post.source, post.file_name, candidates)
     if matched is not None:
         return [matched]
@@ -243,12 +261,16 @@ def summary(adopted, url: str | None, new_name: str) -> str:
     nb2post.post.Post that takes the post over), e.g. '..., file name kept; title kept; 2 keys kept
     (permalink, tags); 3 keys from the notebook (layout, description, excerpt)'."""
     name = PurePosixPath(adopted.adopts).name
-    said = [(f"URL {url} kept, " if url else "")
-            + ("file name kept" if name == new_name else f"renamed {name} → {new_name}")]
+    said = [
+        (f"URL {url} kept, " if url else "")
+        + ("file name kept" if name == new_name else f"renamed {name} → {new_name}")
+    ]
     carried = adopted.carried
     if "title" in carried:
-        said.append("title kept" + (f" (the notebook's is {adopted.other_title!r}; {TITLE_FLAG} takes it)"
-                                    if adopted.other_title else ""))
+        said.append(
+            "title kept"
+            + (f" (the notebook's is {adopted.other_title!r}; {TITLE_FLAG} takes it)" if adopted.other_title else "")
+        )
     kept = [key for key in carried if key != "title"]
     said.append(_keys(kept, "kept") if kept else "no other key kept" if "title" in carried else "no key kept")
     from_notebook = [key for key in adopted.front_matter if key not in carried and key != RECORD]
@@ -298,7 +320,8 @@ def recorded(site: Path, post: Path, site_config: dict | None = None, jekyll: in
 REPLACE_FLAG = "--replace-owner-text"
 # `{{ site.baseurl }}/x.png`, `{{site.url}}/x.png` and `{{ "/x.png" | relative_url }}`: the path inside
 _LIQUID_PATH = re.compile(
-    r"""\{\{\s*(?:site\.(?:baseurl|url)\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})""")
+    r"""\{\{\s*(?:site\.(?:baseurl|url)\s*\}\}|["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*\}\})"""
+)
 
 
 def owner_losses(site: Path, post, site_config: dict, jekyll: int | None = None):
@@ -308,8 +331,8 @@ def owner_losses(site: Path, post, site_config: dict, jekyll: int | None = None)
     ``from_post``."""
     import hashlib
 
-    from . import losses
     from ..jekyll import urls
+    from . import losses
 
     owner = Path(site) / post.adopts
     try:
@@ -341,7 +364,7 @@ def _svg_key(data: bytes) -> str:
     """An SVG as compared: from its `<svg` on, without whitespace (a page and a file differ in both)."""
     text = data.decode("utf-8", "replace")
     start = text.find("<svg")
-    return "".join(text[start if start >= 0 else 0:].split())
+    return "".join(text[start if start >= 0 else 0 :].split())
 
 
 def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | None:
@@ -354,7 +377,7 @@ def _image_file(site: Path, owner: Path, src: str, site_config: dict) -> Path | 
     src = unquote(src)
     baseurl = str(site_config.get("baseurl") or "").strip("/")
     if baseurl and src.lstrip("/").startswith(baseurl + "/"):
-        src = src.lstrip("/")[len(baseurl):]
+        src = src.lstrip("/")[len(baseurl) :]
     root = site.resolve()
     for candidate in (site / src.lstrip("/"), owner.parent / src):
         try:

@@ -10,6 +10,7 @@ names is copied only when it resolves (symlinks followed) inside the repository 
 is a regular file, and is an image, a video or audio by its content — not by its name. Anything else
 keeps its link as written and gets a warning.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from ..post import safe_segment
 from ..diagnostics import Nb2postError
+from ..post import safe_segment
 
 EXTENSIONS = {
     "image/png": ".png",
@@ -91,7 +92,9 @@ def sniff(data: bytes) -> str | None:
     if head[:4] in (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00") and head[4:6] != b"\0\0" and head[9:10] == b"\0":
         return "image/x-icon"
     if head[4:8] == b"ftyp" and 8 <= int.from_bytes(head[:4], "big") <= 512:
-        brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(len(head), int.from_bytes(head[:4], "big") or 32), 4)}
+        brands = {head[8:12]} | {
+            head[i : i + 4] for i in range(16, min(len(head), int.from_bytes(head[:4], "big") or 32), 4)
+        }
         if brands & {b"avif", b"avis"}:
             return "image/avif"
         if head[8:12] == b"qt  ":
@@ -129,8 +132,14 @@ def _mp3(head: bytes) -> bool:
 
 def _normal_mime(mime: str) -> str:
     mime = mime.lower().strip()
-    return {"image/jpg": "image/jpeg", "image/svg": "image/svg+xml", "image/vnd.microsoft.icon": "image/x-icon",
-            "audio/x-wav": "audio/wav", "audio/wave": "audio/wav", "audio/mp3": "audio/mpeg"}.get(mime, mime)
+    return {
+        "image/jpg": "image/jpeg",
+        "image/svg": "image/svg+xml",
+        "image/vnd.microsoft.icon": "image/x-icon",
+        "audio/x-wav": "audio/wav",
+        "audio/wave": "audio/wav",
+        "audio/mp3": "audio/mpeg",
+    }.get(mime, mime)
 
 
 def is_media(mime: str | None) -> bool:
@@ -230,7 +239,9 @@ class AssetSet:
     warnings: list[str] = field(default_factory=list)
     awaited: list[str] = field(default_factory=list)  # local files linked but missing (site-relative; Post.awaited)
 
-    def add(self, name: str, data: bytes, folder: str | None = None, mime: str | None = None, keep_name: bool = False) -> str:
+    def add(
+        self, name: str, data: bytes, folder: str | None = None, mime: str | None = None, keep_name: bool = False
+    ) -> str:
         """Store ``data`` under a unique safe name; return the site path (``/assets/images/x/a.png``).
 
         The name gets the extension of the type the data has, except ``keep_name`` (a copied local file,
@@ -282,7 +293,9 @@ class AssetSet:
             return self.add_image(name_stem + ext, mime, match.group(4), where or name_stem, "a data: URI")
         data = unquote(match.group(4)).encode("utf-8")
         if not is_media(sniff(data)):
-            self.warnings.append(f"{where or name_stem}: a data: URI of type {mime} is not an image; link left as written")
+            self.warnings.append(
+                f"{where or name_stem}: a data: URI of type {mime} is not an image; link left as written"
+            )
             return None
         return self.add(name_stem + ext, data)
 
@@ -377,7 +390,9 @@ class AssetSet:
             self.figures[:] = before  # the card's own image is not one of the post's figures
             return site_path
         self._await(notebook_dir, [unquote(candidate) for candidate in candidates if not candidate.startswith("/")])
-        self.warnings.append(f"front matter image '{value}' names no file in the site or next to the notebook; left as written")
+        self.warnings.append(
+            f"front matter image '{value}' names no file in the site or next to the notebook; left as written"
+        )
         return None
 
     def card_image(self) -> str | None:

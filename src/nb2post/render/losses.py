@@ -7,12 +7,13 @@ never counts as a loss: its badges, TOC and marker are only on its side; Liquid 
 typographic quotes, emphasis, line breaks and the spacing of formulas are compared away; a paragraph is
 found when its words appear in that order anywhere in the new post.
 """
+
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 KINDS = ("heading", "paragraph", "formula", "code line", "image", "link")
 
@@ -32,7 +33,8 @@ _DISPLAY_OPEN = re.compile(r"^\s*(\$\$|\\\[|\\begin\{([a-zA-Z*]+)\})")
 # XML declaration before an inline SVG
 _NOTHING = re.compile(
     r"^\s*(?:[*-][ \t]+TOC[ \t]*|\{:[^}]*\}|\[\]:.*|-{3,}|\*{3,}|_{3,}|\{%-?\s*(?:raw|endraw)\s*-?%\}|"
-    r"<\?xml\b[^>]*>|<!DOCTYPE\s+svg\b[^>]*>)\s*$")
+    r"<\?xml\b[^>]*>|<!DOCTYPE\s+svg\b[^>]*>)\s*$"
+)
 # a link's target may hold spaces, as kramdown reads it (`![png](/my notebook_files/x.png)`, nbconvert's
 # name for a notebook with spaces); a space before a quote starts the title instead
 _TARGET = r"\(\s*<?((?:[^)\s<>]|[ \t]+(?=[^)\s\"'<>]))+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)"
@@ -43,7 +45,8 @@ _A_TAG = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$")
 _INLINE_MATH = re.compile(  # $x$, $$x$$ inside a line (kramdown's inline math), \(x\)
-    r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\\n])+?)\$(?!\$)|\$\$((?:\\.|[^$\\])+?)\$\$|\\\((.+?)\\\)", re.S)
+    r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\\n])+?)\$(?!\$)|\$\$((?:\\.|[^$\\])+?)\$\$|\\\((.+?)\\\)", re.S
+)
 _LIQUID_TAG = re.compile(r"\{%-?.*?-?%\}", re.S)
 _LIQUID_CONTENT = re.compile(r"\b(?:content|text|caption)\s*=\s*(\"[^\"]*\"|'[^']*')")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.S)
@@ -67,7 +70,9 @@ _OUTPUT_IMAGE = re.compile(r"_\d+_\d+\.(?:png|jpe?g|svg|gif)(?:[?#].*)?$", re.I)
 # links and images that are badges: nb2post writes its own (or none, as the site asks)
 _BADGE = re.compile(
     r"colab\.research\.google\.com|mybinder\.org|nbviewer|deepnote\.com|kaggle\.com/kernels|badge|shields\.io|"
-    r"\.ipynb(?:[?#].*)?$", re.I)
+    r"\.ipynb(?:[?#].*)?$",
+    re.I,
+)
 
 
 @dataclass
@@ -154,7 +159,7 @@ def compare(owner: str, new: str, same_image: Callable[[str], bool] | None = Non
             if _SVG_OPEN.match(src):  # its text is its bytes: in the new post's HTML or one of its files
                 if new_squeezed is None:
                     new_squeezed = "".join(new_text.split())
-                svg = "".join(src[src.find("<svg"):].split())
+                svg = "".join(src[src.find("<svg") :].split())
                 if svg not in new_squeezed and not (same_image and same_image(src)):
                     lost.items.append((kind, src))
             elif not (same_image and same_image(src)) and not _named(src, new_text):
@@ -231,7 +236,7 @@ def _parts(body: str) -> _Parts:
             opener = _DISPLAY_OPEN.match(line)
             closer = {"$$": "$$", "\\[": "\\]"}.get(opener.group(1), f"\\end{{{opener.group(2)}}}")
             block = [line]
-            rest = line[opener.end():]
+            rest = line[opener.end() :]
             while closer not in rest and index + 1 < len(lines):
                 index += 1
                 block.append(lines[index])
@@ -277,8 +282,11 @@ def _prose(text: str, parts: _Parts, add) -> None:
     lines = text.split("\n")
     if all(_FRONT_MATTER_LINE.match(line) for line in lines) or _PROMPT.match(text):
         return
-    if lines[0].startswith(">") and len(lines) > 1 and all(line.lstrip().startswith("- ") and
-                                                             _FRONT_MATTER_LINE.match(line) for line in lines[1:]):
+    if (
+        lines[0].startswith(">")
+        and len(lines) > 1
+        and all(line.lstrip().startswith("- ") and _FRONT_MATTER_LINE.match(line) for line in lines[1:])
+    ):
         text = lines[0]  # fastpages' `> summary` with its `- key: value` lines: the summary is the description
     for src in [match.group(2) for match in _IMAGE.finditer(text)] + _IMG_TAG.findall(text):
         if not _BADGE.search(src) and not _OUTPUT_IMAGE.search(src):

@@ -6,6 +6,7 @@ copies those verbatim, where an ordinary HTML block with an unclosed tag can swa
 post. Nothing is dropped silently: an output that has no representation a web page can show becomes a
 note in the post and a warning.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import liquid
-from .assets import EXTENSIONS, AssetSet, cell_label, liquid_link
 from ..notebook.reader import text_of
 from ..templates_text import fill
+from .assets import EXTENSIONS, AssetSet, cell_label, liquid_link
 
 if TYPE_CHECKING:
     from ..jekyll.mathrender import MathStyle
@@ -102,11 +103,17 @@ class Figures:
     def of_cell(cls, options: dict, metadata: dict, tags) -> Figures:
         words = {"fig_cap": options.get("fig_cap"), "fig_alt": options.get("fig_alt")}
         mystnb = metadata.get("mystnb") if isinstance(metadata.get("mystnb"), dict) else {}
-        nested = {"fig_cap": mystnb["figure"].get("caption") if isinstance(mystnb.get("figure"), dict) else None,
-                  "fig_alt": mystnb["image"].get("alt") if isinstance(mystnb.get("image"), dict) else None}
+        nested = {
+            "fig_cap": mystnb["figure"].get("caption") if isinstance(mystnb.get("figure"), dict) else None,
+            "fig_alt": mystnb["image"].get("alt") if isinstance(mystnb.get("image"), dict) else None,
+        }
         for key in words:
-            for found in (metadata.get(key.replace("_", "-")), metadata.get(key), nested[key],
-                          *(str(tag).split(":", 1)[1] for tag in tags or [] if str(tag).startswith(key.replace("_", "-") + ":"))):
+            for found in (
+                metadata.get(key.replace("_", "-")),
+                metadata.get(key),
+                nested[key],
+                *(str(tag).split(":", 1)[1] for tag in tags or [] if str(tag).startswith(key.replace("_", "-") + ":")),
+            ):
                 if words[key] in (None, "", []) and found not in (None, ""):
                     words[key] = found
         return cls(captions=_texts(words["fig_cap"]), alts=_texts(words["fig_alt"]))
@@ -190,7 +197,9 @@ def _rich(data: dict, ctx: OutputContext) -> str | None:
             return piece
     others = sorted(data)
     if others:
-        if len(ctx.warnings) + len(ctx.assets.warnings) == warned:  # else a renderer said already why this output is not shown: one line
+        if (
+            len(ctx.warnings) + len(ctx.assets.warnings) == warned
+        ):  # else a renderer said already why this output is not shown: one line
             ctx.warnings.append(
                 f"{cell_label(ctx.image_prefix)}: output of type {', '.join(others)} has no form a web page can show; "
                 "left out (an HTML comment stands in)"
@@ -241,7 +250,10 @@ def _plotly(mime, value, ctx: OutputContext) -> str | None:
         "plotly",
         value,
         ctx,
-        lambda figure: {key: _script_json(figure.get(key, default)) for key, default in (("data", []), ("layout", {}), ("config", {}))},
+        lambda figure: {
+            key: _script_json(figure.get(key, default))
+            for key, default in (("data", []), ("layout", {}), ("config", {}))
+        },
     )
 
 
@@ -271,7 +283,9 @@ def _html(mime, value, ctx: OutputContext) -> str | None:
 
     where = cell_label(ctx.image_prefix)
     links = Holder()  # the links are Liquid the escaping below must leave alone
-    html = contain_html(html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold))
+    html = contain_html(
+        html_media_files(html, lambda src: ctx.assets.add_local(ctx.notebook_dir, src, where), links.hold)
+    )
     if ctx.math is not None and "$" in html:  # a renderer that pairs dollars, or shows the backslash of \$
         from ..jekyll.mathrender import html_dollars
 
@@ -311,8 +325,12 @@ def _markdown(mime, value, ctx: OutputContext) -> str | None:
     text = text_of(value).replace("\r\n", "\n")
     if not text.strip():
         return None
-    prose_ctx = prose.ProseContext(assets=ctx.assets, notebook_dir=ctx.notebook_dir, image_prefix=f"{ctx.image_prefix}-output{ctx.counter}",
-                                   math=ctx.math)
+    prose_ctx = prose.ProseContext(
+        assets=ctx.assets,
+        notebook_dir=ctx.notebook_dir,
+        image_prefix=f"{ctx.image_prefix}-output{ctx.counter}",
+        math=ctx.math,
+    )
     converted = prose.convert(text, prose_ctx).strip("\n")
     ctx.has_math = ctx.has_math or prose_ctx.has_math
     return converted or None

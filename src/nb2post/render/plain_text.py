@@ -3,6 +3,7 @@
 The render stage describes a post by its first paragraph when it has no description; the share stage
 (``nb2post.share.describe``) fits the same text to each channel.
 """
+
 from __future__ import annotations
 
 import html

@@ -18,17 +18,18 @@
 Pieces that must not be touched again (code, math, our own links) are held behind placeholders while
 the rest of the text is rewritten, then put back.
 """
+
 from __future__ import annotations
 
 import bisect
 import html
 import re
-from html.parser import HTMLParser
-from urllib.parse import unquote
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
-from collections.abc import Callable
+from urllib.parse import unquote
 
 from .. import liquid
 from .assets import IMAGE_PRIORITY, AssetSet, cell_label, liquid_link
@@ -274,10 +275,20 @@ def _plainly_balanced(text: str) -> bool:
 
 
 # The start tags that close an open element without its end tag, as the HTML parser in browsers does.
-_CLOSES_P = frozenset("address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 "
-                      "h3 h4 h5 h6 header hr main nav ol p pre section table ul".split())
-_IMPLIED_END = {"p": _CLOSES_P, "li": {"li"}, "dd": {"dd", "dt"}, "dt": {"dd", "dt"}, "td": {"td", "th", "tr"},
-                "th": {"td", "th", "tr"}, "tr": {"tr"}, "option": {"option"}}
+_CLOSES_P = frozenset(
+    "address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 "
+    "h3 h4 h5 h6 header hr main nav ol p pre section table ul".split()
+)
+_IMPLIED_END = {
+    "p": _CLOSES_P,
+    "li": {"li"},
+    "dd": {"dd", "dt"},
+    "dt": {"dd", "dt"},
+    "td": {"td", "th", "tr"},
+    "th": {"td", "th", "tr"},
+    "tr": {"tr"},
+    "option": {"option"},
+}
 _PLAINTEXT = re.compile(r"<(?=plaintext\b)", re.I)
 # Elements whose content the browser reads as text up to their end tag: unclosed, they swallow the page.
 _RAW_TEXT = frozenset("iframe noembed noframes noscript script style textarea title xmp".split())
@@ -472,7 +483,11 @@ def _autolink(text: str, ctx: ProseContext, holder: Holder) -> str:
     for index, line in enumerate(lines):
         if not line.strip():
             in_html = False
-        elif _HTML_BLOCK_START.match(line) or line.lstrip().startswith("<") and (index == 0 or not lines[index - 1].strip()):
+        elif (
+            _HTML_BLOCK_START.match(line)
+            or line.lstrip().startswith("<")
+            and (index == 0 or not lines[index - 1].strip())
+        ):
             in_html = True
         if not in_html and ("http" in line or "www." in line) and not _LINK_DEFINITION.match(line):
             lines[index] = _BARE_URL.sub(link, line)
@@ -503,7 +518,7 @@ def _ordered_list_starts(text: str) -> str:
             if not in_list and int(item.group(1)) != 1:
                 out.append('{: start="%d"}' % int(item.group(1)))
             if item.group(2) == ")":  # CommonMark's "1)" list marker; kramdown only knows "1."
-                line = f"{item.group(1)}.{line[item.end(2):]}"
+                line = f"{item.group(1)}.{line[item.end(2) :]}"
             in_list = True
         elif not line[:1].isspace() and previous_blank:
             in_list = False  # something at the margin after a blank line ends the list
@@ -614,12 +629,18 @@ def _attachment(name: str, ctx: ProseContext, where: str) -> str | None:
         ctx.assets.warnings.append(f"{where}: attachment '{name}' is referenced but not stored in the notebook")
         return None
     types = {mime.lower(): mime for mime in bundle}
-    ranked = [m for m in IMAGE_PRIORITY if m in types] + sorted(m for m in types if m.startswith("image/") and m not in IMAGE_PRIORITY)
+    ranked = [m for m in IMAGE_PRIORITY if m in types] + sorted(
+        m for m in types if m.startswith("image/") and m not in IMAGE_PRIORITY
+    )
     if not ranked:
-        ctx.assets.warnings.append(f"{where}: attachment '{name}' holds no image ({', '.join(sorted(bundle))}); link left as written")
+        ctx.assets.warnings.append(
+            f"{where}: attachment '{name}' holds no image ({', '.join(sorted(bundle))}); link left as written"
+        )
         return None
     for mime in ranked:
-        site_path = ctx.assets.add_image(f"{ctx.image_prefix}-{unquote(name)}", mime, bundle[types[mime]], where, f"attachment '{name}'")
+        site_path = ctx.assets.add_image(
+            f"{ctx.image_prefix}-{unquote(name)}", mime, bundle[types[mime]], where, f"attachment '{name}'"
+        )
         if site_path is not None:
             return site_path
     return None

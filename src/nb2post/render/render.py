@@ -2,6 +2,7 @@
 
 Pure apart from reading the notebook's local images: no file is written here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,18 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..notebook import front_matter as fm
-from ..jekyll import badges
 from .. import liquid
-from . import outputs, prose
-from ..post import post_folder
-from .assets import AssetSet, confinement_roots
-from ..jekyll.config import Settings
-from ..post import Post
-from ..notebook.reader import Notebook, cell_source
-from ..templates_text import fill
-from ..notebook.visibility import Show, parse_cell
 from ..diagnostics import Nb2postError
+from ..jekyll import badges
+from ..jekyll.config import Settings
+from ..notebook import front_matter as fm
+from ..notebook.reader import Notebook, cell_source
+from ..notebook.visibility import Show, parse_cell
+from ..post import Post, post_folder
+from ..templates_text import fill
+from . import outputs, prose
+from .assets import AssetSet, confinement_roots
 
 if TYPE_CHECKING:
     from ..jekyll.themes import Theme
@@ -109,14 +109,17 @@ def to_post(
         description = prose_description(body)
         if description:
             values["description"] = description
-    no_liquid, liquid_warnings = _render_without_liquid(values, settings, where, f"{head.date.isoformat()}-{head.slug}.md")
+    no_liquid, liquid_warnings = _render_without_liquid(
+        values, settings, where, f"{head.date.isoformat()}-{head.slug}.md"
+    )
     own_badges = badges.carried_by(notebook.cells)
     # an adopted post shows badges only when the site's settings (nb2post's, or fastpages' default_badges,
     # which its layout draws from) or the post's own front matter ask for them
     asked = adoption is None or "badges" in settings.raw or target.BADGES_IN_FRONT_MATTER
     enabled = settings.badges if asked else ()
-    body, site_warnings, site_notes = _navigation(body, values, settings, target, nb_path, where, no_liquid, own_badges,
-                                                  enabled)
+    body, site_warnings, site_notes = _navigation(
+        body, values, settings, target, nb_path, where, no_liquid, own_badges, enabled
+    )
     body, theme_notes = _theme_switches(body, values, settings, has_math)
     info = PostInfo(nb_path=nb_path, site_config=settings.site_config, site=settings.site, theme=settings.theme)
     header = target.header(info)
@@ -287,7 +290,14 @@ def _render_without_liquid(values: dict, settings: Settings, where: str, file_na
 
 
 def _navigation(
-    body: str, values: dict, settings: Settings, target, nb_path: str, where: str, no_liquid: bool, own_badges: list[str],
+    body: str,
+    values: dict,
+    settings: Settings,
+    target,
+    nb_path: str,
+    where: str,
+    no_liquid: bool,
+    own_badges: list[str],
     enabled_badges: tuple,
 ):
     """Table of contents and badges, in the site's own style; returns (body, warnings about the site, notes
@@ -434,8 +444,10 @@ def render_body(notebook: Notebook, settings: Settings, target, found, assets: A
 
 def _without_alt_note(where, cells: list[int]) -> str:
     named = ", ".join(map(str, cells[:10])) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
-    return (f"{where}: images with no alt text in cell{'s' if len(cells) > 1 else ''} {named}; describe them "
-            "with '#| fig-alt: ...' in the code cell, or in the brackets of ![...](...)")
+    return (
+        f"{where}: images with no alt text in cell{'s' if len(cells) > 1 else ''} {named}; describe them "
+        "with '#| fig-alt: ...' in the code cell, or in the brackets of ![...](...)"
+    )
 
 
 def _drop_first_heading(source: str) -> str:

@@ -6,6 +6,7 @@ title, description and image uploaded as a blob.
 The record key is derived from the post's URL, so a second run finds the first run's record
 (``getRecord``) and a retry after a crash writes the same record again (``putRecord``), never a second.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,27 +96,38 @@ class Client:
 
     def _call(self, method: str, name: str, **options):
         return request(
-            self.session, method, f"{self.service}/xrpc/{name}", label=self.label, timeout=self.timeout,
+            self.session,
+            method,
+            f"{self.service}/xrpc/{name}",
+            label=self.label,
+            timeout=self.timeout,
             fix_auth="set NB2POST_BLUESKY_APP_PASSWORD to an app password of that account (Settings > Privacy "
             "and security > App passwords) and check the handle in _config.yml",
             **options,
         )
 
     def log_in(self, password: str) -> None:
-        answer = self._call("POST", "com.atproto.server.createSession",
-                            json={"identifier": self.handle, "password": password})
+        answer = self._call(
+            "POST", "com.atproto.server.createSession", json={"identifier": self.handle, "password": password}
+        )
         try:
             session = answer.json()
             token, self.did = session["accessJwt"], session["did"]
         except (ValueError, KeyError, TypeError):
-            raise ShareError(f"{self.label}: the server's answer to the log-in holds no session; check "
-                             "nb2post: share: bluesky: service: in _config.yml") from None
+            raise ShareError(
+                f"{self.label}: the server's answer to the log-in holds no session; check "
+                "nb2post: share: bluesky: service: in _config.yml"
+            ) from None
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def existing(self, key: str) -> dict | None:
         """The record an earlier run wrote under ``key`` ({"uri", "cid", "value"}), or None."""
-        answer = self._call("GET", "com.atproto.repo.getRecord", allow=(400, 404),
-                            params={"repo": self.did, "collection": COLLECTION, "rkey": key})
+        answer = self._call(
+            "GET",
+            "com.atproto.repo.getRecord",
+            allow=(400, 404),
+            params={"repo": self.did, "collection": COLLECTION, "rkey": key},
+        )
         if answer.status_code != 200:
             return None
         try:
@@ -131,8 +143,11 @@ class Client:
             raise ShareError(f"{self.label}: the answer to the image upload holds no blob") from None
 
     def put(self, key: str, record: dict) -> dict:
-        answer = self._call("POST", "com.atproto.repo.putRecord",
-                            json={"repo": self.did, "collection": COLLECTION, "rkey": key, "record": record})
+        answer = self._call(
+            "POST",
+            "com.atproto.repo.putRecord",
+            json={"repo": self.did, "collection": COLLECTION, "rkey": key, "record": record},
+        )
         try:
             return answer.json()
         except ValueError:
@@ -161,14 +176,35 @@ def fetch_thumb(image_url: str, timeout: float) -> tuple[bytes | None, str, str,
     if len(data) <= THUMB_MAX_BYTES:
         return data, mime, "", ""
     if len(data) > FETCH_MAX_BYTES:
-        return None, "", (f"the card image {image_url} is over {FETCH_MAX_BYTES:,} bytes: {NO_PICTURE}; set a "
-                          "smaller image: in the front matter"), ""
+        return (
+            None,
+            "",
+            (
+                f"the card image {image_url} is over {FETCH_MAX_BYTES:,} bytes: {NO_PICTURE}; set a "
+                "smaller image: in the front matter"
+            ),
+            "",
+        )
     fitted, problem = fit_thumb(data)
     if fitted is None:
-        return None, "", (f"the card image {image_url} is over Bluesky's {THUMB_MAX_BYTES:,} bytes and {problem}: "
-                          f"{NO_PICTURE}; set a smaller image: in the front matter"), ""
-    return fitted, "image/jpeg", "", (f"the card image {image_url} ({len(data):,} bytes) was sent as a "
-                                      f"{len(fitted):,}-byte JPEG, to fit Bluesky's {THUMB_MAX_BYTES:,} bytes")
+        return (
+            None,
+            "",
+            (
+                f"the card image {image_url} is over Bluesky's {THUMB_MAX_BYTES:,} bytes and {problem}: "
+                f"{NO_PICTURE}; set a smaller image: in the front matter"
+            ),
+            "",
+        )
+    return (
+        fitted,
+        "image/jpeg",
+        "",
+        (
+            f"the card image {image_url} ({len(data):,} bytes) was sent as a "
+            f"{len(fitted):,}-byte JPEG, to fit Bluesky's {THUMB_MAX_BYTES:,} bytes"
+        ),
+    )
 
 
 def fit_thumb(data: bytes) -> tuple[bytes | None, str]:

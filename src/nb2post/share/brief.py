@@ -6,6 +6,7 @@ Jekyll renders no folder whose name starts with ``_`` unless it is a collection,
 ``_site``. What a person recorded in the checklist's "Posted where" / "Posted when" columns is kept
 whenever the brief is written again.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,12 +59,12 @@ def brief_slug(post_path: Path) -> str:
 def build(site: Path, post_path: Path, settings=None) -> dict:
     """Everything the brief says, as plain data (the JSON twin). ``settings``: the site's, when the
     caller loaded them already (with its --config files); else they are loaded from _config.yml."""
-    from .channels import PASTE, ChannelError, choose, facts_from_post, mastodon_instance, notebook_facts
-    from ..jekyll.config import ConfigError, load
     from ..convert import notebook_key
-    from .describe import describe
-    from ..notebook.reader import NotebookError
+    from ..jekyll.config import ConfigError, load
     from ..jekyll.urls import UrlError, absolute_url, page_url, post_datetime, read_post_file
+    from ..notebook.reader import NotebookError
+    from .channels import PASTE, ChannelError, choose, facts_from_post, mastodon_instance, notebook_facts
+    from .describe import describe
 
     site, post_path = Path(site), Path(post_path)
     if not post_path.is_file():
@@ -84,7 +85,9 @@ def build(site: Path, post_path: Path, settings=None) -> dict:
 
         site_url = str(settings.site_config.get("url") or "")
         if not is_valid_url(site_url):
-            warnings.append(f"_config.yml: url: {site_url!r} is no valid http(s) URL, so links to the post break; fix it")
+            warnings.append(
+                f"_config.yml: url: {site_url!r} is no valid http(s) URL, so links to the post break; fix it"
+            )
     if front.get("published") is False:
         warnings.append("the post has 'published: false': Jekyll does not publish it")
     try:
@@ -247,14 +250,23 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
 
     title = markdown_to_text(str(front.get("title") or ""))
     description = markdown_to_text(str(front.get("description") or front.get("summary") or ""))
-    card: dict = {"title": title, "description": description, "image": "", "image_url": "",
-                  "width": None, "height": None, "notes": [], "problems": []}
+    card: dict = {
+        "title": title,
+        "description": description,
+        "image": "",
+        "image_url": "",
+        "width": None,
+        "height": None,
+        "notes": [],
+        "problems": [],
+    }
 
     def problem(text: str) -> None:
         """A note that means a channel shows no image for the link: the brief cannot be shared as is.
         It stays among the notes (the brief's own list) and is also listed in ``problems``."""
         card["notes"].append(text)
         card["problems"].append(text)
+
     plugins = site_config.get("plugins") or site_config.get("gems") or []
     plugins = [str(p) for p in plugins] if isinstance(plugins, list) else []
     themed = site_config.get("theme") or site_config.get("remote_theme")  # minima & co. bring jekyll-seo-tag
@@ -271,7 +283,11 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
         card["notes"].append("no image: X shows a small card without a picture; set 'image:' in the front matter")
         return card
     base = str(site_config.get("url") or "").rstrip("/")
-    baseurl = "/" + str(site_config.get("baseurl") or "").strip("/") if str(site_config.get("baseurl") or "").strip("/") else ""
+    baseurl = (
+        "/" + str(site_config.get("baseurl") or "").strip("/")
+        if str(site_config.get("baseurl") or "").strip("/")
+        else ""
+    )
     if re.match(r"https?://", image):
         card["image_url"] = image
         local = urlsplit(image).path if base and image.startswith(base) else ""
@@ -281,7 +297,7 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
         local = baseurl + path
     if local:
         if baseurl and local.startswith(baseurl + "/"):
-            local = local[len(baseurl):]
+            local = local[len(baseurl) :]
         file = Path(site) / unquote(local).lstrip("/")
         if image.lower().endswith(".svg"):
             problem("an SVG image: X, LinkedIn, Mastodon and Bluesky show no SVG in cards; use a PNG or JPEG")
@@ -297,8 +313,10 @@ def preview_card(site: Path, front: dict, site_config: dict, url: str) -> dict:
                 card["width"], card["height"] = size
                 card["notes"].extend(_image_notes(size))
                 if nbytes > X_MAX_BYTES:
-                    problem(f"{image} is {nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images, "
-                            "so X shows no image; make it smaller")
+                    problem(
+                        f"{image} is {nbytes / 1048576:.1f} MB: over X's 5 MB limit for card images, "
+                        "so X shows no image; make it smaller"
+                    )
     return card
 
 
@@ -444,7 +462,9 @@ def render_markdown(brief: dict) -> str:
         title=brief["title"],
         url=brief["url"],
         post=brief["post"],
-        notebook=f"`{brief['notebook']}`" if brief["notebook"] else "not known (the post has no nb2post marker or the notebook is gone)",
+        notebook=f"`{brief['notebook']}`"
+        if brief["notebook"]
+        else "not known (the post has no nb2post marker or the notebook is gone)",
         notes=notes,
         origin=f"from the {description['origin']}" + (", shortened" if description["shortened"] else ""),
         description=_fenced(description["full"]),
@@ -468,8 +488,12 @@ def render_card(card: dict) -> str:
         image = "none"
     has_image = bool(card.get("image_url"))
     rows = [
-        ("X/Twitter", "large image card (summary_large_image): the image, with the title and domain" if has_image
-         else "small summary card: title and description, no picture"),
+        (
+            "X/Twitter",
+            "large image card (summary_large_image): the image, with the title and domain"
+            if has_image
+            else "small summary card: title and description, no picture",
+        ),
         ("LinkedIn", "the image, the title and the domain" if has_image else "the title and the domain"),
         ("Mastodon", "the title, the description and the image" if has_image else "the title and the description"),
         ("Bluesky", "the image, the title and the description" if has_image else "the title and the description"),
@@ -588,8 +612,9 @@ class CardCheck(NamedTuple):
 def check_card(url: str, card: dict, timeout: float = 10.0) -> CardCheck:
     """Fetch the published page and check what the networks read for its card: og:title,
     twitter:card, og:description, and og:image answering HTTP 200."""
-    import requests
     from urllib.parse import urljoin
+
+    import requests
 
     headers = {"User-Agent": f"nb2post/{__version__} (card check)"}
     try:
@@ -619,7 +644,9 @@ def check_card(url: str, card: dict, timeout: float = 10.0) -> CardCheck:
         return CardCheck(faults, messages, facts)
     image_url = urljoin(url, image)
     if card.get("image") and tags.get("twitter:card") != "summary_large_image":
-        messages.append(f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image")
+        messages.append(
+            f"{url}: twitter:card is {tags.get('twitter:card')!r}: X shows a small card, not the large image"
+        )
     try:
         answer = requests.get(image_url, timeout=timeout, headers=headers, stream=True)
         status: int | str = answer.status_code

@@ -1,11 +1,12 @@
 """Which places to share a post at: the channel list in ``templates/channels.yml``, picked by what the
 notebook imports and cites, then extended or trimmed by the site's ``nb2post: channels:`` setting.
 """
+
 from __future__ import annotations
 
 import copy
-import json
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,7 +140,9 @@ def _channel(entry, where: str) -> Channel:
         try:
             re.compile(str(pattern))
         except re.error as exc:
-            raise ChannelError(f"{where}: 'uses' pattern {pattern!r} is not a valid regular expression ({exc})") from None
+            raise ChannelError(
+                f"{where}: 'uses' pattern {pattern!r} is not a valid regular expression ({exc})"
+            ) from None
     share = str(entry.get("share") or "")
     if share:
         unknown = sorted(set(re.findall(r"\{(\w*)\}", share)) - set(SHARE_PLACEHOLDERS))
@@ -150,8 +153,14 @@ def _channel(entry, where: str) -> Channel:
             )
     ident = str(entry.get("id") or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
     return Channel(
-        ident, name, str(entry.get("where") or ""), text, str(entry.get("tip") or ""), dict(when),
-        share=share, source=str(entry.get("source") or ""),
+        ident,
+        name,
+        str(entry.get("where") or ""),
+        text,
+        str(entry.get("tip") or ""),
+        dict(when),
+        share=share,
+        source=str(entry.get("source") or ""),
     )
 
 
@@ -175,8 +184,13 @@ def mastodon_instance(site_section: dict | None, config_name: str = "_config.yml
     if not value:
         return "", ""
     host = re.sub(r"^https?://", "", value).rstrip("/").rsplit("@", 1)[-1]
-    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::\d+)?", host):
-        return "", f"{config_name}: nb2post: mastodon_instance: {value!r} is no host name (e.g. mastodon.social); no Mastodon link"
+    if not re.fullmatch(
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::\d+)?", host
+    ):
+        return (
+            "",
+            f"{config_name}: nb2post: mastodon_instance: {value!r} is no host name (e.g. mastodon.social); no Mastodon link",
+        )
     return host.lower(), ""
 
 
@@ -238,7 +252,9 @@ def _why(channel: Channel, facts: NotebookFacts) -> str | None:
     return "; ".join(reasons) if reasons else None
 
 
-def choose(facts: NotebookFacts, site_section: dict | None = None, config_name: str = "_config.yml") -> tuple[list[Channel], list[str]]:
+def choose(
+    facts: NotebookFacts, site_section: dict | None = None, config_name: str = "_config.yml"
+) -> tuple[list[Channel], list[str]]:
     """The channels for a post, and warnings (e.g. a ``remove:`` entry that matches nothing)."""
     section = (site_section or {}).get("channels") or {}
     where = f"{config_name}: nb2post: channels:"

@@ -7,15 +7,15 @@ full. The text comes from the post's ``description`` / ``summary``, else its fir
 its title; it is shortened at a sentence or word boundary (never inside a word) and is never empty.
 The URL and hashtags made from the categories follow when they fit.
 """
+
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 
 from ..render.plain_text import ELLIPSIS, first_paragraph, markdown_to_text, shorten
-
 
 # --- counting -------------------------------------------------------------------------------------
 
@@ -211,7 +211,7 @@ def compose(candidates: list[tuple[str, str]], url: str, tags: list[str], limit:
     suffix = f" {url}" if url else ""
     note = ""
     chosen = None
-    for attempt_suffix in ([suffix, ""] if suffix else [""]):
+    for attempt_suffix in [suffix, ""] if suffix else [""]:
         for origin, text in candidates:
             cut = shorten(text, lambda t, s=attempt_suffix: limit.fits(t + s))  # type: ignore[misc]
             if cut:
@@ -235,15 +235,34 @@ def compose(candidates: list[tuple[str, str]], url: str, tags: list[str], limit:
         if limit.fits(f"{full} {tag}"):
             full = f"{full} {tag}"
     return Variant(
-        limit.channel, limit.label, full, limit.count(full), limit.limit, limit.counted_as, limit.fits(full),
-        shortened, origin, note, text,
+        limit.channel,
+        limit.label,
+        full,
+        limit.count(full),
+        limit.limit,
+        limit.counted_as,
+        limit.fits(full),
+        shortened,
+        origin,
+        note,
+        text,
     )
 
 
 def _title_variant(title: str, limit: Limit) -> Variant:
     cut = shorten(title, limit.fits) or (title[: limit.limit], True)
-    return Variant(limit.channel, limit.label, cut[0], limit.count(cut[0]), limit.limit, limit.counted_as,
-                   limit.fits(cut[0]), cut[1], "title", prose=cut[0])
+    return Variant(
+        limit.channel,
+        limit.label,
+        cut[0],
+        limit.count(cut[0]),
+        limit.limit,
+        limit.counted_as,
+        limit.fits(cut[0]),
+        cut[1],
+        "title",
+        prose=cut[0],
+    )
 
 
 def describe(front_matter: dict, body: str, url: str = "") -> Description:

@@ -1,6 +1,7 @@
 """The ledger: the brief checklist's "Posted where" / "Posted when" columns (and ``posted_id`` in the
 JSON twin). ``nb2post share`` records each channel it posted to there, and skips a channel already
 recorded — whether nb2post or a person wrote it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,19 +43,29 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def record(site: Path, markdown_path: Path, json_path: Path, channel: str, label: str, where: str, ident: str,
-           when: str) -> None:
+def record(
+    site: Path, markdown_path: Path, json_path: Path, channel: str, label: str, where: str, ident: str, when: str
+) -> None:
     """Write one channel's result into both files at once (temporary files, then renames). What a person
     typed into the Markdown's other rows is kept, as ``brief`` keeps it."""
-    from .brief import merge_recorded, render_markdown
     from ..site import write_all
+    from .brief import merge_recorded, render_markdown
 
     previous_markdown, previous_json = _read(markdown_path), _read(json_path)
     brief = merge_recorded(json.loads(previous_json), previous_markdown, previous_json)
     row = next((row for row in brief["channels"] if row.get("id") == channel), None)
     if row is None:  # the site took the channel off the checklist: the ledger still says where it went
-        row = {"id": channel, "name": label, "where": "", "text": channel, "paste": "", "share_link": "", "tip": "",
-               "when": {}, "why": "posted by nb2post share"}
+        row = {
+            "id": channel,
+            "name": label,
+            "where": "",
+            "text": channel,
+            "paste": "",
+            "share_link": "",
+            "tip": "",
+            "when": {},
+            "why": "posted by nb2post share",
+        }
         brief["channels"].append(row)
     row.update({"posted_where": where, "posted_when": when, "posted_id": ident})
     write_all(

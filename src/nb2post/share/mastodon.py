@@ -1,6 +1,7 @@
 """Mastodon: the instance's own text limit (``GET /api/v1/instance``) and one status per post
 (``POST /api/v1/statuses``, https://docs.joinmastodon.org/methods/statuses/#create). The card is the
 instance's: it reads the page's og: tags, so the status carries only the text (with the link)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,9 @@ def idempotency_key(post_url: str) -> str:
 def text_limit(session, instance: str, timeout: float) -> tuple[int, str]:
     """(the instance's max characters per status, a note when it could not tell)."""
     try:
-        answer = request(session, "GET", f"{instance}/api/v1/instance", label=f"Mastodon ({instance})",
-                         fix_auth="", timeout=timeout)
+        answer = request(
+            session, "GET", f"{instance}/api/v1/instance", label=f"Mastodon ({instance})", fix_auth="", timeout=timeout
+        )
         limit = answer.json()["configuration"]["statuses"]["max_characters"]
         if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
             return limit, ""
@@ -33,7 +35,9 @@ def text_limit(session, instance: str, timeout: float) -> tuple[int, str]:
 def post_status(session, instance: str, token: str, text: str, post_url: str, timeout: float) -> dict:
     """Post ``text`` as a public status: {"url", "id"}. ShareError (one line) when it fails."""
     answer = request(
-        session, "POST", f"{instance}/api/v1/statuses",
+        session,
+        "POST",
+        f"{instance}/api/v1/statuses",
         label=f"Mastodon ({instance})",
         fix_auth="set NB2POST_MASTODON_TOKEN to an access token of that account with the write:statuses scope "
         "(Preferences > Development > New application)",
@@ -45,5 +49,7 @@ def post_status(session, instance: str, token: str, text: str, post_url: str, ti
         status = answer.json()
         return {"url": str(status.get("url") or status.get("uri") or ""), "id": str(status["id"])}
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise ShareError(f"Mastodon ({instance}): the answer to the post names no status id; look at the account "
-                         "before running it again") from None
+        raise ShareError(
+            f"Mastodon ({instance}): the answer to the post names no status id; look at the account "
+            "before running it again"
+        ) from None

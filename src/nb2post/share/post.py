@@ -1,13 +1,14 @@
 """Share one post: its brief's text per channel, counted against each channel's limit; with
 ``dry_run`` only shown, otherwise posted once the page is live, each channel on its own (one failing
 leaves the others posted) and recorded in the ledger before the next."""
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 
 from .settings import Account
 from .web import ShareError
@@ -42,10 +43,11 @@ def load_brief(site: Path, post_path: Path, settings=None) -> tuple[dict, Path, 
     return json.loads(json_path.read_text(encoding="utf-8")), markdown_path, json_path
 
 
-def plans(brief: dict, accounts: list[Account], markdown_path: Path, json_path: Path, session,
-          timeout: float) -> list[Plan]:
-    from .describe import BLUESKY, MASTODON
+def plans(
+    brief: dict, accounts: list[Account], markdown_path: Path, json_path: Path, session, timeout: float
+) -> list[Plan]:
     from . import ledger, mastodon
+    from .describe import BLUESKY, MASTODON
 
     variants = {variant["channel"]: variant for variant in brief["description"]["variants"]}
     recorded = ledger.Ledger(markdown_path, json_path).recorded
@@ -89,7 +91,7 @@ def describe_plan(plan: Plan, brief: dict) -> str:
 
 
 def wait_for_page(url: str, card: dict, wait: float) -> str:
-    """"" once ``url`` answers 200 with its og: tags, else the line saying why not."""
+    """ "" once ``url`` answers 200 with its og: tags, else the line saying why not."""
     from .brief import check_card, wait_until_live
 
     live, message = wait_until_live(url, wait)
@@ -99,8 +101,9 @@ def wait_for_page(url: str, card: dict, wait: float) -> str:
     return "; ".join(card_check.faults)
 
 
-def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[[str], None],
-            note: Callable[[str], None]) -> dict:
+def post_to(
+    plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[[str], None], note: Callable[[str], None]
+) -> dict:
     """Post to one channel: {"url", "id"}. ShareError when it fails."""
     name = brief.get("post") or brief["url"]
     import requests
@@ -118,7 +121,9 @@ def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[
         key = bluesky.record_key(url)
         earlier = client.existing(key)
         if earlier:
-            note(f"note: {name}: {account.label}: found the record an earlier run made ({earlier.get('uri')}); recording it")
+            note(
+                f"note: {name}: {account.label}: found the record an earlier run made ({earlier.get('uri')}); recording it"
+            )
             return {"url": bluesky.post_url(account.handle, key), "id": str(earlier.get("uri") or "")}
         card = brief.get("card") or {}
         data, mime, left_out, resized = bluesky.fetch_thumb(card.get("image_url") or "", timeout)
@@ -132,9 +137,20 @@ def post_to(plan: Plan, brief: dict, secret: str, timeout: float, say: Callable[
         return {"url": bluesky.post_url(account.handle, key), "id": str(uri)}
 
 
-def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool, wait: float, timeout: float,
-          say: Callable[[str], None], show: Callable[[str], None], note: Callable[[str], None] = lambda _: None,
-          environ=None, settings=None) -> bool:
+def share(
+    site: Path,
+    post_path: Path,
+    accounts: list[Account],
+    *,
+    dry_run: bool,
+    wait: float,
+    timeout: float,
+    say: Callable[[str], None],
+    show: Callable[[str], None],
+    note: Callable[[str], None] = lambda _: None,
+    environ=None,
+    settings=None,
+) -> bool:
     """Share one post; False when something failed (each failure said in one line through ``say``;
     ``show`` prints the dry run, ``note`` what -v adds)."""
     import requests
@@ -157,12 +173,16 @@ def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool
         if plan.recorded:
             say(f"{name}: {plan.account.label}: already posted ({plan.recorded['posted_where']}); skipped")
         elif not plan.fits:
-            say(f"error: {name}: {plan.account.label}: the text is {plan.count}/{plan.limit} {plan.counted_as}; "
-                "shorten the post's description and write its brief again")
+            say(
+                f"error: {name}: {plan.account.label}: the text is {plan.count}/{plan.limit} {plan.counted_as}; "
+                "shorten the post's description and write its brief again"
+            )
             ok = False
         elif not environ.get(plan.account.token_variable):
-            say(f"error: {name}: {plan.account.label}: {plan.account.token_variable} is not set; export it "
-                "(a CI secret in a workflow) and run it again")
+            say(
+                f"error: {name}: {plan.account.label}: {plan.account.token_variable} is not set; export it "
+                "(a CI secret in a workflow) and run it again"
+            )
             ok = False
         else:
             pending.append(plan)
@@ -184,11 +204,21 @@ def share(site: Path, post_path: Path, accounts: list[Account], *, dry_run: bool
 
             os.kill(os.getpid(), signal.SIGKILL)
         try:
-            ledger.record(site, markdown_path, json_path, plan.account.channel, plan.account.label,
-                          result["url"], result["id"], ledger.now())
+            ledger.record(
+                site,
+                markdown_path,
+                json_path,
+                plan.account.channel,
+                plan.account.label,
+                result["url"],
+                result["id"],
+                ledger.now(),
+            )
         except (OSError, ValueError) as exc:
-            say(f"error: {name}: posted to {plan.account.label} ({result['url']}) but could not record it in "
-                f"{markdown_path.name} ({type(exc).__name__}): fill in its Posted where/when by hand")
+            say(
+                f"error: {name}: posted to {plan.account.label} ({result['url']}) but could not record it in "
+                f"{markdown_path.name} ({type(exc).__name__}): fill in its Posted where/when by hand"
+            )
             ok = False
             continue
         say(f"{name}: posted to {plan.account.label}: {result['url']}")

@@ -7,6 +7,7 @@
 
 Credentials never live here: they come from the environment (``TOKEN_VARIABLES``).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,9 @@ def accounts(section: dict | None, where: str) -> list[Account]:
         return []
     prefix = f"{where}: nb2post: share:"
     if not isinstance(share, dict) or set(share) - set(_KEYS):
-        raise ConfigError(f"{prefix} may hold only 'mastodon:' and 'bluesky:' "
-                          "(e.g. mastodon: {instance: https://mastodon.social})")
+        raise ConfigError(
+            f"{prefix} may hold only 'mastodon:' and 'bluesky:' (e.g. mastodon: {{instance: https://mastodon.social}})"
+        )
     found = []
     for channel, allowed in _KEYS.items():
         entry = share.get(channel)
@@ -55,8 +57,9 @@ def accounts(section: dict | None, where: str) -> list[Account]:
         else:
             handle = str(entry.get("handle") or "").strip().lstrip("@")
             if not _HANDLE.fullmatch(handle):
-                raise ConfigError(f"{prefix} bluesky: handle: {entry.get('handle')!r} is no Bluesky handle "
-                                  "(e.g. me.bsky.social)")
+                raise ConfigError(
+                    f"{prefix} bluesky: handle: {entry.get('handle')!r} is no Bluesky handle (e.g. me.bsky.social)"
+                )
             service = _server(entry.get("service") or BLUESKY_SERVICE, f"{prefix} bluesky: service:")
             found.append(Account("bluesky", "Bluesky", service, handle.lower()))
     return found

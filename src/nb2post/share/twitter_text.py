@@ -16,6 +16,7 @@ follows the same rules, proven on twitter-text's conformance data (tests/test_tw
 The URL rules' regular expressions are written after twitter-text's Java ``Regex`` class; the
 top-level domains are twitter-text's own list (templates/twitter_text_tlds.txt).
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,6 +1,7 @@
 """Every request ``nb2post share`` makes, and what a failure says: one line naming the channel and
 what to do. A credential is only ever in a request header: no message, exception or log line is
 built from a header, a request body or an exception's text (which may quote the request)."""
+
 from __future__ import annotations
 
 import time
@@ -76,6 +77,8 @@ def request(session, method: str, url: str, *, label: str, fix_auth: str, timeou
             raise ShareError(f"{label}: rate limited (HTTP 429); nothing recorded, run it again {later}")
         if status >= 500:
             raise ShareError(f"{label}: server error (HTTP {status}); nothing recorded, run it again later")
-        raise ShareError(f"{label}: the server rejected the post (HTTP {status}{_server_says(answer)}); "
-                         "fix the text in the post's description and run it again")
+        raise ShareError(
+            f"{label}: the server rejected the post (HTTP {status}{_server_says(answer)}); "
+            "fix the text in the post's description and run it again"
+        )
     raise AssertionError("unreachable")  # pragma: no cover

@@ -16,6 +16,7 @@ Each target module provides:
 ``WIDGETS_WITHOUT_STATE``      False: a widget with no saved state is left out, not shown as its text
 ``DESCRIPTION_FROM_PROSE``     True: a post without a summary gets its first paragraph as ``description``
 """
+
 from __future__ import annotations
 
 import importlib

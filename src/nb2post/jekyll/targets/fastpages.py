@@ -1,4 +1,5 @@
 """fastpages blogs: the post conventions its layouts read (see shared/FASTPAGES.md)."""
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,9 @@ _EMBED = re.compile(r"^>[ \t]*(youtube|twitter)[ \t]*:[ \t]*(\S+)[ \t]*$", re.I)
 _RAW_WRAPPER = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _QUOTE_LINE = re.compile(r"^>[ \t]?(.*)$")
 # A YouTube link's video id (youtu.be/ID, youtube.com/watch?v=ID, /embed/ID, /shorts/ID, /live/ID).
-_YOUTUBE_ID = re.compile(r"(?:youtu\.be/|youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#\s]*&)?v=|embed/|shorts/|live/))([\w-]{11})(?![\w-])")
+_YOUTUBE_ID = re.compile(
+    r"(?:youtu\.be/|youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#\s]*&)?v=|embed/|shorts/|live/))([\w-]{11})(?![\w-])"
+)
 
 
 def youtube_id(url: str) -> str | None:
@@ -65,9 +68,7 @@ def allow_liquid(tag: str) -> bool:
 
 def _argument(text: str) -> str:
     """Text inside a Liquid string argument: no quote of ours, no tag delimiters."""
-    return (
-        text.replace("'", "&#39;").replace("{%", "&#123;%").replace("%}", "%&#125;").replace("{{", "&#123;&#123;")
-    )
+    return text.replace("'", "&#39;").replace("{%", "&#123;%").replace("%}", "%&#125;").replace("{{", "&#123;&#123;")
 
 
 def _callout(kind: str, text: str) -> str:

@@ -1,4 +1,5 @@
 """Plain Jekyll sites (kramdown Markdown, any theme)."""
+
 from __future__ import annotations
 
 import re
@@ -44,12 +45,17 @@ def kramdown_footnotes(text: str) -> str:
         return text
     text = re.sub(_FASTPAGES_FN, lambda m: f"[^{m.group(1)}]", text)
     return re.sub(
-        _FASTPAGES_FNDETAIL, lambda m: "\n\n[^%s]: %s\n\n" % (m.group(3), " ".join(m.group(2).split())), text, flags=re.S
+        _FASTPAGES_FNDETAIL,
+        lambda m: "\n\n[^%s]: %s\n\n" % (m.group(3), " ".join(m.group(2).split())),
+        text,
+        flags=re.S,
     )
 
 
-_YOUTUBE_EMBED = ('<div class="nb2post-youtube"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/%s" '
-                  'title="YouTube video" frameborder="0" allowfullscreen></iframe></div>')
+_YOUTUBE_EMBED = (
+    '<div class="nb2post-youtube"><iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/%s" '
+    'title="YouTube video" frameborder="0" allowfullscreen></iframe></div>'
+)
 
 
 def prose_hook(text: str, holder) -> str:
@@ -68,7 +74,8 @@ def prose_hook(text: str, holder) -> str:
         embed = _EMBED.match(stripped)
         video = youtube_id(embed.group(2)) if embed and embed.group(1).lower() == "youtube" else None
         alone = (index == 0 or not lines[index - 1].lstrip().startswith(">")) and (
-            index + 1 == len(lines) or not lines[index + 1].strip())
+            index + 1 == len(lines) or not lines[index + 1].strip()
+        )
         if video and alone:
             if out and out[-1].strip():
                 out.append("")  # an HTML block must not continue a paragraph

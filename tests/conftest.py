@@ -68,6 +68,16 @@ def _names_reached(function, seen: set) -> set[str]:
     return names
 
 
+def pytest_configure(config):
+    # also registered here, not only in pyproject.toml: scripts/wheel_suite.sh's pytest (the newest from
+    # PyPI, in a fresh venv) warned "Unknown pytest.mark.jekyll" without it
+    for marker, text in (("jekyll", "builds or serves a site with the real jekyll"),
+                         ("browser", "opens pages in headless Chromium (playwright)"),
+                         ("act", "runs a GitHub Actions workflow with nektos/act"),
+                         ("pds", "starts Bluesky's reference PDS (node)")):
+        config.addinivalue_line("markers", f"{marker}: {text}")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if not hasattr(item, "function"):

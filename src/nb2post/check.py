@@ -226,7 +226,7 @@ def _owned(place: Layout, findings: list[Finding]) -> list[Finding]:
     posts nb2post did not write (and refuse to write over or beside: nb2post.render.adopt.owner_posts) reported
     as not adopted. Only a notebook without a post comes here: the notebook is rendered (as convert would
     see it) only when the site has posts nb2post did not write."""
-    from .convert import _build_in_worker
+    from .convert import post_or_error
     from .render import adopt
     from .site import other_generator
 
@@ -245,7 +245,7 @@ def _owned(place: Layout, findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.kind == MISSING:
             notebook = finding.notebook
-            post, _, _ = _build_in_worker(
+            post, _, _ = post_or_error(
                 (notebook, settings, notebook_key(notebook, place.site, settings.facts), "", None)
             )
             owners = (

@@ -323,9 +323,10 @@ def build_post(
     return render.to_post(notebook, settings, nb_path, digest, fallback, adoption)
 
 
-def _build_in_worker(args) -> tuple[Post | None, str | None, str | None]:
-    """(post, None, None), or (None, error, what the error is about: "read" the bytes are no notebook,
-    "render" no post can be made of them, None a bug)."""
+def post_or_error(args) -> tuple[Post | None, str | None, str | None]:
+    """``build_post(*args)`` as the batch and check's slow path take it, never raising: (post, None, None),
+    or (None, error, what the error is about: "read" the bytes are no notebook, "render" no post can be
+    made of them, None a bug)."""
     from .notebook.front_matter import FrontMatterError
     from .notebook.reader import NotebookError
     from .render.render import ConversionError
@@ -507,7 +508,7 @@ def _convert_one(batch: Batch, args: tuple, needs_flag: bool) -> Outcome:
 
     site, force, dry_run = batch.site, batch.force, batch.dry_run
     notebook, notes = args[0], []
-    post, error, about = _build_in_worker(args)
+    post, error, about = post_or_error(args)
     if (
         about is not None
         and isinstance(args[3], Unhashed)
@@ -953,7 +954,7 @@ def _adopt_matched(args: tuple, post: Post, batch: Batch):
         )
     except adopting.AdoptError as exc:
         return post, str(exc), []
-    adopted, error, _ = _build_in_worker((*args[:5], adoption))
+    adopted, error, _ = post_or_error((*args[:5], adoption))
     if error is not None:
         return post, error, []
     return adopted, None, []
